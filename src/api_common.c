@@ -1,0 +1,193 @@
+/* api_common.c - body parsing, pagination, list envelope and JSON getters shared by the
+ * /v3 handlers (see api_common.h). */
+#include "api_common.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asaas_facts.h"
+
+#define PAGE_DEFAULT_LIMIT 10
+#define PAGE_MAX_LIMIT 100
+/* Offsets beyond this are refused rather than risking size_t overflow in offset+limit. */
+#define PAGE_MAX_OFFSET 1000000000000000ULL
+
+static bool is_json_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool only_space(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (!is_json_space(s[i]))
+            return false;
+    }
+    return true;
+}
+
+static int bad_json(struct am_response *resp)
+{
+    int r = am_response_error(resp, 400, AM_ERR_JSON, AM_TXT_JSON);
+
+    return r < 0 ? r : 1;
+}
+
+int am_api_parse_body(const struct am_request *req, struct am_response *resp, bool allow_empty,
+                      cJSON **ret_json)
+{
+    const char *body = req->body;
+    size_t len = body ? req->body_len : 0;
+    const char *end = NULL;
+    char *copy = NULL;
+    cJSON *json = NULL;
+
+    if (only_space(body, len)) {
+        if (!allow_empty)
+            return bad_json(resp);
+        json = cJSON_CreateObject();
+        if (!json)
+            return -ENOMEM;
+        *ret_json = json;
+        return 0;
+    }
+    /* The body is not NUL-terminated and cJSON's BOM/number scanners may peek a byte
+     * or two ahead, so parse a terminated copy by length and check the end ourselves:
+     * "{} x" and "{}\0x" are refused like any other trailing garbage. */
+    copy = malloc(len + 1);
+    if (!copy)
+        return -ENOMEM;
+    memcpy(copy, body, len);
+    copy[len] = '\0';
+    json = cJSON_ParseWithLengthOpts(copy, len, &end, false);
+    if (!json || !cJSON_IsObject(json) || !end || end < copy || end > copy + len ||
+        !only_space(end, len - (size_t)(end - copy))) {
+        cJSON_Delete(json);
+        free(copy);
+        return bad_json(resp);
+    }
+    free(copy);
+    *ret_json = json;
+    return 0;
+}
+
+/* Parses a plain non-negative decimal (no sign, no spaces). Returns false when s is not
+ * one or exceeds max. */
+static bool parse_size(const char *s, unsigned long long max, size_t *ret)
+{
+    unsigned long long v = 0;
+
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        v = v * 10 + (unsigned long long)(*s - '0');
+        if (v > max)
+            return false;
+    }
+    *ret = (size_t)v;
+    return true;
+}
+
+int am_api_parse_page(const struct am_query *q, struct am_response *resp, struct am_page *ret)
+{
+    const char *offset = am_query_get(q, "offset");
+    const char *limit = am_query_get(q, "limit");
+    struct am_page page = {.offset = 0, .limit = PAGE_DEFAULT_LIMIT};
+    int r;
+
+    /* An empty value ("limit=") is what form encoders send for an unset field: default. */
+    if (offset && *offset && !parse_size(offset, PAGE_MAX_OFFSET, &page.offset)) {
+        r = am_response_error(resp, 400, AM_ERR_OFFSET, AM_TXT_OFFSET);
+        return r < 0 ? r : 1;
+    }
+    if (limit && *limit &&
+        (!parse_size(limit, PAGE_MAX_LIMIT, &page.limit) || page.limit < 1)) {
+        r = am_response_error(resp, 400, AM_ERR_LIMIT, AM_TXT_LIMIT);
+        return r < 0 ? r : 1;
+    }
+    *ret = page;
+    return 0;
+}
+
+int am_api_list_response(struct am_response *resp, const struct am_page *page, size_t total,
+                         cJSON *data)
+{
+    cJSON *root = NULL;
+    bool has_more;
+
+    if (!data)
+        return -ENOMEM;
+    root = cJSON_CreateObject();
+    if (!root) {
+        cJSON_Delete(data);
+        return -ENOMEM;
+    }
+    has_more = page->offset < total && total - page->offset > page->limit;
+    if (!cJSON_AddStringToObject(root, "object", "list") ||
+        !cJSON_AddBoolToObject(root, "hasMore", has_more) ||
+        !cJSON_AddNumberToObject(root, "totalCount", (double)total) ||
+        !cJSON_AddNumberToObject(root, "limit", (double)page->limit) ||
+        !cJSON_AddNumberToObject(root, "offset", (double)page->offset)) {
+        cJSON_Delete(data);
+        cJSON_Delete(root);
+        return -ENOMEM;
+    }
+    if (!cJSON_AddItemToObject(root, "data", data)) {
+        cJSON_Delete(data);
+        cJSON_Delete(root);
+        return -ENOMEM;
+    }
+    return am_response_json(resp, 200, root);
+}
+
+int am_api_not_found(struct am_response *resp)
+{
+    return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_NOT_FOUND);
+}
+
+int am_json_add_string_or_null(cJSON *obj, const char *key, const char *value)
+{
+    cJSON *item = value ? cJSON_CreateString(value) : cJSON_CreateNull();
+
+    if (!item)
+        return -ENOMEM;
+    if (!cJSON_AddItemToObject(obj, key, item)) {
+        cJSON_Delete(item);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+int am_json_get_string(const cJSON *obj, const char *key, const char **ret)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    if (!item || cJSON_IsNull(item)) {
+        *ret = NULL;
+        return 0;
+    }
+    if (!cJSON_IsString(item) || !item->valuestring)
+        return -EINVAL;
+    *ret = item->valuestring;
+    return 0;
+}
+
+int am_json_get_bool(const cJSON *obj, const char *key, bool *ret, bool *ret_present)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    if (ret_present)
+        *ret_present = false;
+    if (!item || cJSON_IsNull(item))
+        return 0;
+    if (!cJSON_IsBool(item))
+        return -EINVAL;
+    *ret = cJSON_IsTrue(item);
+    if (ret_present)
+        *ret_present = true;
+    return 0;
+}

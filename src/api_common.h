@@ -1,0 +1,62 @@
+/* api_common.h - what every /v3 resource handler shares (pure).
+ *
+ * The handler context, strict JSON body parsing, pagination and the list envelope, and
+ * the common error answers. Handlers return 0 with resp filled (API errors are data) or
+ * a negative errno when the server itself failed (rendered as 500). */
+#ifndef AM_API_COMMON_H
+#define AM_API_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http_types.h"
+#include "ids.h"
+#include "query.h"
+#include "registry.h"
+
+struct cJSON;
+
+/* Borrowed view handed to a handler for one request. */
+struct am_ctx {
+    struct am_account *account; /* authenticated account */
+    int64_t now;                /* the account's clock, Unix seconds */
+    struct am_ids *ids;
+    const struct am_query *query; /* decoded query parameters */
+};
+
+/* Parses the request body as one JSON object. An empty body (or only whitespace) gives
+ * an empty object when allow_empty is set. On malformed JSON, a non-object, or trailing
+ * bytes, fills resp with 400 invalid_json and returns 1 (caller returns 0 at once).
+ * Returns 0 with *ret_json (caller owns; cJSON_Delete) or -ENOMEM. */
+int am_api_parse_body(const struct am_request *req, struct am_response *resp, bool allow_empty,
+                      struct cJSON **ret_json);
+
+struct am_page {
+    size_t offset;
+    size_t limit;
+};
+
+/* Reads offset (default 0) and limit (default 10, 1..100). On a bad value fills resp
+ * with 400 invalid_offset/invalid_limit and returns 1; returns 0 on success. */
+int am_api_parse_page(const struct am_query *q, struct am_response *resp, struct am_page *ret);
+
+/* Builds {"object":"list","hasMore":..,"totalCount":..,"limit":..,"offset":..,"data":data}
+ * and answers 200. Takes ownership of data (a cJSON array of the page's items). */
+int am_api_list_response(struct am_response *resp, const struct am_page *page, size_t total,
+                         struct cJSON *data);
+
+/* 404 not_found in Asaas's shape. */
+int am_api_not_found(struct am_response *resp);
+
+/* Adds a string field, or null when value is NULL. Returns 0 or -ENOMEM. */
+int am_json_add_string_or_null(struct cJSON *obj, const char *key, const char *value);
+
+/* Typed getter: *ret = string value (borrowed), NULL when absent or JSON null.
+ * Returns 0, or -EINVAL when present with another type. */
+int am_json_get_string(const struct cJSON *obj, const char *key, const char **ret);
+
+/* Typed getter for booleans; absent/null leaves *ret untouched and returns 0. */
+int am_json_get_bool(const struct cJSON *obj, const char *key, bool *ret, bool *ret_present);
+
+#endif

@@ -1,0 +1,337 @@
+/* app.c - request dispatch: prefix, auth, router, handler, control API (see app.h). */
+#include "app.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_common.h"
+#include "api_customers.h"
+#include "asaas_facts.h"
+#include "control.h"
+#include "fixtures.h"
+#include "log.h"
+#include "query.h"
+#include "router.h"
+
+struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *err,
+                          size_t err_len)
+{
+    struct am_app *app = calloc(1, sizeof(*app));
+    struct am_account *def;
+    uint64_t seed = cfg->seed;
+    int r;
+
+    if (!app)
+        goto oom;
+    app->cfg = cfg;
+    app->registry = am_registry_new();
+    app->audit = am_audit_new(cfg->alert_threshold, cfg->alert_window, 256);
+    app->journal = am_journal_new(cfg->journal_size);
+    if (!app->registry || !app->audit || !app->journal)
+        goto oom;
+    if (!cfg->has_seed && am_random_bytes(&seed, sizeof(seed)) < 0) {
+        snprintf(err, err_len, "random: the system RNG failed");
+        goto fail;
+    }
+    am_ids_init(&app->ids, seed);
+    app->policy.environment = cfg->environment;
+    app->policy.auto_accounts = cfg->auto_accounts;
+    app->metrics.start_time = real_now;
+
+    if (cfg->fixtures_dir)
+        r = am_fixtures_load_dir(app->registry, cfg->fixtures_dir, real_now, err, err_len);
+    else
+        r = am_fixtures_load_accounts(app->registry, am_fixtures_default_accounts,
+                                      strlen(am_fixtures_default_accounts), "(embedded default)",
+                                      real_now, err, err_len);
+    if (r < 0)
+        goto fail;
+    if (cfg->n_api_keys) {
+        def = am_registry_find_account(app->registry, "default");
+        if (!def && !(def = am_registry_add_account(app->registry, "default")))
+            goto oom;
+        for (size_t i = 0; i < cfg->n_api_keys; i++) {
+            r = am_registry_add_key(app->registry, def, cfg->api_keys[i], NULL, NULL, "api-key",
+                                    real_now, 0, true, NULL);
+            if (r == -EEXIST)
+                continue; /* already in the fixtures: same key, nothing to add */
+            if (r < 0) {
+                snprintf(err, err_len, "--api-key #%zu: %s", i + 1,
+                         r == -ENOSPC ? "the default account already has 10 keys"
+                                      : "not shaped like an Asaas key");
+                goto fail;
+            }
+        }
+    }
+    app->fixtures_ready = true;
+    return app;
+oom:
+    snprintf(err, err_len, "out of memory");
+fail:
+    am_app_free(app);
+    return NULL;
+}
+
+void am_app_free(struct am_app *app)
+{
+    if (!app)
+        return;
+    am_registry_free(app->registry);
+    am_audit_free(app->audit);
+    am_journal_free(app->journal);
+    free(app->ca_pem);
+    free(app);
+}
+
+static bool request_id_ok(const char *s)
+{
+    size_t n = 0;
+
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return n >= 1 && n <= 64;
+}
+
+const char *am_app_request_id(struct am_app *app, const struct am_request *req, char *out,
+                              size_t out_len)
+{
+    const char *given = am_request_header(req, "X-Request-Id");
+    char gen[17];
+
+    if (given && request_id_ok(given)) {
+        snprintf(out, out_len, "%s", given);
+        return out;
+    }
+    am_ids_request(&app->ids, gen);
+    snprintf(out, out_len, "%s", gen);
+    return out;
+}
+
+static void set_redacted(struct am_response *resp, const char *redacted)
+{
+    free(resp->redacted_key);
+    resp->redacted_key = redacted && *redacted ? strdup(redacted) : NULL;
+}
+
+/* Logs, counts and lists an authentication failure (audit trail, alert, incident). */
+static void record_auth_failure(struct am_app *app, const struct am_request *req,
+                                const struct am_auth_result *res, int64_t real_now)
+{
+    char ip[64];
+    const char *reason = am_auth_outcome_name(res->outcome);
+
+    am_log_quote(req->client_ip, ip, sizeof(ip));
+    app->metrics.auth_failures[res->outcome]++;
+    am_log(AM_LOG_WARN, "auth_failure", "reason=%s ip=%s key=%s account=%s req_id=%s", reason,
+           ip, *res->redacted ? res->redacted : "-", res->account ? res->account->id : "-",
+           req->request_id ? req->request_id : "-");
+    if (res->outcome == AM_AUTH_WRONG_ENV) {
+        const char *kind =
+            app->policy.environment == AM_ENV_SANDBOX ? "production key on a sandbox server"
+                                                      : "sandbox key on a production server";
+        app->metrics.production_key_incidents++;
+        am_audit_add_incident(app->audit, real_now, req->client_ip, res->redacted, reason);
+        am_log(AM_LOG_WARN, "production_key_incident",
+               "severity=high ip=%s key=%s what=\"%s: a real credential left its environment; "
+               "rotate it in the Asaas panel\"",
+               ip, res->redacted, kind);
+    }
+    if (am_audit_record_failure(app->audit, req->client_ip, real_now)) {
+        app->metrics.alerts++;
+        am_log(AM_LOG_WARN, "alert", "what=auth_failure_threshold ip=%s failures=%u window_s=%u",
+               ip, am_audit_failures(app->audit, req->client_ip, real_now),
+               app->cfg->alert_window);
+    }
+}
+
+static int answer_auth_failure(const struct am_auth_result *res, struct am_response *resp)
+{
+    if (res->outcome == AM_AUTH_EMPTY_TOKEN) {
+        /* What the real service answers (CloudFront): 401 and nothing else. */
+        am_response_empty(resp, 401);
+        return 0;
+    }
+    return am_response_error(resp, res->status, res->code, res->description);
+}
+
+static int dispatch_api(struct am_app *app, const struct am_route_match *m,
+                        const struct am_request *req, struct am_ctx *ctx, struct am_response *resp)
+{
+    const char *id = m->n_params ? m->params[0] : NULL;
+
+    switch (m->route) {
+    case AM_ROUTE_CUSTOMERS_LIST:
+        return am_api_customers_list(ctx, req, resp);
+    case AM_ROUTE_CUSTOMERS_CREATE:
+        return am_api_customers_create(ctx, req, resp);
+    case AM_ROUTE_CUSTOMERS_GET:
+        return am_api_customers_get(ctx, id, req, resp);
+    case AM_ROUTE_CUSTOMERS_UPDATE:
+        return am_api_customers_update(ctx, id, req, resp);
+    case AM_ROUTE_CUSTOMERS_DELETE:
+        return am_api_customers_delete(ctx, id, req, resp);
+    case AM_ROUTE_CUSTOMERS_RESTORE:
+        return am_api_customers_restore(ctx, id, req, resp);
+    default:
+        (void)app;
+        return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_ROUTE_NOT_FOUND);
+    }
+}
+
+static int answer_unrouted(const struct am_route_match *m, struct am_response *resp)
+{
+    int r;
+
+    if (m->path_known) {
+        r = am_response_error(resp, 405, AM_ERR_METHOD, AM_TXT_METHOD);
+        if (r == 0)
+            r = am_response_set_header(resp, "Allow", m->allow);
+        return r;
+    }
+    return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_ROUTE_NOT_FOUND);
+}
+
+static bool admin_allowed(struct am_app *app, const struct am_request *req,
+                          const struct am_route_match *m)
+{
+    const char *token = app->cfg->admin_token;
+    const char *given, *auth;
+    size_t tlen;
+
+    if (!token || m->route == AM_ROUTE_CTL_HEALTH || m->route == AM_ROUTE_CTL_CA_PEM)
+        return true;
+    tlen = strlen(token);
+    given = am_request_header(req, "X-Mock-Admin-Token");
+    auth = am_request_header(req, "Authorization");
+    if (!given && auth && strncasecmp(auth, "Bearer ", 7) == 0)
+        given = auth + 7;
+    return given && strlen(given) == tlen && am_ct_equal(given, token, tlen);
+}
+
+static int handle(struct am_app *app, const struct am_request *req, int64_t real_now,
+                  struct am_response *resp)
+{
+    struct am_route_match m;
+    struct am_auth_policy policy = app->policy;
+    struct am_auth_input in;
+    struct am_auth_result res;
+    struct am_query query;
+    struct am_ctx ctx;
+    int r;
+
+    am_router_match(req->method, req->path, &m);
+    resp->route = m.route;
+
+    if (m.scope == AM_SCOPE_CONTROL) {
+        if (!admin_allowed(app, req, &m))
+            return am_response_error(resp, 401, "invalid_admin_token",
+                                     "O controle /__mock/ exige o cabeçalho X-Mock-Admin-Token "
+                                     "com o token de ASAAS_MOCK_ADMIN_TOKEN");
+        if (m.route == AM_ROUTE_NONE)
+            return answer_unrouted(&m, resp);
+        return am_control_handle(app, &m, req, real_now, resp);
+    }
+    if (m.scope == AM_SCOPE_NONE)
+        return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_ROUTE_NOT_FOUND);
+
+    /* CloudFront refuses a GET with a body before the API sees the request. */
+    if (req->method == AM_METHOD_GET && req->body_len > 0)
+        return am_response_error(resp, 403, AM_ERR_GET_WITH_BODY, AM_TXT_GET_WITH_BODY);
+
+    in.access_token = am_request_header(req, "access_token");
+    in.user_agent = am_request_header(req, "User-Agent");
+    in.client_ip = req->client_ip;
+    in.now = real_now;
+    r = am_auth_check(app->registry, &policy, &in, &res);
+    if (r < 0)
+        return r;
+    set_redacted(resp, res.redacted);
+    resp->auth_result = am_auth_outcome_name(res.outcome);
+    resp->account_id = res.account ? res.account->id : NULL;
+    if (res.account_created) {
+        app->metrics.accounts_auto_created++;
+        am_log(AM_LOG_INFO, "account_created", "account=%s key=%s reason=auto-accounts",
+               res.account->id, res.redacted);
+    }
+    if (res.outcome != AM_AUTH_OK) {
+        record_auth_failure(app, req, &res, real_now);
+        return answer_auth_failure(&res, resp);
+    }
+    if (m.route == AM_ROUTE_NONE)
+        return answer_unrouted(&m, resp);
+
+    r = am_query_parse(req->query, &query);
+    if (r == -E2BIG)
+        return am_response_error(resp, 400, "invalid_query",
+                                 "A query string excede o limite de parâmetros ou de tamanho");
+    if (r < 0)
+        return r;
+    ctx.account = res.account;
+    ctx.now = am_clock_now(&res.account->clock, real_now);
+    ctx.ids = &app->ids;
+    ctx.query = &query;
+    r = dispatch_api(app, &m, req, &ctx, resp);
+    am_query_finish(&query);
+    return r;
+}
+
+void am_app_handle(struct am_app *app, const struct am_request *req, int64_t real_now,
+                   struct am_response *resp)
+{
+    int r;
+
+    am_response_init(resp);
+    r = handle(app, req, real_now, resp);
+    if (r < 0) {
+        char path[128];
+        am_log(AM_LOG_ERROR, "handler_failed", "errno=%d path=%s req_id=%s", -r,
+               am_log_quote(req->path, path, sizeof(path)), req->request_id ? req->request_id : "-");
+        free(resp->body);
+        resp->body = NULL;
+        resp->body_len = 0;
+        if (am_response_error(resp, 500, "internal_error", "Erro interno do asaas-mock") < 0)
+            am_response_empty(resp, 500);
+    }
+}
+
+void am_app_complete(struct am_app *app, const struct am_request *req,
+                     const struct am_response *resp, int64_t now_ms, uint64_t duration_us)
+{
+    struct am_journal_entry e;
+    char path[300], ip[64];
+
+    am_metrics_count_request(&app->metrics, resp->status, (enum am_route)resp->route);
+    /* Probes would drown the journal and log; they are still counted. */
+    if (resp->route == AM_ROUTE_CTL_HEALTH)
+        return;
+    memset(&e, 0, sizeof(e));
+    snprintf(e.request_id, sizeof(e.request_id), "%s", req->request_id ? req->request_id : "");
+    e.time_ms = now_ms;
+    snprintf(e.method, sizeof(e.method), "%s", am_method_name(req->method));
+    snprintf(e.path, sizeof(e.path), "%s%s%s", req->path, req->query ? "?" : "",
+             req->query ? req->query : "");
+    e.status = resp->status;
+    snprintf(e.client_ip, sizeof(e.client_ip), "%s", req->client_ip);
+    snprintf(e.account, sizeof(e.account), "%s", resp->account_id ? resp->account_id : "");
+    snprintf(e.auth, sizeof(e.auth), "%s", resp->auth_result ? resp->auth_result : "");
+    snprintf(e.key, sizeof(e.key), "%s", resp->redacted_key ? resp->redacted_key : "");
+    snprintf(e.route, sizeof(e.route), "%s", am_route_name((enum am_route)resp->route));
+    e.duration_us = duration_us;
+    e.bytes = resp->body_len;
+    am_journal_add(app->journal, &e);
+
+    am_log(AM_LOG_INFO, "request",
+           "req_id=%s ip=%s method=%s path=%s status=%d bytes=%zu dur_us=%llu op=%s account=%s "
+           "auth=%s key=%s",
+           e.request_id, am_log_quote(req->client_ip, ip, sizeof(ip)), e.method,
+           am_log_quote(e.path, path, sizeof(path)), resp->status, resp->body_len,
+           (unsigned long long)duration_us, e.route, *e.account ? e.account : "-",
+           *e.auth ? e.auth : "-", *e.key ? e.key : "-");
+}

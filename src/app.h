@@ -1,0 +1,58 @@
+/* app.h - the whole mock as one value: request in, response out (pure).
+ *
+ * am_app_handle() is the single entry point the server adapter, the unit tests and the
+ * fuzzer all drive: prefix -> (GET-with-body check) -> authentication -> router ->
+ * handler, or the control API. am_app_complete() records the finished request (access
+ * log line, journal, metrics). The app owns the registry, audit, journal and ids; it
+ * borrows the config, which must outlive it. */
+#ifndef AM_APP_H
+#define AM_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "config.h"
+#include "http_types.h"
+#include "ids.h"
+#include "journal.h"
+#include "metrics.h"
+#include "registry.h"
+
+struct am_app {
+    const struct am_config *cfg; /* borrowed */
+    struct am_registry *registry;
+    struct am_audit *audit;
+    struct am_journal *journal;
+    struct am_metrics metrics;
+    struct am_ids ids;
+    struct am_auth_policy policy;
+    char *ca_pem;      /* owned; served at /__mock/ca.pem */
+    bool tls_ready;    /* set by the server once the TLS context is built */
+    bool fixtures_ready;
+};
+
+/* Builds the app: registry from the fixtures (cfg->fixtures_dir or the embedded default),
+ * plus cfg->api_keys on account "default". On error writes a reason to err and returns
+ * NULL. Free with am_app_free(). */
+struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *err,
+                          size_t err_len);
+void am_app_free(struct am_app *app);
+
+/* Answers one request. real_now: wall-clock Unix seconds. Always fills resp (500 JSON when
+ * the server itself failed). */
+void am_app_handle(struct am_app *app, const struct am_request *req, int64_t real_now,
+                   struct am_response *resp);
+
+/* Records a finished request: access-log line, journal entry, metrics. */
+void am_app_complete(struct am_app *app, const struct am_request *req,
+                     const struct am_response *resp, int64_t now_ms, uint64_t duration_us);
+
+/* Fills out (17 bytes) with the request id to use: the client's X-Request-Id when it is
+ * 1..64 chars of [A-Za-z0-9._-] (truncated to 16 in the journal), else a generated one. */
+const char *am_app_request_id(struct am_app *app, const struct am_request *req, char *out,
+                              size_t out_len);
+
+#endif

@@ -1,0 +1,554 @@
+/* config.c - defaults, JSON file, ASAAS_MOCK_* environment and flags (see config.h). */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+
+/* One table drives the flag names, environment names and config-file keys, so the three
+ * sources can never disagree. */
+enum opt_kind { OPT_INT, OPT_STR, OPT_LIST, OPT_BOOL, OPT_ENV, OPT_SIZE, OPT_SEED, OPT_FLAG };
+
+struct opt {
+    const char *flag; /* long option without dashes */
+    const char *env;  /* environment variable, NULL = none */
+    const char *key;  /* config-file key, NULL = none */
+    enum opt_kind kind;
+    long min, max;
+    int has_arg;
+};
+
+enum {
+    O_PORT, O_BIND, O_PLAIN_PORT, O_PORT_FILE, O_TLS_CERT, O_TLS_KEY, O_TLS_SAN, O_CA_OUT,
+    O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_MAX_BODY,
+    O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
+    O_LOG_LEVEL, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
+};
+
+static const struct opt opts[_O_MAX] = {
+    [O_PORT] = {"port", "ASAAS_MOCK_PORT", "port", OPT_INT, 0, 65535, 1},
+    [O_BIND] = {"bind", "ASAAS_MOCK_BIND", "bind", OPT_STR, 0, 0, 1},
+    [O_PLAIN_PORT] = {"plain-port", "ASAAS_MOCK_PLAIN_PORT", "plainPort", OPT_INT, 0, 65535, 1},
+    [O_PORT_FILE] = {"port-file", "ASAAS_MOCK_PORT_FILE", "portFile", OPT_STR, 0, 0, 1},
+    [O_TLS_CERT] = {"tls-cert", "ASAAS_MOCK_TLS_CERT", "tlsCert", OPT_STR, 0, 0, 1},
+    [O_TLS_KEY] = {"tls-key", "ASAAS_MOCK_TLS_KEY", "tlsKey", OPT_STR, 0, 0, 1},
+    [O_TLS_SAN] = {"tls-san", "ASAAS_MOCK_TLS_SANS", "tlsSans", OPT_LIST, 0, 0, 1},
+    [O_CA_OUT] = {"ca-out", "ASAAS_MOCK_CA_OUT", "caOut", OPT_STR, 0, 0, 1},
+    [O_ENVIRONMENT] = {"environment", "ASAAS_MOCK_ENVIRONMENT", "environment", OPT_ENV, 0, 0, 1},
+    [O_FIXTURES] = {"fixtures", "ASAAS_MOCK_FIXTURES", "fixtures", OPT_STR, 0, 0, 1},
+    [O_API_KEY] = {"api-key", "ASAAS_MOCK_API_KEYS", "apiKeys", OPT_LIST, 0, 0, 1},
+    [O_AUTO_ACCOUNTS] = {"auto-accounts", "ASAAS_MOCK_AUTO_ACCOUNTS", "autoAccounts", OPT_BOOL, 0, 0, 0},
+    [O_SEED] = {"seed", "ASAAS_MOCK_SEED", "seed", OPT_SEED, 0, 0, 1},
+    [O_IDLE_TIMEOUT] = {"idle-timeout", "ASAAS_MOCK_IDLE_TIMEOUT", "idleTimeout", OPT_INT, 1, 3600, 1},
+    [O_MAX_BODY] = {"max-body", "ASAAS_MOCK_MAX_BODY", "maxBody", OPT_SIZE, 1024, 64L << 20, 1},
+    [O_MAX_HEADERS] = {"max-headers", "ASAAS_MOCK_MAX_HEADERS", "maxHeaders", OPT_SIZE, 1024, 1L << 20, 1},
+    [O_ALERT_THRESHOLD] = {"alert-threshold", "ASAAS_MOCK_ALERT_THRESHOLD", "alertThreshold", OPT_INT, 1, 1000000, 1},
+    [O_ALERT_WINDOW] = {"alert-window", "ASAAS_MOCK_ALERT_WINDOW", "alertWindow", OPT_INT, 1, 86400, 1},
+    [O_JOURNAL_SIZE] = {"journal-size", "ASAAS_MOCK_JOURNAL_SIZE", "journalSize", OPT_SIZE, 1, 1000000, 1},
+    [O_SHUTDOWN_GRACE] = {"shutdown-grace-ms", "ASAAS_MOCK_SHUTDOWN_GRACE_MS", "shutdownGraceMs", OPT_INT, 0, 600000, 1},
+    [O_LOG_LEVEL] = {"log-level", "ASAAS_MOCK_LOG_LEVEL", "logLevel", OPT_STR, 0, 0, 1},
+    /* The admin token is a secret: no flag, so it never shows up in `ps`. */
+    [O_ADMIN_TOKEN] = {NULL, "ASAAS_MOCK_ADMIN_TOKEN", "adminToken", OPT_STR, 0, 0, 1},
+    [O_CONFIG] = {"config", "ASAAS_MOCK_CONFIG", NULL, OPT_STR, 0, 0, 1},
+    [O_HEALTHCHECK] = {"healthcheck", NULL, NULL, OPT_FLAG, 0, 0, 0},
+    [O_VERSION] = {"version", NULL, NULL, OPT_FLAG, 0, 0, 0},
+    [O_HELP] = {"help", NULL, NULL, OPT_FLAG, 0, 0, 0},
+};
+
+void am_config_defaults(struct am_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->port = 8443;
+    cfg->bind = strdup("127.0.0.1");
+    cfg->plain_port = -1;
+    cfg->environment = AM_ENV_SANDBOX;
+    cfg->idle_timeout = 30;
+    cfg->max_body = 1 << 20;
+    cfg->max_headers = 16 << 10;
+    cfg->alert_threshold = 10;
+    cfg->alert_window = 60;
+    cfg->journal_size = 1000;
+    cfg->shutdown_grace_ms = 10000;
+}
+
+static void free_list(char **list, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (list[i])
+            explicit_bzero(list[i], strlen(list[i]));
+        free(list[i]);
+        list[i] = NULL;
+    }
+    *n = 0;
+}
+
+void am_config_finish(struct am_config *cfg)
+{
+    free(cfg->bind);
+    free(cfg->port_file);
+    free(cfg->tls_cert);
+    free(cfg->tls_key);
+    free_list(cfg->tls_sans, &cfg->n_tls_sans);
+    free(cfg->ca_out);
+    free(cfg->fixtures_dir);
+    free_list(cfg->api_keys, &cfg->n_api_keys);
+    if (cfg->admin_token)
+        explicit_bzero(cfg->admin_token, strlen(cfg->admin_token));
+    free(cfg->admin_token);
+    free(cfg->log_level);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+static int fail(char *err, size_t err_len, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t err_len, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(err, err_len, "%s: ", name);
+
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < err_len)
+        vsnprintf(err + n, err_len - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+static int parse_long(const char *s, long min, long max, long *ret)
+{
+    char *end = NULL;
+    long v;
+
+    if (!s || !*s)
+        return -EINVAL;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -EINVAL;
+    *ret = v;
+    return 0;
+}
+
+static int parse_bool(const char *s, bool *ret)
+{
+    if (!strcasecmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "yes") ||
+        !strcasecmp(s, "on")) {
+        *ret = true;
+        return 0;
+    }
+    if (!strcasecmp(s, "0") || !strcasecmp(s, "false") || !strcasecmp(s, "no") ||
+        !strcasecmp(s, "off") || !*s) {
+        *ret = false;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+static int set_str(char **slot, const char *value)
+{
+    char *copy = strdup(value);
+
+    if (!copy)
+        return -ENOMEM;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+static int list_add(char **list, size_t *n, const char *value)
+{
+    if (*n >= AM_CONFIG_MAX_LIST)
+        return -E2BIG;
+    list[*n] = strdup(value);
+    if (!list[*n])
+        return -ENOMEM;
+    (*n)++;
+    return 0;
+}
+
+/* Comma-separated list (environment form); replace=true clears earlier values. */
+static int list_add_csv(char **list, size_t *n, const char *csv)
+{
+    char *copy = strdup(csv), *save = NULL, *tok;
+    int r = 0;
+
+    if (!copy)
+        return -ENOMEM;
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        size_t len = strlen(tok);
+        while (len && tok[len - 1] == ' ')
+            tok[--len] = '\0';
+        if (!*tok)
+            continue;
+        r = list_add(list, n, tok);
+        if (r < 0)
+            break;
+    }
+    explicit_bzero(copy, strlen(csv));
+    free(copy);
+    return r;
+}
+
+/* Applies one textual value of option o. from_list_flag: a repeatable flag adds one item,
+ * the environment form is comma-separated. */
+static int apply(struct am_config *cfg, int o, const char *value, bool csv, const char *name,
+                 char *err, size_t err_len)
+{
+    const struct opt *op = &opts[o];
+    long v = 0;
+    bool b = false;
+    int r = 0;
+
+    switch (op->kind) {
+    case OPT_INT:
+    case OPT_SIZE:
+        if (parse_long(value, op->min, op->max, &v) < 0)
+            return fail(err, err_len, name, "'%s' is not an integer in %ld..%ld", value, op->min,
+                        op->max);
+        break;
+    case OPT_BOOL:
+        if (parse_bool(value, &b) < 0)
+            return fail(err, err_len, name, "'%s' is not a boolean (true/false)", value);
+        break;
+    case OPT_ENV: {
+        enum am_environment env;
+        if (am_environment_parse(value, &env) < 0)
+            return fail(err, err_len, name, "'%s' is not sandbox or production", value);
+        cfg->environment = env;
+        return 0;
+    }
+    case OPT_SEED: {
+        char *end = NULL;
+        unsigned long long s;
+        errno = 0;
+        s = strtoull(value, &end, 10);
+        if (errno || !*value || *end || *value == '-')
+            return fail(err, err_len, name, "'%s' is not a non-negative integer", value);
+        cfg->seed = s;
+        cfg->has_seed = true;
+        return 0;
+    }
+    default:
+        break;
+    }
+    switch (o) {
+    case O_PORT:
+        cfg->port = (int)v;
+        break;
+    case O_PLAIN_PORT:
+        cfg->plain_port = (int)v;
+        break;
+    case O_IDLE_TIMEOUT:
+        cfg->idle_timeout = (int)v;
+        break;
+    case O_MAX_BODY:
+        cfg->max_body = (size_t)v;
+        break;
+    case O_MAX_HEADERS:
+        cfg->max_headers = (size_t)v;
+        break;
+    case O_ALERT_THRESHOLD:
+        cfg->alert_threshold = (unsigned)v;
+        break;
+    case O_ALERT_WINDOW:
+        cfg->alert_window = (unsigned)v;
+        break;
+    case O_JOURNAL_SIZE:
+        cfg->journal_size = (size_t)v;
+        break;
+    case O_SHUTDOWN_GRACE:
+        cfg->shutdown_grace_ms = (int)v;
+        break;
+    case O_AUTO_ACCOUNTS:
+        cfg->auto_accounts = b;
+        break;
+    case O_BIND:
+        if (!*value)
+            return fail(err, err_len, name, "must not be empty");
+        r = set_str(&cfg->bind, value);
+        break;
+    case O_PORT_FILE:
+        r = set_str(&cfg->port_file, value);
+        break;
+    case O_TLS_CERT:
+        r = set_str(&cfg->tls_cert, value);
+        break;
+    case O_TLS_KEY:
+        r = set_str(&cfg->tls_key, value);
+        break;
+    case O_CA_OUT:
+        r = set_str(&cfg->ca_out, value);
+        break;
+    case O_FIXTURES:
+        r = set_str(&cfg->fixtures_dir, value);
+        break;
+    case O_ADMIN_TOKEN:
+        r = *value ? set_str(&cfg->admin_token, value) : 0;
+        break;
+    case O_LOG_LEVEL: {
+        enum am_log_level lvl;
+        if (am_log_parse_level(value, &lvl) < 0)
+            return fail(err, err_len, name, "'%s' is not debug, info, warn or error", value);
+        r = set_str(&cfg->log_level, value);
+        break;
+    }
+    case O_TLS_SAN:
+        r = csv ? list_add_csv(cfg->tls_sans, &cfg->n_tls_sans, value)
+                : list_add(cfg->tls_sans, &cfg->n_tls_sans, value);
+        break;
+    case O_API_KEY:
+        r = csv ? list_add_csv(cfg->api_keys, &cfg->n_api_keys, value)
+                : list_add(cfg->api_keys, &cfg->n_api_keys, value);
+        break;
+    default:
+        break;
+    }
+    if (r == -E2BIG)
+        return fail(err, err_len, name, "at most %d values", AM_CONFIG_MAX_LIST);
+    if (r < 0)
+        return fail(err, err_len, name, "out of memory");
+    return 0;
+}
+
+static const char *env_get(char **envp, const char *name)
+{
+    size_t len = strlen(name);
+
+    for (char **e = envp; e && *e; e++) {
+        if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+            return *e + len + 1;
+    }
+    return NULL;
+}
+
+static char *read_file(const char *path, size_t *ret_len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long len;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || len > (8 << 20) ||
+        fseek(f, 0, SEEK_SET) != 0)
+        goto out;
+    buf = malloc((size_t)len + 1);
+    if (!buf)
+        goto out;
+    if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+        free(buf);
+        buf = NULL;
+        goto out;
+    }
+    buf[len] = '\0';
+    *ret_len = (size_t)len;
+out:
+    fclose(f);
+    return buf;
+}
+
+static int apply_file(struct am_config *cfg, const char *path, char *err, size_t err_len)
+{
+    size_t len = 0;
+    char *text = read_file(path, &len);
+    cJSON *root = NULL;
+    const char *end = NULL;
+    int r = 0;
+
+    if (!text)
+        return fail(err, err_len, "--config", "cannot read '%s'", path);
+    root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root || !cJSON_IsObject(root)) {
+        r = fail(err, err_len, "--config", "'%s' is not a JSON object (near byte %ld)", path,
+                 end ? (long)(end - text) : 0L);
+        goto out;
+    }
+    for (cJSON *item = root->child; item; item = item->next) {
+        int o;
+        char name[96];
+
+        for (o = 0; o < _O_MAX; o++) {
+            if (opts[o].key && strcmp(opts[o].key, item->string) == 0)
+                break;
+        }
+        snprintf(name, sizeof(name), "config key '%s'", item->string);
+        if (o == _O_MAX) {
+            r = fail(err, err_len, name, "unknown option");
+            goto out;
+        }
+        if (cJSON_IsArray(item) && opts[o].kind == OPT_LIST) {
+            for (cJSON *el = item->child; el; el = el->next) {
+                if (!cJSON_IsString(el)) {
+                    r = fail(err, err_len, name, "must be a list of strings");
+                    goto out;
+                }
+                if ((r = apply(cfg, o, el->valuestring, false, name, err, err_len)) < 0)
+                    goto out;
+            }
+            continue;
+        }
+        char buf[64];
+        const char *value;
+        if (cJSON_IsString(item))
+            value = item->valuestring;
+        else if (cJSON_IsBool(item))
+            value = cJSON_IsTrue(item) ? "true" : "false";
+        else if (cJSON_IsNumber(item)) {
+            snprintf(buf, sizeof(buf), "%.0f", item->valuedouble);
+            value = buf;
+        } else {
+            r = fail(err, err_len, name, "unsupported JSON type");
+            goto out;
+        }
+        if ((r = apply(cfg, o, value, true, name, err, err_len)) < 0)
+            goto out;
+    }
+out:
+    cJSON_Delete(root);
+    if (text)
+        explicit_bzero(text, len);
+    free(text);
+    return r;
+}
+
+int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, char *err,
+                   size_t err_len)
+{
+    struct option longopts[_O_MAX + 1];
+    size_t n = 0;
+    const char *config_path = env_get(envp, "ASAAS_MOCK_CONFIG");
+    int r, c, idx;
+
+    for (int o = 0; o < _O_MAX; o++) {
+        if (!opts[o].flag)
+            continue;
+        longopts[n].name = opts[o].flag;
+        longopts[n].has_arg = opts[o].has_arg ? required_argument : no_argument;
+        longopts[n].flag = NULL;
+        longopts[n].val = 1000 + o;
+        n++;
+    }
+    memset(&longopts[n], 0, sizeof(longopts[n]));
+
+    /* Pass 1: find --config so the file applies below the environment and flags. */
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hV", longopts, &idx)) != -1) {
+        if (c == 1000 + O_CONFIG)
+            config_path = optarg;
+    }
+    if (config_path && (r = apply_file(cfg, config_path, err, err_len)) < 0)
+        return r;
+
+    for (int o = 0; o < _O_MAX; o++) {
+        const char *v;
+        if (!opts[o].env || o == O_CONFIG || !(v = env_get(envp, opts[o].env)))
+            continue;
+        if (opts[o].kind == OPT_LIST && o == O_API_KEY)
+            free_list(cfg->api_keys, &cfg->n_api_keys);
+        if ((r = apply(cfg, o, v, true, opts[o].env, err, err_len)) < 0)
+            return r;
+    }
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hV", longopts, &idx)) != -1) {
+        char name[64];
+        int o = c - 1000;
+
+        if (c == 'h') {
+            cfg->show_help = true;
+            continue;
+        }
+        if (c == 'V') {
+            cfg->show_version = true;
+            continue;
+        }
+        if (c == '?' || c == ':' || o < 0 || o >= _O_MAX) {
+            const char *bad = (optind - 1 < argc && optind > 0) ? argv[optind - 1] : "?";
+            return fail(err, err_len, bad, "unknown option or missing value (see --help)");
+        }
+        snprintf(name, sizeof(name), "--%s", opts[o].flag);
+        switch (o) {
+        case O_CONFIG:
+            break;
+        case O_HEALTHCHECK:
+            cfg->healthcheck = true;
+            break;
+        case O_VERSION:
+            cfg->show_version = true;
+            break;
+        case O_HELP:
+            cfg->show_help = true;
+            break;
+        case O_AUTO_ACCOUNTS:
+            cfg->auto_accounts = true;
+            break;
+        default:
+            if ((r = apply(cfg, o, optarg, false, name, err, err_len)) < 0)
+                return r;
+        }
+    }
+    if (optind < argc)
+        return fail(err, err_len, argv[optind], "unexpected argument");
+
+    if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
+        return fail(err, err_len, "--tls-cert/--tls-key", "give both or neither");
+    if (cfg->plain_port >= 0 && cfg->plain_port == cfg->port && cfg->port != 0)
+        return fail(err, err_len, "--plain-port", "must differ from --port");
+    for (size_t i = 0; i < cfg->n_api_keys; i++) {
+        if (am_key_classify(cfg->api_keys[i]) == AM_KEY_SHAPE_INVALID)
+            return fail(err, err_len, "--api-key",
+                        "value #%zu is not shaped like an Asaas key ($aact_...)", i + 1);
+    }
+    return 0;
+}
+
+bool am_config_is_loopback(const char *addr)
+{
+    return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
+           strcmp(addr, "localhost") == 0 || strcmp(addr, "::ffff:127.0.0.1") == 0;
+}
+
+const char *am_config_usage(void)
+{
+    return "Usage: asaas-mock [options]\n"
+           "An offline HTTPS stand-in for the Asaas API v3.\n\n"
+           "Options (each also read from ASAAS_MOCK_<NAME>; flags win over the environment,\n"
+           "which wins over --config FILE):\n"
+           "  --port N               HTTPS port (default 8443; 0 picks a free port)\n"
+           "  --bind ADDR            listen address (default 127.0.0.1)\n"
+           "  --port-file PATH       write the bound port here once listening\n"
+           "  --plain-port N         also listen for plaintext HTTP on N (off by default)\n"
+           "  --tls-cert PATH --tls-key PATH   serve this certificate instead of a generated one\n"
+           "  --tls-san NAME         extra SAN for the generated certificate (repeatable;\n"
+           "                         ASAAS_MOCK_TLS_SANS is comma-separated)\n"
+           "  --ca-out PATH          write the certificate PEM here for clients to trust\n"
+           "  --environment ENV      sandbox (default) or production\n"
+           "  --fixtures DIR         load DIR/accounts.json instead of the embedded default\n"
+           "  --api-key KEY          register KEY on the default account (repeatable;\n"
+           "                         ASAAS_MOCK_API_KEYS is comma-separated)\n"
+           "  --auto-accounts        any well-formed key of the environment gets its own account\n"
+           "  --seed N               deterministic ids for the same request sequence\n"
+           "  --idle-timeout SECS    idle/handshake/read timeout (default 30)\n"
+           "  --max-body BYTES       request body limit (default 1048576)\n"
+           "  --max-headers BYTES    request header limit (default 16384)\n"
+           "  --alert-threshold N    auth failures from one address that raise an alert (10)\n"
+           "  --alert-window SECS    window for the alert threshold (60)\n"
+           "  --journal-size N       requests kept in the journal (1000)\n"
+           "  --shutdown-grace-ms N  how long SIGTERM waits for in-flight requests (10000)\n"
+           "  --log-level LEVEL      debug, info (default), warn, error\n"
+           "  --config FILE          JSON file with the same options in camelCase\n"
+           "  --healthcheck          probe the configured running server; exit 0 healthy, 1 not\n"
+           "  --version, --help\n\n"
+           "ASAAS_MOCK_ADMIN_TOKEN protects /__mock/ (required when binding beyond loopback).\n";
+}

@@ -1,0 +1,60 @@
+/* config.h - the server's configuration: one struct, one defaults function.
+ *
+ * Sources apply in a fixed order: defaults < JSON config file < ASAAS_MOCK_* environment <
+ * command-line flags. Validation names the offending option. The config owns its
+ * strings; free with am_config_finish(). Immutable once the server starts. */
+#ifndef AM_CONFIG_H
+#define AM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keys.h"
+
+#define AM_CONFIG_MAX_LIST 32
+
+struct am_config {
+    int port;                 /* 0 = ephemeral */
+    char *bind;               /* listen address */
+    int plain_port;           /* -1 = no plaintext listener */
+    char *port_file;
+    char *tls_cert, *tls_key;
+    char *tls_sans[AM_CONFIG_MAX_LIST];
+    size_t n_tls_sans;
+    char *ca_out;
+    enum am_environment environment;
+    char *fixtures_dir;       /* NULL = embedded default fixtures */
+    char *api_keys[AM_CONFIG_MAX_LIST]; /* secrets: never log these */
+    size_t n_api_keys;
+    bool auto_accounts;
+    bool has_seed;
+    uint64_t seed;
+    int idle_timeout;         /* seconds */
+    size_t max_body;
+    size_t max_headers;
+    unsigned alert_threshold;
+    unsigned alert_window;    /* seconds */
+    size_t journal_size;
+    int shutdown_grace_ms;
+    char *admin_token;        /* from ASAAS_MOCK_ADMIN_TOKEN / config file only; secret */
+    char *log_level;
+    bool healthcheck;         /* run as a healthcheck client */
+    bool show_version, show_help;
+};
+
+void am_config_defaults(struct am_config *cfg);
+void am_config_finish(struct am_config *cfg);
+
+/* Applies every source in order. envp: NULL-terminated "K=V" array (environ in main).
+ * On error writes "option: reason" into err and returns -EINVAL (exit code 2). */
+int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, char *err,
+                   size_t err_len);
+
+/* True when addr is a loopback address (127.0.0.0/8, ::1, localhost). */
+bool am_config_is_loopback(const char *addr);
+
+/* Usage text for --help. Static string. */
+const char *am_config_usage(void);
+
+#endif

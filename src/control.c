@@ -1,0 +1,467 @@
+/* control.c - /__mock/ control API handlers (see control.h). */
+#include "control.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_common.h"
+#include "clock.h"
+#include "customers.h"
+#include "keys.h"
+#include "query.h"
+
+static int bad_request(struct am_response *resp, const char *code, const char *description)
+{
+    return am_response_error(resp, 400, code, description);
+}
+
+static int not_found(struct am_response *resp, const char *what)
+{
+    char text[128];
+
+    snprintf(text, sizeof(text), "%s não encontrado", what);
+    return am_response_error(resp, 404, "not_found", text);
+}
+
+static cJSON *datetime_or_null(int64_t t)
+{
+    char buf[20];
+
+    if (t == 0)
+        return cJSON_CreateNull();
+    am_clock_format_datetime(t, buf);
+    return cJSON_CreateString(buf);
+}
+
+static cJSON *render_key(const struct am_api_key *k, int64_t now)
+{
+    cJSON *o = cJSON_CreateObject();
+    char prefix[AM_KEY_REDACTED_LEN] = "", last4[8] = "";
+    const char *dots = strstr(k->display, "...");
+
+    if (dots) {
+        snprintf(prefix, sizeof(prefix), "%.*s", (int)(dots - k->display), k->display);
+        snprintf(last4, sizeof(last4), "%s", dots + 3);
+    }
+    cJSON_AddStringToObject(o, "object", "accessToken");
+    cJSON_AddStringToObject(o, "id", k->id);
+    cJSON_AddStringToObject(o, "name", k->name);
+    cJSON_AddStringToObject(o, "prefix", prefix);
+    cJSON_AddStringToObject(o, "last4", last4);
+    cJSON_AddStringToObject(o, "display", k->display);
+    cJSON_AddBoolToObject(o, "enabled", k->enabled);
+    cJSON_AddBoolToObject(o, "expired", k->expires_at != 0 && k->expires_at <= now);
+    cJSON_AddItemToObject(o, "expirationDate", datetime_or_null(k->expires_at));
+    cJSON_AddItemToObject(o, "dateCreated", datetime_or_null(k->created_at));
+    cJSON_AddItemToObject(o, "lastUsedDate", datetime_or_null(k->last_used_at));
+    return o;
+}
+
+static size_t key_count(const struct am_account *a)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < AM_MAX_KEYS_PER_ACCOUNT; i++)
+        n += a->keys[i].in_use;
+    return n;
+}
+
+static cJSON *render_account(const struct am_account *a, int64_t real_now)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *ips = cJSON_AddArrayToObject(o, "allowedIps");
+    char date[11];
+
+    for (size_t i = 0; i < a->n_allowed_ips; i++)
+        cJSON_AddItemToArray(ips, cJSON_CreateString(a->allowed_ips[i]));
+    cJSON_DetachItemViaPointer(o, ips);
+    cJSON_AddStringToObject(o, "object", "account");
+    cJSON_AddStringToObject(o, "id", a->id);
+    cJSON_AddStringToObject(o, "name", a->name);
+    cJSON_AddBoolToObject(o, "requireUserAgent", a->require_user_agent);
+    cJSON_AddItemToObject(o, "allowedIps", ips);
+    cJSON_AddBoolToObject(o, "autoCreated", a->auto_created);
+    cJSON_AddNumberToObject(o, "keyCount", (double)key_count(a));
+    cJSON_AddNumberToObject(o, "customerCount",
+                            (double)(a->customers ? am_customer_store_count(a->customers) : 0));
+    am_clock_format_date(am_clock_now(&a->clock, real_now), date);
+    cJSON_AddStringToObject(o, "today", date);
+    return o;
+}
+
+static int list_envelope(struct am_response *resp, cJSON *data)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (!o) {
+        cJSON_Delete(data);
+        return -ENOMEM;
+    }
+    cJSON_AddStringToObject(o, "object", "list");
+    cJSON_AddNumberToObject(o, "totalCount", (double)cJSON_GetArraySize(data));
+    cJSON_AddItemToObject(o, "data", data);
+    return am_response_json(resp, 200, o);
+}
+
+/* Applies requireUserAgent / allowedIps / name from body to a. Returns 1 after filling
+ * resp with a 400, 0 on success. */
+static int apply_account_fields(struct am_account *a, const cJSON *body, struct am_response *resp,
+                                int *ret)
+{
+    const cJSON *ua = cJSON_GetObjectItemCaseSensitive(body, "requireUserAgent");
+    const cJSON *ips = cJSON_GetObjectItemCaseSensitive(body, "allowedIps");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(body, "name");
+    struct am_account scratch;
+
+    if (ua && !cJSON_IsBool(ua)) {
+        *ret = bad_request(resp, "invalid_requireUserAgent", "requireUserAgent deve ser booleano");
+        return 1;
+    }
+    if (name && !cJSON_IsString(name)) {
+        *ret = bad_request(resp, "invalid_name", "name deve ser texto");
+        return 1;
+    }
+    if (ips) {
+        /* Validate every entry before touching the account: all or nothing. */
+        memset(&scratch, 0, sizeof(scratch));
+        if (!cJSON_IsArray(ips)) {
+            *ret = bad_request(resp, "invalid_allowedIps", "allowedIps deve ser uma lista");
+            return 1;
+        }
+        for (const cJSON *ip = ips->child; ip; ip = ip->next) {
+            if (!cJSON_IsString(ip) || am_account_allow_ip(&scratch, ip->valuestring) < 0) {
+                *ret = bad_request(resp, "invalid_allowedIps",
+                                   "Cada IP deve ser IPv4 (último octeto pode ser x) ou IPv6");
+                return 1;
+            }
+        }
+        memcpy(a->allowed_ips, scratch.allowed_ips, sizeof(a->allowed_ips));
+        a->n_allowed_ips = scratch.n_allowed_ips;
+    }
+    if (ua)
+        a->require_user_agent = cJSON_IsTrue(ua);
+    if (name)
+        snprintf(a->name, sizeof(a->name), "%s", name->valuestring);
+    return 0;
+}
+
+static int accounts_create(struct am_app *app, const struct am_request *req, int64_t real_now,
+                           struct am_response *resp)
+{
+    cJSON *body = NULL;
+    const cJSON *id;
+    struct am_account *a;
+    char gen[AM_ACCOUNT_ID_LEN];
+    int r = am_api_parse_body(req, resp, true, &body);
+
+    if (r != 0)
+        return r < 0 ? r : 0;
+    id = cJSON_GetObjectItemCaseSensitive(body, "id");
+    if (id && (!cJSON_IsString(id) || !*id->valuestring ||
+               strlen(id->valuestring) >= AM_ACCOUNT_ID_LEN ||
+               strspn(id->valuestring, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789-_.") != strlen(id->valuestring))) {
+        r = bad_request(resp, "invalid_id", "id deve ter 1..63 caracteres [A-Za-z0-9._-]");
+        goto out;
+    }
+    if (!id)
+        am_ids_uuid(&app->ids, gen);
+    else
+        snprintf(gen, sizeof(gen), "%s", id->valuestring);
+    if (am_registry_find_account(app->registry, gen)) {
+        r = am_response_error(resp, 409, "account_exists", "Já existe uma conta com este id");
+        goto out;
+    }
+    a = am_registry_add_account(app->registry, gen);
+    if (!a) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if (apply_account_fields(a, body, resp, &r))
+        goto out;
+    r = am_response_json(resp, 200, render_account(a, real_now));
+out:
+    cJSON_Delete(body);
+    return r;
+}
+
+static int account_update(struct am_app *app, struct am_account *a, const struct am_request *req,
+                          int64_t real_now, struct am_response *resp)
+{
+    cJSON *body = NULL;
+    int r = am_api_parse_body(req, resp, false, &body);
+
+    (void)app;
+    if (r != 0)
+        return r < 0 ? r : 0;
+    if (apply_account_fields(a, body, resp, &r) == 0)
+        r = am_response_json(resp, 200, render_account(a, real_now));
+    cJSON_Delete(body);
+    return r;
+}
+
+/* Parses an optional expirationDate (string or null) into *ret. Returns 1 after a 400. */
+static int parse_expiry(const cJSON *body, struct am_response *resp, bool *ret_present,
+                        int64_t *ret, int *ret_r)
+{
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(body, "expirationDate");
+
+    *ret_present = exp != NULL;
+    *ret = 0;
+    if (!exp || cJSON_IsNull(exp))
+        return 0;
+    if (!cJSON_IsString(exp) || am_clock_parse_datetime(exp->valuestring, ret) < 0) {
+        *ret_r = bad_request(resp, "invalid_expirationDate",
+                             "expirationDate deve ser \"AAAA-MM-DD HH:MM:SS\", \"AAAA-MM-DD\" ou "
+                             "null");
+        return 1;
+    }
+    return 0;
+}
+
+static int keys_create(struct am_app *app, struct am_account *a, const struct am_request *req,
+                       int64_t real_now, struct am_response *resp)
+{
+    cJSON *body = NULL, *out = NULL;
+    const cJSON *name, *enabled;
+    struct am_api_key *slot = NULL;
+    char key[AM_KEY_MAX_LEN];
+    bool has_exp;
+    int64_t exp;
+    int r = am_api_parse_body(req, resp, true, &body);
+
+    key[0] = '\0';
+    if (r != 0)
+        return r < 0 ? r : 0;
+    name = cJSON_GetObjectItemCaseSensitive(body, "name");
+    enabled = cJSON_GetObjectItemCaseSensitive(body, "enabled");
+    if ((name && !cJSON_IsString(name)) || (enabled && !cJSON_IsBool(enabled))) {
+        r = bad_request(resp, "invalid_object", "name deve ser texto e enabled booleano");
+        goto out;
+    }
+    if (parse_expiry(body, resp, &has_exp, &exp, &r))
+        goto out;
+    if (key_count(a) >= AM_MAX_KEYS_PER_ACCOUNT) {
+        r = bad_request(resp, "invalid_action",
+                        "A conta já possui o número máximo de 10 chaves de API");
+        goto out;
+    }
+    r = am_key_generate(app->policy.environment, key, sizeof(key));
+    if (r < 0)
+        goto out;
+    r = am_registry_add_key(app->registry, a, key, NULL, NULL, name ? name->valuestring : "api",
+                            real_now, exp, enabled ? cJSON_IsTrue(enabled) : true, &slot);
+    if (r < 0)
+        goto out;
+    out = render_key(slot, real_now);
+    /* The only time the key is ever shown, as in the Asaas panel. */
+    cJSON_AddStringToObject(out, "apiKey", key);
+    r = am_response_json(resp, 200, out);
+out:
+    explicit_bzero(key, sizeof(key));
+    cJSON_Delete(body);
+    return r;
+}
+
+static int key_update(struct am_account *a, struct am_api_key *k, const struct am_request *req,
+                      int64_t real_now, struct am_response *resp)
+{
+    cJSON *body = NULL;
+    const cJSON *name, *enabled;
+    bool has_exp;
+    int64_t exp;
+    int r = am_api_parse_body(req, resp, false, &body);
+
+    (void)a;
+    if (r != 0)
+        return r < 0 ? r : 0;
+    name = cJSON_GetObjectItemCaseSensitive(body, "name");
+    enabled = cJSON_GetObjectItemCaseSensitive(body, "enabled");
+    if ((name && !cJSON_IsString(name)) || (enabled && !cJSON_IsBool(enabled))) {
+        r = bad_request(resp, "invalid_object", "name deve ser texto e enabled booleano");
+        goto out;
+    }
+    if (parse_expiry(body, resp, &has_exp, &exp, &r))
+        goto out;
+    if (name)
+        snprintf(k->name, sizeof(k->name), "%s", name->valuestring);
+    if (enabled)
+        k->enabled = cJSON_IsTrue(enabled);
+    if (has_exp)
+        k->expires_at = exp;
+    r = am_response_json(resp, 200, render_key(k, real_now));
+out:
+    cJSON_Delete(body);
+    return r;
+}
+
+static int journal_get(struct am_app *app, const struct am_request *req, struct am_response *resp)
+{
+    struct am_query q;
+    const char *lim;
+    size_t limit = 100, n = am_journal_count(app->journal);
+    cJSON *data;
+    int r = am_query_parse(req->query, &q);
+
+    if (r < 0)
+        return r == -E2BIG ? bad_request(resp, "invalid_query", "query string grande demais") : r;
+    lim = am_query_get(&q, "limit");
+    if (lim) {
+        char *end = NULL;
+        long v = strtol(lim, &end, 10);
+        if (!*lim || *end || v < 1 || v > 1000000) {
+            am_query_finish(&q);
+            return bad_request(resp, "invalid_limit", "limit deve ser um inteiro positivo");
+        }
+        limit = (size_t)v;
+    }
+    am_query_finish(&q);
+    data = cJSON_CreateArray();
+    for (size_t i = 0; i < n && i < limit; i++) {
+        const struct am_journal_entry *e = am_journal_newest(app->journal, i);
+        cJSON *o = cJSON_CreateObject();
+        char when[20];
+
+        am_clock_format_datetime(e->time_ms / 1000, when);
+        cJSON_AddNumberToObject(o, "seq", (double)e->seq);
+        cJSON_AddStringToObject(o, "id", e->request_id);
+        cJSON_AddStringToObject(o, "time", when);
+        cJSON_AddNumberToObject(o, "timeMs", (double)e->time_ms);
+        cJSON_AddStringToObject(o, "method", e->method);
+        cJSON_AddStringToObject(o, "path", e->path);
+        cJSON_AddStringToObject(o, "operation", e->route);
+        cJSON_AddNumberToObject(o, "status", e->status);
+        cJSON_AddStringToObject(o, "clientIp", e->client_ip);
+        am_json_add_string_or_null(o, "account", *e->account ? e->account : NULL);
+        am_json_add_string_or_null(o, "auth", *e->auth ? e->auth : NULL);
+        am_json_add_string_or_null(o, "key", *e->key ? e->key : NULL);
+        cJSON_AddNumberToObject(o, "durationUs", (double)e->duration_us);
+        cJSON_AddNumberToObject(o, "bytes", (double)e->bytes);
+        cJSON_AddItemToArray(data, o);
+    }
+    return list_envelope(resp, data);
+}
+
+static int incidents_get(struct am_app *app, struct am_response *resp)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *data = cJSON_CreateArray();
+    size_t n = am_audit_incident_count(app->audit);
+
+    for (size_t i = n; i-- > 0;) {
+        const struct am_incident *inc = am_audit_incident_at(app->audit, i);
+        cJSON *it = cJSON_CreateObject();
+        char when[20];
+
+        am_clock_format_datetime(inc->at, when);
+        cJSON_AddStringToObject(it, "dateCreated", when);
+        cJSON_AddStringToObject(it, "clientIp", inc->client_ip);
+        cJSON_AddStringToObject(it, "key", inc->redacted_key);
+        cJSON_AddStringToObject(it, "reason", inc->reason);
+        cJSON_AddItemToArray(data, it);
+    }
+    cJSON_AddStringToObject(o, "object", "list");
+    cJSON_AddNumberToObject(o, "totalCount", (double)am_audit_incident_total(app->audit));
+    cJSON_AddItemToObject(o, "data", data);
+    return am_response_json(resp, 200, o);
+}
+
+int am_control_handle(struct am_app *app, const struct am_route_match *m,
+                      const struct am_request *req, int64_t real_now, struct am_response *resp)
+{
+    struct am_account *a = NULL;
+    struct am_api_key *k = NULL;
+
+    if (m->n_params >= 1 && m->route >= AM_ROUTE_CTL_ACCOUNT_GET) {
+        a = am_registry_find_account(app->registry, m->params[0]);
+        if (!a)
+            return not_found(resp, "Conta");
+    }
+    if (m->n_params >= 2) {
+        k = am_registry_find_key(a, m->params[1]);
+        if (!k)
+            return not_found(resp, "Chave de API");
+    }
+    switch (m->route) {
+    case AM_ROUTE_CTL_HEALTH: {
+        cJSON *o = cJSON_CreateObject();
+        bool ready = app->tls_ready && app->fixtures_ready;
+        cJSON_AddStringToObject(o, "status", ready ? "ok" : "starting");
+        cJSON_AddBoolToObject(o, "tls", app->tls_ready);
+        cJSON_AddBoolToObject(o, "fixtures", app->fixtures_ready);
+        cJSON_AddStringToObject(o, "environment", am_environment_name(app->policy.environment));
+        cJSON_AddStringToObject(o, "version", AM_VERSION);
+        return am_response_json(resp, ready ? 200 : 503, o);
+    }
+    case AM_ROUTE_CTL_CA_PEM:
+        if (!app->ca_pem)
+            return not_found(resp, "Certificado");
+        return am_response_text(resp, 200, "application/x-pem-file", app->ca_pem,
+                                strlen(app->ca_pem));
+    case AM_ROUTE_CTL_METRICS: {
+        char *text = am_metrics_render(&app->metrics, am_registry_count(app->registry),
+                                       am_journal_count(app->journal));
+        int r;
+        if (!text)
+            return -ENOMEM;
+        r = am_response_text(resp, 200, "text/plain; version=0.0.4", text, strlen(text));
+        free(text);
+        return r;
+    }
+    case AM_ROUTE_CTL_JOURNAL_GET:
+        return journal_get(app, req, resp);
+    case AM_ROUTE_CTL_JOURNAL_CLEAR: {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "cleared", (double)am_journal_clear(app->journal));
+        return am_response_json(resp, 200, o);
+    }
+    case AM_ROUTE_CTL_INCIDENTS:
+        return incidents_get(app, resp);
+    case AM_ROUTE_CTL_ACCOUNTS_LIST: {
+        cJSON *data = cJSON_CreateArray();
+        for (size_t i = 0; i < am_registry_count(app->registry); i++)
+            cJSON_AddItemToArray(data,
+                                 render_account(am_registry_account_at(app->registry, i), real_now));
+        return list_envelope(resp, data);
+    }
+    case AM_ROUTE_CTL_ACCOUNTS_CREATE:
+        return accounts_create(app, req, real_now, resp);
+    case AM_ROUTE_CTL_ACCOUNT_GET:
+        return am_response_json(resp, 200, render_account(a, real_now));
+    case AM_ROUTE_CTL_ACCOUNT_UPDATE:
+        return account_update(app, a, req, real_now, resp);
+    case AM_ROUTE_CTL_KEYS_LIST: {
+        cJSON *data = cJSON_CreateArray();
+        for (size_t i = 0; i < AM_MAX_KEYS_PER_ACCOUNT; i++) {
+            if (a->keys[i].in_use)
+                cJSON_AddItemToArray(data, render_key(&a->keys[i], real_now));
+        }
+        return list_envelope(resp, data);
+    }
+    case AM_ROUTE_CTL_KEYS_CREATE:
+        return keys_create(app, a, req, real_now, resp);
+    case AM_ROUTE_CTL_KEY_UPDATE:
+        return key_update(a, k, req, real_now, resp);
+    case AM_ROUTE_CTL_KEY_DISABLE:
+    case AM_ROUTE_CTL_KEY_ENABLE:
+        k->enabled = m->route == AM_ROUTE_CTL_KEY_ENABLE;
+        return am_response_json(resp, 200, render_key(k, real_now));
+    case AM_ROUTE_CTL_KEY_DELETE: {
+        cJSON *o = cJSON_CreateObject();
+        char id[37];
+        snprintf(id, sizeof(id), "%s", k->id);
+        if (am_registry_delete_key(app->registry, a, id) < 0) {
+            cJSON_Delete(o);
+            return not_found(resp, "Chave de API");
+        }
+        cJSON_AddBoolToObject(o, "deleted", true);
+        cJSON_AddStringToObject(o, "id", id);
+        return am_response_json(resp, 200, o);
+    }
+    default:
+        return not_found(resp, "Rota");
+    }
+}

@@ -1,0 +1,105 @@
+/* http_types.h - the transport-neutral request and response the pure core works on.
+ *
+ * The server adapter (server.c) builds an am_request from evhttp and serialises an
+ * am_response back; unit tests and fuzzers build them by hand. Nothing here touches
+ * sockets, libevent or OpenSSL.
+ *
+ * Ownership: an am_request only borrows its strings (valid for the duration of one
+ * dispatch). An am_response owns its body and header values; release them with
+ * am_response_finish(). */
+#ifndef AM_HTTP_TYPES_H
+#define AM_HTTP_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cJSON;
+
+enum am_method {
+    AM_METHOD_GET,
+    AM_METHOD_POST,
+    AM_METHOD_PUT,
+    AM_METHOD_DELETE,
+    AM_METHOD_PATCH,
+    AM_METHOD_HEAD,
+    AM_METHOD_OPTIONS,
+    AM_METHOD_OTHER,
+    _AM_METHOD_MAX
+};
+
+/* Name of a method ("GET"...). Never NULL. */
+const char *am_method_name(enum am_method m);
+
+struct am_header {
+    const char *name;
+    const char *value;
+};
+
+#define AM_REQUEST_MAX_HEADERS 64
+
+struct am_request {
+    enum am_method method;
+    const char *path;  /* percent-decoded path, without the query; never NULL */
+    const char *query; /* raw query string after '?', or NULL */
+    const char *body;  /* may be NULL when body_len == 0; not NUL-terminated */
+    size_t body_len;
+    const char *client_ip; /* textual address of the peer, never NULL ("" if unknown) */
+    const char *request_id;
+    struct am_header headers[AM_REQUEST_MAX_HEADERS];
+    size_t n_headers;
+};
+
+/* Case-insensitive header lookup. Returns the first value or NULL. Borrowed. */
+const char *am_request_header(const struct am_request *req, const char *name);
+
+/* Appends a header (borrowing both strings). Returns 0, or -ENOSPC when full. */
+int am_request_add_header(struct am_request *req, const char *name, const char *value);
+
+#define AM_RESPONSE_MAX_HEADERS 12
+
+struct am_response_header {
+    const char *name; /* static string */
+    char *value;      /* owned */
+};
+
+struct am_response {
+    int status;
+    char *body; /* owned, may be NULL (empty body) */
+    size_t body_len;
+    const char *content_type; /* static string; NULL means no Content-Type */
+    struct am_response_header headers[AM_RESPONSE_MAX_HEADERS];
+    size_t n_headers;
+    /* Auth outcome for logging/metrics: account id (static/borrowed from the registry,
+     * valid until the account is freed) and a short reason such as "ok",
+     * "invalid_environment"; both may be NULL. */
+    const char *account_id;
+    const char *auth_result;
+    int route; /* enum am_route that answered (0 = none), for logs and metrics */
+    /* Redacted key shown in logs/journal ("$aact_hmlg_…ab12"); owned, may be NULL. */
+    char *redacted_key;
+};
+
+void am_response_init(struct am_response *resp);
+/* Frees everything the response owns and re-initialises it. */
+void am_response_finish(struct am_response *resp);
+
+/* Serialises json (compact, key order preserved) as the body with status.
+ * Takes ownership of json on all paths. Returns 0 or -ENOMEM. */
+int am_response_json(struct am_response *resp, int status, struct cJSON *json);
+
+/* Sets a body copied from text with the given content type. Returns 0 or -ENOMEM. */
+int am_response_text(struct am_response *resp, int status, const char *content_type,
+                     const char *text, size_t len);
+
+/* Asaas error envelope: {"errors":[{"code":code,"description":description}]}. */
+int am_response_error(struct am_response *resp, int status, const char *code,
+                      const char *description);
+
+/* Status with an empty body (no Content-Type). */
+void am_response_empty(struct am_response *resp, int status);
+
+/* Adds or replaces a response header; copies value. Returns 0, -ENOSPC or -ENOMEM. */
+int am_response_set_header(struct am_response *resp, const char *static_name, const char *value);
+
+#endif

@@ -1,0 +1,45 @@
+/* journal.h - a bounded ring of recent requests, redacted, for /__mock/journal (pure).
+ *
+ * Entries hold fixed-size copies (no pointers into requests); keys appear only in their
+ * redacted form. Owns its memory; free with am_journal_free(). */
+#ifndef AM_JOURNAL_H
+#define AM_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keys.h"
+
+struct am_journal_entry {
+    uint64_t seq;
+    char request_id[24];
+    int64_t time_ms;    /* Unix milliseconds */
+    char method[8];
+    char path[256];     /* path + "?" + query, truncated */
+    int status;
+    char client_ip[48];
+    char account[64];
+    char auth[32];
+    char key[AM_KEY_REDACTED_LEN];
+    char route[40];
+    uint64_t duration_us;
+    uint64_t bytes;
+};
+
+struct am_journal;
+
+/* capacity >= 1. NULL on OOM. */
+struct am_journal *am_journal_new(size_t capacity);
+void am_journal_free(struct am_journal *j);
+
+/* Copies e into the ring (seq assigned here), overwriting the oldest when full. */
+void am_journal_add(struct am_journal *j, const struct am_journal_entry *e);
+
+/* Entries currently held. */
+size_t am_journal_count(const struct am_journal *j);
+/* i-th newest entry (0 = newest), NULL past the end. Borrowed until the next add. */
+const struct am_journal_entry *am_journal_newest(const struct am_journal *j, size_t i);
+/* Empties the ring; returns how many were dropped. */
+size_t am_journal_clear(struct am_journal *j);
+
+#endif

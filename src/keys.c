@@ -1,0 +1,177 @@
+/* keys.c - Asaas API key shapes, redaction and generation (see keys.h). */
+#include "keys.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto.h"
+
+#define KEY_PREFIX "$aact_"
+#define KEY_PREFIX_LEN (sizeof(KEY_PREFIX) - 1)
+#define ENV_MARKER_LEN 5 /* "hmlg_" / "prod_" */
+#define KEY_MIN_BODY 16
+#define REDACT_TAIL 4
+#define REDACT_MIN_LEN 12
+
+static bool is_key_char(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
+}
+
+/* Length of the recognised prefix of key and its shape, before looking at the body. */
+static enum am_key_shape prefix_of(const char *key, size_t *ret_prefix_len)
+{
+    if (strncmp(key, KEY_PREFIX, KEY_PREFIX_LEN) != 0)
+        return AM_KEY_SHAPE_INVALID;
+    if (strncmp(key + KEY_PREFIX_LEN, "hmlg_", ENV_MARKER_LEN) == 0) {
+        *ret_prefix_len = KEY_PREFIX_LEN + ENV_MARKER_LEN;
+        return AM_KEY_SHAPE_SANDBOX;
+    }
+    if (strncmp(key + KEY_PREFIX_LEN, "prod_", ENV_MARKER_LEN) == 0) {
+        *ret_prefix_len = KEY_PREFIX_LEN + ENV_MARKER_LEN;
+        return AM_KEY_SHAPE_PRODUCTION;
+    }
+    *ret_prefix_len = KEY_PREFIX_LEN;
+    return AM_KEY_SHAPE_LEGACY;
+}
+
+enum am_key_shape am_key_classify(const char *key)
+{
+    enum am_key_shape shape;
+    size_t prefix_len = 0, n = 0;
+
+    if (!key)
+        return AM_KEY_SHAPE_INVALID;
+    shape = prefix_of(key, &prefix_len);
+    if (shape == AM_KEY_SHAPE_INVALID)
+        return shape;
+    /* Bounded scan: a huge header value must not cost more than AM_KEY_MAX_LEN steps. */
+    for (const char *p = key + prefix_len; *p; p++) {
+        if (prefix_len + n >= AM_KEY_MAX_LEN || !is_key_char((unsigned char)*p))
+            return AM_KEY_SHAPE_INVALID;
+        n++;
+    }
+    return n >= KEY_MIN_BODY ? shape : AM_KEY_SHAPE_INVALID;
+}
+
+bool am_key_shape_matches_env(enum am_key_shape shape, enum am_environment env)
+{
+    switch (shape) {
+    case AM_KEY_SHAPE_LEGACY:
+        return true;
+    case AM_KEY_SHAPE_SANDBOX:
+        return env == AM_ENV_SANDBOX;
+    case AM_KEY_SHAPE_PRODUCTION:
+        return env == AM_ENV_PRODUCTION;
+    case AM_KEY_SHAPE_INVALID:
+    default:
+        return false;
+    }
+}
+
+/* Tail characters of non-keys may be anything; keep log lines one line of plain ASCII. */
+static char safe_char(unsigned char c)
+{
+    if (c < 0x21 || c > 0x7e || c == '"' || c == '\'' || c == '\\')
+        return '?';
+    return (char)c;
+}
+
+void am_key_redact(const char *key, char *out, size_t out_len)
+{
+    char buf[AM_KEY_REDACTED_LEN];
+    size_t len, prefix_len = 0, pos = 0;
+    enum am_key_shape shape;
+
+    if (!out || out_len == 0)
+        return;
+    buf[0] = '\0';
+    if (!key)
+        goto out;
+    len = strlen(key);
+    if (len < REDACT_MIN_LEN) {
+        memcpy(buf, "...", 4);
+        goto out;
+    }
+    shape = am_key_classify(key);
+    if (shape != AM_KEY_SHAPE_INVALID) {
+        (void)prefix_of(key, &prefix_len);
+        memcpy(buf, key, prefix_len);
+        pos = prefix_len;
+    }
+    memcpy(buf + pos, "...", 3);
+    pos += 3;
+    for (size_t i = len - REDACT_TAIL; i < len; i++)
+        buf[pos++] = safe_char((unsigned char)key[i]);
+    buf[pos] = '\0';
+out:
+    snprintf(out, out_len, "%s", buf);
+}
+
+int am_key_generate(enum am_environment env, char *out, size_t out_len)
+{
+    /* "<32 hex>::<19 digits>::$aach_<uuid>" is 97 bytes; base64 of it is 132. */
+    uint8_t rnd[16 + 8 + 16];
+    char hex[33], uuid[37], triple[128], b64[4 * ((sizeof(triple) + 2) / 3) + 1];
+    uint64_t number;
+    uint8_t *u;
+    int r, n;
+
+    if (!out || out_len < AM_KEY_MAX_LEN)
+        return -EINVAL;
+    r = am_random_bytes(rnd, sizeof(rnd));
+    if (r < 0)
+        return r;
+    am_hex(rnd, 16, hex);
+    memcpy(&number, rnd + 16, sizeof(number));
+    number %= 10000000000000000000ULL; /* 19 digits */
+    u = rnd + 24;
+    u[6] = (uint8_t)((u[6] & 0x0f) | 0x40); /* version 4 */
+    u[8] = (uint8_t)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    snprintf(uuid, sizeof(uuid), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+             u[13], u[14], u[15]);
+    n = snprintf(triple, sizeof(triple), "%s::%019llu::$aach_%s", hex,
+                 (unsigned long long)number, uuid);
+    am_base64((const uint8_t *)triple, (size_t)n, b64);
+    snprintf(out, out_len, "%s%s", env == AM_ENV_PRODUCTION ? "$aact_prod_000" : "$aact_hmlg_000",
+             b64);
+    /* Intermediate copies of the secret do not outlive this call. */
+    explicit_bzero(rnd, sizeof(rnd));
+    explicit_bzero(hex, sizeof(hex));
+    explicit_bzero(uuid, sizeof(uuid));
+    explicit_bzero(triple, sizeof(triple));
+    explicit_bzero(b64, sizeof(b64));
+    explicit_bzero(&number, sizeof(number));
+    return 0;
+}
+
+int am_environment_parse(const char *s, enum am_environment *ret_env)
+{
+    if (!s || !ret_env)
+        return -EINVAL;
+    if (strcmp(s, "sandbox") == 0) {
+        *ret_env = AM_ENV_SANDBOX;
+        return 0;
+    }
+    if (strcmp(s, "production") == 0) {
+        *ret_env = AM_ENV_PRODUCTION;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+const char *am_environment_name(enum am_environment env)
+{
+    switch (env) {
+    case AM_ENV_SANDBOX:
+        return "sandbox";
+    case AM_ENV_PRODUCTION:
+        return "production";
+    default:
+        return "unknown";
+    }
+}

@@ -1,0 +1,30 @@
+/* log.h - structured key=value logging with a pluggable sink.
+ *
+ * One line per event: "ts=... level=... msg=... k=v ...". Values supplied by clients go
+ * through am_log_quote() so a line can never be split or forged. The default sink
+ * writes to stdout (container logs); tests install their own to capture lines.
+ * Never pass a whole API key to the logger: use am_key_redact() first. */
+#ifndef AM_LOG_H
+#define AM_LOG_H
+
+#include <stddef.h>
+
+enum am_log_level { AM_LOG_DEBUG, AM_LOG_INFO, AM_LOG_WARN, AM_LOG_ERROR };
+
+typedef void (*am_log_sink_fn)(enum am_log_level level, const char *line, void *userdata);
+
+/* Installs a sink (NULL restores stdout). Not thread-safe; call at start. */
+void am_log_set_sink(am_log_sink_fn fn, void *userdata);
+void am_log_set_level(enum am_log_level min_level);
+int am_log_parse_level(const char *s, enum am_log_level *ret);
+
+/* Formats "ts=.. level=.. msg=<msg> " + fmt. msg must be a bare word. */
+void am_log(enum am_log_level level, const char *msg, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Writes value into out as a safe log token: printable ASCII kept, others as \xNN, and
+ * wrapped in double quotes when it contains spaces, quotes or '='; truncated to fit.
+ * Returns out. */
+const char *am_log_quote(const char *value, char *out, size_t out_len);
+
+#endif

@@ -1,0 +1,123 @@
+/* main.c - argv -> config -> app + TLS -> server; exit codes: 0 ok, 1 runtime failure,
+ * 2 bad configuration. Nothing else lives here. */
+#include <event2/event.h>
+#include <openssl/crypto.h>
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "config.h"
+#include "log.h"
+#include "server.h"
+#include "tls.h"
+
+extern char **environ;
+
+static int read_port_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    int port = -1;
+
+    if (!f)
+        return -1;
+    if (fscanf(f, "%d", &port) != 1)
+        port = -1;
+    fclose(f);
+    return port;
+}
+
+/* Probes the server this same configuration describes: its port (or port file) on
+ * loopback when it listens on every interface. */
+static int run_healthcheck(const struct am_config *cfg)
+{
+    const char *host = cfg->bind;
+    int port = cfg->port;
+
+    if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "*") == 0)
+        host = "127.0.0.1";
+    else if (strcmp(host, "::") == 0)
+        host = "::1";
+    if (port == 0 && cfg->port_file)
+        port = read_port_file(cfg->port_file);
+    if (port <= 0) {
+        fprintf(stderr, "asaas-mock: --healthcheck: no port to probe (set --port or --port-file)\n");
+        return 1;
+    }
+    return am_tls_healthcheck(host, port, 0, 2000) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct am_config cfg;
+    struct am_app *app = NULL;
+    struct am_tls_info info;
+    struct am_tls_options topts;
+    SSL_CTX *ssl_ctx = NULL;
+    char err[512];
+    int rc = 2;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    memset(&info, 0, sizeof(info));
+    am_config_defaults(&cfg);
+    if (am_config_load(&cfg, argc, argv, environ, err, sizeof(err)) < 0) {
+        fprintf(stderr, "asaas-mock: %s\n", err);
+        goto out;
+    }
+    if (cfg.show_help) {
+        fputs(am_config_usage(), stdout);
+        rc = 0;
+        goto out;
+    }
+    if (cfg.show_version) {
+        printf("asaas-mock %s (libevent %s, %s)\n", AM_VERSION, event_get_version(),
+               OpenSSL_version(OPENSSL_VERSION));
+        rc = 0;
+        goto out;
+    }
+    if (cfg.healthcheck) {
+        rc = run_healthcheck(&cfg);
+        goto out;
+    }
+    if (cfg.log_level) {
+        enum am_log_level lvl;
+        if (am_log_parse_level(cfg.log_level, &lvl) == 0)
+            am_log_set_level(lvl);
+    }
+    if (!am_config_is_loopback(cfg.bind) && !cfg.admin_token) {
+        fprintf(stderr, "asaas-mock: --bind %s: listening beyond loopback requires "
+                        "ASAAS_MOCK_ADMIN_TOKEN to protect /__mock/\n", cfg.bind);
+        goto out;
+    }
+    app = am_app_new(&cfg, time(NULL), err, sizeof(err));
+    if (!app) {
+        fprintf(stderr, "asaas-mock: fixtures: %s\n", err);
+        goto out;
+    }
+    memset(&topts, 0, sizeof(topts));
+    topts.cert_path = cfg.tls_cert;
+    topts.key_path = cfg.tls_key;
+    topts.extra_sans = (const char *const *)cfg.tls_sans;
+    topts.n_extra_sans = cfg.n_tls_sans;
+    topts.ca_out_path = cfg.ca_out;
+    ssl_ctx = am_tls_ctx_new(&topts, &info, err, sizeof(err));
+    if (!ssl_ctx) {
+        fprintf(stderr, "asaas-mock: tls: %s\n", err);
+        rc = 1;
+        goto out;
+    }
+    app->ca_pem = info.cert_pem;
+    info.cert_pem = NULL;
+    am_log(AM_LOG_INFO, "tls", "certificate=%s fingerprint_sha256=%s ca_out=%s",
+           info.generated ? "generated" : "loaded", info.fingerprint_sha256,
+           cfg.ca_out ? cfg.ca_out : "-");
+    rc = am_server_run(&cfg, app, ssl_ctx);
+out:
+    free(info.cert_pem);
+    SSL_CTX_free(ssl_ctx);
+    am_app_free(app);
+    am_config_finish(&cfg);
+    return rc;
+}

@@ -1,0 +1,32 @@
+/* metrics.h - process counters rendered in Prometheus text format (pure).
+ *
+ * Plain counters in a struct owned by the app; rendering returns a new string (free()).
+ * Labels never carry keys, only outcome names and status codes. */
+#ifndef AM_METRICS_H
+#define AM_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "router.h"
+
+struct am_metrics {
+    uint64_t requests_by_status[600];
+    uint64_t requests_by_route[_AM_ROUTE_MAX];
+    uint64_t auth_failures[_AM_AUTH_OUTCOME_MAX];
+    uint64_t production_key_incidents;
+    uint64_t alerts;
+    uint64_t connections_total;
+    int64_t connections_active;
+    uint64_t tls_handshake_failures;
+    uint64_t accounts_auto_created;
+    int64_t start_time; /* Unix seconds */
+};
+
+void am_metrics_count_request(struct am_metrics *m, int status, enum am_route route);
+
+/* Renders every counter (text/plain; version=0.0.4). Returns a new string or NULL. */
+char *am_metrics_render(const struct am_metrics *m, size_t accounts, size_t journal_entries);
+
+#endif

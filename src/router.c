@@ -1,0 +1,180 @@
+/* router.c - table-driven matcher for /v3, /api/v3 and /__mock paths (see router.h). */
+#include "router.h"
+
+#include <string.h>
+
+struct route_def {
+    enum am_route route;
+    enum am_route_scope scope;
+    enum am_method method;
+    const char *pattern; /* segments after the prefix; "*" is a parameter */
+    const char *name;
+};
+
+static const struct route_def routes[] = {
+    {AM_ROUTE_CUSTOMERS_LIST, AM_SCOPE_API, AM_METHOD_GET, "customers", "customers.list"},
+    {AM_ROUTE_CUSTOMERS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "customers", "customers.create"},
+    {AM_ROUTE_CUSTOMERS_GET, AM_SCOPE_API, AM_METHOD_GET, "customers/*", "customers.get"},
+    {AM_ROUTE_CUSTOMERS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "customers/*", "customers.update"},
+    /* Compatibility: the legacy Postman collection and some client libraries update with
+     * POST /customers/{id}. */
+    {AM_ROUTE_CUSTOMERS_UPDATE, AM_SCOPE_API, AM_METHOD_POST, "customers/*", "customers.update"},
+    {AM_ROUTE_CUSTOMERS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "customers/*", "customers.delete"},
+    {AM_ROUTE_CUSTOMERS_RESTORE, AM_SCOPE_API, AM_METHOD_POST, "customers/*/restore",
+     "customers.restore"},
+
+    {AM_ROUTE_CTL_HEALTH, AM_SCOPE_CONTROL, AM_METHOD_GET, "health", "mock.health"},
+    {AM_ROUTE_CTL_CA_PEM, AM_SCOPE_CONTROL, AM_METHOD_GET, "ca.pem", "mock.ca"},
+    {AM_ROUTE_CTL_METRICS, AM_SCOPE_CONTROL, AM_METHOD_GET, "metrics", "mock.metrics"},
+    {AM_ROUTE_CTL_JOURNAL_GET, AM_SCOPE_CONTROL, AM_METHOD_GET, "journal", "mock.journal.get"},
+    {AM_ROUTE_CTL_JOURNAL_CLEAR, AM_SCOPE_CONTROL, AM_METHOD_DELETE, "journal",
+     "mock.journal.clear"},
+    {AM_ROUTE_CTL_INCIDENTS, AM_SCOPE_CONTROL, AM_METHOD_GET, "incidents", "mock.incidents"},
+    {AM_ROUTE_CTL_ACCOUNTS_LIST, AM_SCOPE_CONTROL, AM_METHOD_GET, "accounts",
+     "mock.accounts.list"},
+    {AM_ROUTE_CTL_ACCOUNTS_CREATE, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts",
+     "mock.accounts.create"},
+    {AM_ROUTE_CTL_ACCOUNT_GET, AM_SCOPE_CONTROL, AM_METHOD_GET, "accounts/*", "mock.account.get"},
+    {AM_ROUTE_CTL_ACCOUNT_UPDATE, AM_SCOPE_CONTROL, AM_METHOD_PUT, "accounts/*",
+     "mock.account.update"},
+    {AM_ROUTE_CTL_KEYS_LIST, AM_SCOPE_CONTROL, AM_METHOD_GET, "accounts/*/keys", "mock.keys.list"},
+    {AM_ROUTE_CTL_KEYS_CREATE, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/keys",
+     "mock.keys.create"},
+    {AM_ROUTE_CTL_KEY_UPDATE, AM_SCOPE_CONTROL, AM_METHOD_PUT, "accounts/*/keys/*",
+     "mock.key.update"},
+    {AM_ROUTE_CTL_KEY_DELETE, AM_SCOPE_CONTROL, AM_METHOD_DELETE, "accounts/*/keys/*",
+     "mock.key.delete"},
+    {AM_ROUTE_CTL_KEY_DISABLE, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/keys/*/disable",
+     "mock.key.disable"},
+    {AM_ROUTE_CTL_KEY_ENABLE, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/keys/*/enable",
+     "mock.key.enable"},
+};
+
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
+#define MAX_SEGMENTS 16
+
+const char *am_route_name(enum am_route r)
+{
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        if (routes[i].route == r)
+            return routes[i].name;
+    }
+    return "none";
+}
+
+/* Splits rest ("a/b/c", no leading slash) into NUL-terminated segments inside buf.
+ * Returns the count, or -1 when empty segments ("a//b", trailing "/") or too many. */
+static int split(const char *rest, char *buf, size_t buf_len, const char **segs)
+{
+    size_t len = strlen(rest);
+    int n = 0;
+
+    if (len == 0 || len >= buf_len)
+        return -1;
+    memcpy(buf, rest, len + 1);
+    for (char *p = buf;;) {
+        char *slash = strchr(p, '/');
+
+        if (n == MAX_SEGMENTS)
+            return -1;
+        if (slash)
+            *slash = '\0';
+        if (*p == '\0')
+            return -1;
+        segs[n++] = p;
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    return n;
+}
+
+/* Returns true and fills params when segs match pattern. */
+static bool pattern_match(const char *pattern, const char **segs, int n, struct am_route_match *m)
+{
+    const char *p = pattern;
+    int i = 0;
+    size_t np = 0;
+    const char *params[AM_ROUTE_MAX_PARAMS];
+
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t plen = slash ? (size_t)(slash - p) : strlen(p);
+
+        if (i >= n)
+            return false;
+        if (plen == 1 && *p == '*') {
+            if (np == AM_ROUTE_MAX_PARAMS)
+                return false;
+            params[np++] = segs[i];
+        } else if (strlen(segs[i]) != plen || strncmp(segs[i], p, plen) != 0) {
+            return false;
+        }
+        i++;
+        p += plen;
+        if (*p == '/')
+            p++;
+    }
+    if (i != n)
+        return false;
+    if (m) {
+        memcpy(m->params, params, np * sizeof(params[0]));
+        m->n_params = np;
+    }
+    return true;
+}
+
+static void allow_add(struct am_route_match *m, enum am_method method)
+{
+    const char *name = am_method_name(method);
+
+    if (strstr(m->allow, name))
+        return;
+    if (m->allow[0])
+        strncat(m->allow, ", ", sizeof(m->allow) - strlen(m->allow) - 1);
+    strncat(m->allow, name, sizeof(m->allow) - strlen(m->allow) - 1);
+}
+
+void am_router_match(enum am_method method, const char *path, struct am_route_match *m)
+{
+    const char *segs[MAX_SEGMENTS];
+    const char *rest = NULL;
+    int n;
+
+    memset(m, 0, sizeof(*m));
+    if (strncmp(path, "/v3/", 4) == 0) {
+        m->scope = AM_SCOPE_API;
+        rest = path + 4;
+    } else if (strncmp(path, "/api/v3/", 8) == 0) {
+        m->scope = AM_SCOPE_API;
+        rest = path + 8;
+    } else if (strcmp(path, "/v3") == 0 || strcmp(path, "/api/v3") == 0) {
+        m->scope = AM_SCOPE_API;
+        return;
+    } else if (strncmp(path, "/__mock/", 8) == 0) {
+        m->scope = AM_SCOPE_CONTROL;
+        rest = path + 8;
+    } else {
+        return;
+    }
+    n = split(rest, m->buf, sizeof(m->buf), segs);
+    if (n <= 0)
+        return;
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        const struct route_def *r = &routes[i];
+
+        if (r->scope != m->scope)
+            continue;
+        if (r->method != method && !(method == AM_METHOD_HEAD && r->method == AM_METHOD_GET)) {
+            if (pattern_match(r->pattern, segs, n, NULL)) {
+                m->path_known = true;
+                allow_add(m, r->method);
+            }
+            continue;
+        }
+        if (pattern_match(r->pattern, segs, n, m)) {
+            m->route = r->route;
+            return;
+        }
+    }
+}

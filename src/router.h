@@ -1,0 +1,63 @@
+/* router.h - (method, path) -> route and path parameters (pure, table-driven, fuzzed).
+ *
+ * API routes live under "/v3/" and the legacy sandbox prefix "/api/v3/"; control routes
+ * under "/__mock/". Parameters point into a copy owned by the match; free nothing. */
+#ifndef AM_ROUTER_H
+#define AM_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http_types.h"
+
+enum am_route {
+    AM_ROUTE_NONE,
+    /* /v3 API */
+    AM_ROUTE_CUSTOMERS_LIST,
+    AM_ROUTE_CUSTOMERS_CREATE,
+    AM_ROUTE_CUSTOMERS_GET,
+    AM_ROUTE_CUSTOMERS_UPDATE,
+    AM_ROUTE_CUSTOMERS_DELETE,
+    AM_ROUTE_CUSTOMERS_RESTORE,
+    /* /__mock control API */
+    AM_ROUTE_CTL_HEALTH,
+    AM_ROUTE_CTL_CA_PEM,
+    AM_ROUTE_CTL_METRICS,
+    AM_ROUTE_CTL_JOURNAL_GET,
+    AM_ROUTE_CTL_JOURNAL_CLEAR,
+    AM_ROUTE_CTL_INCIDENTS,
+    AM_ROUTE_CTL_ACCOUNTS_LIST,
+    AM_ROUTE_CTL_ACCOUNTS_CREATE,
+    AM_ROUTE_CTL_ACCOUNT_GET,
+    AM_ROUTE_CTL_ACCOUNT_UPDATE,
+    AM_ROUTE_CTL_KEYS_LIST,
+    AM_ROUTE_CTL_KEYS_CREATE,
+    AM_ROUTE_CTL_KEY_UPDATE,
+    AM_ROUTE_CTL_KEY_DELETE,
+    AM_ROUTE_CTL_KEY_DISABLE,
+    AM_ROUTE_CTL_KEY_ENABLE,
+    _AM_ROUTE_MAX
+};
+
+enum am_route_scope { AM_SCOPE_NONE, AM_SCOPE_API, AM_SCOPE_CONTROL };
+
+#define AM_ROUTE_MAX_PARAMS 4
+#define AM_ROUTE_MAX_PATH 1024
+
+struct am_route_match {
+    enum am_route route;         /* AM_ROUTE_NONE when nothing matched */
+    enum am_route_scope scope;   /* from the prefix, even when no route matched */
+    bool path_known;             /* some route has this path with another method */
+    char allow[64];              /* "GET, POST" for a 405 Allow header */
+    const char *params[AM_ROUTE_MAX_PARAMS];
+    size_t n_params;
+    char buf[AM_ROUTE_MAX_PATH]; /* the path's segments, NUL-separated */
+};
+
+/* Matches method and path. Always fills *m (route NONE when unmatched). */
+void am_router_match(enum am_method method, const char *path, struct am_route_match *m);
+
+/* Stable operation name of a route, e.g. "customers.create"; "none" for NONE. */
+const char *am_route_name(enum am_route r);
+
+#endif

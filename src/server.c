@@ -1,0 +1,359 @@
+/* server.c - evhttp over bufferevent_openssl, the request adapter and graceful drain. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+struct server {
+    const struct am_config *cfg;
+    struct am_app *app;
+    SSL_CTX *ssl_ctx;
+    struct event_base *base;
+    struct evhttp *https;
+    struct evhttp *http; /* plaintext, only with --plain-port */
+    struct evhttp_bound_socket *tls_handle, *plain_handle;
+    struct event *sigterm, *sigint, *grace;
+    struct evbuffer *out; /* reused reply buffer (single-threaded) */
+    int inflight;         /* replies owed by deferred handlers */
+    int signals_seen;
+    int draining;
+};
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t wall_ms(void)
+{
+    struct timeval tv;
+
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* evhttp-2.1.12: returning NULL here would make evhttp serve that connection as
+ * cleartext on the TLS port, so allocation failure ends the process instead. */
+static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
+{
+    struct server *srv = arg;
+    SSL *ssl = SSL_new(srv->ssl_ctx);
+    struct bufferevent *bev;
+
+    if (!ssl) {
+        am_log(AM_LOG_ERROR, "fatal", "what=SSL_new_failed");
+        abort();
+    }
+    bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                         BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (!bev) {
+        am_log(AM_LOG_ERROR, "fatal", "what=bufferevent_openssl_socket_new_failed");
+        abort();
+    }
+    srv->app->metrics.connections_total++;
+    return bev;
+}
+
+static enum am_method map_method(enum evhttp_cmd_type t)
+{
+    switch (t) {
+    case EVHTTP_REQ_GET:
+        return AM_METHOD_GET;
+    case EVHTTP_REQ_POST:
+        return AM_METHOD_POST;
+    case EVHTTP_REQ_PUT:
+        return AM_METHOD_PUT;
+    case EVHTTP_REQ_DELETE:
+        return AM_METHOD_DELETE;
+    case EVHTTP_REQ_PATCH:
+        return AM_METHOD_PATCH;
+    case EVHTTP_REQ_HEAD:
+        return AM_METHOD_HEAD;
+    case EVHTTP_REQ_OPTIONS:
+        return AM_METHOD_OPTIONS;
+    default:
+        return AM_METHOD_OTHER;
+    }
+}
+
+static void send_response(struct server *srv, struct evhttp_request *ereq,
+                          const struct am_response *resp, const char *request_id)
+{
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(ereq);
+
+    if (resp->content_type)
+        evhttp_add_header(oh, "Content-Type", resp->content_type);
+    evhttp_add_header(oh, "X-Request-Id", request_id);
+    for (size_t i = 0; i < resp->n_headers; i++)
+        evhttp_add_header(oh, resp->headers[i].name, resp->headers[i].value);
+    if (srv->draining)
+        evhttp_add_header(oh, "Connection", "close");
+    if (resp->body_len)
+        evbuffer_add(srv->out, resp->body, resp->body_len);
+    evhttp_send_reply(ereq, resp->status, NULL, srv->out);
+    /* evhttp moved the bytes out; drain anything left to keep the buffer reusable. */
+    evbuffer_drain(srv->out, evbuffer_get_length(srv->out));
+}
+
+static void on_request(struct evhttp_request *ereq, void *arg)
+{
+    struct server *srv = arg;
+    struct am_request req;
+    struct am_response resp;
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ereq);
+    struct evkeyvalq *ih = evhttp_request_get_input_headers(ereq);
+    struct evhttp_connection *evcon = evhttp_request_get_connection(ereq);
+    struct evbuffer *in = evhttp_request_get_input_buffer(ereq);
+    struct evkeyval *kv;
+    const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
+    char *path = NULL, *peer = NULL;
+    char request_id[72];
+    size_t path_len = 0;
+    ev_uint16_t peer_port = 0;
+    int64_t start = mono_us();
+
+    memset(&req, 0, sizeof(req));
+    req.method = map_method(evhttp_request_get_command(ereq));
+    if (raw_path && *raw_path)
+        path = evhttp_uridecode(raw_path, 0, &path_len);
+    /* A decoded NUL would let "/v3/x%00y" look like "/v3/x": treat it as no path. */
+    req.path = (path && strlen(path) == path_len) ? path : "/";
+    req.query = uri ? evhttp_uri_get_query(uri) : NULL;
+    req.body_len = evbuffer_get_length(in);
+    req.body = req.body_len ? (const char *)evbuffer_pullup(in, -1) : NULL;
+    if (evcon)
+        evhttp_connection_get_peer(evcon, &peer, &peer_port);
+    req.client_ip = peer ? peer : "";
+    if (strncmp(req.client_ip, "::ffff:", 7) == 0 && strchr(req.client_ip, '.'))
+        req.client_ip += 7;
+    for (kv = ih->tqh_first; kv; kv = kv->next.tqe_next) {
+        if (am_request_add_header(&req, kv->key, kv->value) < 0)
+            break;
+    }
+    req.request_id = am_app_request_id(srv->app, &req, request_id, sizeof(request_id));
+
+    am_app_handle(srv->app, &req, time(NULL), &resp);
+    send_response(srv, ereq, &resp, req.request_id);
+    am_app_complete(srv->app, &req, &resp, wall_ms(), (uint64_t)(mono_us() - start));
+    am_response_finish(&resp);
+    free(path);
+}
+
+static void stop_accepting(struct server *srv)
+{
+    if (srv->tls_handle) {
+        evhttp_del_accept_socket(srv->https, srv->tls_handle);
+        srv->tls_handle = NULL;
+    }
+    if (srv->plain_handle) {
+        evhttp_del_accept_socket(srv->http, srv->plain_handle);
+        srv->plain_handle = NULL;
+    }
+}
+
+static void on_grace(evutil_socket_t fd, short what, void *arg)
+{
+    struct server *srv = arg;
+
+    (void)fd;
+    (void)what;
+    if (srv->inflight > 0)
+        am_log(AM_LOG_WARN, "shutdown", "what=grace_expired inflight=%d", srv->inflight);
+    event_base_loopexit(srv->base, NULL);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct server *srv = arg;
+    struct timeval grace = {srv->cfg->shutdown_grace_ms / 1000,
+                            (srv->cfg->shutdown_grace_ms % 1000) * 1000};
+
+    (void)what;
+    if (++srv->signals_seen > 1) {
+        if (sig == SIGINT) {
+            am_log(AM_LOG_WARN, "shutdown", "what=second_sigint exiting=now");
+            _exit(130);
+        }
+        return;
+    }
+    am_log(AM_LOG_INFO, "shutdown", "signal=%s inflight=%d", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+           srv->inflight);
+    srv->draining = 1;
+    stop_accepting(srv);
+    if (srv->inflight == 0) {
+        /* Replies already queued on sockets are flushed by the loop's last pass. */
+        struct timeval flush = {0, 50000};
+        event_base_loopexit(srv->base, &flush);
+        return;
+    }
+    srv->grace = evtimer_new(srv->base, on_grace, srv);
+    if (!srv->grace || evtimer_add(srv->grace, &grace) < 0)
+        event_base_loopexit(srv->base, NULL);
+}
+
+static struct evhttp *make_http(struct server *srv, int tls)
+{
+    struct evhttp *h = evhttp_new(srv->base);
+    struct timeval tv = {srv->cfg->idle_timeout, 0};
+
+    if (!h)
+        return NULL;
+    if (tls)
+        evhttp_set_bevcb(h, make_tls_bev, srv);
+    /* evhttp-2.1.12 has no timeout by default: idle keep-alive and handshake-less
+     * connections would live for ever. One timeout covers read, write and handshake. */
+    evhttp_set_timeout_tv(h, &tv);
+    evhttp_set_max_headers_size(h, (ev_ssize_t)srv->cfg->max_headers);
+    evhttp_set_max_body_size(h, (ev_ssize_t)srv->cfg->max_body);
+    evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+                                      EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
+                                      EVHTTP_REQ_OPTIONS);
+    evhttp_set_default_content_type(h, "application/json");
+    evhttp_set_gencb(h, on_request, srv);
+    return h;
+}
+
+static int bound_port(struct evhttp_bound_socket *handle)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    evutil_socket_t fd = evhttp_bound_socket_get_fd(handle);
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+        return -1;
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static struct evhttp_bound_socket *bind_listener(struct evhttp *h, const char *addr, int port)
+{
+    struct evhttp_bound_socket *handle = evhttp_bind_socket_with_handle(h, addr, (ev_uint16_t)port);
+    int one = 1;
+
+    if (!handle)
+        return NULL;
+    /* TLS writes the head and body as separate records: without TCP_NODELAY, Nagle plus
+     * delayed ACK stall every response by ~40 ms. Accepted sockets inherit it (Linux). */
+    setsockopt(evhttp_bound_socket_get_fd(handle), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return handle;
+}
+
+static int write_port_file(const char *path, int port)
+{
+    char tmp[4096];
+    FILE *f;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    f = fopen(tmp, "w");
+    if (!f)
+        return -errno;
+    fprintf(f, "%d\n", port);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return -e;
+    }
+    return 0;
+}
+
+int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_ctx)
+{
+    struct server srv;
+    struct event_config *ecfg = NULL;
+    int port, rc = 1;
+
+    memset(&srv, 0, sizeof(srv));
+    srv.cfg = cfg;
+    srv.app = app;
+    srv.ssl_ctx = ssl_ctx;
+    signal(SIGPIPE, SIG_IGN);
+
+    ecfg = event_config_new();
+    if (ecfg)
+        event_config_set_flag(ecfg, EVENT_BASE_FLAG_NOLOCK);
+    srv.base = ecfg ? event_base_new_with_config(ecfg) : NULL;
+    event_config_free(ecfg);
+    srv.out = evbuffer_new();
+    if (!srv.base || !srv.out)
+        goto out;
+    srv.https = make_http(&srv, 1);
+    if (!srv.https)
+        goto out;
+    srv.tls_handle = bind_listener(srv.https, cfg->bind, cfg->port);
+    if (!srv.tls_handle) {
+        am_log(AM_LOG_ERROR, "startup_failed", "what=bind addr=%s port=%d error=\"%s\"", cfg->bind,
+               cfg->port, strerror(errno));
+        goto out;
+    }
+    port = bound_port(srv.tls_handle);
+    if (cfg->plain_port >= 0) {
+        srv.http = make_http(&srv, 0);
+        srv.plain_handle = srv.http ? bind_listener(srv.http, cfg->bind, cfg->plain_port) : NULL;
+        if (!srv.plain_handle) {
+            am_log(AM_LOG_ERROR, "startup_failed", "what=bind_plain addr=%s port=%d error=\"%s\"",
+                   cfg->bind, cfg->plain_port, strerror(errno));
+            goto out;
+        }
+        am_log(AM_LOG_WARN, "listening", "addr=%s port=%d tls=0 note=\"plaintext listener\"",
+               cfg->bind, bound_port(srv.plain_handle));
+    }
+    srv.sigterm = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
+    srv.sigint = evsignal_new(srv.base, SIGINT, on_signal, &srv);
+    if (!srv.sigterm || !srv.sigint || event_add(srv.sigterm, NULL) < 0 ||
+        event_add(srv.sigint, NULL) < 0)
+        goto out;
+    am_log(AM_LOG_INFO, "listening", "addr=%s port=%d tls=1 environment=%s", cfg->bind, port,
+           am_environment_name(cfg->environment));
+    if (cfg->port_file && write_port_file(cfg->port_file, port) < 0) {
+        am_log(AM_LOG_ERROR, "startup_failed", "what=port_file path=%s", cfg->port_file);
+        goto out;
+    }
+    app->tls_ready = true;
+    am_log(AM_LOG_INFO, "ready", "port=%d accounts=%zu", port, am_registry_count(app->registry));
+
+    if (event_base_dispatch(srv.base) < 0)
+        goto out;
+    am_log(AM_LOG_INFO, "stopped", "exit=0");
+    rc = 0;
+out:
+    if (srv.grace)
+        event_free(srv.grace);
+    if (srv.sigterm)
+        event_free(srv.sigterm);
+    if (srv.sigint)
+        event_free(srv.sigint);
+    if (srv.https)
+        evhttp_free(srv.https);
+    if (srv.http)
+        evhttp_free(srv.http);
+    if (srv.out)
+        evbuffer_free(srv.out);
+    if (srv.base)
+        event_base_free(srv.base);
+    return rc;
+}

@@ -1,0 +1,425 @@
+"""harness.py - start the real asaas-mock binary and talk HTTPS to it (stdlib only).
+
+A Server owns one child process listening on a free loopback port (--port 0 plus
+--port-file), its temporary directory (fixtures, CA file, port file, captured stdout and
+stderr) and is stopped by PID only: SIGTERM, bounded wait, then SIGKILL. Every wait in
+here has a deadline; nothing sleeps without one.
+"""
+
+import base64
+import hashlib
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import uuid
+
+DEFAULT_UA = "asaas-mock-e2e/1.0"
+START_DEADLINE = 10.0
+STOP_DEADLINE = 5.0
+IO_TIMEOUT = 5.0
+
+
+class Absent:
+    """Marker: do not send this header at all."""
+
+    def __repr__(self):
+        return "ABSENT"
+
+
+ABSENT = Absent()
+
+
+class TestFailure(AssertionError):
+    pass
+
+
+# ---------------------------------------------------------------------------- assertions
+
+def check(cond, msg):
+    if not cond:
+        raise TestFailure(msg)
+
+
+def eq(actual, expected, what):
+    if actual != expected:
+        raise TestFailure(f"{what}: expected {expected!r}, got {actual!r}")
+
+
+def wait_until(pred, timeout, interval=0.02, what="condition"):
+    """Polls pred() until it returns a truthy value (returned) or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = pred()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise TestFailure(f"timed out after {timeout:.1f}s waiting for {what}")
+        time.sleep(interval)
+
+
+# ---------------------------------------------------------------------------- keys
+
+def make_key(kind="hmlg"):
+    """A fresh key in the real format: "$aact_<env>_000" + base64(hex::number::$aach_uuid).
+    kind: "hmlg", "prod" or "legacy" (no environment marker, no "000")."""
+    payload = f"{secrets.token_hex(16)}::{secrets.randbelow(10**19):019d}::$aach_{uuid.uuid4()}"
+    b64 = base64.b64encode(payload.encode()).decode()
+    if kind == "legacy":
+        return "$aact_" + b64
+    return f"$aact_{kind}_000" + b64
+
+
+def redact(key):
+    """The contract's redacted display form: recognised prefix + "..." + last 4."""
+    for prefix in ("$aact_hmlg_", "$aact_prod_", "$aact_"):
+        if key.startswith(prefix):
+            return prefix + "..." + key[-4:]
+    if len(key) < 12:
+        return "..."
+    return "..." + key[-4:]
+
+
+def sha256_hex(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------- documents
+
+_CPF_SEQ = [0]
+
+
+def _cpf_digits(base9):
+    d = [int(c) for c in base9]
+    s = sum(v * (10 - i) for i, v in enumerate(d))
+    r = s * 10 % 11
+    d.append(0 if r == 10 else r)
+    s = sum(v * (11 - i) for i, v in enumerate(d))
+    r = s * 10 % 11
+    d.append(0 if r == 10 else r)
+    return "".join(map(str, d))
+
+
+def new_cpf():
+    """A valid, run-unique CPF (check digits computed)."""
+    _CPF_SEQ[0] += 1
+    base = f"{(secrets.randbelow(10**6) * 1000 + _CPF_SEQ[0]) % 10**9:09d}"
+    if len(set(base)) == 1:
+        base = "123456780"
+    return _cpf_digits(base)
+
+
+def new_cnpj():
+    base = [int(c) for c in f"{secrets.randbelow(10**8):08d}0001"]
+    w1 = [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]
+    for weights in (w1, [6] + w1):
+        s = sum(v * w for v, w in zip(base, weights))
+        r = s % 11
+        base.append(0 if r < 2 else 11 - r)
+    return "".join(map(str, base))
+
+
+# ---------------------------------------------------------------------------- logs
+
+_KV = re.compile(r'([A-Za-z_][A-Za-z0-9_.]*)=("(?:[^"\\]|\\.)*"|\S*)')
+
+
+def parse_log_line(line):
+    """key=value log line -> dict (quoted values unquoted)."""
+    out = {}
+    for k, v in _KV.findall(line):
+        if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+            v = v[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        out[k] = v
+    return out
+
+
+# ---------------------------------------------------------------------------- HTTP
+
+class Response:
+    def __init__(self, status, reason, headers, body, sock_id=None, will_close=None):
+        self.status = status
+        self.reason = reason
+        self.headers = headers  # http.client.HTTPMessage
+        self.body = body  # bytes
+        self.sock_id = sock_id
+        self.will_close = will_close
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def json(self):
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise TestFailure(f"body is not JSON ({e}): {self.body[:300]!r}")
+
+    def ordered(self):
+        """JSON with every object as a list of (key, value) pairs, in wire order."""
+        try:
+            return json.loads(self.body.decode("utf-8"), object_pairs_hook=lambda p: p)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise TestFailure(f"body is not JSON ({e}): {self.body[:300]!r}")
+
+    def keys(self):
+        return [k for k, _ in self.ordered()]
+
+    def __repr__(self):
+        return f"<Response {self.status} {self.body[:200]!r}>"
+
+
+def send(conn, method, path, headers, body=None):
+    """Sends exactly the given headers (plus Host and Content-Length) on an
+    http.client connection and reads the whole answer."""
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+    elif isinstance(body, str):
+        body = body.encode()
+    conn.putrequest(method, path, skip_accept_encoding=True)
+    for name, value in headers:
+        conn.putheader(name, value)
+    if body is not None:
+        conn.putheader("Content-Length", str(len(body)))
+    conn.endheaders(body)
+    r = conn.getresponse()
+    data = r.read()
+    sock_id = id(conn.sock) if conn.sock is not None else None
+    return Response(r.status, r.reason, r.headers, data, sock_id, r.will_close)
+
+
+# ---------------------------------------------------------------------------- server
+
+def _clean_env(extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASAAS_MOCK_")}
+    env.update(extra or {})
+    return env
+
+
+class Server:
+    def __init__(self, binary, name, args=(), env=None, accounts=None, root=None,
+                 use_fixtures=True):
+        self.binary = binary
+        self.name = name
+        self.args = list(args)
+        self.env = env or {}
+        self.accounts = accounts
+        self.use_fixtures = use_fixtures
+        self.dir = tempfile.mkdtemp(prefix=f"e2e-{name}-", dir=root)
+        self.ca = os.path.join(self.dir, "ca.pem")
+        self.port_file = os.path.join(self.dir, "port")
+        self.stdout_path = os.path.join(self.dir, "stdout.log")
+        self.stderr_path = os.path.join(self.dir, "stderr.log")
+        self.fixtures = os.path.join(self.dir, "fixtures")
+        self.proc = None
+        self.port = None
+        self.exit_code = None
+
+    # -- lifecycle
+
+    def command(self):
+        cmd = [self.binary, "--port", "0", "--port-file", self.port_file, "--ca-out", self.ca]
+        if self.use_fixtures:
+            cmd += ["--fixtures", self.fixtures]
+        return cmd + self.args
+
+    def start(self):
+        if self.use_fixtures:
+            os.makedirs(self.fixtures, exist_ok=True)
+            with open(os.path.join(self.fixtures, "accounts.json"), "w") as f:
+                json.dump({"accounts": self.accounts or []}, f, indent=1)
+        self._out = open(self.stdout_path, "wb")
+        self._err = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._out,
+                                     stderr=self._err, env=_clean_env(self.env), cwd=self.dir)
+        deadline = time.monotonic() + START_DEADLINE
+        while True:
+            port = self._read_port()
+            if port:
+                self.port = port
+                break
+            self._fail_if_exited("before writing the port file")
+            if time.monotonic() >= deadline:
+                self.kill()
+                raise TestFailure(f"{self.name}: no port file within {START_DEADLINE}s"
+                                  f"{self.diagnostics()}")
+            time.sleep(0.01)
+        while True:
+            try:
+                r = self.request("GET", "/__mock/health", key=ABSENT, ua=ABSENT, timeout=2)
+                if r.status == 200:
+                    return self
+            except (OSError, http.client.HTTPException):
+                pass
+            self._fail_if_exited("before /__mock/health answered 200")
+            if time.monotonic() >= deadline:
+                self.kill()
+                raise TestFailure(f"{self.name}: /__mock/health not 200 within "
+                                  f"{START_DEADLINE}s{self.diagnostics()}")
+            time.sleep(0.02)
+
+    def _read_port(self):
+        try:
+            with open(self.port_file) as f:
+                text = f.read()
+        except FileNotFoundError:
+            return None
+        if not text.endswith("\n"):
+            return None
+        try:
+            port = int(text.strip())
+        except ValueError:
+            return None
+        return port if 0 < port < 65536 else None
+
+    def _fail_if_exited(self, when):
+        rc = self.proc.poll()
+        if rc is not None:
+            self.exit_code = rc
+            raise TestFailure(f"{self.name}: exited with {rc} {when}{self.diagnostics()}")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)  # by PID
+
+    def wait_exit(self, timeout):
+        try:
+            self.exit_code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        return self.exit_code
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=STOP_DEADLINE)
+        self._close_files()
+
+    def _close_files(self):
+        for f in (getattr(self, "_out", None), getattr(self, "_err", None)):
+            if f and not f.closed:
+                f.close()
+
+    def stop(self):
+        """SIGTERM, wait, SIGKILL. Raises unless the server exited 0 within the deadline."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            rc = self.wait_exit(STOP_DEADLINE)
+            if rc is None:
+                self.kill()
+                raise TestFailure(f"{self.name}: did not exit within {STOP_DEADLINE}s of "
+                                  f"SIGTERM (killed){self.diagnostics()}")
+        self.exit_code = self.proc.returncode
+        self._close_files()
+        self.check_exit_code()
+
+    def check_exit_code(self):
+        rc = self.exit_code
+        if rc is not None and rc < 0:
+            raise TestFailure(f"{self.name}: died on signal {-rc}{self.diagnostics()}")
+        if rc:
+            raise TestFailure(f"{self.name}: exited with status {rc}{self.diagnostics()}")
+
+    # -- output
+
+    def stdout(self):
+        with open(self.stdout_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stderr(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def log_mark(self):
+        return os.path.getsize(self.stdout_path)
+
+    def log_lines(self, since=0):
+        with open(self.stdout_path, "rb") as f:
+            f.seek(since)
+            data = f.read().decode("utf-8", "replace")
+        # a last line without newline may still be being written
+        lines = data.split("\n")
+        return [ln for ln in lines[:-1] if ln.strip()]
+
+    def wait_log(self, pred, since=0, timeout=3.0, what="log line"):
+        """Waits for a stdout line (parsed) for which pred(fields, line) holds; returns it."""
+        def find():
+            for ln in self.log_lines(since):
+                fields = parse_log_line(ln)
+                if pred(fields, ln):
+                    return (fields, ln)
+            return None
+        try:
+            return wait_until(find, timeout, what=what)
+        except TestFailure as e:
+            raise TestFailure(f"{self.name}: {e}; log since mark:\n  " +
+                              "\n  ".join(self.log_lines(since)[-15:]))
+
+    def diagnostics(self):
+        out = []
+        for label, path in (("stdout", self.stdout_path), ("stderr", self.stderr_path)):
+            try:
+                with open(path, "rb") as f:
+                    tail = f.read().decode("utf-8", "replace").strip().splitlines()[-8:]
+            except OSError:
+                tail = []
+            if tail:
+                out.append(f"\n    [{self.name} {label}] " + "\n    ".join(tail))
+        return "".join(out)
+
+    # -- clients
+
+    def context(self):
+        return ssl.create_default_context(cafile=self.ca)
+
+    def connect(self, host="127.0.0.1", timeout=IO_TIMEOUT, context=None):
+        conn = http.client.HTTPSConnection(host, self.port, timeout=timeout,
+                                           context=context or self.context())
+        if host != "127.0.0.1":
+            # resolve the name to loopback ourselves: only the TLS name changes
+            conn._create_connection = (
+                lambda addr, t, src: socket.create_connection(("127.0.0.1", addr[1]), t, src))
+        return conn
+
+    def request(self, method, path, key=ABSENT, ua=DEFAULT_UA, body=None, headers=(),
+                conn=None, timeout=IO_TIMEOUT, admin=None):
+        """One request. key/ua: header value, or ABSENT to omit the header. headers: extra
+        (name, value) pairs. A fresh connection per call unless conn is given."""
+        hdrs = []
+        if key is not ABSENT:
+            hdrs.append(("access_token", key))
+        if ua is not ABSENT:
+            hdrs.append(("User-Agent", ua))
+        if body is not None and not any(h[0].lower() == "content-type" for h in headers):
+            hdrs.append(("Content-Type", "application/json"))
+        if admin is not None:
+            hdrs.append(("X-Mock-Admin-Token", admin))
+        hdrs.extend(headers)
+        own = conn is None
+        if own:
+            conn = self.connect(timeout=timeout)
+        try:
+            return send(conn, method, path, hdrs, body)
+        finally:
+            if own:
+                conn.close()
+
+    def control(self, method, path, body=None, expect=200, admin=None):
+        r = self.request(method, path, body=body, admin=admin)
+        if expect is not None:
+            eq(r.status, expect, f"{method} {path} status (body {r.body[:300]!r})")
+        return r
