@@ -30,6 +30,7 @@ struct am_app {
     struct am_ids ids;
     struct am_auth_policy policy;
     char *ca_pem;      /* owned; served at /__mock/ca.pem */
+    char fingerprint[96]; /* SHA-256 of the certificate, for the start-up log */
     bool tls_ready;    /* set by the server once the TLS context is built */
     bool fixtures_ready;
 };

@@ -513,6 +513,11 @@ int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, ch
     return 0;
 }
 
+void am_config_forget_keys(struct am_config *cfg)
+{
+    free_list(cfg->api_keys, &cfg->n_api_keys);
+}
+
 bool am_config_is_loopback(const char *addr)
 {
     return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||

@@ -51,6 +51,9 @@ void am_config_finish(struct am_config *cfg);
 int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, char *err,
                    size_t err_len);
 
+/* Wipes and frees the API keys held by the config (once they are registered as hashes). */
+void am_config_forget_keys(struct am_config *cfg);
+
 /* True when addr is a loopback address (127.0.0.0/8, ::1, localhost). */
 bool am_config_is_loopback(const char *addr);
 

@@ -29,6 +29,27 @@ static int read_port_file(const char *path)
     return port;
 }
 
+/* Keys given as flags or environment are registered as SHA-256 by now: blank the
+ * plaintext in argv and environ (so /proc/PID/cmdline and /proc/PID/environ no longer show
+ * it) and in our own copies. */
+static void wipe_key_arguments(struct am_config *cfg, int argc, char **argv)
+{
+    static const char env_name[] = "ASAAS_MOCK_API_KEYS=";
+
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (strncmp(a, "--api-key=", 10) == 0)
+            a += 10;
+        if (strncmp(a, "$aact_", 6) == 0)
+            explicit_bzero(a, strlen(a));
+    }
+    for (char **e = environ; e && *e; e++) {
+        if (strncmp(*e, env_name, sizeof(env_name) - 1) == 0)
+            explicit_bzero(*e + sizeof(env_name) - 1, strlen(*e + sizeof(env_name) - 1));
+    }
+    am_config_forget_keys(cfg);
+}
+
 /* Probes the server this same configuration describes: its port (or port file) on
  * loopback when it listens on every interface. */
 static int run_healthcheck(const struct am_config *cfg)
@@ -96,6 +117,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "asaas-mock: fixtures: %s\n", err);
         goto out;
     }
+    wipe_key_arguments(&cfg, argc, argv);
     memset(&topts, 0, sizeof(topts));
     topts.cert_path = cfg.tls_cert;
     topts.key_path = cfg.tls_key;
@@ -109,6 +131,7 @@ int main(int argc, char **argv)
         goto out;
     }
     app->ca_pem = info.cert_pem;
+    snprintf(app->fingerprint, sizeof(app->fingerprint), "%s", info.fingerprint_sha256);
     info.cert_pem = NULL;
     am_log(AM_LOG_INFO, "tls", "certificate=%s fingerprint_sha256=%s ca_out=%s",
            info.generated ? "generated" : "loaded", info.fingerprint_sha256,

@@ -327,8 +327,8 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     if (!srv.sigterm || !srv.sigint || event_add(srv.sigterm, NULL) < 0 ||
         event_add(srv.sigint, NULL) < 0)
         goto out;
-    am_log(AM_LOG_INFO, "listening", "addr=%s port=%d tls=1 environment=%s", cfg->bind, port,
-           am_environment_name(cfg->environment));
+    am_log(AM_LOG_INFO, "listening", "addr=%s port=%d tls=1 environment=%s fingerprint=%s",
+           cfg->bind, port, am_environment_name(cfg->environment), app->fingerprint);
     if (cfg->port_file && write_port_file(cfg->port_file, port) < 0) {
         am_log(AM_LOG_ERROR, "startup_failed", "what=port_file path=%s", cfg->port_file);
         goto out;

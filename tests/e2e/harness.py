@@ -67,14 +67,24 @@ def wait_until(pred, timeout, interval=0.02, what="condition"):
 
 # ---------------------------------------------------------------------------- keys
 
+_REDACTED_SEEN = set()
+
+
 def make_key(kind="hmlg"):
     """A fresh key in the real format: "$aact_<env>_000" + base64(hex::number::$aach_uuid).
-    kind: "hmlg", "prod" or "legacy" (no environment marker, no "000")."""
-    payload = f"{secrets.token_hex(16)}::{secrets.randbelow(10**19):019d}::$aach_{uuid.uuid4()}"
-    b64 = base64.b64encode(payload.encode()).decode()
-    if kind == "legacy":
-        return "$aact_" + b64
-    return f"$aact_{kind}_000" + b64
+    kind: "hmlg", "prod" or "legacy" (no environment marker, no "000").
+
+    Real keys end in "==" so their last 4 characters vary little; the environment keys
+    made here drop the padding (still base64 text) and every key of a run has a
+    distinct redacted form, so logs and listings can be matched unambiguously."""
+    while True:
+        payload = (f"{secrets.token_hex(16)}::{secrets.randbelow(10**19):019d}"
+                   f"::$aach_{uuid.uuid4()}")
+        b64 = base64.b64encode(payload.encode()).decode()
+        key = "$aact_" + b64 if kind == "legacy" else f"$aact_{kind}_000" + b64.rstrip("=")
+        if redact(key) not in _REDACTED_SEEN:
+            _REDACTED_SEEN.add(redact(key))
+            return key
 
 
 def redact(key):

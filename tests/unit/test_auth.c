@@ -74,13 +74,25 @@ static struct am_auth_result check(struct fixture *f, const char *token)
     return check_ua(f, token, "my-app/1.0", "198.51.100.10");
 }
 
+/* Identical string literals are one object only when the linker merges them, which the
+ * ASan build does not do, so texts are compared by content (NULL by pointer). */
+static void assert_text(const char *got, const char *want)
+{
+    if (!want) {
+        assert_null(got);
+        return;
+    }
+    assert_non_null(got);
+    assert_string_equal(got, want);
+}
+
 static void assert_denied(const struct am_auth_result *r, enum am_auth_outcome o, int status,
                           const char *code, const char *description)
 {
     assert_int_equal(r->outcome, o);
     assert_int_equal(r->status, status);
-    assert_ptr_equal(r->code, code);
-    assert_ptr_equal(r->description, description);
+    assert_text(r->code, code);
+    assert_text(r->description, description);
     assert_false(r->account_created);
 }
 
@@ -332,7 +344,7 @@ static void test_auth_ok_updates_last_used_and_redacts(void **state)
     assert_false(r.account_created);
     assert_int_equal(f->sb_key->last_used_at, NOW);
     assert_string_equal(r.redacted, "$aact_hmlg_...0001");
-    assert_null(strstr(r.redacted, SB_KEY + 11));
+    assert_null(strstr(r.redacted, &SB_KEY[11]));
 }
 
 static void test_auth_accepts_key_registered_by_hash(void **state)
@@ -383,7 +395,7 @@ static void test_auth_auto_accounts_creates_account_for_unknown_key(void **state
     assert_ptr_equal(am_registry_find_account(f->reg, id), r.account);
     assert_int_equal(am_registry_count(f->reg), 3);
     /* Only the hash was kept. */
-    assert_null(memmem(r.account, sizeof(*r.account), UNKNOWN_SB + 11, strlen(UNKNOWN_SB) - 11));
+    assert_null(memmem(r.account, sizeof(*r.account), &UNKNOWN_SB[11], strlen(UNKNOWN_SB) - 11));
 }
 
 static void test_auth_auto_accounts_reuses_account_for_same_key(void **state)
@@ -446,7 +458,7 @@ static void test_auth_auto_account_still_requires_user_agent(void **state)
     r = check_ua(f, UNKNOWN_SB, NULL, "198.51.100.10");
     assert_int_equal(r.outcome, AM_AUTH_NO_USER_AGENT);
     assert_int_equal(r.status, 401);
-    assert_ptr_equal(r.code, AM_ERR_USER_AGENT);
+    assert_text(r.code, AM_ERR_USER_AGENT);
     assert_true(r.account_created); /* the account exists from now on */
     r = check(f, UNKNOWN_SB);
     assert_int_equal(r.outcome, AM_AUTH_OK);

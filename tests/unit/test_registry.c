@@ -128,7 +128,7 @@ static void test_registry_adds_key_from_plaintext_keeping_only_hash(void **state
     am_sha256(KEY_A, strlen(KEY_A), sha);
     assert_memory_equal(k->sha256, sha, sizeof(sha));
     /* The plaintext is nowhere in the account. */
-    assert_null(memmem(a, sizeof(*a), KEY_A + 11, strlen(KEY_A) - 11));
+    assert_null(memmem(a, sizeof(*a), &KEY_A[11], strlen(KEY_A) - 11));
 
     assert_ptr_equal(am_registry_lookup(reg, sha, &found), a);
     assert_ptr_equal(found, k);
