@@ -114,6 +114,38 @@ const char *am_app_request_id(struct am_app *app, const struct am_request *req, 
     return out;
 }
 
+static bool key_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '+' || c == '/' || c == '=' || c == '_' || c == '-' || c == '%';
+}
+
+/* A client may put a key where it does not belong (a query string, a path): before a
+ * path reaches the journal or the log, every "aact_..." run keeps only its prefix and
+ * last 4 characters, like am_key_redact(). Works in place (the result is shorter). */
+static void scrub_keys(char *s)
+{
+    char *p = s;
+
+    while ((p = strstr(p, "aact_")) != NULL) {
+        char *run = p + 5, *end;
+        size_t len;
+
+        if (strncmp(run, "hmlg_", 5) == 0 || strncmp(run, "prod_", 5) == 0)
+            run += 5;
+        for (end = run; *end && key_char(*end); end++)
+            ;
+        len = (size_t)(end - run);
+        if (len >= 8) {
+            memcpy(run, "...", 3);
+            memmove(run + 3, end - 4, strlen(end - 4) + 1);
+            p = run + 7;
+        } else {
+            p = end;
+        }
+    }
+}
+
 static void set_redacted(struct am_response *resp, const char *redacted)
 {
     free(resp->redacted_key);
@@ -290,9 +322,11 @@ void am_app_handle(struct am_app *app, const struct am_request *req, int64_t rea
     am_response_init(resp);
     r = handle(app, req, real_now, resp);
     if (r < 0) {
-        char path[128];
+        char path[128], quoted[160];
+        snprintf(path, sizeof(path), "%s", req->path);
+        scrub_keys(path);
         am_log(AM_LOG_ERROR, "handler_failed", "errno=%d path=%s req_id=%s", -r,
-               am_log_quote(req->path, path, sizeof(path)), req->request_id ? req->request_id : "-");
+               am_log_quote(path, quoted, sizeof(quoted)), req->request_id ? req->request_id : "-");
         free(resp->body);
         resp->body = NULL;
         resp->body_len = 0;
@@ -317,6 +351,7 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     snprintf(e.method, sizeof(e.method), "%s", am_method_name(req->method));
     snprintf(e.path, sizeof(e.path), "%s%s%s", req->path, req->query ? "?" : "",
              req->query ? req->query : "");
+    scrub_keys(e.path);
     e.status = resp->status;
     snprintf(e.client_ip, sizeof(e.client_ip), "%s", req->client_ip);
     snprintf(e.account, sizeof(e.account), "%s", resp->account_id ? resp->account_id : "");

@@ -61,7 +61,8 @@ static int run_healthcheck(const struct am_config *cfg)
         host = "127.0.0.1";
     else if (strcmp(host, "::") == 0)
         host = "::1";
-    if (port == 0 && cfg->port_file)
+    /* A port file names the port actually bound (the only way to find a --port 0 server). */
+    if (cfg->port_file && read_port_file(cfg->port_file) > 0)
         port = read_port_file(cfg->port_file);
     if (port <= 0) {
         fprintf(stderr, "asaas-mock: --healthcheck: no port to probe (set --port or --port-file)\n");
