@@ -370,3 +370,9 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
            (unsigned long long)duration_us, e.route, *e.account ? e.account : "-",
            *e.auth ? e.auth : "-", *e.key ? e.key : "-");
 }
+
+void am_app_release(struct am_app *app, struct am_response *resp)
+{
+    (void)app;
+    resp->release_slot = false;
+}

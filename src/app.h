@@ -51,6 +51,10 @@ void am_app_handle(struct am_app *app, const struct am_request *req, int64_t rea
 void am_app_complete(struct am_app *app, const struct am_request *req,
                      const struct am_response *resp, int64_t now_ms, uint64_t duration_us);
 
+/* Called by the server when resp's reply has left (or was abandoned): releases what the
+ * request held, such as its concurrent-GET slot. */
+void am_app_release(struct am_app *app, struct am_response *resp);
+
 /* Fills out (17 bytes) with the request id to use: the client's X-Request-Id when it is
  * 1..64 chars of [A-Za-z0-9._-] (truncated to 16 in the journal), else a generated one. */
 const char *am_app_request_id(struct am_app *app, const struct am_request *req, char *out,

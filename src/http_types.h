@@ -58,6 +58,18 @@ int am_request_add_header(struct am_request *req, const char *name, const char *
 
 #define AM_RESPONSE_MAX_HEADERS 12
 
+/* How the server puts a response on the wire. Everything but NORMAL is a fault the
+ * adapter executes on the real socket (the pure core only decides). */
+enum am_wire_action {
+    AM_WIRE_NORMAL,      /* send the response (after delay_ms) */
+    AM_WIRE_EMPTY_CLOSE, /* close the connection without a byte */
+    AM_WIRE_RESET,       /* close with RST (SO_LINGER 0) */
+    AM_WIRE_GARBAGE,     /* random bytes, then close */
+    AM_WIRE_TRUNCATE,    /* headers with the full Content-Length, half the body, close */
+    AM_WIRE_DRIBBLE,     /* the response at dribble_bps bytes per second */
+    AM_WIRE_BLACKHOLE,   /* never answer (until hold_ms, then close silently) */
+};
+
 struct am_response_header {
     const char *name; /* static string */
     char *value;      /* owned */
@@ -76,6 +88,14 @@ struct am_response {
     const char *account_id;
     const char *auth_result;
     int route; /* enum am_route that answered (0 = none), for logs and metrics */
+    enum am_wire_action wire;
+    uint32_t delay_ms;    /* hold the answer this long before acting */
+    uint32_t dribble_bps; /* AM_WIRE_DRIBBLE rate */
+    uint32_t hold_ms;     /* AM_WIRE_BLACKHOLE: close after this long (0 = idle timeout) */
+    const char *fault;    /* fault kind name that fired (static), NULL when none */
+    const char *fault_rule; /* id of the rule that fired (borrowed until the rule is freed;
+                               copied by the journal), NULL for the header or none */
+    bool release_slot;    /* a concurrent-GET slot is held: release when the reply leaves */
     /* Redacted key shown in logs/journal ("$aact_hmlg_…ab12"); owned, may be NULL. */
     char *redacted_key;
 };

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@
 
 #include "log.h"
 
+struct pending;
+static void on_timer(evutil_socket_t fd, short what, void *arg);
+
 struct server {
     const struct am_config *cfg;
     struct am_app *app;
@@ -35,6 +39,7 @@ struct server {
     struct evhttp_bound_socket *tls_handle, *plain_handle;
     struct event *sigterm, *sigint, *grace;
     struct evbuffer *out; /* reused reply buffer (single-threaded) */
+    struct pending *pending; /* deferred replies and wire faults in progress */
     int inflight;         /* replies owed by deferred handlers */
     int signals_seen;
     int draining;
@@ -100,8 +105,8 @@ static enum am_method map_method(enum evhttp_cmd_type t)
     }
 }
 
-static void send_response(struct server *srv, struct evhttp_request *ereq,
-                          const struct am_response *resp, const char *request_id)
+static void add_headers(struct server *srv, struct evhttp_request *ereq,
+                        const struct am_response *resp, const char *request_id)
 {
     struct evkeyvalq *oh = evhttp_request_get_output_headers(ereq);
 
@@ -112,11 +117,267 @@ static void send_response(struct server *srv, struct evhttp_request *ereq,
         evhttp_add_header(oh, resp->headers[i].name, resp->headers[i].value);
     if (srv->draining)
         evhttp_add_header(oh, "Connection", "close");
+}
+
+static void send_response(struct server *srv, struct evhttp_request *ereq,
+                          const struct am_response *resp, const char *request_id)
+{
+    add_headers(srv, ereq, resp, request_id);
     if (resp->body_len)
         evbuffer_add(srv->out, resp->body, resp->body_len);
     evhttp_send_reply(ereq, resp->status, NULL, srv->out);
     /* evhttp moved the bytes out; drain anything left to keep the buffer reusable. */
     evbuffer_drain(srv->out, evbuffer_get_length(srv->out));
+}
+
+/* A reply we still owe (delayed) or a wire fault being carried out. Owns a copy of the
+ * response; never outlives the server (freed on completion or at shutdown, where
+ * evhttp_free() takes care of the evhttp objects it references). */
+struct pending {
+    struct server *srv;
+    struct pending *next, *prev;
+    struct evhttp_request *req;
+    struct evhttp_connection *evcon; /* set once we took the connection over */
+    struct bufferevent *bev;
+    struct event *timer;
+    struct am_response resp;
+    struct evbuffer *wire; /* bytes still to dribble */
+    char request_id[72];
+    int counted;           /* holds an inflight count */
+};
+
+static void pending_free(struct pending *p)
+{
+    struct server *srv = p->srv;
+
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        srv->pending = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    if (p->timer)
+        event_free(p->timer);
+    if (p->wire)
+        evbuffer_free(p->wire);
+    if (p->resp.release_slot)
+        am_app_release(srv->app, &p->resp);
+    am_response_finish(&p->resp);
+    if (p->counted) {
+        srv->inflight--;
+        if (srv->draining && srv->inflight == 0)
+            event_base_loopexit(srv->base, NULL);
+    }
+    free(p);
+}
+
+static struct pending *pending_new(struct server *srv, struct evhttp_request *ereq,
+                                   struct am_response *resp, const char *request_id)
+{
+    struct pending *p = calloc(1, sizeof(*p));
+
+    if (!p)
+        return NULL;
+    p->srv = srv;
+    p->req = ereq;
+    p->resp = *resp; /* moves ownership of the body and headers */
+    am_response_init(resp);
+    snprintf(p->request_id, sizeof(p->request_id), "%s", request_id);
+    p->next = srv->pending;
+    if (p->next)
+        p->next->prev = p;
+    srv->pending = p;
+    p->counted = 1;
+    srv->inflight++;
+    return p;
+}
+
+/* Takes the connection away from evhttp: its callbacks become ours, and we free it
+ * (with the request) when done. Returns -1 when the client is already gone. */
+static int take_over(struct pending *p)
+{
+    p->evcon = evhttp_request_get_connection(p->req);
+    if (!p->evcon)
+        return -1;
+    p->bev = evhttp_connection_get_bufferevent(p->evcon);
+    return p->bev ? 0 : -1;
+}
+
+static void finish_connection(struct pending *p)
+{
+    struct evhttp_connection *evcon = p->evcon;
+
+    p->evcon = NULL;
+    if (evcon)
+        evhttp_connection_free(evcon); /* frees the bufferevent, SSL, fd and request */
+    pending_free(p);
+}
+
+static void on_wire_event(struct bufferevent *bev, short what, void *arg)
+{
+    (void)bev;
+    (void)what;
+    finish_connection(arg); /* the client went away or an error: nothing left to do */
+}
+
+static void on_wire_flushed(struct bufferevent *bev, void *arg)
+{
+    struct pending *p = arg;
+
+    (void)bev;
+    if (p->wire && evbuffer_get_length(p->wire) > 0)
+        return; /* the dribble timer sends the rest */
+    finish_connection(p);
+}
+
+static void write_garbage(struct pending *p)
+{
+    unsigned char junk[512];
+
+    /* Not HTTP at all: a client must fail to parse, never hang. */
+    if (RAND_bytes(junk, sizeof(junk)) != 1)
+        memset(junk, 0xA5, sizeof(junk));
+    bufferevent_write(p->bev, junk, sizeof(junk));
+}
+
+static void on_dribble(evutil_socket_t fd, short what, void *arg)
+{
+    struct pending *p = arg;
+    size_t chunk = p->resp.dribble_bps / 10 ? p->resp.dribble_bps / 10 : 1;
+    struct timeval tick = {0, 100000};
+
+    (void)fd;
+    (void)what;
+    if (evbuffer_get_length(p->wire) < chunk)
+        chunk = evbuffer_get_length(p->wire);
+    bufferevent_write(p->bev, evbuffer_pullup(p->wire, (ev_ssize_t)chunk), chunk);
+    evbuffer_drain(p->wire, chunk);
+    if (evbuffer_get_length(p->wire) > 0)
+        evtimer_add(p->timer, &tick);
+}
+
+/* The whole HTTP/1.1 response as bytes, for the dribble fault. */
+static void serialise(struct evbuffer *b, const struct am_response *resp, const char *request_id)
+{
+    evbuffer_add_printf(b, "HTTP/1.1 %d Mock\r\nContent-Length: %zu\r\nConnection: close\r\n"
+                           "X-Request-Id: %s\r\n",
+                        resp->status, resp->body_len, request_id);
+    if (resp->content_type)
+        evbuffer_add_printf(b, "Content-Type: %s\r\n", resp->content_type);
+    for (size_t i = 0; i < resp->n_headers; i++)
+        evbuffer_add_printf(b, "%s: %s\r\n", resp->headers[i].name, resp->headers[i].value);
+    evbuffer_add(b, "\r\n", 2);
+    evbuffer_add(b, resp->body ? resp->body : "", resp->body_len);
+}
+
+/* Carries out resp's wire action now (after any delay). Consumes p. */
+static void act(struct pending *p)
+{
+    struct server *srv = p->srv;
+    struct am_response *resp = &p->resp;
+    struct linger lin = {1, 0};
+
+    if (resp->wire == AM_WIRE_NORMAL || resp->wire == AM_WIRE_TRUNCATE) {
+        if (resp->wire == AM_WIRE_TRUNCATE) {
+            char len[32];
+            /* Announce the whole body, send half, close: a short read for the client. */
+            snprintf(len, sizeof(len), "%zu", resp->body_len + 1);
+            evhttp_add_header(evhttp_request_get_output_headers(p->req), "Content-Length", len);
+            evhttp_add_header(evhttp_request_get_output_headers(p->req), "Connection", "close");
+            resp->body_len /= 2;
+        }
+        /* A detached request (client gone) is simply freed by evhttp_send_reply. */
+        send_response(srv, p->req, resp, p->request_id);
+        pending_free(p);
+        return;
+    }
+    if (take_over(p) < 0) {
+        evhttp_send_reply(p->req, 500, NULL, NULL); /* frees the detached request */
+        pending_free(p);
+        return;
+    }
+    bufferevent_setcb(p->bev, NULL, on_wire_flushed, on_wire_event, p);
+    switch (resp->wire) {
+    case AM_WIRE_RESET:
+        setsockopt(bufferevent_getfd(p->bev), SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
+        finish_connection(p);
+        return;
+    case AM_WIRE_EMPTY_CLOSE:
+        finish_connection(p);
+        return;
+    case AM_WIRE_GARBAGE:
+        write_garbage(p);
+        bufferevent_enable(p->bev, EV_WRITE);
+        return;
+    case AM_WIRE_DRIBBLE:
+        p->wire = evbuffer_new();
+        p->timer = evtimer_new(srv->base, on_dribble, p);
+        if (!p->wire || !p->timer) {
+            finish_connection(p);
+            return;
+        }
+        serialise(p->wire, resp, p->request_id);
+        bufferevent_enable(p->bev, EV_WRITE);
+        on_dribble(-1, 0, p);
+        return;
+    case AM_WIRE_BLACKHOLE: {
+        /* Hold the connection silently; close it after hold_ms (or the idle timeout). */
+        uint32_t ms = resp->hold_ms ? resp->hold_ms : (uint32_t)srv->cfg->idle_timeout * 1000;
+        struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+        resp->wire = AM_WIRE_EMPTY_CLOSE;
+        bufferevent_set_timeouts(p->bev, NULL, NULL);
+        p->timer = evtimer_new(srv->base, on_timer, p);
+        if (!p->timer || evtimer_add(p->timer, &tv) < 0)
+            finish_connection(p);
+        return;
+    }
+    default:
+        finish_connection(p);
+        return;
+    }
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct pending *p = arg;
+
+    (void)fd;
+    (void)what;
+    if (p->evcon) { /* a blackhole's hold expired */
+        finish_connection(p);
+        return;
+    }
+    event_free(p->timer);
+    p->timer = NULL;
+    act(p);
+}
+
+static void dispatch_response(struct server *srv, struct evhttp_request *ereq,
+                              struct am_response *resp, const char *request_id)
+{
+    struct pending *p;
+    struct timeval tv;
+
+    if (resp->wire == AM_WIRE_NORMAL && resp->delay_ms == 0) {
+        send_response(srv, ereq, resp, request_id);
+        if (resp->release_slot)
+            am_app_release(srv->app, resp);
+        return;
+    }
+    p = pending_new(srv, ereq, resp, request_id);
+    if (!p) {
+        evhttp_send_reply(ereq, 500, NULL, NULL);
+        return;
+    }
+    if (p->resp.delay_ms == 0) {
+        act(p);
+        return;
+    }
+    tv.tv_sec = p->resp.delay_ms / 1000;
+    tv.tv_usec = (p->resp.delay_ms % 1000) * 1000;
+    p->timer = evtimer_new(srv->base, on_timer, p);
+    if (!p->timer || evtimer_add(p->timer, &tv) < 0)
+        act(p);
 }
 
 static void on_request(struct evhttp_request *ereq, void *arg)
@@ -157,8 +418,8 @@ static void on_request(struct evhttp_request *ereq, void *arg)
     req.request_id = am_app_request_id(srv->app, &req, request_id, sizeof(request_id));
 
     am_app_handle(srv->app, &req, time(NULL), &resp);
-    send_response(srv, ereq, &resp, req.request_id);
     am_app_complete(srv->app, &req, &resp, wall_ms(), (uint64_t)(mono_us() - start));
+    dispatch_response(srv, ereq, &resp, req.request_id);
     am_response_finish(&resp);
     free(path);
 }
@@ -341,6 +602,13 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     am_log(AM_LOG_INFO, "stopped", "exit=0");
     rc = 0;
 out:
+    /* evhttp_free() below frees every connection and request; our contexts only hold
+     * timers and buffers, released here without touching the requests. */
+    while (srv.pending) {
+        srv.pending->counted = 0;
+        srv.pending->evcon = NULL;
+        pending_free(srv.pending);
+    }
     if (srv.grace)
         event_free(srv.grace);
     if (srv.sigterm)

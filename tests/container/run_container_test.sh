@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016  # single-quoted $aact_ keys and bash -c bodies are literal on purpose
 # run_container_test.sh - builds the repo's Dockerfile with podman and checks the image as
 # a CI service container: health check, CA hand-out (HTTP and file), authenticated HTTPS
 # with hostname verification through extra SANs, non-root, size, clean SIGTERM exit.
