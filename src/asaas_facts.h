@@ -80,6 +80,34 @@
 #define AM_ERR_FIELD_PREFIX "invalid_"
 #define AM_TXT_FIELD_TYPE_FMT "O campo %s possui um tipo inválido."
 
+/* UNCONFIRMED: the 429 body was never captured (a PHP SDK fixture invents
+ * rate_limit_exceeded + Retry-After). One code for the three limits; the text says which
+ * one was hit. Headers RateLimit-Limit/-Remaining/-Reset are documented by Asaas. */
+#define AM_ERR_RATE_LIMIT "rate_limit_exceeded"
+#define AM_TXT_RATE_LIMIT_QUOTA                                                                   \
+    "A cota de requisições da conta para o período atual foi excedida. Aguarde o reinício "       \
+    "da janela"
+#define AM_TXT_RATE_LIMIT_CONCURRENT "Limite de requisições GET simultâneas da conta excedido"
+#define AM_TXT_RATE_LIMIT_ENDPOINT                                                                \
+    "Limite de requisições para este endpoint excedido. Aguarde o reinício da janela"
+
+/* UNCONFIRMED: bodies of injected server-side errors (status faults). The real 5xx bodies
+ * were never captured (some come from CloudFront as HTML); we answer the Asaas envelope so
+ * clients exercise their error path, not their HTML parser. */
+#define AM_ERR_INTERNAL "internal_error"
+#define AM_TXT_INTERNAL "Ocorreu um erro interno. Tente novamente mais tarde"
+#define AM_ERR_BAD_GATEWAY "bad_gateway"
+#define AM_TXT_BAD_GATEWAY "Falha de comunicação com o servidor de origem"
+#define AM_ERR_UNAVAILABLE "service_unavailable"
+#define AM_TXT_UNAVAILABLE "Serviço temporariamente indisponível. Tente novamente mais tarde"
+#define AM_ERR_GATEWAY_TIMEOUT "gateway_timeout"
+#define AM_TXT_GATEWAY_TIMEOUT "O servidor de origem demorou demais para responder"
+#define AM_ERR_FORBIDDEN "forbidden"
+#define AM_TXT_FORBIDDEN "Acesso negado"
+/* Any other injected 4xx/5xx. */
+#define AM_ERR_INJECTED "request_failed"
+#define AM_TXT_INJECTED "A requisição falhou"
+
 /* Rendering of deleted objects on GET: real Asaas still returns them with deleted:true. */
 
 #endif

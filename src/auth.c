@@ -113,7 +113,7 @@ int am_auth_check(struct am_registry *reg, const struct am_auth_policy *policy,
 
     am_sha256(in->access_token, strlen(in->access_token), sha);
     account = am_registry_lookup(reg, sha, &key);
-    if (!account && policy->auto_accounts) {
+    if (!account && policy->auto_accounts && am_registry_count(reg) < AM_AUTO_ACCOUNTS_MAX) {
         r = auto_account(reg, in->access_token, sha, in->now, &account, &key);
         if (r < 0 && r != -ENOENT)
             return r;

@@ -28,6 +28,10 @@ enum am_auth_outcome {
     _AM_AUTH_OUTCOME_MAX
 };
 
+/* Auto-accounts stop here, so a client cycling through random keys cannot grow memory
+ * without bound; further unknown keys are invalid_access_token. */
+#define AM_AUTO_ACCOUNTS_MAX 10000
+
 struct am_auth_policy {
     enum am_environment environment;
     bool auto_accounts; /* unknown well-formed keys of this environment get an account */

@@ -1,7 +1,9 @@
 /* config.c - defaults, JSON file, ASAAS_MOCK_* environment and flags (see config.h). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -520,8 +522,21 @@ void am_config_forget_keys(struct am_config *cfg)
 
 bool am_config_is_loopback(const char *addr)
 {
-    return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
-           strcmp(addr, "localhost") == 0 || strcmp(addr, "::ffff:127.0.0.1") == 0;
+    struct in_addr v4;
+    struct in6_addr v6;
+
+    if (strcmp(addr, "localhost") == 0)
+        return true;
+    /* Parse, never prefix-match: "127.evil.example" is a name, not a loopback address. */
+    if (inet_pton(AF_INET, addr, &v4) == 1)
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, addr, &v6) == 1) {
+        static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (IN6_IS_ADDR_LOOPBACK(&v6))
+            return true;
+        return memcmp(v6.s6_addr, mapped, 12) == 0 && v6.s6_addr[12] == 127;
+    }
+    return false;
 }
 
 const char *am_config_usage(void)
