@@ -9,6 +9,8 @@
 
 #include "api_common.h"
 #include "api_customers.h"
+#include "api_payments.h"
+#include "api_recurring.h"
 #include "asaas_facts.h"
 #include "control.h"
 #include "fixtures.h"
@@ -40,6 +42,14 @@ struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *e
     app->policy.environment = cfg->environment;
     app->policy.auto_accounts = cfg->auto_accounts;
     app->metrics.start_time = real_now;
+    if (cfg->clock) {
+        struct am_clock start = {0};
+        int64_t t = 0;
+        /* A bare date means noon, so "today" is that date however the clock is read. */
+        am_clock_parse_datetime(cfg->clock, &t);
+        am_clock_freeze(&start, t + (strlen(cfg->clock) == 10 ? 12 * 3600 : 0));
+        am_registry_set_initial_clock(app->registry, &start);
+    }
 
     if (cfg->fixtures_dir)
         r = am_fixtures_load_dir(app->registry, cfg->fixtures_dir, real_now, err, err_len);
@@ -193,28 +203,88 @@ static int answer_auth_failure(const struct am_auth_result *res, struct am_respo
     return am_response_error(resp, res->status, res->code, res->description);
 }
 
+/* Customers predate the uniform handler shape; adapt them. */
+static int customers_create(struct am_ctx *c, const char *id, const struct am_request *r,
+                            struct am_response *o)
+{
+    (void)id;
+    return am_api_customers_create(c, r, o);
+}
+
+static int customers_list(struct am_ctx *c, const char *id, const struct am_request *r,
+                          struct am_response *o)
+{
+    (void)id;
+    return am_api_customers_list(c, r, o);
+}
+
+typedef int (*handler_fn)(struct am_ctx *ctx, const char *id, const struct am_request *req,
+                          struct am_response *resp);
+
+/* Route -> handler. A route without a handler is an operation we route but do not emulate
+ * yet: 501 in Asaas's shape, never invented data. */
+static const handler_fn handlers[_AM_ROUTE_MAX] = {
+    [AM_ROUTE_CUSTOMERS_LIST] = customers_list,
+    [AM_ROUTE_CUSTOMERS_CREATE] = customers_create,
+    [AM_ROUTE_CUSTOMERS_GET] = am_api_customers_get,
+    [AM_ROUTE_CUSTOMERS_UPDATE] = am_api_customers_update,
+    [AM_ROUTE_CUSTOMERS_DELETE] = am_api_customers_delete,
+    [AM_ROUTE_CUSTOMERS_RESTORE] = am_api_customers_restore,
+#if AM_HAVE_API_PAYMENTS
+    [AM_ROUTE_PAYMENTS_SIMULATE] = am_api_payments_simulate,
+    [AM_ROUTE_PAYMENTS_LIMITS] = am_api_payments_limits,
+    [AM_ROUTE_PAYMENTS_CREATE] = am_api_payments_create,
+    [AM_ROUTE_PAYMENTS_LIST] = am_api_payments_list,
+    [AM_ROUTE_PAYMENTS_GET] = am_api_payments_get,
+    [AM_ROUTE_PAYMENTS_UPDATE] = am_api_payments_update,
+    [AM_ROUTE_PAYMENTS_DELETE] = am_api_payments_delete,
+    [AM_ROUTE_PAYMENTS_RESTORE] = am_api_payments_restore,
+    [AM_ROUTE_PAYMENTS_REFUND] = am_api_payments_refund,
+    [AM_ROUTE_PAYMENTS_REFUNDS] = am_api_payments_refunds,
+    [AM_ROUTE_PAYMENTS_RECEIVE_IN_CASH] = am_api_payments_receive_in_cash,
+    [AM_ROUTE_PAYMENTS_UNDO_RECEIVED_IN_CASH] = am_api_payments_undo_received_in_cash,
+    [AM_ROUTE_PAYMENTS_CAPTURE] = am_api_payments_capture,
+    [AM_ROUTE_PAYMENTS_PAY_WITH_CARD] = am_api_payments_pay_with_card,
+    [AM_ROUTE_PAYMENTS_PIX_QRCODE] = am_api_payments_pix_qrcode,
+    [AM_ROUTE_PAYMENTS_IDENTIFICATION_FIELD] = am_api_payments_identification_field,
+    [AM_ROUTE_PAYMENTS_STATUS] = am_api_payments_status,
+    [AM_ROUTE_PAYMENTS_BILLING_INFO] = am_api_payments_billing_info,
+    [AM_ROUTE_PAYMENTS_VIEWING_INFO] = am_api_payments_viewing_info,
+    [AM_ROUTE_CREDIT_CARD_TOKENIZE] = am_api_credit_card_tokenize,
+    [AM_ROUTE_SANDBOX_CONFIRM] = am_api_sandbox_confirm,
+    [AM_ROUTE_SANDBOX_OVERDUE] = am_api_sandbox_overdue,
+#endif
+#if AM_HAVE_API_RECURRING
+    [AM_ROUTE_SANDBOX_APPROVE] = am_api_sandbox_approve,
+    [AM_ROUTE_INSTALLMENTS_CREATE] = am_api_installments_create,
+    [AM_ROUTE_INSTALLMENTS_LIST] = am_api_installments_list,
+    [AM_ROUTE_INSTALLMENTS_GET] = am_api_installments_get,
+    [AM_ROUTE_INSTALLMENTS_DELETE] = am_api_installments_delete,
+    [AM_ROUTE_INSTALLMENTS_PAYMENTS] = am_api_installments_payments,
+    [AM_ROUTE_INSTALLMENTS_DELETE_PAYMENTS] = am_api_installments_delete_payments,
+    [AM_ROUTE_INSTALLMENTS_REFUND] = am_api_installments_refund,
+    [AM_ROUTE_SUBSCRIPTIONS_CREATE] = am_api_subscriptions_create,
+    [AM_ROUTE_SUBSCRIPTIONS_LIST] = am_api_subscriptions_list,
+    [AM_ROUTE_SUBSCRIPTIONS_GET] = am_api_subscriptions_get,
+    [AM_ROUTE_SUBSCRIPTIONS_UPDATE] = am_api_subscriptions_update,
+    [AM_ROUTE_SUBSCRIPTIONS_DELETE] = am_api_subscriptions_delete,
+    [AM_ROUTE_SUBSCRIPTIONS_PAYMENTS] = am_api_subscriptions_payments,
+    [AM_ROUTE_FINANCE_BALANCE] = am_api_finance_balance,
+    [AM_ROUTE_FINANCIAL_TRANSACTIONS] = am_api_financial_transactions,
+    [AM_ROUTE_FINANCE_STATISTICS] = am_api_finance_statistics,
+    [AM_ROUTE_MY_ACCOUNT_STATUS] = am_api_my_account_status,
+#endif
+};
+
 static int dispatch_api(struct am_app *app, const struct am_route_match *m,
                         const struct am_request *req, struct am_ctx *ctx, struct am_response *resp)
 {
     const char *id = m->n_params ? m->params[0] : NULL;
 
-    switch (m->route) {
-    case AM_ROUTE_CUSTOMERS_LIST:
-        return am_api_customers_list(ctx, req, resp);
-    case AM_ROUTE_CUSTOMERS_CREATE:
-        return am_api_customers_create(ctx, req, resp);
-    case AM_ROUTE_CUSTOMERS_GET:
-        return am_api_customers_get(ctx, id, req, resp);
-    case AM_ROUTE_CUSTOMERS_UPDATE:
-        return am_api_customers_update(ctx, id, req, resp);
-    case AM_ROUTE_CUSTOMERS_DELETE:
-        return am_api_customers_delete(ctx, id, req, resp);
-    case AM_ROUTE_CUSTOMERS_RESTORE:
-        return am_api_customers_restore(ctx, id, req, resp);
-    default:
-        (void)app;
-        return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_ROUTE_NOT_FOUND);
-    }
+    (void)app;
+    if ((unsigned)m->route < _AM_ROUTE_MAX && handlers[m->route])
+        return handlers[m->route](ctx, id, req, resp);
+    return am_response_error(resp, 501, AM_ERR_NOT_IMPLEMENTED, AM_TXT_NOT_IMPLEMENTED);
 }
 
 static int answer_unrouted(const struct am_route_match *m, struct am_response *resp)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "clock.h"
 #include "log.h"
 
 /* One table drives the flag names, environment names and config-file keys, so the three
@@ -32,7 +33,7 @@ enum {
     O_PORT, O_BIND, O_PLAIN_PORT, O_PORT_FILE, O_TLS_CERT, O_TLS_KEY, O_TLS_SAN, O_CA_OUT,
     O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
-    O_LOG_LEVEL, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
+    O_LOG_LEVEL, O_CLOCK, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
 };
 
 static const struct opt opts[_O_MAX] = {
@@ -57,6 +58,7 @@ static const struct opt opts[_O_MAX] = {
     [O_JOURNAL_SIZE] = {"journal-size", "ASAAS_MOCK_JOURNAL_SIZE", "journalSize", OPT_SIZE, 1, 1000000, 1},
     [O_SHUTDOWN_GRACE] = {"shutdown-grace-ms", "ASAAS_MOCK_SHUTDOWN_GRACE_MS", "shutdownGraceMs", OPT_INT, 0, 600000, 1},
     [O_LOG_LEVEL] = {"log-level", "ASAAS_MOCK_LOG_LEVEL", "logLevel", OPT_STR, 0, 0, 1},
+    [O_CLOCK] = {"clock", "ASAAS_MOCK_CLOCK", "clock", OPT_STR, 0, 0, 1},
     /* The admin token is a secret: no flag, so it never shows up in `ps`. */
     [O_ADMIN_TOKEN] = {NULL, "ASAAS_MOCK_ADMIN_TOKEN", "adminToken", OPT_STR, 0, 0, 1},
     [O_CONFIG] = {"config", "ASAAS_MOCK_CONFIG", NULL, OPT_STR, 0, 0, 1},
@@ -106,6 +108,7 @@ void am_config_finish(struct am_config *cfg)
         explicit_bzero(cfg->admin_token, strlen(cfg->admin_token));
     free(cfg->admin_token);
     free(cfg->log_level);
+    free(cfg->clock);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -297,6 +300,14 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
     case O_ADMIN_TOKEN:
         r = *value ? set_str(&cfg->admin_token, value) : 0;
         break;
+    case O_CLOCK: {
+        int64_t t;
+        if (am_clock_parse_datetime(value, &t) < 0)
+            return fail(err, err_len, name, "'%s' is not YYYY-MM-DD or \"YYYY-MM-DD HH:MM:SS\"",
+                        value);
+        r = set_str(&cfg->clock, value);
+        break;
+    }
     case O_LOG_LEVEL: {
         enum am_log_level lvl;
         if (am_log_parse_level(value, &lvl) < 0)
@@ -559,6 +570,8 @@ const char *am_config_usage(void)
            "                         ASAAS_MOCK_API_KEYS is comma-separated)\n"
            "  --auto-accounts        any well-formed key of the environment gets its own account\n"
            "  --seed N               deterministic ids for the same request sequence\n"
+           "  --clock DATE           every account's clock starts frozen at DATE\n"
+           "                         (YYYY-MM-DD, 12:00 Brasilia; or \"YYYY-MM-DD HH:MM:SS\")\n"
            "  --idle-timeout SECS    idle/handshake/read timeout (default 30)\n"
            "  --max-body BYTES       request body limit (default 1048576)\n"
            "  --max-headers BYTES    request header limit (default 16384)\n"

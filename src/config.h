@@ -28,6 +28,7 @@ struct am_config {
     char *api_keys[AM_CONFIG_MAX_LIST]; /* secrets: never log these */
     size_t n_api_keys;
     bool auto_accounts;
+    char *clock;              /* --clock "YYYY-MM-DD[ HH:MM:SS]": every account frozen there */
     bool has_seed;
     uint64_t seed;
     int idle_timeout;         /* seconds */

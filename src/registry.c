@@ -38,6 +38,8 @@ struct am_registry {
 
     struct acct_slot *ids;
     size_t cap_ids, used_ids;
+
+    struct am_clock initial_clock; /* every new account starts with this clock (--clock) */
 };
 
 /* The key index is keyed by SHA-256 output, which is already uniform: its first 8
@@ -258,7 +260,7 @@ struct am_account *am_registry_add_account(struct am_registry *reg, const char *
     /* Spec silent on names: default to the id so listings never show an empty name. */
     memcpy(account->name, id, len + 1);
     account->require_user_agent = true;
-    am_clock_reset(&account->clock);
+    account->clock = reg->initial_clock;
     account->customers = am_customer_store_new();
     if (!account->customers)
         goto fail;
@@ -496,4 +498,9 @@ int am_account_allow_ip(struct am_account *account, const char *entry)
     snprintf(account->allowed_ips[account->n_allowed_ips++], sizeof(account->allowed_ips[0]), "%s",
              entry);
     return 0;
+}
+
+void am_registry_set_initial_clock(struct am_registry *reg, const struct am_clock *clock)
+{
+    reg->initial_clock = *clock;
 }

@@ -49,6 +49,9 @@ struct am_registry;
 
 /* Returns a new empty registry; free with am_registry_free(). NULL on OOM. */
 struct am_registry *am_registry_new(void);
+/* The clock every account created from now on starts with (default: real time). */
+void am_registry_set_initial_clock(struct am_registry *reg, const struct am_clock *clock);
+
 /* Frees the registry, every account and their stores. Accepts NULL. */
 void am_registry_free(struct am_registry *reg);
 

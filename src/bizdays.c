@@ -1,0 +1,86 @@
+/* bizdays.c - Brazilian business days (see bizdays.h). */
+#include "bizdays.h"
+
+#include "clock.h"
+
+/* Calendar date of a day number (inverse of am_days_from_civil); returns the year. */
+static int64_t civil_from_days(int64_t day, unsigned *ret_m, unsigned *ret_d)
+{
+    const int64_t z = day + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+
+    *ret_d = doy - (153 * mp + 2) / 5 + 1;
+    *ret_m = m;
+    return (int64_t)yoe + era * 400 + (m <= 2);
+}
+
+/* Easter Sunday (anonymous Gregorian algorithm, Meeus/Jones/Butcher). */
+static int64_t easter(int64_t y)
+{
+    const int64_t a = y % 19, b = y / 100, c = y % 100;
+    const int64_t d = b / 4, e = b % 4;
+    const int64_t f = (b + 8) / 25, g = (b - f + 1) / 3;
+    const int64_t h = (19 * a + b - d - g + 15) % 30;
+    const int64_t i = c / 4, k = c % 4;
+    const int64_t l = (32 + 2 * e + 2 * i - h - k) % 7;
+    const int64_t m = (a + 11 * h + 22 * l) / 451;
+    const int64_t month = (h + l - 7 * m + 114) / 31;
+    const int64_t dom = (h + l - 7 * m + 114) % 31 + 1;
+
+    return am_days_from_civil(y, (unsigned)month, (unsigned)dom);
+}
+
+bool am_bizday_is_holiday(int64_t day)
+{
+    static const struct {
+        unsigned char m, d;
+        short since; /* first year it is a national holiday */
+    } fixed[] = {
+        {1, 1, 0},   {4, 21, 0},  {5, 1, 0},    {9, 7, 0},   {10, 12, 0},
+        {11, 2, 0},  {11, 15, 0}, {11, 20, 2024}, /* Consciência Negra, Lei 14.759/2023 */
+        {12, 25, 0},
+    };
+    unsigned m, d;
+    const int64_t y = civil_from_days(day, &m, &d);
+    int64_t e;
+
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        if (fixed[i].m == m && fixed[i].d == d && y >= fixed[i].since)
+            return true;
+    }
+    e = easter(y);
+    /* Carnival Monday and Tuesday, Good Friday, Corpus Christi: banks close. */
+    return day == e - 48 || day == e - 47 || day == e - 2 || day == e + 60;
+}
+
+bool am_bizday_is_business(int64_t day)
+{
+    /* 1970-01-01 (day 0) was a Thursday; 0 = Sunday. */
+    int64_t wd = (day + 4) % 7;
+
+    if (wd < 0)
+        wd += 7;
+    return wd != 0 && wd != 6 && !am_bizday_is_holiday(day);
+}
+
+int64_t am_bizday_roll_forward(int64_t day)
+{
+    while (!am_bizday_is_business(day))
+        day++;
+    return day;
+}
+
+int64_t am_bizday_add(int64_t day, unsigned n)
+{
+    while (n > 0) {
+        day++;
+        if (am_bizday_is_business(day))
+            n--;
+    }
+    return day;
+}
