@@ -13,6 +13,7 @@
 #include "api_recurring.h"
 #include "asaas_facts.h"
 #include "control.h"
+#include "coverage.h"
 #include "fixtures.h"
 #include "log.h"
 #include "query.h"
@@ -287,6 +288,21 @@ static int dispatch_api(struct am_app *app, const struct am_route_match *m,
     return am_response_error(resp, 501, AM_ERR_NOT_IMPLEMENTED, AM_TXT_NOT_IMPLEMENTED);
 }
 
+bool am_app_route_implemented(int route)
+{
+    return route > 0 && route < _AM_ROUTE_MAX && handlers[route] != NULL;
+}
+
+/* Strips "/v3/" or "/api/v3/" for the coverage catalogue; NULL for other paths. */
+static const char *after_v3(const char *path)
+{
+    if (strncmp(path, "/v3/", 4) == 0)
+        return path + 4;
+    if (strncmp(path, "/api/v3/", 8) == 0)
+        return path + 8;
+    return NULL;
+}
+
 static int answer_unrouted(const struct am_route_match *m, struct am_response *resp)
 {
     int r;
@@ -366,8 +382,16 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
         record_auth_failure(app, req, &res, real_now);
         return answer_auth_failure(&res, resp);
     }
-    if (m.route == AM_ROUTE_NONE)
+    if (m.route == AM_ROUTE_NONE) {
+#if AM_HAVE_COVERAGE
+        const struct am_coverage_op *op = NULL;
+        const char *rest = after_v3(req->path);
+        /* A real Asaas operation we do not emulate: say so, never invent data. */
+        if (!m.path_known && rest && am_coverage_match(req->method, rest, &op) == 0)
+            return am_response_error(resp, 501, AM_ERR_NOT_IMPLEMENTED, AM_TXT_NOT_IMPLEMENTED);
+#endif
         return answer_unrouted(&m, resp);
+    }
 
     r = am_query_parse(req->query, &query);
     if (r == -E2BIG)

@@ -55,6 +55,9 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
  * request held, such as its concurrent-GET slot. */
 void am_app_release(struct am_app *app, struct am_response *resp);
 
+/* True when route has a handler (an emulated operation), for GET /__mock/coverage. */
+bool am_app_route_implemented(int route);
+
 /* Fills out (17 bytes) with the request id to use: the client's X-Request-Id when it is
  * 1..64 chars of [A-Za-z0-9._-] (truncated to 16 in the journal), else a generated one. */
 const char *am_app_request_id(struct am_app *app, const struct am_request *req, char *out,

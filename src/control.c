@@ -9,6 +9,7 @@
 
 #include "api_common.h"
 #include "clock.h"
+#include "coverage.h"
 #include "customers.h"
 #include "keys.h"
 #include "query.h"
@@ -369,18 +370,32 @@ static int incidents_get(struct am_app *app, struct am_response *resp)
     return am_response_json(resp, 200, o);
 }
 
+#if AM_HAVE_COVERAGE
+static bool op_implemented(const struct am_coverage_op *op, void *ud)
+{
+    struct am_route_match m;
+    char path[512];
+
+    (void)ud;
+    if (am_coverage_sample_path(op, path, sizeof(path)) < 0)
+        return false;
+    am_router_match(op->method, path, &m);
+    return am_app_route_implemented(m.route);
+}
+#endif
+
 int am_control_handle(struct am_app *app, const struct am_route_match *m,
                       const struct am_request *req, int64_t real_now, struct am_response *resp)
 {
     struct am_account *a = NULL;
     struct am_api_key *k = NULL;
 
-    if (m->n_params >= 1 && m->route >= AM_ROUTE_CTL_ACCOUNT_GET) {
+    if (m->n_params >= 1 && m->route != AM_ROUTE_CTL_FAULT_DELETE) {
         a = am_registry_find_account(app->registry, m->params[0]);
         if (!a)
             return not_found(resp, "Conta");
     }
-    if (m->n_params >= 2) {
+    if (m->n_params >= 2 && a) {
         k = am_registry_find_key(a, m->params[1]);
         if (!k)
             return not_found(resp, "Chave de API");
@@ -420,6 +435,10 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     }
     case AM_ROUTE_CTL_INCIDENTS:
         return incidents_get(app, resp);
+#if AM_HAVE_COVERAGE
+    case AM_ROUTE_CTL_COVERAGE:
+        return am_response_json(resp, 200, am_coverage_render(op_implemented, NULL));
+#endif
     case AM_ROUTE_CTL_ACCOUNTS_LIST: {
         cJSON *data = cJSON_CreateArray();
         for (size_t i = 0; i < am_registry_count(app->registry); i++)

@@ -31,7 +31,7 @@ static void reset_getopt(void)
 /* Runs am_config_load on writable copies of args (after argv[0]) and env. */
 static int load(struct am_config *cfg, const char *const *args, const char *const *env)
 {
-    char *argv[64], *envp[64];
+    char *argv[128], *envp[64];
     int argc = 0, nenv = 0, r;
 
     argv[argc++] = strdup("asaas-mock");
