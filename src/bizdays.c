@@ -3,6 +3,8 @@
 
 #include "clock.h"
 
+#include <stddef.h>
+
 /* Calendar date of a day number (inverse of am_days_from_civil); returns the year. */
 static int64_t civil_from_days(int64_t day, unsigned *ret_m, unsigned *ret_d)
 {

@@ -19,11 +19,8 @@ static int bad_request(struct am_response *resp, const char *code, const char *d
     return am_response_error(resp, 400, code, description);
 }
 
-static int not_found(struct am_response *resp, const char *what)
+static int not_found(struct am_response *resp, const char *text)
 {
-    char text[128];
-
-    snprintf(text, sizeof(text), "%s não encontrado", what);
     return am_response_error(resp, 404, "not_found", text);
 }
 
@@ -393,12 +390,12 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     if (m->n_params >= 1 && m->route != AM_ROUTE_CTL_FAULT_DELETE) {
         a = am_registry_find_account(app->registry, m->params[0]);
         if (!a)
-            return not_found(resp, "Conta");
+            return not_found(resp, "Conta não encontrada");
     }
     if (m->n_params >= 2 && a) {
         k = am_registry_find_key(a, m->params[1]);
         if (!k)
-            return not_found(resp, "Chave de API");
+            return not_found(resp, "Chave de API não encontrada");
     }
     switch (m->route) {
     case AM_ROUTE_CTL_HEALTH: {
@@ -413,7 +410,7 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     }
     case AM_ROUTE_CTL_CA_PEM:
         if (!app->ca_pem)
-            return not_found(resp, "Certificado");
+            return not_found(resp, "Certificado não disponível");
         return am_response_text(resp, 200, "application/x-pem-file", app->ca_pem,
                                 strlen(app->ca_pem));
     case AM_ROUTE_CTL_METRICS: {
@@ -474,13 +471,13 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
         snprintf(id, sizeof(id), "%s", k->id);
         if (am_registry_delete_key(app->registry, a, id) < 0) {
             cJSON_Delete(o);
-            return not_found(resp, "Chave de API");
+            return not_found(resp, "Chave de API não encontrada");
         }
         cJSON_AddBoolToObject(o, "deleted", true);
         cJSON_AddStringToObject(o, "id", id);
         return am_response_json(resp, 200, o);
     }
     default:
-        return not_found(resp, "Rota");
+        return not_found(resp, "Rota de controle não encontrada");
     }
 }

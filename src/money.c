@@ -104,7 +104,7 @@ int am_money_from_json(const cJSON *item, int64_t *ret_cents)
     v = item->valuedouble;
     if (!isfinite(v) || v < 0 || v > (double)MONEY_MAX_CENTS / 100)
         return -EINVAL;
-    cents = round(v * 100);
+    cents = (double)(int64_t)(v * 100 + 0.5); /* v >= 0: round half up, no libm */
     /* cJSON keeps only the double. A text with at most two decimals parses (strtod,
      * correctly rounded) to exactly the double nearest cents/100, which is also what the
      * correctly rounded division gives; any other text (10.001, 0.30000000000000004)
