@@ -455,7 +455,7 @@ int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, ch
 
     /* Pass 1: find --config so the file applies below the environment and flags. */
     opterr = 0;
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then also forgets its pointer into the previous argv */
     while ((c = getopt_long(argc, argv, "hV", longopts, &idx)) != -1) {
         if (c == 1000 + O_CONFIG)
             config_path = optarg;
@@ -473,7 +473,7 @@ int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, ch
             return r;
     }
 
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then also forgets its pointer into the previous argv */
     while ((c = getopt_long(argc, argv, "hV", longopts, &idx)) != -1) {
         char name[64];
         int o = c - 1000;
