@@ -15,6 +15,7 @@
 #include "control.h"
 #include "coverage.h"
 #include "fixtures.h"
+#include "jobs.h"
 #include "log.h"
 #include "query.h"
 #include "router.h"
@@ -403,6 +404,13 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     ctx.now = am_clock_now(&res.account->clock, real_now);
     ctx.ids = &app->ids;
     ctx.query = &query;
+    /* A real-time clock crosses midnights too: run the days' jobs (overdue, settlement,
+     * subscription charges) that passed since this account's last request. */
+    r = am_jobs_catch_up(ctx.account, &app->ids, ctx.now, NULL);
+    if (r < 0) {
+        am_query_finish(&query);
+        return r;
+    }
     r = dispatch_api(app, &m, req, &ctx, resp);
     am_query_finish(&query);
     return r;

@@ -110,4 +110,162 @@
 
 /* Rendering of deleted objects on GET: real Asaas still returns them with deleted:true. */
 
+/* ---- Payments (billing.c, api_payments.c) ----------------------------------------- */
+/* Confirmed (captured): empty create body -> invalid_customer, single error. */
+#define AM_ERR_PAY_CUSTOMER "invalid_customer"
+#define AM_TXT_PAY_CUSTOMER "Customer inválido ou não informado."
+/* Confirmed (doc example) for a missing value; UNCONFIRMED for a non-positive one. */
+#define AM_ERR_PAY_VALUE "invalid_value"
+#define AM_TXT_PAY_VALUE_MISSING "O campo value deve ser informado"
+#define AM_TXT_PAY_VALUE_INVALID "O valor da cobrança deve ser maior que zero."
+/* UNCONFIRMED texts for billingType. */
+#define AM_ERR_PAY_BILLING_TYPE "invalid_billingType"
+#define AM_TXT_PAY_BILLING_TYPE_MISSING "O campo billingType deve ser informado."
+#define AM_TXT_PAY_BILLING_TYPE_INVALID "Forma de pagamento inválida."
+/* Confirmed (captured 2026-09): dueDate before today; UNCONFIRMED: missing / malformed. */
+#define AM_ERR_PAY_DUE_DATE "invalid_dueDate"
+#define AM_TXT_PAY_DUE_DATE_PAST "Não é permitido data de vencimento inferior a hoje."
+#define AM_TXT_PAY_DUE_DATE_MISSING "O campo dueDate deve ser informado."
+#define AM_TXT_PAY_DUE_DATE_INVALID "A data de vencimento informada é inválida."
+/* Confirmed (captured): the sandbox declines exactly these two numbers. */
+#define AM_CARD_DECLINE_1 "5184019740373151"
+#define AM_CARD_DECLINE_2 "4916561358240741"
+#define AM_ERR_CARD_DECLINED "invalid_action"
+#define AM_TXT_CARD_DECLINED                                                                      \
+    "Transação não autorizada. Verifique os dados do cartão de crédito e tente novamente."
+/* Confirmed (captured): unknown or other customer's token; %s is the token. */
+#define AM_ERR_CARD_TOKEN "invalid_creditCard"
+#define AM_TXT_CARD_TOKEN_FMT "CreditCardToken %s não encontrado."
+/* UNCONFIRMED: texts for missing card data / holder info / remoteIp. */
+#define AM_ERR_CARD "invalid_creditCard"
+#define AM_TXT_CARD_MISSING "Informe os dados do cartão de crédito."
+#define AM_TXT_CARD_NUMBER "O número do cartão de crédito informado é inválido."
+#define AM_TXT_CARD_EXPIRY "A data de validade do cartão de crédito é inválida."
+#define AM_TXT_CARD_CCV "O código de segurança do cartão de crédito é inválido."
+#define AM_TXT_CARD_HOLDER_NAME "O nome impresso no cartão deve ser informado."
+#define AM_ERR_CARD_HOLDER "invalid_creditCardHolderInfo"
+#define AM_TXT_CARD_HOLDER "Informe os dados do titular do cartão de crédito."
+#define AM_ERR_REMOTE_IP "invalid_remoteIp"
+#define AM_TXT_REMOTE_IP "O IP do cliente deve ser informado."
+/* UNCONFIRMED: installment purchase limits and texts (card up to 21x as Asaas advertises;
+ * other methods up to 60x). */
+#define AM_INSTALLMENTS_MAX_CARD 21
+#define AM_INSTALLMENTS_MAX 60
+#define AM_ERR_INSTALLMENT_COUNT "invalid_installmentCount"
+#define AM_TXT_INSTALLMENT_COUNT "O número de parcelas informado é inválido."
+#define AM_ERR_INSTALLMENT_VALUE "invalid_installmentValue"
+#define AM_TXT_INSTALLMENT_VALUE "O valor da parcela deve ser maior que zero."
+/* UNCONFIRMED: discount/fine/interest validation. */
+#define AM_ERR_DISCOUNT "invalid_discount"
+#define AM_TXT_DISCOUNT "O desconto informado é inválido."
+#define AM_ERR_FINE "invalid_fine"
+#define AM_TXT_FINE "A multa informada é inválida."
+#define AM_ERR_INTEREST "invalid_interest"
+#define AM_TXT_INTEREST "Os juros informados são inválidos."
+/* Confirmed (captured): linha digitável of a non-boleto charge. */
+#define AM_ERR_PAY_ACTION "invalid_action"
+#define AM_TXT_PAY_ID_FIELD_NOT_BOLETO                                                            \
+    "Somente é possível obter linha digitável quando a forma de pagamento for boleto bancário."
+/* UNCONFIRMED: invalid_action texts of state-machine refusals. */
+#define AM_TXT_PAY_DELETED "Esta cobrança foi removida."
+#define AM_TXT_PAY_NOT_DELETED "Esta cobrança não está removida."
+#define AM_TXT_PAY_CANNOT_DELETE "Não é possível remover uma cobrança já paga ou estornada."
+#define AM_TXT_PAY_CANNOT_UPDATE "Só é possível alterar cobranças aguardando pagamento ou vencidas."
+#define AM_TXT_PAY_CANNOT_CONFIRM "Só é possível confirmar cobranças aguardando pagamento ou vencidas."
+#define AM_TXT_PAY_CANNOT_OVERDUE "Só é possível vencer cobranças aguardando pagamento."
+#define AM_TXT_PAY_CANNOT_REFUND "Não é possível estornar uma cobrança que não foi paga."
+#define AM_TXT_PAY_REFUND_VALUE "O valor do estorno não pode ser maior que o valor disponível para estorno."
+#define AM_TXT_PAY_CANNOT_CASH "Só é possível receber em dinheiro cobranças aguardando pagamento ou vencidas."
+#define AM_TXT_PAY_CANNOT_UNDO_CASH "Esta cobrança não foi recebida em dinheiro."
+#define AM_TXT_PAY_CANNOT_CAPTURE "Só é possível capturar cobranças pré-autorizadas."
+#define AM_TXT_PAY_CANNOT_PAY_CARD "Só é possível pagar com cartão cobranças aguardando pagamento ou vencidas."
+#define AM_ERR_PAY_DATE "invalid_paymentDate"
+#define AM_TXT_PAY_DATE "A data de pagamento informada é inválida."
+/* UNCONFIRMED timing (mock rules; the real sandbox needs real waiting):
+ * - OVERDUE: the daily job marks PENDING charges whose dueDate < today (the day after the
+ *   due date, at the start of the simulated day);
+ * - boleto (and UNDEFINED paid as boleto) credits AM_BOLETO_CREDIT_BUSINESS_DAYS business
+ *   days after payment; Pix credits the same day (RECEIVED at once, confirmed);
+ * - card: creditDate = confirmation + AM_CARD_CREDIT_DAYS x installment number, rolled to
+ *   the next business day (captured 2026-07). */
+#define AM_BOLETO_CREDIT_BUSINESS_DAYS 1
+#define AM_CARD_CREDIT_DAYS 32
+/* UNCONFIRMED: receiveInCash emits PAYMENT_RECEIVED (no dedicated event in the enum);
+ * undo emits PAYMENT_RECEIVED_IN_CASH_UNDONE (documented). */
+#define AM_EVENT_RECEIVED_IN_CASH "PAYMENT_RECEIVED"
+/* UNCONFIRMED: refunds (card, Pix and boleto alike) complete at once with status DONE; the
+ * fee is not given back; a refund of a CONFIRMED card charge cancels it before any credit
+ * (no ledger lines). */
+/* Captured: the payment's Pix QR code expires one year after the due date, 23:59:59. */
+#define AM_PIX_QR_EXPIRATION_YEARS 1
+#define AM_PIX_MERCHANT_NAME "ASAAS MOCK"
+#define AM_PIX_MERCHANT_CITY "JOINVILLE"
+/* UNCONFIRMED: bank code and free-field layout of the mock's boletos (461 = Asaas IP). */
+#define AM_BOLETO_BANK "461"
+/* UNCONFIRMED: list filter errors and the Pix QR code of a card charge. */
+#define AM_ERR_FILTER_STATUS "invalid_status"
+#define AM_TXT_FILTER_STATUS "O status informado é inválido."
+#define AM_TXT_FILTER_DATE "A data informada no filtro é inválida."
+#define AM_TXT_PAY_PIX_NOT_AVAILABLE                                                              \
+    "Somente é possível obter o QR Code Pix de cobranças Pix, boleto ou com forma de pagamento a definir."
+/* UNCONFIRMED: GET /payments/limits numbers. */
+#define AM_PAY_LIMIT_DAILY 200000
+
+/* ---- Installments, subscriptions, finance, jobs ---- */
+/* Subscriptions: field validation (codes follow invalid_<field>). */
+#define AM_ERR_SUB_NEXT_DUE_DATE "invalid_nextDueDate"
+#define AM_TXT_SUB_NEXT_DUE_DATE_MISSING "O campo nextDueDate deve ser informado."
+#define AM_TXT_SUB_NEXT_DUE_DATE_INVALID "A data do próximo vencimento informada é inválida."
+#define AM_TXT_SUB_NEXT_DUE_DATE_PAST "Não é permitido data de vencimento inferior a hoje."
+#define AM_ERR_SUB_CYCLE "invalid_cycle"
+#define AM_TXT_SUB_CYCLE_MISSING "O campo cycle deve ser informado."
+#define AM_TXT_SUB_CYCLE_INVALID "Periodicidade inválida."
+#define AM_ERR_SUB_END_DATE "invalid_endDate"
+#define AM_TXT_SUB_END_DATE "A data de término deve ser igual ou posterior ao próximo vencimento."
+#define AM_ERR_SUB_MAX_PAYMENTS "invalid_maxPayments"
+#define AM_TXT_SUB_MAX_PAYMENTS "O número máximo de cobranças deve ser maior que zero."
+#define AM_ERR_SUB_STATUS "invalid_status"
+#define AM_TXT_SUB_STATUS "Situação inválida: informe ACTIVE ou INACTIVE."
+#define AM_ERR_SUB_SPLIT "invalid_split"
+#define AM_TXT_SUB_SPLIT "O split informado é inválido."
+#define AM_ERR_SUB_ACTION "invalid_action"
+#define AM_TXT_SUB_DELETED "Não é possível alterar uma assinatura removida."
+
+/* Installments. */
+#define AM_ERR_INST_ACTION "invalid_action"
+#define AM_TXT_INST_CANNOT_DELETE                                                                 \
+    "Não é possível remover um parcelamento que possui cobranças pagas. Estorne-as antes."
+#define AM_TXT_INST_CANNOT_REFUND "Não há cobranças pagas neste parcelamento para estornar."
+#define AM_TXT_INST_DELETED "Este parcelamento foi removido."
+
+/* Finance. */
+#define AM_ERR_FIN_DATE "invalid_date"
+#define AM_TXT_FIN_DATE "A data informada é inválida. Use o formato AAAA-MM-DD."
+#define AM_ERR_FIN_ORDER "invalid_order"
+#define AM_TXT_FIN_ORDER "O parâmetro order deve ser asc ou desc."
+/* (AM_ERR_FILTER_STATUS / AM_TXT_FILTER_STATUS come from asaas_facts.h.) */
+#define AM_ERR_FILTER_BILLING_TYPE "invalid_billingType"
+#define AM_TXT_FILTER_BILLING_TYPE "Forma de pagamento inválida."
+
+/* Choices (documented in the README's "Unconfirmed behaviour" table):
+ * - a subscription's month-based cycles keep the day of month of its nextDueDate and
+ *   clamp it to the month's end (Jan 31 -> Feb 28/29 -> Mar 31);
+ * - later charges are generated AM_SUBSCRIPTION_LEAD_DAYS (40, documented) before their
+ *   due date by the daily job; the first one at once on create;
+ * - a subscription that can generate no further charge (maxPayments reached or next due
+ *   date past endDate) becomes EXPIRED when its last charge is generated, with a
+ *   SUBSCRIPTION_UPDATED event; status INACTIVE emits SUBSCRIPTION_INACTIVATED;
+ * - the response renders endDate, maxPayments and discount after split, only when set;
+ * - updatePendingPayments applies value/billingType/description/discount/fine/interest
+ *   changes to the subscription's PENDING charges (not OVERDUE);
+ * - deleting a subscription deletes its PENDING and OVERDUE charges; paid ones stay;
+ * - card subscriptions: the first charge is paid on create, later ones are charged on
+ *   their due date by the daily job with the stored card token;
+ * - installments: descriptions "Parcela N de M." (+ " " + request description);
+ *   deleting an installment with paid charges is refused; its refund refunds every paid
+ *   charge in full; DELETE /installments/{id}/payments answers the installment;
+ * - GET /financialTransactions is oldest first unless order=desc;
+ * - GET /myAccount/status starts PENDING everywhere until POST
+ *   /sandbox/myAccount/approve, which emits ACCOUNT_STATUS_*_APPROVED events. */
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "api_common.h"
 #include "clock.h"
+#include "control_billing.h"
 #include "coverage.h"
 #include "customers.h"
 #include "keys.h"
@@ -432,6 +433,12 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     }
     case AM_ROUTE_CTL_INCIDENTS:
         return incidents_get(app, resp);
+    case AM_ROUTE_CTL_CLOCK_GET:
+    case AM_ROUTE_CTL_CLOCK_SET:
+    case AM_ROUTE_CTL_CLOCK_ADVANCE:
+    case AM_ROUTE_CTL_EVENTS:
+    case AM_ROUTE_CTL_LEDGER_CHECK:
+        return am_control_billing_handle(a, m->route, req, real_now, &app->ids, resp);
 #if AM_HAVE_COVERAGE
     case AM_ROUTE_CTL_COVERAGE:
         return am_response_json(resp, 200, am_coverage_render(op_implemented, NULL));

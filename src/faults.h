@@ -6,7 +6,8 @@
  *   {"id":"pix-down",                       optional; else "flt_<n>"; [A-Za-z0-9._-]{1,63}
  *    "description":"...",                   optional
  *    "match":{"method":"POST",              all optional, all must hold (AND)
- *             "path":"/v3/payments/*",      '*' = one segment, '**' (last only) = any rest;
+ *             "path":"/v3/customers",       a pattern: a segment "*" matches one segment, a
+ *                                           final segment "**" anything left (even nothing);
  *                                           "/api/v3/..." is the same as "/v3/..."
  *             "operation":"customers.create",   am_route_name() of the routed request
  *             "account":"default",          authenticated account id
@@ -22,8 +23,8 @@
  *
  * Fault kinds and parameters (header "KIND;PARAM=VALUE;...", JSON {"kind":..,PARAM:..}):
  *   latency      ms=N | dist=uniform;min=N;max=N | dist=lognormal;median=N;sigma=X[;cap=N]
- *                (milliseconds <= 600000; cap defaults to 600000: samples above it are
- *                drawn again, like WireMock's maxValue)
+ *                (milliseconds <= 600000; sigma 0..5, kept to 6 decimals; cap defaults
+ *                to 600000: samples above it are drawn again, like WireMock's maxValue)
  *   status       code=400..599 [;reset=S] (Asaas-shaped body; 429/503 also get
  *                Retry-After/RateLimit-* with reset seconds, default 60)
  *   empty        close with no bytes            reset      TCP RST (SO_LINGER 0)

@@ -1,8 +1,9 @@
 /* fees.h - the fees the real sandbox charges, as observed (pure).
  *
  * Pix R$1.99 fixed; boleto R$1.99 fixed; credit card R$0.49 + 2.99% of the value.
- * Card installments: the fee is computed once on the total and divided by N truncating
- * cents (the remainder stays on the last installment). Percentages round half-up to the
+ * Card installments: one fee on the total at the tier's rate (2-6x 3.49%, 7-12x 3.99%,
+ * 13-21x 4.29% unconfirmed) + R$0.49, divided by N truncating cents; the lost cents are
+ * not charged (captured: 300.00 in 3x nets 96.35 each). Percentages round half-up to the
  * cent. These numbers live only here. */
 #ifndef AM_FEES_H
 #define AM_FEES_H
@@ -33,7 +34,7 @@ int64_t am_fee_for(enum am_billing_type t, int64_t value_cents);
 void am_installments_split(int64_t total_cents, unsigned n, int64_t *out);
 
 /* Per-installment fees for a card purchase of total_cents in n installments: the fee on
- * the total, divided truncating, remainder on the last. out has n entries. */
+ * the total, divided truncating (no remainder). out has n entries. */
 void am_fee_card_installments(int64_t total_cents, unsigned n, int64_t *out);
 
 #endif

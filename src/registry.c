@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "billing.h"
 #include "customers.h"
+#include "subscriptions.h"
 
 #define INDEX_MIN_CAP 64
 
@@ -217,6 +219,8 @@ static void account_free(struct am_account *account)
     if (!account)
         return;
     am_customer_store_free(account->customers);
+    am_billing_free(account->billing);
+    am_recurring_free(account->recurring);
     /* Key hashes are not secrets, but there is no reason to leave them in freed memory. */
     explicit_bzero(account->keys, sizeof(account->keys));
     free(account);
@@ -262,7 +266,9 @@ struct am_account *am_registry_add_account(struct am_registry *reg, const char *
     account->require_user_agent = true;
     account->clock = reg->initial_clock;
     account->customers = am_customer_store_new();
-    if (!account->customers)
+    account->billing = am_billing_new(account->id);
+    account->recurring = am_recurring_new();
+    if (!account->customers || !account->billing || !account->recurring)
         goto fail;
     if (id_index_insert(reg, account) < 0)
         goto fail;

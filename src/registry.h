@@ -20,6 +20,8 @@
 #define AM_ACCOUNT_ID_LEN 64
 
 struct am_customer_store;
+struct am_billing;
+struct am_recurring;
 
 struct am_api_key {
     bool in_use;            /* slot holds a key (deleted keys free their slot) */
@@ -43,6 +45,8 @@ struct am_account {
     struct am_api_key keys[AM_MAX_KEYS_PER_ACCOUNT];
     struct am_clock clock;
     struct am_customer_store *customers; /* owned */
+    struct am_billing *billing;          /* owned: payments, installments, events, ledger */
+    struct am_recurring *recurring;      /* owned: subscriptions, account status, jobs */
 };
 
 struct am_registry;

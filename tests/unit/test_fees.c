@@ -77,12 +77,18 @@ static void test_fees_split_edge_cases(void **state)
 static void test_fees_card_3x_of_300_divides_fee_on_total_truncating(void **state)
 {
     int64_t out[3];
+    int64_t out12[12];
 
     (void)state;
+    /* Captured sandbox: 300.00 in 3x on a card, every installment nets 96.35. */
     am_fee_card_installments(30000, 3, out);
-    assert_int_equal(out[0], 315);
-    assert_int_equal(out[1], 315);
-    assert_int_equal(out[2], 316);
+    assert_int_equal(out[0], 365);
+    assert_int_equal(out[1], 365);
+    assert_int_equal(out[2], 365);
+    /* 7-12x tier: 0.49 + 3.99% of 1200.00 = 48.37, / 12 truncated = 4.03. */
+    am_fee_card_installments(120000, 12, out12);
+    assert_int_equal(out12[0], 403);
+    assert_int_equal(out12[11], 403);
 }
 
 static void test_fees_billing_type_names_and_parse(void **state)

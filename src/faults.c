@@ -1,0 +1,1811 @@
+/* faults.c - fault kinds, the X-Mock-Fault header, rule parsing, matching and schedules
+ * (see faults.h). */
+#include "faults.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "asaas_facts.h"
+#include "ratelimit.h"
+
+#define MAX_PATTERN_LEN 512
+#define MAX_PATTERN_SEGS 16
+#define MAX_MATCH_HEADERS 8
+#define MAX_MATCH_FIELDS 8
+#define MAX_SEQUENCE 64
+#define MAX_HEADER_VALUE 512
+#define MAX_COUNT 1000000000000000.0 /* times/skip bound, exact in a double */
+#define MAX_SEED 9007199254740991.0  /* 2^53 - 1: seeds must survive a JSON round trip */
+#define LOGNORMAL_TRIES 64
+
+/* ---- small helpers ------------------------------------------------------------------ */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Uniform double in [0, 1). */
+static double unit_draw(uint64_t *rng)
+{
+    return (double)(splitmix64(rng) >> 11) * 0x1.0p-53;
+}
+
+/* Writes "where.field: message" (or "field: message" when where is empty) and returns
+ * -EINVAL. */
+static int ferr(char *err, size_t err_len, const char *where, const char *field, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
+static int ferr(char *err, size_t err_len, const char *where, const char *field, const char *fmt,
+                ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (err && err_len) {
+        if (*where && *field)
+            snprintf(err, err_len, "%s.%s: %s", where, field, msg);
+        else if (*where || *field)
+            snprintf(err, err_len, "%s%s: %s", where, field, msg);
+        else
+            snprintf(err, err_len, "%s", msg);
+    }
+    return -EINVAL;
+}
+
+static int herr(char *err, size_t err_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int herr(char *err, size_t err_len, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (err && err_len)
+        snprintf(err, err_len, "X-Mock-Fault: %s", msg);
+    return -EINVAL;
+}
+
+/* Rejects unknown and duplicate keys of obj. allowed is NULL-terminated. */
+static int check_keys(const cJSON *obj, const char *const *allowed, const char *where, char *err,
+                      size_t err_len)
+{
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        bool known = false;
+
+        for (size_t i = 0; allowed[i]; i++) {
+            if (strcmp(c->string, allowed[i]) == 0)
+                known = true;
+        }
+        if (!known)
+            return ferr(err, err_len, where, c->string, "unknown field");
+        for (const cJSON *d = obj->child; d != c; d = d->next) {
+            if (strcmp(c->string, d->string) == 0)
+                return ferr(err, err_len, where, c->string, "duplicate field");
+        }
+    }
+    return 0;
+}
+
+/* An integral JSON number in [min, max]. */
+static bool json_integer(const cJSON *item, double min, double max, double *ret)
+{
+    double v;
+
+    if (!cJSON_IsNumber(item))
+        return false;
+    v = item->valuedouble;
+    if (!isfinite(v) || v != floor(v) || v < min || v > max)
+        return false;
+    *ret = v;
+    return true;
+}
+
+/* ---- kinds and parameters ----------------------------------------------------------- */
+
+static const char *const kind_names[_AM_FAULT_KIND_MAX] = {
+    [AM_FAULT_NONE] = "none",
+    [AM_FAULT_LATENCY] = "latency",
+    [AM_FAULT_STATUS] = "status",
+    [AM_FAULT_EMPTY] = "empty",
+    [AM_FAULT_RESET] = "reset",
+    [AM_FAULT_GARBAGE] = "garbage",
+    [AM_FAULT_MALFORMED_JSON] = "malformed-json",
+    [AM_FAULT_TRUNCATE] = "truncate",
+    [AM_FAULT_DRIBBLE] = "dribble",
+    [AM_FAULT_BLACKHOLE] = "blackhole",
+    [AM_FAULT_TLS_ABORT] = "tls-abort",
+    [AM_FAULT_REFUSE] = "refuse",
+    [AM_FAULT_AMBIGUOUS] = "ambiguous",
+};
+
+const char *am_fault_kind_name(enum am_fault_kind k)
+{
+    if ((unsigned)k >= _AM_FAULT_KIND_MAX)
+        return "none";
+    return kind_names[k];
+}
+
+int am_fault_kind_parse(const char *name, enum am_fault_kind *ret)
+{
+    for (int k = AM_FAULT_NONE + 1; k < _AM_FAULT_KIND_MAX; k++) {
+        if (strcmp(name, kind_names[k]) == 0) {
+            *ret = (enum am_fault_kind)k;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+static bool connection_kind(enum am_fault_kind k)
+{
+    return k == AM_FAULT_TLS_ABORT || k == AM_FAULT_REFUSE;
+}
+
+enum param_id {
+    P_MS,
+    P_DIST,
+    P_MIN,
+    P_MAX,
+    P_MEDIAN,
+    P_SIGMA,
+    P_CAP,
+    P_CODE,
+    P_RESET,
+    P_BYTES,
+    P_BPS,
+    P_SECONDS,
+    P_COUNT
+};
+
+enum param_type { T_UINT, T_DOUBLE, T_DIST };
+
+struct param_def {
+    const char *name;
+    enum param_type type;
+    double min, max;
+};
+
+static const struct param_def param_defs[P_COUNT] = {
+    [P_MS] = {"ms", T_UINT, 0, AM_FAULT_MAX_MS},
+    [P_DIST] = {"dist", T_DIST, 0, 0},
+    [P_MIN] = {"min", T_UINT, 0, AM_FAULT_MAX_MS},
+    [P_MAX] = {"max", T_UINT, 0, AM_FAULT_MAX_MS},
+    [P_MEDIAN] = {"median", T_UINT, 1, AM_FAULT_MAX_MS},
+    [P_SIGMA] = {"sigma", T_DOUBLE, 0, 5},
+    [P_CAP] = {"cap", T_UINT, 1, AM_FAULT_MAX_MS},
+    [P_CODE] = {"code", T_UINT, 400, 599},
+    [P_RESET] = {"reset", T_UINT, 1, 86400},
+    [P_BYTES] = {"bytes", T_UINT, 1, 1073741824},
+    [P_BPS] = {"bps", T_UINT, 1, 1000000000},
+    [P_SECONDS] = {"seconds", T_UINT, 1, 3600},
+};
+
+#define BIT(p) (1u << (p))
+
+static unsigned allowed_params(enum am_fault_kind k)
+{
+    switch (k) {
+    case AM_FAULT_LATENCY:
+        return BIT(P_MS) | BIT(P_DIST) | BIT(P_MIN) | BIT(P_MAX) | BIT(P_MEDIAN) |
+               BIT(P_SIGMA) | BIT(P_CAP);
+    case AM_FAULT_STATUS:
+        return BIT(P_CODE) | BIT(P_RESET);
+    case AM_FAULT_TRUNCATE:
+        return BIT(P_BYTES);
+    case AM_FAULT_DRIBBLE:
+        return BIT(P_BPS);
+    case AM_FAULT_BLACKHOLE:
+        return BIT(P_MS);
+    case AM_FAULT_REFUSE:
+        return BIT(P_SECONDS);
+    default:
+        return 0;
+    }
+}
+
+/* Parameters collected from a header or a JSON object, before cross-checks. */
+struct raw_params {
+    unsigned set;
+    double num[P_COUNT];
+    enum am_latency_dist dist;
+};
+
+static int param_lookup(const char *name)
+{
+    for (int i = 0; i < P_COUNT; i++) {
+        if (strcmp(name, param_defs[i].name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* Strict plain decimal: digits, optionally '.' digits for doubles. No sign, exponent,
+ * spaces, hex, inf or nan. */
+static bool parse_decimal(const char *s, bool allow_fraction, double *ret)
+{
+    const char *p = s;
+    size_t int_digits = 0;
+
+    while (*p >= '0' && *p <= '9') {
+        p++;
+        int_digits++;
+    }
+    if (int_digits == 0 || int_digits > 12)
+        return false;
+    if (*p == '.' && allow_fraction) {
+        const char *frac = ++p;
+
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p == frac || p - frac > 20)
+            return false;
+    }
+    if (*p)
+        return false;
+    *ret = strtod(s, NULL);
+    return true;
+}
+
+static const char *range_text(enum param_type t)
+{
+    return t == T_UINT ? "an integer" : "a number";
+}
+
+/* Checks a numeric value against its definition. */
+static bool in_range(const struct param_def *d, double v)
+{
+    return isfinite(v) && v >= d->min && v <= d->max && (d->type != T_UINT || v == floor(v));
+}
+
+/* sigma is kept to 6 decimals so its text form reads back exactly: a decimal with at
+ * most 6 places parses to the double nearest to it, which is what rounding produced. */
+static double quantise_sigma(double v)
+{
+    return round(v * 1e6) / 1e6;
+}
+
+/* Cross-checks raw parameters for kind and fills *ret. what/where shape messages. */
+static int finish_fault(enum am_fault_kind kind, const struct raw_params *raw,
+                        struct am_fault *ret, char *msg, size_t msg_len)
+{
+    struct am_fault f;
+    unsigned set = raw->set;
+
+    memset(&f, 0, sizeof(f));
+    f.kind = kind;
+#define NUM(p) ((uint32_t)raw->num[p])
+    switch (kind) {
+    case AM_FAULT_LATENCY:
+        if (!(set & BIT(P_DIST))) {
+            if (!(set & BIT(P_MS)) || (set & ~BIT(P_MS))) {
+                snprintf(msg, msg_len, "latency takes ms=N or dist=uniform|lognormal");
+                return -EINVAL;
+            }
+            f.dist = AM_LATENCY_FIXED;
+            f.ms = NUM(P_MS);
+            f.delay_ms = f.ms;
+        } else if (raw->dist == AM_LATENCY_UNIFORM) {
+            if (set != (BIT(P_DIST) | BIT(P_MIN) | BIT(P_MAX))) {
+                snprintf(msg, msg_len, "dist=uniform takes exactly min and max");
+                return -EINVAL;
+            }
+            if (raw->num[P_MIN] > raw->num[P_MAX]) {
+                snprintf(msg, msg_len, "min must not exceed max");
+                return -EINVAL;
+            }
+            f.dist = AM_LATENCY_UNIFORM;
+            f.min_ms = NUM(P_MIN);
+            f.max_ms = NUM(P_MAX);
+        } else {
+            unsigned need = BIT(P_DIST) | BIT(P_MEDIAN) | BIT(P_SIGMA);
+
+            if ((set & need) != need || (set & ~(need | BIT(P_CAP)))) {
+                snprintf(msg, msg_len, "dist=lognormal takes median and sigma (and cap)");
+                return -EINVAL;
+            }
+            f.dist = AM_LATENCY_LOGNORMAL;
+            f.median_ms = NUM(P_MEDIAN);
+            f.sigma = quantise_sigma(raw->num[P_SIGMA]);
+            f.cap_ms = (set & BIT(P_CAP)) ? NUM(P_CAP) : AM_FAULT_MAX_MS;
+            if (f.cap_ms < f.median_ms) {
+                snprintf(msg, msg_len, "cap must not be below median");
+                return -EINVAL;
+            }
+        }
+        break;
+    case AM_FAULT_STATUS:
+        if (!(set & BIT(P_CODE))) {
+            snprintf(msg, msg_len, "status needs code");
+            return -EINVAL;
+        }
+        f.code = (int)NUM(P_CODE);
+        f.reset_s = (set & BIT(P_RESET)) ? NUM(P_RESET) : 60;
+        break;
+    case AM_FAULT_TRUNCATE:
+        f.bytes = (set & BIT(P_BYTES)) ? NUM(P_BYTES) : 0;
+        break;
+    case AM_FAULT_DRIBBLE:
+        if (!(set & BIT(P_BPS))) {
+            snprintf(msg, msg_len, "dribble needs bps");
+            return -EINVAL;
+        }
+        f.bps = NUM(P_BPS);
+        break;
+    case AM_FAULT_BLACKHOLE:
+        f.ms = (set & BIT(P_MS)) ? NUM(P_MS) : 0;
+        break;
+    case AM_FAULT_REFUSE:
+        if (!(set & BIT(P_SECONDS))) {
+            snprintf(msg, msg_len, "refuse needs seconds");
+            return -EINVAL;
+        }
+        f.seconds = NUM(P_SECONDS);
+        break;
+    default:
+        break;
+    }
+#undef NUM
+    *ret = f;
+    return 0;
+}
+
+static int parse_dist(const char *s, enum am_latency_dist *ret)
+{
+    if (strcmp(s, "uniform") == 0)
+        *ret = AM_LATENCY_UNIFORM;
+    else if (strcmp(s, "lognormal") == 0)
+        *ret = AM_LATENCY_LOGNORMAL;
+    else
+        return -EINVAL;
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+        *--e = '\0';
+    return s;
+}
+
+int am_fault_parse_header(const char *value, struct am_fault *ret, char *err, size_t err_len)
+{
+    char buf[MAX_HEADER_VALUE + 1];
+    struct raw_params raw;
+    enum am_fault_kind kind;
+    char *save = NULL, *tok, *kind_text = buf;
+    size_t len = strlen(value);
+    unsigned allowed;
+    char msg[128];
+
+    memset(&raw, 0, sizeof(raw));
+    if (len > MAX_HEADER_VALUE)
+        return herr(err, err_len, "value too long");
+    memcpy(buf, value, len + 1);
+    /* strtok_r would merge ";;" and hide an empty parameter, so split by hand. */
+    tok = strchr(buf, ';');
+    if (tok)
+        *tok++ = '\0';
+    kind_text = trim(kind_text);
+    if (!*kind_text)
+        return herr(err, err_len, "missing fault kind");
+    if (am_fault_kind_parse(kind_text, &kind) < 0)
+        return herr(err, err_len, "unknown kind '%.32s'", kind_text);
+    if (connection_kind(kind))
+        return herr(err, err_len, "'%s' is only available in rules", am_fault_kind_name(kind));
+    allowed = allowed_params(kind);
+    while (tok) {
+        char *param = tok, *eq, *name, *val;
+        const struct param_def *d;
+        int id;
+
+        save = strchr(tok, ';');
+        if (save)
+            *save++ = '\0';
+        tok = save;
+        eq = strchr(param, '=');
+        if (!eq) {
+            if (!*trim(param))
+                return herr(err, err_len, "empty parameter");
+            return herr(err, err_len, "expected PARAM=VALUE, got '%.32s'", trim(param));
+        }
+        *eq = '\0';
+        name = trim(param);
+        val = trim(eq + 1);
+        if (!*name || !*val)
+            return herr(err, err_len, "expected PARAM=VALUE");
+        id = param_lookup(name);
+        if (id < 0 || !(allowed & BIT(id)))
+            return herr(err, err_len, "parameter '%.32s' not allowed for kind '%s'", name,
+                        am_fault_kind_name(kind));
+        if (raw.set & BIT(id))
+            return herr(err, err_len, "duplicate parameter '%s'", name);
+        d = &param_defs[id];
+        if (d->type == T_DIST) {
+            if (parse_dist(val, &raw.dist) < 0)
+                return herr(err, err_len, "dist must be uniform or lognormal");
+        } else if (!parse_decimal(val, d->type == T_DOUBLE, &raw.num[id]) ||
+                   !in_range(d, raw.num[id])) {
+            return herr(err, err_len, "%s must be %s in %.0f..%.0f", d->name, range_text(d->type),
+                        d->min, d->max);
+        }
+        raw.set |= BIT(id);
+    }
+    if (finish_fault(kind, &raw, ret, msg, sizeof(msg)) < 0)
+        return herr(err, err_len, "%s", msg);
+    return 0;
+}
+
+static void format_double(double v, char *out, size_t out_len)
+{
+    char *e;
+
+    snprintf(out, out_len, "%.6f", v);
+    e = out + strlen(out);
+    while (e > out && e[-1] == '0')
+        *--e = '\0';
+    if (e > out && e[-1] == '.')
+        *--e = '\0';
+}
+
+struct param_value {
+    int id;
+    double v;
+};
+
+/* The parameters of f to render, in a stable order; returns the count. */
+static size_t fault_params(const struct am_fault *f, struct param_value out[P_COUNT],
+                           const char **ret_dist)
+{
+    size_t n = 0;
+
+    *ret_dist = NULL;
+#define PUT(p, val) (out[n].id = (p), out[n].v = (double)(val), n++)
+    switch (f->kind) {
+    case AM_FAULT_LATENCY:
+        if (f->dist == AM_LATENCY_FIXED) {
+            PUT(P_MS, f->ms);
+        } else if (f->dist == AM_LATENCY_UNIFORM) {
+            *ret_dist = "uniform";
+            PUT(P_MIN, f->min_ms);
+            PUT(P_MAX, f->max_ms);
+        } else {
+            *ret_dist = "lognormal";
+            PUT(P_MEDIAN, f->median_ms);
+            PUT(P_SIGMA, f->sigma);
+            PUT(P_CAP, f->cap_ms);
+        }
+        break;
+    case AM_FAULT_STATUS:
+        PUT(P_CODE, f->code);
+        PUT(P_RESET, f->reset_s);
+        break;
+    case AM_FAULT_TRUNCATE:
+        if (f->bytes)
+            PUT(P_BYTES, f->bytes);
+        break;
+    case AM_FAULT_DRIBBLE:
+        PUT(P_BPS, f->bps);
+        break;
+    case AM_FAULT_BLACKHOLE:
+        if (f->ms)
+            PUT(P_MS, f->ms);
+        break;
+    case AM_FAULT_REFUSE:
+        PUT(P_SECONDS, f->seconds);
+        break;
+    default:
+        break;
+    }
+#undef PUT
+    return n;
+}
+
+void am_fault_format(const struct am_fault *f, char *out, size_t out_len)
+{
+    struct param_value pv[P_COUNT];
+    const char *dist;
+    size_t n = fault_params(f, pv, &dist), used;
+
+    if (!out_len)
+        return;
+    snprintf(out, out_len, "%s", am_fault_kind_name(f->kind));
+    if (dist) {
+        used = strlen(out);
+        snprintf(out + used, out_len - used, ";dist=%s", dist);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char num[48];
+
+        if (param_defs[pv[i].id].type == T_DOUBLE)
+            format_double(pv[i].v, num, sizeof(num));
+        else
+            snprintf(num, sizeof(num), "%.0f", pv[i].v);
+        used = strlen(out);
+        snprintf(out + used, out_len - used, ";%s=%s", param_defs[pv[i].id].name, num);
+    }
+}
+
+int am_fault_from_json(const cJSON *obj, const char *where, struct am_fault *ret, char *err,
+                       size_t err_len)
+{
+    struct raw_params raw;
+    enum am_fault_kind kind;
+    const cJSON *kind_item;
+    unsigned allowed;
+    char msg[128];
+
+    memset(&raw, 0, sizeof(raw));
+    if (!cJSON_IsObject(obj))
+        return ferr(err, err_len, where, "", "must be an object");
+    kind_item = cJSON_GetObjectItemCaseSensitive(obj, "kind");
+    if (!cJSON_IsString(kind_item))
+        return ferr(err, err_len, where, "kind", "required string");
+    if (am_fault_kind_parse(kind_item->valuestring, &kind) < 0)
+        return ferr(err, err_len, where, "kind", "unknown kind '%.32s'", kind_item->valuestring);
+    allowed = allowed_params(kind);
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        const struct param_def *d;
+        int id;
+
+        if (strcmp(c->string, "kind") == 0) {
+            if (c != kind_item)
+                return ferr(err, err_len, where, "kind", "duplicate field");
+            continue;
+        }
+        id = param_lookup(c->string);
+        if (id < 0 || !(allowed & BIT(id)))
+            return ferr(err, err_len, where, c->string, "not a parameter of kind '%s'",
+                        am_fault_kind_name(kind));
+        if (raw.set & BIT(id))
+            return ferr(err, err_len, where, c->string, "duplicate field");
+        d = &param_defs[id];
+        if (d->type == T_DIST) {
+            if (!cJSON_IsString(c) || parse_dist(c->valuestring, &raw.dist) < 0)
+                return ferr(err, err_len, where, c->string, "must be \"uniform\" or \"lognormal\"");
+        } else if (!cJSON_IsNumber(c) || !in_range(d, c->valuedouble)) {
+            return ferr(err, err_len, where, c->string, "must be %s in %.0f..%.0f",
+                        range_text(d->type), d->min, d->max);
+        } else {
+            raw.num[id] = c->valuedouble;
+        }
+        raw.set |= BIT(id);
+    }
+    if (finish_fault(kind, &raw, ret, msg, sizeof(msg)) < 0)
+        return ferr(err, err_len, where, "", "%s", msg);
+    return 0;
+}
+
+cJSON *am_fault_to_json(const struct am_fault *f)
+{
+    struct param_value pv[P_COUNT];
+    const char *dist;
+    size_t n = fault_params(f, pv, &dist);
+    cJSON *o = cJSON_CreateObject();
+
+    if (!o || !cJSON_AddStringToObject(o, "kind", am_fault_kind_name(f->kind)) ||
+        (dist && !cJSON_AddStringToObject(o, "dist", dist)))
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        if (!cJSON_AddNumberToObject(o, param_defs[pv[i].id].name, pv[i].v))
+            goto fail;
+    }
+    return o;
+fail:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+uint32_t am_fault_latency_ms(const struct am_fault *f, uint64_t *rng)
+{
+    if (f->kind != AM_FAULT_LATENCY)
+        return 0;
+    switch (f->dist) {
+    case AM_LATENCY_UNIFORM: {
+        uint64_t span = (uint64_t)f->max_ms - f->min_ms + 1;
+
+        return f->min_ms + (uint32_t)(splitmix64(rng) % span);
+    }
+    case AM_LATENCY_LOGNORMAL:
+        for (int i = 0; i < LOGNORMAL_TRIES; i++) {
+            /* Box-Muller; u1 in (0, 1] keeps log() finite. */
+            double u1 = (double)((splitmix64(rng) >> 11) + 1) * 0x1.0p-53;
+            double u2 = unit_draw(rng);
+            double z = sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+            double v = (double)f->median_ms * exp(f->sigma * z);
+
+            if (v <= (double)f->cap_ms)
+                return (uint32_t)(v + 0.5);
+        }
+        return f->cap_ms;
+    default:
+        return f->ms;
+    }
+}
+
+int am_fault_status_response(const struct am_fault *f, struct am_response *resp)
+{
+    const char *code = AM_ERR_INJECTED, *text = AM_TXT_INJECTED;
+    char num[24];
+    int r;
+
+    switch (f->code) {
+    case 403:
+        code = AM_ERR_FORBIDDEN;
+        text = AM_TXT_FORBIDDEN;
+        break;
+    case 429:
+        code = AM_ERR_RATE_LIMIT;
+        text = AM_TXT_RATE_LIMIT_QUOTA;
+        break;
+    case 500:
+        code = AM_ERR_INTERNAL;
+        text = AM_TXT_INTERNAL;
+        break;
+    case 502:
+        code = AM_ERR_BAD_GATEWAY;
+        text = AM_TXT_BAD_GATEWAY;
+        break;
+    case 503:
+        code = AM_ERR_UNAVAILABLE;
+        text = AM_TXT_UNAVAILABLE;
+        break;
+    case 504:
+        code = AM_ERR_GATEWAY_TIMEOUT;
+        text = AM_TXT_GATEWAY_TIMEOUT;
+        break;
+    default:
+        break;
+    }
+    r = am_response_error(resp, f->code, code, text);
+    if (r < 0)
+        return r;
+    snprintf(num, sizeof(num), "%u", f->reset_s ? f->reset_s : 60);
+    if (f->code == 429) {
+        char limit[24];
+
+        snprintf(limit, sizeof(limit), "%u", AM_RATELIMIT_DEFAULT_QUOTA);
+        if ((r = am_response_set_header(resp, "RateLimit-Limit", limit)) < 0 ||
+            (r = am_response_set_header(resp, "RateLimit-Remaining", "0")) < 0 ||
+            (r = am_response_set_header(resp, "RateLimit-Reset", num)) < 0)
+            return r;
+    }
+    if (f->code == 429 || f->code == 503) {
+        if ((r = am_response_set_header(resp, "Retry-After", num)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+/* ---- compiled rules ----------------------------------------------------------------- */
+
+/* A compiled path pattern. Literal segments carry a hash so that most mismatches cost
+ * an integer compare (the request's segments are hashed once per decide call). */
+struct path_pattern {
+    char *text; /* as given, for listings */
+    char *buf;  /* normalised copy, '/' replaced by NUL */
+    uint32_t n;
+    bool globstar; /* last segment is "**" */
+    uint32_t wild; /* bit i: segment i is "*" */
+    uint32_t hash[MAX_PATTERN_SEGS];
+    uint32_t lens[MAX_PATTERN_SEGS];
+    const char *segs[MAX_PATTERN_SEGS];
+};
+
+/* Hot matcher fields first: most requests are rejected by the first few. */
+struct rule {
+    enum am_fault_kind kind; /* == fault.kind */
+    bool has_method;
+    enum am_method method;
+    enum am_route route; /* NONE = any */
+    bool has_path;
+    char *account;
+    cJSON *headers; /* object name -> string, or NULL */
+    cJSON *body;    /* object field -> scalar, or NULL */
+    struct path_pattern path;
+    /* schedule */
+    bool has_probability;
+    double probability;
+    uint64_t seed;
+    uint64_t fire_rng, sample_rng;
+    uint64_t times; /* 0 = unlimited */
+    uint64_t skip;
+    uint64_t seq_bits; /* bit k set = element k is "fail" */
+    unsigned seq_len;
+    /* stats */
+    uint64_t matched, fired;
+    /* cold */
+    struct am_fault fault;
+    char id[AM_FAULT_ID_MAX];
+    char *description;
+};
+
+/* A rule's cheapest checks, packed in an array beside the rules so that a request no rule
+ * wants touches a few cache lines instead of every rule. */
+struct prefilter {
+    uint32_t tail_hash; /* hash of the last literal segment before any '**' */
+    uint16_t route;     /* 0 = any */
+    uint8_t method;     /* PF_ANY_METHOD = any */
+    uint8_t nseg;       /* segments before any '**' */
+    uint8_t tail_idx;
+    uint8_t flags;
+};
+
+#define PF_ANY_METHOD 0xff
+#define PF_CONNECTION 0x01
+#define PF_PATH 0x02
+#define PF_GLOBSTAR 0x04
+#define PF_TAIL 0x08
+
+struct am_fault_rules {
+    struct rule **v;
+    struct prefilter pf[AM_FAULTS_MAX_RULES]; /* pf[i] describes v[i] */
+    size_t n;
+    size_t n_connection; /* tls-abort/refuse rules, to skip the loops cheaply */
+    uint64_t base_seed;
+    uint64_t created; /* rules ever added: derives default seeds */
+    uint64_t next_id;
+    uint64_t header_rng;
+    uint64_t body_parses;
+};
+
+static void rule_free(struct rule *r)
+{
+    if (!r)
+        return;
+    free(r->description);
+    free(r->account);
+    free(r->path.text);
+    free(r->path.buf);
+    cJSON_Delete(r->headers);
+    cJSON_Delete(r->body);
+    free(r);
+}
+
+/* "/api/v3/x" -> "/v3/x": the legacy prefix is the same API. */
+static const char *normalise_path(const char *p)
+{
+    if (strncmp(p, "/api/v3", 7) == 0 && (p[7] == '/' || p[7] == '\0'))
+        return p + 4;
+    return p;
+}
+
+static uint32_t seg_hash(const char *p, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)p[i]) * 16777619u;
+    return h;
+}
+
+static int compile_path(const char *text, struct path_pattern *pp, const char *where, char *err,
+                        size_t err_len)
+{
+    const char *norm = normalise_path(text);
+    size_t len = strlen(norm);
+    char *p;
+
+    if (text[0] != '/')
+        return ferr(err, err_len, where, "path", "must start with '/'");
+    if (strlen(text) > MAX_PATTERN_LEN)
+        return ferr(err, err_len, where, "path", "longer than %d characters", MAX_PATTERN_LEN);
+    pp->text = strdup(text);
+    pp->buf = malloc(len + 1);
+    if (!pp->text || !pp->buf)
+        return -ENOMEM;
+    memcpy(pp->buf, norm, len + 1);
+    p = pp->buf + 1;
+    for (;;) {
+        char *slash = strchr(p, '/');
+        size_t seg_len = slash ? (size_t)(slash - p) : strlen(p);
+
+        if (seg_len == 0)
+            return ferr(err, err_len, where, "path", "empty segment");
+        if (pp->n == MAX_PATTERN_SEGS)
+            return ferr(err, err_len, where, "path", "more than %d segments", MAX_PATTERN_SEGS);
+        if (pp->globstar)
+            return ferr(err, err_len, where, "path", "'**' must be the last segment");
+        if (slash)
+            *slash = '\0';
+        if (memchr(p, '*', seg_len) && strcmp(p, "*") != 0 && strcmp(p, "**") != 0)
+            return ferr(err, err_len, where, "path", "'*' must be a whole segment");
+        pp->globstar = strcmp(p, "**") == 0;
+        if (strcmp(p, "*") == 0)
+            pp->wild |= 1u << pp->n;
+        pp->segs[pp->n] = p;
+        pp->lens[pp->n] = (uint32_t)seg_len;
+        pp->hash[pp->n] = seg_hash(p, seg_len);
+        pp->n++;
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    return 0;
+}
+
+/* The request path split and hashed once per decide call. A path with more segments than
+ * any pattern has is marked too long (only a '**' pattern can match it). */
+struct split_path {
+    bool done;
+    bool valid; /* starts with '/' and has at most MAX_PATTERN_SEGS segments */
+    uint32_t n;
+    uint32_t hash[MAX_PATTERN_SEGS];
+    uint32_t lens[MAX_PATTERN_SEGS];
+    const char *segs[MAX_PATTERN_SEGS];
+};
+
+static void split_path(const char *path, struct split_path *sp)
+{
+    const char *p = path;
+
+    sp->done = true;
+    sp->valid = false;
+    sp->n = 0;
+    if (!path || *p != '/')
+        return;
+    p++;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+
+        if (sp->n == MAX_PATTERN_SEGS || len > UINT32_MAX)
+            return;
+        sp->segs[sp->n] = p;
+        sp->lens[sp->n] = (uint32_t)len;
+        sp->hash[sp->n] = seg_hash(p, len);
+        sp->n++;
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    sp->valid = true;
+}
+
+/* Walks the raw path for a '**' pattern's fixed prefix (paths too long to split). */
+static bool path_match_long(const struct path_pattern *pp, const char *path)
+{
+    const char *p = path;
+    uint32_t fixed = pp->n - 1;
+
+    if (!pp->globstar || !path || *p != '/')
+        return false;
+    p++;
+    for (uint32_t i = 0; i < fixed; i++) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+
+        if ((pp->wild >> i) & 1) {
+            if (len == 0)
+                return false;
+        } else if (len != pp->lens[i] || memcmp(p, pp->segs[i], len) != 0) {
+            return false;
+        }
+        if (!slash)
+            return i + 1 == fixed;
+        p = slash + 1;
+    }
+    return true;
+}
+
+/* '*' = one non-empty segment, a final '**' = anything left (including nothing). No
+ * allocation: this runs for every path rule on every request. */
+static bool path_match(const struct path_pattern *pp, const char *path, struct split_path *sp)
+{
+    uint32_t fixed = pp->globstar ? pp->n - 1 : pp->n;
+
+    if (!sp->done)
+        split_path(path, sp);
+    if (!sp->valid)
+        return path_match_long(pp, path);
+    if (pp->globstar ? sp->n < fixed : sp->n != fixed)
+        return false;
+    /* Integers first, last segment first ("/v3" is common to all; ids and actions
+     * differ at the end), bytes only once every hash agreed. */
+    for (uint32_t i = fixed; i-- > 0;) {
+        if ((pp->wild >> i) & 1) {
+            if (sp->lens[i] == 0)
+                return false;
+        } else if (sp->hash[i] != pp->hash[i] || sp->lens[i] != pp->lens[i]) {
+            return false;
+        }
+    }
+    for (uint32_t i = 0; i < fixed; i++) {
+        if (!((pp->wild >> i) & 1) && memcmp(sp->segs[i], pp->segs[i], sp->lens[i]) != 0)
+            return false;
+    }
+    return true;
+}
+
+static int parse_method(const char *s, enum am_method *ret)
+{
+    for (int m = 0; m < _AM_METHOD_MAX; m++) {
+        if (m != AM_METHOD_OTHER && strcmp(s, am_method_name((enum am_method)m)) == 0) {
+            *ret = (enum am_method)m;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+/* Only /v3 operations: faults on the control API would lock the operator out. */
+static int parse_operation(const char *s, enum am_route *ret)
+{
+    if (strncmp(s, "mock.", 5) == 0)
+        return -EINVAL;
+    for (int r = AM_ROUTE_NONE + 1; r < _AM_ROUTE_MAX; r++) {
+        if (strcmp(s, am_route_name((enum am_route)r)) == 0) {
+            *ret = (enum am_route)r;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+static bool valid_id(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n >= AM_FAULT_ID_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static bool valid_header_name(const char *s)
+{
+    if (!*s || strlen(s) > 128)
+        return false;
+    for (; *s; s++) {
+        if (*s <= ' ' || *s >= 127 || strchr("()<>@,;:\\\"/[]?={}", *s))
+            return false;
+    }
+    return true;
+}
+
+static int parse_match(const cJSON *m, struct rule *r, const char *where, char *err,
+                       size_t err_len)
+{
+    static const char *const keys[] = {"method", "path", "operation", "account", "headers",
+                                       "body", NULL};
+    char w[96];
+    const cJSON *it;
+    int rc;
+
+    snprintf(w, sizeof(w), "%s%smatch", where, *where ? "." : "");
+    if (!cJSON_IsObject(m))
+        return ferr(err, err_len, w, "", "must be an object");
+    if ((rc = check_keys(m, keys, w, err, err_len)) < 0)
+        return rc;
+    if ((it = cJSON_GetObjectItemCaseSensitive(m, "method"))) {
+        if (!cJSON_IsString(it) || parse_method(it->valuestring, &r->method) < 0)
+            return ferr(err, err_len, w, "method", "must be GET, POST, PUT, DELETE, PATCH, HEAD "
+                                                   "or OPTIONS");
+        r->has_method = true;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(m, "path"))) {
+        if (!cJSON_IsString(it))
+            return ferr(err, err_len, w, "path", "must be a string");
+        if ((rc = compile_path(it->valuestring, &r->path, w, err, err_len)) < 0)
+            return rc;
+        r->has_path = true;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(m, "operation"))) {
+        if (!cJSON_IsString(it) || parse_operation(it->valuestring, &r->route) < 0)
+            return ferr(err, err_len, w, "operation", "unknown operation '%.48s'",
+                        cJSON_IsString(it) ? it->valuestring : "");
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(m, "account"))) {
+        if (!cJSON_IsString(it) || !*it->valuestring || strlen(it->valuestring) > 63)
+            return ferr(err, err_len, w, "account", "must be an account id");
+        if (!(r->account = strdup(it->valuestring)))
+            return -ENOMEM;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(m, "headers"))) {
+        size_t n = 0;
+
+        if (!cJSON_IsObject(it))
+            return ferr(err, err_len, w, "headers", "must be an object");
+        for (const cJSON *h = it->child; h; h = h->next, n++) {
+            if (n == MAX_MATCH_HEADERS)
+                return ferr(err, err_len, w, "headers", "at most %d headers",
+                            MAX_MATCH_HEADERS);
+            if (!valid_header_name(h->string) || !cJSON_IsString(h))
+                return ferr(err, err_len, w, "headers", "'%.48s' needs a token name and a "
+                                                        "string value", h->string);
+            for (const cJSON *d = it->child; d != h; d = d->next) {
+                if (strcasecmp(d->string, h->string) == 0)
+                    return ferr(err, err_len, w, "headers", "duplicate header '%.48s'",
+                                h->string);
+            }
+        }
+        if (n && !(r->headers = cJSON_Duplicate(it, true)))
+            return -ENOMEM;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(m, "body"))) {
+        size_t n = 0;
+
+        if (!cJSON_IsObject(it))
+            return ferr(err, err_len, w, "body", "must be an object");
+        for (const cJSON *f = it->child; f; f = f->next, n++) {
+            if (n == MAX_MATCH_FIELDS)
+                return ferr(err, err_len, w, "body", "at most %d fields", MAX_MATCH_FIELDS);
+            if (!(cJSON_IsString(f) || (cJSON_IsNumber(f) && isfinite(f->valuedouble)) ||
+                  cJSON_IsBool(f) || cJSON_IsNull(f)))
+                return ferr(err, err_len, w, "body", "'%.48s' must be a string, number, "
+                                                     "boolean or null", f->string);
+            for (const cJSON *d = it->child; d != f; d = d->next) {
+                if (strcmp(d->string, f->string) == 0)
+                    return ferr(err, err_len, w, "body", "duplicate field '%.48s'", f->string);
+            }
+        }
+        if (n && !(r->body = cJSON_Duplicate(it, true)))
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+static int parse_schedule(const cJSON *s, struct rule *r, bool *ret_has_seed, const char *where,
+                          char *err, size_t err_len)
+{
+    static const char *const keys[] = {"probability", "seed", "times", "skip", "sequence", NULL};
+    char w[96];
+    const cJSON *it;
+    double v;
+    int rc;
+
+    snprintf(w, sizeof(w), "%s%sschedule", where, *where ? "." : "");
+    if (!cJSON_IsObject(s))
+        return ferr(err, err_len, w, "", "must be an object");
+    if ((rc = check_keys(s, keys, w, err, err_len)) < 0)
+        return rc;
+    if ((it = cJSON_GetObjectItemCaseSensitive(s, "probability"))) {
+        if (!cJSON_IsNumber(it) || !(it->valuedouble >= 0.0 && it->valuedouble <= 1.0))
+            return ferr(err, err_len, w, "probability", "must be a number in 0..1");
+        r->has_probability = true;
+        r->probability = it->valuedouble;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(s, "seed"))) {
+        if (!json_integer(it, 0, MAX_SEED, &v))
+            return ferr(err, err_len, w, "seed", "must be an integer in 0..2^53-1");
+        r->seed = (uint64_t)v;
+        *ret_has_seed = true;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(s, "times"))) {
+        if (!json_integer(it, 1, MAX_COUNT, &v))
+            return ferr(err, err_len, w, "times", "must be a positive integer");
+        r->times = (uint64_t)v;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(s, "skip"))) {
+        if (!json_integer(it, 0, MAX_COUNT, &v))
+            return ferr(err, err_len, w, "skip", "must be a non-negative integer");
+        r->skip = (uint64_t)v;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(s, "sequence"))) {
+        unsigned n = 0;
+
+        if (!cJSON_IsArray(it) || !it->child)
+            return ferr(err, err_len, w, "sequence", "must be a non-empty array");
+        for (const cJSON *e = it->child; e; e = e->next, n++) {
+            if (n == MAX_SEQUENCE)
+                return ferr(err, err_len, w, "sequence", "at most %d elements", MAX_SEQUENCE);
+            if (!cJSON_IsString(e))
+                return ferr(err, err_len, w, "sequence", "elements must be \"fail\" or \"pass\"");
+            if (strcmp(e->valuestring, "fail") == 0)
+                r->seq_bits |= 1ULL << n;
+            else if (strcmp(e->valuestring, "pass") != 0 &&
+                     strcmp(e->valuestring, "succeed") != 0)
+                return ferr(err, err_len, w, "sequence", "unknown element '%.16s' (fail or pass)",
+                            e->valuestring);
+        }
+        r->seq_len = n;
+    }
+    return 0;
+}
+
+/* Parses one rule object into a new rule (id left empty when not given). where is the
+ * message prefix ("" or "rules[2]"). */
+static int parse_rule(const cJSON *obj, uint64_t default_seed, const char *where,
+                      struct rule **ret, char *err, size_t err_len)
+{
+    static const char *const keys[] = {"id", "description", "match", "fault", "schedule",
+                                       "stats", NULL};
+    struct rule *r = NULL;
+    const cJSON *it;
+    bool has_seed = false;
+    char w[96];
+    int rc;
+
+    if (!cJSON_IsObject(obj))
+        return ferr(err, err_len, where, "", "a rule must be an object");
+    if ((rc = check_keys(obj, keys, where, err, err_len)) < 0)
+        return rc;
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return -ENOMEM;
+    if ((it = cJSON_GetObjectItemCaseSensitive(obj, "id"))) {
+        if (!cJSON_IsString(it) || !valid_id(it->valuestring)) {
+            rc = ferr(err, err_len, where, "id", "must be 1..63 characters [A-Za-z0-9._-]");
+            goto fail;
+        }
+        memcpy(r->id, it->valuestring, strlen(it->valuestring) + 1);
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(obj, "description"))) {
+        if (!cJSON_IsString(it) || strlen(it->valuestring) > 256) {
+            rc = ferr(err, err_len, where, "description", "must be a string of 256 bytes at most");
+            goto fail;
+        }
+        if (!(r->description = strdup(it->valuestring))) {
+            rc = -ENOMEM;
+            goto fail;
+        }
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(obj, "match")) &&
+        (rc = parse_match(it, r, where, err, err_len)) < 0)
+        goto fail;
+    snprintf(w, sizeof(w), "%s%sfault", where, *where ? "." : "");
+    if (!(it = cJSON_GetObjectItemCaseSensitive(obj, "fault"))) {
+        rc = ferr(err, err_len, where, "fault", "required");
+        goto fail;
+    }
+    if ((rc = am_fault_from_json(it, w, &r->fault, err, err_len)) < 0)
+        goto fail;
+    r->kind = r->fault.kind;
+    if (connection_kind(r->fault.kind) &&
+        (r->has_method || r->has_path || r->route != AM_ROUTE_NONE || r->account ||
+         r->headers || r->body)) {
+        rc = ferr(err, err_len, where, "match",
+                  "'%s' fires before any request is read: its match must be empty",
+                  am_fault_kind_name(r->fault.kind));
+        goto fail;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(obj, "schedule")) &&
+        (rc = parse_schedule(it, r, &has_seed, where, err, err_len)) < 0)
+        goto fail;
+    if (!has_seed)
+        r->seed = default_seed;
+    /* Two streams so latency samples never shift the fire sequence. */
+    r->fire_rng = r->seed;
+    r->sample_rng = r->seed ^ 0x5851f42d4c957f2dULL;
+    *ret = r;
+    return 0;
+fail:
+    rule_free(r);
+    return rc;
+}
+
+static uint64_t default_seed(struct am_fault_rules *rules, uint64_t n)
+{
+    uint64_t s = rules->base_seed ^ (n * 0xd1b54a32d192ed03ULL);
+
+    return splitmix64(&s) & ((1ULL << 53) - 1);
+}
+
+static struct rule *find_rule(const struct am_fault_rules *rules, const char *id, size_t *ret_i)
+{
+    for (size_t i = 0; i < rules->n; i++) {
+        if (strcmp(rules->v[i]->id, id) == 0) {
+            if (ret_i)
+                *ret_i = i;
+            return rules->v[i];
+        }
+    }
+    return NULL;
+}
+
+static bool id_taken(const struct am_fault_rules *rules, struct rule *const *batch, size_t nb,
+                     const char *id)
+{
+    if (find_rule(rules, id, NULL))
+        return true;
+    for (size_t i = 0; i < nb; i++) {
+        if (strcmp(batch[i]->id, id) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void prefilter_of(const struct rule *r, struct prefilter *pf)
+{
+    memset(pf, 0, sizeof(*pf));
+    pf->route = (uint16_t)r->route;
+    pf->method = r->has_method ? (uint8_t)r->method : PF_ANY_METHOD;
+    if (connection_kind(r->kind))
+        pf->flags |= PF_CONNECTION;
+    if (r->has_path) {
+        uint32_t fixed = r->path.globstar ? r->path.n - 1 : r->path.n;
+
+        pf->flags |= PF_PATH | (r->path.globstar ? PF_GLOBSTAR : 0);
+        pf->nseg = (uint8_t)fixed;
+        for (uint32_t i = fixed; i-- > 0;) {
+            if (!((r->path.wild >> i) & 1)) {
+                pf->flags |= PF_TAIL;
+                pf->tail_idx = (uint8_t)i;
+                pf->tail_hash = r->path.hash[i];
+                break;
+            }
+        }
+    }
+}
+
+/* False when the prefilter alone proves the rule cannot match this request. */
+static bool prefilter_pass(const struct prefilter *pf, const struct am_fault_request *in,
+                           const char *path, struct split_path *sp)
+{
+    if (pf->flags & PF_CONNECTION)
+        return false;
+    if (pf->method != PF_ANY_METHOD && pf->method != (uint8_t)in->method)
+        return false;
+    if (pf->route && pf->route != (uint16_t)in->route)
+        return false;
+    if (pf->flags & PF_PATH) {
+        if (!path)
+            return false;
+        if (!sp->done)
+            split_path(path, sp);
+        if (!sp->valid)
+            return true; /* too long to split: the full check decides */
+        if ((pf->flags & PF_GLOBSTAR) ? sp->n < pf->nseg : sp->n != pf->nseg)
+            return false;
+        if ((pf->flags & PF_TAIL) && sp->hash[pf->tail_idx] != pf->tail_hash)
+            return false;
+    }
+    return true;
+}
+
+/* Validates ids and capacity of a parsed batch, then appends it (ownership moves on
+ * success; the caller frees the batch's rules on failure). */
+static int commit_batch(struct am_fault_rules *rules, struct rule **batch, size_t nb,
+                        const char *source, char *err, size_t err_len)
+{
+    struct rule **v;
+    const char *sep = *source ? ": " : "";
+
+    if (rules->n + nb > AM_FAULTS_MAX_RULES) {
+        if (err && err_len)
+            snprintf(err, err_len, "%s%sat most %d rules", source, sep, AM_FAULTS_MAX_RULES);
+        return -ENOSPC;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        if (batch[i]->id[0] && id_taken(rules, batch, i, batch[i]->id)) {
+            if (err && err_len)
+                snprintf(err, err_len, "%s%sid '%s' already exists", source, sep, batch[i]->id);
+            return -EEXIST;
+        }
+    }
+    v = realloc(rules->v, (rules->n + nb + 1) * sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    rules->v = v;
+    for (size_t i = 0; i < nb; i++) {
+        struct rule *r = batch[i];
+
+        while (!r->id[0]) {
+            char id[AM_FAULT_ID_MAX];
+
+            snprintf(id, sizeof(id), "flt_%llu", (unsigned long long)++rules->next_id);
+            if (!id_taken(rules, batch, nb, id))
+                memcpy(r->id, id, sizeof(id));
+        }
+        if (connection_kind(r->fault.kind))
+            rules->n_connection++;
+        prefilter_of(r, &rules->pf[rules->n]);
+        rules->v[rules->n++] = r;
+    }
+    return 0;
+}
+
+struct am_fault_rules *am_fault_rules_new(uint64_t base_seed)
+{
+    struct am_fault_rules *rules = calloc(1, sizeof(*rules));
+
+    if (!rules)
+        return NULL;
+    rules->base_seed = base_seed;
+    rules->header_rng = base_seed ^ 0x2545f4914f6cdd1dULL;
+    return rules;
+}
+
+void am_fault_rules_clear(struct am_fault_rules *rules)
+{
+    for (size_t i = 0; i < rules->n; i++)
+        rule_free(rules->v[i]);
+    rules->n = 0;
+    rules->n_connection = 0;
+}
+
+void am_fault_rules_free(struct am_fault_rules *rules)
+{
+    if (!rules)
+        return;
+    am_fault_rules_clear(rules);
+    free(rules->v);
+    free(rules);
+}
+
+size_t am_fault_rules_count(const struct am_fault_rules *rules)
+{
+    return rules->n;
+}
+
+int am_fault_rules_add_json(struct am_fault_rules *rules, const cJSON *obj, char *ret_id,
+                            char *err, size_t err_len)
+{
+    struct rule *r = NULL;
+    int rc;
+
+    rc = parse_rule(obj, default_seed(rules, rules->created + 1), "", &r, err, err_len);
+    if (rc < 0)
+        return rc;
+    rc = commit_batch(rules, &r, 1, "", err, err_len);
+    if (rc < 0) {
+        rule_free(r);
+        return rc;
+    }
+    rules->created++;
+    if (ret_id)
+        memcpy(ret_id, r->id, AM_FAULT_ID_MAX);
+    return 0;
+}
+
+int am_fault_rules_remove(struct am_fault_rules *rules, const char *id)
+{
+    size_t i;
+    struct rule *r = find_rule(rules, id, &i);
+
+    if (!r)
+        return -ENOENT;
+    if (connection_kind(r->fault.kind))
+        rules->n_connection--;
+    rule_free(r);
+    memmove(&rules->v[i], &rules->v[i + 1], (rules->n - i - 1) * sizeof(rules->v[0]));
+    memmove(&rules->pf[i], &rules->pf[i + 1], (rules->n - i - 1) * sizeof(rules->pf[0]));
+    rules->n--;
+    return 0;
+}
+
+static cJSON *rule_json(const struct rule *r)
+{
+    cJSON *o = cJSON_CreateObject(), *m = NULL, *s = NULL, *st = NULL, *f = NULL, *x;
+
+    if (!o || !cJSON_AddStringToObject(o, "id", r->id))
+        goto fail;
+    if (r->description && !cJSON_AddStringToObject(o, "description", r->description))
+        goto fail;
+    if (!(m = cJSON_AddObjectToObject(o, "match")))
+        goto fail;
+    if (r->has_method && !cJSON_AddStringToObject(m, "method", am_method_name(r->method)))
+        goto fail;
+    if (r->has_path && !cJSON_AddStringToObject(m, "path", r->path.text))
+        goto fail;
+    if (r->route != AM_ROUTE_NONE &&
+        !cJSON_AddStringToObject(m, "operation", am_route_name(r->route)))
+        goto fail;
+    if (r->account && !cJSON_AddStringToObject(m, "account", r->account))
+        goto fail;
+    if (r->headers) {
+        if (!(x = cJSON_Duplicate(r->headers, true)))
+            goto fail;
+        cJSON_AddItemToObject(m, "headers", x);
+    }
+    if (r->body) {
+        if (!(x = cJSON_Duplicate(r->body, true)))
+            goto fail;
+        cJSON_AddItemToObject(m, "body", x);
+    }
+    if (!(f = am_fault_to_json(&r->fault)))
+        goto fail;
+    cJSON_AddItemToObject(o, "fault", f);
+    if (!(s = cJSON_AddObjectToObject(o, "schedule")))
+        goto fail;
+    if (r->has_probability && !cJSON_AddNumberToObject(s, "probability", r->probability))
+        goto fail;
+    if (!cJSON_AddNumberToObject(s, "seed", (double)r->seed))
+        goto fail;
+    if (r->times && !cJSON_AddNumberToObject(s, "times", (double)r->times))
+        goto fail;
+    if (r->skip && !cJSON_AddNumberToObject(s, "skip", (double)r->skip))
+        goto fail;
+    if (r->seq_len) {
+        cJSON *a = cJSON_AddArrayToObject(s, "sequence");
+
+        if (!a)
+            goto fail;
+        for (unsigned i = 0; i < r->seq_len; i++) {
+            x = cJSON_CreateString((r->seq_bits >> i) & 1 ? "fail" : "pass");
+            if (!x)
+                goto fail;
+            cJSON_AddItemToArray(a, x);
+        }
+    }
+    if (!(st = cJSON_AddObjectToObject(o, "stats")) ||
+        !cJSON_AddNumberToObject(st, "matched", (double)r->matched) ||
+        !cJSON_AddNumberToObject(st, "fired", (double)r->fired))
+        goto fail;
+    return o;
+fail:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+cJSON *am_fault_rules_list_json(const struct am_fault_rules *rules)
+{
+    cJSON *o = cJSON_CreateObject(), *a;
+
+    if (!o || !(a = cJSON_AddArrayToObject(o, "rules")))
+        goto fail;
+    for (size_t i = 0; i < rules->n; i++) {
+        cJSON *r = rule_json(rules->v[i]);
+
+        if (!r)
+            goto fail;
+        cJSON_AddItemToArray(a, r);
+    }
+    return o;
+fail:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+cJSON *am_fault_rules_get_json(const struct am_fault_rules *rules, const char *id)
+{
+    const struct rule *r = find_rule(rules, id, NULL);
+
+    return r ? rule_json(r) : NULL;
+}
+
+/* 1-based line and column of offset in text. */
+static void line_col(const char *text, size_t offset, size_t *line, size_t *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < offset; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+static bool only_space(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    }
+    return true;
+}
+
+int am_fault_rules_load_text(struct am_fault_rules *rules, const char *text, size_t len,
+                             const char *source, char *err, size_t err_len)
+{
+    char *copy = NULL;
+    cJSON *root = NULL;
+    const cJSON *arr;
+    const char *end = NULL;
+    struct rule **batch = NULL;
+    size_t nb = 0, n = 0;
+    char msg[256];
+    int rc = 0;
+
+    /* Copy: cJSON may peek past len, and text need not be NUL-terminated. */
+    copy = malloc(len + 1);
+    if (!copy)
+        return -ENOMEM;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    root = cJSON_ParseWithLengthOpts(copy, len, &end, false);
+    if (!root || !end || end < copy || end > copy + len ||
+        !only_space(end, len - (size_t)(end - copy))) {
+        size_t line, col, off = end && end >= copy && end <= copy + len ? (size_t)(end - copy) : 0;
+
+        /* Trailing garbage: point at it, not at the whitespace before it. */
+        while (root && off < len && only_space(copy + off, 1))
+            off++;
+        line_col(copy, off, &line, &col);
+        if (err && err_len)
+            snprintf(err, err_len, "%s:%zu:%zu: invalid JSON", source, line, col);
+        rc = -EINVAL;
+        goto out;
+    }
+    arr = root;
+    if (cJSON_IsObject(root)) {
+        static const char *const keys[] = {"rules", NULL};
+
+        if ((rc = check_keys(root, keys, "", msg, sizeof(msg))) < 0) {
+            if (err && err_len)
+                snprintf(err, err_len, "%s: %s", source, msg);
+            goto out;
+        }
+        arr = cJSON_GetObjectItemCaseSensitive(root, "rules");
+    }
+    if (!cJSON_IsArray(arr)) {
+        if (err && err_len)
+            snprintf(err, err_len, "%s: expected an array of rules or {\"rules\":[...]}", source);
+        rc = -EINVAL;
+        goto out;
+    }
+    n = (size_t)cJSON_GetArraySize(arr);
+    if (n > AM_FAULTS_MAX_RULES) {
+        if (err && err_len)
+            snprintf(err, err_len, "%s: at most %d rules", source, AM_FAULTS_MAX_RULES);
+        rc = -ENOSPC;
+        goto out;
+    }
+    batch = calloc(n + 1, sizeof(*batch));
+    if (!batch) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    for (const cJSON *it = arr->child; it; it = it->next, nb++) {
+        char where[32];
+
+        snprintf(where, sizeof(where), "rules[%zu]", nb);
+        rc = parse_rule(it, default_seed(rules, rules->created + nb + 1), where, &batch[nb], msg,
+                        sizeof(msg));
+        if (rc < 0) {
+            if (err && err_len)
+                snprintf(err, err_len, "%s: %s", source, msg);
+            goto out;
+        }
+    }
+    rc = commit_batch(rules, batch, nb, source, err, err_len);
+    if (rc == 0) {
+        rules->created += nb;
+        nb = 0; /* owned by the set now */
+    }
+out:
+    for (size_t i = 0; i < nb; i++)
+        rule_free(batch[i]);
+    free(batch);
+    cJSON_Delete(root);
+    free(copy);
+    return rc;
+}
+
+int am_fault_rules_load_file(struct am_fault_rules *rules, const char *path, char *err,
+                             size_t err_len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc;
+
+    if (!f) {
+        rc = -errno;
+        if (err && err_len)
+            snprintf(err, err_len, "%s: %s", path, strerror(errno));
+        return rc;
+    }
+    for (;;) {
+        size_t got;
+
+        if (len == cap) {
+            char *nbuf;
+
+            if (cap >= 64u << 20) {
+                if (err && err_len)
+                    snprintf(err, err_len, "%s: file too large", path);
+                rc = -EFBIG;
+                goto out;
+            }
+            cap = cap ? cap * 2 : 4096;
+            nbuf = realloc(buf, cap);
+            if (!nbuf) {
+                rc = -ENOMEM;
+                goto out;
+            }
+            buf = nbuf;
+        }
+        got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        rc = -EIO;
+        if (err && err_len)
+            snprintf(err, err_len, "%s: read error", path);
+        goto out;
+    }
+    rc = am_fault_rules_load_text(rules, buf ? buf : "", len, path, err, err_len);
+out:
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+/* ---- deciding ----------------------------------------------------------------------- */
+
+/* The request body as JSON, parsed on first need and at most once per decide call. */
+struct body_cache {
+    bool tried;
+    cJSON *json; /* an object, or NULL when absent/invalid */
+};
+
+static const cJSON *body_json(struct am_fault_rules *rules, const struct am_fault_request *in,
+                              struct body_cache *bc)
+{
+    char *copy;
+
+    if (bc->tried)
+        return bc->json;
+    bc->tried = true;
+    if (!in->body || in->body_len == 0)
+        return NULL;
+    rules->body_parses++;
+    copy = malloc(in->body_len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, in->body, in->body_len);
+    copy[in->body_len] = '\0';
+    bc->json = cJSON_ParseWithLength(copy, in->body_len);
+    free(copy);
+    if (bc->json && !cJSON_IsObject(bc->json)) {
+        cJSON_Delete(bc->json);
+        bc->json = NULL;
+    }
+    return bc->json;
+}
+
+static bool scalar_equal(const cJSON *want, const cJSON *got)
+{
+    if (cJSON_IsString(want))
+        return cJSON_IsString(got) && strcmp(want->valuestring, got->valuestring) == 0;
+    if (cJSON_IsNumber(want))
+        return cJSON_IsNumber(got) && want->valuedouble == got->valuedouble;
+    if (cJSON_IsBool(want))
+        return cJSON_IsBool(got) && cJSON_IsTrue(want) == cJSON_IsTrue(got);
+    return cJSON_IsNull(got);
+}
+
+/* Cheapest checks first; the body is reached only when everything else held. */
+static bool rule_matches(struct am_fault_rules *rules, const struct rule *r,
+                         const struct am_fault_request *in, const char *path,
+                         struct split_path *sp, struct body_cache *bc)
+{
+    const cJSON *body;
+
+    if (r->has_method && r->method != in->method)
+        return false;
+    if (r->route != AM_ROUTE_NONE && r->route != in->route)
+        return false;
+    if (r->account && (!in->account_id || strcmp(r->account, in->account_id) != 0))
+        return false;
+    if (r->has_path && (!path || !path_match(&r->path, path, sp)))
+        return false;
+    if (r->headers) {
+        if (!in->req)
+            return false;
+        for (const cJSON *h = r->headers->child; h; h = h->next) {
+            const char *v = am_request_header(in->req, h->string);
+
+            if (!v || strcmp(v, h->valuestring) != 0)
+                return false;
+        }
+    }
+    if (r->body) {
+        if (!(body = body_json(rules, in, bc)))
+            return false;
+        for (const cJSON *f = r->body->child; f; f = f->next) {
+            const cJSON *got = cJSON_GetObjectItemCaseSensitive(body, f->string);
+
+            if (!got || !scalar_equal(f, got))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Called on a match; applies skip, times, sequence and probability in that order. */
+static bool schedule_fires(struct rule *r)
+{
+    r->matched++;
+    if (r->matched <= r->skip)
+        return false;
+    if (r->times && r->fired >= r->times)
+        return false;
+    if (r->seq_len) {
+        uint64_t k = r->matched - r->skip - 1;
+
+        if (k >= r->seq_len)
+            k = r->seq_len - 1;
+        if (!((r->seq_bits >> k) & 1))
+            return false;
+    }
+    if (r->has_probability && r->probability < 1.0 && !(unit_draw(&r->fire_rng) < r->probability))
+        return false;
+    r->fired++;
+    return true;
+}
+
+static void fire(struct rule *r, struct am_fault *ret, char ret_rule_id[AM_FAULT_ID_MAX])
+{
+    *ret = r->fault;
+    if (ret->kind == AM_FAULT_LATENCY)
+        ret->delay_ms = am_fault_latency_ms(&r->fault, &r->sample_rng);
+    if (ret_rule_id)
+        memcpy(ret_rule_id, r->id, AM_FAULT_ID_MAX);
+}
+
+int am_faults_decide(struct am_fault_rules *rules, const struct am_fault_request *in,
+                     struct am_fault *ret, char ret_rule_id[AM_FAULT_ID_MAX])
+{
+    struct body_cache bc = {false, NULL};
+    struct split_path sp;
+    const char *path = in->path ? normalise_path(in->path) : NULL;
+    int fired = 0;
+
+    if (rules->n == rules->n_connection)
+        return 0;
+    sp.done = false;
+    for (size_t i = 0; i < rules->n; i++) {
+        struct rule *r;
+
+        if (!prefilter_pass(&rules->pf[i], in, path, &sp))
+            continue;
+        r = rules->v[i];
+        if (!rule_matches(rules, r, in, path, &sp, &bc))
+            continue;
+        if (schedule_fires(r)) {
+            fire(r, ret, ret_rule_id);
+            fired = 1;
+            break;
+        }
+    }
+    cJSON_Delete(bc.json);
+    return fired;
+}
+
+int am_faults_decide_connection(struct am_fault_rules *rules, struct am_fault *ret,
+                                char ret_rule_id[AM_FAULT_ID_MAX])
+{
+    if (rules->n_connection == 0)
+        return 0;
+    for (size_t i = 0; i < rules->n; i++) {
+        struct rule *r = rules->v[i];
+
+        if (connection_kind(r->kind) && schedule_fires(r)) {
+            fire(r, ret, ret_rule_id);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void am_faults_resolve(struct am_fault_rules *rules, struct am_fault *f)
+{
+    if (f->kind == AM_FAULT_LATENCY)
+        f->delay_ms = am_fault_latency_ms(f, &rules->header_rng);
+}
+
+uint64_t am_faults_body_parses(const struct am_fault_rules *rules)
+{
+    return rules->body_parses;
+}
