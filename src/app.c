@@ -41,6 +41,21 @@ struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *e
         goto fail;
     }
     am_ids_init(&app->ids, seed);
+    app->faults = am_fault_rules_new(seed ^ 0x6661756c74ULL);
+    {
+        struct am_ratelimit_config rl;
+        am_ratelimit_config_defaults(&rl);
+        rl.enabled = cfg->rate_limits;
+        rl.quota = cfg->rl_quota;
+        rl.window_s = cfg->rl_window;
+        rl.max_concurrent_gets = cfg->rl_max_gets;
+        app->ratelimit = am_ratelimit_new(&rl);
+    }
+    if (!app->faults || !app->ratelimit)
+        goto oom;
+    if (cfg->faults_file &&
+        am_fault_rules_load_file(app->faults, cfg->faults_file, err, err_len) < 0)
+        goto fail;
     app->policy.environment = cfg->environment;
     app->policy.auto_accounts = cfg->auto_accounts;
     app->metrics.start_time = real_now;
@@ -94,6 +109,8 @@ void am_app_free(struct am_app *app)
     am_registry_free(app->registry);
     am_audit_free(app->audit);
     am_journal_free(app->journal);
+    am_fault_rules_free(app->faults);
+    am_ratelimit_free(app->ratelimit);
     free(app->ca_pem);
     free(app);
 }
@@ -317,6 +334,118 @@ static int answer_unrouted(const struct am_route_match *m, struct am_response *r
     return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_ROUTE_NOT_FOUND);
 }
 
+/* Sets what the fault f asks of the wire; returns true when the operation itself must
+ * still run (latency, truncate, dribble, ambiguous: the state change commits). */
+static bool apply_fault(const struct am_fault *f, struct am_response *resp, int *ret)
+{
+    *ret = 0;
+    resp->fault = am_fault_kind_name(f->kind);
+    switch (f->kind) {
+    case AM_FAULT_LATENCY:
+        resp->delay_ms = f->delay_ms;
+        return true;
+    case AM_FAULT_STATUS:
+        *ret = am_fault_status_response(f, resp);
+        return false;
+    case AM_FAULT_EMPTY:
+        resp->wire = AM_WIRE_EMPTY_CLOSE;
+        return false;
+    case AM_FAULT_RESET:
+        resp->wire = AM_WIRE_RESET;
+        return false;
+    case AM_FAULT_GARBAGE:
+        resp->wire = AM_WIRE_GARBAGE;
+        return false;
+    case AM_FAULT_MALFORMED_JSON:
+        *ret = am_response_text(resp, 200, "application/json", AM_FAULT_MALFORMED_JSON_BODY,
+                                strlen(AM_FAULT_MALFORMED_JSON_BODY));
+        return false;
+    case AM_FAULT_TRUNCATE:
+        resp->wire = AM_WIRE_TRUNCATE;
+        resp->truncate_bytes = f->bytes;
+        return true;
+    case AM_FAULT_DRIBBLE:
+        resp->wire = AM_WIRE_DRIBBLE;
+        resp->dribble_bps = f->bps;
+        return true;
+    case AM_FAULT_BLACKHOLE:
+        resp->wire = AM_WIRE_BLACKHOLE;
+        resp->hold_ms = f->ms;
+        return false;
+    case AM_FAULT_AMBIGUOUS:
+        resp->wire = AM_WIRE_RESET;
+        return true;
+    default:
+        resp->fault = NULL;
+        return true;
+    }
+}
+
+/* An authenticated, routed /v3 request: rate limits, faults, then the operation. */
+static int run_api(struct am_app *app, const struct am_route_match *m,
+                   const struct am_request *req, struct am_ctx *ctx, struct am_response *resp)
+{
+    struct am_ratelimit_result rl;
+    struct am_fault fault;
+    const char *header = app->cfg->fault_header ? am_request_header(req, "X-Mock-Fault") : NULL;
+    char rule_id[AM_FAULT_ID_MAX];
+    bool fired = false, run = true;
+    int r;
+
+    /* A real-time clock crosses midnights too: run the days' jobs (overdue, settlement,
+     * subscription charges) that passed since this account's last request. */
+    r = am_jobs_catch_up(ctx->account, ctx->ids, ctx->now, NULL);
+    if (r < 0)
+        return r;
+
+    r = am_ratelimit_check(app->ratelimit, ctx->account->id, (enum am_route)m->route, req->method,
+                           ctx->now, &rl);
+    if (r < 0 && r != -ENOMEM)
+        return r;
+    if (!rl.allowed) {
+        app->metrics.rate_limited[rl.hit & 3]++;
+        resp->fault = "rate-limit";
+        return am_ratelimit_respond(&rl, resp);
+    }
+    resp->release_slot = rl.release;
+    resp->req_method = req->method;
+
+    rule_id[0] = '\0';
+    if (header) {
+        char err[160];
+        if (am_fault_parse_header(header, &fault, err, sizeof(err)) < 0) {
+            r = am_response_error(resp, 400, AM_ERR_FAULT_HEADER, err);
+            goto headers;
+        }
+        am_faults_resolve(app->faults, &fault);
+        fired = true;
+    } else if (am_fault_rules_count(app->faults) > 0) {
+        struct am_fault_request fin = {
+            .method = req->method,
+            .path = req->path,
+            .route = (enum am_route)m->route,
+            .account_id = ctx->account->id,
+            .req = req,
+            .body = req->body,
+            .body_len = req->body_len,
+        };
+        fired = am_faults_decide(app->faults, &fin, &fault, rule_id) == 1;
+    }
+    if (fired) {
+        app->metrics.faults_fired[fault.kind & 15]++;
+        run = apply_fault(&fault, resp, &r);
+        snprintf(resp->fault_rule, sizeof(resp->fault_rule), "%s", rule_id);
+        if (r < 0)
+            return r;
+    }
+    if (run)
+        r = dispatch_api(app, m, req, ctx, resp);
+headers:
+    if (r == 0)
+        r = am_ratelimit_set_headers(&rl, resp);
+    return r;
+}
+
 static bool admin_allowed(struct am_app *app, const struct am_request *req,
                           const struct am_route_match *m)
 {
@@ -404,14 +533,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     ctx.now = am_clock_now(&res.account->clock, real_now);
     ctx.ids = &app->ids;
     ctx.query = &query;
-    /* A real-time clock crosses midnights too: run the days' jobs (overdue, settlement,
-     * subscription charges) that passed since this account's last request. */
-    r = am_jobs_catch_up(ctx.account, &app->ids, ctx.now, NULL);
-    if (r < 0) {
-        am_query_finish(&query);
-        return r;
-    }
-    r = dispatch_api(app, &m, req, &ctx, resp);
+    r = run_api(app, &m, req, &ctx, resp);
     am_query_finish(&query);
     return r;
 }
@@ -460,21 +582,37 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     snprintf(e.auth, sizeof(e.auth), "%s", resp->auth_result ? resp->auth_result : "");
     snprintf(e.key, sizeof(e.key), "%s", resp->redacted_key ? resp->redacted_key : "");
     snprintf(e.route, sizeof(e.route), "%s", am_route_name((enum am_route)resp->route));
+    snprintf(e.fault, sizeof(e.fault), "%s", resp->fault ? resp->fault : "");
+    snprintf(e.fault_rule, sizeof(e.fault_rule), "%s", resp->fault_rule);
     e.duration_us = duration_us;
     e.bytes = resp->body_len;
     am_journal_add(app->journal, &e);
 
     am_log(AM_LOG_INFO, "request",
            "req_id=%s ip=%s method=%s path=%s status=%d bytes=%zu dur_us=%llu op=%s account=%s "
-           "auth=%s key=%s",
+           "auth=%s key=%s fault=%s",
            e.request_id, am_log_quote(req->client_ip, ip, sizeof(ip)), e.method,
            am_log_quote(e.path, path, sizeof(path)), resp->status, resp->body_len,
            (unsigned long long)duration_us, e.route, *e.account ? e.account : "-",
-           *e.auth ? e.auth : "-", *e.key ? e.key : "-");
+           *e.auth ? e.auth : "-", *e.key ? e.key : "-", *e.fault ? e.fault : "-");
 }
 
 void am_app_release(struct am_app *app, struct am_response *resp)
 {
-    (void)app;
+    if (resp->release_slot && resp->account_id)
+        am_ratelimit_release(app->ratelimit, resp->account_id, (enum am_method)resp->req_method);
     resp->release_slot = false;
+}
+
+int am_app_decide_connection(struct am_app *app, struct am_fault *ret)
+{
+    char rule_id[AM_FAULT_ID_MAX];
+
+    if (am_fault_rules_count(app->faults) == 0 ||
+        am_faults_decide_connection(app->faults, ret, rule_id) != 1)
+        return 0;
+    app->metrics.faults_fired[ret->kind & 15]++;
+    am_log(AM_LOG_INFO, "fault", "kind=%s rule=%s scope=connection", am_fault_kind_name(ret->kind),
+           rule_id);
+    return 1;
 }

@@ -17,8 +17,10 @@
 #include "config.h"
 #include "http_types.h"
 #include "ids.h"
+#include "faults.h"
 #include "journal.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "registry.h"
 
 struct am_app {
@@ -29,6 +31,8 @@ struct am_app {
     struct am_metrics metrics;
     struct am_ids ids;
     struct am_auth_policy policy;
+    struct am_fault_rules *faults; /* owned: fault-injection rules */
+    struct am_ratelimit *ratelimit; /* owned: Asaas's per-account limits */
     char *ca_pem;      /* owned; served at /__mock/ca.pem */
     char fingerprint[96]; /* SHA-256 of the certificate, for the start-up log */
     bool tls_ready;    /* set by the server once the TLS context is built */
@@ -50,6 +54,10 @@ void am_app_handle(struct am_app *app, const struct am_request *req, int64_t rea
 /* Records a finished request: access-log line, journal entry, metrics. */
 void am_app_complete(struct am_app *app, const struct am_request *req,
                      const struct am_response *resp, int64_t now_ms, uint64_t duration_us);
+
+/* Connection-level fault decision at accept time (tls-abort, refuse). Returns 1 and fills
+ * *ret when one fires (counted in metrics), else 0. */
+int am_app_decide_connection(struct am_app *app, struct am_fault *ret);
 
 /* Called by the server when resp's reply has left (or was abandoned): releases what the
  * request held, such as its concurrent-GET slot. */

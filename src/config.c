@@ -33,7 +33,8 @@ enum {
     O_PORT, O_BIND, O_PLAIN_PORT, O_PORT_FILE, O_TLS_CERT, O_TLS_KEY, O_TLS_SAN, O_CA_OUT,
     O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
-    O_LOG_LEVEL, O_CLOCK, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
+    O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
+    O_RL_GETS, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
 };
 
 static const struct opt opts[_O_MAX] = {
@@ -59,6 +60,12 @@ static const struct opt opts[_O_MAX] = {
     [O_SHUTDOWN_GRACE] = {"shutdown-grace-ms", "ASAAS_MOCK_SHUTDOWN_GRACE_MS", "shutdownGraceMs", OPT_INT, 0, 600000, 1},
     [O_LOG_LEVEL] = {"log-level", "ASAAS_MOCK_LOG_LEVEL", "logLevel", OPT_STR, 0, 0, 1},
     [O_CLOCK] = {"clock", "ASAAS_MOCK_CLOCK", "clock", OPT_STR, 0, 0, 1},
+    [O_FAULTS] = {"faults", "ASAAS_MOCK_FAULTS", "faults", OPT_STR, 0, 0, 1},
+    [O_FAULT_HEADER] = {"fault-header", "ASAAS_MOCK_FAULT_HEADER", "faultHeader", OPT_BOOL, 0, 0, 0},
+    [O_RATE_LIMITS] = {"rate-limits", "ASAAS_MOCK_RATE_LIMITS", "rateLimits", OPT_BOOL, 0, 0, 1},
+    [O_RL_QUOTA] = {"rate-limit-quota", "ASAAS_MOCK_RATE_LIMIT_QUOTA", "rateLimitQuota", OPT_INT, 0, 2000000000, 1},
+    [O_RL_WINDOW] = {"rate-limit-window", "ASAAS_MOCK_RATE_LIMIT_WINDOW", "rateLimitWindow", OPT_INT, 1, 31536000, 1},
+    [O_RL_GETS] = {"rate-limit-gets", "ASAAS_MOCK_RATE_LIMIT_GETS", "rateLimitGets", OPT_INT, 0, 1000000, 1},
     /* The admin token is a secret: no flag, so it never shows up in `ps`. */
     [O_ADMIN_TOKEN] = {NULL, "ASAAS_MOCK_ADMIN_TOKEN", "adminToken", OPT_STR, 0, 0, 1},
     [O_CONFIG] = {"config", "ASAAS_MOCK_CONFIG", NULL, OPT_STR, 0, 0, 1},
@@ -81,6 +88,11 @@ void am_config_defaults(struct am_config *cfg)
     cfg->alert_window = 60;
     cfg->journal_size = 1000;
     cfg->shutdown_grace_ms = 10000;
+    /* Asaas's documented limits (reference section 4). */
+    cfg->rate_limits = true;
+    cfg->rl_quota = 25000;
+    cfg->rl_window = 43200;
+    cfg->rl_max_gets = 50;
 }
 
 static void free_list(char **list, size_t *n)
@@ -109,6 +121,7 @@ void am_config_finish(struct am_config *cfg)
     free(cfg->admin_token);
     free(cfg->log_level);
     free(cfg->clock);
+    free(cfg->faults_file);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -276,6 +289,24 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
         break;
     case O_AUTO_ACCOUNTS:
         cfg->auto_accounts = b;
+        break;
+    case O_FAULT_HEADER:
+        cfg->fault_header = b;
+        break;
+    case O_RATE_LIMITS:
+        cfg->rate_limits = b;
+        break;
+    case O_RL_QUOTA:
+        cfg->rl_quota = (unsigned)v;
+        break;
+    case O_RL_WINDOW:
+        cfg->rl_window = (unsigned)v;
+        break;
+    case O_RL_GETS:
+        cfg->rl_max_gets = (unsigned)v;
+        break;
+    case O_FAULTS:
+        r = set_str(&cfg->faults_file, value);
         break;
     case O_BIND:
         if (!*value)
@@ -506,6 +537,9 @@ int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, ch
         case O_AUTO_ACCOUNTS:
             cfg->auto_accounts = true;
             break;
+        case O_FAULT_HEADER:
+            cfg->fault_header = true;
+            break;
         default:
             if ((r = apply(cfg, o, optarg, false, name, err, err_len)) < 0)
                 return r;
@@ -572,6 +606,12 @@ const char *am_config_usage(void)
            "  --seed N               deterministic ids for the same request sequence\n"
            "  --clock DATE           every account's clock starts frozen at DATE\n"
            "                         (YYYY-MM-DD, 12:00 Brasilia; or \"YYYY-MM-DD HH:MM:SS\")\n"
+           "  --faults FILE          fault-injection rules loaded at start (JSON)\n"
+           "  --fault-header         honour the X-Mock-Fault request header\n"
+           "  --rate-limits on|off   Asaas's per-account limits (default on)\n"
+           "  --rate-limit-quota N   requests per account per window (25000; 0 = no quota)\n"
+           "  --rate-limit-window S  quota window in seconds (43200 = 12 h)\n"
+           "  --rate-limit-gets N    concurrent GETs per account (50; 0 = unlimited)\n"
            "  --idle-timeout SECS    idle/handshake/read timeout (default 30)\n"
            "  --max-body BYTES       request body limit (default 1048576)\n"
            "  --max-headers BYTES    request header limit (default 16384)\n"

@@ -29,6 +29,12 @@ struct am_config {
     size_t n_api_keys;
     bool auto_accounts;
     char *clock;              /* --clock "YYYY-MM-DD[ HH:MM:SS]": every account frozen there */
+    char *faults_file;        /* --faults FILE: fault rules loaded at start */
+    bool fault_header;        /* honour X-Mock-Fault (off unless asked) */
+    bool rate_limits;         /* Asaas's limits on (default) */
+    unsigned rl_quota;        /* requests per window per account (0 = no quota) */
+    unsigned rl_window;       /* seconds */
+    unsigned rl_max_gets;     /* concurrent GETs per account (0 = unlimited) */
     bool has_seed;
     uint64_t seed;
     int idle_timeout;         /* seconds */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api_common.h"
 #include "clock.h"
@@ -337,6 +338,8 @@ static int journal_get(struct am_app *app, const struct am_request *req, struct 
         am_json_add_string_or_null(o, "account", *e->account ? e->account : NULL);
         am_json_add_string_or_null(o, "auth", *e->auth ? e->auth : NULL);
         am_json_add_string_or_null(o, "key", *e->key ? e->key : NULL);
+        am_json_add_string_or_null(o, "fault", *e->fault ? e->fault : NULL);
+        am_json_add_string_or_null(o, "faultRule", *e->fault_rule ? e->fault_rule : NULL);
         cJSON_AddNumberToObject(o, "durationUs", (double)e->duration_us);
         cJSON_AddNumberToObject(o, "bytes", (double)e->bytes);
         cJSON_AddItemToArray(data, o);
@@ -366,6 +369,51 @@ static int incidents_get(struct am_app *app, struct am_response *resp)
     cJSON_AddNumberToObject(o, "totalCount", (double)am_audit_incident_total(app->audit));
     cJSON_AddItemToObject(o, "data", data);
     return am_response_json(resp, 200, o);
+}
+
+static int faults_add(struct am_app *app, const struct am_request *req, struct am_response *resp)
+{
+    cJSON *body = NULL;
+    char id[AM_FAULT_ID_MAX], err[256];
+    int r = am_api_parse_body(req, resp, false, &body);
+
+    if (r != 0)
+        return r < 0 ? r : 0;
+    r = am_fault_rules_add_json(app->faults, body, id, err, sizeof(err));
+    cJSON_Delete(body);
+    if (r == -ENOMEM)
+        return r;
+    if (r == -EEXIST)
+        return am_response_error(resp, 409, AM_ERR_FAULT_RULE, err);
+    if (r < 0)
+        return bad_request(resp, AM_ERR_FAULT_RULE, err);
+    return am_response_json(resp, 200, am_fault_rules_get_json(app->faults, id));
+}
+
+static int64_t account_now(void *ctx, const char *account_id)
+{
+    struct am_app *app = ctx;
+    struct am_account *a = am_registry_find_account(app->registry, account_id);
+    int64_t real = (int64_t)time(NULL);
+
+    return a ? am_clock_now(&a->clock, real) : real;
+}
+
+static int ratelimit_set(struct am_app *app, const struct am_request *req, struct am_response *resp)
+{
+    cJSON *body = NULL;
+    char err[256];
+    int r = am_api_parse_body(req, resp, false, &body);
+
+    if (r != 0)
+        return r < 0 ? r : 0;
+    r = am_ratelimit_apply_json(app->ratelimit, body, err, sizeof(err));
+    cJSON_Delete(body);
+    if (r == -ENOMEM)
+        return r;
+    if (r < 0)
+        return bad_request(resp, AM_ERR_RATELIMIT_CONFIG, err);
+    return am_response_json(resp, 200, am_ratelimit_to_json(app->ratelimit, account_now, app));
 }
 
 #if AM_HAVE_COVERAGE
@@ -433,6 +481,29 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     }
     case AM_ROUTE_CTL_INCIDENTS:
         return incidents_get(app, resp);
+    case AM_ROUTE_CTL_FAULTS_LIST:
+        return am_response_json(resp, 200, am_fault_rules_list_json(app->faults));
+    case AM_ROUTE_CTL_FAULTS_ADD:
+        return faults_add(app, req, resp);
+    case AM_ROUTE_CTL_FAULTS_CLEAR: {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "cleared", (double)am_fault_rules_count(app->faults));
+        am_fault_rules_clear(app->faults);
+        return am_response_json(resp, 200, o);
+    }
+    case AM_ROUTE_CTL_FAULT_DELETE: {
+        cJSON *o;
+        if (am_fault_rules_remove(app->faults, m->params[0]) < 0)
+            return not_found(resp, "Regra de falha não encontrada");
+        o = cJSON_CreateObject();
+        cJSON_AddBoolToObject(o, "deleted", true);
+        cJSON_AddStringToObject(o, "id", m->params[0]);
+        return am_response_json(resp, 200, o);
+    }
+    case AM_ROUTE_CTL_RATELIMIT_GET:
+        return am_response_json(resp, 200, am_ratelimit_to_json(app->ratelimit, account_now, app));
+    case AM_ROUTE_CTL_RATELIMIT_SET:
+        return ratelimit_set(app, req, resp);
     case AM_ROUTE_CTL_CLOCK_GET:
     case AM_ROUTE_CTL_CLOCK_SET:
     case AM_ROUTE_CTL_CLOCK_ADVANCE:

@@ -91,10 +91,11 @@ struct am_response {
     enum am_wire_action wire;
     uint32_t delay_ms;    /* hold the answer this long before acting */
     uint32_t dribble_bps; /* AM_WIRE_DRIBBLE rate */
-    uint32_t hold_ms;     /* AM_WIRE_BLACKHOLE: close after this long (0 = idle timeout) */
+    uint32_t hold_ms;     /* AM_WIRE_BLACKHOLE: close after this long (0 = when the client does) */
+    uint32_t truncate_bytes; /* AM_WIRE_TRUNCATE: body bytes kept (0 = half) */
+    int req_method;       /* enum am_method of the request, for am_app_release() */
     const char *fault;    /* fault kind name that fired (static), NULL when none */
-    const char *fault_rule; /* id of the rule that fired (borrowed until the rule is freed;
-                               copied by the journal), NULL for the header or none */
+    char fault_rule[64];  /* id of the rule that fired, "" for the header or none */
     bool release_slot;    /* a concurrent-GET slot is held: release when the reply leaves */
     /* Redacted key shown in logs/journal ("$aact_hmlg_…ab12"); owned, may be NULL. */
     char *redacted_key;

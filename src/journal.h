@@ -22,6 +22,8 @@ struct am_journal_entry {
     char auth[32];
     char key[AM_KEY_REDACTED_LEN];
     char route[40];
+    char fault[24];      /* fault kind that fired, "" when none */
+    char fault_rule[64]; /* its rule id, "" for X-Mock-Fault or none */
     uint64_t duration_us;
     uint64_t bytes;
 };

@@ -1,6 +1,8 @@
 /* metrics.c - Prometheus text rendering of the counters (see metrics.h). */
 #include "metrics.h"
 
+#include "faults.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +105,18 @@ char *am_metrics_render(const struct am_metrics *m, size_t accounts, size_t jour
             (unsigned long long)m->connections_total, (long long)m->connections_active,
             (unsigned long long)m->accounts_auto_created, accounts, journal_entries,
             (long long)m->start_time);
+    bprintf(&b, "# HELP asaas_mock_faults_total Injected faults, by kind.\n"
+                "# TYPE asaas_mock_faults_total counter\n");
+    for (int k = 1; k < _AM_FAULT_KIND_MAX && k < 16; k++)
+        bprintf(&b, "asaas_mock_faults_total{kind=\"%s\"} %llu\n",
+                am_fault_kind_name((enum am_fault_kind)k), (unsigned long long)m->faults_fired[k]);
+    bprintf(&b, "# HELP asaas_mock_rate_limited_total Requests refused with 429, by limit.\n"
+                "# TYPE asaas_mock_rate_limited_total counter\n"
+                "asaas_mock_rate_limited_total{limit=\"quota\"} %llu\n"
+                "asaas_mock_rate_limited_total{limit=\"concurrency\"} %llu\n"
+                "asaas_mock_rate_limited_total{limit=\"endpoint\"} %llu\n",
+                (unsigned long long)m->rate_limited[1], (unsigned long long)m->rate_limited[2],
+                (unsigned long long)m->rate_limited[3]);
     if (b.failed) {
         free(b.data);
         return NULL;

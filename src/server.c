@@ -45,6 +45,8 @@ struct server {
     int signals_seen;
     int draining;
     struct event *trim;            /* periodic malloc_trim while idle */
+    struct event *refuse_timer;    /* the refuse fault re-binds the listener */
+    int tls_port;
     unsigned long requests_since_trim, requests_at_last_tick;
 };
 
@@ -66,15 +68,27 @@ static int64_t wall_ms(void)
 
 /* evhttp-2.1.12: returning NULL here would make evhttp serve that connection as
  * cleartext on the TLS port, so allocation failure ends the process instead. */
+static void refuse_for(struct server *srv, uint32_t seconds);
+static struct evhttp_bound_socket *bind_listener(struct evhttp *h, const char *addr, int port);
+
 static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
 {
     struct server *srv = arg;
     SSL *ssl = SSL_new(srv->ssl_ctx);
     struct bufferevent *bev;
+    struct am_fault fault;
 
     if (!ssl) {
         am_log(AM_LOG_ERROR, "fatal", "what=SSL_new_failed");
         abort();
+    }
+    if (am_app_decide_connection(srv->app, &fault)) {
+        /* No protocol version left: the handshake fails with an alert, so the client sees
+         * a TLS error, never cleartext and never a hang. */
+        SSL_set_min_proto_version(ssl, TLS1_3_VERSION);
+        SSL_set_max_proto_version(ssl, TLS1_2_VERSION);
+        if (fault.kind == AM_FAULT_REFUSE)
+            refuse_for(srv, fault.seconds);
     }
     bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
                                          BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
@@ -235,6 +249,12 @@ static void on_wire_event(struct bufferevent *bev, short what, void *arg)
     finish_connection(arg); /* the client went away or an error: nothing left to do */
 }
 
+static void on_wire_discard(struct bufferevent *bev, void *arg)
+{
+    (void)arg;
+    evbuffer_drain(bufferevent_get_input(bev), evbuffer_get_length(bufferevent_get_input(bev)));
+}
+
 static void on_wire_flushed(struct bufferevent *bev, void *arg)
 {
     struct pending *p = arg;
@@ -296,10 +316,13 @@ static void act(struct pending *p)
         if (resp->wire == AM_WIRE_TRUNCATE) {
             char len[32];
             /* Announce the whole body, send half, close: a short read for the client. */
-            snprintf(len, sizeof(len), "%zu", resp->body_len + 1);
+            size_t keep = resp->truncate_bytes ? resp->truncate_bytes : resp->body_len / 2;
+            /* The announced length always exceeds what is sent, even for tiny bodies. */
+            snprintf(len, sizeof(len), "%zu", resp->body_len > keep ? resp->body_len : keep + 1);
             evhttp_add_header(evhttp_request_get_output_headers(p->req), "Content-Length", len);
             evhttp_add_header(evhttp_request_get_output_headers(p->req), "Connection", "close");
-            resp->body_len /= 2;
+            if (keep < resp->body_len)
+                resp->body_len = keep;
         }
         /* A detached request (client gone) is simply freed by evhttp_send_reply. */
         send_response(srv, p->req, resp, p->request_id);
@@ -336,11 +359,15 @@ static void act(struct pending *p)
         on_dribble(-1, 0, p);
         return;
     case AM_WIRE_BLACKHOLE: {
-        /* Hold the connection silently; close it after hold_ms (or the idle timeout). */
-        uint32_t ms = resp->hold_ms ? resp->hold_ms : (uint32_t)srv->cfg->idle_timeout * 1000;
-        struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+        /* Hold the connection silently: read and drop whatever comes, so a client that
+         * gives up is noticed (EOF -> on_wire_event); with hold_ms, close after it. */
+        struct timeval tv = {resp->hold_ms / 1000, (resp->hold_ms % 1000) * 1000};
         resp->wire = AM_WIRE_EMPTY_CLOSE;
         bufferevent_set_timeouts(p->bev, NULL, NULL);
+        bufferevent_setcb(p->bev, on_wire_discard, NULL, on_wire_event, p);
+        bufferevent_enable(p->bev, EV_READ);
+        if (resp->hold_ms == 0)
+            return;
         p->timer = evtimer_new(srv->base, on_timer, p);
         if (!p->timer || evtimer_add(p->timer, &tv) < 0)
             finish_connection(p);
@@ -464,6 +491,38 @@ static void stop_accepting(struct server *srv)
         evhttp_del_accept_socket(srv->http, srv->plain_handle);
         srv->plain_handle = NULL;
     }
+}
+
+static void on_refuse_over(evutil_socket_t fd, short what, void *arg)
+{
+    struct server *srv = arg;
+
+    (void)fd;
+    (void)what;
+    if (srv->draining || srv->tls_handle)
+        return;
+    srv->tls_handle = bind_listener(srv->https, srv->cfg->bind, srv->tls_port);
+    if (!srv->tls_handle)
+        am_log(AM_LOG_ERROR, "fault", "kind=refuse what=rebind_failed port=%d", srv->tls_port);
+    else
+        am_log(AM_LOG_INFO, "fault", "kind=refuse what=listening_again port=%d", srv->tls_port);
+}
+
+/* The refuse fault: close the listening socket (new connections get ECONNREFUSED) and
+ * bind the same port again after seconds. */
+static void refuse_for(struct server *srv, uint32_t seconds)
+{
+    struct timeval tv = {seconds, 0};
+
+    if (!srv->tls_handle)
+        return;
+    evhttp_del_accept_socket(srv->https, srv->tls_handle);
+    srv->tls_handle = NULL;
+    am_log(AM_LOG_WARN, "fault", "kind=refuse seconds=%u port=%d", seconds, srv->tls_port);
+    if (!srv->refuse_timer)
+        srv->refuse_timer = evtimer_new(srv->base, on_refuse_over, srv);
+    if (srv->refuse_timer)
+        evtimer_add(srv->refuse_timer, &tv);
 }
 
 static void on_grace(evutil_socket_t fd, short what, void *arg)
@@ -603,6 +662,7 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
         goto out;
     }
     port = bound_port(srv.tls_handle);
+    srv.tls_port = port;
     if (cfg->plain_port >= 0) {
         srv.http = make_http(&srv, 0);
         srv.plain_handle = srv.http ? bind_listener(srv.http, cfg->bind, cfg->plain_port) : NULL;
@@ -650,6 +710,8 @@ out:
         event_free(srv.grace);
     if (srv.trim)
         event_free(srv.trim);
+    if (srv.refuse_timer)
+        event_free(srv.refuse_timer);
     if (srv.sigterm)
         event_free(srv.sigterm);
     if (srv.sigint)
