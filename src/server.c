@@ -336,10 +336,21 @@ static void act(struct pending *p)
     }
     bufferevent_setcb(p->bev, NULL, on_wire_flushed, on_wire_event, p);
     switch (resp->wire) {
-    case AM_WIRE_RESET:
-        setsockopt(bufferevent_getfd(p->bev), SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
+    case AM_WIRE_RESET: {
+        evutil_socket_t fd = bufferevent_getfd(p->bev);
+        int dummy = socket(AF_INET, SOCK_STREAM, 0);
+        /* evhttp_connection_free() would shutdown(SHUT_WR) first, and the FIN would reach
+         * the client before the RST. So abort the socket ourselves: with SO_LINGER 0,
+         * dup2() closing its last reference sends RST at once, and the fd number now names
+         * an unconnected dummy socket that evhttp can shut down and close harmlessly. */
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
+        if (dummy >= 0) {
+            dup2(dummy, fd);
+            close(dummy);
+        }
         finish_connection(p);
         return;
+    }
     case AM_WIRE_EMPTY_CLOSE:
         finish_connection(p);
         return;
