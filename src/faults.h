@@ -51,9 +51,11 @@
  * Rules are evaluated in insertion order; the first that fires wins and later rules do
  * not see the request (their counters do not move).
  *
- * Cost: matchers are compiled at add time; each rule checks method, operation, account,
- * path, headers, then body. The body is parsed only when some rule reaches its body
- * check, and at most once per decide call.
+ * Cost: matchers are compiled at add time (paths: at most 16 segments, each literal
+ * hashed). A packed prefilter array (method, operation, segment count, hash of the last
+ * literal segment) rejects most rules without touching them; survivors check account,
+ * path bytes, headers, then body. The request path is split and hashed once per call;
+ * the body is parsed only when a rule reaches its body check, and at most once per call.
  *
  * Not thread-safe (the server is single-threaded). */
 #ifndef AM_FAULTS_H
