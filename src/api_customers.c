@@ -263,8 +263,8 @@ static cJSON *customer_json(const struct am_customer *c)
          cJSON_AddNullToObject(o, "city") &&
          cJSON_AddNullToObject(o, "cityName") &&
          cJSON_AddNullToObject(o, "state") &&
-         cJSON_AddStringToObject(o, "country", "Brasil") &&
-         cJSON_AddBoolToObject(o, "foreignCustomer", c->foreign_customer);
+         /* Captured bodies end here: foreignCustomer (spec only) is accepted, not rendered. */
+         cJSON_AddStringToObject(o, "country", "Brasil");
     if (!ok) {
         cJSON_Delete(o);
         return NULL;

@@ -306,6 +306,10 @@ static int parse_card(const struct am_billing *b, const cJSON *json, const char 
             snprintf(text, sizeof(text), AM_TXT_CARD_TOKEN_FMT, token);
             return answer(resp, 400, AM_ERR_CARD_TOKEN, text);
         }
+        /* Captured: a token together with a security code is refused (400). */
+        if (cJSON_IsObject(field(json, "creditCard")) &&
+            cJSON_GetObjectItemCaseSensitive(field(json, "creditCard"), "ccv"))
+            return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_TOKEN_WITH_CCV);
         c->present = c->from_token = true;
         c->info.present = true;
         snprintf(c->info.last4, sizeof(c->info.last4), "%s", t->last4);
@@ -1352,7 +1356,8 @@ static int add_simulation(cJSON *root, const char *key, enum am_billing_type t, 
     if (!o || am_money_add(o, "netValue", total - fee_total) < 0)
         goto out;
     if (t == AM_BILLING_CREDIT_CARD) {
-        if (!cJSON_AddNumberToObject(o, "feePercentage", 2.99) ||
+        if (!cJSON_AddNumberToObject(o, "feePercentage",
+                                     (double)am_fee_card_rate_bp(n ? n : 1) / 100.0) ||
             am_money_add(o, "operationFee", 49) < 0)
             goto out;
     } else if (am_money_add(o, "feeValue", fee_total) < 0) {

@@ -136,6 +136,10 @@
 /* Confirmed (captured): unknown or other customer's token; %s is the token. */
 #define AM_ERR_CARD_TOKEN "invalid_creditCard"
 #define AM_TXT_CARD_TOKEN_FMT "CreditCardToken %s não encontrado."
+/* Captured (tokenization probe): creditCardToken sent with a ccv is refused with 400; the
+ * body was not recorded, so code and text are UNCONFIRMED. */
+#define AM_TXT_CARD_TOKEN_WITH_CCV                                                                \
+    "Não é permitido informar o código de segurança (ccv) junto com o creditCardToken."
 /* UNCONFIRMED: texts for missing card data / holder info / remoteIp. */
 #define AM_ERR_CARD "invalid_creditCard"
 #define AM_TXT_CARD_MISSING "Informe os dados do cartão de crédito."

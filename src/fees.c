@@ -85,7 +85,7 @@ void am_installments_split(int64_t total_cents, unsigned n, int64_t *out)
 /* Card rate by number of installments (Asaas price list: 1x 2.99%, 2-6x 3.49%,
  * 7-12x 3.99%; 13-21x UNCONFIRMED, we use 4.29%). The 3.49% tier is confirmed by the
  * captured 300.00 in 3x: every installment nets 96.35. */
-static int64_t card_rate_bp(unsigned n)
+int64_t am_fee_card_rate_bp(unsigned n)
 {
     if (n <= 1)
         return FEE_CARD_PERCENT_BP;
@@ -104,7 +104,7 @@ void am_fee_card_installments(int64_t total_cents, unsigned n, int64_t *out)
         return;
     /* One fee on the total, divided truncating; the lost cents are never charged
      * (captured: 3 x 3.65 = 10.95 of a 10.96 fee). */
-    fee = FEE_CARD_FIXED_CENTS + percent_bp(total_cents, card_rate_bp(n));
+    fee = FEE_CARD_FIXED_CENTS + percent_bp(total_cents, am_fee_card_rate_bp(n));
     for (unsigned i = 0; i < n; i++)
         out[i] = fee / (int64_t)n;
 }

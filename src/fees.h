@@ -33,6 +33,10 @@ int64_t am_fee_for(enum am_billing_type t, int64_t value_cents);
  * takes the remainder (350.00 in 12 -> 11 x 29.16 + 29.24). out has n entries. */
 void am_installments_split(int64_t total_cents, unsigned n, int64_t *out);
 
+/* The card rate in basis points for a purchase in n installments (1 -> 299, 2-6 -> 349,
+ * 7-12 -> 399, more -> 429). */
+int64_t am_fee_card_rate_bp(unsigned n);
+
 /* Per-installment fees for a card purchase of total_cents in n installments: the fee on
  * the total, divided truncating (no remainder). out has n entries. */
 void am_fee_card_installments(int64_t total_cents, unsigned n, int64_t *out);

@@ -62,7 +62,7 @@ CUSTOMER_KEYS = [
     "personType", "deleted", "additionalEmails", "externalReference", "notificationDisabled",
     "observations", "municipalInscription", "stateInscription", "canDelete",
     "cannotBeDeletedReason", "canEdit", "cannotEditReason", "city", "cityName", "state",
-    "country", "foreignCustomer",
+    "country",
 ]
 LIST_KEYS = ["object", "hasMore", "totalCount", "limit", "offset", "data"]
 CUSTOMER_ID = re.compile(r"^cus_\d{12}$")
@@ -290,7 +290,7 @@ def expected_customer(req, cid, date, person="FISICA", deleted=False):
     exp.update({"object": "customer", "id": cid, "dateCreated": date, "personType": person,
                 "deleted": deleted, "canDelete": True, "cannotBeDeletedReason": None,
                 "canEdit": True, "cannotEditReason": None, "city": None, "cityName": None,
-                "state": None, "country": "Brasil", "foreignCustomer": False})
+                "state": None, "country": "Brasil"})
     return exp
 
 

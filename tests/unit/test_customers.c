@@ -148,7 +148,7 @@ static const char *minimal(const char *id, const char *name, const char *doc, bo
              "\"observations\":null,\"municipalInscription\":null,\"stateInscription\":null,"
              "\"canDelete\":true,\"cannotBeDeletedReason\":null,\"canEdit\":true,"
              "\"cannotEditReason\":null,\"city\":null,\"cityName\":null,\"state\":null,"
-             "\"country\":\"Brasil\",\"foreignCustomer\":false}",
+             "\"country\":\"Brasil\"}",
              id, name, doc, strlen(doc) == 14 ? "JURIDICA" : "FISICA", deleted ? "true" : "false");
     return out;
 }
@@ -178,8 +178,7 @@ static void test_customers_create_minimal_answers_whole_object(void **state)
            "\"externalReference\":null,\"notificationDisabled\":false,\"observations\":null,"
            "\"municipalInscription\":null,\"stateInscription\":null,\"canDelete\":true,"
            "\"cannotBeDeletedReason\":null,\"canEdit\":true,\"cannotEditReason\":null,"
-           "\"city\":null,\"cityName\":null,\"state\":null,\"country\":\"Brasil\","
-           "\"foreignCustomer\":false}");
+           "\"city\":null,\"cityName\":null,\"state\":null,\"country\":\"Brasil\"}");
     assert_int_equal(am_customer_store_count(f->account.customers), 1);
     assert_true(am_customer_store_is_active(f->account.customers, ID1));
 }
@@ -210,7 +209,7 @@ static void test_customers_create_all_fields_trimmed_cnpj_is_juridica(void **sta
            "\"municipalInscription\":\"46683695908\",\"stateInscription\":\"646681195275\","
            "\"canDelete\":true,\"cannotBeDeletedReason\":null,\"canEdit\":true,"
            "\"cannotEditReason\":null,\"city\":null,\"cityName\":null,\"state\":null,"
-           "\"country\":\"Brasil\",\"foreignCustomer\":true}");
+           "\"country\":\"Brasil\"}");
     assert_string_equal(am_customer_store_find(f->account.customers, ID1)->group_name, "VIP");
 }
 
@@ -220,7 +219,7 @@ static void test_customers_create_empty_strings_and_nulls_render_null(void **sta
 
     CALL(f, OP_CREATE, NULL, NULL,
          "{\"name\":\"Ana\",\"cpfCnpj\":\"529.982.247-25\",\"email\":\"\",\"phone\":null,"
-         "\"company\":\"   \",\"notificationDisabled\":null,\"foreignCustomer\":false}");
+         "\"company\":\"   \",\"notificationDisabled\":null}");
     expect(f, 200, minimal(ID1, "Ana", CPF2, false));
 }
 
@@ -505,8 +504,7 @@ static void test_customers_list_rejects_bad_pagination(void **state)
     "\"externalReference\":\"r1\",\"notificationDisabled\":false,\"observations\":null,"       \
     "\"municipalInscription\":null,\"stateInscription\":null,\"canDelete\":true,"              \
     "\"cannotBeDeletedReason\":null,\"canEdit\":true,\"cannotEditReason\":null,"               \
-    "\"city\":null,\"cityName\":null,\"state\":null,\"country\":\"Brasil\","                   \
-    "\"foreignCustomer\":false}"
+    "\"city\":null,\"cityName\":null,\"state\":null,\"country\":\"Brasil\"}"
 
 static void test_customers_list_filters(void **state)
 {
@@ -592,8 +590,7 @@ static void test_customers_update_changes_only_given_fields(void **state)
            "\"externalReference\":null,\"notificationDisabled\":true,\"observations\":null,"
            "\"municipalInscription\":null,\"stateInscription\":null,\"canDelete\":true,"
            "\"cannotBeDeletedReason\":null,\"canEdit\":true,\"cannotEditReason\":null,"
-           "\"city\":null,\"cityName\":null,\"state\":null,\"country\":\"Brasil\","
-           "\"foreignCustomer\":false}");
+           "\"city\":null,\"cityName\":null,\"state\":null,\"country\":\"Brasil\"}");
 
     /* An empty body changes nothing and answers the object. */
     CALL(f, OP_UPDATE, ID1, NULL, "{\"email\":\"\",\"notificationDisabled\":false}");
