@@ -53,9 +53,13 @@ struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *e
     }
     if (!app->faults || !app->ratelimit)
         goto oom;
-    if (cfg->faults_file &&
-        am_fault_rules_load_file(app->faults, cfg->faults_file, err, err_len) < 0)
-        goto fail;
+    if (cfg->faults_file) {
+        char why[400];
+        if (am_fault_rules_load_file(app->faults, cfg->faults_file, why, sizeof(why)) < 0) {
+            snprintf(err, err_len, "--faults: %s", why);
+            goto fail;
+        }
+    }
     app->policy.environment = cfg->environment;
     app->policy.auto_accounts = cfg->auto_accounts;
     app->metrics.start_time = real_now;
@@ -68,14 +72,19 @@ struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *e
         am_registry_set_initial_clock(app->registry, &start);
     }
 
-    if (cfg->fixtures_dir)
-        r = am_fixtures_load_dir(app->registry, cfg->fixtures_dir, real_now, err, err_len);
-    else
-        r = am_fixtures_load_accounts(app->registry, am_fixtures_default_accounts,
-                                      strlen(am_fixtures_default_accounts), "(embedded default)",
-                                      real_now, err, err_len);
-    if (r < 0)
-        goto fail;
+    {
+        char why[400];
+        if (cfg->fixtures_dir)
+            r = am_fixtures_load_dir(app->registry, cfg->fixtures_dir, real_now, why, sizeof(why));
+        else
+            r = am_fixtures_load_accounts(app->registry, am_fixtures_default_accounts,
+                                          strlen(am_fixtures_default_accounts),
+                                          "(embedded default)", real_now, why, sizeof(why));
+        if (r < 0) {
+            snprintf(err, err_len, "--fixtures: %s", why);
+            goto fail;
+        }
+    }
     if (cfg->n_api_keys) {
         def = am_registry_find_account(app->registry, "default");
         if (!def && !(def = am_registry_add_account(app->registry, "default")))
@@ -347,14 +356,18 @@ static bool apply_fault(const struct am_fault *f, struct am_response *resp, int 
     case AM_FAULT_STATUS:
         *ret = am_fault_status_response(f, resp);
         return false;
+    /* No HTTP answer leaves: status 0 in the journal and the access log says so. */
     case AM_FAULT_EMPTY:
         resp->wire = AM_WIRE_EMPTY_CLOSE;
+        resp->status = 0;
         return false;
     case AM_FAULT_RESET:
         resp->wire = AM_WIRE_RESET;
+        resp->status = 0;
         return false;
     case AM_FAULT_GARBAGE:
         resp->wire = AM_WIRE_GARBAGE;
+        resp->status = 0;
         return false;
     case AM_FAULT_MALFORMED_JSON:
         *ret = am_response_text(resp, 200, "application/json", AM_FAULT_MALFORMED_JSON_BODY,
@@ -371,6 +384,7 @@ static bool apply_fault(const struct am_fault *f, struct am_response *resp, int 
     case AM_FAULT_BLACKHOLE:
         resp->wire = AM_WIRE_BLACKHOLE;
         resp->hold_ms = f->ms;
+        resp->status = 0;
         return false;
     case AM_FAULT_AMBIGUOUS:
         resp->wire = AM_WIRE_RESET;
@@ -441,7 +455,9 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
     if (run)
         r = dispatch_api(app, m, req, ctx, resp);
 headers:
-    if (r == 0)
+    /* An injected status answer carries its own RateLimit-* and Retry-After (a 429 says
+     * Remaining 0): the real limiter must not overwrite them. */
+    if (r == 0 && !(fired && fault.kind == AM_FAULT_STATUS))
         r = am_ratelimit_set_headers(&rl, resp);
     return r;
 }

@@ -12,7 +12,7 @@
 
 struct am_journal_entry {
     uint64_t seq;
-    char request_id[24];
+    char request_id[72]; /* request ids are up to 64 characters */
     int64_t time_ms;    /* Unix milliseconds */
     char method[8];
     char path[256];     /* path + "?" + query, truncated */

@@ -115,7 +115,7 @@ int main(int argc, char **argv)
     }
     app = am_app_new(&cfg, time(NULL), err, sizeof(err));
     if (!app) {
-        fprintf(stderr, "asaas-mock: fixtures: %s\n", err);
+        fprintf(stderr, "asaas-mock: %s\n", err);
         goto out;
     }
     wipe_key_arguments(&cfg, argc, argv);

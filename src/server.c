@@ -565,6 +565,13 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
            srv->inflight);
     srv->draining = 1;
     stop_accepting(srv);
+    /* Connections held by a blackhole or a dribble have no answer worth waiting for:
+     * drop them now; delayed replies (latency) still complete within the grace period. */
+    for (struct pending *p = srv->pending, *next; p; p = next) {
+        next = p->next;
+        if (p->evcon)
+            finish_connection(p);
+    }
     if (srv->inflight == 0) {
         /* Replies already queued on sockets are flushed by the loop's last pass. */
         struct timeval flush = {0, 50000};
