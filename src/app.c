@@ -518,7 +518,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
         return r;
     set_redacted(resp, res.redacted);
     resp->auth_result = am_auth_outcome_name(res.outcome);
-    resp->account_id = res.account ? res.account->id : NULL;
+    snprintf(resp->account_id, sizeof(resp->account_id), "%s", res.account ? res.account->id : "");
     if (res.account_created) {
         app->metrics.accounts_auto_created++;
         am_log(AM_LOG_INFO, "account_created", "account=%s key=%s reason=auto-accounts",
@@ -594,7 +594,7 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     scrub_keys(e.path);
     e.status = resp->status;
     snprintf(e.client_ip, sizeof(e.client_ip), "%s", req->client_ip);
-    snprintf(e.account, sizeof(e.account), "%s", resp->account_id ? resp->account_id : "");
+    snprintf(e.account, sizeof(e.account), "%s", resp->account_id);
     snprintf(e.auth, sizeof(e.auth), "%s", resp->auth_result ? resp->auth_result : "");
     snprintf(e.key, sizeof(e.key), "%s", resp->redacted_key ? resp->redacted_key : "");
     snprintf(e.route, sizeof(e.route), "%s", am_route_name((enum am_route)resp->route));
@@ -615,7 +615,7 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
 
 void am_app_release(struct am_app *app, struct am_response *resp)
 {
-    if (resp->release_slot && resp->account_id)
+    if (resp->release_slot && resp->account_id[0])
         am_ratelimit_release(app->ratelimit, resp->account_id, (enum am_method)resp->req_method);
     resp->release_slot = false;
 }

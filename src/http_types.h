@@ -82,10 +82,10 @@ struct am_response {
     const char *content_type; /* static string; NULL means no Content-Type */
     struct am_response_header headers[AM_RESPONSE_MAX_HEADERS];
     size_t n_headers;
-    /* Auth outcome for logging/metrics: account id (static/borrowed from the registry,
-     * valid until the account is freed) and a short reason such as "ok",
-     * "invalid_environment"; both may be NULL. */
-    const char *account_id;
+    /* Auth outcome for logging/metrics: the account id (a copy: a fixtures reload may
+     * free the account while a delayed reply is pending; "" when none) and a short reason
+     * such as "ok", "invalid_environment" (static, may be NULL). */
+    char account_id[64];
     const char *auth_result;
     int route; /* enum am_route that answered (0 = none), for logs and metrics */
     enum am_wire_action wire;

@@ -71,7 +71,7 @@ static void test_http_response_init_defaults(void **state)
     assert_int_equal(resp.body_len, 0);
     assert_null(resp.content_type);
     assert_int_equal(resp.n_headers, 0);
-    assert_null(resp.account_id);
+    assert_string_equal(resp.account_id, "");
     assert_null(resp.auth_result);
     assert_int_equal(resp.route, 0);
     assert_null(resp.redacted_key);
@@ -205,7 +205,7 @@ static void test_http_finish_frees_and_reinitialises(void **state)
     assert_int_equal(am_response_set_header(&resp, "Allow", "GET"), 0);
     assert_int_equal(am_response_set_header(&resp, "X-Request-Id", "r"), 0);
     resp.redacted_key = strdup("$aact_hmlg_...abcd");
-    resp.account_id = "default";
+    snprintf(resp.account_id, sizeof(resp.account_id), "%s", "default");
     resp.auth_result = "ok";
     resp.route = 3;
     am_response_finish(&resp);
@@ -215,7 +215,7 @@ static void test_http_finish_frees_and_reinitialises(void **state)
     assert_null(resp.content_type);
     assert_int_equal(resp.n_headers, 0);
     assert_null(resp.redacted_key);
-    assert_null(resp.account_id);
+    assert_string_equal(resp.account_id, "");
     assert_null(resp.auth_result);
     assert_int_equal(resp.route, 0);
     /* Finishing twice is harmless. */
