@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,33 +15,137 @@
 #include "asaas_facts.h"
 #include "control.h"
 #include "coverage.h"
+#include "exchanges.h"
 #include "fixtures.h"
 #include "jobs.h"
 #include "log.h"
 #include "query.h"
 #include "router.h"
+#include "seed.h"
+
+/* Builds a whole fixture set: accounts and keys (embedded default or DIR/accounts.json),
+ * --api-key keys, the seeds of DIR/seed/ run through the API, and DIR/exchanges/. On
+ * success *ret_reg and *ret_ex (NULL when there is none) are new and owned by the caller;
+ * on error nothing is returned and err names the file, the place and the reason. */
+static int load_fixture_set(struct am_app *app, int64_t real_now, struct am_registry **ret_reg,
+                            struct am_exchange_set **ret_ex, char *err, size_t err_len)
+{
+    const struct am_config *cfg = app->cfg;
+    struct am_registry *reg = am_registry_new();
+    struct am_exchange_set *ex = NULL;
+    struct am_account *def;
+    char why[400], path[4096];
+    int r;
+
+    if (!reg)
+        return -ENOMEM;
+    if (cfg->clock) {
+        struct am_clock start = {0};
+        int64_t t = 0;
+        /* A bare date means noon, so "today" is that date however the clock is read. */
+        am_clock_parse_datetime(cfg->clock, &t);
+        am_clock_freeze(&start, t + (strlen(cfg->clock) == 10 ? 12 * 3600 : 0));
+        am_registry_set_initial_clock(reg, &start);
+    }
+    if (cfg->fixtures_dir)
+        r = am_fixtures_load_dir(reg, cfg->fixtures_dir, real_now, why, sizeof(why));
+    else
+        r = am_fixtures_load_accounts(reg, am_fixtures_default_accounts,
+                                      strlen(am_fixtures_default_accounts), "(embedded default)",
+                                      real_now, why, sizeof(why));
+    if (r < 0) {
+        snprintf(err, err_len, "--fixtures: %s", why);
+        goto fail;
+    }
+    if (cfg->n_api_keys && app->n_api_key_hashes == 0) {
+        /* First load: remember the keys as hashes for later reloads. */
+        for (size_t i = 0; i < cfg->n_api_keys; i++) {
+            am_sha256(cfg->api_keys[i], strlen(cfg->api_keys[i]), app->api_key_hashes[i]);
+            am_key_redact(cfg->api_keys[i], app->api_key_displays[i],
+                          sizeof(app->api_key_displays[i]));
+        }
+        app->n_api_key_hashes = cfg->n_api_keys;
+    }
+    if (app->n_api_key_hashes) {
+        def = am_registry_find_account(reg, "default");
+        if (!def && !(def = am_registry_add_account(reg, "default"))) {
+            r = -ENOMEM;
+            goto fail;
+        }
+        for (size_t i = 0; i < app->n_api_key_hashes; i++) {
+            char hex[2 * AM_SHA256_LEN + 1];
+            am_hex(app->api_key_hashes[i], AM_SHA256_LEN, hex);
+            r = am_registry_add_key(reg, def, NULL, hex, app->api_key_displays[i], "api-key",
+                                    real_now, 0, true, NULL);
+            if (r == -EEXIST)
+                continue; /* already in the fixtures: same key, nothing to add */
+            if (r < 0) {
+                snprintf(err, err_len, "--api-key #%zu: %s", i + 1,
+                         r == -ENOSPC ? "the default account already has 10 keys"
+                                      : "not shaped like an Asaas key");
+                goto fail;
+            }
+        }
+    }
+    if (cfg->fixtures_dir) {
+        r = am_seed_apply_dir(app, reg, cfg->fixtures_dir, real_now, why, sizeof(why));
+        if (r < 0) {
+            snprintf(err, err_len, "--fixtures: seed: %s", why);
+            goto fail;
+        }
+        snprintf(path, sizeof(path), "%s/exchanges", cfg->fixtures_dir);
+        r = am_exchanges_load_dir(path, &ex, why, sizeof(why));
+        if (r < 0 && r != -ENOENT) {
+            snprintf(err, err_len, "--fixtures: exchanges: %s", why);
+            goto fail;
+        }
+    }
+    *ret_reg = reg;
+    *ret_ex = ex;
+    return 0;
+fail:
+    am_registry_free(reg);
+    am_exchanges_free(ex);
+    return r < 0 ? r : -EINVAL;
+}
+
+int am_app_reload(struct am_app *app, int64_t real_now, char *err, size_t err_len)
+{
+    struct am_registry *reg = NULL;
+    struct am_exchange_set *ex = NULL;
+    int r = load_fixture_set(app, real_now, &reg, &ex, err, err_len);
+
+    if (r < 0)
+        return r;
+    am_registry_free(app->registry);
+    am_exchanges_free(app->exchanges);
+    app->registry = reg;
+    app->exchanges = ex;
+    app->reloads++;
+    /* Limits count per account of the old set; the new set starts afresh. */
+    am_ratelimit_reset(app->ratelimit);
+    return 0;
+}
 
 struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *err,
                           size_t err_len)
 {
     struct am_app *app = calloc(1, sizeof(*app));
-    struct am_account *def;
     uint64_t seed = cfg->seed;
-    int r;
 
     if (!app)
         goto oom;
     app->cfg = cfg;
-    app->registry = am_registry_new();
     app->audit = am_audit_new(cfg->alert_threshold, cfg->alert_window, 256);
     app->journal = am_journal_new(cfg->journal_size);
-    if (!app->registry || !app->audit || !app->journal)
+    if (!app->audit || !app->journal)
         goto oom;
     if (!cfg->has_seed && am_random_bytes(&seed, sizeof(seed)) < 0) {
         snprintf(err, err_len, "random: the system RNG failed");
         goto fail;
     }
     am_ids_init(&app->ids, seed);
+    am_ids_init(&app->request_ids, seed ^ 0x7265717565737473ULL);
     app->faults = am_fault_rules_new(seed ^ 0x6661756c74ULL);
     {
         struct am_ratelimit_config rl;
@@ -63,45 +168,9 @@ struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *e
     app->policy.environment = cfg->environment;
     app->policy.auto_accounts = cfg->auto_accounts;
     app->metrics.start_time = real_now;
-    if (cfg->clock) {
-        struct am_clock start = {0};
-        int64_t t = 0;
-        /* A bare date means noon, so "today" is that date however the clock is read. */
-        am_clock_parse_datetime(cfg->clock, &t);
-        am_clock_freeze(&start, t + (strlen(cfg->clock) == 10 ? 12 * 3600 : 0));
-        am_registry_set_initial_clock(app->registry, &start);
-    }
 
-    {
-        char why[400];
-        if (cfg->fixtures_dir)
-            r = am_fixtures_load_dir(app->registry, cfg->fixtures_dir, real_now, why, sizeof(why));
-        else
-            r = am_fixtures_load_accounts(app->registry, am_fixtures_default_accounts,
-                                          strlen(am_fixtures_default_accounts),
-                                          "(embedded default)", real_now, why, sizeof(why));
-        if (r < 0) {
-            snprintf(err, err_len, "--fixtures: %s", why);
-            goto fail;
-        }
-    }
-    if (cfg->n_api_keys) {
-        def = am_registry_find_account(app->registry, "default");
-        if (!def && !(def = am_registry_add_account(app->registry, "default")))
-            goto oom;
-        for (size_t i = 0; i < cfg->n_api_keys; i++) {
-            r = am_registry_add_key(app->registry, def, cfg->api_keys[i], NULL, NULL, "api-key",
-                                    real_now, 0, true, NULL);
-            if (r == -EEXIST)
-                continue; /* already in the fixtures: same key, nothing to add */
-            if (r < 0) {
-                snprintf(err, err_len, "--api-key #%zu: %s", i + 1,
-                         r == -ENOSPC ? "the default account already has 10 keys"
-                                      : "not shaped like an Asaas key");
-                goto fail;
-            }
-        }
-    }
+    if (load_fixture_set(app, real_now, &app->registry, &app->exchanges, err, err_len) < 0)
+        goto fail;
     app->fixtures_ready = true;
     return app;
 oom:
@@ -119,6 +188,7 @@ void am_app_free(struct am_app *app)
     am_audit_free(app->audit);
     am_journal_free(app->journal);
     am_fault_rules_free(app->faults);
+    am_exchanges_free(app->exchanges);
     am_ratelimit_free(app->ratelimit);
     free(app->ca_pem);
     free(app);
@@ -147,41 +217,28 @@ const char *am_app_request_id(struct am_app *app, const struct am_request *req, 
         snprintf(out, out_len, "%s", given);
         return out;
     }
-    am_ids_request(&app->ids, gen);
+    /* Request ids have their own stream: a probe must never shift the --seed object ids. */
+    am_ids_request(&app->request_ids, gen);
     snprintf(out, out_len, "%s", gen);
     return out;
 }
 
-static bool key_char(char c)
+/* In-place %XX decoding (the result is never longer); invalid escapes stay as they are. */
+static void percent_decode(char *s)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '/' || c == '=' || c == '_' || c == '-' || c == '%';
-}
+    char *w = s;
 
-/* A client may put a key where it does not belong (a query string, a path): before a
- * path reaches the journal or the log, every "aact_..." run keeps only its prefix and
- * last 4 characters, like am_key_redact(). Works in place (the result is shorter). */
-static void scrub_keys(char *s)
-{
-    char *p = s;
-
-    while ((p = strstr(p, "aact_")) != NULL) {
-        char *run = p + 5, *end;
-        size_t len;
-
-        if (strncmp(run, "hmlg_", 5) == 0 || strncmp(run, "prod_", 5) == 0)
-            run += 5;
-        for (end = run; *end && key_char(*end); end++)
-            ;
-        len = (size_t)(end - run);
-        if (len >= 8) {
-            memcpy(run, "...", 3);
-            memmove(run + 3, end - 4, strlen(end - 4) + 1);
-            p = run + 7;
+    for (const char *r = s; *r; r++) {
+        if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+            char hex[3] = {r[1], r[2], 0};
+            char c = (char)strtol(hex, NULL, 16);
+            *w++ = c ? c : '?';
+            r += 2;
         } else {
-            p = end;
+            *w++ = *r;
         }
     }
+    *w = '\0';
 }
 
 static void set_redacted(struct am_response *resp, const char *redacted)
@@ -428,6 +485,7 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
     if (header) {
         char err[160];
         if (am_fault_parse_header(header, &fault, err, sizeof(err)) < 0) {
+            am_key_scrub(err); /* the message quotes the header; never a whole key */
             r = am_response_error(resp, 400, AM_ERR_FAULT_HEADER, err);
             goto headers;
         }
@@ -462,6 +520,32 @@ headers:
     return r;
 }
 
+int am_app_call(struct am_app *app, struct am_account *account, const struct am_request *req,
+                int64_t real_now, struct am_response *resp)
+{
+    struct am_route_match m;
+    struct am_query query;
+    struct am_ctx ctx;
+    int r;
+
+    am_router_match(req->method, req->path, &m);
+    resp->route = m.route;
+    if (m.scope != AM_SCOPE_API || m.route == AM_ROUTE_NONE)
+        return answer_unrouted(&m, resp);
+    r = am_query_parse(req->query, &query);
+    if (r < 0)
+        return r;
+    ctx.account = account;
+    ctx.now = am_clock_now(&account->clock, real_now);
+    ctx.ids = &app->ids;
+    ctx.query = &query;
+    r = am_jobs_catch_up(account, &app->ids, ctx.now, NULL);
+    if (r == 0)
+        r = dispatch_api(app, &m, req, &ctx, resp);
+    am_query_finish(&query);
+    return r;
+}
+
 static bool admin_allowed(struct am_app *app, const struct am_request *req,
                           const struct am_route_match *m)
 {
@@ -492,6 +576,10 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
 
     am_router_match(req->method, req->path, &m);
     resp->route = m.route;
+
+    if (req->headers_overflow)
+        return am_response_error(resp, 431, "request_header_fields_too_large",
+                                 "A requisição tem cabeçalhos demais");
 
     if (m.scope == AM_SCOPE_CONTROL) {
         if (!admin_allowed(app, req, &m))
@@ -527,6 +615,23 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     if (res.outcome != AM_AUTH_OK) {
         record_auth_failure(app, req, &res, real_now);
         return answer_auth_failure(&res, resp);
+    }
+    /* Precedence: a matching recorded exchange answers first (authentication still
+     * applies), otherwise the stateful emulation does. */
+    if (app->exchanges) {
+        uint32_t delay = 0;
+        r = am_exchanges_match(app->exchanges, req, res.account->id,
+                               am_clock_now(&res.account->clock, real_now), &app->ids, resp,
+                               &delay);
+        if (r < 0)
+            return r;
+        if (r == 1) {
+            resp->delay_ms = delay;
+            resp->fault = NULL;
+            snprintf(resp->exchange, sizeof(resp->exchange), "%s",
+                     am_exchanges_last_id(app->exchanges));
+            return 0;
+        }
     }
     if (m.route == AM_ROUTE_NONE) {
 #if AM_HAVE_COVERAGE
@@ -564,7 +669,7 @@ void am_app_handle(struct am_app *app, const struct am_request *req, int64_t rea
     if (r < 0) {
         char path[128], quoted[160];
         snprintf(path, sizeof(path), "%s", req->path);
-        scrub_keys(path);
+        am_key_scrub(path);
         am_log(AM_LOG_ERROR, "handler_failed", "errno=%d path=%s req_id=%s", -r,
                am_log_quote(path, quoted, sizeof(quoted)), req->request_id ? req->request_id : "-");
         free(resp->body);
@@ -591,7 +696,9 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     snprintf(e.method, sizeof(e.method), "%s", am_method_name(req->method));
     snprintf(e.path, sizeof(e.path), "%s%s%s", req->path, req->query ? "?" : "",
              req->query ? req->query : "");
-    scrub_keys(e.path);
+    /* Decode first: "%24aact%5Fhmlg%5F..." must be scrubbed like the plain key. */
+    percent_decode(e.path);
+    am_key_scrub(e.path);
     e.status = resp->status;
     snprintf(e.client_ip, sizeof(e.client_ip), "%s", req->client_ip);
     snprintf(e.account, sizeof(e.account), "%s", resp->account_id);
@@ -600,6 +707,7 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     snprintf(e.route, sizeof(e.route), "%s", am_route_name((enum am_route)resp->route));
     snprintf(e.fault, sizeof(e.fault), "%s", resp->fault ? resp->fault : "");
     snprintf(e.fault_rule, sizeof(e.fault_rule), "%s", resp->fault_rule);
+    snprintf(e.exchange, sizeof(e.exchange), "%s", resp->exchange);
     e.duration_us = duration_us;
     e.bytes = resp->body_len;
     am_journal_add(app->journal, &e);

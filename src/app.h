@@ -23,14 +23,24 @@
 #include "ratelimit.h"
 #include "registry.h"
 
+struct am_exchange_set;
+
 struct am_app {
     const struct am_config *cfg; /* borrowed */
     struct am_registry *registry;
     struct am_audit *audit;
     struct am_journal *journal;
     struct am_metrics metrics;
-    struct am_ids ids;
+    struct am_ids ids;         /* object ids (deterministic with --seed) */
+    struct am_ids request_ids; /* request ids: a separate stream */
     struct am_auth_policy policy;
+    struct am_exchange_set *exchanges; /* owned: recorded answers replayed first; may be NULL */
+    uint64_t reloads;                  /* fixture sets swapped in since start */
+    /* --api-key keys as SHA-256 + redacted display: the plaintext is wiped after start, and
+     * a reload registers them again from these. */
+    uint8_t api_key_hashes[AM_CONFIG_MAX_LIST][AM_SHA256_LEN];
+    char api_key_displays[AM_CONFIG_MAX_LIST][AM_KEY_REDACTED_LEN];
+    size_t n_api_key_hashes;
     struct am_fault_rules *faults; /* owned: fault-injection rules */
     struct am_ratelimit *ratelimit; /* owned: Asaas's per-account limits */
     char *ca_pem;      /* owned; served at /__mock/ca.pem */
@@ -54,6 +64,18 @@ void am_app_handle(struct am_app *app, const struct am_request *req, int64_t rea
 /* Records a finished request: access-log line, journal entry, metrics. */
 void am_app_complete(struct am_app *app, const struct am_request *req,
                      const struct am_response *resp, int64_t now_ms, uint64_t duration_us);
+
+/* Reloads the fixture set (accounts and keys, seeds, exchanges) from the configured
+ * folder into fresh structures and swaps them in atomically: the state goes back to the
+ * new fixtures. On any error nothing changes, err says which file, where and why, and
+ * -EINVAL (or another -errno) is returned. */
+int am_app_reload(struct am_app *app, int64_t real_now, char *err, size_t err_len);
+
+/* Runs one /v3 request as account, inside the mock: no authentication, rate limits or
+ * faults (fixture seeds use it, so seeded objects pass the API's own validation).
+ * Returns 0 with resp filled, or a negative errno. */
+int am_app_call(struct am_app *app, struct am_account *account, const struct am_request *req,
+                int64_t real_now, struct am_response *resp);
 
 /* Connection-level fault decision at accept time (tls-abort, refuse). Returns 1 and fills
  * *ret when one fires (counted in metrics), else 0. */

@@ -137,6 +137,9 @@ static int fail(char *err, size_t err_len, const char *name, const char *fmt, ..
     if (n >= 0 && (size_t)n < err_len)
         vsnprintf(err + n, err_len - (size_t)n, fmt, ap);
     va_end(ap);
+    /* Messages quote values and option names; a key given in the wrong place (or as
+     * "--api-keys=KEY") must still never be printed whole. */
+    am_key_scrub(err);
     return -EINVAL;
 }
 

@@ -12,6 +12,8 @@
 #include "clock.h"
 #include "control_billing.h"
 #include "coverage.h"
+#include "exchanges.h"
+#include "log.h"
 #include "customers.h"
 #include "keys.h"
 #include "query.h"
@@ -175,13 +177,24 @@ static int accounts_create(struct am_app *app, const struct am_request *req, int
         r = am_response_error(resp, 409, "account_exists", "Já existe uma conta com este id");
         goto out;
     }
-    a = am_registry_add_account(app->registry, gen);
-    if (!a) {
-        r = -ENOMEM;
-        goto out;
+    {
+        /* Validate on a scratch account first: a refused body creates nothing. */
+        struct am_account scratch;
+        memset(&scratch, 0, sizeof(scratch));
+        scratch.require_user_agent = true;
+        snprintf(scratch.name, sizeof(scratch.name), "%s", gen);
+        if (apply_account_fields(&scratch, body, resp, &r))
+            goto out;
+        a = am_registry_add_account(app->registry, gen);
+        if (!a) {
+            r = -ENOMEM;
+            goto out;
+        }
+        a->require_user_agent = scratch.require_user_agent;
+        memcpy(a->name, scratch.name, sizeof(a->name));
+        memcpy(a->allowed_ips, scratch.allowed_ips, sizeof(a->allowed_ips));
+        a->n_allowed_ips = scratch.n_allowed_ips;
     }
-    if (apply_account_fields(a, body, resp, &r))
-        goto out;
     r = am_response_json(resp, 200, render_account(a, real_now));
 out:
     cJSON_Delete(body);
@@ -340,6 +353,7 @@ static int journal_get(struct am_app *app, const struct am_request *req, struct 
         am_json_add_string_or_null(o, "key", *e->key ? e->key : NULL);
         am_json_add_string_or_null(o, "fault", *e->fault ? e->fault : NULL);
         am_json_add_string_or_null(o, "faultRule", *e->fault_rule ? e->fault_rule : NULL);
+        am_json_add_string_or_null(o, "exchange", *e->exchange ? e->exchange : NULL);
         cJSON_AddNumberToObject(o, "durationUs", (double)e->duration_us);
         cJSON_AddNumberToObject(o, "bytes", (double)e->bytes);
         cJSON_AddItemToArray(data, o);
@@ -500,6 +514,29 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
         cJSON_AddStringToObject(o, "id", m->params[0]);
         return am_response_json(resp, 200, o);
     }
+    case AM_ROUTE_CTL_FIXTURES_RELOAD: {
+        char err[512];
+        cJSON *o;
+        if (am_app_reload(app, real_now, err, sizeof(err)) < 0) {
+            am_log(AM_LOG_WARN, "fixtures_reload_failed", "via=control");
+            return bad_request(resp, "invalid_fixtures", err);
+        }
+        am_log(AM_LOG_INFO, "fixtures_reloaded", "via=control accounts=%zu",
+               am_registry_count(app->registry));
+        o = cJSON_CreateObject();
+        cJSON_AddBoolToObject(o, "reloaded", true);
+        cJSON_AddNumberToObject(o, "accounts", (double)am_registry_count(app->registry));
+        cJSON_AddNumberToObject(o, "exchanges",
+                                (double)(app->exchanges ? am_exchanges_count(app->exchanges) : 0));
+        return am_response_json(resp, 200, o);
+    }
+    case AM_ROUTE_CTL_EXCHANGES:
+        if (!app->exchanges) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddItemToObject(o, "exchanges", cJSON_CreateArray());
+            return am_response_json(resp, 200, o);
+        }
+        return am_response_json(resp, 200, am_exchanges_list_json(app->exchanges));
     case AM_ROUTE_CTL_RATELIMIT_GET:
         return am_response_json(resp, 200, am_ratelimit_to_json(app->ratelimit, account_now, app));
     case AM_ROUTE_CTL_RATELIMIT_SET:

@@ -1037,6 +1037,13 @@ static int parse_match(const cJSON *m, struct rule *r, const char *where, char *
             if (!valid_header_name(h->string) || !cJSON_IsString(h))
                 return ferr(err, err_len, w, "headers", "'%.48s' needs a token name and a "
                                                         "string value", h->string);
+            /* A rule is listed back whole: it must never hold a credential. */
+            if (strcasecmp(h->string, "access_token") == 0 ||
+                strcasecmp(h->string, "Authorization") == 0 ||
+                strcasecmp(h->string, "X-Mock-Admin-Token") == 0)
+                return ferr(err, err_len, w, "headers", "'%.48s' cannot be matched (it holds a "
+                                                        "secret); match the account instead",
+                            h->string);
             for (const cJSON *d = it->child; d != h; d = d->next) {
                 if (strcasecmp(d->string, h->string) == 0)
                     return ferr(err, err_len, w, "headers", "duplicate header '%.48s'",

@@ -48,6 +48,7 @@ struct am_request {
     const char *request_id;
     struct am_header headers[AM_REQUEST_MAX_HEADERS];
     size_t n_headers;
+    bool headers_overflow; /* more headers than fit: answered 431, never half-read */
 };
 
 /* Case-insensitive header lookup. Returns the first value or NULL. Borrowed. */
@@ -96,6 +97,7 @@ struct am_response {
     int req_method;       /* enum am_method of the request, for am_app_release() */
     const char *fault;    /* fault kind name that fired (static), NULL when none */
     char fault_rule[64];  /* id of the rule that fired, "" for the header or none */
+    char exchange[64];    /* id of the fixture exchange that answered, "" when none */
     bool release_slot;    /* a concurrent-GET slot is held: release when the reply leaves */
     /* Redacted key shown in logs/journal ("$aact_hmlg_…ab12"); owned, may be NULL. */
     char *redacted_key;

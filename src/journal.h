@@ -24,6 +24,7 @@ struct am_journal_entry {
     char route[40];
     char fault[24];      /* fault kind that fired, "" when none */
     char fault_rule[64]; /* its rule id, "" for X-Mock-Fault or none */
+    char exchange[64];   /* fixture exchange that answered, "" when none */
     uint64_t duration_us;
     uint64_t bytes;
 };

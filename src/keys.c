@@ -1,6 +1,8 @@
 /* keys.c - Asaas API key shapes, redaction and generation (see keys.h). */
 #include "keys.h"
 
+#include <stdbool.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -175,3 +177,36 @@ const char *am_environment_name(enum am_environment env)
         return "unknown";
     }
 }
+
+static bool scrub_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '+' || c == '/' || c == '=' || c == '_' || c == '-' || c == '%';
+}
+
+/* A client may put a key where it does not belong (a query string, a path): before a
+ * path reaches the journal or the log, every "aact_..." run keeps only its prefix and
+ * last 4 characters, like am_key_redact(). Works in place (the result is shorter). */
+void am_key_scrub(char *s)
+{
+    char *p = s;
+
+    while ((p = strstr(p, "aact_")) != NULL) {
+        char *run = p + 5, *end;
+        size_t len;
+
+        if (strncmp(run, "hmlg_", 5) == 0 || strncmp(run, "prod_", 5) == 0)
+            run += 5;
+        for (end = run; *end && scrub_char(*end); end++)
+            ;
+        len = (size_t)(end - run);
+        if (len >= 8) {
+            memcpy(run, "...", 3);
+            memmove(run + 3, end - 4, strlen(end - 4) + 1);
+            p = run + 7;
+        } else {
+            p = end;
+        }
+    }
+}
+

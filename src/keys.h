@@ -41,6 +41,11 @@ void am_key_redact(const char *key, char *out, size_t out_len);
  * AM_KEY_MAX_LEN bytes. Returns 0 or -EIO when randomness fails. */
 int am_key_generate(enum am_environment env, char *out, size_t out_len);
 
+/* Rewrites, in place, every "aact_..." run in s (a key pasted into a path, a query, an
+ * error message) to its prefix + "..." + last 4 characters, like am_key_redact(). The
+ * result is never longer than s. */
+void am_key_scrub(char *s);
+
 /* Parses "sandbox"/"production". Returns 0 or -EINVAL. */
 int am_environment_parse(const char *s, enum am_environment *ret_env);
 const char *am_environment_name(enum am_environment env);

@@ -43,9 +43,14 @@ static void wipe_key_arguments(struct am_config *cfg, int argc, char **argv)
         if (strncmp(a, "$aact_", 6) == 0)
             explicit_bzero(a, strlen(a));
     }
+    static const char token_name[] = "ASAAS_MOCK_ADMIN_TOKEN=";
+
     for (char **e = environ; e && *e; e++) {
         if (strncmp(*e, env_name, sizeof(env_name) - 1) == 0)
             explicit_bzero(*e + sizeof(env_name) - 1, strlen(*e + sizeof(env_name) - 1));
+        /* The config holds its own copy of the admin token. */
+        if (strncmp(*e, token_name, sizeof(token_name) - 1) == 0)
+            explicit_bzero(*e + sizeof(token_name) - 1, strlen(*e + sizeof(token_name) - 1));
     }
     am_config_forget_keys(cfg);
 }

@@ -91,8 +91,7 @@ char *am_metrics_render(const struct am_metrics *m, size_t accounts, size_t jour
             "asaas_mock_alerts_total %llu\n"
             "# TYPE asaas_mock_connections_total counter\n"
             "asaas_mock_connections_total %llu\n"
-            "# TYPE asaas_mock_connections_active gauge\n"
-            "asaas_mock_connections_active %lld\n"
+
             "# TYPE asaas_mock_accounts_auto_created_total counter\n"
             "asaas_mock_accounts_auto_created_total %llu\n"
             "# TYPE asaas_mock_accounts gauge\n"
@@ -102,7 +101,7 @@ char *am_metrics_render(const struct am_metrics *m, size_t accounts, size_t jour
             "# TYPE asaas_mock_start_time_seconds gauge\n"
             "asaas_mock_start_time_seconds %lld\n",
             (unsigned long long)m->production_key_incidents, (unsigned long long)m->alerts,
-            (unsigned long long)m->connections_total, (long long)m->connections_active,
+            (unsigned long long)m->connections_total,
             (unsigned long long)m->accounts_auto_created, accounts, journal_entries,
             (long long)m->start_time);
     bprintf(&b, "# HELP asaas_mock_faults_total Injected faults, by kind.\n"

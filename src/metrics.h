@@ -18,8 +18,6 @@ struct am_metrics {
     uint64_t production_key_incidents;
     uint64_t alerts;
     uint64_t connections_total;
-    int64_t connections_active;
-    uint64_t tls_handshake_failures;
     uint64_t accounts_auto_created;
     uint64_t faults_fired[16];  /* by enum am_fault_kind */
     uint64_t rate_limited[4];   /* by enum am_ratelimit_hit */

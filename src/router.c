@@ -102,6 +102,9 @@ static const struct route_def routes[] = {
     {AM_ROUTE_CTL_FAULT_DELETE, AM_SCOPE_CONTROL, AM_METHOD_DELETE, "faults/*", "mock.fault.delete"},
     {AM_ROUTE_CTL_RATELIMIT_GET, AM_SCOPE_CONTROL, AM_METHOD_GET, "ratelimit", "mock.ratelimit.get"},
     {AM_ROUTE_CTL_RATELIMIT_SET, AM_SCOPE_CONTROL, AM_METHOD_PUT, "ratelimit", "mock.ratelimit.set"},
+    {AM_ROUTE_CTL_FIXTURES_RELOAD, AM_SCOPE_CONTROL, AM_METHOD_POST, "fixtures/reload",
+     "mock.fixtures.reload"},
+    {AM_ROUTE_CTL_EXCHANGES, AM_SCOPE_CONTROL, AM_METHOD_GET, "exchanges", "mock.exchanges"},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

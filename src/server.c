@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <malloc.h>
 #include <time.h>
@@ -38,7 +39,7 @@ struct server {
     struct evhttp *https;
     struct evhttp *http; /* plaintext, only with --plain-port */
     struct evhttp_bound_socket *tls_handle, *plain_handle;
-    struct event *sigterm, *sigint, *grace;
+    struct event *sigterm, *sigint, *sighup, *grace;
     struct evbuffer *out; /* reused reply buffer (single-threaded) */
     struct pending *pending; /* deferred replies and wire faults in progress */
     int inflight;         /* replies owed by deferred handlers */
@@ -143,8 +144,15 @@ static void send_response(struct server *srv, struct evhttp_request *ereq,
     struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
 
     add_headers(srv, ereq, resp, request_id);
-    if (resp->body_len)
+    if (evhttp_request_get_command(ereq) == EVHTTP_REQ_HEAD) {
+        /* evhttp-2.1.12 would send a HEAD body: the headers say how long the GET answer
+         * is, and no body follows (else a keep-alive stream goes out of step). */
+        char len[32];
+        snprintf(len, sizeof(len), "%zu", resp->body_len);
+        evhttp_add_header(evhttp_request_get_output_headers(ereq), "Content-Length", len);
+    } else if (resp->body_len) {
         evbuffer_add(srv->out, resp->body, resp->body_len);
+    }
     evhttp_send_reply(ereq, resp->status, NULL, srv->out);
     /* evhttp moved the bytes out; drain anything left to keep the buffer reusable. */
     evbuffer_drain(srv->out, evbuffer_get_length(srv->out));
@@ -194,8 +202,12 @@ static void pending_free(struct pending *p)
     am_response_finish(&p->resp);
     if (p->counted) {
         srv->inflight--;
-        if (srv->draining && srv->inflight == 0)
-            event_base_loopexit(srv->base, NULL);
+        if (srv->draining && srv->inflight == 0) {
+            /* The last reply is only queued on its bufferevent: give the loop a moment
+             * to write it before exiting. */
+            struct timeval flush = {0, 50000};
+            event_base_loopexit(srv->base, &flush);
+        }
     }
     free(p);
 }
@@ -428,6 +440,9 @@ static void dispatch_response(struct server *srv, struct evhttp_request *ereq,
     }
     tv.tv_sec = p->resp.delay_ms / 1000;
     tv.tv_usec = (p->resp.delay_ms % 1000) * 1000;
+    /* Timers count from the loop's cached time, taken before this request was read;
+     * refresh it so a delay is never shorter than asked. */
+    event_base_update_cache_time(srv->base);
     p->timer = evtimer_new(srv->base, on_timer, p);
     if (!p->timer || evtimer_add(p->timer, &tv) < 0)
         act(p);
@@ -465,8 +480,10 @@ static void on_request(struct evhttp_request *ereq, void *arg)
     if (strncmp(req.client_ip, "::ffff:", 7) == 0 && strchr(req.client_ip, '.'))
         req.client_ip += 7;
     for (kv = ih->tqh_first; kv; kv = kv->next.tqe_next) {
-        if (am_request_add_header(&req, kv->key, kv->value) < 0)
+        if (am_request_add_header(&req, kv->key, kv->value) < 0) {
+            req.headers_overflow = true;
             break;
+        }
     }
     req.request_id = am_app_request_id(srv->app, &req, request_id, sizeof(request_id));
 
@@ -513,9 +530,12 @@ static void on_refuse_over(evutil_socket_t fd, short what, void *arg)
     if (srv->draining || srv->tls_handle)
         return;
     srv->tls_handle = bind_listener(srv->https, srv->cfg->bind, srv->tls_port);
-    if (!srv->tls_handle)
-        am_log(AM_LOG_ERROR, "fault", "kind=refuse what=rebind_failed port=%d", srv->tls_port);
-    else
+    if (!srv->tls_handle) {
+        struct timeval again = {1, 0};
+        am_log(AM_LOG_ERROR, "fault", "kind=refuse what=rebind_failed port=%d retry_s=1",
+               srv->tls_port);
+        evtimer_add(srv->refuse_timer, &again);
+    } else
         am_log(AM_LOG_INFO, "fault", "kind=refuse what=listening_again port=%d", srv->tls_port);
 }
 
@@ -583,6 +603,23 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         event_base_loopexit(srv->base, NULL);
 }
 
+/* SIGHUP reloads the fixture set; a broken file leaves the current set in force. */
+static void on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+    struct server *srv = arg;
+    char err[512], quoted[600];
+
+    (void)sig;
+    (void)what;
+    if (am_app_reload(srv->app, time(NULL), err, sizeof(err)) < 0) {
+        am_log(AM_LOG_WARN, "fixtures_reload_failed", "via=SIGHUP error=%s",
+               am_log_quote(err, quoted, sizeof(quoted)));
+        return;
+    }
+    am_log(AM_LOG_INFO, "fixtures_reloaded", "via=SIGHUP accounts=%zu",
+           am_registry_count(srv->app->registry));
+}
+
 static struct evhttp *make_http(struct server *srv, int tls)
 {
     struct evhttp *h = evhttp_new(srv->base);
@@ -618,6 +655,36 @@ static int bound_port(struct evhttp_bound_socket *handle)
     return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
+/* The listener's error callback has no argument of ours: one server per process. */
+static struct server *the_server;
+
+static void on_accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    evconnlistener_enable(arg);
+}
+
+/* accept() failing with EMFILE/ENFILE would be retried at once, for ever (a busy loop and
+ * a log flood): pause accepting for 100 ms instead. */
+static void on_accept_error(struct evconnlistener *lev, void *ctx)
+{
+    struct timeval pause = {0, 100000};
+    static time_t last_log;
+    int err = EVUTIL_SOCKET_ERROR();
+
+    (void)ctx;
+    if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+        return;
+    evconnlistener_disable(lev);
+    if (the_server)
+        event_base_once(the_server->base, -1, EV_TIMEOUT, on_accept_resume, lev, &pause);
+    if (time(NULL) != last_log) {
+        last_log = time(NULL);
+        am_log(AM_LOG_WARN, "accept_paused", "error=\"%s\" pause_ms=100", strerror(err));
+    }
+}
+
 static struct evhttp_bound_socket *bind_listener(struct evhttp *h, const char *addr, int port)
 {
     struct evhttp_bound_socket *handle = evhttp_bind_socket_with_handle(h, addr, (ev_uint16_t)port);
@@ -625,6 +692,7 @@ static struct evhttp_bound_socket *bind_listener(struct evhttp *h, const char *a
 
     if (!handle)
         return NULL;
+    evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(handle), on_accept_error);
     /* TLS writes the head and body as separate records: without TCP_NODELAY, Nagle plus
      * delayed ACK stall every response by ~40 ms. Accepted sockets inherit it (Linux). */
     setsockopt(evhttp_bound_socket_get_fd(handle), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -649,6 +717,30 @@ static int write_port_file(const char *path, int port)
     return 0;
 }
 
+/* libevent's own warnings go through our logger, at most one line per second. */
+static void on_libevent_log(int severity, const char *msg)
+{
+    static time_t last;
+    char quoted[300];
+
+    if (time(NULL) == last)
+        return;
+    last = time(NULL);
+    am_log(severity >= EVENT_LOG_ERR ? AM_LOG_ERROR : AM_LOG_WARN, "libevent", "what=%s",
+           am_log_quote(msg, quoted, sizeof(quoted)));
+}
+
+/* A mock holding many test connections should not run out of descriptors early. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_ctx)
 {
     struct server srv;
@@ -659,12 +751,18 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     srv.cfg = cfg;
     srv.app = app;
     srv.ssl_ctx = ssl_ctx;
+    the_server = &srv;
     signal(SIGPIPE, SIG_IGN);
+    event_set_log_callback(on_libevent_log);
+    raise_fd_limit();
 
     ecfg = event_config_new();
     /* One thread; the changelist folds the add/del pairs evhttp makes on every request. */
     if (ecfg)
-        event_config_set_flag(ecfg, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+        event_config_set_flag(ecfg, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST |
+                                        /* CLOCK_MONOTONIC, not _COARSE: a latency fault
+                                         * must never fire a few ms early. */
+                                        EVENT_BASE_FLAG_PRECISE_TIMER);
     srv.base = ecfg ? event_base_new_with_config(ecfg) : NULL;
     event_config_free(ecfg);
     srv.out = evbuffer_new();
@@ -694,8 +792,9 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     }
     srv.sigterm = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
     srv.sigint = evsignal_new(srv.base, SIGINT, on_signal, &srv);
-    if (!srv.sigterm || !srv.sigint || event_add(srv.sigterm, NULL) < 0 ||
-        event_add(srv.sigint, NULL) < 0)
+    srv.sighup = evsignal_new(srv.base, SIGHUP, on_sighup, &srv);
+    if (!srv.sigterm || !srv.sigint || !srv.sighup || event_add(srv.sigterm, NULL) < 0 ||
+        event_add(srv.sigint, NULL) < 0 || event_add(srv.sighup, NULL) < 0)
         goto out;
     {
         struct timeval tick = {0, 200000};
@@ -734,6 +833,8 @@ out:
         event_free(srv.sigterm);
     if (srv.sigint)
         event_free(srv.sigint);
+    if (srv.sighup)
+        event_free(srv.sighup);
     if (srv.https)
         evhttp_free(srv.https);
     if (srv.http)
@@ -742,5 +843,6 @@ out:
         evbuffer_free(srv.out);
     if (srv.base)
         event_base_free(srv.base);
+    the_server = NULL;
     return rc;
 }

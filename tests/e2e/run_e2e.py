@@ -1345,7 +1345,7 @@ def _(ctx):
     api(s, "GET", "/v3/customers", K["cust"])
     text = s.control("GET", "/__mock/metrics").text
     check("asaas_mock_requests_total" in text, "asaas_mock_requests_total missing")
-    check("asaas_mock_connections_active" in text, "asaas_mock_connections_active missing")
+    check("asaas_mock_connections_total" in text, "asaas_mock_connections_total missing")
     check(metric_value(s, "asaas_mock_requests_total", {"status": "200"}) >= before + 1,
           "requests_total{status=200} did not grow")
     check(re.search(r'^asaas_mock_auth_failures_total\{reason="[^"]+"\} \d', text, re.M),

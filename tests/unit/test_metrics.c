@@ -82,7 +82,6 @@ static void test_metrics_render_exact_counter_lines(void **state)
     m.production_key_incidents = 2;
     m.alerts = 1;
     m.connections_total = 17;
-    m.connections_active = 3;
     m.accounts_auto_created = 4;
     m.start_time = 1767225600;
 
@@ -122,8 +121,6 @@ static void test_metrics_render_exact_counter_lines(void **state)
     assert_has_line(text, "asaas_mock_production_key_incidents_total 2");
     assert_has_line(text, "asaas_mock_alerts_total 1");
     assert_has_line(text, "asaas_mock_connections_total 17");
-    assert_has_line(text, "# TYPE asaas_mock_connections_active gauge");
-    assert_has_line(text, "asaas_mock_connections_active 3");
     assert_has_line(text, "asaas_mock_accounts_auto_created_total 4");
     assert_has_line(text, "asaas_mock_accounts 6");
     assert_has_line(text, "asaas_mock_journal_entries 9");
@@ -146,7 +143,6 @@ static void test_metrics_render_zero_state(void **state)
     assert_has_line(text, "asaas_mock_auth_failures_total{reason=\"invalid_environment\"} 0");
     assert_has_line(text, "asaas_mock_production_key_incidents_total 0");
     assert_has_line(text, "asaas_mock_alerts_total 0");
-    assert_has_line(text, "asaas_mock_connections_active 0");
     free(text);
 }
 
@@ -160,7 +156,6 @@ static void test_metrics_render_grows_past_initial_buffer(void **state)
     memset(&m, 0, sizeof(m));
     for (int s = 100; s < 600; s++)
         m.requests_by_status[s] = UINT64_C(18446744073709551615);
-    m.connections_active = -1;
     text = am_metrics_render(&m, 0, 0);
     assert_non_null(text);
     assert_true(strlen(text) > 4096);
@@ -171,7 +166,6 @@ static void test_metrics_render_grows_past_initial_buffer(void **state)
         assert_has_line(text, line);
     }
     assert_has_line(text, "asaas_mock_requests_total{status=\"599\"} 18446744073709551615");
-    assert_has_line(text, "asaas_mock_connections_active -1");
     free(text);
 }
 

@@ -141,6 +141,8 @@ static const struct route_case ctl_cases[] = {
     {AM_METHOD_DELETE, "faults/f-1", AM_ROUTE_CTL_FAULT_DELETE, "mock.fault.delete", P0("f-1")},
     {AM_METHOD_GET, "ratelimit", AM_ROUTE_CTL_RATELIMIT_GET, "mock.ratelimit.get", NOP},
     {AM_METHOD_PUT, "ratelimit", AM_ROUTE_CTL_RATELIMIT_SET, "mock.ratelimit.set", NOP},
+    {AM_METHOD_POST, "fixtures/reload", AM_ROUTE_CTL_FIXTURES_RELOAD, "mock.fixtures.reload", NOP},
+    {AM_METHOD_GET, "exchanges", AM_ROUTE_CTL_EXCHANGES, "mock.exchanges", NOP},
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
