@@ -57,7 +57,8 @@ FROM scratch
 COPY --from=build /out/ /
 # COPY does not reliably keep ownership across stages on every builder: set it again.
 COPY --from=build --chown=65532:65532 /out/run/asaas-mock/ /run/asaas-mock/
-COPY fixtures/ /fixtures/
+# Only the accounts: the example seeds and exchanges are documentation, not service data.
+COPY fixtures/accounts.json /fixtures/accounts.json
 
 ENV ASAAS_MOCK_BIND=0.0.0.0 \
     ASAAS_MOCK_PORT=8443 \
