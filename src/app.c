@@ -713,12 +713,13 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     am_journal_add(app->journal, &e);
 
     am_log(AM_LOG_INFO, "request",
-           "req_id=%s ip=%s method=%s path=%s status=%d bytes=%zu dur_us=%llu op=%s account=%s "
-           "auth=%s key=%s fault=%s",
+           "req_id=%s ip=%s method=%s path=%s status=%d bytes=%zu dur_us=%llu delay_ms=%u op=%s "
+           "account=%s auth=%s key=%s fault=%s exchange=%s",
            e.request_id, am_log_quote(req->client_ip, ip, sizeof(ip)), e.method,
            am_log_quote(e.path, path, sizeof(path)), resp->status, resp->body_len,
-           (unsigned long long)duration_us, e.route, *e.account ? e.account : "-",
-           *e.auth ? e.auth : "-", *e.key ? e.key : "-", *e.fault ? e.fault : "-");
+           (unsigned long long)duration_us, resp->delay_ms, e.route, *e.account ? e.account : "-",
+           *e.auth ? e.auth : "-", *e.key ? e.key : "-", *e.fault ? e.fault : "-",
+           *e.exchange ? e.exchange : "-");
 }
 
 void am_app_release(struct am_app *app, struct am_response *resp)
