@@ -12,18 +12,18 @@
 
 struct am_journal_entry {
     uint64_t seq;
-    char request_id[72]; /* request ids are up to 64 characters */
+    char request_id[65]; /* request ids are up to 64 characters */
     int64_t time_ms;    /* Unix milliseconds */
     char method[8];
-    char path[256];     /* path + "?" + query, truncated */
+    char path[192];     /* path + "?" + query, truncated */
     int status;
-    char client_ip[48];
+    char client_ip[46]; /* INET6_ADDRSTRLEN */
     char account[64];
     char auth[32];
     char key[AM_KEY_REDACTED_LEN];
     char route[40];
     char fault[24];      /* fault kind that fired, "" when none */
-    char fault_rule[64]; /* its rule id, "" for X-Mock-Fault or none */
+    char fault_rule[64]; /* its rule id (AM_FAULT_ID_MAX), "" for X-Mock-Fault or none */
     char exchange[64];   /* fixture exchange that answered, "" when none */
     uint64_t duration_us;
     uint64_t bytes;
