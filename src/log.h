@@ -7,6 +7,7 @@
 #ifndef AM_LOG_H
 #define AM_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum am_log_level { AM_LOG_DEBUG, AM_LOG_INFO, AM_LOG_WARN, AM_LOG_ERROR };
@@ -17,6 +18,11 @@ typedef void (*am_log_sink_fn)(enum am_log_level level, const char *line, void *
 void am_log_set_sink(am_log_sink_fn fn, void *userdata);
 void am_log_set_level(enum am_log_level min_level);
 int am_log_parse_level(const char *s, enum am_log_level *ret);
+
+/* With on, info/debug lines to stdout are buffered until am_log_flush() (warnings and
+ * errors still flush at once); off flushes and restores line-by-line output. */
+void am_log_defer_flush(bool on);
+void am_log_flush(void);
 
 /* Formats "ts=.. level=.. msg=<msg> " + fmt. msg must be a bare word. */
 void am_log(enum am_log_level level, const char *msg, const char *fmt, ...)

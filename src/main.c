@@ -86,7 +86,9 @@ int main(int argc, char **argv)
     char err[512];
     int rc = 2;
 
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    /* Fully buffered: the logger flushes (every warning at once, routine lines every
+     * 100 ms while serving), instead of one write() per line. */
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     memset(&info, 0, sizeof(info));
     am_config_defaults(&cfg);
     if (am_config_load(&cfg, argc, argv, environ, err, sizeof(err)) < 0) {

@@ -502,6 +502,7 @@ static void on_trim_tick(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
+    am_log_flush();
     if (srv->requests_since_trim > 0 && srv->requests_since_trim == srv->requests_at_last_tick) {
         malloc_trim(0);
         srv->requests_since_trim = 0;
@@ -797,7 +798,7 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
         event_add(srv.sigint, NULL) < 0 || event_add(srv.sighup, NULL) < 0)
         goto out;
     {
-        struct timeval tick = {0, 200000};
+        struct timeval tick = {0, 100000};
         srv.trim = event_new(srv.base, -1, EV_PERSIST, on_trim_tick, &srv);
         if (!srv.trim || event_add(srv.trim, &tick) < 0)
             goto out;
@@ -810,6 +811,7 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     }
     app->tls_ready = true;
     am_log(AM_LOG_INFO, "ready", "port=%d accounts=%zu", port, am_registry_count(app->registry));
+    am_log_defer_flush(true);
 
     if (event_base_dispatch(srv.base) < 0)
         goto out;
@@ -844,5 +846,6 @@ out:
     if (srv.base)
         event_base_free(srv.base);
     the_server = NULL;
+    am_log_defer_flush(false);
     return rc;
 }

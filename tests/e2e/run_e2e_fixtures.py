@@ -628,8 +628,10 @@ def _(ctx):
     r = api(s, "GET", "/v3/customers")
     e = journal_entry(s, r.header("X-Request-Id"))
     eq(e["exchange"], None, "journal entry of an emulated request")
-    lines = [ln for ln in s.log_lines() if "msg=request" in ln and "path=/v3/transfers/abc" in ln]
-    check(lines, "no access-log line for the replayed request")
+    # Routine log lines are flushed every 100 ms: wait for it (bounded).
+    _, line = s.wait_log(lambda f, ln: "msg=request" in ln and "path=/v3/transfers/abc" in ln,
+                         what="access-log line for the replayed request")
+    check("exchange=jr" in line, f"access-log line names the exchange: {line}")
 
 
 @test("delayed_exchange_answer_survives_reload_and_sigterm")
