@@ -742,6 +742,8 @@ struct rule {
  * wants touches a few cache lines instead of every rule. */
 struct prefilter {
     uint32_t tail_hash; /* hash of the last literal segment before any '**' */
+    uint32_t account_hash; /* PF_ACCOUNT: FNV-1a of the account id */
+    uint32_t header_hash;  /* PF_HEADER: FNV-1a of the first header name, lower-cased */
     uint16_t route;     /* 0 = any */
     uint8_t method;     /* PF_ANY_METHOD = any */
     uint8_t nseg;       /* segments before any '**' */
@@ -754,6 +756,16 @@ struct prefilter {
 #define PF_PATH 0x02
 #define PF_GLOBSTAR 0x04
 #define PF_TAIL 0x08
+#define PF_ACCOUNT 0x10
+#define PF_HEADER 0x20
+
+/* What the prefilters need from the request, computed at most once per decide call. */
+struct request_hashes {
+    bool account_done, headers_done;
+    uint32_t account;
+    uint32_t headers[AM_REQUEST_MAX_HEADERS];
+    size_t n_headers;
+};
 
 struct am_fault_rules {
     struct rule **v;
@@ -794,6 +806,17 @@ static uint32_t seg_hash(const char *p, size_t len)
 
     for (size_t i = 0; i < len; i++)
         h = (h ^ (uint8_t)p[i]) * 16777619u;
+    return h;
+}
+
+static uint32_t lower_hash(const char *p)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *p; p++) {
+        uint8_t c = (uint8_t)*p;
+        h = (h ^ (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c)) * 16777619u;
+    }
     return h;
 }
 
@@ -1243,6 +1266,14 @@ static void prefilter_of(const struct rule *r, struct prefilter *pf)
     pf->method = r->has_method ? (uint8_t)r->method : PF_ANY_METHOD;
     if (connection_kind(r->kind))
         pf->flags |= PF_CONNECTION;
+    if (r->account) {
+        pf->flags |= PF_ACCOUNT;
+        pf->account_hash = seg_hash(r->account, strlen(r->account));
+    }
+    if (r->headers && r->headers->child) {
+        pf->flags |= PF_HEADER;
+        pf->header_hash = lower_hash(r->headers->child->string);
+    }
     if (r->has_path) {
         uint32_t fixed = r->path.globstar ? r->path.n - 1 : r->path.n;
 
@@ -1261,7 +1292,7 @@ static void prefilter_of(const struct rule *r, struct prefilter *pf)
 
 /* False when the prefilter alone proves the rule cannot match this request. */
 static bool prefilter_pass(const struct prefilter *pf, const struct am_fault_request *in,
-                           const char *path, struct split_path *sp)
+                           const char *path, struct split_path *sp, struct request_hashes *rh)
 {
     if (pf->flags & PF_CONNECTION)
         return false;
@@ -1269,6 +1300,32 @@ static bool prefilter_pass(const struct prefilter *pf, const struct am_fault_req
         return false;
     if (pf->route && pf->route != (uint16_t)in->route)
         return false;
+    if (pf->flags & PF_ACCOUNT) {
+        if (!in->account_id)
+            return false;
+        if (!rh->account_done) {
+            rh->account = seg_hash(in->account_id, strlen(in->account_id));
+            rh->account_done = true;
+        }
+        if (rh->account != pf->account_hash)
+            return false;
+    }
+    if (pf->flags & PF_HEADER) {
+        bool present = false;
+        if (!in->req)
+            return false;
+        if (!rh->headers_done) {
+            /* Hash the request's header names once; rules then compare integers. */
+            rh->n_headers = in->req->n_headers;
+            for (size_t i = 0; i < rh->n_headers; i++)
+                rh->headers[i] = lower_hash(in->req->headers[i].name);
+            rh->headers_done = true;
+        }
+        for (size_t i = 0; i < rh->n_headers && !present; i++)
+            present = rh->headers[i] == pf->header_hash;
+        if (!present)
+            return false;
+    }
     if (pf->flags & PF_PATH) {
         if (!path)
             return false;
@@ -1766,16 +1823,20 @@ int am_faults_decide(struct am_fault_rules *rules, const struct am_fault_request
 {
     struct body_cache bc = {false, NULL};
     struct split_path sp;
+    struct request_hashes rh;
     const char *path = in->path ? normalise_path(in->path) : NULL;
     int fired = 0;
 
     if (rules->n == rules->n_connection)
         return 0;
     sp.done = false;
+    rh.account_done = rh.headers_done = false;
+    rh.account = 0;
+    rh.n_headers = 0;
     for (size_t i = 0; i < rules->n; i++) {
         struct rule *r;
 
-        if (!prefilter_pass(&rules->pf[i], in, path, &sp))
+        if (!prefilter_pass(&rules->pf[i], in, path, &sp, &rh))
             continue;
         r = rules->v[i];
         if (!rule_matches(rules, r, in, path, &sp, &bc))
