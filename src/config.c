@@ -86,7 +86,7 @@ void am_config_defaults(struct am_config *cfg)
     cfg->max_headers = 16 << 10;
     cfg->alert_threshold = 10;
     cfg->alert_window = 60;
-    cfg->journal_size = 1000;
+    cfg->journal_size = 500; /* ~350 KB: keeps idle RSS under 10 MB */
     cfg->shutdown_grace_ms = 10000;
     /* Asaas's documented limits (reference section 4). */
     cfg->rate_limits = true;
@@ -620,7 +620,7 @@ const char *am_config_usage(void)
            "  --max-headers BYTES    request header limit (default 16384)\n"
            "  --alert-threshold N    auth failures from one address that raise an alert (10)\n"
            "  --alert-window SECS    window for the alert threshold (60)\n"
-           "  --journal-size N       requests kept in the journal (1000)\n"
+           "  --journal-size N       requests kept in the journal (500)\n"
            "  --shutdown-grace-ms N  how long SIGTERM waits for in-flight requests (10000)\n"
            "  --log-level LEVEL      debug, info (default), warn, error\n"
            "  --config FILE          JSON file with the same options in camelCase\n"

@@ -107,7 +107,7 @@ static void test_config_defaults(void **state)
     assert_int_equal(cfg.max_headers, 16384);
     assert_int_equal(cfg.alert_threshold, 10);
     assert_int_equal(cfg.alert_window, 60);
-    assert_int_equal(cfg.journal_size, 1000);
+    assert_int_equal(cfg.journal_size, 500);
     assert_null(cfg.admin_token);
     assert_false(cfg.healthcheck);
     assert_false(cfg.show_version);
