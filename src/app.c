@@ -315,7 +315,6 @@ static const handler_fn handlers[_AM_ROUTE_MAX] = {
     [AM_ROUTE_CUSTOMERS_UPDATE] = am_api_customers_update,
     [AM_ROUTE_CUSTOMERS_DELETE] = am_api_customers_delete,
     [AM_ROUTE_CUSTOMERS_RESTORE] = am_api_customers_restore,
-#if AM_HAVE_API_PAYMENTS
     [AM_ROUTE_PAYMENTS_SIMULATE] = am_api_payments_simulate,
     [AM_ROUTE_PAYMENTS_LIMITS] = am_api_payments_limits,
     [AM_ROUTE_PAYMENTS_CREATE] = am_api_payments_create,
@@ -338,8 +337,6 @@ static const handler_fn handlers[_AM_ROUTE_MAX] = {
     [AM_ROUTE_CREDIT_CARD_TOKENIZE] = am_api_credit_card_tokenize,
     [AM_ROUTE_SANDBOX_CONFIRM] = am_api_sandbox_confirm,
     [AM_ROUTE_SANDBOX_OVERDUE] = am_api_sandbox_overdue,
-#endif
-#if AM_HAVE_API_RECURRING
     [AM_ROUTE_SANDBOX_APPROVE] = am_api_sandbox_approve,
     [AM_ROUTE_INSTALLMENTS_CREATE] = am_api_installments_create,
     [AM_ROUTE_INSTALLMENTS_LIST] = am_api_installments_list,
@@ -358,7 +355,6 @@ static const handler_fn handlers[_AM_ROUTE_MAX] = {
     [AM_ROUTE_FINANCIAL_TRANSACTIONS] = am_api_financial_transactions,
     [AM_ROUTE_FINANCE_STATISTICS] = am_api_finance_statistics,
     [AM_ROUTE_MY_ACCOUNT_STATUS] = am_api_my_account_status,
-#endif
 };
 
 static int dispatch_api(struct am_app *app, const struct am_route_match *m,
@@ -634,13 +630,11 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
         }
     }
     if (m.route == AM_ROUTE_NONE) {
-#if AM_HAVE_COVERAGE
         const struct am_coverage_op *op = NULL;
         const char *rest = after_v3(req->path);
         /* A real Asaas operation we do not emulate: say so, never invent data. */
         if (!m.path_known && rest && am_coverage_match(req->method, rest, &op) == 0)
             return am_response_error(resp, 501, AM_ERR_NOT_IMPLEMENTED, AM_TXT_NOT_IMPLEMENTED);
-#endif
         return answer_unrouted(&m, resp);
     }
 

@@ -430,7 +430,6 @@ static int ratelimit_set(struct am_app *app, const struct am_request *req, struc
     return am_response_json(resp, 200, am_ratelimit_to_json(app->ratelimit, account_now, app));
 }
 
-#if AM_HAVE_COVERAGE
 static bool op_implemented(const struct am_coverage_op *op, void *ud)
 {
     struct am_route_match m;
@@ -442,7 +441,6 @@ static bool op_implemented(const struct am_coverage_op *op, void *ud)
     am_router_match(op->method, path, &m);
     return am_app_route_implemented(m.route);
 }
-#endif
 
 int am_control_handle(struct am_app *app, const struct am_route_match *m,
                       const struct am_request *req, int64_t real_now, struct am_response *resp)
@@ -547,10 +545,8 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     case AM_ROUTE_CTL_EVENTS:
     case AM_ROUTE_CTL_LEDGER_CHECK:
         return am_control_billing_handle(a, m->route, req, real_now, &app->ids, resp);
-#if AM_HAVE_COVERAGE
     case AM_ROUTE_CTL_COVERAGE:
         return am_response_json(resp, 200, am_coverage_render(op_implemented, NULL));
-#endif
     case AM_ROUTE_CTL_ACCOUNTS_LIST: {
         cJSON *data = cJSON_CreateArray();
         for (size_t i = 0; i < am_registry_count(app->registry); i++)
