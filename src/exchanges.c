@@ -1,5 +1,6 @@
 /* exchanges.c - recorded exchanges: loading, matching, templating (see exchanges.h). */
 #include "exchanges.h"
+#include "json_text.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -1030,30 +1031,7 @@ size_t am_exchanges_count(const struct am_exchange_set *set)
     return set ? set->n : 0;
 }
 
-/* 1-based line and column of offset in text. */
-static void line_col(const char *text, size_t offset, size_t *line, size_t *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < offset; i++) {
-        if (text[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-}
-
-static bool only_space(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    }
-    return true;
-}
-
+/* True when id is used by a loaded exchange or an earlier one of this batch. */
 static bool id_taken(const struct am_exchange_set *set, struct exchange *const *batch, size_t nb,
                      const char *id)
 {
@@ -1072,34 +1050,20 @@ int am_exchanges_load_text(struct am_exchange_set *set, const char *text, size_t
                            const char *source, char *err, size_t err_len)
 {
     const char *file = base_name(source);
-    char *copy = NULL;
     cJSON *root = NULL;
     const cJSON *arr;
-    const char *end = NULL;
     struct exchange **batch = NULL;
     size_t nb = 0, n;
     char msg[512];
     int rc = 0;
 
-    /* Copy: cJSON may peek past len, and text need not be NUL-terminated. */
-    copy = malloc(len + 1);
-    if (!copy)
-        return -ENOMEM;
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    root = cJSON_ParseWithLengthOpts(copy, len, &end, false);
-    if (!root || !end || end < copy || end > copy + len ||
-        !only_space(end, len - (size_t)(end - copy))) {
-        size_t line, col, off = end && end >= copy && end <= copy + len ? (size_t)(end - copy) : 0;
-
-        /* Trailing garbage: point at it, not at the whitespace before it. */
-        while (root && off < len && only_space(copy + off, 1))
-            off++;
-        line_col(copy, off, &line, &col);
-        if (err && err_len)
-            snprintf(err, err_len, "%s:%zu:%zu: invalid JSON", source, line, col);
-        rc = -EINVAL;
-        goto out;
+    {
+        bool oom;
+        root = am_json_text_parse(text, len, source, err, err_len, &oom);
+        if (!root) {
+            rc = oom ? -ENOMEM : -EINVAL;
+            goto out;
+        }
     }
     arr = root;
     if (cJSON_IsObject(root)) {
@@ -1175,7 +1139,6 @@ out:
         exchange_free(batch[i]);
     free(batch);
     cJSON_Delete(root);
-    free(copy);
     return rc;
 }
 
@@ -1411,7 +1374,7 @@ static const cJSON *view_body(struct req_view *rv)
     memcpy(copy, req->body, req->body_len);
     copy[req->body_len] = '\0';
     rv->body = cJSON_ParseWithLengthOpts(copy, req->body_len, &end, false);
-    if (rv->body && (!end || !only_space(end, req->body_len - (size_t)(end - copy)))) {
+    if (rv->body && (!end || !am_json_text_blank(end, req->body_len - (size_t)(end - copy)))) {
         cJSON_Delete(rv->body);
         rv->body = NULL;
     }

@@ -1,6 +1,7 @@
 /* faults.c - fault kinds, the X-Mock-Fault header, rule parsing, matching and schedules
  * (see faults.h). */
 #include "faults.h"
+#include "json_text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -1542,61 +1543,23 @@ cJSON *am_fault_rules_get_json(const struct am_fault_rules *rules, const char *i
     return r ? rule_json(r) : NULL;
 }
 
-/* 1-based line and column of offset in text. */
-static void line_col(const char *text, size_t offset, size_t *line, size_t *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < offset; i++) {
-        if (text[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-}
-
-static bool only_space(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    }
-    return true;
-}
-
 int am_fault_rules_load_text(struct am_fault_rules *rules, const char *text, size_t len,
                              const char *source, char *err, size_t err_len)
 {
-    char *copy = NULL;
     cJSON *root = NULL;
     const cJSON *arr;
-    const char *end = NULL;
     struct rule **batch = NULL;
     size_t nb = 0, n = 0;
     char msg[256];
     int rc = 0;
 
-    /* Copy: cJSON may peek past len, and text need not be NUL-terminated. */
-    copy = malloc(len + 1);
-    if (!copy)
-        return -ENOMEM;
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    root = cJSON_ParseWithLengthOpts(copy, len, &end, false);
-    if (!root || !end || end < copy || end > copy + len ||
-        !only_space(end, len - (size_t)(end - copy))) {
-        size_t line, col, off = end && end >= copy && end <= copy + len ? (size_t)(end - copy) : 0;
-
-        /* Trailing garbage: point at it, not at the whitespace before it. */
-        while (root && off < len && only_space(copy + off, 1))
-            off++;
-        line_col(copy, off, &line, &col);
-        if (err && err_len)
-            snprintf(err, err_len, "%s:%zu:%zu: invalid JSON", source, line, col);
-        rc = -EINVAL;
-        goto out;
+    {
+        bool oom;
+        root = am_json_text_parse(text, len, source, err, err_len, &oom);
+        if (!root) {
+            rc = oom ? -ENOMEM : -EINVAL;
+            goto out;
+        }
     }
     arr = root;
     if (cJSON_IsObject(root)) {
@@ -1649,7 +1612,6 @@ out:
         rule_free(batch[i]);
     free(batch);
     cJSON_Delete(root);
-    free(copy);
     return rc;
 }
 

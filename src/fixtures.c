@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "json_text.h"
 #include "keys.h"
 
 /* The development key below is public on purpose (README): it only ever works against a
@@ -187,43 +188,17 @@ static int load_account(struct am_registry *reg, const cJSON *a, size_t index,
     return 0;
 }
 
-static void line_col(const char *text, size_t offset, unsigned *ret_line, unsigned *ret_col)
-{
-    unsigned line = 1, col = 1;
-
-    for (size_t i = 0; i < offset; i++) {
-        if (text[i] == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    *ret_line = line;
-    *ret_col = col;
-}
-
 int am_fixtures_load_accounts(struct am_registry *reg, const char *text, size_t len,
                               const char *source, int64_t now, char *err, size_t err_len)
 {
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    bool oom = false;
+    cJSON *root = am_json_text_parse(text, len, source, err, err_len, &oom);
     const cJSON *accounts;
     size_t i = 0;
     int r = 0;
 
-    if (!root) {
-        unsigned line, col;
-        size_t off = end && end >= text ? (size_t)(end - text) : 0;
-        const char *cj = cJSON_GetErrorPtr();
-        if (!end && cj && cj >= text && cj <= text + len)
-            off = (size_t)(cj - text);
-        if (off > len)
-            off = len;
-        line_col(text, off, &line, &col);
-        snprintf(err, err_len, "%s:%u:%u: invalid JSON", source, line, col);
-        return -EINVAL;
-    }
+    if (!root)
+        return oom ? -ENOMEM : -EINVAL;
     if (!cJSON_IsObject(root)) {
         r = fail(err, err_len, source, "top level", "must be an object with \"accounts\"");
         goto out;

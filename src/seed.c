@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "clock.h"
+#include "json_text.h"
 #include "registry.h"
 
 #define SEED_MAX_NAMES 256
@@ -288,8 +289,8 @@ int am_seed_apply_text(struct am_app *app, struct am_registry *reg, const char *
                        const char *source, int64_t real_now, char *err, size_t err_len)
 {
     struct seed_run s;
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    bool oom = false;
+    cJSON *root = am_json_text_parse(text, len, source, err, err_len, &oom);
     const cJSON *account, *requests;
     size_t i = 0;
     int r = 0;
@@ -301,16 +302,8 @@ int am_seed_apply_text(struct am_app *app, struct am_registry *reg, const char *
     s.err = err;
     s.err_len = err_len;
     snprintf(s.where, sizeof(s.where), "top level");
-    if (!root) {
-        unsigned line = 1, col = 1;
-        size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
-        for (size_t k = 0; k < off; k++) {
-            line += text[k] == '\n';
-            col = text[k] == '\n' ? 1 : col + 1;
-        }
-        snprintf(err, err_len, "%s:%u:%u: invalid JSON", source, line, col);
-        return -EINVAL;
-    }
+    if (!root)
+        return oom ? -ENOMEM : -EINVAL;
     account = cJSON_GetObjectItemCaseSensitive(root, "account");
     requests = cJSON_GetObjectItemCaseSensitive(root, "requests");
     for (const cJSON *it = root->child; it && cJSON_IsObject(root); it = it->next) {

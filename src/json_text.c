@@ -1,0 +1,67 @@
+/* json_text.c - JSON documents from file text with located errors (see json_text.h). */
+#include "json_text.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool am_json_text_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    }
+    return true;
+}
+
+static void line_col(const char *text, size_t offset, size_t *line, size_t *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < offset; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+cJSON *am_json_text_parse(const char *text, size_t len, const char *source, char *err,
+                          size_t err_len, bool *ret_oom)
+{
+    char *copy = malloc(len + 1);
+    const char *end = NULL;
+    cJSON *root;
+    size_t line, col, off;
+
+    if (ret_oom)
+        *ret_oom = false;
+    if (!copy) {
+        if (ret_oom)
+            *ret_oom = true;
+        if (err && err_len)
+            snprintf(err, err_len, "%s: out of memory", source);
+        return NULL;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    root = cJSON_ParseWithLengthOpts(copy, len, &end, false);
+    if (root && end && end >= copy && end <= copy + len &&
+        am_json_text_blank(end, len - (size_t)(end - copy))) {
+        free(copy);
+        return root;
+    }
+    off = end && end >= copy && end <= copy + len ? (size_t)(end - copy) : 0;
+    /* Trailing garbage: point at it, not at the whitespace before it. */
+    while (root && off < len && am_json_text_blank(copy + off, 1))
+        off++;
+    line_col(copy, off, &line, &col);
+    if (err && err_len)
+        snprintf(err, err_len, "%s:%zu:%zu: invalid JSON", source, line, col);
+    cJSON_Delete(root);
+    free(copy);
+    return NULL;
+}

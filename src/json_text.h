@@ -1,0 +1,24 @@
+/* json_text.h - parse a JSON document from a file's text, with a located error (pure).
+ *
+ * Every loader of JSON files (accounts, seeds, exchanges, fault rules) reports a syntax
+ * error the same way: "source:line:col: invalid JSON", pointing at the offending byte
+ * (trailing garbage after a valid document included). */
+#ifndef AM_JSON_TEXT_H
+#define AM_JSON_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct cJSON;
+
+/* Parses len bytes of text (not necessarily NUL-terminated; copied first because cJSON
+ * may read one byte past len). Returns a new tree (cJSON_Delete), or NULL with the
+ * located message in err (when err is not NULL); *ret_oom (may be NULL) tells an
+ * allocation failure apart from bad JSON. */
+struct cJSON *am_json_text_parse(const char *text, size_t len, const char *source, char *err,
+                                 size_t err_len, bool *ret_oom);
+
+/* True when the len bytes of s are all JSON whitespace. */
+bool am_json_text_blank(const char *s, size_t len);
+
+#endif
