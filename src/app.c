@@ -16,7 +16,10 @@
 #include "control.h"
 #include "coverage.h"
 #include "exchanges.h"
+#include "billing.h"
+#include "customers.h"
 #include "fixtures.h"
+#include "subscriptions.h"
 #include "jobs.h"
 #include "log.h"
 #include "query.h"
@@ -88,7 +91,7 @@ static int load_fixture_set(struct am_app *app, int64_t real_now, struct am_regi
         }
     }
     if (cfg->fixtures_dir) {
-        r = am_seed_apply_dir(app, reg, cfg->fixtures_dir, real_now, why, sizeof(why));
+        r = am_seed_apply_dir(app, reg, cfg->fixtures_dir, NULL, real_now, why, sizeof(why));
         if (r < 0) {
             snprintf(err, err_len, "--fixtures: seed: %s", why);
             goto fail;
@@ -125,6 +128,39 @@ int am_app_reload(struct am_app *app, int64_t real_now, char *err, size_t err_le
     /* Limits count per account of the old set; the new set starts afresh. */
     am_ratelimit_reset(app->ratelimit);
     return 0;
+}
+
+int am_app_reset_account(struct am_app *app, struct am_account *account, int64_t real_now,
+                         char *err, size_t err_len)
+{
+    struct am_customer_store *customers = am_customer_store_new();
+    struct am_billing *billing = am_billing_new(account->id);
+    struct am_recurring *recurring = am_recurring_new();
+    char why[400];
+    int r;
+
+    if (!customers || !billing || !recurring) {
+        am_customer_store_free(customers);
+        am_billing_free(billing);
+        am_recurring_free(recurring);
+        return -ENOMEM;
+    }
+    /* Fresh stores and the start clock, then the account's own seeds again. Keys are
+     * configuration, not state: they stay as they are. */
+    am_customer_store_free(account->customers);
+    am_billing_free(account->billing);
+    am_recurring_free(account->recurring);
+    account->customers = customers;
+    account->billing = billing;
+    account->recurring = recurring;
+    account->clock = am_registry_initial_clock(app->registry);
+    if (!app->cfg->fixtures_dir)
+        return 0;
+    r = am_seed_apply_dir(app, app->registry, app->cfg->fixtures_dir, account->id, real_now, why,
+                          sizeof(why));
+    if (r < 0)
+        snprintf(err, err_len, "seed: %s", why);
+    return r;
 }
 
 struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *err,

@@ -71,6 +71,12 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
  * -EINVAL (or another -errno) is returned. */
 int am_app_reload(struct am_app *app, int64_t real_now, char *err, size_t err_len);
 
+/* Puts one account back to its fixture state: empty stores, the start clock, and its
+ * seeds run again (keys unchanged). Returns 0, -ENOMEM, or -EINVAL with err set when a
+ * seed fails. */
+int am_app_reset_account(struct am_app *app, struct am_account *account, int64_t real_now,
+                         char *err, size_t err_len);
+
 /* Runs one /v3 request as account, inside the mock: no authentication, rate limits or
  * faults (fixture seeds use it, so seeded objects pass the API's own validation).
  * Returns 0 with resp filled, or a negative errno. */

@@ -525,3 +525,8 @@ void am_registry_set_initial_clock(struct am_registry *reg, const struct am_cloc
 {
     reg->initial_clock = *clock;
 }
+
+struct am_clock am_registry_initial_clock(const struct am_registry *reg)
+{
+    return reg->initial_clock;
+}

@@ -56,6 +56,9 @@ struct am_registry *am_registry_new(void);
 /* The clock every account created from now on starts with (default: real time). */
 void am_registry_set_initial_clock(struct am_registry *reg, const struct am_clock *clock);
 
+/* The clock new accounts start with. */
+struct am_clock am_registry_initial_clock(const struct am_registry *reg);
+
 /* Frees the registry, every account and their stores. Accepts NULL. */
 void am_registry_free(struct am_registry *reg);
 

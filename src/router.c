@@ -105,6 +105,7 @@ static const struct route_def routes[] = {
     {AM_ROUTE_CTL_FIXTURES_RELOAD, AM_SCOPE_CONTROL, AM_METHOD_POST, "fixtures/reload",
      "mock.fixtures.reload"},
     {AM_ROUTE_CTL_EXCHANGES, AM_SCOPE_CONTROL, AM_METHOD_GET, "exchanges", "mock.exchanges"},
+    {AM_ROUTE_CTL_RESET, AM_SCOPE_CONTROL, AM_METHOD_POST, "reset", "mock.reset"},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

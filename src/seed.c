@@ -286,7 +286,8 @@ out:
 }
 
 int am_seed_apply_text(struct am_app *app, struct am_registry *reg, const char *text, size_t len,
-                       const char *source, int64_t real_now, char *err, size_t err_len)
+                       const char *source, const char *only_account, int64_t real_now, char *err,
+                       size_t err_len)
 {
     struct seed_run s;
     bool oom = false;
@@ -316,6 +317,8 @@ int am_seed_apply_text(struct am_app *app, struct am_registry *reg, const char *
         r = fail(&s, "expected {\"account\": ID, \"requests\": [...]}");
         goto out;
     }
+    if (only_account && strcmp(only_account, account->valuestring) != 0)
+        goto out;
     s.account = am_registry_find_account(reg, account->valuestring);
     if (!s.account) {
         r = fail(&s, "no account '%s' in the fixtures", account->valuestring);
@@ -346,7 +349,7 @@ static int only_json(const struct dirent *d)
 }
 
 int am_seed_apply_dir(struct am_app *app, struct am_registry *reg, const char *dir,
-                      int64_t real_now, char *err, size_t err_len)
+                      const char *only_account, int64_t real_now, char *err, size_t err_len)
 {
     char folder[4096], path[4352];
     struct dirent **list = NULL;
@@ -369,7 +372,8 @@ int am_seed_apply_dir(struct am_app *app, struct am_registry *reg, const char *d
             snprintf(err, err_len, "%s: cannot read", path);
             r = -EIO;
         } else {
-            r = am_seed_apply_text(app, reg, buf, (size_t)len, path, real_now, err, err_len);
+            r = am_seed_apply_text(app, reg, buf, (size_t)len, path, only_account, real_now, err,
+                                   err_len);
         }
         if (f)
             fclose(f);

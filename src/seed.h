@@ -27,15 +27,17 @@ struct am_app;
 struct am_registry;
 
 /* Applies one seed document (text of len bytes, named source for messages) to the
- * accounts of reg, running its requests through am_app_call(). On error writes
+ * accounts of reg, running its requests through am_app_call(). With only_account set, a
+ * document for another account is checked for syntax but not run. On error writes
  * "source: requests[3]: POST /v3/payments answered 400 invalid_dueDate: ..." (or the
  * JSON position) into err and returns -EINVAL; -ENOMEM on allocation failure. */
 int am_seed_apply_text(struct am_app *app, struct am_registry *reg, const char *text, size_t len,
-                       const char *source, int64_t real_now, char *err, size_t err_len);
+                       const char *source, const char *only_account, int64_t real_now, char *err,
+                       size_t err_len);
 
 /* Applies every dir/seed/NAME.json in name order. A missing seed folder is not an error.
  * Returns as am_seed_apply_text (-ENOENT/-EIO for unreadable files). */
 int am_seed_apply_dir(struct am_app *app, struct am_registry *reg, const char *dir,
-                      int64_t real_now, char *err, size_t err_len);
+                      const char *only_account, int64_t real_now, char *err, size_t err_len);
 
 #endif

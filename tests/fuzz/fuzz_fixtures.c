@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)am_fixtures_load_accounts(reg, (const char *)data, size, "fuzz.json", 1780000000, err,
                                     sizeof(err));
     am_registry_free(reg);
-    (void)am_seed_apply_text(app, app->registry, (const char *)data, size, "fuzz-seed.json",
+    (void)am_seed_apply_text(app, app->registry, (const char *)data, size, "fuzz-seed.json", NULL,
                              1780000000, err, sizeof(err));
     return 0;
 }

@@ -143,6 +143,7 @@ static const struct route_case ctl_cases[] = {
     {AM_METHOD_PUT, "ratelimit", AM_ROUTE_CTL_RATELIMIT_SET, "mock.ratelimit.set", NOP},
     {AM_METHOD_POST, "fixtures/reload", AM_ROUTE_CTL_FIXTURES_RELOAD, "mock.fixtures.reload", NOP},
     {AM_METHOD_GET, "exchanges", AM_ROUTE_CTL_EXCHANGES, "mock.exchanges", NOP},
+    {AM_METHOD_POST, "reset", AM_ROUTE_CTL_RESET, "mock.reset", NOP},
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
