@@ -740,6 +740,32 @@ def _(ctx):
     eq(lst["totalCount"], 1, f"only the seeded customer after the reload: {lst['data']!r}")
 
 
+@test("reset_one_account_then_everything_back_to_the_fixtures")
+def _(ctx):
+    seed_cpf = new_cpf()
+    s = ctx.server("reset", seeds={"s.json": customer_seed(seed_cpf)})
+    eq(len(find_customer(s, seed_cpf)), 1, "seeded customer at start")
+    made = ok_json(api(s, "POST", "/v3/customers",
+                       body={"name": "Extra", "cpfCnpj": new_cpf()}), "create")
+    s.control("POST", "/__mock/accounts/default/clock/advance", body={"days": 2})
+    eq(ok_json(api(s, "GET", "/v3/customers"), "before reset")["totalCount"], 2, "two customers")
+    body = s.control("POST", "/__mock/reset", body={"account": "default"}).json()
+    eq(body, {"reset": True, "account": "default"}, "reset answer (one account)")
+    expect_error(api(s, "GET", f"/v3/customers/{made['id']}"), 404, "not_found",
+                 "O recurso solicitado não existe", "customer made before the reset")
+    lst = ok_json(api(s, "GET", "/v3/customers"), "after account reset")
+    eq(lst["totalCount"], 1, f"only the seeded customer: {lst['data']!r}")
+    clock = s.control("GET", "/__mock/accounts/default/clock").json()
+    eq(clock["today"], CLOCK, "the account's clock is back at --clock")
+    ok_json(api(s, "POST", "/v3/customers", body={"name": "Again", "cpfCnpj": new_cpf()}),
+            "create again")
+    body = s.control("POST", "/__mock/reset").json()
+    eq(body, {"reset": True, "account": None}, "reset answer (everything)")
+    eq(ok_json(api(s, "GET", "/v3/customers"), "after full reset")["totalCount"], 1,
+       "only the seeded customer after the full reset")
+    s.control("POST", "/__mock/reset", body={"account": "nobody"}, expect=404)
+
+
 @test("reload_control_broken_exchange_rejected_old_set_kept")
 def _(ctx):
     ex = [{"id": "keep-me", "request": {"method": "GET", "path": "/v3/transfers/{id}"},
