@@ -1,6 +1,7 @@
 /* exchanges.c - recorded exchanges: loading, matching, templating (see exchanges.h). */
 #include "exchanges.h"
 #include "json_text.h"
+#include "router.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -87,36 +88,13 @@ static int check_keys(const cJSON *obj, const char *const *allowed, const char *
                       size_t err_len)
 {
     char w[WHERE_MAX];
+    bool dup;
+    const char *bad = am_json_bad_key(obj, allowed, &dup);
 
-    for (const cJSON *c = obj->child; c; c = c->next) {
-        bool known = false;
-
-        for (size_t i = 0; allowed[i]; i++) {
-            if (strcmp(c->string, allowed[i]) == 0)
-                known = true;
-        }
-        join(w, sizeof(w), where, c->string);
-        if (!known)
-            return xerr(err, err_len, w, "unknown field");
-        for (const cJSON *d = obj->child; d != c; d = d->next) {
-            if (strcmp(c->string, d->string) == 0)
-                return xerr(err, err_len, w, "duplicate field");
-        }
-    }
-    return 0;
-}
-
-static bool json_integer(const cJSON *item, double min, double max, double *ret)
-{
-    double v;
-
-    if (!cJSON_IsNumber(item))
-        return false;
-    v = item->valuedouble;
-    if (!isfinite(v) || v != floor(v) || v < min || v > max)
-        return false;
-    *ret = v;
-    return true;
+    if (!bad)
+        return 0;
+    join(w, sizeof(w), where, bad);
+    return xerr(err, err_len, w, dup ? "duplicate field" : "unknown field");
 }
 
 static bool valid_token(const char *s, size_t len)
@@ -242,17 +220,10 @@ struct pattern {
 };
 
 /* "/api/v3/x" -> "/v3/x": the legacy prefix is the same API. */
-static const char *normalise_path(const char *p)
-{
-    if (strncmp(p, "/api/v3", 7) == 0 && (p[7] == '/' || p[7] == '\0'))
-        return p + 4;
-    return p;
-}
-
 static int compile_path(const char *text, struct pattern *pp, const char *where, char *err,
                         size_t err_len)
 {
-    const char *norm = normalise_path(text);
+    const char *norm = am_router_normalise_path(text);
     size_t len = strlen(norm);
     char *p;
 
@@ -801,7 +772,7 @@ static int parse_delay(const cJSON *it, const char *where, uint32_t *ret, char *
 {
     double v;
 
-    if (!json_integer(it, 0, AM_EXCHANGE_MAX_DELAY_MS, &v))
+    if (!am_json_integer(it, 0, AM_EXCHANGE_MAX_DELAY_MS, &v))
         return xerr(err, err_len, where, "must be an integer 0..%u", AM_EXCHANGE_MAX_DELAY_MS);
     *ret = (uint32_t)v;
     return 0;
@@ -823,7 +794,7 @@ static int parse_response(const cJSON *r, const struct pattern *pp, struct resp_
         return rc;
     if ((it = cJSON_GetObjectItemCaseSensitive(r, "status"))) {
         join(w, sizeof(w), where, "status");
-        if (!json_integer(it, 100, 599, &v))
+        if (!am_json_integer(it, 100, 599, &v))
             return xerr(err, err_len, w, "must be an integer 100..599");
         d->status = (int)v;
     }
@@ -1334,7 +1305,7 @@ static void view_split(struct req_view *rv, const char *path)
     rv->n = 0;
     if (!path || *path != '/')
         return;
-    p = normalise_path(path) + 1;
+    p = am_router_normalise_path(path) + 1;
     for (;;) {
         const char *slash = strchr(p, '/');
         size_t len = slash ? (size_t)(slash - p) : strlen(p);

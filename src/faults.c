@@ -84,35 +84,10 @@ static int herr(char *err, size_t err_len, const char *fmt, ...)
 static int check_keys(const cJSON *obj, const char *const *allowed, const char *where, char *err,
                       size_t err_len)
 {
-    for (const cJSON *c = obj->child; c; c = c->next) {
-        bool known = false;
+    bool dup;
+    const char *bad = am_json_bad_key(obj, allowed, &dup);
 
-        for (size_t i = 0; allowed[i]; i++) {
-            if (strcmp(c->string, allowed[i]) == 0)
-                known = true;
-        }
-        if (!known)
-            return ferr(err, err_len, where, c->string, "unknown field");
-        for (const cJSON *d = obj->child; d != c; d = d->next) {
-            if (strcmp(c->string, d->string) == 0)
-                return ferr(err, err_len, where, c->string, "duplicate field");
-        }
-    }
-    return 0;
-}
-
-/* An integral JSON number in [min, max]. */
-static bool json_integer(const cJSON *item, double min, double max, double *ret)
-{
-    double v;
-
-    if (!cJSON_IsNumber(item))
-        return false;
-    v = item->valuedouble;
-    if (!isfinite(v) || v != floor(v) || v < min || v > max)
-        return false;
-    *ret = v;
-    return true;
+    return bad ? ferr(err, err_len, where, bad, dup ? "duplicate field" : "unknown field") : 0;
 }
 
 /* ---- kinds and parameters ----------------------------------------------------------- */
@@ -794,13 +769,6 @@ static void rule_free(struct rule *r)
 }
 
 /* "/api/v3/x" -> "/v3/x": the legacy prefix is the same API. */
-static const char *normalise_path(const char *p)
-{
-    if (strncmp(p, "/api/v3", 7) == 0 && (p[7] == '/' || p[7] == '\0'))
-        return p + 4;
-    return p;
-}
-
 static uint32_t seg_hash(const char *p, size_t len)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -824,7 +792,7 @@ static uint32_t lower_hash(const char *p)
 static int compile_path(const char *text, struct path_pattern *pp, const char *where, char *err,
                         size_t err_len)
 {
-    const char *norm = normalise_path(text);
+    const char *norm = am_router_normalise_path(text);
     size_t len = strlen(norm);
     char *p;
 
@@ -1121,18 +1089,18 @@ static int parse_schedule(const cJSON *s, struct rule *r, bool *ret_has_seed, co
         r->probability = it->valuedouble;
     }
     if ((it = cJSON_GetObjectItemCaseSensitive(s, "seed"))) {
-        if (!json_integer(it, 0, MAX_SEED, &v))
+        if (!am_json_integer(it, 0, MAX_SEED, &v))
             return ferr(err, err_len, w, "seed", "must be an integer in 0..2^53-1");
         r->seed = (uint64_t)v;
         *ret_has_seed = true;
     }
     if ((it = cJSON_GetObjectItemCaseSensitive(s, "times"))) {
-        if (!json_integer(it, 1, MAX_COUNT, &v))
+        if (!am_json_integer(it, 1, MAX_COUNT, &v))
             return ferr(err, err_len, w, "times", "must be a positive integer");
         r->times = (uint64_t)v;
     }
     if ((it = cJSON_GetObjectItemCaseSensitive(s, "skip"))) {
-        if (!json_integer(it, 0, MAX_COUNT, &v))
+        if (!am_json_integer(it, 0, MAX_COUNT, &v))
             return ferr(err, err_len, w, "skip", "must be a non-negative integer");
         r->skip = (uint64_t)v;
     }
@@ -1786,7 +1754,7 @@ int am_faults_decide(struct am_fault_rules *rules, const struct am_fault_request
     struct body_cache bc = {false, NULL};
     struct split_path sp;
     struct request_hashes rh;
-    const char *path = in->path ? normalise_path(in->path) : NULL;
+    const char *path = in->path ? am_router_normalise_path(in->path) : NULL;
     int fired = 0;
 
     if (rules->n == rules->n_connection)

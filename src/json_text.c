@@ -2,6 +2,7 @@
 #include "json_text.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,4 +65,37 @@ cJSON *am_json_text_parse(const char *text, size_t len, const char *source, char
     cJSON_Delete(root);
     free(copy);
     return NULL;
+}
+
+const char *am_json_bad_key(const cJSON *obj, const char *const *allowed, bool *ret_duplicate)
+{
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        bool known = false;
+
+        for (size_t i = 0; allowed[i] && !known; i++)
+            known = strcmp(c->string, allowed[i]) == 0;
+        *ret_duplicate = false;
+        if (!known)
+            return c->string;
+        for (const cJSON *d = obj->child; d != c; d = d->next) {
+            if (strcmp(c->string, d->string) == 0) {
+                *ret_duplicate = true;
+                return c->string;
+            }
+        }
+    }
+    return NULL;
+}
+
+bool am_json_integer(const cJSON *item, double min, double max, double *ret)
+{
+    double v;
+
+    if (!cJSON_IsNumber(item))
+        return false;
+    v = item->valuedouble;
+    if (!isfinite(v) || v != floor(v) || v < min || v > max)
+        return false;
+    *ret = v;
+    return true;
 }

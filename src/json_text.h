@@ -18,6 +18,15 @@ struct cJSON;
 struct cJSON *am_json_text_parse(const char *text, size_t len, const char *source, char *err,
                                  size_t err_len, bool *ret_oom);
 
+/* Checks an object's member names against allowed (NULL-terminated): returns NULL when
+ * every name is allowed and unique, else the first offending name (borrowed), with
+ * *ret_duplicate telling a repeated name from an unknown one. */
+const char *am_json_bad_key(const struct cJSON *obj, const char *const *allowed,
+                            bool *ret_duplicate);
+
+/* True, with *ret set, when item is an integral JSON number within [min, max]. */
+bool am_json_integer(const struct cJSON *item, double min, double max, double *ret);
+
 /* True when the len bytes of s are all JSON whitespace. */
 bool am_json_text_blank(const char *s, size_t len);
 

@@ -236,3 +236,10 @@ void am_router_match(enum am_method method, const char *path, struct am_route_ma
         }
     }
 }
+
+const char *am_router_normalise_path(const char *p)
+{
+    if (strncmp(p, "/api/v3", 7) == 0 && (p[7] == '/' || p[7] == '\0'))
+        return p + 4;
+    return p;
+}

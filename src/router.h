@@ -112,6 +112,9 @@ struct am_route_match {
 /* Matches method and path. Always fills *m (route NONE when unmatched). */
 void am_router_match(enum am_method method, const char *path, struct am_route_match *m);
 
+/* The path with the legacy "/api/v3" prefix read as "/v3" (a suffix of p, borrowed). */
+const char *am_router_normalise_path(const char *p);
+
 /* Stable operation name of a route, e.g. "customers.create"; "none" for NONE. */
 const char *am_route_name(enum am_route r);
 
