@@ -13,12 +13,14 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import ssl
 import subprocess
 import tempfile
 import time
+import traceback
 import uuid
 
 DEFAULT_UA = "asaas-mock-e2e/1.0"
@@ -433,3 +435,77 @@ class Server:
         if expect is not None:
             eq(r.status, expect, f"{method} {path} status (body {r.body[:300]!r})")
         return r
+
+
+# ---------------------------------------------------------------------------- the runner
+
+def registry():
+    """A test list and its decorator: TESTS, test = registry(); @test("name") def _(ctx)."""
+    tests = []
+
+    def test(name):
+        def deco(fn):
+            tests.append((name, fn))
+            return fn
+        return deco
+    return tests, test
+
+
+def run_tests(tests, ctx, root, pattern=None, shared=lambda: None,
+              shared_check="shared_server_exits_cleanly", after_each=None):
+    """Runs the tests whose name contains pattern, one line each, then the shared server's
+    clean exit, then the summary line "N passed, N failed". After each test: after_each()
+    (suite clean-up), ctx.finish_owned() (per-test servers, when the suite has them), and a
+    check that the shared server (shared() -> Server or None) is still alive. Server logs
+    under root are kept when anything failed. Returns the exit status."""
+    passed = failed = 0
+
+    def note(error, msg):
+        return (error + "; " if error else "") + msg
+
+    for name, fn in [(n, f) for n, f in tests if pattern is None or pattern in n]:
+        t0 = time.monotonic()
+        error = None
+        try:
+            fn(ctx)
+        except TestFailure as e:
+            error = str(e)
+        except Exception:  # a crash in the test is a failure with its traceback
+            error = traceback.format_exc().strip()
+        if after_each is not None:
+            try:
+                after_each()
+            except (TestFailure, OSError, http.client.HTTPException) as e:
+                error = note(error, str(e))
+        if hasattr(ctx, "finish_owned"):
+            try:
+                ctx.finish_owned()
+            except TestFailure as e:
+                error = note(error, str(e))
+        srv = shared()
+        if error is None and srv is not None and not srv.alive():
+            error = f"shared server died (exit {srv.proc.poll()}){srv.diagnostics()}"
+        dt = time.monotonic() - t0
+        if error is None:
+            passed += 1
+            print(f"PASS {name} ({dt:.2f}s)", flush=True)
+        else:
+            failed += 1
+            print(f"FAIL {name} ({dt:.2f}s): {error}", flush=True)
+    srv = shared()
+    if srv is not None:
+        try:
+            srv.stop()
+            passed += 1
+            print(f"PASS {shared_check}", flush=True)
+        except TestFailure as e:
+            failed += 1
+            print(f"FAIL {shared_check}: {e}", flush=True)
+        finally:
+            srv.kill()
+    if failed == 0:
+        shutil.rmtree(root, ignore_errors=True)
+    else:
+        print(f"# server logs kept in {root}", flush=True)
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 and passed > 0 else 1

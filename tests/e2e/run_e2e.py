@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import ssl
@@ -24,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,6 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (ABSENT, DEFAULT_UA, IO_TIMEOUT, Server, TestFailure,  # noqa: E402
                      check, eq, make_key, new_cnpj, new_cpf, parse_log_line, redact, send,
                      sha256_hex, wait_until)
+from harness import registry, run_tests  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -131,14 +130,7 @@ def main_accounts():
 
 # ---------------------------------------------------------------------------- runner
 
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
+TESTS, test = registry()
 
 
 class Ctx:
@@ -188,47 +180,7 @@ class Ctx:
 def run(binary, pattern):
     root = tempfile.mkdtemp(prefix="asaas-e2e-")
     ctx = Ctx(binary, root)
-    passed = failed = 0
-    selected = [(n, f) for n, f in TESTS if pattern is None or pattern in n]
-    for name, fn in selected:
-        t0 = time.monotonic()
-        error = None
-        try:
-            fn(ctx)
-        except TestFailure as e:
-            error = str(e)
-        except Exception:  # a crash in the test is a failure with its traceback
-            error = traceback.format_exc().strip()
-        try:
-            ctx.finish_owned()
-        except TestFailure as e:
-            error = (error + "; " if error else "") + str(e)
-        if error is None and ctx._main is not None and not ctx._main.alive():
-            error = f"shared server died (exit {ctx._main.proc.poll()}){ctx._main.diagnostics()}"
-        dt = time.monotonic() - t0
-        if error is None:
-            passed += 1
-            print(f"PASS {name} ({dt:.2f}s)", flush=True)
-        else:
-            failed += 1
-            print(f"FAIL {name} ({dt:.2f}s): {error}", flush=True)
-    if ctx._main is not None:
-        name = "shared_server_exits_cleanly"
-        try:
-            ctx._main.stop()
-            passed += 1
-            print(f"PASS {name}", flush=True)
-        except TestFailure as e:
-            failed += 1
-            print(f"FAIL {name}: {e}", flush=True)
-        finally:
-            ctx._main.kill()
-    if failed == 0:
-        shutil.rmtree(root, ignore_errors=True)
-    else:
-        print(f"# server logs kept in {root}", flush=True)
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 0 if failed == 0 and passed > 0 else 1
+    return run_tests(TESTS, ctx, root, pattern, shared=lambda: ctx._main, shared_check="shared_server_exits_cleanly")
 
 
 # ---------------------------------------------------------------------------- helpers

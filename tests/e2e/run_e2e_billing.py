@@ -26,18 +26,16 @@ from decimal import ROUND_HALF_UP, Decimal
 import json
 import os
 import re
-import shutil
 import struct
 import sys
 import tempfile
-import time
-import traceback
 import warnings
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Server, TestFailure, check, eq, make_key, send)  # noqa: E402
+from harness import registry, run_tests  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -609,14 +607,7 @@ def money(x):
 
 # ---------------------------------------------------------------------------- runner
 
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
+TESTS, test = registry()
 
 
 class Ctx:
@@ -642,42 +633,7 @@ class Ctx:
 def run(binary, pattern):
     root = tempfile.mkdtemp(prefix="asaas-e2e-billing-")
     ctx = Ctx(binary, root)
-    passed = failed = 0
-    for name, fn in [(n, f) for n, f in TESTS if pattern is None or pattern in n]:
-        t0 = time.monotonic()
-        error = None
-        try:
-            fn(ctx)
-        except TestFailure as e:
-            error = str(e)
-        except Exception:  # a crash in the test is a failure with its traceback
-            error = traceback.format_exc().strip()
-        if error is None and ctx._server is not None and not ctx._server.alive():
-            error = f"server died (exit {ctx._server.proc.poll()}){ctx._server.diagnostics()}"
-        dt = time.monotonic() - t0
-        if error is None:
-            passed += 1
-            print(f"PASS {name} ({dt:.2f}s)", flush=True)
-        else:
-            failed += 1
-            print(f"FAIL {name} ({dt:.2f}s): {error}", flush=True)
-    if ctx._server is not None:
-        name = "server_exits_cleanly"
-        try:
-            ctx._server.stop()
-            passed += 1
-            print(f"PASS {name}", flush=True)
-        except TestFailure as e:
-            failed += 1
-            print(f"FAIL {name}: {e}", flush=True)
-        finally:
-            ctx._server.kill()
-    if failed == 0:
-        shutil.rmtree(root, ignore_errors=True)
-    else:
-        print(f"# server logs kept in {root}", flush=True)
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 0 if failed == 0 and passed > 0 else 1
+    return run_tests(TESTS, ctx, root, pattern, shared=lambda: ctx._server, shared_check="server_exits_cleanly")
 
 
 # ---------------------------------------------------------------------------- Pix

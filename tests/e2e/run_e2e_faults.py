@@ -18,7 +18,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import socket
 import ssl
 import subprocess
@@ -26,7 +25,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 import uuid
 import warnings
 from datetime import date, timedelta
@@ -36,6 +34,7 @@ sys.path.insert(0, HERE)
 
 from harness import (DEFAULT_UA, IO_TIMEOUT, Server, TestFailure,  # noqa: E402
                      check, eq, make_key, new_cpf, wait_until)
+from harness import registry, run_tests  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -83,14 +82,7 @@ def err(code, description):
 
 # ---------------------------------------------------------------------------- runner
 
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
+TESTS, test = registry()
 
 
 class Ctx:
@@ -141,52 +133,17 @@ class Ctx:
 def run(binary, pattern):
     root = tempfile.mkdtemp(prefix="asaas-e2e-faults-")
     ctx = Ctx(binary, root)
-    passed = failed = 0
-    for name, fn in [(n, f) for n, f in TESTS if pattern is None or pattern in n]:
-        t0 = time.monotonic()
-        error = None
-        try:
-            fn(ctx)
-        except TestFailure as e:
-            error = str(e)
-        except Exception:  # a crash in the test is a failure with its traceback
-            error = traceback.format_exc().strip()
+
+    def clear_rules():
+        """No fault rule may leak into the next test."""
         if ctx._shared is not None and ctx._shared.alive():
-            try:  # no rule may leak into the next test
+            try:
                 ctx._shared.control("DELETE", "/__mock/faults")
             except (TestFailure, OSError, http.client.HTTPException) as e:
-                error = (error + "; " if error else "") + f"clearing rules: {e}"
-        try:
-            ctx.finish_owned()
-        except TestFailure as e:
-            error = (error + "; " if error else "") + str(e)
-        if error is None and ctx._shared is not None and not ctx._shared.alive():
-            error = (f"shared server died (exit {ctx._shared.proc.poll()})"
-                     f"{ctx._shared.diagnostics()}")
-        dt = time.monotonic() - t0
-        if error is None:
-            passed += 1
-            print(f"PASS {name} ({dt:.2f}s)", flush=True)
-        else:
-            failed += 1
-            print(f"FAIL {name} ({dt:.2f}s): {error}", flush=True)
-    if ctx._shared is not None:
-        name = "shared_server_exits_cleanly"
-        try:
-            ctx._shared.stop()
-            passed += 1
-            print(f"PASS {name}", flush=True)
-        except TestFailure as e:
-            failed += 1
-            print(f"FAIL {name}: {e}", flush=True)
-        finally:
-            ctx._shared.kill()
-    if failed == 0:
-        shutil.rmtree(root, ignore_errors=True)
-    else:
-        print(f"# server logs kept in {root}", flush=True)
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 0 if failed == 0 and passed > 0 else 1
+                raise TestFailure(f"clearing rules: {e}")
+
+    return run_tests(TESTS, ctx, root, pattern, shared=lambda: ctx._shared, shared_check="shared_server_exits_cleanly",
+                     after_each=clear_rules)
 
 
 # ---------------------------------------------------------------------------- helpers

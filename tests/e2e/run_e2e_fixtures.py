@@ -19,14 +19,12 @@ import argparse
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import traceback
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,6 +32,7 @@ sys.path.insert(0, HERE)
 
 from harness import (ABSENT, Server, TestFailure, check, eq, make_key,  # noqa: E402
                      new_cpf, redact)
+from harness import registry, run_tests  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -64,14 +63,7 @@ def err(code, description):
 
 # ---------------------------------------------------------------------------- runner
 
-TESTS = []
-
-
-def test(name):
-    def deco(fn):
-        TESTS.append((name, fn))
-        return fn
-    return deco
+TESTS, test = registry()
 
 
 class Ctx:
@@ -123,33 +115,7 @@ def write_docs(folder, docs):
 def run(binary, pattern):
     root = tempfile.mkdtemp(prefix="asaas-e2e-fixtures-")
     ctx = Ctx(binary, root)
-    passed = failed = 0
-    for name, fn in [(n, f) for n, f in TESTS if pattern is None or pattern in n]:
-        t0 = time.monotonic()
-        error = None
-        try:
-            fn(ctx)
-        except TestFailure as e:
-            error = str(e)
-        except Exception:  # a crash in the test is a failure with its traceback
-            error = traceback.format_exc().strip()
-        try:
-            ctx.finish_owned()
-        except TestFailure as e:
-            error = (error + "; " if error else "") + str(e)
-        dt = time.monotonic() - t0
-        if error is None:
-            passed += 1
-            print(f"PASS {name} ({dt:.2f}s)", flush=True)
-        else:
-            failed += 1
-            print(f"FAIL {name} ({dt:.2f}s): {error}", flush=True)
-    if failed == 0:
-        shutil.rmtree(root, ignore_errors=True)
-    else:
-        print(f"# server logs kept in {root}", flush=True)
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 0 if failed == 0 and passed > 0 else 1
+    return run_tests(TESTS, ctx, root, pattern, shared=lambda: None, shared_check="shared_server_exits_cleanly")
 
 
 # ---------------------------------------------------------------------------- helpers
