@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api_common.h"
 #include "api_customers.h"
@@ -24,7 +25,38 @@
 #include "log.h"
 #include "query.h"
 #include "router.h"
+#include "persist.h"
+#include "pristine.h"
 #include "seed.h"
+#include "state.h"
+
+int am_app_add_api_keys(struct am_app *app, struct am_registry *reg, int64_t real_now,
+                        char *err, size_t err_len)
+{
+    struct am_account *def;
+    int r;
+
+    if (!app->n_api_key_hashes)
+        return 0;
+    def = am_registry_find_account(reg, "default");
+    if (!def && !(def = am_registry_add_account(reg, "default")))
+        return -ENOMEM;
+    for (size_t i = 0; i < app->n_api_key_hashes; i++) {
+        char hex[2 * AM_SHA256_LEN + 1];
+        am_hex(app->api_key_hashes[i], AM_SHA256_LEN, hex);
+        r = am_registry_add_key(reg, def, NULL, hex, app->api_key_displays[i], "api-key",
+                                real_now, 0, true, NULL);
+        if (r == -EEXIST)
+            continue; /* already in the fixtures: same key, nothing to add */
+        if (r < 0) {
+            snprintf(err, err_len, "--api-key #%zu: %s", i + 1,
+                     r == -ENOSPC ? "the default account already has 10 keys"
+                                  : "not shaped like an Asaas key");
+            return r == -ENOMEM ? r : -EINVAL;
+        }
+    }
+    return 0;
+}
 
 /* Builds a whole fixture set: accounts and keys (embedded default or DIR/accounts.json),
  * --api-key keys, the seeds of DIR/seed/ run through the API, and DIR/exchanges/. On
@@ -36,7 +68,6 @@ static int load_fixture_set(struct am_app *app, int64_t real_now, struct am_regi
     const struct am_config *cfg = app->cfg;
     struct am_registry *reg = am_registry_new();
     struct am_exchange_set *ex = NULL;
-    struct am_account *def;
     char why[400], path[4096];
     int r;
 
@@ -69,27 +100,9 @@ static int load_fixture_set(struct am_app *app, int64_t real_now, struct am_regi
         }
         app->n_api_key_hashes = cfg->n_api_keys;
     }
-    if (app->n_api_key_hashes) {
-        def = am_registry_find_account(reg, "default");
-        if (!def && !(def = am_registry_add_account(reg, "default"))) {
-            r = -ENOMEM;
-            goto fail;
-        }
-        for (size_t i = 0; i < app->n_api_key_hashes; i++) {
-            char hex[2 * AM_SHA256_LEN + 1];
-            am_hex(app->api_key_hashes[i], AM_SHA256_LEN, hex);
-            r = am_registry_add_key(reg, def, NULL, hex, app->api_key_displays[i], "api-key",
-                                    real_now, 0, true, NULL);
-            if (r == -EEXIST)
-                continue; /* already in the fixtures: same key, nothing to add */
-            if (r < 0) {
-                snprintf(err, err_len, "--api-key #%zu: %s", i + 1,
-                         r == -ENOSPC ? "the default account already has 10 keys"
-                                      : "not shaped like an Asaas key");
-                goto fail;
-            }
-        }
-    }
+    r = am_app_add_api_keys(app, reg, real_now, err, err_len);
+    if (r < 0)
+        goto fail;
     if (cfg->fixtures_dir) {
         r = am_seed_apply_dir(app, reg, cfg->fixtures_dir, NULL, real_now, why, sizeof(why));
         if (r < 0) {
@@ -112,6 +125,21 @@ fail:
     return r < 0 ? r : -EINVAL;
 }
 
+/* After a fixture set is in place: a snapshot's id position continues, and what reset
+ * returns to is captured. */
+static int adopt_fixture_set(struct am_app *app)
+{
+    struct am_pristine *p;
+
+    am_registry_loaded_ids(app->registry, &app->ids);
+    p = am_pristine_capture(app->registry, &app->ids);
+    if (!p)
+        return -ENOMEM;
+    am_pristine_free(app->pristine);
+    app->pristine = p;
+    return 0;
+}
+
 int am_app_reload(struct am_app *app, int64_t real_now, char *err, size_t err_len)
 {
     struct am_registry *reg = NULL;
@@ -127,40 +155,117 @@ int am_app_reload(struct am_app *app, int64_t real_now, char *err, size_t err_le
     app->reloads++;
     /* Limits count per account of the old set; the new set starts afresh. */
     am_ratelimit_reset(app->ratelimit);
-    return 0;
+    r = adopt_fixture_set(app);
+    if (r == 0)
+        r = am_persist_checkpoint(app);
+    if (r < 0)
+        snprintf(err, err_len, "the new fixture set is in force, but %s",
+                 r == -ENOMEM ? "memory ran out capturing it" : "the state file failed");
+    return r;
 }
 
-int am_app_reset_account(struct am_app *app, struct am_account *account, int64_t real_now,
+int am_app_reset_account(struct am_app *app, struct am_account *account, bool *ret_fast,
                          char *err, size_t err_len)
 {
-    struct am_customer_store *customers = am_customer_store_new();
-    struct am_billing *billing = am_billing_new(account->id);
-    struct am_recurring *recurring = am_recurring_new();
-    char why[400];
-    int r;
+    struct am_clock start = am_registry_initial_clock(app->registry);
+    int r = am_pristine_reset_account(app->pristine, account, &start, ret_fast, err, err_len);
 
-    if (!customers || !billing || !recurring) {
-        am_customer_store_free(customers);
-        am_billing_free(billing);
-        am_recurring_free(recurring);
-        return -ENOMEM;
-    }
-    /* Fresh stores and the start clock, then the account's own seeds again. Keys are
-     * configuration, not state: they stay as they are. */
-    am_customer_store_free(account->customers);
-    am_billing_free(account->billing);
-    am_recurring_free(account->recurring);
-    account->customers = customers;
-    account->billing = billing;
-    account->recurring = recurring;
-    account->clock = am_registry_initial_clock(app->registry);
-    if (!app->cfg->fixtures_dir)
-        return 0;
-    r = am_seed_apply_dir(app, app->registry, app->cfg->fixtures_dir, account->id, real_now, why,
-                          sizeof(why));
-    if (r < 0)
-        snprintf(err, err_len, "seed: %s", why);
+    if (r == 0)
+        r = am_persist_checkpoint(app);
     return r;
+}
+
+int am_app_reset_all(struct am_app *app, bool *ret_fast, char *err, size_t err_len)
+{
+    struct am_clock start = am_registry_initial_clock(app->registry);
+    bool all_fast = true;
+
+    for (size_t i = 0; i < am_registry_count(app->registry); i++) {
+        bool fast = false;
+        int r = am_pristine_reset_account(app->pristine, am_registry_account_at(app->registry, i),
+                                          &start, &fast, err, err_len);
+        if (r < 0)
+            return r;
+        all_fast &= fast;
+    }
+    app->ids = am_pristine_ids(app->pristine);
+    am_ratelimit_reset(app->ratelimit);
+    am_exchanges_reset_calls(app->exchanges);
+    if (ret_fast)
+        *ret_fast = all_fast;
+    return am_persist_checkpoint(app);
+}
+
+bool am_app_idle_pending(const struct am_app *app)
+{
+    return app->pristine && am_pristine_idle_pending(app->pristine);
+}
+
+void am_app_idle(struct am_app *app)
+{
+    if (app->pristine)
+        am_pristine_idle(app->pristine);
+}
+
+bool am_app_commit_pending(const struct am_app *app)
+{
+    return am_persist_dirty(app->persist);
+}
+
+int am_app_commit(struct am_app *app)
+{
+    return am_persist_commit(app);
+}
+
+/* Writes text to path atomically: temp file, fsync, rename. */
+static int write_file_atomic(const char *path, const char *text)
+{
+    char tmp[4200];
+    FILE *f;
+    int r = 0;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    f = fopen(tmp, "wb");
+    if (!f)
+        return -errno;
+    if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fileno(f)) < 0)
+        r = -errno;
+    if (fclose(f) != 0 && r == 0)
+        r = -errno;
+    if (r == 0 && rename(tmp, path) < 0)
+        r = -errno;
+    if (r < 0)
+        unlink(tmp);
+    return r ? r : 0;
+}
+
+int am_app_shutdown(struct am_app *app)
+{
+    int r = 0, r2;
+
+    if (app->cfg->state_out) {
+        cJSON *snap = am_state_export(app->registry, &app->ids, NULL);
+        char *text = snap ? cJSON_Print(snap) : NULL;
+
+        cJSON_Delete(snap);
+        r = text ? write_file_atomic(app->cfg->state_out, text) : -ENOMEM;
+        free(text);
+        if (r < 0)
+            am_log(AM_LOG_ERROR, "state_out", "what=write_failed path=%s error=\"%s\"",
+                   app->cfg->state_out, strerror(-r));
+        else
+            am_log(AM_LOG_INFO, "state_out", "path=%s accounts=%zu", app->cfg->state_out,
+                   am_registry_count(app->registry));
+    }
+    r2 = am_persist_commit(app);
+    if (r2 == 0)
+        r2 = am_persist_checkpoint(app);
+    if (app->persist)
+        am_log(r2 < 0 ? AM_LOG_ERROR : AM_LOG_INFO, "state_file_closed",
+               "path=%s syncs=%llu entries_total=%llu compacted=%s", am_persist_path(app->persist),
+               (unsigned long long)am_persist_syncs(app->persist),
+               (unsigned long long)am_persist_entries_total(app->persist), r2 < 0 ? "no" : "yes");
+    return r < 0 ? r : r2;
 }
 
 struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *err,
@@ -207,6 +312,15 @@ struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *e
 
     if (load_fixture_set(app, real_now, &app->registry, &app->exchanges, err, err_len) < 0)
         goto fail;
+    if (adopt_fixture_set(app) < 0)
+        goto oom;
+    if (cfg->state_file) {
+        int r = am_persist_open(app, cfg->state_file, real_now, err, err_len);
+        if (r == -ENOMEM)
+            goto oom;
+        if (r < 0)
+            goto fail;
+    }
     app->fixtures_ready = true;
     return app;
 oom:
@@ -226,6 +340,8 @@ void am_app_free(struct am_app *app)
     am_fault_rules_free(app->faults);
     am_exchanges_free(app->exchanges);
     am_ratelimit_free(app->ratelimit);
+    am_pristine_free(app->pristine);
+    am_persist_free(app->persist);
     free(app->ca_pem);
     free(app);
 }
@@ -495,11 +611,21 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
     bool fired = false, run = true;
     int r;
 
+    struct am_ids before = *ctx->ids;
+    int64_t jobs_day = am_recurring_jobs_day(ctx->account->recurring);
+
     /* A real-time clock crosses midnights too: run the days' jobs (overdue, settlement,
      * subscription charges) that passed since this account's last request. */
     r = am_jobs_catch_up(ctx->account, ctx->ids, ctx->now, NULL);
     if (r < 0)
         return r;
+    if (app->persist && am_recurring_jobs_day(ctx->account->recurring) != jobs_day) {
+        r = am_persist_note_jobs(app->persist, ctx->account->id, ctx->now, &before);
+        if (r < 0)
+            return r;
+        /* Even a GET: what it shows (charges the day generated) must survive a crash. */
+        resp->durable = true;
+    }
 
     r = am_ratelimit_check(app->ratelimit, ctx->account->id, (enum am_route)m->route, req->method,
                            ctx->now, &rl);
@@ -542,8 +668,18 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
         if (r < 0)
             return r;
     }
-    if (run)
+    if (run) {
+        before = *ctx->ids;
         r = dispatch_api(app, m, req, ctx, resp);
+        /* Reads change nothing; any other operation that ran is logged, whatever it
+         * answered, so replay walks exactly the same path. */
+        if (app->persist && req->method != AM_METHOD_GET && req->method != AM_METHOD_HEAD) {
+            int pr = am_persist_note_api(app->persist, ctx->account->id, ctx->now, &before, req);
+            if (pr < 0)
+                return pr;
+            resp->durable = true;
+        }
+    }
 headers:
     /* An injected status answer carries its own RateLimit-* and Retry-After (a 429 says
      * Remaining 0): the real limiter must not overwrite them. */
@@ -576,6 +712,55 @@ int am_app_call(struct am_app *app, struct am_account *account, const struct am_
         r = dispatch_api(app, &m, req, &ctx, resp);
     am_query_finish(&query);
     return r;
+}
+
+int am_app_replay(struct am_app *app, struct am_account *account, struct am_ids *ids,
+                  const struct am_request *req, int64_t now, struct am_response *resp)
+{
+    struct am_route_match m;
+    struct am_query query;
+    struct am_ctx ctx;
+    int r;
+
+    am_router_match(req->method, req->path, &m);
+    resp->route = m.route;
+    if (m.scope != AM_SCOPE_API || m.route == AM_ROUTE_NONE)
+        return answer_unrouted(&m, resp);
+    r = am_query_parse(req->query, &query);
+    if (r == -E2BIG)
+        return am_response_error(resp, 400, "invalid_query", "query too large");
+    if (r < 0)
+        return r;
+    ctx.account = account;
+    ctx.now = now;
+    ctx.ids = ids;
+    ctx.query = &query;
+    r = am_jobs_catch_up(account, ids, now, NULL);
+    if (r == 0)
+        r = dispatch_api(app, &m, req, &ctx, resp);
+    am_query_finish(&query);
+    return r;
+}
+
+/* Control operations that change state other than through the log (persist.h): the
+ * state file takes a checkpoint after each that succeeded. Reset, reload and state
+ * imports checkpoint themselves. */
+static bool control_changes_state(int route)
+{
+    switch (route) {
+    case AM_ROUTE_CTL_ACCOUNTS_CREATE:
+    case AM_ROUTE_CTL_ACCOUNT_UPDATE:
+    case AM_ROUTE_CTL_KEYS_CREATE:
+    case AM_ROUTE_CTL_KEY_UPDATE:
+    case AM_ROUTE_CTL_KEY_DELETE:
+    case AM_ROUTE_CTL_KEY_DISABLE:
+    case AM_ROUTE_CTL_KEY_ENABLE:
+    case AM_ROUTE_CTL_CLOCK_SET:
+    case AM_ROUTE_CTL_CLOCK_ADVANCE:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static bool admin_allowed(struct am_app *app, const struct am_request *req,
@@ -620,7 +805,17 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
                                      "com o token de ASAAS_MOCK_ADMIN_TOKEN");
         if (m.route == AM_ROUTE_NONE)
             return answer_unrouted(&m, resp);
-        return am_control_handle(app, &m, req, real_now, resp);
+        r = am_control_handle(app, &m, req, real_now, resp);
+        /* Whatever it answered: a refused clock move may still have run the days up to
+         * the old clock, and nothing else would record that. */
+        if (r == 0 && app->persist && control_changes_state(m.route) &&
+            am_persist_checkpoint(app) < 0) {
+            am_response_finish(resp);
+            return am_response_error(resp, 503, "state_file_failed",
+                                     "A alteração foi aplicada, mas o --state-file não pôde "
+                                     "ser gravado");
+        }
+        return r;
     }
     if (m.scope == AM_SCOPE_NONE)
         return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_ROUTE_NOT_FOUND);
@@ -640,6 +835,10 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     resp->auth_result = am_auth_outcome_name(res.outcome);
     snprintf(resp->account_id, sizeof(resp->account_id), "%s", res.account ? res.account->id : "");
     if (res.account_created) {
+        /* A new account and key: state the log cannot rebuild, so checkpoint. */
+        if (app->persist && am_persist_checkpoint(app) < 0)
+            return am_response_error(resp, 503, "state_file_failed",
+                                     "O --state-file não pôde ser gravado");
         app->metrics.accounts_auto_created++;
         am_log(AM_LOG_INFO, "account_created", "account=%s key=%s reason=auto-accounts",
                res.account->id, res.redacted);

@@ -24,6 +24,8 @@
 #include "registry.h"
 
 struct am_exchange_set;
+struct am_pristine;
+struct am_persist;
 
 struct am_app {
     const struct am_config *cfg; /* borrowed */
@@ -45,6 +47,8 @@ struct am_app {
     struct am_ratelimit *ratelimit; /* owned: Asaas's per-account limits */
     char *ca_pem;      /* owned; served at /__mock/ca.pem */
     char fingerprint[96]; /* SHA-256 of the certificate, for the start-up log */
+    struct am_pristine *pristine; /* owned: what POST /__mock/reset returns to */
+    struct am_persist *persist;   /* owned: --state-file, NULL without one */
     bool tls_ready;    /* set by the server once the TLS context is built */
     bool fixtures_ready;
 };
@@ -71,11 +75,37 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
  * -EINVAL (or another -errno) is returned. */
 int am_app_reload(struct am_app *app, int64_t real_now, char *err, size_t err_len);
 
-/* Puts one account back to its fixture state: empty stores, the start clock, and its
- * seeds run again (keys unchanged). Returns 0, -ENOMEM, or -EINVAL with err set when a
- * seed fails. */
-int am_app_reset_account(struct am_app *app, struct am_account *account, int64_t real_now,
+/* Puts one account back to its state right after the fixtures loaded (data and clock;
+ * keys and settings unchanged), in microseconds when its standby copy is ready (see
+ * pristine.h). *ret_fast (may be NULL) tells which. Returns 0, -ENOMEM or -EINVAL. */
+int am_app_reset_account(struct am_app *app, struct am_account *account, bool *ret_fast,
                          char *err, size_t err_len);
+/* Every account as above, plus the id generator, rate-limit counters and exchange
+ * sequences. Accounts created since the load keep existing, with empty data. */
+int am_app_reset_all(struct am_app *app, bool *ret_fast, char *err, size_t err_len);
+
+/* Registers the --api-key keys (kept as hashes) on reg's "default" account. */
+int am_app_add_api_keys(struct am_app *app, struct am_registry *reg, int64_t real_now,
+                        char *err, size_t err_len);
+
+/* Replays one logged /v3 request (persist.h) as account at instant now with the id
+ * generator ids: the daily jobs and the handler, nothing else. resp gets the answer. */
+int am_app_replay(struct am_app *app, struct am_account *account, struct am_ids *ids,
+                  const struct am_request *req, int64_t now, struct am_response *resp);
+
+/* Group commit: makes the --state-file entries of the answers marked durable hit the
+ * disk. The server calls it once per batch, before sending them. 0 or -errno. */
+int am_app_commit(struct am_app *app);
+bool am_app_commit_pending(const struct am_app *app);
+
+/* Background work the server runs after replies have left: freeing replaced stores and
+ * building the next reset standby. */
+bool am_app_idle_pending(const struct am_app *app);
+void am_app_idle(struct am_app *app);
+
+/* At clean shutdown: --state-out snapshot, final --state-file compaction. Returns 0 or
+ * a negative errno (logged). */
+int am_app_shutdown(struct am_app *app);
 
 /* Runs one /v3 request as account, inside the mock: no authentication, rate limits or
  * faults (fixture seeds use it, so seeded objects pass the API's own validation).

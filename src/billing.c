@@ -1878,3 +1878,170 @@ const struct am_card_token *am_billing_token_find(const struct am_billing *b, co
 
     return i ? b->tokens[*i] : NULL;
 }
+
+/* ---- snapshot support ------------------------------------------------------------- */
+
+void am_billing_counters_get(const struct am_billing *b, struct am_billing_counters *ret)
+{
+    ret->salt = b->salt;
+    ret->invoice_seq = b->invoice_seq;
+    ret->nosso_seq = b->nosso_seq;
+}
+
+void am_billing_counters_set(struct am_billing *b, const struct am_billing_counters *c)
+{
+    b->salt = c->salt;
+    b->invoice_seq = c->invoice_seq;
+    b->nosso_seq = c->nosso_seq;
+}
+
+void am_billing_payment_discard(struct am_payment *p)
+{
+    payment_free(p);
+}
+
+/* Mirrors the index work of am_billing_payment_create_quiet for a payment whose fields
+ * are all set, so a restored store answers every query like the exported one. */
+int am_billing_payment_insert(struct am_billing *b, struct am_payment *p)
+{
+    int r;
+
+    if (!b || !p || p->seq != b->n || !p->id[0] || (unsigned)p->status >= _AM_PAY_STATUS_MAX ||
+        (unsigned)p->billing_type >= _AM_BILLING_MAX) {
+        r = -EINVAL;
+        goto fail;
+    }
+    if (map_get(&b->by_id, p->id)) {
+        r = -EEXIST;
+        goto fail;
+    }
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        struct am_payment **v = realloc(b->payments, cap * sizeof(*v));
+
+        if (!v) {
+            r = -ENOMEM;
+            goto fail;
+        }
+        b->payments = v;
+        b->cap = cap;
+    }
+    r = reserve_all(b, b->n + 1);
+    if (r < 0)
+        goto fail;
+    if (b->n == b->hot_cap) {
+        size_t cap = b->hot_cap ? b->hot_cap * 2 : 64;
+        struct hot *h = realloc(b->hot, cap * sizeof(*h));
+
+        if (!h) {
+            r = -ENOMEM;
+            goto fail;
+        }
+        b->hot = h;
+        b->hot_cap = cap;
+    }
+    r = map_put(&b->by_id, p->id, p->seq);
+    if (r < 0)
+        goto fail;
+    b->payments[b->n++] = p;
+    if (p->seq > 0 && am_billing_day_of(p->created_at) < b->hot[p->seq - 1].created_day)
+        b->created_sorted = false;
+    sync_hot(b, p);
+    bitmap_set(&b->by_status[p->status], p->seq, true);
+    b->status_count[p->status]++;
+    bitmap_set(&b->by_type[p->billing_type], p->seq, true);
+    b->type_count[p->billing_type]++;
+    bitmap_set(&b->live, p->seq, !p->deleted);
+    r = group_add(&b->by_customer, p->customer, p->seq);
+    if (r == 0 && p->subscription[0])
+        r = group_add(&b->by_subscription, p->subscription, p->seq);
+    if (r == 0 && p->installment[0])
+        r = group_add(&b->by_installment, p->installment, p->seq);
+    return r; /* p belongs to the store from here on */
+fail:
+    payment_free(p);
+    return r;
+}
+
+int am_billing_events_restore(struct am_billing *b, const struct am_event *e)
+{
+    struct am_event *slot;
+    char *snap;
+
+    if (e->seq == 0 || e->seq <= b->ev_seq || (b->ev_n > 0 && e->seq != b->ev_seq + 1))
+        return -EINVAL;
+    if (b->ev_n >= AM_BILLING_EVENTS_KEEP)
+        return -ENOSPC;
+    snap = strdup(e->snapshot ? e->snapshot : "null");
+    if (!snap)
+        return -ENOMEM;
+    if (b->ev_n == b->ev_cap) {
+        /* Same growth as am_billing_events_append; ev_start stays 0 while not full. */
+        size_t cap = b->ev_cap ? b->ev_cap * 2 : 64;
+        struct am_event *ev;
+
+        if (cap > AM_BILLING_EVENTS_KEEP)
+            cap = AM_BILLING_EVENTS_KEEP;
+        ev = realloc(b->events, cap * sizeof(*ev));
+        if (!ev) {
+            free(snap);
+            return -ENOMEM;
+        }
+        b->events = ev;
+        b->ev_cap = cap;
+    }
+    slot = event_slot(b, b->ev_n);
+    *slot = *e;
+    slot->id[sizeof(slot->id) - 1] = '\0';
+    slot->name[sizeof(slot->name) - 1] = '\0';
+    slot->resource_type[sizeof(slot->resource_type) - 1] = '\0';
+    slot->resource_id[sizeof(slot->resource_id) - 1] = '\0';
+    slot->snapshot = snap;
+    b->ev_n++;
+    b->ev_seq = e->seq;
+    return 0;
+}
+
+int am_billing_events_set_last_seq(struct am_billing *b, uint64_t seq)
+{
+    if (seq < b->ev_seq || (b->ev_n > 0 && seq != b->ev_seq))
+        return -EINVAL;
+    b->ev_seq = seq;
+    return 0;
+}
+
+int am_billing_ledger_restore(struct am_billing *b, const struct am_ledger_entry *e)
+{
+    int64_t balance;
+
+    if ((unsigned)e->type >= _AM_LEDGER_MAX ||
+        __builtin_add_overflow(b->balance, e->value_cents, &balance) ||
+        balance != e->balance_cents)
+        return -EINVAL;
+    if (b->led_n == b->led_cap) {
+        size_t cap = b->led_cap ? b->led_cap * 2 : 64;
+        struct am_ledger_entry *l = realloc(b->ledger, cap * sizeof(*l));
+
+        if (!l)
+            return -ENOMEM;
+        b->ledger = l;
+        b->led_cap = cap;
+    }
+    b->ledger[b->led_n] = *e;
+    b->ledger[b->led_n].id[sizeof(e->id) - 1] = '\0';
+    b->ledger[b->led_n].description[sizeof(e->description) - 1] = '\0';
+    b->ledger[b->led_n].payment_id[sizeof(e->payment_id) - 1] = '\0';
+    b->led_n++;
+    b->balance = balance;
+    return 0;
+}
+
+size_t am_billing_token_count(const struct am_billing *b)
+{
+    return b ? b->n_tokens : 0;
+}
+
+const struct am_card_token *am_billing_token_at(const struct am_billing *b, size_t i)
+{
+    return b && i < b->n_tokens ? b->tokens[i] : NULL;
+}

@@ -459,4 +459,49 @@ int64_t am_billing_balance(const struct am_billing *b);
  * may be NULL). */
 int am_billing_ledger_check(const struct am_billing *b, size_t *ret_index);
 
+/* ---- Snapshot support (used by billing_state.c) ------------------------------------ *
+ * Exact restore of a state exported field by field: the store is rebuilt in creation
+ * order through these, and every index, the ring of kept events and the running
+ * balance come out as the live functions would have left them. */
+
+/* The internal seeds and counters: salt derives event and ledger ids (from the account
+ * id at am_billing_new); the sequences give the next invoiceNumber / nossoNumero. */
+struct am_billing_counters {
+    uint64_t salt;
+    uint64_t invoice_seq;
+    uint64_t nosso_seq;
+};
+void am_billing_counters_get(const struct am_billing *b, struct am_billing_counters *ret);
+void am_billing_counters_set(struct am_billing *b, const struct am_billing_counters *c);
+
+/* Inserts a fully formed payment (allocated with malloc/calloc, strings and refunds
+ * owned) as the newest one: p->seq must equal am_billing_payment_count(b), the id must
+ * be new and non-empty, status and billing type in range; p->refunded_cents is taken
+ * as given. Every index (id, customer, subscription, installment, status, type, live,
+ * dates) is updated as creation would. Takes ownership of p on all paths (freed on
+ * failure). Returns 0, -EINVAL, -EEXIST (id taken) or -ENOMEM (p may then already be
+ * in the store, findable by id; the caller frees the whole state). */
+int am_billing_payment_insert(struct am_billing *b, struct am_payment *p);
+/* Frees a payment that is in no store (its strings and refunds too). Accepts NULL. */
+void am_billing_payment_discard(struct am_payment *p);
+
+/* Appends a kept event exactly as given (every field copied, snapshot text copied;
+ * NULL snapshot = "null"). e->seq must be >= 1 and, when the log already holds events,
+ * last_seq + 1; otherwise above last_seq. Returns 0, -EINVAL (seq), -ENOSPC (the log
+ * already holds AM_BILLING_EVENTS_KEEP events) or -ENOMEM. Borrows e. */
+int am_billing_events_restore(struct am_billing *b, const struct am_event *e);
+/* Sets the seq of the newest event: seq >= last_seq, and equal to it while the log
+ * holds events (the kept events are always the newest). Returns 0 or -EINVAL. */
+int am_billing_events_set_last_seq(struct am_billing *b, uint64_t seq);
+
+/* Appends a ledger entry exactly as given (id, day, description... copied; borrowed
+ * e). e->balance_cents must equal the current balance + e->value_cents. Returns 0,
+ * -EINVAL (broken running balance or type) or -ENOMEM. */
+int am_billing_ledger_restore(struct am_billing *b, const struct am_ledger_entry *e);
+
+/* Number of stored card tokens, and the i-th one (0 = oldest; NULL past the end).
+ * Borrowed. */
+size_t am_billing_token_count(const struct am_billing *b);
+const struct am_card_token *am_billing_token_at(const struct am_billing *b, size_t i);
+
 #endif

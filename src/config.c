@@ -34,7 +34,7 @@ enum {
     O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
     O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
-    O_RL_GETS, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
+    O_RL_GETS, O_STATE_FILE, O_STATE_OUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
 };
 
 static const struct opt opts[_O_MAX] = {
@@ -66,6 +66,8 @@ static const struct opt opts[_O_MAX] = {
     [O_RL_QUOTA] = {"rate-limit-quota", "ASAAS_MOCK_RATE_LIMIT_QUOTA", "rateLimitQuota", OPT_INT, 0, 2000000000, 1},
     [O_RL_WINDOW] = {"rate-limit-window", "ASAAS_MOCK_RATE_LIMIT_WINDOW", "rateLimitWindow", OPT_INT, 1, 31536000, 1},
     [O_RL_GETS] = {"rate-limit-gets", "ASAAS_MOCK_RATE_LIMIT_GETS", "rateLimitGets", OPT_INT, 0, 1000000, 1},
+    [O_STATE_FILE] = {"state-file", "ASAAS_MOCK_STATE_FILE", "stateFile", OPT_STR, 0, 0, 1},
+    [O_STATE_OUT] = {"state-out", "ASAAS_MOCK_STATE_OUT", "stateOut", OPT_STR, 0, 0, 1},
     /* The admin token is a secret: no flag, so it never shows up in `ps`. */
     [O_ADMIN_TOKEN] = {NULL, "ASAAS_MOCK_ADMIN_TOKEN", "adminToken", OPT_STR, 0, 0, 1},
     [O_CONFIG] = {"config", "ASAAS_MOCK_CONFIG", NULL, OPT_STR, 0, 0, 1},
@@ -122,6 +124,8 @@ void am_config_finish(struct am_config *cfg)
     free(cfg->log_level);
     free(cfg->clock);
     free(cfg->faults_file);
+    free(cfg->state_file);
+    free(cfg->state_out);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -310,6 +314,12 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
         break;
     case O_FAULTS:
         r = set_str(&cfg->faults_file, value);
+        break;
+    case O_STATE_FILE:
+        r = set_str(&cfg->state_file, value);
+        break;
+    case O_STATE_OUT:
+        r = set_str(&cfg->state_out, value);
         break;
     case O_BIND:
         if (!*value)
@@ -610,6 +620,9 @@ const char *am_config_usage(void)
            "  --clock DATE           every account's clock starts frozen at DATE\n"
            "                         (YYYY-MM-DD, 12:00 Brasilia; or \"YYYY-MM-DD HH:MM:SS\")\n"
            "  --faults FILE          fault-injection rules loaded at start (JSON)\n"
+           "  --state-file PATH      durable state: every acknowledged write is in PATH before\n"
+           "                         the answer leaves; a restart continues from it\n"
+           "  --state-out PATH       write a snapshot (GET /__mock/state) to PATH at shutdown\n"
            "  --fault-header         honour the X-Mock-Fault request header\n"
            "  --rate-limits on|off   Asaas's per-account limits (default on)\n"
            "  --rate-limit-quota N   requests per account per window (25000; 0 = no quota)\n"

@@ -30,6 +30,8 @@ struct am_config {
     bool auto_accounts;
     char *clock;              /* --clock "YYYY-MM-DD[ HH:MM:SS]": every account frozen there */
     char *faults_file;        /* --faults FILE: fault rules loaded at start */
+    char *state_file;         /* --state-file PATH: snapshot + durable log (persist.h) */
+    char *state_out;          /* --state-out PATH: snapshot written at shutdown */
     bool fault_header;        /* honour X-Mock-Fault (off unless asked) */
     bool rate_limits;         /* Asaas's limits on (default) */
     unsigned rl_quota;        /* requests per window per account (0 = no quota) */

@@ -11,6 +11,7 @@
 #include "api_common.h"
 #include "clock.h"
 #include "control_billing.h"
+#include "control_state.h"
 #include "coverage.h"
 #include "exchanges.h"
 #include "log.h"
@@ -406,43 +407,6 @@ static int faults_add(struct am_app *app, const struct am_request *req, struct a
 
 /* POST /__mock/reset [{"account": ID}]: one account back to its fixture state, or (no
  * body / no account) everything, by reloading the fixture set. */
-static int reset(struct am_app *app, const struct am_request *req, int64_t real_now,
-                 struct am_response *resp)
-{
-    cJSON *body = NULL, *o;
-    const cJSON *id;
-    struct am_account *a = NULL;
-    char err[512], account[AM_ACCOUNT_ID_LEN] = "";
-    int r = am_api_parse_body(req, resp, true, &body);
-
-    if (r != 0)
-        return r < 0 ? r : 0;
-    id = cJSON_GetObjectItemCaseSensitive(body, "account");
-    if (id && (!cJSON_IsString(id) || strlen(id->valuestring) >= sizeof(account))) {
-        cJSON_Delete(body);
-        return bad_request(resp, "invalid_account", "account deve ser o id de uma conta");
-    }
-    if (id)
-        snprintf(account, sizeof(account), "%s", id->valuestring);
-    cJSON_Delete(body);
-    if (*account) {
-        a = am_registry_find_account(app->registry, account);
-        if (!a)
-            return not_found(resp, "Conta não encontrada");
-        r = am_app_reset_account(app, a, real_now, err, sizeof(err));
-    } else {
-        r = am_app_reload(app, real_now, err, sizeof(err));
-    }
-    if (r == -ENOMEM)
-        return r;
-    if (r < 0)
-        return bad_request(resp, "invalid_fixtures", err);
-    o = cJSON_CreateObject();
-    cJSON_AddBoolToObject(o, "reset", true);
-    am_json_add_string_or_null(o, "account", *account ? account : NULL);
-    return am_response_json(resp, 200, o);
-}
-
 static int64_t account_now(void *ctx, const char *account_id)
 {
     struct am_app *app = ctx;
@@ -568,7 +532,9 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
         return am_response_json(resp, 200, o);
     }
     case AM_ROUTE_CTL_RESET:
-        return reset(app, req, real_now, resp);
+    case AM_ROUTE_CTL_STATE_GET:
+    case AM_ROUTE_CTL_STATE_PUT:
+        return am_control_state_handle(app, m->route, req, real_now, resp);
     case AM_ROUTE_CTL_EXCHANGES:
         if (!app->exchanges) {
             cJSON *o = cJSON_CreateObject();

@@ -294,7 +294,8 @@ static int pattern_param(const struct pattern *pp, const char *name, size_t len)
 
 /* ---- templates ------------------------------------------------------------------------ */
 
-enum tpl_kind { T_PATH, T_QUERY, T_HEADER, T_BODY, T_ID, T_UUID, T_CUSTOMER, T_TODAY, T_NOW };
+enum tpl_kind { T_PATH, T_QUERY, T_HEADER, T_BODY, T_ID, T_UUID, T_CUSTOMER, T_TODAY, T_NOW,
+                T_LBRACE };
 
 struct tpl {
     enum tpl_kind kind;
@@ -340,7 +341,9 @@ static bool parse_small(const char *s, size_t len, unsigned max, unsigned *ret)
 static int classify(const char *c, size_t len, struct tpl *t)
 {
     memset(t, 0, sizeof(*t));
-    if (word_is(c, len, "uuid")) {
+    if (word_is(c, len, "lbrace")) {
+        t->kind = T_LBRACE; /* a literal "{{": recorded text that would open a template */
+    } else if (word_is(c, len, "uuid")) {
         t->kind = T_UUID;
     } else if (word_is(c, len, "customerId")) {
         t->kind = T_CUSTOMER;
@@ -1530,6 +1533,9 @@ static void render_tpl(struct render *rc, const struct tpl *t, struct sb *out)
     case T_NOW:
         am_clock_format_datetime(rc->now, buf);
         sb_str(out, buf);
+        break;
+    case T_LBRACE:
+        sb_add(out, "{{", 2);
         break;
     }
 }

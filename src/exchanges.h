@@ -59,6 +59,8 @@
  *   {{today}} {{today+N}} {{today-N}}   YYYY-MM-DD in Brasilia time on the account's
  *                      clock, N days later/earlier (0..36500)
  *   {{now}}            "YYYY-MM-DD HH:MM:SS" on the account's clock
+ *   {{lbrace}}         the two characters "{{" literally (how `asaas-mock record` writes
+ *                      recorded text that contains "{{": "a{{b" is stored "a{{lbrace}}b")
  * The body renders before the headers, in document order (ids are drawn in that order).
  *
  * Response header names and a Content-Type given in a fixture are interned for the whole

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "json_text.h"
 #include "keys.h"
+#include "state.h"
 
 /* The development key below is public on purpose (README): it only ever works against a
  * local mock. Keep in sync with fixtures/accounts.json (tests/unit/test_fixtures.c). */
@@ -70,8 +71,10 @@ static bool only_keys(const cJSON *obj, const char *const *allowed, const char *
 static int load_key(struct am_registry *reg, struct am_account *acc, const cJSON *k,
                     const char *where, const char *source, int64_t now, char *err, size_t err_len)
 {
-    static const char *const allowed[] = {"name", "key", "sha256", "display", "enabled",
-                                          "expirationDate", NULL};
+    /* id, createdAt and lastUsedAt come from snapshots (GET /__mock/state). */
+    static const char *const allowed[] = {"name",      "key",       "sha256",     "display",
+                                          "enabled",   "expirationDate", "id", "createdAt",
+                                          "lastUsedAt", NULL};
     const char *bad = NULL;
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(k, "name");
     const cJSON *key = cJSON_GetObjectItemCaseSensitive(k, "key");
@@ -79,7 +82,11 @@ static int load_key(struct am_registry *reg, struct am_account *acc, const cJSON
     const cJSON *display = cJSON_GetObjectItemCaseSensitive(k, "display");
     const cJSON *enabled = cJSON_GetObjectItemCaseSensitive(k, "enabled");
     const cJSON *exp = cJSON_GetObjectItemCaseSensitive(k, "expirationDate");
-    int64_t expires_at = 0;
+    const cJSON *kid = cJSON_GetObjectItemCaseSensitive(k, "id");
+    const cJSON *created = cJSON_GetObjectItemCaseSensitive(k, "createdAt");
+    const cJSON *used = cJSON_GetObjectItemCaseSensitive(k, "lastUsedAt");
+    int64_t expires_at = 0, created_at = now, last_used_at = 0;
+    struct am_api_key *slot = NULL;
     int r;
 
     if (!cJSON_IsObject(k))
@@ -97,6 +104,16 @@ static int load_key(struct am_registry *reg, struct am_account *acc, const cJSON
             return fail(err, err_len, source, where,
                         "expirationDate must be \"YYYY-MM-DD HH:MM:SS\", \"YYYY-MM-DD\" or null");
     }
+    if (kid && (!cJSON_IsString(kid) || strlen(kid->valuestring) != 36 ||
+                strspn(kid->valuestring, "0123456789abcdef-") != 36))
+        return fail(err, err_len, source, where, "id must be a lowercase UUID");
+    if (created && (!cJSON_IsString(created) ||
+                    am_clock_parse_datetime(created->valuestring, &created_at) < 0))
+        return fail(err, err_len, source, where, "createdAt must be \"YYYY-MM-DD HH:MM:SS\"");
+    if (used && !cJSON_IsNull(used) &&
+        (!cJSON_IsString(used) || am_clock_parse_datetime(used->valuestring, &last_used_at) < 0))
+        return fail(err, err_len, source, where,
+                    "lastUsedAt must be \"YYYY-MM-DD HH:MM:SS\" or null");
     if ((key != NULL) == (hash != NULL))
         return fail(err, err_len, source, where, "give exactly one of key or sha256");
     if (key && !cJSON_IsString(key))
@@ -106,10 +123,13 @@ static int load_key(struct am_registry *reg, struct am_account *acc, const cJSON
     r = am_registry_add_key(reg, acc, key ? key->valuestring : NULL,
                             hash ? hash->valuestring : NULL,
                             display ? display->valuestring : NULL,
-                            name ? name->valuestring : NULL, now, expires_at,
-                            enabled ? cJSON_IsTrue(enabled) : true, NULL);
+                            name ? name->valuestring : NULL, created_at, expires_at,
+                            enabled ? cJSON_IsTrue(enabled) : true, &slot);
     switch (r) {
     case 0:
+        if (kid)
+            memcpy(slot->id, kid->valuestring, 37);
+        slot->last_used_at = last_used_at;
         return 0;
     case -ENOSPC:
         return fail(err, err_len, source, where, "more than %d keys on one account",
@@ -128,8 +148,9 @@ static int load_key(struct am_registry *reg, struct am_account *acc, const cJSON
 static int load_account(struct am_registry *reg, const cJSON *a, size_t index,
                         const char *source, int64_t now, char *err, size_t err_len)
 {
-    static const char *const allowed[] = {"id", "name", "requireUserAgent", "allowedIps",
-                                          "keys", NULL};
+    /* clock and data come from snapshots (see state.h). */
+    static const char *const allowed[] = {"id",   "name", "requireUserAgent", "allowedIps",
+                                          "keys", "clock", "data", NULL};
     const char *bad = NULL;
     char where[96];
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(a, "id");
@@ -137,6 +158,9 @@ static int load_account(struct am_registry *reg, const cJSON *a, size_t index,
     const cJSON *ua = cJSON_GetObjectItemCaseSensitive(a, "requireUserAgent");
     const cJSON *ips = cJSON_GetObjectItemCaseSensitive(a, "allowedIps");
     const cJSON *keys = cJSON_GetObjectItemCaseSensitive(a, "keys");
+    const cJSON *clock = cJSON_GetObjectItemCaseSensitive(a, "clock");
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(a, "data");
+    struct am_stores stores = {0};
     struct am_account *acc;
     size_t i;
     int r;
@@ -185,6 +209,22 @@ static int load_account(struct am_registry *reg, const cJSON *a, size_t index,
         if (r < 0)
             return r;
     }
+    if (clock) {
+        char why[300];
+        snprintf(where, sizeof(where), "accounts[%zu].clock", index);
+        r = am_state_import_clock(clock, where, &acc->clock, why, sizeof(why));
+        if (r < 0)
+            return r == -EINVAL ? fail(err, err_len, source, "snapshot", "%s", why) : r;
+    }
+    if (data) {
+        char why[300];
+        snprintf(where, sizeof(where), "accounts[%zu].data", index);
+        r = am_state_import_data(data, acc->id, where, &stores, why, sizeof(why));
+        if (r < 0)
+            return r == -EINVAL ? fail(err, err_len, source, "snapshot", "%s", why) : r;
+        am_stores_swap(acc, &stores);
+        am_stores_free(&stores); /* the empty ones the account was created with */
+    }
     return 0;
 }
 
@@ -204,10 +244,23 @@ int am_fixtures_load_accounts(struct am_registry *reg, const char *text, size_t 
         goto out;
     }
     for (const cJSON *it = root->child; it; it = it->next) {
-        if (strcmp(it->string, "accounts") != 0) {
+        if (strcmp(it->string, "accounts") != 0 && strcmp(it->string, "ids") != 0) {
             r = fail(err, err_len, source, "top level", "unknown field '%s'", it->string);
             goto out;
         }
+    }
+    if (cJSON_GetObjectItemCaseSensitive(root, "ids")) {
+        /* A snapshot's id generator position: loading it continues the same stream. */
+        struct am_ids ids;
+        char why[300];
+        r = am_state_import_ids(cJSON_GetObjectItemCaseSensitive(root, "ids"), "ids", &ids, why,
+                                sizeof(why));
+        if (r < 0) {
+            if (r == -EINVAL)
+                r = fail(err, err_len, source, "snapshot", "%s", why);
+            goto out;
+        }
+        am_registry_set_loaded_ids(reg, &ids);
     }
     accounts = cJSON_GetObjectItemCaseSensitive(root, "accounts");
     if (!cJSON_IsArray(accounts)) {

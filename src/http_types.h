@@ -99,6 +99,9 @@ struct am_response {
     char fault_rule[64];  /* id of the rule that fired, "" for the header or none */
     char exchange[64];    /* id of the fixture exchange that answered, "" when none */
     bool release_slot;    /* a concurrent-GET slot is held: release when the reply leaves */
+    /* A --state-file entry covers this answer: it may leave only after am_app_commit()
+     * made the entry durable (an acknowledged write is never lost). */
+    bool durable;
     /* Redacted key shown in logs/journal ("$aact_hmlg_…ab12"); owned, may be NULL. */
     char *redacted_key;
 };

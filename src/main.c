@@ -11,6 +11,7 @@
 #include "app.h"
 #include "config.h"
 #include "log.h"
+#include "record.h"
 #include "server.h"
 #include "tls.h"
 
@@ -86,6 +87,8 @@ int main(int argc, char **argv)
     char err[512];
     int rc = 2;
 
+    if (argc > 1 && strcmp(argv[1], "record") == 0)
+        return am_record_main(argc - 1, argv + 1);
     /* Fully buffered: the logger flushes (every warning at once, routine lines every
      * 100 ms while serving), instead of one write() per line. */
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -42,6 +42,8 @@ struct am_registry {
     size_t cap_ids, used_ids;
 
     struct am_clock initial_clock; /* every new account starts with this clock (--clock) */
+    bool has_loaded_ids;
+    struct am_ids loaded_ids;
 };
 
 /* The key index is keyed by SHA-256 output, which is already uniform: its first 8
@@ -277,6 +279,19 @@ struct am_account *am_registry_add_account(struct am_registry *reg, const char *
 fail:
     account_free(account);
     return NULL;
+}
+
+void am_registry_set_loaded_ids(struct am_registry *reg, const struct am_ids *ids)
+{
+    reg->has_loaded_ids = true;
+    reg->loaded_ids = *ids;
+}
+
+bool am_registry_loaded_ids(const struct am_registry *reg, struct am_ids *ret)
+{
+    if (reg->has_loaded_ids)
+        *ret = reg->loaded_ids;
+    return reg->has_loaded_ids;
 }
 
 struct am_account *am_registry_find_account(struct am_registry *reg, const char *id)

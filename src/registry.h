@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "ids.h"
 #include "crypto.h"
 #include "keys.h"
 
@@ -58,6 +59,11 @@ void am_registry_set_initial_clock(struct am_registry *reg, const struct am_cloc
 
 /* The clock new accounts start with. */
 struct am_clock am_registry_initial_clock(const struct am_registry *reg);
+
+/* The id generator state a snapshot carried ("ids" in accounts.json), so loading a
+ * snapshot continues the same id stream. Returns true and fills *ret when one was set. */
+void am_registry_set_loaded_ids(struct am_registry *reg, const struct am_ids *ids);
+bool am_registry_loaded_ids(const struct am_registry *reg, struct am_ids *ret);
 
 /* Frees the registry, every account and their stores. Accepts NULL. */
 void am_registry_free(struct am_registry *reg);

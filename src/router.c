@@ -106,6 +106,8 @@ static const struct route_def routes[] = {
      "mock.fixtures.reload"},
     {AM_ROUTE_CTL_EXCHANGES, AM_SCOPE_CONTROL, AM_METHOD_GET, "exchanges", "mock.exchanges"},
     {AM_ROUTE_CTL_RESET, AM_SCOPE_CONTROL, AM_METHOD_POST, "reset", "mock.reset"},
+    {AM_ROUTE_CTL_STATE_GET, AM_SCOPE_CONTROL, AM_METHOD_GET, "state", "mock.state.get"},
+    {AM_ROUTE_CTL_STATE_PUT, AM_SCOPE_CONTROL, AM_METHOD_PUT, "state", "mock.state.put"},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

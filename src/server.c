@@ -49,6 +49,8 @@ struct server {
     struct event *refuse_timer;    /* the refuse fault re-binds the listener */
     int tls_port;
     unsigned long requests_since_trim, requests_at_last_tick;
+    struct event *commit;  /* group commit of --state-file entries, once per loop pass */
+    struct event *idle;    /* background work after replies (reset standbys) */
 };
 
 static int64_t mono_us(void)
@@ -181,6 +183,7 @@ struct pending {
     struct evbuffer *wire; /* bytes still to dribble */
     char request_id[72];
     int counted;           /* holds an inflight count */
+    int awaiting_commit;   /* its --state-file entry is not durable yet */
 };
 
 static void pending_free(struct pending *p)
@@ -417,23 +420,12 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     act(p);
 }
 
-static void dispatch_response(struct server *srv, struct evhttp_request *ereq,
-                              struct am_response *resp, const char *request_id)
+/* Sends p now or after its delay (the part of dispatch that follows the commit). */
+static void proceed(struct pending *p)
 {
-    struct pending *p;
+    struct server *srv = p->srv;
     struct timeval tv;
 
-    if (resp->wire == AM_WIRE_NORMAL && resp->delay_ms == 0) {
-        send_response(srv, ereq, resp, request_id);
-        if (resp->release_slot)
-            am_app_release(srv->app, resp);
-        return;
-    }
-    p = pending_new(srv, ereq, resp, request_id);
-    if (!p) {
-        evhttp_send_reply(ereq, 500, NULL, NULL);
-        return;
-    }
     if (p->resp.delay_ms == 0) {
         act(p);
         return;
@@ -446,6 +438,83 @@ static void dispatch_response(struct server *srv, struct evhttp_request *ereq,
     p->timer = evtimer_new(srv->base, on_timer, p);
     if (!p->timer || evtimer_add(p->timer, &tv) < 0)
         act(p);
+}
+
+static void dispatch_response(struct server *srv, struct evhttp_request *ereq,
+                              struct am_response *resp, const char *request_id)
+{
+    struct pending *p;
+
+    if (resp->wire == AM_WIRE_NORMAL && resp->delay_ms == 0 && !resp->durable) {
+        send_response(srv, ereq, resp, request_id);
+        if (resp->release_slot)
+            am_app_release(srv->app, resp);
+        return;
+    }
+    p = pending_new(srv, ereq, resp, request_id);
+    if (!p) {
+        evhttp_send_reply(ereq, 500, NULL, NULL);
+        return;
+    }
+    if (p->resp.durable && srv->commit) {
+        /* Group commit: every request read in this loop pass joins one fdatasync. */
+        p->awaiting_commit = 1;
+        event_active(srv->commit, EV_TIMEOUT, 0);
+        return;
+    }
+    proceed(p);
+}
+
+/* Makes the batch's --state-file entries durable, then lets their answers go. A failed
+ * write turns them into 503s: the change is in memory but was never acknowledged. */
+static void on_commit(evutil_socket_t fd, short what, void *arg)
+{
+    struct server *srv = arg;
+    int r = am_app_commit(srv->app);
+
+    (void)fd;
+    (void)what;
+    for (struct pending *p = srv->pending, *next; p; p = next) {
+        next = p->next;
+        if (!p->awaiting_commit)
+            continue;
+        p->awaiting_commit = 0;
+        if (r < 0) {
+            bool slot = p->resp.release_slot;
+            int method = p->resp.req_method;
+            char account[sizeof(p->resp.account_id)];
+
+            memcpy(account, p->resp.account_id, sizeof(account));
+            am_response_finish(&p->resp);
+            am_response_error(&p->resp, 503, "state_file_failed",
+                              "A gravação no --state-file falhou; a operação não foi confirmada");
+            p->resp.release_slot = slot;
+            p->resp.req_method = method;
+            memcpy(p->resp.account_id, account, sizeof(account));
+        }
+        proceed(p);
+    }
+}
+
+static void on_idle(evutil_socket_t fd, short what, void *arg)
+{
+    struct server *srv = arg;
+    struct timeval again = {0, 5000};
+
+    (void)fd;
+    (void)what;
+    am_app_idle(srv->app);
+    if (am_app_idle_pending(srv->app))
+        evtimer_add(srv->idle, &again);
+}
+
+/* Background work waits 5 ms, so the replies of this pass are on the wire first. */
+static void schedule_idle(struct server *srv)
+{
+    struct timeval later = {0, 5000};
+
+    if (srv->idle && !evtimer_pending(srv->idle, NULL) && am_app_idle_pending(srv->app))
+        evtimer_add(srv->idle, &later);
 }
 
 static void on_request(struct evhttp_request *ereq, void *arg)
@@ -492,6 +561,7 @@ static void on_request(struct evhttp_request *ereq, void *arg)
     dispatch_response(srv, ereq, &resp, req.request_id);
     am_response_finish(&resp);
     free(path);
+    schedule_idle(srv);
 }
 
 /* glibc keeps freed connection buffers in fragmented arenas: after a burst of
@@ -803,6 +873,11 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
         if (!srv.trim || event_add(srv.trim, &tick) < 0)
             goto out;
     }
+    srv.commit = event_new(srv.base, -1, 0, on_commit, &srv);
+    srv.idle = evtimer_new(srv.base, on_idle, &srv);
+    if (!srv.commit || !srv.idle)
+        goto out;
+    schedule_idle(&srv);
     am_log(AM_LOG_INFO, "listening", "addr=%s port=%d tls=1 environment=%s fingerprint=%s",
            cfg->bind, port, am_environment_name(cfg->environment), app->fingerprint);
     if (cfg->port_file && write_port_file(cfg->port_file, port) < 0) {
@@ -815,8 +890,8 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
 
     if (event_base_dispatch(srv.base) < 0)
         goto out;
-    am_log(AM_LOG_INFO, "stopped", "exit=0");
-    rc = 0;
+    rc = am_app_shutdown(app) < 0 ? 1 : 0;
+    am_log(AM_LOG_INFO, "stopped", "exit=%d", rc);
 out:
     /* evhttp_free() below frees every connection and request; our contexts only hold
      * timers and buffers, released here without touching the requests. */
@@ -825,6 +900,10 @@ out:
         srv.pending->evcon = NULL;
         pending_free(srv.pending);
     }
+    if (srv.commit)
+        event_free(srv.commit);
+    if (srv.idle)
+        event_free(srv.idle);
     if (srv.grace)
         event_free(srv.grace);
     if (srv.trim)

@@ -716,6 +716,8 @@ def _(ctx):
     s.control("POST", "/__mock/accounts/default/clock/advance", body={"days": 2})
     eq(ok_json(api(s, "GET", "/v3/customers"), "before reset")["totalCount"], 2, "two customers")
     body = s.control("POST", "/__mock/reset", body={"account": "default"}).json()
+    check(isinstance(body.pop("durationUs", None), int), f"reset answer has durationUs: {body}")
+    check(isinstance(body.pop("standby", None), bool), f"reset answer has standby: {body}")
     eq(body, {"reset": True, "account": "default"}, "reset answer (one account)")
     expect_error(api(s, "GET", f"/v3/customers/{made['id']}"), 404, "not_found",
                  "O recurso solicitado não existe", "customer made before the reset")
@@ -726,6 +728,8 @@ def _(ctx):
     ok_json(api(s, "POST", "/v3/customers", body={"name": "Again", "cpfCnpj": new_cpf()}),
             "create again")
     body = s.control("POST", "/__mock/reset").json()
+    check(isinstance(body.pop("durationUs", None), int), f"reset answer has durationUs: {body}")
+    check(isinstance(body.pop("standby", None), bool), f"reset answer has standby: {body}")
     eq(body, {"reset": True, "account": None}, "reset answer (everything)")
     eq(ok_json(api(s, "GET", "/v3/customers"), "after full reset")["totalCount"], 1,
        "only the seeded customer after the full reset")

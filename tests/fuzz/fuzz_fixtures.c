@@ -1,6 +1,8 @@
 /* fuzz_fixtures.c - libFuzzer target over the fixture loaders: the bytes as an
- * accounts.json into a fresh registry, then as a seed document run through the API
- * (against an app with the embedded default fixtures). Must never crash, leak or hang. */
+ * accounts.json (or a snapshot: accounts with clock and data) into a fresh registry, then
+ * as a seed document run through the API (against an app with the embedded default
+ * fixtures). Must never crash, leak or hang; a snapshot that loads must export, load
+ * again and export to the same text (abort otherwise). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,9 @@
 #include "log.h"
 #include "registry.h"
 #include "seed.h"
+#include "state.h"
+
+#include <cjson/cJSON.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,6 +27,38 @@ static void quiet_sink(enum am_log_level level, const char *line, void *ud)
     (void)level;
     (void)line;
     (void)ud;
+}
+
+static char *export_text(struct am_registry *reg)
+{
+    struct am_ids ids;
+    bool has = am_registry_loaded_ids(reg, &ids);
+    cJSON *snap = am_state_export(reg, has ? &ids : NULL, NULL);
+    char *text = snap ? cJSON_PrintUnformatted(snap) : NULL;
+
+    cJSON_Delete(snap);
+    return text;
+}
+
+/* Loaded once, a snapshot must survive export -> load -> export unchanged. */
+static void check_round_trip(struct am_registry *reg)
+{
+    struct am_registry *again = am_registry_new();
+    char *first = export_text(reg), *second = NULL;
+    char err[512];
+
+    if (!again || !first)
+        goto out;
+    if (am_fixtures_load_accounts(again, first, strlen(first), "again.json", 1780000000, err,
+                                  sizeof(err)) != 0)
+        abort(); /* our own export refused */
+    second = export_text(again);
+    if (second && strcmp(first, second) != 0)
+        abort();
+out:
+    free(first);
+    free(second);
+    am_registry_free(again);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,8 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     reg = am_registry_new();
     if (!reg)
         return 0;
-    (void)am_fixtures_load_accounts(reg, (const char *)data, size, "fuzz.json", 1780000000, err,
-                                    sizeof(err));
+    if (am_fixtures_load_accounts(reg, (const char *)data, size, "fuzz.json", 1780000000, err,
+                                  sizeof(err)) == 0)
+        check_round_trip(reg);
     am_registry_free(reg);
     (void)am_seed_apply_text(app, app->registry, (const char *)data, size, "fuzz-seed.json", NULL,
                              1780000000, err, sizeof(err));

@@ -497,6 +497,25 @@ static void test_exchanges_template_dates_follow_the_account_clock(void **state)
     fx_done(&f);
 }
 
+/* {{lbrace}} is how recorded text containing "{{" survives: it renders the two braces
+ * literally, in body strings (also as a whole string) and header values. */
+static void test_exchanges_template_lbrace_renders_two_literal_braces(void **state)
+{
+    struct fx f;
+
+    (void)state;
+    fx_init(&f, ONE("{\"method\":\"GET\",\"path\":\"/v3/b\"}",
+                    "{\"headers\":{\"X-T\":\"{{lbrace}}x}}\"},"
+                    "\"body\":{\"a\":\"{{lbrace}}uuid}}\",\"b\":\"{{lbrace}}\","
+                    "\"c\":\"x{{lbrace}}{{lbrace}}{y}\",\"d\":\"{{ lbrace }}{\"}}"));
+    req_init(&f.req, AM_METHOD_GET, "/v3/b", NULL, NULL);
+    assert_int_equal(run(&f, NULL), 1);
+    assert_string_equal(f.resp.body,
+                        "{\"a\":\"{{uuid}}\",\"b\":\"{{\",\"c\":\"x{{{{{y}\",\"d\":\"{{{\"}");
+    assert_string_equal(header_of(&f.resp, "X-T"), "{{x}}");
+    fx_done(&f);
+}
+
 static void test_exchanges_response_headers_content_type_and_scrubbing(void **state)
 {
     struct fx f;
@@ -882,6 +901,7 @@ int main(void)
         cmocka_unit_test(test_exchanges_template_whole_body_string_is_the_value),
         cmocka_unit_test(test_exchanges_template_ids_come_from_the_seeded_generator),
         cmocka_unit_test(test_exchanges_template_dates_follow_the_account_clock),
+        cmocka_unit_test(test_exchanges_template_lbrace_renders_two_literal_braces),
         cmocka_unit_test(test_exchanges_response_headers_content_type_and_scrubbing),
         cmocka_unit_test(test_exchanges_load_reports_syntax_position),
         cmocka_unit_test(test_exchanges_load_rejects_unknown_fields),

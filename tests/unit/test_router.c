@@ -144,6 +144,8 @@ static const struct route_case ctl_cases[] = {
     {AM_METHOD_POST, "fixtures/reload", AM_ROUTE_CTL_FIXTURES_RELOAD, "mock.fixtures.reload", NOP},
     {AM_METHOD_GET, "exchanges", AM_ROUTE_CTL_EXCHANGES, "mock.exchanges", NOP},
     {AM_METHOD_POST, "reset", AM_ROUTE_CTL_RESET, "mock.reset", NOP},
+    {AM_METHOD_GET, "state", AM_ROUTE_CTL_STATE_GET, "mock.state.get", NOP},
+    {AM_METHOD_PUT, "state", AM_ROUTE_CTL_STATE_PUT, "mock.state.put", NOP},
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,0 +1,370 @@
+/* persist.c - durable writes for --state-file (see persist.h). */
+#include "persist.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "crypto.h"
+#include "fixtures.h"
+#include "jobs.h"
+#include "json_text.h"
+#include "log.h"
+#include "state.h"
+#include "statelog.h"
+
+struct am_persist {
+    struct am_statelog *log;
+    char *path;
+};
+
+/* ---- entries ------------------------------------------------------------------------ */
+
+static int add_ids(cJSON *o, const struct am_ids *ids)
+{
+    char buf[3][24];
+    const char *strs[3] = {buf[0], buf[1], buf[2]};
+    cJSON *arr;
+
+    snprintf(buf[0], sizeof(buf[0]), "%" PRIu64, ids->state);
+    snprintf(buf[1], sizeof(buf[1]), "%" PRIu64, ids->customer_seq);
+    snprintf(buf[2], sizeof(buf[2]), "%" PRIu64, ids->request_seq);
+    arr = cJSON_CreateStringArray(strs, 3);
+    if (!arr)
+        return -ENOMEM;
+    cJSON_AddItemToObject(o, "i", arr);
+    return 0;
+}
+
+static int append(struct am_persist *p, cJSON *o)
+{
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    int r = text ? am_statelog_append(p->log, text, strlen(text)) : -ENOMEM;
+
+    free(text);
+    cJSON_Delete(o);
+    return r;
+}
+
+static cJSON *entry_head(const char *account_id, int64_t now, const struct am_ids *before)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (!o || !cJSON_AddStringToObject(o, "a", account_id) ||
+        !cJSON_AddNumberToObject(o, "t", (double)now) || add_ids(o, before) < 0) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t now,
+                        const struct am_ids *before, const struct am_request *req)
+{
+    cJSON *o = entry_head(account_id, now, before);
+
+    if (!o || !cJSON_AddStringToObject(o, "m", am_method_name(req->method)) ||
+        !cJSON_AddStringToObject(o, "p", req->path) ||
+        (req->query && !cJSON_AddStringToObject(o, "q", req->query)))
+        goto oom;
+    if (req->body_len) {
+        /* A body with a NUL cannot be a JSON string: keep it as hex, byte for byte. */
+        bool binary = memchr(req->body, 0, req->body_len) != NULL;
+        char *copy = malloc(binary ? 2 * req->body_len + 1 : req->body_len + 1);
+        cJSON *item;
+
+        if (!copy)
+            goto oom;
+        if (binary) {
+            am_hex((const uint8_t *)req->body, req->body_len, copy);
+        } else {
+            memcpy(copy, req->body, req->body_len);
+            copy[req->body_len] = '\0';
+        }
+        item = cJSON_AddStringToObject(o, binary ? "bx" : "b", copy);
+        free(copy);
+        if (!item)
+            goto oom;
+    }
+    return append(p, o);
+oom:
+    cJSON_Delete(o);
+    return -ENOMEM;
+}
+
+int am_persist_note_jobs(struct am_persist *p, const char *account_id, int64_t now,
+                         const struct am_ids *before)
+{
+    cJSON *o = entry_head(account_id, now, before);
+
+    if (!o || !cJSON_AddTrueToObject(o, "jobs")) {
+        cJSON_Delete(o);
+        return -ENOMEM;
+    }
+    return append(p, o);
+}
+
+/* ---- replay ------------------------------------------------------------------------- */
+
+struct replay {
+    struct am_app *app;
+    const char *path;
+    int64_t real_now;
+    struct am_registry *reg; /* built from the snapshot line */
+    struct am_ids ids;
+    size_t entries;
+};
+
+static int bad_line(char *err, size_t err_len, const char *path, size_t line_no, const char *why)
+{
+    snprintf(err, err_len, "%s:%zu: %s", path, line_no, why);
+    return -EINVAL;
+}
+
+static bool get_u64(const cJSON *item, uint64_t *ret)
+{
+    char *end = NULL;
+
+    if (!cJSON_IsString(item) || !*item->valuestring ||
+        strspn(item->valuestring, "0123456789") != strlen(item->valuestring))
+        return false;
+    errno = 0;
+    *ret = strtoull(item->valuestring, &end, 10);
+    return errno == 0;
+}
+
+static int method_of(const char *name, enum am_method *ret)
+{
+    for (int m = 0; m < _AM_METHOD_MAX; m++) {
+        const char *n = am_method_name((enum am_method)m);
+        if (n && strcmp(n, name) == 0) {
+            *ret = (enum am_method)m;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+static int replay_entry(struct replay *rp, const char *text, size_t len, size_t line_no,
+                        char *err, size_t err_len)
+{
+    cJSON *o = cJSON_ParseWithLength(text, len);
+    const cJSON *a, *t, *i, *m, *path, *q, *b, *bx;
+    struct am_account *acc;
+    struct am_request req;
+    struct am_response resp;
+    uint8_t *raw = NULL;
+    double tv;
+    int r = -EINVAL;
+
+    if (!o)
+        return bad_line(err, err_len, rp->path, line_no, "not a JSON entry");
+    a = cJSON_GetObjectItemCaseSensitive(o, "a");
+    t = cJSON_GetObjectItemCaseSensitive(o, "t");
+    i = cJSON_GetObjectItemCaseSensitive(o, "i");
+    if (!cJSON_IsString(a) || !am_json_integer(t, -9.0e15, 9.0e15, &tv) || cJSON_GetArraySize(i) != 3 ||
+        !get_u64(cJSON_GetArrayItem(i, 0), &rp->ids.state) ||
+        !get_u64(cJSON_GetArrayItem(i, 1), &rp->ids.customer_seq) ||
+        !get_u64(cJSON_GetArrayItem(i, 2), &rp->ids.request_seq)) {
+        r = bad_line(err, err_len, rp->path, line_no, "entry without a, t or i");
+        goto out;
+    }
+    acc = am_registry_find_account(rp->reg, a->valuestring);
+    if (!acc) {
+        r = bad_line(err, err_len, rp->path, line_no, "entry for an account the snapshot lacks");
+        goto out;
+    }
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "jobs"))) {
+        r = am_jobs_catch_up(acc, &rp->ids, (int64_t)tv, NULL);
+        goto out;
+    }
+    m = cJSON_GetObjectItemCaseSensitive(o, "m");
+    path = cJSON_GetObjectItemCaseSensitive(o, "p");
+    q = cJSON_GetObjectItemCaseSensitive(o, "q");
+    b = cJSON_GetObjectItemCaseSensitive(o, "b");
+    bx = cJSON_GetObjectItemCaseSensitive(o, "bx");
+    memset(&req, 0, sizeof(req));
+    if (!cJSON_IsString(m) || method_of(m->valuestring, &req.method) < 0 ||
+        !cJSON_IsString(path) || (q && !cJSON_IsString(q)) || (b && !cJSON_IsString(b)) ||
+        (bx && (!cJSON_IsString(bx) || strlen(bx->valuestring) % 2))) {
+        r = bad_line(err, err_len, rp->path, line_no, "malformed request entry");
+        goto out;
+    }
+    req.path = path->valuestring;
+    req.query = q ? q->valuestring : NULL;
+    req.client_ip = "";
+    if (b) {
+        req.body = b->valuestring;
+        req.body_len = strlen(b->valuestring);
+    } else if (bx) {
+        req.body_len = strlen(bx->valuestring) / 2;
+        raw = malloc(req.body_len ? req.body_len : 1);
+        if (!raw) {
+            r = -ENOMEM;
+            goto out;
+        }
+        if (am_unhex(bx->valuestring, raw, req.body_len) < 0) {
+            r = bad_line(err, err_len, rp->path, line_no, "bx is not hex");
+            goto out;
+        }
+        req.body = (const char *)raw;
+    }
+    am_response_init(&resp);
+    r = am_app_replay(rp->app, acc, &rp->ids, &req, (int64_t)tv, &resp);
+    am_response_finish(&resp);
+out:
+    if (r == 0)
+        rp->entries++;
+    free(raw);
+    cJSON_Delete(o);
+    return r;
+}
+
+static int on_line(void *arg, const char *text, size_t len, size_t line_no, char *err,
+                   size_t err_len)
+{
+    struct replay *rp = arg;
+    char why[512];
+    int r;
+
+    if (line_no > 1)
+        return replay_entry(rp, text, len, line_no, err, err_len);
+    rp->reg = am_registry_new();
+    if (!rp->reg)
+        return -ENOMEM;
+    {
+        struct am_clock c = am_registry_initial_clock(rp->app->registry);
+        am_registry_set_initial_clock(rp->reg, &c);
+    }
+    r = am_fixtures_load_accounts(rp->reg, text, len, rp->path, rp->real_now, why, sizeof(why));
+    if (r < 0) {
+        snprintf(err, err_len, "%s", why);
+        return r;
+    }
+    if (!am_registry_loaded_ids(rp->reg, &rp->ids))
+        rp->ids = rp->app->ids;
+    return 0;
+}
+
+/* ---- open / commit / checkpoint ----------------------------------------------------- */
+
+int am_persist_open(struct am_app *app, const char *path, int64_t real_now, char *err,
+                    size_t err_len)
+{
+    struct am_persist *p = calloc(1, sizeof(*p));
+    struct replay rp = {.app = app, .path = path, .real_now = real_now};
+    bool existed = false;
+    int r;
+
+    if (!p || !(p->path = strdup(path))) {
+        free(p);
+        return -ENOMEM;
+    }
+    r = am_statelog_open(path, on_line, &rp, &p->log, &existed, err, err_len);
+    if (r < 0)
+        goto fail;
+    if (existed) {
+        /* The file is the continuation of the last run: its state replaces the
+         * fixtures' (which stay the target of POST /__mock/reset). */
+        r = am_app_add_api_keys(app, rp.reg, real_now, err, err_len);
+        if (r < 0)
+            goto fail;
+        am_registry_free(app->registry);
+        app->registry = rp.reg;
+        rp.reg = NULL;
+        app->ids = rp.ids;
+    }
+    app->persist = p;
+    r = am_persist_checkpoint(app);
+    if (r < 0) {
+        snprintf(err, err_len, "%s: cannot write the snapshot: %s", path, strerror(-r));
+        app->persist = NULL;
+        goto fail;
+    }
+    am_log(AM_LOG_INFO, "state_file", "path=%s restored=%s entries_replayed=%zu accounts=%zu",
+           path, existed ? "yes" : "no", rp.entries, am_registry_count(app->registry));
+    return 0;
+fail:
+    am_registry_free(rp.reg);
+    am_persist_free(p);
+    return r;
+}
+
+void am_persist_free(struct am_persist *p)
+{
+    if (!p)
+        return;
+    am_statelog_close(p->log);
+    free(p->path);
+    free(p);
+}
+
+bool am_persist_dirty(const struct am_persist *p)
+{
+    return p && am_statelog_dirty(p->log);
+}
+
+int am_persist_checkpoint(struct am_app *app)
+{
+    struct am_persist *p = app->persist;
+    cJSON *snap;
+    char *text;
+    int r;
+
+    if (!p)
+        return 0;
+    snap = am_state_export(app->registry, &app->ids, NULL);
+    text = snap ? cJSON_PrintUnformatted(snap) : NULL;
+    cJSON_Delete(snap);
+    if (!text)
+        return -ENOMEM;
+    r = am_statelog_compact(p->log, text, strlen(text));
+    free(text);
+    if (r < 0)
+        am_log(AM_LOG_ERROR, "state_file", "what=compaction_failed path=%s error=\"%s\"", p->path,
+               strerror(-r));
+    return r;
+}
+
+int am_persist_commit(struct am_app *app)
+{
+    struct am_persist *p = app->persist;
+    int r;
+
+    if (!p || !am_statelog_dirty(p->log))
+        return 0;
+    r = am_statelog_sync(p->log);
+    if (r < 0) {
+        am_log(AM_LOG_ERROR, "state_file", "what=sync_failed path=%s error=\"%s\"", p->path,
+               strerror(-r));
+        return r;
+    }
+    if (am_statelog_entries(p->log) >= AM_PERSIST_COMPACT_ENTRIES ||
+        am_statelog_bytes(p->log) >= AM_PERSIST_COMPACT_BYTES)
+        am_persist_checkpoint(app); /* the log stays valid when this fails */
+    return 0;
+}
+
+size_t am_persist_entries(const struct am_persist *p)
+{
+    return am_statelog_entries(p->log);
+}
+
+uint64_t am_persist_syncs(const struct am_persist *p)
+{
+    return am_statelog_syncs(p->log);
+}
+
+const char *am_persist_path(const struct am_persist *p)
+{
+    return p->path;
+}
+
+uint64_t am_persist_entries_total(const struct am_persist *p)
+{
+    return am_statelog_entries_total(p->log);
+}

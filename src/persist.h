@@ -1,0 +1,67 @@
+/* persist.h - the --state-file: durable writes, replay at start, compaction (pure apart
+ * from the file I/O of statelog.h).
+ *
+ * What is logged. Every state change goes through one of three doors, and each leaves a
+ * trace from which replay reproduces it exactly:
+ *   - a /v3 request whose operation ran with a method other than GET/HEAD: an "api"
+ *     entry with the account, the account-clock instant, the id generator's position
+ *     and the request (method, path, query, body). Handlers are deterministic in those
+ *     inputs, so replaying the entry recreates the same objects with the same ids;
+ *   - the daily jobs moving an account's day (any request, GETs included): a "jobs"
+ *     entry with the instant and the id position;
+ *   - everything else that changes state (clock moves, accounts and keys, reset,
+ *     PUT /__mock/state, fixture reloads, accounts created by --auto-accounts): a
+ *     checkpoint, i.e. a compaction - the whole state written as the new snapshot.
+ * Entries are buffered and made durable in one fdatasync per batch (group commit)
+ * before any answer they cover leaves (struct am_response.durable, am_app_commit()).
+ * The log is compacted into the snapshot line when it passes AM_PERSIST_COMPACT_ENTRIES
+ * entries or AM_PERSIST_COMPACT_BYTES bytes, and at start and clean shutdown.
+ *
+ * Not state, so not kept: fault rules, rate-limit counters, the journal, metrics,
+ * exchange call counters, and keys' lastUsedAt between checkpoints.
+ *
+ * Ownership: the app owns its am_persist (app->persist); it borrows the app. */
+#ifndef AM_PERSIST_H
+#define AM_PERSIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http_types.h"
+#include "ids.h"
+
+#define AM_PERSIST_COMPACT_ENTRIES 50000
+#define AM_PERSIST_COMPACT_BYTES (64u << 20)
+
+struct am_app;
+struct am_persist;
+
+/* Opens path for app (whose fixtures are loaded): when the file exists its snapshot
+ * replaces the loaded accounts and its entries are replayed; then it is compacted.
+ * Sets app->persist. Returns 0, or a negative errno with err naming the file, the line
+ * and the reason (a corrupt file is never half applied: the app keeps its fixtures). */
+int am_persist_open(struct am_app *app, const char *path, int64_t real_now, char *err,
+                    size_t err_len);
+void am_persist_free(struct am_persist *p); /* accepts NULL; does not sync */
+
+/* Buffers an entry (see above). before: the id generator before the change. */
+int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t now,
+                        const struct am_ids *before, const struct am_request *req);
+int am_persist_note_jobs(struct am_persist *p, const char *account_id, int64_t now,
+                         const struct am_ids *before);
+
+/* True when buffered entries wait for am_persist_commit(). */
+bool am_persist_dirty(const struct am_persist *p);
+/* Makes buffered entries durable (compacting when over the thresholds). 0 or -errno. */
+int am_persist_commit(struct am_app *app);
+/* Writes the whole state as the new snapshot now. 0 or -errno. */
+int am_persist_checkpoint(struct am_app *app);
+
+/* For GET /__mock/state/file and the logs: entries since the snapshot, fdatasyncs. */
+size_t am_persist_entries(const struct am_persist *p);
+uint64_t am_persist_syncs(const struct am_persist *p);
+uint64_t am_persist_entries_total(const struct am_persist *p);
+const char *am_persist_path(const struct am_persist *p);
+
+#endif

@@ -1,0 +1,1033 @@
+/* record.c - the recording proxy: evhttp server in front, evhttp client over verified
+ * TLS behind, recording.c for the files (see record.h). */
+#include "record.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "http_types.h"
+#include "keys.h"
+#include "log.h"
+#include "recording.h"
+#include "tls.h"
+
+#define MAX_SANS 32
+#define UPSTREAM_MAX_BODY (64L << 20) /* an answer bigger than this is a 502, not a file */
+
+struct opts {
+    const char *upstream, *out, *upstream_ca;
+    const char *bind, *port_file, *tls_cert, *tls_key, *ca_out, *log_level;
+    const char *sans[MAX_SANS];
+    size_t n_sans;
+    long port, idle_timeout, upstream_timeout, max_body, grace_ms;
+};
+
+struct upstream {
+    char host[256];     /* name or IP literal, without brackets */
+    char host_hdr[280]; /* Host header: "[::1]:8443", "api.example" */
+    char base[512];     /* path prefix without a trailing '/', may be "" */
+    int port;
+    bool is_ip;
+};
+
+struct forward;
+
+struct rec {
+    const struct opts *o;
+    struct upstream up;
+    struct event_base *base;
+    struct evhttp *http;
+    struct evhttp_bound_socket *handle;
+    SSL_CTX *server_ctx, *client_ctx;
+    struct am_recording *recording;
+    char exchanges_dir[4096];
+    struct event *sigterm, *sigint, *grace;
+    struct evbuffer *out;
+    struct forward *forwards; /* in flight or waiting for their cleanup */
+    int inflight;
+    bool draining;
+    unsigned long recorded, skipped, failed;
+};
+
+/* One client request on its way to the upstream and back. Owns copies of everything the
+ * recording needs, because the client request is gone once answered. */
+struct forward {
+    struct rec *r;
+    struct forward *next, *prev;
+    struct evhttp_request *client;   /* NULL once answered */
+    struct evhttp_connection *evcon; /* ours: freed by the cleanup event */
+    struct event *cleanup;
+    enum am_method method;
+    enum evhttp_cmd_type cmd;
+    char *path, *query, *body, *token;
+    size_t body_len;
+    int64_t start_us;
+    bool starting;      /* inside evhttp_make_request: a callback now must not finish us */
+    bool failed_early;  /* the done callback fired while starting */
+    bool handshake_done;
+    int verify_error;   /* first X509 error seen while verifying, 0 = none */
+    char alert[96];     /* TLS alert the upstream sent, "" = none */
+    int req_error;      /* enum evhttp_request_error + 1, 0 = none */
+};
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- options --------------------------------------------------------------------------- */
+
+static const char usage[] =
+    "Usage: asaas-mock record --upstream https://HOST[:PORT][/BASE] --out DIR [options]\n"
+    "A recording proxy: forwards every request to the upstream over verified TLS, returns\n"
+    "its answer unchanged and writes DIR/exchanges/*.json for `asaas-mock --fixtures DIR`\n"
+    "(add DIR/accounts.json with the keys the replay should accept).\n\n"
+    "  --upstream URL          https://host[:port][/base] (the base prefixes every path)\n"
+    "  --out DIR               output folder (created; its exchanges/ must hold no *.json)\n"
+    "  --upstream-ca FILE      trust only these PEM certificates for the upstream\n"
+    "                          (default: the system's trust store)\n"
+    "  --upstream-timeout SECS connect/answer timeout towards the upstream (default 30)\n"
+    "  --port N                HTTPS port (default 8443; 0 picks a free port)\n"
+    "  --bind ADDR             listen address (default 127.0.0.1)\n"
+    "  --port-file PATH        write the bound port here once listening\n"
+    "  --tls-cert PATH --tls-key PATH   serve this certificate instead of a generated one\n"
+    "  --tls-san NAME          extra SAN for the generated certificate (repeatable)\n"
+    "  --ca-out PATH           write the certificate PEM here for clients to trust\n"
+    "  --idle-timeout SECS     client idle/handshake/read timeout (default 30)\n"
+    "  --max-body BYTES        request body limit (default 1048576)\n"
+    "  --shutdown-grace-ms N   how long SIGTERM waits for in-flight exchanges (10000)\n"
+    "  --log-level LEVEL       debug, info (default), warn, error\n"
+    "  --help\n";
+
+static int bad(const char *what, const char *value)
+{
+    char shown[128];
+
+    /* A key pasted into the wrong option must not be echoed whole. */
+    snprintf(shown, sizeof(shown), "%s", value ? value : "");
+    am_key_scrub(shown);
+    fprintf(stderr, "asaas-mock record: %s%s%s%s\n", what, value ? " '" : "", shown,
+            value ? "'" : "");
+    return 2;
+}
+
+static int parse_num(const char *s, long min, long max, long *ret)
+{
+    char *end = NULL;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (!*s || errno || *end || v < min || v > max)
+        return -EINVAL;
+    *ret = v;
+    return 0;
+}
+
+/* Returns -1 to go on, else an exit code (0 after --help). */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+    enum {
+        O_UPSTREAM = 1000, O_OUT, O_UPSTREAM_CA, O_UPSTREAM_TIMEOUT, O_PORT, O_BIND,
+        O_PORT_FILE, O_TLS_CERT, O_TLS_KEY, O_TLS_SAN, O_CA_OUT, O_IDLE, O_MAX_BODY, O_GRACE,
+        O_LOG_LEVEL, O_HELP
+    };
+    static const struct option longopts[] = {
+        {"upstream", required_argument, NULL, O_UPSTREAM},
+        {"out", required_argument, NULL, O_OUT},
+        {"upstream-ca", required_argument, NULL, O_UPSTREAM_CA},
+        {"upstream-timeout", required_argument, NULL, O_UPSTREAM_TIMEOUT},
+        {"port", required_argument, NULL, O_PORT},
+        {"bind", required_argument, NULL, O_BIND},
+        {"port-file", required_argument, NULL, O_PORT_FILE},
+        {"tls-cert", required_argument, NULL, O_TLS_CERT},
+        {"tls-key", required_argument, NULL, O_TLS_KEY},
+        {"tls-san", required_argument, NULL, O_TLS_SAN},
+        {"ca-out", required_argument, NULL, O_CA_OUT},
+        {"idle-timeout", required_argument, NULL, O_IDLE},
+        {"max-body", required_argument, NULL, O_MAX_BODY},
+        {"shutdown-grace-ms", required_argument, NULL, O_GRACE},
+        {"log-level", required_argument, NULL, O_LOG_LEVEL},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    int c, idx;
+
+    memset(o, 0, sizeof(*o));
+    o->bind = "127.0.0.1";
+    o->port = 8443;
+    o->idle_timeout = 30;
+    o->upstream_timeout = 30;
+    o->max_body = 1 << 20;
+    o->grace_ms = 10000;
+    opterr = 0;
+    optind = 0; /* 0, not 1: glibc then also forgets any earlier argv */
+    while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
+        switch (c) {
+        case O_UPSTREAM:
+            o->upstream = optarg;
+            break;
+        case O_OUT:
+            o->out = optarg;
+            break;
+        case O_UPSTREAM_CA:
+            o->upstream_ca = optarg;
+            break;
+        case O_UPSTREAM_TIMEOUT:
+            if (parse_num(optarg, 1, 3600, &o->upstream_timeout) < 0)
+                return bad("--upstream-timeout: not an integer in 1..3600:", optarg);
+            break;
+        case O_PORT:
+            if (parse_num(optarg, 0, 65535, &o->port) < 0)
+                return bad("--port: not an integer in 0..65535:", optarg);
+            break;
+        case O_BIND:
+            if (!*optarg)
+                return bad("--bind: must not be empty", NULL);
+            o->bind = optarg;
+            break;
+        case O_PORT_FILE:
+            o->port_file = optarg;
+            break;
+        case O_TLS_CERT:
+            o->tls_cert = optarg;
+            break;
+        case O_TLS_KEY:
+            o->tls_key = optarg;
+            break;
+        case O_TLS_SAN:
+            if (o->n_sans == MAX_SANS)
+                return bad("--tls-san: at most 32 values", NULL);
+            o->sans[o->n_sans++] = optarg;
+            break;
+        case O_CA_OUT:
+            o->ca_out = optarg;
+            break;
+        case O_IDLE:
+            if (parse_num(optarg, 1, 3600, &o->idle_timeout) < 0)
+                return bad("--idle-timeout: not an integer in 1..3600:", optarg);
+            break;
+        case O_MAX_BODY:
+            if (parse_num(optarg, 1024, 64L << 20, &o->max_body) < 0)
+                return bad("--max-body: not an integer in 1024..67108864:", optarg);
+            break;
+        case O_GRACE:
+            if (parse_num(optarg, 0, 600000, &o->grace_ms) < 0)
+                return bad("--shutdown-grace-ms: not an integer in 0..600000:", optarg);
+            break;
+        case O_LOG_LEVEL: {
+            enum am_log_level lvl;
+
+            if (am_log_parse_level(optarg, &lvl) < 0)
+                return bad("--log-level: not debug, info, warn or error:", optarg);
+            o->log_level = optarg;
+            break;
+        }
+        case 'h':
+        case O_HELP:
+            fputs(usage, stdout);
+            return 0;
+        default:
+            return bad("unknown option or missing value (see record --help):",
+                       optind > 0 && optind - 1 < argc ? argv[optind - 1] : "?");
+        }
+    }
+    if (optind < argc)
+        return bad("unexpected argument", argv[optind]);
+    if (!o->upstream)
+        return bad("--upstream https://HOST[:PORT][/BASE] is required", NULL);
+    if (!o->out)
+        return bad("--out DIR is required", NULL);
+    if (!o->tls_cert != !o->tls_key)
+        return bad("--tls-cert/--tls-key: give both or neither", NULL);
+    return -1;
+}
+
+/* https://host[:port][/base]: a bracketed IPv6 literal, an IPv4 literal or a DNS name. */
+static int parse_upstream(const char *url, struct upstream *up)
+{
+    const char *p, *host, *host_end, *rest;
+    unsigned char ip[16];
+    size_t hlen, blen;
+    long port = 443;
+
+    memset(up, 0, sizeof(*up));
+    if (strncasecmp(url, "https://", 8) != 0)
+        return -EINVAL; /* plaintext upstreams are not an option: the key would travel bare */
+    p = url + 8;
+    if (*p == '[') {
+        host = p + 1;
+        host_end = strchr(host, ']');
+        if (!host_end)
+            return -EINVAL;
+        rest = host_end + 1;
+    } else {
+        host = p;
+        host_end = host + strcspn(host, ":/?#");
+        rest = host_end;
+    }
+    hlen = (size_t)(host_end - host);
+    if (hlen == 0 || hlen >= sizeof(up->host))
+        return -EINVAL;
+    memcpy(up->host, host, hlen);
+    up->host[hlen] = '\0';
+    for (const char *c = up->host; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '.' || *c == '-' || *c == ':'))
+            return -EINVAL;
+    }
+    up->is_ip = inet_pton(AF_INET, up->host, ip) == 1 || inet_pton(AF_INET6, up->host, ip) == 1;
+    if (strchr(up->host, ':') && !(up->is_ip && *p == '['))
+        return -EINVAL;
+    if (*rest == ':') {
+        char digits[8];
+        size_t n = strspn(rest + 1, "0123456789");
+
+        if (n == 0 || n >= sizeof(digits))
+            return -EINVAL;
+        memcpy(digits, rest + 1, n);
+        digits[n] = '\0';
+        if (parse_num(digits, 1, 65535, &port) < 0)
+            return -EINVAL;
+        rest += 1 + n;
+    }
+    if (*rest && *rest != '/')
+        return -EINVAL;
+    if (strpbrk(rest, "?# \t\r\n"))
+        return -EINVAL;
+    blen = strlen(rest);
+    while (blen && rest[blen - 1] == '/')
+        blen--;
+    if (blen >= sizeof(up->base))
+        return -EINVAL;
+    memcpy(up->base, rest, blen);
+    up->base[blen] = '\0';
+    up->port = (int)port;
+    snprintf(up->host_hdr, sizeof(up->host_hdr), "%s%s%s", strchr(up->host, ':') ? "[" : "",
+             up->host, strchr(up->host, ':') ? "]" : "");
+    if (port != 443) {
+        size_t l = strlen(up->host_hdr);
+        snprintf(up->host_hdr + l, sizeof(up->host_hdr) - l, ":%d", up->port);
+    }
+    return 0;
+}
+
+/* ---- upstream TLS ------------------------------------------------------------------------ */
+
+static int verify_cb(int ok, X509_STORE_CTX *store)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+    struct forward *f = ssl ? SSL_get_app_data(ssl) : NULL;
+
+    if (!ok && f && !f->verify_error)
+        f->verify_error = X509_STORE_CTX_get_error(store);
+    return ok;
+}
+
+static void info_cb(const SSL *ssl, int where, int ret)
+{
+    struct forward *f = SSL_get_app_data(ssl);
+
+    if (!f)
+        return;
+    if (where & SSL_CB_HANDSHAKE_DONE)
+        f->handshake_done = true;
+    if ((where & SSL_CB_ALERT) && (where & SSL_CB_READ) && !f->alert[0])
+        snprintf(f->alert, sizeof(f->alert), "%s", SSL_alert_desc_string_long(ret));
+}
+
+static SSL_CTX *client_ctx_new(const char *ca_file, char *err, size_t err_len)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    const char *reason;
+    unsigned long e;
+
+    ERR_clear_error();
+    if (!ctx || SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1)
+        goto fail;
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+    SSL_CTX_set_info_callback(ctx, info_cb);
+    if (ca_file ? SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1
+                : SSL_CTX_set_default_verify_paths(ctx) != 1)
+        goto fail;
+    return ctx;
+fail:
+    e = ERR_get_error();
+    reason = e ? ERR_reason_error_string(e) : NULL;
+    if (e && !reason && ERR_SYSTEM_ERROR(e))
+        reason = strerror(ERR_GET_REASON(e)); /* e.g. the CA file cannot be opened */
+    snprintf(err, err_len, "%s%s: %s", ca_file ? "--upstream-ca " : "upstream TLS context",
+             ca_file ? ca_file : "", reason ? reason : e ? "error" : "out of memory");
+    ERR_clear_error();
+    SSL_CTX_free(ctx);
+    return NULL;
+}
+
+/* ---- headers ----------------------------------------------------------------------------- */
+
+/* True for a hop-by-hop header, or one the connection header names. */
+static bool hop_by_hop(const char *name, const char *connection)
+{
+    static const char *const hop[] = {"Connection", "Keep-Alive", "Proxy-Connection",
+                                      "Proxy-Authenticate", "Proxy-Authorization", "TE",
+                                      "Trailer", "Transfer-Encoding", "Upgrade", NULL};
+    size_t len = strlen(name);
+
+    for (size_t i = 0; hop[i]; i++) {
+        if (strcasecmp(name, hop[i]) == 0)
+            return true;
+    }
+    for (const char *p = connection; p && *p;) {
+        size_t n;
+
+        p += strspn(p, " \t,");
+        n = strcspn(p, " \t,");
+        if (n == len && strncasecmp(p, name, n) == 0)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+/* ---- answering ----------------------------------------------------------------------------- */
+
+static void forward_finish(struct forward *f);
+
+static void reply_502(struct forward *f, const char *description)
+{
+    struct rec *r = f->r;
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(f->client);
+    struct am_response resp;
+
+    am_response_init(&resp);
+    /* The Asaas error envelope; without memory, at least the status. */
+    if (am_response_error(&resp, 502, "upstream_unavailable", description) == 0 && resp.body) {
+        evhttp_add_header(oh, "Content-Type", "application/json");
+        evbuffer_add(r->out, resp.body, resp.body_len);
+    }
+    if (r->draining)
+        evhttp_add_header(oh, "Connection", "close");
+    evhttp_send_reply(f->client, 502, "Bad Gateway", r->out);
+    evbuffer_drain(r->out, evbuffer_get_length(r->out));
+    f->client = NULL;
+    am_response_finish(&resp);
+}
+
+static void log_exchange(struct forward *f, int status, const struct am_recording_result *res,
+                         const char *file)
+{
+    char path[600], qpath[700], key[AM_KEY_REDACTED_LEN], qdetail[400];
+    long ms = (long)((mono_us() - f->start_us) / 1000);
+
+    snprintf(path, sizeof(path), "%s", f->path ? f->path : "?");
+    am_key_scrub(path);
+    am_log_quote(path, qpath, sizeof(qpath));
+    am_key_redact(f->token ? f->token : "", key, sizeof(key));
+    if (!res) {
+        am_log(AM_LOG_WARN, "exchange", "method=%s path=%s status=%d ms=%ld key=%s recorded=no",
+               am_method_name(f->method), qpath, status, ms, key);
+    } else if (res->outcome == AM_RECORDING_SKIPPED) {
+        am_log(AM_LOG_WARN, "exchange",
+               "method=%s path=%s status=%d ms=%ld key=%s recorded=no reason=%s detail=%s",
+               am_method_name(f->method), qpath, status, ms, key, res->reason,
+               am_log_quote(res->detail, qdetail, sizeof(qdetail)));
+    } else {
+        am_log(AM_LOG_INFO, "exchange",
+               "method=%s path=%s status=%d ms=%ld key=%s recorded=%s file=%s call=%zu",
+               am_method_name(f->method), qpath, status, ms, key,
+               res->outcome == AM_RECORDING_NEW ? "new" : "appended", file, res->call);
+    }
+}
+
+static void fail_upstream(struct forward *f)
+{
+    struct rec *r = f->r;
+    char desc[400], quoted[480];
+
+    if (f->verify_error)
+        snprintf(desc, sizeof(desc), "upstream %s:%d: certificate verification failed: %s",
+                 r->up.host, r->up.port, X509_verify_cert_error_string(f->verify_error));
+    else if (f->alert[0])
+        snprintf(desc, sizeof(desc), "upstream %s:%d: TLS handshake failed: %s", r->up.host,
+                 r->up.port, f->alert);
+    else if (f->req_error == EVREQ_HTTP_TIMEOUT + 1)
+        snprintf(desc, sizeof(desc), "upstream %s:%d: no answer within %lds", r->up.host,
+                 r->up.port, r->o->upstream_timeout);
+    else if (!f->handshake_done)
+        snprintf(desc, sizeof(desc), "upstream %s:%d: cannot connect", r->up.host, r->up.port);
+    else
+        snprintf(desc, sizeof(desc), "upstream %s:%d: closed the connection without a "
+                                     "complete answer", r->up.host, r->up.port);
+    am_log(AM_LOG_WARN, "upstream_unavailable", "what=%s",
+           am_log_quote(desc, quoted, sizeof(quoted)));
+    r->failed++;
+    if (f->client)
+        reply_502(f, desc);
+    log_exchange(f, 502, NULL, NULL);
+}
+
+/* The upstream answered: pass it on unchanged, then record it. */
+static void pass_on(struct forward *f, struct evhttp_request *ureq)
+{
+    struct rec *r = f->r;
+    struct evkeyvalq *ih = evhttp_request_get_input_headers(ureq);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(f->client);
+    struct evbuffer *in = evhttp_request_get_input_buffer(ureq);
+    const char *connection = evhttp_find_header(ih, "Connection");
+    const char *ct = evhttp_find_header(ih, "Content-Type");
+    int status = evhttp_request_get_response_code(ureq);
+    size_t len = evbuffer_get_length(in);
+    const char *body = len ? (const char *)evbuffer_pullup(in, -1) : NULL;
+    struct am_recording_pair pair;
+    struct am_recording_result res;
+    char err[512];
+    int rc;
+
+    for (struct evkeyval *kv = ih->tqh_first; kv; kv = kv->next.tqe_next) {
+        if (hop_by_hop(kv->key, connection))
+            continue;
+        /* evhttp computes the length of what it sends, except for HEAD, whose
+         * Content-Length describes the GET answer and must pass unchanged. */
+        if (strcasecmp(kv->key, "Content-Length") == 0 && f->cmd != EVHTTP_REQ_HEAD)
+            continue;
+        evhttp_add_header(oh, kv->key, kv->value);
+    }
+    if (r->draining)
+        evhttp_add_header(oh, "Connection", "close");
+    if (body && f->cmd != EVHTTP_REQ_HEAD)
+        evbuffer_add(r->out, body, len);
+    evhttp_send_reply(f->client, status, evhttp_request_get_response_code_line(ureq), r->out);
+    evbuffer_drain(r->out, evbuffer_get_length(r->out));
+    f->client = NULL;
+
+    memset(&pair, 0, sizeof(pair));
+    pair.method = f->method;
+    pair.path = f->path;
+    pair.query = f->query;
+    pair.req_body = f->body;
+    pair.req_body_len = f->body_len;
+    pair.access_token = f->token;
+    pair.status = status;
+    pair.content_type = ct;
+    pair.resp_body = body;
+    pair.resp_body_len = len;
+    if (am_recording_add(r->recording, &pair, &res) < 0) {
+        am_log(AM_LOG_ERROR, "record_failed", "what=out_of_memory");
+        r->skipped++;
+        return;
+    }
+    if (res.outcome == AM_RECORDING_SKIPPED) {
+        r->skipped++;
+        log_exchange(f, status, &res, NULL);
+        return;
+    }
+    rc = am_recording_save(r->recording, res.file, r->exchanges_dir, err, sizeof(err));
+    if (rc < 0) {
+        char quoted[600];
+
+        am_log(AM_LOG_ERROR, "record_write_failed", "error=%s",
+               am_log_quote(err, quoted, sizeof(quoted)));
+    }
+    r->recorded++;
+    log_exchange(f, status, &res, am_recording_file_name(r->recording, res.file));
+}
+
+static void on_upstream_error(enum evhttp_request_error err, void *arg)
+{
+    struct forward *f = arg;
+
+    f->req_error = (int)err + 1;
+}
+
+static void on_upstream_done(struct evhttp_request *ureq, void *arg)
+{
+    struct forward *f = arg;
+
+    if (f->starting) {
+        /* Failed inside evhttp_make_request: on_request finishes once it returns. */
+        f->failed_early = true;
+        return;
+    }
+    if (!ureq || evhttp_request_get_response_code(ureq) == 0)
+        fail_upstream(f);
+    else
+        pass_on(f, ureq);
+    forward_finish(f);
+}
+
+/* ---- forward lifecycle --------------------------------------------------------------- */
+
+static void forward_free(struct forward *f)
+{
+    struct rec *r = f->r;
+
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        r->forwards = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    if (f->evcon)
+        evhttp_connection_free(f->evcon); /* frees its bufferevent, SSL and socket */
+    if (f->cleanup)
+        event_free(f->cleanup);
+    if (f->token) {
+        explicit_bzero(f->token, strlen(f->token));
+        free(f->token);
+    }
+    free(f->path);
+    free(f->query);
+    free(f->body);
+    free(f);
+}
+
+static void on_cleanup(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    forward_free(arg);
+}
+
+static void maybe_exit(struct rec *r)
+{
+    if (r->draining && r->inflight == 0) {
+        /* The last reply is only queued on its socket: give the loop a moment. */
+        struct timeval flush = {0, 50000};
+        event_base_loopexit(r->base, &flush);
+    }
+}
+
+/* The exchange is over: the upstream connection is freed from the loop, never from
+ * inside its own callback. */
+static void forward_finish(struct forward *f)
+{
+    struct rec *r = f->r;
+    struct timeval now = {0, 0};
+
+    r->inflight--;
+    if (!f->cleanup || evtimer_add(f->cleanup, &now) < 0) {
+        /* Cannot defer: keep it until shutdown rather than free it under evhttp. */
+        am_log(AM_LOG_ERROR, "record_failed", "what=cleanup_timer");
+    }
+    maybe_exit(r);
+}
+
+static int add_forward_headers(struct forward *f, struct evhttp_request *client,
+                               struct evhttp_request *ureq, bool has_length)
+{
+    struct rec *r = f->r;
+    struct evkeyvalq *ih = evhttp_request_get_input_headers(client);
+    struct evkeyvalq *oh = evhttp_request_get_output_headers(ureq);
+    const char *connection = evhttp_find_header(ih, "Connection");
+    char len[32];
+
+    for (struct evkeyval *kv = ih->tqh_first; kv; kv = kv->next.tqe_next) {
+        if (hop_by_hop(kv->key, connection) || strcasecmp(kv->key, "Host") == 0 ||
+            strcasecmp(kv->key, "Content-Length") == 0 ||
+            strcasecmp(kv->key, "Accept-Encoding") == 0 ||
+            /* The whole body is here already; evhttp's client cannot wait for a 100. */
+            strcasecmp(kv->key, "Expect") == 0)
+            continue;
+        if (evhttp_add_header(oh, kv->key, kv->value) < 0)
+            return -ENOMEM;
+    }
+    snprintf(len, sizeof(len), "%zu", f->body_len);
+    if (evhttp_add_header(oh, "Host", r->up.host_hdr) < 0 ||
+        /* One exchange per upstream connection. */
+        evhttp_add_header(oh, "Connection", "close") < 0 ||
+        ((f->body_len || has_length) && evhttp_add_header(oh, "Content-Length", len) < 0))
+        return -ENOMEM;
+    return 0;
+}
+
+static enum am_method map_method(enum evhttp_cmd_type t)
+{
+    switch (t) {
+    case EVHTTP_REQ_GET:
+        return AM_METHOD_GET;
+    case EVHTTP_REQ_POST:
+        return AM_METHOD_POST;
+    case EVHTTP_REQ_PUT:
+        return AM_METHOD_PUT;
+    case EVHTTP_REQ_DELETE:
+        return AM_METHOD_DELETE;
+    case EVHTTP_REQ_PATCH:
+        return AM_METHOD_PATCH;
+    case EVHTTP_REQ_HEAD:
+        return AM_METHOD_HEAD;
+    case EVHTTP_REQ_OPTIONS:
+        return AM_METHOD_OPTIONS;
+    default:
+        return AM_METHOD_OTHER;
+    }
+}
+
+/* Copies of what the recording needs; returns -1 when the request is unusable. */
+static int capture(struct forward *f, struct evhttp_request *client)
+{
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(client);
+    const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
+    const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+    const char *token = evhttp_find_header(evhttp_request_get_input_headers(client),
+                                           "access_token");
+    struct evbuffer *in = evhttp_request_get_input_buffer(client);
+    size_t path_len = 0;
+
+    f->cmd = evhttp_request_get_command(client);
+    f->method = map_method(f->cmd);
+    f->path = evhttp_uridecode(raw_path && *raw_path ? raw_path : "/", 0, &path_len);
+    if (!f->path || strlen(f->path) != path_len)
+        return -1; /* a decoded NUL would make "/v3/x%00y" look like "/v3/x" */
+    if ((query && !(f->query = strdup(query))) || (token && !(f->token = strdup(token))))
+        return -1;
+    f->body_len = evbuffer_get_length(in);
+    if (f->body_len) {
+        if (!(f->body = malloc(f->body_len)))
+            return -1;
+        evbuffer_copyout(in, f->body, f->body_len);
+    }
+    return 0;
+}
+
+static void on_request(struct evhttp_request *client, void *arg)
+{
+    struct rec *r = arg;
+    struct forward *f = calloc(1, sizeof(*f));
+    struct evhttp_request *ureq = NULL;
+    struct bufferevent *bev = NULL;
+    const char *target = evhttp_request_get_uri(client);
+    char *full = NULL;
+    SSL *ssl = NULL;
+    int rc;
+
+    if (!f) {
+        evhttp_send_reply(client, 500, "Internal Server Error", NULL);
+        return;
+    }
+    f->r = r;
+    f->client = client;
+    f->start_us = mono_us();
+    f->next = r->forwards;
+    if (f->next)
+        f->next->prev = f;
+    r->forwards = f;
+    r->inflight++;
+    f->cleanup = evtimer_new(r->base, on_cleanup, f);
+    if (!f->cleanup || !target || target[0] != '/' || capture(f, client) < 0 ||
+        asprintf(&full, "%s%s", r->up.base, target) < 0) {
+        full = NULL;
+        reply_502(f, "the recorder could not forward this request");
+        log_exchange(f, 502, NULL, NULL);
+        goto done;
+    }
+    ERR_clear_error();
+    ssl = SSL_new(r->client_ctx);
+    if (!ssl)
+        goto fail;
+    SSL_set_app_data(ssl, f);
+    if (r->up.is_ip) {
+        if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), r->up.host) != 1)
+            goto fail;
+    } else if (SSL_set_tlsext_host_name(ssl, r->up.host) != 1 ||
+               SSL_set1_host(ssl, r->up.host) != 1) {
+        goto fail;
+    }
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    bev = bufferevent_openssl_socket_new(r->base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+                                         BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    ssl = NULL; /* the bufferevent owns it now, even when it failed */
+    if (!bev)
+        goto fail;
+    bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+    f->evcon = evhttp_connection_base_bufferevent_new(r->base, NULL, bev, r->up.host,
+                                                      (unsigned short)r->up.port);
+    if (!f->evcon) {
+        bufferevent_free(bev);
+        goto fail;
+    }
+    evhttp_connection_set_timeout(f->evcon, (int)r->o->upstream_timeout);
+    evhttp_connection_set_max_body_size(f->evcon, UPSTREAM_MAX_BODY);
+    ureq = evhttp_request_new(on_upstream_done, f);
+    if (!ureq)
+        goto fail;
+    evhttp_request_set_error_cb(ureq, on_upstream_error);
+    if (add_forward_headers(f, client, ureq,
+                            evhttp_find_header(evhttp_request_get_input_headers(client),
+                                               "Content-Length") != NULL) < 0 ||
+        (f->body_len && evbuffer_add(evhttp_request_get_output_buffer(ureq), f->body,
+                                     f->body_len) < 0)) {
+        evhttp_request_free(ureq);
+        goto fail;
+    }
+    f->starting = true;
+    rc = evhttp_make_request(f->evcon, ureq, f->cmd, full); /* takes ureq on all paths */
+    f->starting = false;
+    if (rc < 0 || f->failed_early)
+        goto fail;
+    {
+        /* TLS writes head and body as separate records: without TCP_NODELAY Nagle plus
+         * delayed ACK stall each exchange ~40 ms. The socket exists once connecting. */
+        evutil_socket_t fd = bufferevent_getfd(bev);
+        int one = 1;
+
+        if (fd >= 0)
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    free(full);
+    return;
+fail:
+    SSL_free(ssl);
+    fail_upstream(f);
+done:
+    free(full);
+    forward_finish(f);
+}
+
+/* ---- server side ----------------------------------------------------------------------- */
+
+/* evhttp-2.1.12 serves a NULL return as cleartext on the TLS port: abort instead. */
+static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
+{
+    struct rec *r = arg;
+    SSL *ssl = SSL_new(r->server_ctx);
+    struct bufferevent *bev;
+
+    if (!ssl) {
+        am_log(AM_LOG_ERROR, "fatal", "what=SSL_new_failed");
+        abort();
+    }
+    bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                         BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (!bev) {
+        am_log(AM_LOG_ERROR, "fatal", "what=bufferevent_openssl_socket_new_failed");
+        abort();
+    }
+    return bev;
+}
+
+static void on_grace(evutil_socket_t fd, short what, void *arg)
+{
+    struct rec *r = arg;
+
+    (void)fd;
+    (void)what;
+    am_log(AM_LOG_WARN, "shutdown", "what=grace_expired inflight=%d", r->inflight);
+    event_base_loopexit(r->base, NULL);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct rec *r = arg;
+    struct timeval grace = {r->o->grace_ms / 1000, (r->o->grace_ms % 1000) * 1000};
+
+    (void)what;
+    if (r->draining) {
+        if (sig == SIGINT)
+            _exit(130);
+        return;
+    }
+    am_log(AM_LOG_INFO, "shutdown", "signal=%s inflight=%d", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+           r->inflight);
+    r->draining = true;
+    if (r->handle) {
+        evhttp_del_accept_socket(r->http, r->handle);
+        r->handle = NULL;
+    }
+    if (r->inflight == 0) {
+        maybe_exit(r);
+        return;
+    }
+    r->grace = evtimer_new(r->base, on_grace, r);
+    if (!r->grace || evtimer_add(r->grace, &grace) < 0)
+        event_base_loopexit(r->base, NULL);
+}
+
+static int write_port_file(const char *path, int port)
+{
+    char tmp[4096];
+    FILE *f;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    if (!(f = fopen(tmp, "w")))
+        return -errno;
+    fprintf(f, "%d\n", port);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return -e;
+    }
+    return 0;
+}
+
+static int bound_port(struct evhttp_bound_socket *handle)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+
+    if (getsockname(evhttp_bound_socket_get_fd(handle), (struct sockaddr *)&ss, &len) < 0)
+        return -1;
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static int setup_server(struct rec *r)
+{
+    const struct opts *o = r->o;
+    struct timeval tv = {o->idle_timeout, 0};
+    int one = 1, port;
+
+    if (!(r->http = evhttp_new(r->base)))
+        return -ENOMEM;
+    evhttp_set_bevcb(r->http, make_tls_bev, r);
+    evhttp_set_timeout_tv(r->http, &tv);
+    evhttp_set_max_headers_size(r->http, 64 << 10);
+    evhttp_set_max_body_size(r->http, o->max_body);
+    evhttp_set_allowed_methods(r->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
+                                            EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
+    /* The upstream's Content-Type or none: never one of ours. */
+    evhttp_set_default_content_type(r->http, NULL);
+    evhttp_set_gencb(r->http, on_request, r);
+    r->handle = evhttp_bind_socket_with_handle(r->http, o->bind, (ev_uint16_t)o->port);
+    if (!r->handle) {
+        am_log(AM_LOG_ERROR, "startup_failed", "what=bind addr=%s port=%ld error=\"%s\"", o->bind,
+               o->port, strerror(errno));
+        return -EADDRINUSE;
+    }
+    /* Accepted sockets inherit it (Linux): no 40 ms Nagle stall towards the client. */
+    setsockopt(evhttp_bound_socket_get_fd(r->handle), IPPROTO_TCP, TCP_NODELAY, &one,
+               sizeof(one));
+    port = bound_port(r->handle);
+    if (o->port_file && write_port_file(o->port_file, port) < 0) {
+        am_log(AM_LOG_ERROR, "startup_failed", "what=port_file path=%s", o->port_file);
+        return -EIO;
+    }
+    am_log(AM_LOG_INFO, "recording", "addr=%s port=%d upstream=https://%s%s out=%s "
+                                     "upstream_ca=%s",
+           o->bind, port, r->up.host_hdr, r->up.base, r->exchanges_dir,
+           o->upstream_ca ? o->upstream_ca : "system");
+    return 0;
+}
+
+int am_record_main(int argc, char **argv)
+{
+    struct opts o;
+    struct rec r;
+    struct am_tls_options topts;
+    struct am_tls_info info;
+    struct event_config *ecfg = NULL;
+    char err[512];
+    int rc;
+
+    memset(&r, 0, sizeof(r));
+    memset(&info, 0, sizeof(info));
+    if ((rc = parse_opts(argc, argv, &o)) >= 0)
+        return rc;
+    if (parse_upstream(o.upstream, &r.up) < 0)
+        return bad("--upstream: expected https://HOST[:PORT][/BASE], got", o.upstream);
+    if (o.log_level) {
+        enum am_log_level lvl;
+
+        if (am_log_parse_level(o.log_level, &lvl) == 0)
+            am_log_set_level(lvl);
+    }
+    r.o = &o;
+    rc = 1;
+    signal(SIGPIPE, SIG_IGN);
+    /* A bad --upstream-ca is a configuration error: found before anything is created. */
+    if (!(r.client_ctx = client_ctx_new(o.upstream_ca, err, sizeof(err)))) {
+        fprintf(stderr, "asaas-mock record: %s\n", err);
+        rc = 2;
+        goto out;
+    }
+    if (am_recording_prepare_dir(o.out, r.exchanges_dir, sizeof(r.exchanges_dir), err,
+                                 sizeof(err)) < 0) {
+        fprintf(stderr, "asaas-mock record: %s\n", err);
+        goto out;
+    }
+    if (!(r.recording = am_recording_new()))
+        goto out;
+    memset(&topts, 0, sizeof(topts));
+    topts.cert_path = o.tls_cert;
+    topts.key_path = o.tls_key;
+    topts.extra_sans = o.sans;
+    topts.n_extra_sans = o.n_sans;
+    topts.ca_out_path = o.ca_out;
+    if (!(r.server_ctx = am_tls_ctx_new(&topts, &info, err, sizeof(err)))) {
+        fprintf(stderr, "asaas-mock record: tls: %s\n", err);
+        goto out;
+    }
+    if (!am_config_is_loopback(o.bind))
+        am_log(AM_LOG_WARN, "recording", "note=\"listening beyond loopback: anyone who can "
+                                         "connect reaches the upstream through this proxy\"");
+    ecfg = event_config_new();
+    if (ecfg)
+        event_config_set_flag(ecfg, EVENT_BASE_FLAG_NOLOCK);
+    r.base = ecfg ? event_base_new_with_config(ecfg) : NULL;
+    event_config_free(ecfg);
+    if (!r.base || !(r.out = evbuffer_new()) || setup_server(&r) < 0)
+        goto out;
+    r.sigterm = evsignal_new(r.base, SIGTERM, on_signal, &r);
+    r.sigint = evsignal_new(r.base, SIGINT, on_signal, &r);
+    if (!r.sigterm || !r.sigint || event_add(r.sigterm, NULL) < 0 ||
+        event_add(r.sigint, NULL) < 0)
+        goto out;
+    if (event_base_dispatch(r.base) < 0)
+        goto out;
+    am_log(AM_LOG_INFO, "stopped", "exit=0 recorded=%lu skipped=%lu failed=%lu files=%zu "
+                                   "exchanges=%zu",
+           r.recorded, r.skipped, r.failed, am_recording_file_count(r.recording),
+           am_recording_exchange_count(r.recording));
+    rc = 0;
+out:
+    /* Upstream connections first (freeing one runs no callback), then the server side:
+     * evhttp_free() frees the client connections and their requests. */
+    while (r.forwards)
+        forward_free(r.forwards);
+    if (r.grace)
+        event_free(r.grace);
+    if (r.sigterm)
+        event_free(r.sigterm);
+    if (r.sigint)
+        event_free(r.sigint);
+    if (r.http)
+        evhttp_free(r.http);
+    if (r.out)
+        evbuffer_free(r.out);
+    if (r.base)
+        event_base_free(r.base);
+    SSL_CTX_free(r.server_ctx);
+    SSL_CTX_free(r.client_ctx);
+    free(info.cert_pem);
+    am_recording_free(r.recording);
+    am_log_flush();
+    return rc;
+}

@@ -1,0 +1,60 @@
+/* state.h - whole-account snapshots in the fixtures format (pure).
+ *
+ * A snapshot is an accounts.json file with more in it: every account keeps its
+ * accounts.json members (id, name, requireUserAgent, allowedIps, keys - as sha256 and
+ * redacted display only, never a key) and adds "clock" and "data" (its customers,
+ * billing and recurring state, exact to the field); the top level adds "ids", the id
+ * generator's position. So GET /__mock/state saved as DIR/accounts.json is a fixtures
+ * folder, PUT /__mock/state takes the same text, and --state-file keeps it as its base.
+ *   {"accounts":[{"id":"default", ..., "keys":[{"id":..,"sha256":..,"display":..}],
+ *                 "clock":{"mode":"REAL","frozenAt":null,"offsetSeconds":0},
+ *                 "data":{"customers":[...],"billing":{...},"recurring":{...}}}],
+ *    "ids":{"state":"123","customerSeq":"456","requestSeq":"0"}}
+ * Exporters return new cJSON trees (caller owns, NULL on OOM); importers borrow their
+ * input and return 0, -EINVAL with "where.member: reason" in err, or -ENOMEM. */
+#ifndef AM_STATE_H
+#define AM_STATE_H
+
+#include <stddef.h>
+
+#include "clock.h"
+#include "ids.h"
+#include "registry.h"
+
+struct cJSON;
+
+/* An account's three stores as one value (each owned by whoever holds the struct). */
+struct am_stores {
+    struct am_customer_store *customers;
+    struct am_billing *billing;
+    struct am_recurring *recurring;
+};
+
+/* Frees the three stores and zeroes s. Accepts NULL and empty members. */
+void am_stores_free(struct am_stores *s);
+/* Exchanges the account's stores with s (s then holds the account's previous ones). */
+void am_stores_swap(struct am_account *a, struct am_stores *s);
+/* New empty stores for account_id. Returns 0 or -ENOMEM (s left empty). */
+int am_stores_new(const char *account_id, struct am_stores *s);
+
+/* The snapshot of one account (account_id) or of all (NULL), with ids when not NULL.
+ * Returns NULL on OOM; an unknown account_id gives {"accounts":[]}. */
+struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
+                              const char *account_id);
+
+/* "data" of one account: {"customers":[...],"billing":{...},"recurring":{...}}. */
+struct cJSON *am_state_export_data(const struct am_account *a);
+/* Builds new stores from "data" (absent members give empty stores). On success *ret
+ * owns them (am_stores_free). */
+int am_state_import_data(const struct cJSON *data, const char *account_id, const char *where,
+                         struct am_stores *ret, char *err, size_t err_len);
+
+struct cJSON *am_state_export_clock(const struct am_clock *c);
+int am_state_import_clock(const struct cJSON *o, const char *where, struct am_clock *ret,
+                          char *err, size_t err_len);
+
+struct cJSON *am_state_export_ids(const struct am_ids *ids);
+int am_state_import_ids(const struct cJSON *o, const char *where, struct am_ids *ret, char *err,
+                        size_t err_len);
+
+#endif

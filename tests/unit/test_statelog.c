@@ -1,0 +1,514 @@
+/* test_statelog.c - the --state-file on disk: open of a missing file, append + sync then
+ * replay in order, a torn last line cut off, a callback error stopping the open,
+ * atomic compaction, and the dirty/entries/bytes/syncs counters. Each test works in its
+ * own mkdtemp() folder. */
+#include "test_helpers.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "statelog.h"
+
+#define MAX_SEEN 16
+
+struct fx {
+    char dir[64];
+    char path[128];
+    char tmp[160];
+    /* What the callback saw. */
+    size_t n;
+    char *lines[MAX_SEEN];
+    size_t lens[MAX_SEEN];
+    size_t line_nos[MAX_SEEN];
+    size_t fail_at; /* line number whose callback fails (0 = none) */
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof(f->dir), "/tmp/am_statelog_XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof(f->path), "%s/state.jsonl", f->dir);
+    snprintf(f->tmp, sizeof(f->tmp), "%s.tmp", f->path);
+    *state = f;
+    return 0;
+}
+
+static void seen_clear(struct fx *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->lines[i]);
+    f->n = 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+
+    seen_clear(f);
+    unlink(f->path);
+    rmdir(f->tmp); /* one test makes it a folder */
+    unlink(f->tmp);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static int on_line(void *arg, const char *text, size_t len, size_t line_no, char *err,
+                   size_t err_len)
+{
+    struct fx *f = arg;
+
+    if (f->fail_at == line_no) {
+        snprintf(err, err_len, "bad line %zu", line_no);
+        return -EBADMSG;
+    }
+    assert_true(f->n < MAX_SEEN);
+    assert_int_equal(strlen(text), len); /* NUL-terminated, no newline */
+    f->lines[f->n] = strdup(text);
+    f->lens[f->n] = len;
+    f->line_nos[f->n] = line_no;
+    f->n++;
+    return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* The file's whole content (new string; free()). */
+static char *read_file(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    n = ftell(fp);
+    assert_true(n >= 0);
+    rewind(fp);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static void assert_file(const char *path, const char *want)
+{
+    char *got = read_file(path);
+
+    if (strcmp(got, want) != 0) {
+        char copy[512];
+        snprintf(copy, sizeof(copy), "%s", got);
+        free(got);
+        fail_msg("file\n  [%s]\nwant\n  [%s]", copy, want);
+    }
+    free(got);
+}
+
+static off_t file_size(const char *path)
+{
+    struct stat st;
+
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_size;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+static struct am_statelog *open_ok(struct fx *f, bool *existed)
+{
+    struct am_statelog *log = NULL;
+    char err[256] = "";
+    int r;
+
+    seen_clear(f);
+    r = am_statelog_open(f->path, on_line, f, &log, existed, err, sizeof(err));
+    if (r != 0)
+        fail_msg("open: %d %s", r, err);
+    assert_non_null(log);
+    return log;
+}
+
+static void append(struct am_statelog *log, const char *text)
+{
+    assert_int_equal(am_statelog_append(log, text, strlen(text)), 0);
+}
+
+static void assert_seen(const struct fx *f, size_t i, const char *text, size_t line_no)
+{
+    assert_true(i < f->n);
+    assert_string_equal(f->lines[i], text);
+    assert_int_equal(f->lens[i], strlen(text));
+    assert_int_equal(f->line_nos[i], line_no);
+}
+
+/* ---- open ----------------------------------------------------------------------- */
+
+static void test_statelog_open_missing_file_creates_it_empty(void **state)
+{
+    struct fx *f = *state;
+    bool existed = true;
+    struct am_statelog *log = open_ok(f, &existed);
+    struct stat st;
+
+    assert_false(existed);
+    assert_int_equal(f->n, 0);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    assert_int_equal(st.st_mode & 0777, 0600); /* state holds customer data */
+    assert_false(am_statelog_dirty(log));
+    assert_int_equal(am_statelog_entries(log), 0);
+    assert_int_equal(am_statelog_bytes(log), 0);
+    assert_int_equal(am_statelog_syncs(log), 0);
+    am_statelog_close(log);
+    am_statelog_close(NULL);
+}
+
+static void test_statelog_open_empty_file_has_no_snapshot(void **state)
+{
+    struct fx *f = *state;
+    bool existed = true;
+    struct am_statelog *log;
+
+    write_file(f->path, "");
+    log = open_ok(f, &existed);
+    assert_false(existed);
+    assert_int_equal(f->n, 0);
+    am_statelog_close(log);
+}
+
+static void test_statelog_open_folder_fails_with_errno_and_message(void **state)
+{
+    struct fx *f = *state;
+    struct am_statelog *log = NULL;
+    bool existed = true;
+    char err[256] = "", want[300];
+
+    assert_int_equal(am_statelog_open(f->dir, on_line, f, &log, &existed, err, sizeof(err)),
+                     -EISDIR);
+    assert_null(log);
+    snprintf(want, sizeof(want), "%s: open: %s", f->dir, strerror(EISDIR));
+    assert_string_equal(err, want);
+    assert_int_equal(f->n, 0);
+}
+
+/* ---- append, sync, replay ------------------------------------------------------- */
+
+static void test_statelog_append_sync_then_reopen_replays_in_order(void **state)
+{
+    struct fx *f = *state;
+    bool existed = true;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    assert_int_equal(am_statelog_compact(log, "{\"snap\":1}", 10), 0);
+    append(log, "{\"e\":1}");
+    append(log, "{\"e\":2}");
+    assert_true(am_statelog_dirty(log));
+    assert_int_equal(am_statelog_entries(log), 2);
+    /* Nothing reaches the file before the sync. */
+    assert_file(f->path, "{\"snap\":1}\n");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_false(am_statelog_dirty(log));
+    assert_file(f->path, "{\"snap\":1}\n{\"e\":1}\n{\"e\":2}\n");
+    append(log, "{\"e\":3}");
+    assert_int_equal(am_statelog_sync(log), 0);
+    am_statelog_close(log);
+
+    log = open_ok(f, &existed);
+    assert_true(existed);
+    assert_int_equal(f->n, 4);
+    assert_seen(f, 0, "{\"snap\":1}", 1);
+    assert_seen(f, 1, "{\"e\":1}", 2);
+    assert_seen(f, 2, "{\"e\":2}", 3);
+    assert_seen(f, 3, "{\"e\":3}", 4);
+    /* Appends after a reopen go at the end. */
+    append(log, "{\"e\":4}");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_file(f->path, "{\"snap\":1}\n{\"e\":1}\n{\"e\":2}\n{\"e\":3}\n{\"e\":4}\n");
+    am_statelog_close(log);
+}
+
+static void test_statelog_close_without_sync_loses_only_the_buffer(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    append(log, "kept");
+    assert_int_equal(am_statelog_sync(log), 0);
+    append(log, "never synced");
+    am_statelog_close(log);
+    assert_file(f->path, "S\nkept\n");
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 2);
+    assert_seen(f, 1, "kept", 2);
+    am_statelog_close(log);
+}
+
+static void test_statelog_counters_track_entries_bytes_and_syncs(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    assert_int_equal(am_statelog_syncs(log), 1);
+    /* An empty sync is free: no fdatasync counted. */
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_int_equal(am_statelog_syncs(log), 1);
+    append(log, "abc");
+    append(log, "de");
+    assert_int_equal(am_statelog_entries(log), 2);
+    assert_int_equal(am_statelog_bytes(log), 0); /* bytes count what reached the file */
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_int_equal(am_statelog_syncs(log), 2); /* one for the whole batch */
+    assert_int_equal(am_statelog_bytes(log), 7); /* "abc\n" + "de\n" */
+    append(log, "f");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_int_equal(am_statelog_entries(log), 3);
+    assert_int_equal(am_statelog_bytes(log), 9);
+    assert_int_equal(am_statelog_syncs(log), 3);
+    am_statelog_close(log);
+}
+
+static void test_statelog_long_entries_round_trip(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    size_t big = 300000;
+    char *text = malloc(big + 1);
+
+    assert_non_null(text);
+    for (size_t i = 0; i < big; i++)
+        text[i] = (char)('a' + i % 26);
+    text[big] = '\0';
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    append(log, text);
+    append(log, "short");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_int_equal(am_statelog_bytes(log), big + 1 + 6);
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 3);
+    assert_int_equal(f->lens[1], big);
+    assert_memory_equal(f->lines[1], text, big);
+    assert_seen(f, 2, "short", 3);
+    am_statelog_close(log);
+    free(text);
+}
+
+/* ---- torn last line ------------------------------------------------------------- */
+
+static void test_statelog_torn_last_line_is_cut_off_and_not_replayed(void **state)
+{
+    struct fx *f = *state;
+    bool existed = false;
+    struct am_statelog *log;
+
+    write_file(f->path, "SNAP\ne1\ne2-half-writ");
+    assert_int_equal(file_size(f->path), 20);
+    log = open_ok(f, &existed);
+    assert_true(existed);
+    assert_int_equal(f->n, 2);
+    assert_seen(f, 0, "SNAP", 1);
+    assert_seen(f, 1, "e1", 2);
+    assert_int_equal(file_size(f->path), 8);
+    assert_file(f->path, "SNAP\ne1\n");
+    /* The next entry follows the last whole line. */
+    append(log, "e3");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_file(f->path, "SNAP\ne1\ne3\n");
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 3);
+    assert_seen(f, 2, "e3", 3);
+    am_statelog_close(log);
+}
+
+static void test_statelog_torn_snapshot_line_means_no_snapshot(void **state)
+{
+    struct fx *f = *state;
+    bool existed = true;
+    struct am_statelog *log;
+
+    write_file(f->path, "{\"accounts\":[");
+    log = open_ok(f, &existed);
+    assert_false(existed);
+    assert_int_equal(f->n, 0);
+    assert_int_equal(file_size(f->path), 0);
+    am_statelog_close(log);
+}
+
+/* ---- callback errors ------------------------------------------------------------ */
+
+static void test_statelog_callback_error_stops_open_with_its_code(void **state)
+{
+    struct fx *f = *state;
+    struct am_statelog *log = NULL;
+    bool existed = false;
+    char err[128] = "";
+
+    write_file(f->path, "SNAP\ne1\ne2\ne3\n");
+    f->fail_at = 3;
+    assert_int_equal(am_statelog_open(f->path, on_line, f, &log, &existed, err, sizeof(err)),
+                     -EBADMSG);
+    assert_null(log);
+    assert_string_equal(err, "bad line 3");
+    /* Lines before the failing one were fed, none after. */
+    assert_int_equal(f->n, 2);
+    assert_seen(f, 0, "SNAP", 1);
+    assert_seen(f, 1, "e1", 2);
+    /* A refused file is left as it was. */
+    assert_file(f->path, "SNAP\ne1\ne2\ne3\n");
+}
+
+static void test_statelog_callback_error_on_snapshot_line(void **state)
+{
+    struct fx *f = *state;
+    struct am_statelog *log = NULL;
+    bool existed = false;
+    char err[128] = "";
+
+    write_file(f->path, "SNAP\ne1\n");
+    f->fail_at = 1;
+    assert_int_equal(am_statelog_open(f->path, on_line, f, &log, &existed, err, sizeof(err)),
+                     -EBADMSG);
+    assert_null(log);
+    assert_string_equal(err, "bad line 1");
+    assert_int_equal(f->n, 0);
+    assert_file(f->path, "SNAP\ne1\n");
+}
+
+/* ---- compaction ----------------------------------------------------------------- */
+
+static void test_statelog_compact_replaces_content_and_drops_entries(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    assert_int_equal(am_statelog_compact(log, "OLD", 3), 0);
+    append(log, "a");
+    append(log, "b");
+    assert_int_equal(am_statelog_sync(log), 0);
+    append(log, "buffered, never written");
+    assert_int_equal(am_statelog_entries(log), 3);
+    assert_int_equal(am_statelog_compact(log, "NEW-SNAPSHOT", 12), 0);
+    assert_file(f->path, "NEW-SNAPSHOT\n");
+    assert_false(exists(f->tmp));
+    assert_false(am_statelog_dirty(log));
+    assert_int_equal(am_statelog_entries(log), 0);
+    assert_int_equal(am_statelog_bytes(log), 0);
+    /* Later appends go after the new snapshot. */
+    append(log, "c");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_file(f->path, "NEW-SNAPSHOT\nc\n");
+    assert_int_equal(am_statelog_entries(log), 1);
+    assert_int_equal(am_statelog_bytes(log), 2);
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_true(existed);
+    assert_int_equal(f->n, 2);
+    assert_seen(f, 0, "NEW-SNAPSHOT", 1);
+    assert_seen(f, 1, "c", 2);
+    am_statelog_close(log);
+}
+
+static void test_statelog_compact_uses_only_len_bytes(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    assert_int_equal(am_statelog_compact(log, "ABCDEF", 3), 0);
+    assert_file(f->path, "ABC\n");
+    am_statelog_close(log);
+}
+
+static void test_statelog_compact_is_a_new_inode_not_an_overwrite(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    struct stat before, after;
+
+    assert_int_equal(am_statelog_compact(log, "ONE", 3), 0);
+    assert_int_equal(stat(f->path, &before), 0);
+    assert_int_equal(am_statelog_compact(log, "TWO", 3), 0);
+    assert_int_equal(stat(f->path, &after), 0);
+    /* rename() of PATH.tmp: readers holding the old file never see a mix. */
+    assert_true(before.st_ino != after.st_ino);
+    assert_int_equal(after.st_mode & 0777, 0600);
+    am_statelog_close(log);
+}
+
+static void test_statelog_failed_compact_keeps_the_old_file_in_force(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    assert_int_equal(am_statelog_compact(log, "OLD", 3), 0);
+    append(log, "a");
+    assert_int_equal(am_statelog_sync(log), 0);
+    /* PATH.tmp cannot be created: a folder is in the way. */
+    assert_int_equal(mkdir(f->tmp, 0700), 0);
+    append(log, "b");
+    assert_int_equal(am_statelog_compact(log, "NEW", 3), -EISDIR);
+    assert_file(f->path, "OLD\na\n");
+    /* The log goes on: the buffered entry was not dropped and still syncs. */
+    assert_true(am_statelog_dirty(log));
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_file(f->path, "OLD\na\nb\n");
+    assert_int_equal(rmdir(f->tmp), 0);
+    am_statelog_close(log);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_statelog_open_missing_file_creates_it_empty),
+        T(test_statelog_open_empty_file_has_no_snapshot),
+        T(test_statelog_open_folder_fails_with_errno_and_message),
+        T(test_statelog_append_sync_then_reopen_replays_in_order),
+        T(test_statelog_close_without_sync_loses_only_the_buffer),
+        T(test_statelog_counters_track_entries_bytes_and_syncs),
+        T(test_statelog_long_entries_round_trip),
+        T(test_statelog_torn_last_line_is_cut_off_and_not_replayed),
+        T(test_statelog_torn_snapshot_line_means_no_snapshot),
+        T(test_statelog_callback_error_stops_open_with_its_code),
+        T(test_statelog_callback_error_on_snapshot_line),
+        T(test_statelog_compact_replaces_content_and_drops_entries),
+        T(test_statelog_compact_uses_only_len_bytes),
+        T(test_statelog_compact_is_a_new_inode_not_an_overwrite),
+        T(test_statelog_failed_compact_keeps_the_old_file_in_force),
+    };
+#undef T
+
+    return cmocka_run_group_tests_name("statelog", tests, NULL, NULL);
+}
