@@ -1,5 +1,6 @@
 /* exchanges.c - recorded exchanges: loading, matching, templating (see exchanges.h). */
 #include "exchanges.h"
+#include "strbuf.h"
 #include "json_text.h"
 #include "router.h"
 
@@ -134,58 +135,6 @@ static bool is_name_char(char c)
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t';
-}
-
-/* A growable string; a failed allocation sticks (checked once at the end). */
-struct sb {
-    char *p;
-    size_t len, cap;
-    bool oom;
-};
-
-static void sb_add(struct sb *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        char *np;
-
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_str(struct sb *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-/* Takes the text (never NULL unless OOM); the builder is emptied. */
-static char *sb_take(struct sb *b)
-{
-    char *p;
-
-    if (!b->oom && !b->p)
-        sb_add(b, "", 0);
-    if (b->oom) {
-        free(b->p);
-        memset(b, 0, sizeof(*b));
-        return NULL;
-    }
-    p = b->p;
-    memset(b, 0, sizeof(*b));
-    return p;
 }
 
 /* ---- interned strings ---------------------------------------------------------------- */
@@ -1455,7 +1404,7 @@ static const cJSON *body_lookup(struct req_view *rv, const char *p, size_t len)
     return node;
 }
 
-static void render_tpl(struct render *rc, const struct tpl *t, struct sb *out)
+static void render_tpl(struct render *rc, const struct tpl *t, struct am_strbuf *out)
 {
     char buf[128];
 
@@ -1464,7 +1413,7 @@ static void render_tpl(struct render *rc, const struct tpl *t, struct sb *out)
         int i = pattern_param(&rc->x->path, t->arg, t->arg_len);
 
         if (i >= 0)
-            sb_add(out, rc->rv->segs[i], rc->rv->lens[i]);
+            am_strbuf_add(out, rc->rv->segs[i], rc->rv->lens[i]);
         break;
     }
     case T_QUERY: {
@@ -1475,7 +1424,7 @@ static void render_tpl(struct render *rc, const struct tpl *t, struct sb *out)
         memcpy(key, t->arg, t->arg_len);
         key[t->arg_len] = '\0';
         if (q && (v = am_query_get(q, key)))
-            sb_str(out, v);
+            am_strbuf_str(out, v);
         break;
     }
     case T_HEADER: {
@@ -1488,7 +1437,7 @@ static void render_tpl(struct render *rc, const struct tpl *t, struct sb *out)
         if (strcasecmp(name, "access_token") == 0)
             break;
         if ((v = am_request_header(rc->rv->req, name)))
-            sb_str(out, v);
+            am_strbuf_str(out, v);
         break;
     }
     case T_BODY: {
@@ -1498,14 +1447,14 @@ static void render_tpl(struct render *rc, const struct tpl *t, struct sb *out)
         if (!v)
             break;
         if (cJSON_IsString(v)) {
-            sb_str(out, v->valuestring);
+            am_strbuf_str(out, v->valuestring);
             break;
         }
         if (!(text = cJSON_PrintUnformatted(v))) {
             out->oom = true;
             break;
         }
-        sb_str(out, text);
+        am_strbuf_str(out, text);
         free(text);
         break;
     }
@@ -1515,27 +1464,27 @@ static void render_tpl(struct render *rc, const struct tpl *t, struct sb *out)
         memcpy(prefix, t->prefix, t->prefix_len);
         prefix[t->prefix_len] = '\0';
         am_ids_alnum(rc->ids, prefix, t->n, buf);
-        sb_str(out, buf);
+        am_strbuf_str(out, buf);
         break;
     }
     case T_UUID:
         am_ids_uuid(rc->ids, buf);
-        sb_str(out, buf);
+        am_strbuf_str(out, buf);
         break;
     case T_CUSTOMER:
         am_ids_customer(rc->ids, buf);
-        sb_str(out, buf);
+        am_strbuf_str(out, buf);
         break;
     case T_TODAY:
         am_clock_format_date(rc->now + (int64_t)t->days * 86400, buf);
-        sb_str(out, buf);
+        am_strbuf_str(out, buf);
         break;
     case T_NOW:
         am_clock_format_datetime(rc->now, buf);
-        sb_str(out, buf);
+        am_strbuf_str(out, buf);
         break;
     case T_LBRACE:
-        sb_add(out, "{{", 2);
+        am_strbuf_add(out, "{{", 2);
         break;
     }
 }
@@ -1543,7 +1492,7 @@ static void render_tpl(struct render *rc, const struct tpl *t, struct sb *out)
 /* Renders template text s (validated at load) into a new string; NULL on OOM. */
 static char *render_text(struct render *rc, const char *s)
 {
-    struct sb out = {NULL, 0, 0, false};
+    struct am_strbuf out = {NULL, 0, 0, false};
     const char *p = s, *open;
 
     while ((open = strstr(p, "{{"))) {
@@ -1551,18 +1500,18 @@ static char *render_text(struct render *rc, const char *s)
         const char *end = NULL, *c = NULL;
         size_t len = 0;
 
-        sb_add(&out, p, (size_t)(open - p));
+        am_strbuf_add(&out, p, (size_t)(open - p));
         if (tpl_parse(open, &t, &end, &c, &len) != TPL_OK) {
             /* Cannot happen after validation; keep the text rather than guess. */
-            sb_str(&out, open);
+            am_strbuf_str(&out, open);
             p = open + strlen(open);
             break;
         }
         render_tpl(rc, &t, &out);
         p = end;
     }
-    sb_str(&out, p);
-    return sb_take(&out);
+    am_strbuf_str(&out, p);
+    return am_strbuf_take(&out);
 }
 
 /* Puts with in place of item (in parent, or as the root), keeping item's key. */

@@ -1,5 +1,6 @@
 /* recording.c - proxied pairs -> exchange fixture files (see recording.h). */
 #include "recording.h"
+#include "strbuf.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -72,55 +73,6 @@ static void skip(struct am_recording_result *res, const char *reason, const char
     va_start(ap, fmt);
     vsnprintf(res->detail, sizeof(res->detail), fmt, ap);
     va_end(ap);
-}
-
-/* A growable string; a failed allocation sticks and is checked once at the end. */
-struct sb {
-    char *p;
-    size_t len, cap;
-    bool oom;
-};
-
-static void sb_add(struct sb *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *np;
-
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_str(struct sb *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-/* Returns the text (caller frees) or NULL on OOM; b is emptied either way. */
-static char *sb_take(struct sb *b)
-{
-    char *p;
-
-    if (!b->oom && !b->p)
-        sb_add(b, "", 0);
-    p = b->oom ? NULL : b->p;
-    if (b->oom)
-        free(b->p);
-    memset(b, 0, sizeof(*b));
-    return p;
 }
 
 static bool recordable_method(enum am_method m)
@@ -209,21 +161,21 @@ static char *scrub_text(const struct secrets *sec, const char *s)
     char *cur = strdup(s);
 
     for (size_t i = 0; cur && i < sec->n; i++) {
-        struct sb b = {NULL, 0, 0, false};
+        struct am_strbuf b = {NULL, 0, 0, false};
         const char *p = cur, *hit;
         size_t vlen = strlen(sec->value[i]);
 
         if (!strstr(cur, sec->value[i]))
             continue;
         while ((hit = strstr(p, sec->value[i]))) {
-            sb_add(&b, p, (size_t)(hit - p));
-            sb_str(&b, sec->shown[i]);
+            am_strbuf_add(&b, p, (size_t)(hit - p));
+            am_strbuf_str(&b, sec->shown[i]);
             p = hit + vlen;
         }
-        sb_str(&b, p);
+        am_strbuf_str(&b, p);
         explicit_bzero(cur, strlen(cur));
         free(cur);
-        cur = sb_take(&b);
+        cur = am_strbuf_take(&b);
     }
     if (cur)
         am_key_scrub(cur);
@@ -441,17 +393,17 @@ static int mask_response(cJSON *item, bool in_card)
 static int escape_braces(cJSON *item)
 {
     if (cJSON_IsString(item) && strstr(item->valuestring, "{{")) {
-        struct sb b = {NULL, 0, 0, false};
+        struct am_strbuf b = {NULL, 0, 0, false};
         const char *p = item->valuestring, *hit;
         char *text;
 
         while ((hit = strstr(p, "{{"))) {
-            sb_add(&b, p, (size_t)(hit - p));
-            sb_str(&b, "{{lbrace}}");
+            am_strbuf_add(&b, p, (size_t)(hit - p));
+            am_strbuf_str(&b, "{{lbrace}}");
             p = hit + 2;
         }
-        sb_str(&b, p);
-        if (!(text = sb_take(&b)))
+        am_strbuf_str(&b, p);
+        if (!(text = am_strbuf_take(&b)))
             return -ENOMEM;
         cJSON_free(item->valuestring);
         item->valuestring = text;
@@ -706,82 +658,82 @@ static bool same_matcher(const struct rec_exchange *x, const cJSON *q, const cJS
 /* ---- file text ------------------------------------------------------------------------- */
 
 /* A JSON string literal, escaped as cJSON prints it. */
-static void put_string(struct sb *b, const char *s)
+static void put_string(struct am_strbuf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
 
-    sb_add(b, "\"", 1);
+    am_strbuf_add(b, "\"", 1);
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
         const unsigned char *run = c;
         char esc[7];
 
         while (*c >= 0x20 && *c != '"' && *c != '\\')
             c++;
-        sb_add(b, (const char *)run, (size_t)(c - run));
+        am_strbuf_add(b, (const char *)run, (size_t)(c - run));
         if (!*c)
             break;
         switch (*c) {
         case '"':
-            sb_add(b, "\\\"", 2);
+            am_strbuf_add(b, "\\\"", 2);
             break;
         case '\\':
-            sb_add(b, "\\\\", 2);
+            am_strbuf_add(b, "\\\\", 2);
             break;
         case '\b':
-            sb_add(b, "\\b", 2);
+            am_strbuf_add(b, "\\b", 2);
             break;
         case '\f':
-            sb_add(b, "\\f", 2);
+            am_strbuf_add(b, "\\f", 2);
             break;
         case '\n':
-            sb_add(b, "\\n", 2);
+            am_strbuf_add(b, "\\n", 2);
             break;
         case '\r':
-            sb_add(b, "\\r", 2);
+            am_strbuf_add(b, "\\r", 2);
             break;
         case '\t':
-            sb_add(b, "\\t", 2);
+            am_strbuf_add(b, "\\t", 2);
             break;
         default:
             memcpy(esc, "\\u00", 4);
             esc[4] = hex[*c >> 4];
             esc[5] = hex[*c & 15];
-            sb_add(b, esc, 6);
+            am_strbuf_add(b, esc, 6);
         }
     }
-    sb_add(b, "\"", 1);
+    am_strbuf_add(b, "\"", 1);
 }
 
-static void indent(struct sb *b, int depth)
+static void indent(struct am_strbuf *b, int depth)
 {
     static const char spaces[] = "                                ";
 
     for (int i = 0; i < depth; i++)
-        sb_add(b, spaces, 2);
+        am_strbuf_add(b, spaces, 2);
 }
 
 /* Indented by 2 spaces per level, "name": value, scalars as cJSON prints them. */
-static void pretty(struct sb *b, const cJSON *item, int depth)
+static void pretty(struct am_strbuf *b, const cJSON *item, int depth)
 {
     bool obj = cJSON_IsObject(item);
 
     if (obj || cJSON_IsArray(item)) {
         if (!item->child) {
-            sb_str(b, obj ? "{}" : "[]");
+            am_strbuf_str(b, obj ? "{}" : "[]");
             return;
         }
-        sb_str(b, obj ? "{\n" : "[\n");
+        am_strbuf_str(b, obj ? "{\n" : "[\n");
         for (const cJSON *c = item->child; c; c = c->next) {
             indent(b, depth + 1);
             if (obj) {
                 put_string(b, c->string ? c->string : "");
-                sb_str(b, ": ");
+                am_strbuf_str(b, ": ");
             }
             pretty(b, c, depth + 1);
-            sb_str(b, c->next ? ",\n" : "\n");
+            am_strbuf_str(b, c->next ? ",\n" : "\n");
         }
         indent(b, depth);
-        sb_str(b, obj ? "}" : "]");
+        am_strbuf_str(b, obj ? "}" : "]");
     } else if (cJSON_IsString(item)) {
         put_string(b, item->valuestring);
     } else {
@@ -791,7 +743,7 @@ static void pretty(struct sb *b, const cJSON *item, int depth)
             b->oom = true;
             return;
         }
-        sb_str(b, text);
+        am_strbuf_str(b, text);
         free(text);
     }
 }
@@ -1154,12 +1106,12 @@ out:
 char *am_recording_file_text(const struct am_recording *rec, size_t i)
 {
     const struct rec_file *f;
-    struct sb b = {NULL, 0, 0, false};
+    struct am_strbuf b = {NULL, 0, 0, false};
 
     if (!rec || i >= rec->n)
         return NULL;
     f = rec->files[i];
-    sb_str(&b, "{\n  \"exchanges\": [\n");
+    am_strbuf_str(&b, "{\n  \"exchanges\": [\n");
     for (size_t k = 0; k < f->n; k++) {
         const struct rec_exchange *x = f->v[k];
         char id[AM_EXCHANGE_ID_MAX];
@@ -1173,11 +1125,11 @@ char *am_recording_file_text(const struct am_recording *rec, size_t i)
         }
         indent(&b, 2);
         pretty(&b, doc, 2);
-        sb_str(&b, k + 1 < f->n ? ",\n" : "\n");
+        am_strbuf_str(&b, k + 1 < f->n ? ",\n" : "\n");
         cJSON_Delete(doc);
     }
-    sb_str(&b, "  ]\n}\n");
-    return sb_take(&b);
+    am_strbuf_str(&b, "  ]\n}\n");
+    return am_strbuf_take(&b);
 }
 
 /* ---- files ------------------------------------------------------------------------------ */
