@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api_common.h"
+#include "atomic_file.h"
 #include "api_customers.h"
 #include "api_payments.h"
 #include "api_recurring.h"
@@ -217,28 +217,6 @@ int am_app_commit(struct am_app *app)
     return am_persist_commit(app);
 }
 
-/* Writes text to path atomically: temp file, fsync, rename. */
-static int write_file_atomic(const char *path, const char *text)
-{
-    char tmp[4200];
-    FILE *f;
-    int r = 0;
-
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    f = fopen(tmp, "wb");
-    if (!f)
-        return -errno;
-    if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fileno(f)) < 0)
-        r = -errno;
-    if (fclose(f) != 0 && r == 0)
-        r = -errno;
-    if (r == 0 && rename(tmp, path) < 0)
-        r = -errno;
-    if (r < 0)
-        unlink(tmp);
-    return r ? r : 0;
-}
-
 int am_app_shutdown(struct am_app *app)
 {
     int r = 0, r2;
@@ -246,13 +224,17 @@ int am_app_shutdown(struct am_app *app)
     if (app->cfg->state_out) {
         cJSON *snap = am_state_export(app->registry, &app->ids, NULL);
         char *text = snap ? cJSON_Print(snap) : NULL;
+        char why[600];
 
         cJSON_Delete(snap);
-        r = text ? write_file_atomic(app->cfg->state_out, text) : -ENOMEM;
+        /* 0600: a snapshot holds every object (and key hashes). */
+        r = text ? am_atomic_write(app->cfg->state_out, NULL, text, strlen(text), 0600, why,
+                                 sizeof(why))
+                 : -ENOMEM;
         free(text);
         if (r < 0)
-            am_log(AM_LOG_ERROR, "state_out", "what=write_failed path=%s error=\"%s\"",
-                   app->cfg->state_out, strerror(-r));
+            am_log(AM_LOG_ERROR, "state_out", "what=write_failed error=\"%s\"",
+                   r == -ENOMEM ? "out of memory" : why);
         else
             am_log(AM_LOG_INFO, "state_out", "path=%s accounts=%zu", app->cfg->state_out,
                    am_registry_count(app->registry));

@@ -1,5 +1,6 @@
 /* recording.c - proxied pairs -> exchange fixture files (see recording.h). */
 #include "recording.h"
+#include "atomic_file.h"
 #include "strbuf.h"
 
 #include <cjson/cJSON.h>
@@ -1196,81 +1197,23 @@ int am_recording_prepare_dir(const char *out_dir, char *exchanges_dir, size_t ex
     return r;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    for (size_t off = 0; off < len;) {
-        ssize_t w = write(fd, data + off, len - off);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w < 0 ? -errno : -EIO;
-        off += (size_t)w;
-    }
-    return 0;
-}
-
 int am_recording_save(const struct am_recording *rec, size_t i, const char *exchanges_dir,
                       char *err, size_t err_len)
 {
-    char path[4096], tmp[4096 + 32];
-    char *text = NULL;
-    const char *step = "preparing";
-    bool made = false;
-    int fd = -1, dfd, r = -ENOMEM, n, m;
+    char path[4096];
+    char *text;
+    int n, r;
 
     if (!rec || i >= rec->n)
         return set_err(err, err_len, -EINVAL, "no recorded file #%zu", i);
-    /* The temp file has a dot name: the loader skips it if a crash leaves it behind. */
     n = snprintf(path, sizeof(path), "%s/%s", exchanges_dir, rec->files[i]->name);
-    m = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.XXXXXX", exchanges_dir, rec->files[i]->name);
-    if (n < 0 || (size_t)n >= sizeof(path) || m < 0 || (size_t)m >= sizeof(tmp))
+    if (n < 0 || (size_t)n >= sizeof(path))
         return set_err(err, err_len, -ENAMETOOLONG, "%s: path too long", exchanges_dir);
-    if (!(text = am_recording_file_text(rec, i)))
-        goto out;
-    step = "creating a temp file for";
-    if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
-        r = -errno;
-        goto out;
-    }
-    made = true;
-    step = "writing";
-    if (fchmod(fd, 0644) < 0) {
-        r = -errno;
-        goto out;
-    }
-    if ((r = write_all(fd, text, strlen(text))) < 0)
-        goto out;
-    step = "syncing";
-    if (fsync(fd) < 0) {
-        r = -errno;
-        goto out;
-    }
-    r = close(fd);
-    fd = -1;
-    if (r < 0) {
-        r = -errno;
-        goto out;
-    }
-    step = "renaming the temp file to";
-    if (rename(tmp, path) < 0) {
-        r = -errno;
-        goto out;
-    }
-    made = false;
-    /* Best effort: make the rename itself durable. */
-    if ((dfd = open(exchanges_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-        (void)fsync(dfd);
-        close(dfd);
-    }
-    r = 0;
-out:
-    if (fd >= 0)
-        close(fd);
-    if (made)
-        (void)unlink(tmp);
+    text = am_recording_file_text(rec, i);
+    if (!text)
+        return set_err(err, err_len, -ENOMEM, "preparing %s: out of memory", path);
+    /* The temp name does not end in .json: the loader skips one a crash leaves behind. */
+    r = am_atomic_write(path, NULL, text, strlen(text), 0644, err, err_len);
     free(text);
-    if (r < 0)
-        set_err(err, err_len, r, "%s %s: %s", step, path, strerror(-r));
     return r;
 }

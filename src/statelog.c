@@ -1,9 +1,10 @@
 /* statelog.c - snapshot line + append-only log with fsync (see statelog.h). */
 #include "statelog.h"
 
+#include "atomic_file.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,23 +41,6 @@ static int write_all(int fd, const char *p, size_t len)
         len -= (size_t)n;
     }
     return 0;
-}
-
-static int sync_dir(const char *path)
-{
-    char *copy = strdup(path);
-    int fd, r = 0;
-
-    if (!copy)
-        return -ENOMEM;
-    fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -errno;
-    if (fsync(fd) < 0)
-        r = -errno;
-    close(fd);
-    return r;
 }
 
 /* Reads every line; cuts off a torn last line. Sets *good_len to the kept length. */
@@ -197,47 +181,33 @@ int am_statelog_sync(struct am_statelog *log)
 int am_statelog_compact(struct am_statelog *log, const char *snapshot, size_t len)
 {
     size_t plen = strlen(log->path);
-    char *tmp = malloc(plen + 5);
-    int fd = -1, r;
+    char *text = malloc(len + 1), *tmp = malloc(plen + 5);
+    int fd, r = -ENOMEM;
 
-    if (!tmp)
-        return -ENOMEM;
-    memcpy(tmp, log->path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        r = -errno;
-        goto out;
+    if (text && tmp) {
+        memcpy(text, snapshot, len);
+        text[len] = '\n';
+        memcpy(tmp, log->path, plen);
+        memcpy(tmp + plen, ".tmp", 5);
+        /* PATH.tmp, as documented: one writer per state file. */
+        r = am_atomic_write(log->path, tmp, text, len + 1, 0600, NULL, 0);
     }
-    r = write_all(fd, snapshot, len);
-    if (r == 0)
-        r = write_all(fd, "\n", 1);
-    if (r == 0 && fsync(fd) < 0)
-        r = -errno;
-    if (r == 0 && rename(tmp, log->path) < 0)
-        r = -errno;
-    if (r < 0) {
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
+    free(text);
+    free(tmp);
+    if (r < 0)
+        return r; /* the old file (snapshot + log) stays in force */
     /* The renamed file is the state file now: append to it from here on. */
+    fd = open(log->path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
     close(log->fd);
     log->fd = fd;
-    fd = -1;
-    r = sync_dir(log->path);
     log->good_len = (off_t)len + 1;
     log->buf_len = 0;
     log->entries = 0;
     log->bytes = 0;
     log->syncs++;
-    if (lseek(log->fd, log->good_len, SEEK_SET) < 0)
-        r = -errno;
-out:
-    if (fd >= 0)
-        close(fd);
-    free(tmp);
-    return r;
+    return lseek(log->fd, log->good_len, SEEK_SET) < 0 ? -errno : 0;
 }
 
 size_t am_statelog_entries(const struct am_statelog *log)

@@ -2,6 +2,8 @@
  * client. See tls.h. */
 #include "tls.h"
 
+#include "atomic_file.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -378,89 +380,6 @@ static int fingerprint_sha256(const X509 *x, char out[96])
     return 0;
 }
 
-/* Writes data to path via a temp file in the same directory, fsync and rename, so a
- * reader never sees a half-written certificate. Mode 0644: it is public. */
-static int write_file_atomic(const char *path, const char *data, size_t len, char *err,
-                             size_t err_len)
-{
-    static const char suffix[] = ".tmp.XXXXXX";
-    size_t plen = strlen(path);
-    char *tmp = NULL, *dircopy = NULL;
-    int fd = -1, dfd = -1, r = 0;
-    const char *step = NULL;
-
-    tmp = malloc(plen + sizeof(suffix));
-    dircopy = strdup(path);
-    if (!tmp || !dircopy) {
-        r = -ENOMEM;
-        step = "allocating";
-        goto out;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, suffix, sizeof(suffix));
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        r = -errno;
-        step = "creating temp file for";
-        free(tmp);
-        tmp = NULL;
-        goto out;
-    }
-    if (fchmod(fd, 0644) < 0) {
-        r = -errno;
-        step = "chmod of temp file for";
-        goto out;
-    }
-    for (size_t off = 0; off < len;) {
-        ssize_t w = write(fd, data + off, len - off);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            r = w < 0 ? -errno : -EIO;
-            step = "writing";
-            goto out;
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) < 0) {
-        r = -errno;
-        step = "fsync of";
-        goto out;
-    }
-    r = close(fd);
-    fd = -1;
-    if (r < 0) {
-        r = -errno;
-        step = "closing";
-        goto out;
-    }
-    if (rename(tmp, path) < 0) {
-        r = -errno;
-        step = "renaming temp file to";
-        goto out;
-    }
-    free(tmp);
-    tmp = NULL;
-    /* Best effort: make the rename itself durable. */
-    dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd);
-        close(dfd);
-    }
-out:
-    if (fd >= 0)
-        close(fd);
-    if (tmp) {
-        (void)unlink(tmp);
-        free(tmp);
-    }
-    free(dircopy);
-    if (r < 0)
-        set_err(err, err_len, "%s CA file %s: %s", step, path, strerror(-r));
-    return r;
-}
-
 /* ---- context ----------------------------------------------------------------------- */
 
 SSL_CTX *am_tls_ctx_new(const struct am_tls_options *opts, struct am_tls_info *info, char *err,
@@ -543,8 +462,9 @@ SSL_CTX *am_tls_ctx_new(const struct am_tls_options *opts, struct am_tls_info *i
         set_openssl_err(err, err_len, "encoding certificate as PEM");
         goto out;
     }
-    if (opts->ca_out_path && write_file_atomic(opts->ca_out_path, out.cert_pem,
-                                               strlen(out.cert_pem), err, err_len) < 0)
+    /* Mode 0644: the certificate is public. */
+    if (opts->ca_out_path && am_atomic_write(opts->ca_out_path, NULL, out.cert_pem,
+                                             strlen(out.cert_pem), 0644, err, err_len) < 0)
         goto out;
 
     *info = out;
