@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_common.h"
 #include "app.h"
+#include "asaas_facts.h"
 #include "crypto.h"
 #include "fixtures.h"
 #include "jobs.h"
+#include "keys.h"
 #include "json_text.h"
 #include "log.h"
 #include "state.h"
@@ -62,36 +65,158 @@ static cJSON *entry_head(const char *account_id, int64_t now, const struct am_id
     return o;
 }
 
+/* ---- secrets: the file must never hold a whole card number, CVV or key ------------- */
+
+/* Zeroes the digits of a card number between the first 6 and the last 4: what the
+ * handlers read from it (length, brand prefix, last 4) stays, the number does not. The
+ * sandbox's published decline numbers stay whole (they decide the answer). */
+static bool mask_card_number(cJSON *num)
+{
+    const char *s = num->valuestring;
+    size_t digits = 0, seen = 0;
+    char plain[32] = "";
+    char *copy;
+
+    for (const char *c = s; *c; c++) {
+        if (*c >= '0' && *c <= '9' && digits + 1 < sizeof(plain))
+            plain[digits++] = *c;
+    }
+    if (digits <= 10 || strcmp(plain, AM_CARD_DECLINE_1) == 0 ||
+        strcmp(plain, AM_CARD_DECLINE_2) == 0)
+        return false;
+    copy = strdup(s);
+    if (!copy)
+        return false;
+    for (char *c = copy; *c; c++) {
+        if (*c >= '0' && *c <= '9') {
+            if (seen >= 6 && seen < digits - 4)
+                *c = '0';
+            seen++;
+        }
+    }
+    cJSON_SetValuestring(num, copy);
+    free(copy);
+    return true;
+}
+
+/* A CVV becomes zeros of the same shape (a 3-4 digit string, or the number 0). */
+static bool mask_ccv(cJSON *ccv)
+{
+    if (cJSON_IsNumber(ccv)) {
+        cJSON_SetNumberValue(ccv, 0);
+        return true;
+    }
+    if (cJSON_IsString(ccv)) {
+        char *copy = strdup(ccv->valuestring);
+        if (!copy)
+            return false;
+        for (char *c = copy; *c; c++)
+            *c = *c >= '0' && *c <= '9' ? '0' : *c;
+        cJSON_SetValuestring(ccv, copy);
+        free(copy);
+        return true;
+    }
+    return false;
+}
+
+/* Masks every creditCard.number / creditCard.ccv in the tree. Returns how many. */
+static int mask_cards(cJSON *node)
+{
+    int n = 0;
+
+    for (cJSON *c = node ? node->child : NULL; c; c = c->next) {
+        if (c->string && strcmp(c->string, "creditCard") == 0 && cJSON_IsObject(c)) {
+            cJSON *num = cJSON_GetObjectItemCaseSensitive(c, "number");
+            cJSON *ccv = cJSON_GetObjectItemCaseSensitive(c, "ccv");
+            n += cJSON_IsString(num) && mask_card_number(num);
+            n += ccv && mask_ccv(ccv);
+        }
+        n += mask_cards(c);
+    }
+    return n;
+}
+
+/* True when a refused body could still hold a secret: a run of 11+ digits (a card
+ * number) or a key. */
+static bool may_hold_secret(const char *body, size_t len)
+{
+    size_t run = 0;
+
+    if (memmem(body, len, "aact_", 5))
+        return true;
+    for (size_t i = 0; i < len; i++) {
+        run = body[i] >= '0' && body[i] <= '9' ? run + 1 : 0;
+        if (run >= 11)
+            return true;
+    }
+    return false;
+}
+
+/* The body as logged, under "b" or, with a NUL in it, as hex under "bx": the bytes
+ * themselves, except that card data in a JSON body is masked, and a body that is not a
+ * JSON object but may hold a secret becomes "!" (handlers only accept a JSON object, so
+ * they refuse it exactly as they refused the original). Keys are scrubbed. Returns 0
+ * or -ENOMEM. */
+static int add_body(cJSON *o, const struct am_request *req)
+{
+    struct am_response scratch;
+    cJSON *json = NULL, *item;
+    bool binary = false;
+    char *text;
+    int r;
+
+    am_response_init(&scratch);
+    r = am_api_parse_body(req, &scratch, true, &json);
+    am_response_finish(&scratch);
+    if (r < 0)
+        return r;
+    if (r == 0 && mask_cards(json) > 0) {
+        text = cJSON_PrintUnformatted(json);
+    } else if (r > 0 && may_hold_secret(req->body, req->body_len)) {
+        text = strdup("!");
+    } else {
+        binary = memchr(req->body, 0, req->body_len) != NULL;
+        text = malloc(binary ? 2 * req->body_len + 1 : req->body_len + 1);
+        if (text && binary) {
+            am_hex((const uint8_t *)req->body, req->body_len, text);
+        } else if (text) {
+            memcpy(text, req->body, req->body_len);
+            text[req->body_len] = '\0';
+        }
+    }
+    cJSON_Delete(json);
+    if (!text)
+        return -ENOMEM;
+    am_key_scrub(text);
+    item = cJSON_AddStringToObject(o, binary ? "bx" : "b", text);
+    free(text);
+    return item ? 0 : -ENOMEM;
+}
+
 int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t now,
                         const struct am_ids *before, const struct am_request *req)
 {
     cJSON *o = entry_head(account_id, now, before);
+    char *path = strdup(req->path), *query = req->query ? strdup(req->query) : NULL;
 
-    if (!o || !cJSON_AddStringToObject(o, "m", am_method_name(req->method)) ||
-        !cJSON_AddStringToObject(o, "p", req->path) ||
-        (req->query && !cJSON_AddStringToObject(o, "q", req->query)))
+    if (!o || !path || (req->query && !query))
         goto oom;
-    if (req->body_len) {
-        /* A body with a NUL cannot be a JSON string: keep it as hex, byte for byte. */
-        bool binary = memchr(req->body, 0, req->body_len) != NULL;
-        char *copy = malloc(binary ? 2 * req->body_len + 1 : req->body_len + 1);
-        cJSON *item;
-
-        if (!copy)
-            goto oom;
-        if (binary) {
-            am_hex((const uint8_t *)req->body, req->body_len, copy);
-        } else {
-            memcpy(copy, req->body, req->body_len);
-            copy[req->body_len] = '\0';
-        }
-        item = cJSON_AddStringToObject(o, binary ? "bx" : "b", copy);
-        free(copy);
-        if (!item)
-            goto oom;
-    }
+    /* A key pasted into a path or query never reaches the file either. */
+    am_key_scrub(path);
+    if (query)
+        am_key_scrub(query);
+    if (!cJSON_AddStringToObject(o, "m", am_method_name(req->method)) ||
+        !cJSON_AddStringToObject(o, "p", path) ||
+        (query && !cJSON_AddStringToObject(o, "q", query)))
+        goto oom;
+    if (req->body_len && add_body(o, req) < 0)
+        goto oom;
+    free(path);
+    free(query);
     return append(p, o);
 oom:
+    free(path);
+    free(query);
     cJSON_Delete(o);
     return -ENOMEM;
 }
@@ -154,10 +279,10 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
 {
     cJSON *o = cJSON_ParseWithLength(text, len);
     const cJSON *a, *t, *i, *m, *path, *q, *b, *bx;
+    uint8_t *raw = NULL;
     struct am_account *acc;
     struct am_request req;
     struct am_response resp;
-    uint8_t *raw = NULL;
     double tv;
     int r = -EINVAL;
 

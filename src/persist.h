@@ -12,6 +12,8 @@
  *   - everything else that changes state (clock moves, accounts and keys, reset,
  *     PUT /__mock/state, fixture reloads, accounts created by --auto-accounts): a
  *     checkpoint, i.e. a compaction - the whole state written as the new snapshot.
+ * Secrets never reach the file: card numbers keep only what handlers read (length, first
+ * 6, last 4; the sandbox decline numbers whole), CVVs become zeros, keys are scrubbed.
  * Entries are buffered and made durable in one fdatasync per batch (group commit)
  * before any answer they cover leaves (struct am_response.durable, am_app_commit()).
  * The log is compacted into the snapshot line when it passes AM_PERSIST_COMPACT_ENTRIES

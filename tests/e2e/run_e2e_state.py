@@ -501,6 +501,45 @@ def _(ctx):
     c.proc = None
 
 
+@test("state_file_never_holds_a_card_number_cvv_or_key_and_replays_card_writes")
+def _(ctx):
+    state = os.path.join(ctx.root, "cards.state")
+    s = restart_on(ctx, "a", state, ["--seed", "13"])
+    cid = ok(api(s, "POST", "/v3/customers", body={"name": "Card", "cpfCnpj": "24971563792"}),
+             "customer")["id"]
+    card = ok(api(s, "POST", "/v3/payments", body={
+        "customer": cid, "billingType": "CREDIT_CARD", "value": 120, "dueDate": "2025-03-10",
+        "creditCard": CARD, "creditCardHolderInfo": HOLDER, "remoteIp": "127.0.0.1"}),
+        "card payment")["id"]
+    declined = api(s, "POST", "/v3/payments", body={
+        "customer": cid, "billingType": "CREDIT_CARD", "value": 50, "dueDate": "2025-03-10",
+        "creditCard": dict(CARD, number="5184019740373151"), "creditCardHolderInfo": HOLDER,
+        "remoteIp": "127.0.0.1"})
+    check(declined.status == 400, f"sandbox decline number answered {declined.status}")
+    tok = ok(api(s, "POST", "/v3/creditCard/tokenizeCreditCard", body={
+        "customer": cid, "creditCard": CARD, "creditCardHolderInfo": HOLDER,
+        "remoteIp": "127.0.0.1"}), "tokenize")["creditCardToken"]
+    bad = api(s, "POST", "/v3/payments", body='{"creditCard":{"number":"' + CARD["number"] + '"')
+    eq(bad.status, 400, "unparseable body with a card number")
+    ok(api(s, "POST", "/v3/payments", body={
+        "customer": cid, "billingType": "CREDIT_CARD", "value": 80, "dueDate": "2025-03-10",
+        "creditCardToken": tok, "remoteIp": "127.0.0.1"}), "payment with the token")
+    paths = ["/v3/payments?limit=100", f"/v3/payments/{card}", "/v3/customers",
+             "/v3/financialTransactions?limit=100"]
+    before = answers(s, paths)
+    s.proc.kill()  # SIGKILL: the card writes are only in the log, not in a checkpoint
+    s.proc.wait()
+    s.exit_code = 0
+    with open(state, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    check(len(text.splitlines()) > 2, "the writes are log entries, not a checkpoint")
+    check(CARD["number"] not in text, "a whole card number in the state file")
+    check(f'"ccv":"{CARD["ccv"]}"' not in text.replace('\\"', '"'), "a CVV in the state file")
+    check(K["default"] not in text, "a whole key in the state file")
+    b = restart_on(ctx, "b", state)
+    compare(before, answers(b, paths), "card writes replayed from masked log entries")
+
+
 def run(binary, pattern):
     root = tempfile.mkdtemp(prefix="asaas-e2e-state-")
     ctx = Ctx(binary, root)
