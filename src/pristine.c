@@ -25,6 +25,7 @@ struct am_pristine {
     size_t n;
     struct am_ids ids;
     size_t objects;
+    size_t unready;           /* entries whose standby is not built: O(1) idle check */
     struct am_stores *parked; /* replaced stores waiting for am_pristine_idle */
     size_t n_parked, cap_parked;
 };
@@ -54,6 +55,7 @@ struct am_pristine *am_pristine_capture(struct am_registry *reg, const struct am
         snprintf(e->id, sizeof(e->id), "%s", a->id);
         e->clock = a->clock;
         p->n++;
+        p->unready++;
         p->objects += am_customer_store_count(a->customers) +
                       am_billing_payment_count(a->billing) + am_recurring_count(a->recurring);
     }
@@ -127,6 +129,7 @@ int am_pristine_reset_account(struct am_pristine *p, struct am_account *account,
         fresh = e->standby;
         memset(&e->standby, 0, sizeof(e->standby));
         e->standby_ready = false;
+        p->unready++;
         fast = true;
     } else if (e) {
         r = build(e, &fresh, err, err_len);
@@ -155,13 +158,8 @@ struct am_ids am_pristine_ids(const struct am_pristine *p)
 
 bool am_pristine_idle_pending(const struct am_pristine *p)
 {
-    if (p->n_parked)
-        return true;
-    for (size_t i = 0; i < p->n; i++) {
-        if (!p->entries[i].standby_ready)
-            return true;
-    }
-    return false;
+    /* Runs after every request: no walk over the accounts. */
+    return p->n_parked || p->unready;
 }
 
 void am_pristine_idle(struct am_pristine *p)
@@ -175,8 +173,10 @@ void am_pristine_idle(struct am_pristine *p)
         struct entry *e = &p->entries[i];
         if (e->standby_ready)
             continue;
-        if (build(e, &e->standby, err, sizeof(err)) == 0)
+        if (build(e, &e->standby, err, sizeof(err)) == 0) {
             e->standby_ready = true;
+            p->unready--;
+        }
         return; /* one per call: keep each pause of the event loop short */
     }
 }
@@ -195,6 +195,7 @@ void am_pristine_prepare_all(struct am_pristine *p)
         if (build(e, &e->standby, err, sizeof(err)) < 0)
             return; /* OOM: the next reset builds on the spot */
         e->standby_ready = true;
+        p->unready--;
     }
 }
 
