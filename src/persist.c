@@ -18,6 +18,7 @@
 #include "json_text.h"
 #include "log.h"
 #include "state.h"
+#include "state_codec.h"
 #include "statelog.h"
 
 struct am_persist {
@@ -250,18 +251,6 @@ static int bad_line(char *err, size_t err_len, const char *path, size_t line_no,
     return -EINVAL;
 }
 
-static bool get_u64(const cJSON *item, uint64_t *ret)
-{
-    char *end = NULL;
-
-    if (!cJSON_IsString(item) || !*item->valuestring ||
-        strspn(item->valuestring, "0123456789") != strlen(item->valuestring))
-        return false;
-    errno = 0;
-    *ret = strtoull(item->valuestring, &end, 10);
-    return errno == 0;
-}
-
 static int method_of(const char *name, enum am_method *ret)
 {
     for (int m = 0; m < _AM_METHOD_MAX; m++) {
@@ -292,9 +281,9 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
     t = cJSON_GetObjectItemCaseSensitive(o, "t");
     i = cJSON_GetObjectItemCaseSensitive(o, "i");
     if (!cJSON_IsString(a) || !am_json_integer(t, -9.0e15, 9.0e15, &tv) || cJSON_GetArraySize(i) != 3 ||
-        !get_u64(cJSON_GetArrayItem(i, 0), &rp->ids.state) ||
-        !get_u64(cJSON_GetArrayItem(i, 1), &rp->ids.customer_seq) ||
-        !get_u64(cJSON_GetArrayItem(i, 2), &rp->ids.request_seq)) {
+        !am_sc_parse_u64(cJSON_GetArrayItem(i, 0), &rp->ids.state) ||
+        !am_sc_parse_u64(cJSON_GetArrayItem(i, 1), &rp->ids.customer_seq) ||
+        !am_sc_parse_u64(cJSON_GetArrayItem(i, 2), &rp->ids.request_seq)) {
         r = bad_line(err, err_len, rp->path, line_no, "entry without a, t or i");
         goto out;
     }

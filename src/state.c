@@ -111,23 +111,12 @@ static int get_u64(const cJSON *o, const char *key, uint64_t *ret, const char *w
                    size_t err_len)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-    char *end = NULL;
     char msg[96];
-    const char *s;
 
-    snprintf(msg, sizeof(msg), "%s must be a decimal string of a 64-bit unsigned number", key);
-    if (!it)
+    if (!it || am_sc_parse_u64(it, ret))
         return 0;
-    if (!cJSON_IsString(it))
-        return bad(err, err_len, where, msg);
-    s = it->valuestring;
-    if (!*s || strlen(s) > 20 || strspn(s, "0123456789") != strlen(s))
-        return bad(err, err_len, where, msg);
-    errno = 0;
-    *ret = strtoull(s, &end, 10);
-    if (errno == ERANGE)
-        return bad(err, err_len, where, msg);
-    return 0;
+    snprintf(msg, sizeof(msg), "%s must be a decimal string of a 64-bit unsigned number", key);
+    return bad(err, err_len, where, msg);
 }
 
 struct cJSON *am_state_export_ids(const struct am_ids *ids)

@@ -274,6 +274,20 @@ int am_sc_get_enum(const cJSON *o, const char *key, const char *(*name_of)(int),
                name_of(0) ? name_of(0) : "?");
 }
 
+bool am_sc_parse_u64(const cJSON *item, uint64_t *ret)
+{
+    const char *s;
+
+    if (!cJSON_IsString(item))
+        return false;
+    s = item->valuestring;
+    if (!*s || strlen(s) > 20 || strspn(s, "0123456789") != strlen(s))
+        return false;
+    errno = 0;
+    *ret = strtoull(s, NULL, 10);
+    return errno == 0;
+}
+
 const char *am_sc_where_index(char *out, size_t out_len, const char *where, size_t i)
 {
     snprintf(out, out_len, "%s[%zu]", where, i);

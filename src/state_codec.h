@@ -49,6 +49,10 @@ int am_sc_get_instant0(const struct cJSON *o, const char *key, int64_t *ret, con
 int am_sc_get_enum(const struct cJSON *o, const char *key, const char *(*name_of)(int), int count,
                    int *ret, const char *where, char *err, size_t err_len);
 
+/* A 64-bit unsigned number written as decimal text (ids, seeds: a JSON number cannot
+ * carry 64 bits). True with *ret set when item is such a string. */
+bool am_sc_parse_u64(const struct cJSON *item, uint64_t *ret);
+
 /* "where[i]" / "where.key" into out, for nested messages. */
 const char *am_sc_where_index(char *out, size_t out_len, const char *where, size_t i);
 const char *am_sc_where_key(char *out, size_t out_len, const char *where, const char *key);
