@@ -27,6 +27,14 @@ DEFAULT_UA = "asaas-mock-e2e/1.0"
 START_DEADLINE = 10.0
 STOP_DEADLINE = 5.0
 IO_TIMEOUT = 5.0
+# Upper wall-clock bounds are multiplied by this (meson sets 4 under sanitizers, else 1);
+# lower bounds never are. Server-side figures, not client round trips, are the gates.
+TIME_SCALE = max(1.0, float(os.environ.get("AM_TIME_SCALE", "1") or 1))
+
+
+def slack(seconds):
+    """An upper wall-clock bound, scaled for slow (sanitized, shared) builds."""
+    return seconds * TIME_SCALE
 
 
 class Absent:

@@ -25,4 +25,13 @@ static inline const char *am_test_source_path(const char *rel)
     return buf;
 }
 
+/* Multiplier for upper wall-clock bounds (AM_TIME_SCALE, set by meson: 4 under
+ * sanitizers, else 1). Lower bounds are never scaled. */
+static inline double am_test_time_scale(void)
+{
+    const char *v = getenv("AM_TIME_SCALE");
+    double f = v ? strtod(v, NULL) : 1.0;
+    return f >= 1.0 ? f : 1.0;
+}
+
 #endif
