@@ -9,6 +9,7 @@ declare -A groups=(
   [test]="libcmocka-dev python3 openssl curl"
   [bench]="wrk nginx-light curl openssl python3"
   [container]="podman runc debootstrap curl"
+  [instr]="valgrind nginx-light openssl python3"
 )
 
 want=()
