@@ -556,6 +556,75 @@ static void test_app_key_created_disabled_with_expiry(void **state)
     assert_non_null(strstr(body(f), "\"code\":\"invalid_json\""));
 }
 
+/* POST .../keys takes accounts.json's key object: unknown fields are refused (a typo in
+ * expirationDate must not make a key that never expires), a given key (or its SHA-256) is
+ * registered at run time and never shown back. */
+static void test_app_key_create_refuses_unknown_fields_and_registers_given_keys(void **state)
+{
+    struct fx *f = *state;
+    const char *path = "/__mock/accounts/default/keys";
+    char want[256];
+
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL,
+                         "{\"name\":\"typo\",\"expirationDat\":\"2026-01-02\"}"),
+                     400);
+    assert_body(f, "{\"errors\":[{\"code\":\"invalid_object\",\"description\":\"body: unknown "
+                   "field 'expirationDat'\"}]}");
+    /* Snapshot-only fields are not the route's to set. */
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL,
+                         "{\"createdAt\":\"2020-01-01 00:00:00\"}"),
+                     400);
+    assert_non_null(strstr(body(f), "unknown field 'createdAt'"));
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, "{\"key\":\"$aact_hmlg_short\"}"), 400);
+    assert_non_null(strstr(body(f), "key is not shaped like an Asaas key"));
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, "{\"key\":\"" PROD_KEY "\"}"), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"invalid_environment\""));
+    assert_no_secret(body(f), "refused production key");
+    assert_int_equal(ctl(f, AM_METHOD_GET, path, NULL, NULL), 200);
+    assert_non_null(strstr(body(f), "\"totalCount\":1")); /* nothing was created */
+
+    /* A given key: works at once, never shown back. */
+    assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", UNKNOWN_KEY, NULL), 401);
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL,
+                         "{\"name\":\"mine\",\"key\":\"" UNKNOWN_KEY "\"}"),
+                     200);
+    assert_null(strstr(body(f), "apiKey"));
+    assert_no_secret(body(f), "answer to a registered key");
+    assert_non_null(strstr(body(f), "\"display\":\"$aact_hmlg_...VyZQ\""));
+    assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", UNKNOWN_KEY, NULL), 200);
+    assert_string_equal(f->resp.account_id, "default");
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, "{\"key\":\"" UNKNOWN_KEY "\"}"), 409);
+    assert_non_null(strstr(body(f), "\"code\":\"key_exists\""));
+    assert_no_secret(body(f), "409 answer");
+
+    /* By SHA-256 only (any 64 hex digits), with a redacted display. */
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL,
+                         "{\"name\":\"ci\",\"sha256\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                         "aaaaaaaaaaaaaaaaaaaaa\",\"display\":\"$aact_hmlg_...abcd\","
+                         "\"enabled\":false}"),
+                     200);
+    assert_null(strstr(body(f), "apiKey"));
+    assert_non_null(strstr(body(f), "\"display\":\"$aact_hmlg_...abcd\""));
+    assert_non_null(strstr(body(f), "\"enabled\":false"));
+
+    /* PUT refuses typos too. */
+    assert_int_equal(ctl(f, AM_METHOD_GET, path, NULL, NULL), 200);
+    {
+        cJSON *j = parse(f), *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0);
+        char kid[64];
+
+        copy_string(first, "id", kid, sizeof(kid));
+        cJSON_Delete(j);
+        snprintf(want, sizeof(want), "%s/%s", path, kid);
+    }
+    assert_int_equal(ctl(f, AM_METHOD_PUT, want, NULL, "{\"enabled\":true,\"expiration\":null}"),
+                     400);
+    assert_body(f, "{\"errors\":[{\"code\":\"invalid_object\",\"description\":\"body: unknown "
+                   "field 'expiration'\"}]}");
+    for (size_t i = 0; i < logs.n; i++)
+        assert_no_secret(logs.lines[i], "log line");
+}
+
 /* ---- admin token ---- */
 
 static void test_app_admin_token_required_when_configured(void **state)
@@ -872,6 +941,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_app_key_created_disabled_with_expiry, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_app_key_create_refuses_unknown_fields_and_registers_given_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_app_admin_token_required_when_configured,
                                         setup_admin, teardown),
         cmocka_unit_test_setup_teardown(test_app_admin_token_exempts_health_and_ca, setup_admin,
