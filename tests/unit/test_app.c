@@ -625,6 +625,107 @@ static void test_app_key_create_refuses_unknown_fields_and_registers_given_keys(
         assert_no_secret(logs.lines[i], "log line");
 }
 
+/* GET /__mock/whoami with access_token from a request built here (ctl() sends none). */
+static int whoami(struct am_app *app, const char *key, struct am_response *resp)
+{
+    struct am_request req;
+
+    req_init(&req, AM_METHOD_GET, "/__mock/whoami");
+    if (key)
+        am_request_add_header(&req, "access_token", key);
+    am_response_finish(resp);
+    am_app_handle(app, &req, NOW, resp);
+    am_app_complete(app, &req, resp, NOW * 1000, 10);
+    return resp->status;
+}
+
+static void test_app_whoami_resolves_a_key_without_echoing_it(void **state)
+{
+    struct fx *f = *state;
+
+    assert_int_equal(whoami(f->app, DEV_KEY, &f->resp), 200);
+    assert_non_null(strstr(body(f), "\"object\":\"whoami\",\"account\":\"default\","
+                                    "\"autoCreated\":false,\"created\":false,\"key\":{"));
+    assert_non_null(strstr(body(f), "\"display\":\"" DEV_KEY_REDACTED "\""));
+    assert_non_null(strstr(body(f), "\"today\":\"2025-12-31\""));
+    assert_no_secret(body(f), "whoami answer");
+    /* Not an API use: the key's lastUsedDate stays empty. */
+    assert_int_equal(ctl(f, AM_METHOD_GET, "/__mock/accounts/default/keys", NULL, NULL), 200);
+    assert_non_null(strstr(body(f), "\"lastUsedDate\":null"));
+
+    assert_int_equal(whoami(f->app, NULL, &f->resp), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"access_token_not_found\""));
+    assert_int_equal(whoami(f->app, "", &f->resp), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"empty_token\""));
+    assert_int_equal(whoami(f->app, "Bearer x", &f->resp), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"invalid_access_token_format\""));
+    assert_int_equal(whoami(f->app, PROD_KEY, &f->resp), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"invalid_environment\""));
+    assert_int_equal(whoami(f->app, UNKNOWN_KEY, &f->resp), 404);
+    assert_non_null(strstr(body(f), "\"code\":\"unknown_key\""));
+    assert_no_secret(body(f), "whoami 404");
+    assert_int_equal(ctl(f, AM_METHOD_GET, "/__mock/journal", NULL, NULL), 200);
+    assert_no_secret(body(f), "journal");
+    for (size_t i = 0; i < logs.n; i++)
+        assert_no_secret(logs.lines[i], "log line");
+}
+
+/* Under --auto-accounts the first mention of a key, by whoami, creates its account, so a
+ * suite can configure or reset it before its first API call. */
+static void test_app_whoami_creates_the_auto_account(void **state)
+{
+    struct am_config cfg;
+    struct am_app *app;
+    struct am_request req;
+    struct am_response resp;
+    char err[128], id[64], path[128], *p;
+
+    (void)state;
+    am_config_defaults(&cfg);
+    cfg.auto_accounts = true;
+    app = am_app_new(&cfg, NOW, err, sizeof(err));
+    assert_non_null(app);
+    am_response_init(&resp);
+    assert_int_equal(whoami(app, UNKNOWN_KEY, &resp), 200);
+    assert_non_null(strstr(resp.body, "\"autoCreated\":true,\"created\":true"));
+    p = strstr(resp.body, "\"account\":\"auto-");
+    assert_non_null(p);
+    snprintf(id, sizeof(id), "%.21s", p + 11);
+    assert_int_equal(strlen(id), 21);
+    assert_no_secret(resp.body, "whoami answer");
+
+    /* The account exists before any API call: configure it, reset it. */
+    snprintf(path, sizeof(path), "/__mock/accounts/%s", id);
+    req_init(&req, AM_METHOD_PUT, path);
+    req.body = "{\"name\":\"suite-a\"}";
+    req.body_len = strlen(req.body);
+    am_response_finish(&resp);
+    am_app_handle(app, &req, NOW, &resp);
+    assert_int_equal(resp.status, 200);
+    req_init(&req, AM_METHOD_POST, "/__mock/reset");
+    snprintf(path, sizeof(path), "{\"account\":\"%s\"}", id);
+    req.body = path;
+    req.body_len = strlen(path);
+    am_response_finish(&resp);
+    am_app_handle(app, &req, NOW, &resp);
+    assert_int_equal(resp.status, 200);
+
+    /* The first API call lands in that account; whoami again creates nothing. */
+    req_init(&req, AM_METHOD_GET, "/v3/customers");
+    am_request_add_header(&req, "access_token", UNKNOWN_KEY);
+    am_request_add_header(&req, "User-Agent", UA);
+    am_response_finish(&resp);
+    am_app_handle(app, &req, NOW, &resp);
+    assert_int_equal(resp.status, 200);
+    assert_string_equal(resp.account_id, id);
+    assert_int_equal(whoami(app, UNKNOWN_KEY, &resp), 200);
+    assert_non_null(strstr(resp.body, "\"autoCreated\":true,\"created\":false"));
+    assert_int_equal(app->metrics.accounts_auto_created, 1);
+    am_response_finish(&resp);
+    am_app_free(app);
+    am_config_finish(&cfg);
+}
+
 /* ---- admin token ---- */
 
 static void test_app_admin_token_required_when_configured(void **state)
@@ -943,6 +1044,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_app_key_create_refuses_unknown_fields_and_registers_given_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_app_whoami_resolves_a_key_without_echoing_it, setup,
+                                        teardown),
+        cmocka_unit_test(test_app_whoami_creates_the_auto_account),
         cmocka_unit_test_setup_teardown(test_app_admin_token_required_when_configured,
                                         setup_admin, teardown),
         cmocka_unit_test_setup_teardown(test_app_admin_token_exempts_health_and_ca, setup_admin,
