@@ -233,6 +233,8 @@ def _(ctx):
     s.control("PUT", f"/__mock/accounts/{aid}", body={"name": "suite-a"})
     s.control("POST", f"/__mock/accounts/{aid}/clock/advance", body={"days": 2})
     s.control("POST", "/__mock/reset", body={"account": aid})
+    eq(s.control("GET", f"/__mock/accounts/{aid}/clock").json()["offsetDays"], 0,
+       "the account reset put its clock back too")
     r = s.request("GET", "/v3/customers", key=key)
     eq(r.status, 200, "first API call")
     r = s.request("GET", "/__mock/whoami", key=key)
