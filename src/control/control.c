@@ -14,6 +14,8 @@
 #include "control_state.h"
 #include "coverage.h"
 #include "exchanges.h"
+#include "fixtures.h"
+#include "json_text.h"
 #include "log.h"
 #include "customers.h"
 #include "keys.h"
@@ -236,43 +238,66 @@ static int parse_expiry(const cJSON *body, struct am_response *resp, bool *ret_p
     return 0;
 }
 
+/* POST /__mock/accounts/{id}/keys: the body is one key object of accounts.json, checked by
+ * the fixtures loader itself (unknown fields refused). With "key" or "sha256" it registers
+ * that key (a user's own sandbox key, no restart), never shown back; without, it generates
+ * one and answers it once as apiKey, as the Asaas panel does. */
 static int keys_create(struct am_app *app, struct am_account *a, const struct am_request *req,
                        int64_t real_now, struct am_response *resp)
 {
     cJSON *body = NULL, *out = NULL;
-    const cJSON *name, *enabled;
+    const cJSON *given;
     struct am_api_key *slot = NULL;
-    char key[AM_KEY_MAX_LEN];
-    bool has_exp;
-    int64_t exp;
+    char key[AM_KEY_MAX_LEN], err[256];
+    bool generated;
     int r = am_api_parse_body(req, resp, true, &body);
 
     key[0] = '\0';
     if (r != 0)
         return r < 0 ? r : 0;
-    name = cJSON_GetObjectItemCaseSensitive(body, "name");
-    enabled = cJSON_GetObjectItemCaseSensitive(body, "enabled");
-    if ((name && !cJSON_IsString(name)) || (enabled && !cJSON_IsBool(enabled))) {
-        r = bad_request(resp, "invalid_object", "name deve ser texto e enabled booleano");
+    if (!cJSON_IsObject(body)) {
+        r = bad_request(resp, "invalid_object", "O corpo deve ser um objeto JSON");
         goto out;
     }
-    if (parse_expiry(body, resp, &has_exp, &exp, &r))
-        goto out;
     if (key_count(a) >= AM_MAX_KEYS_PER_ACCOUNT) {
         r = bad_request(resp, "invalid_action",
                         "A conta já possui o número máximo de 10 chaves de API");
         goto out;
     }
-    r = am_key_generate(app->policy.environment, key, sizeof(key));
-    if (r < 0)
+    given = cJSON_GetObjectItemCaseSensitive(body, "key");
+    if (cJSON_IsString(given) && am_key_classify(given->valuestring) != AM_KEY_SHAPE_INVALID &&
+        !am_key_shape_matches_env(am_key_classify(given->valuestring), app->policy.environment)) {
+        snprintf(err, sizeof(err), "body: key is not a key of this server's environment (%s)",
+                 am_environment_name(app->policy.environment));
+        r = bad_request(resp, "invalid_environment", err);
         goto out;
-    r = am_registry_add_key(app->registry, a, key, NULL, NULL, name ? name->valuestring : "api",
-                            real_now, exp, enabled ? cJSON_IsTrue(enabled) : true, &slot);
-    if (r < 0)
+    }
+    generated = !given && !cJSON_GetObjectItemCaseSensitive(body, "sha256");
+    if (generated) {
+        r = am_key_generate(app->policy.environment, key, sizeof(key));
+        /* A reference: the tree never copies the key, the wipe below covers it. */
+        if (r < 0 || !cJSON_AddItemToObject(body, "key", cJSON_CreateStringReference(key))) {
+            r = r < 0 ? r : -ENOMEM;
+            goto out;
+        }
+    }
+    if (!cJSON_GetObjectItemCaseSensitive(body, "name") &&
+        !cJSON_AddStringToObject(body, "name", "api")) {
+        r = -ENOMEM;
+        goto out;
+    }
+    r = am_fixtures_add_key(app->registry, a, body, false, "body", "", real_now, err, sizeof(err),
+                            &slot);
+    if (r == -EEXIST)
+        r = am_response_error(resp, 409, "key_exists", err);
+    else if (r == -EINVAL || r == -ENOSPC)
+        r = bad_request(resp, "invalid_object", err);
+    if (r != 0 || !slot)
         goto out;
     out = render_key(slot, real_now);
-    /* The only time the key is ever shown, as in the Asaas panel. */
-    cJSON_AddStringToObject(out, "apiKey", key);
+    /* A generated key is shown this one time, as in the Asaas panel; a given one never. */
+    if (generated)
+        cJSON_AddStringToObject(out, "apiKey", key);
     r = am_response_json(resp, 200, out);
 out:
     explicit_bzero(key, sizeof(key));
@@ -287,11 +312,21 @@ static int key_update(struct am_account *a, struct am_api_key *k, const struct a
     const cJSON *name, *enabled;
     bool has_exp;
     int64_t exp;
+    static const char *const fields[] = {"name", "enabled", "expirationDate", NULL};
+    const char *bad;
+    bool dup;
+    char msg[128];
     int r = am_api_parse_body(req, resp, false, &body);
 
     (void)a;
     if (r != 0)
         return r < 0 ? r : 0;
+    /* A typo ("expirationDat") must not pass as "no change". */
+    if (cJSON_IsObject(body) && (bad = am_json_bad_key(body, fields, &dup))) {
+        snprintf(msg, sizeof(msg), "body: %s field '%.48s'", dup ? "duplicate" : "unknown", bad);
+        r = bad_request(resp, "invalid_object", msg);
+        goto out;
+    }
     name = cJSON_GetObjectItemCaseSensitive(body, "name");
     enabled = cJSON_GetObjectItemCaseSensitive(body, "enabled");
     if ((name && !cJSON_IsString(name)) || (enabled && !cJSON_IsBool(enabled))) {

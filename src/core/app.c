@@ -745,6 +745,84 @@ static bool control_changes_state(int route)
     }
 }
 
+/* Bookkeeping for an account --auto-accounts just made. Returns 1 after answering 503
+ * (the --state-file checkpoint failed), else 0. */
+static int auto_account_created(struct am_app *app, const struct am_auth_result *res,
+                                struct am_response *resp)
+{
+    /* A new account and key: state the log cannot rebuild, so checkpoint. */
+    if (app->persist && am_persist_checkpoint(app) < 0) {
+        am_response_error(resp, 503, "state_file_failed", "O --state-file não pôde ser gravado");
+        return 1;
+    }
+    app->metrics.accounts_auto_created++;
+    am_log(AM_LOG_INFO, "account_created", "account=%s key=%s reason=auto-accounts",
+           res->account->id, res->redacted);
+    return 0;
+}
+
+/* GET /__mock/whoami with access_token: the key's account id (creating it first under
+ * --auto-accounts, so a suite can reset or configure its account before its first API
+ * call). Only the key's redacted form is ever answered. */
+static int whoami(struct am_app *app, const struct am_request *req, int64_t real_now,
+                  struct am_response *resp)
+{
+    struct am_auth_result res;
+    const struct am_api_key *k;
+    char when[20];
+    cJSON *o, *key;
+    int r = am_auth_identify(app->registry, &app->policy, am_request_header(req, "access_token"),
+                             real_now, &res);
+
+    if (r < 0)
+        return r;
+    set_redacted(resp, res.redacted);
+    resp->auth_result = am_auth_outcome_name(res.outcome);
+    if (res.account_created && auto_account_created(app, &res, resp))
+        return 0;
+    switch (res.outcome) {
+    case AM_AUTH_OK:
+        break;
+    case AM_AUTH_EMPTY_TOKEN:
+        return am_response_error(resp, 400, "empty_token",
+                                 "O cabeçalho access_token está vazio (uma chave $aact_… "
+                                 "expandida pelo shell?)");
+    case AM_AUTH_UNKNOWN_KEY:
+        return am_response_error(resp, 404, "unknown_key",
+                                 app->policy.auto_accounts
+                                     ? "Chave não registrada (limite de contas automáticas "
+                                       "atingido ou chave excluída)"
+                                     : "Chave não registrada em nenhuma conta (registre-a em "
+                                       "POST /__mock/accounts/{id}/keys ou use --auto-accounts)");
+    default:
+        if (res.outcome == AM_AUTH_WRONG_ENV)
+            record_auth_failure(app, req, &res, real_now);
+        return am_response_error(resp, 400, res.code, res.description);
+    }
+    k = res.key;
+    snprintf(resp->account_id, sizeof(resp->account_id), "%s", res.account->id);
+    o = cJSON_CreateObject();
+    key = cJSON_CreateObject();
+    if (!o || !key) {
+        cJSON_Delete(o);
+        cJSON_Delete(key);
+        return -ENOMEM;
+    }
+    cJSON_AddStringToObject(o, "object", "whoami");
+    cJSON_AddStringToObject(o, "account", res.account->id);
+    cJSON_AddBoolToObject(o, "autoCreated", res.account->auto_created);
+    cJSON_AddBoolToObject(o, "created", res.account_created);
+    cJSON_AddStringToObject(key, "id", k->id);
+    cJSON_AddStringToObject(key, "name", k->name);
+    cJSON_AddStringToObject(key, "display", k->display);
+    cJSON_AddBoolToObject(key, "enabled", k->enabled);
+    cJSON_AddBoolToObject(key, "expired", k->expires_at != 0 && k->expires_at <= real_now);
+    cJSON_AddItemToObject(o, "key", key);
+    am_clock_format_date(am_clock_now(&res.account->clock, real_now), when);
+    cJSON_AddStringToObject(o, "today", when);
+    return am_response_json(resp, 200, o);
+}
+
 static bool admin_allowed(struct am_app *app, const struct am_request *req,
                           const struct am_route_match *m)
 {
@@ -787,6 +865,8 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
                                      "com o token de ASAAS_MOCK_ADMIN_TOKEN");
         if (m.route == AM_ROUTE_NONE)
             return answer_unrouted(&m, resp);
+        if (m.route == AM_ROUTE_CTL_WHOAMI)
+            return whoami(app, req, real_now, resp);
         r = am_control_handle(app, &m, req, real_now, resp);
         /* Whatever it answered: a refused clock move may still have run the days up to
          * the old clock, and nothing else would record that. */
@@ -816,15 +896,8 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     set_redacted(resp, res.redacted);
     resp->auth_result = am_auth_outcome_name(res.outcome);
     snprintf(resp->account_id, sizeof(resp->account_id), "%s", res.account ? res.account->id : "");
-    if (res.account_created) {
-        /* A new account and key: state the log cannot rebuild, so checkpoint. */
-        if (app->persist && am_persist_checkpoint(app) < 0)
-            return am_response_error(resp, 503, "state_file_failed",
-                                     "O --state-file não pôde ser gravado");
-        app->metrics.accounts_auto_created++;
-        am_log(AM_LOG_INFO, "account_created", "account=%s key=%s reason=auto-accounts",
-               res.account->id, res.redacted);
-    }
+    if (res.account_created && auto_account_created(app, &res, resp))
+        return 0;
     if (res.outcome != AM_AUTH_OK) {
         record_auth_failure(app, req, &res, real_now);
         return answer_auth_failure(&res, resp);

@@ -78,8 +78,8 @@ static int auto_account(struct am_registry *reg, const char *token,
     return 0;
 }
 
-int am_auth_check(struct am_registry *reg, const struct am_auth_policy *policy,
-                  const struct am_auth_input *in, struct am_auth_result *ret)
+int am_auth_identify(struct am_registry *reg, const struct am_auth_policy *policy,
+                     const char *token, int64_t now, struct am_auth_result *ret)
 {
     uint8_t sha[AM_SHA256_LEN];
     struct am_account *account = NULL;
@@ -87,21 +87,21 @@ int am_auth_check(struct am_registry *reg, const struct am_auth_policy *policy,
     enum am_key_shape shape;
     int r;
 
-    if (!reg || !policy || !in || !ret)
+    if (!reg || !policy || !ret)
         return -EINVAL;
     memset(ret, 0, sizeof(*ret));
-    am_key_redact(in->access_token, ret->redacted, sizeof(ret->redacted));
+    am_key_redact(token, ret->redacted, sizeof(ret->redacted));
 
-    if (!in->access_token) {
+    if (!token) {
         deny(ret, AM_AUTH_NO_TOKEN, 401, AM_ERR_TOKEN_NOT_FOUND, AM_TXT_TOKEN_NOT_FOUND);
         return 0;
     }
-    if (in->access_token[0] == '\0') {
+    if (token[0] == '\0') {
         /* Real Asaas: CloudFront answers 401 with no body at all. */
         deny(ret, AM_AUTH_EMPTY_TOKEN, 401, NULL, NULL);
         return 0;
     }
-    shape = am_key_classify(in->access_token);
+    shape = am_key_classify(token);
     if (shape == AM_KEY_SHAPE_INVALID) {
         deny(ret, AM_AUTH_BAD_FORMAT, 401, AM_ERR_TOKEN_FORMAT, AM_TXT_TOKEN_FORMAT);
         return 0;
@@ -111,10 +111,10 @@ int am_auth_check(struct am_registry *reg, const struct am_auth_policy *policy,
         return 0;
     }
 
-    am_sha256(in->access_token, strlen(in->access_token), sha);
+    am_sha256(token, strlen(token), sha);
     account = am_registry_lookup(reg, sha, &key);
     if (!account && policy->auto_accounts && am_registry_count(reg) < AM_AUTO_ACCOUNTS_MAX) {
-        r = auto_account(reg, in->access_token, sha, in->now, &account, &key);
+        r = auto_account(reg, token, sha, now, &account, &key);
         if (r < 0 && r != -ENOENT)
             return r;
         ret->account_created = r == 0;
@@ -125,6 +125,23 @@ int am_auth_check(struct am_registry *reg, const struct am_auth_policy *policy,
     }
     ret->account = account;
     ret->key = key;
+    ret->outcome = AM_AUTH_OK;
+    ret->status = 200;
+    return 0;
+}
+
+int am_auth_check(struct am_registry *reg, const struct am_auth_policy *policy,
+                  const struct am_auth_input *in, struct am_auth_result *ret)
+{
+    struct am_api_key *key;
+    int r;
+
+    if (!reg || !policy || !in || !ret)
+        return -EINVAL;
+    r = am_auth_identify(reg, policy, in->access_token, in->now, ret);
+    if (r < 0 || ret->outcome != AM_AUTH_OK)
+        return r;
+    key = ret->key;
     if (!key->enabled) {
         deny(ret, AM_AUTH_DISABLED_KEY, 401, AM_ERR_INVALID_TOKEN, AM_TXT_INVALID_TOKEN);
         return 0;
@@ -133,16 +150,14 @@ int am_auth_check(struct am_registry *reg, const struct am_auth_policy *policy,
         deny(ret, AM_AUTH_EXPIRED_KEY, 401, AM_ERR_INVALID_TOKEN, AM_TXT_INVALID_TOKEN);
         return 0;
     }
-    if (!am_account_ip_allowed(account, in->client_ip)) {
+    if (!am_account_ip_allowed(ret->account, in->client_ip)) {
         deny(ret, AM_AUTH_IP_DENIED, 403, AM_ERR_IP_NOT_ALLOWED, AM_TXT_IP_NOT_ALLOWED);
         return 0;
     }
-    if (account->require_user_agent && blank(in->user_agent)) {
+    if (ret->account->require_user_agent && blank(in->user_agent)) {
         deny(ret, AM_AUTH_NO_USER_AGENT, 401, AM_ERR_USER_AGENT, AM_TXT_USER_AGENT);
         return 0;
     }
-    ret->outcome = AM_AUTH_OK;
-    ret->status = 200;
     key->last_used_at = in->now;
     return 0;
 }

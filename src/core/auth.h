@@ -60,6 +60,13 @@ struct am_auth_result {
 int am_auth_check(struct am_registry *reg, const struct am_auth_policy *policy,
                   const struct am_auth_input *in, struct am_auth_result *ret);
 
+/* The key steps of am_auth_check alone (presence, shape, environment, lookup, and the
+ * --auto-accounts creation), for resolving a key to its account (GET /__mock/whoami)
+ * without the per-request checks and without marking the key used. OK means the key is
+ * registered, even when disabled or expired (ret->key tells). Returns as am_auth_check. */
+int am_auth_identify(struct am_registry *reg, const struct am_auth_policy *policy,
+                     const char *token, int64_t now, struct am_auth_result *ret);
+
 /* Stable short name of an outcome ("ok", "access_token_not_found", "empty_token", ...),
  * used in logs, the journal and metrics labels. */
 const char *am_auth_outcome_name(enum am_auth_outcome o);

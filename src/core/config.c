@@ -616,6 +616,7 @@ const char *am_config_usage(void)
            "  --api-key KEY          register KEY on the default account (repeatable;\n"
            "                         ASAAS_MOCK_API_KEYS is comma-separated)\n"
            "  --auto-accounts        any well-formed key of the environment gets its own account\n"
+           "                         (GET /__mock/whoami with access_token names it, creating it)\n"
            "  --seed N               deterministic ids for the same request sequence\n"
            "  --clock DATE           every account's clock starts frozen at DATE\n"
            "                         (YYYY-MM-DD, 12:00 Brasilia; or \"YYYY-MM-DD HH:MM:SS\")\n"

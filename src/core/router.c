@@ -108,6 +108,7 @@ static const struct route_def routes[] = {
     {AM_ROUTE_CTL_RESET, AM_SCOPE_CONTROL, AM_METHOD_POST, "reset", "mock.reset"},
     {AM_ROUTE_CTL_STATE_GET, AM_SCOPE_CONTROL, AM_METHOD_GET, "state", "mock.state.get"},
     {AM_ROUTE_CTL_STATE_PUT, AM_SCOPE_CONTROL, AM_METHOD_PUT, "state", "mock.state.put"},
+    {AM_ROUTE_CTL_WHOAMI, AM_SCOPE_CONTROL, AM_METHOD_GET, "whoami", "mock.whoami"},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

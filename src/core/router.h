@@ -93,6 +93,7 @@ enum am_route {
     AM_ROUTE_CTL_RESET,
     AM_ROUTE_CTL_STATE_GET,
     AM_ROUTE_CTL_STATE_PUT,
+    AM_ROUTE_CTL_WHOAMI,
     _AM_ROUTE_MAX
 };
 

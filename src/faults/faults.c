@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -140,7 +141,7 @@ enum param_id {
     P_SIGMA,
     P_CAP,
     P_CODE,
-    P_RESET,
+    P_RETRY_AFTER,
     P_BYTES,
     P_BPS,
     P_SECONDS,
@@ -164,7 +165,7 @@ static const struct param_def param_defs[P_COUNT] = {
     [P_SIGMA] = {"sigma", T_DOUBLE, 0, 5},
     [P_CAP] = {"cap", T_UINT, 1, AM_FAULT_MAX_MS},
     [P_CODE] = {"code", T_UINT, 400, 599},
-    [P_RESET] = {"reset", T_UINT, 1, 86400},
+    [P_RETRY_AFTER] = {"retryAfter", T_UINT, 1, 86400},
     [P_BYTES] = {"bytes", T_UINT, 1, 1073741824},
     [P_BPS] = {"bps", T_UINT, 1, 1000000000},
     [P_SECONDS] = {"seconds", T_UINT, 1, 3600},
@@ -179,7 +180,7 @@ static unsigned allowed_params(enum am_fault_kind k)
         return BIT(P_MS) | BIT(P_DIST) | BIT(P_MIN) | BIT(P_MAX) | BIT(P_MEDIAN) |
                BIT(P_SIGMA) | BIT(P_CAP);
     case AM_FAULT_STATUS:
-        return BIT(P_CODE) | BIT(P_RESET);
+        return BIT(P_CODE) | BIT(P_RETRY_AFTER);
     case AM_FAULT_TRUNCATE:
         return BIT(P_BYTES);
     case AM_FAULT_DRIBBLE:
@@ -202,6 +203,9 @@ struct raw_params {
 
 static int param_lookup(const char *name)
 {
+    /* "reset" was the first name of retryAfter; rules files written with it still load. */
+    if (strcmp(name, "reset") == 0)
+        return P_RETRY_AFTER;
     for (int i = 0; i < P_COUNT; i++) {
         if (strcmp(name, param_defs[i].name) == 0)
             return i;
@@ -309,7 +313,7 @@ static int finish_fault(enum am_fault_kind kind, const struct raw_params *raw,
             return -EINVAL;
         }
         f.code = (int)NUM(P_CODE);
-        f.reset_s = (set & BIT(P_RESET)) ? NUM(P_RESET) : 60;
+        f.reset_s = (set & BIT(P_RETRY_AFTER)) ? NUM(P_RETRY_AFTER) : 60;
         break;
     case AM_FAULT_TRUNCATE:
         f.bytes = (set & BIT(P_BYTES)) ? NUM(P_BYTES) : 0;
@@ -472,7 +476,7 @@ static size_t fault_params(const struct am_fault *f, struct param_value out[P_CO
         break;
     case AM_FAULT_STATUS:
         PUT(P_CODE, f->code);
-        PUT(P_RESET, f->reset_s);
+        PUT(P_RETRY_AFTER, f->reset_s);
         break;
     case AM_FAULT_TRUNCATE:
         if (f->bytes)
@@ -1424,6 +1428,7 @@ int am_fault_rules_remove(struct am_fault_rules *rules, const char *id)
 static cJSON *rule_json(const struct rule *r)
 {
     cJSON *o = cJSON_CreateObject(), *m = NULL, *s = NULL, *st = NULL, *f = NULL, *x;
+    char seed[24];
 
     if (!o || !cJSON_AddStringToObject(o, "id", r->id))
         goto fail;
@@ -1457,7 +1462,10 @@ static cJSON *rule_json(const struct rule *r)
         goto fail;
     if (r->has_probability && !cJSON_AddNumberToObject(s, "probability", r->probability))
         goto fail;
-    if (!cJSON_AddNumberToObject(s, "seed", (double)r->seed))
+    /* As exact integer text: cJSON prints large doubles with 15 significant digits, and a
+     * seed that lost digits would not replay the listed rule's sequence. */
+    snprintf(seed, sizeof(seed), "%" PRIu64, r->seed);
+    if (!cJSON_AddRawToObject(s, "seed", seed))
         goto fail;
     if (r->times && !cJSON_AddNumberToObject(s, "times", (double)r->times))
         goto fail;

@@ -25,8 +25,9 @@
  *   latency      ms=N | dist=uniform;min=N;max=N | dist=lognormal;median=N;sigma=X[;cap=N]
  *                (milliseconds <= 600000; sigma 0..5, kept to 6 decimals; cap defaults
  *                to 600000: samples above it are drawn again, like WireMock's maxValue)
- *   status       code=400..599 [;reset=S] (Asaas-shaped body; 429/503 also get
- *                Retry-After/RateLimit-* with reset seconds, default 60)
+ *   status       code=400..599 [;retryAfter=S] (Asaas-shaped body; 429/503 also get
+ *                Retry-After/RateLimit-Reset of S seconds, default 60; "reset" is
+ *                accepted as an old name of retryAfter)
  *   empty        close with no bytes            reset      TCP RST (SO_LINGER 0)
  *   garbage      random bytes then close        malformed-json  200 + invalid JSON body
  *   truncate     [bytes=N] real reply cut after N bytes (default: half of it)
@@ -47,7 +48,8 @@
  * Each rule has its own splitmix64 streams (one for fire draws, one for latency samples),
  * so the same seed fires the same sequence whatever other rules do. Without "seed", the
  * seed derives from the set's base seed and the rule's creation number (so --seed makes
- * everything reproducible); the listing always shows the effective seed.
+ * everything reproducible); the listing always shows the effective seed, as exact integer
+ * text (seeds are 0..2^53-1, so every JSON parser reads them back exactly).
  * Rules are evaluated in insertion order; the first that fires wins and later rules do
  * not see the request (their counters do not move).
  *

@@ -556,6 +556,176 @@ static void test_app_key_created_disabled_with_expiry(void **state)
     assert_non_null(strstr(body(f), "\"code\":\"invalid_json\""));
 }
 
+/* POST .../keys takes accounts.json's key object: unknown fields are refused (a typo in
+ * expirationDate must not make a key that never expires), a given key (or its SHA-256) is
+ * registered at run time and never shown back. */
+static void test_app_key_create_refuses_unknown_fields_and_registers_given_keys(void **state)
+{
+    struct fx *f = *state;
+    const char *path = "/__mock/accounts/default/keys";
+    char want[256];
+
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL,
+                         "{\"name\":\"typo\",\"expirationDat\":\"2026-01-02\"}"),
+                     400);
+    assert_body(f, "{\"errors\":[{\"code\":\"invalid_object\",\"description\":\"body: unknown "
+                   "field 'expirationDat'\"}]}");
+    /* Snapshot-only fields are not the route's to set. */
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL,
+                         "{\"createdAt\":\"2020-01-01 00:00:00\"}"),
+                     400);
+    assert_non_null(strstr(body(f), "unknown field 'createdAt'"));
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, "{\"key\":\"$aact_hmlg_short\"}"), 400);
+    assert_non_null(strstr(body(f), "key is not shaped like an Asaas key"));
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, "{\"key\":\"" PROD_KEY "\"}"), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"invalid_environment\""));
+    assert_no_secret(body(f), "refused production key");
+    assert_int_equal(ctl(f, AM_METHOD_GET, path, NULL, NULL), 200);
+    assert_non_null(strstr(body(f), "\"totalCount\":1")); /* nothing was created */
+
+    /* A given key: works at once, never shown back. */
+    assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", UNKNOWN_KEY, NULL), 401);
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL,
+                         "{\"name\":\"mine\",\"key\":\"" UNKNOWN_KEY "\"}"),
+                     200);
+    assert_null(strstr(body(f), "apiKey"));
+    assert_no_secret(body(f), "answer to a registered key");
+    assert_non_null(strstr(body(f), "\"display\":\"$aact_hmlg_...VyZQ\""));
+    assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", UNKNOWN_KEY, NULL), 200);
+    assert_string_equal(f->resp.account_id, "default");
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, "{\"key\":\"" UNKNOWN_KEY "\"}"), 409);
+    assert_non_null(strstr(body(f), "\"code\":\"key_exists\""));
+    assert_no_secret(body(f), "409 answer");
+
+    /* By SHA-256 only (any 64 hex digits), with a redacted display. */
+    assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL,
+                         "{\"name\":\"ci\",\"sha256\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                         "aaaaaaaaaaaaaaaaaaaaa\",\"display\":\"$aact_hmlg_...abcd\","
+                         "\"enabled\":false}"),
+                     200);
+    assert_null(strstr(body(f), "apiKey"));
+    assert_non_null(strstr(body(f), "\"display\":\"$aact_hmlg_...abcd\""));
+    assert_non_null(strstr(body(f), "\"enabled\":false"));
+
+    /* PUT refuses typos too. */
+    assert_int_equal(ctl(f, AM_METHOD_GET, path, NULL, NULL), 200);
+    {
+        cJSON *j = parse(f), *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0);
+        char kid[64];
+
+        copy_string(first, "id", kid, sizeof(kid));
+        cJSON_Delete(j);
+        snprintf(want, sizeof(want), "%s/%s", path, kid);
+    }
+    assert_int_equal(ctl(f, AM_METHOD_PUT, want, NULL, "{\"enabled\":true,\"expiration\":null}"),
+                     400);
+    assert_body(f, "{\"errors\":[{\"code\":\"invalid_object\",\"description\":\"body: unknown "
+                   "field 'expiration'\"}]}");
+    for (size_t i = 0; i < logs.n; i++)
+        assert_no_secret(logs.lines[i], "log line");
+}
+
+/* GET /__mock/whoami with access_token from a request built here (ctl() sends none). */
+static int whoami(struct am_app *app, const char *key, struct am_response *resp)
+{
+    struct am_request req;
+
+    req_init(&req, AM_METHOD_GET, "/__mock/whoami");
+    if (key)
+        am_request_add_header(&req, "access_token", key);
+    am_response_finish(resp);
+    am_app_handle(app, &req, NOW, resp);
+    am_app_complete(app, &req, resp, NOW * 1000, 10);
+    return resp->status;
+}
+
+static void test_app_whoami_resolves_a_key_without_echoing_it(void **state)
+{
+    struct fx *f = *state;
+
+    assert_int_equal(whoami(f->app, DEV_KEY, &f->resp), 200);
+    assert_non_null(strstr(body(f), "\"object\":\"whoami\",\"account\":\"default\","
+                                    "\"autoCreated\":false,\"created\":false,\"key\":{"));
+    assert_non_null(strstr(body(f), "\"display\":\"" DEV_KEY_REDACTED "\""));
+    assert_non_null(strstr(body(f), "\"today\":\"2025-12-31\""));
+    assert_no_secret(body(f), "whoami answer");
+    /* Not an API use: the key's lastUsedDate stays empty. */
+    assert_int_equal(ctl(f, AM_METHOD_GET, "/__mock/accounts/default/keys", NULL, NULL), 200);
+    assert_non_null(strstr(body(f), "\"lastUsedDate\":null"));
+
+    assert_int_equal(whoami(f->app, NULL, &f->resp), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"access_token_not_found\""));
+    assert_int_equal(whoami(f->app, "", &f->resp), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"empty_token\""));
+    assert_int_equal(whoami(f->app, "Bearer x", &f->resp), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"invalid_access_token_format\""));
+    assert_int_equal(whoami(f->app, PROD_KEY, &f->resp), 400);
+    assert_non_null(strstr(body(f), "\"code\":\"invalid_environment\""));
+    assert_int_equal(whoami(f->app, UNKNOWN_KEY, &f->resp), 404);
+    assert_non_null(strstr(body(f), "\"code\":\"unknown_key\""));
+    assert_no_secret(body(f), "whoami 404");
+    assert_int_equal(ctl(f, AM_METHOD_GET, "/__mock/journal", NULL, NULL), 200);
+    assert_no_secret(body(f), "journal");
+    for (size_t i = 0; i < logs.n; i++)
+        assert_no_secret(logs.lines[i], "log line");
+}
+
+/* Under --auto-accounts the first mention of a key, by whoami, creates its account, so a
+ * suite can configure or reset it before its first API call. */
+static void test_app_whoami_creates_the_auto_account(void **state)
+{
+    struct am_config cfg;
+    struct am_app *app;
+    struct am_request req;
+    struct am_response resp;
+    char err[128], id[64], path[128], *p;
+
+    (void)state;
+    am_config_defaults(&cfg);
+    cfg.auto_accounts = true;
+    app = am_app_new(&cfg, NOW, err, sizeof(err));
+    assert_non_null(app);
+    am_response_init(&resp);
+    assert_int_equal(whoami(app, UNKNOWN_KEY, &resp), 200);
+    assert_non_null(strstr(resp.body, "\"autoCreated\":true,\"created\":true"));
+    p = strstr(resp.body, "\"account\":\"auto-");
+    assert_non_null(p);
+    snprintf(id, sizeof(id), "%.21s", p + 11);
+    assert_int_equal(strlen(id), 21);
+    assert_no_secret(resp.body, "whoami answer");
+
+    /* The account exists before any API call: configure it, reset it. */
+    snprintf(path, sizeof(path), "/__mock/accounts/%s", id);
+    req_init(&req, AM_METHOD_PUT, path);
+    req.body = "{\"name\":\"suite-a\"}";
+    req.body_len = strlen(req.body);
+    am_response_finish(&resp);
+    am_app_handle(app, &req, NOW, &resp);
+    assert_int_equal(resp.status, 200);
+    req_init(&req, AM_METHOD_POST, "/__mock/reset");
+    snprintf(path, sizeof(path), "{\"account\":\"%s\"}", id);
+    req.body = path;
+    req.body_len = strlen(path);
+    am_response_finish(&resp);
+    am_app_handle(app, &req, NOW, &resp);
+    assert_int_equal(resp.status, 200);
+
+    /* The first API call lands in that account; whoami again creates nothing. */
+    req_init(&req, AM_METHOD_GET, "/v3/customers");
+    am_request_add_header(&req, "access_token", UNKNOWN_KEY);
+    am_request_add_header(&req, "User-Agent", UA);
+    am_response_finish(&resp);
+    am_app_handle(app, &req, NOW, &resp);
+    assert_int_equal(resp.status, 200);
+    assert_string_equal(resp.account_id, id);
+    assert_int_equal(whoami(app, UNKNOWN_KEY, &resp), 200);
+    assert_non_null(strstr(resp.body, "\"autoCreated\":true,\"created\":false"));
+    assert_int_equal(app->metrics.accounts_auto_created, 1);
+    am_response_finish(&resp);
+    am_app_free(app);
+    am_config_finish(&cfg);
+}
+
 /* ---- admin token ---- */
 
 static void test_app_admin_token_required_when_configured(void **state)
@@ -872,6 +1042,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_app_key_created_disabled_with_expiry, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_app_key_create_refuses_unknown_fields_and_registers_given_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_app_whoami_resolves_a_key_without_echoing_it, setup,
+                                        teardown),
+        cmocka_unit_test(test_app_whoami_creates_the_auto_account),
         cmocka_unit_test_setup_teardown(test_app_admin_token_required_when_configured,
                                         setup_admin, teardown),
         cmocka_unit_test_setup_teardown(test_app_admin_token_exempts_health_and_ca, setup_admin,

@@ -117,8 +117,9 @@ static void test_faults_header_parses_every_kind_and_formats_back(void **state)
          "latency;dist=lognormal;median=80;sigma=0.4;cap=600000"},
         {"latency;dist=lognormal;median=80;sigma=1.25;cap=500",
          "latency;dist=lognormal;median=80;sigma=1.25;cap=500"},
-        {"status;code=503", "status;code=503;reset=60"},
-        {"status;code=429;reset=30", "status;code=429;reset=30"},
+        {"status;code=503", "status;code=503;retryAfter=60"},
+        {"status;code=429;retryAfter=30", "status;code=429;retryAfter=30"},
+        {"status;code=429;reset=30", "status;code=429;retryAfter=30"}, /* the old name */
         {"empty", "empty"},
         {"reset", "reset"},
         {"garbage", "garbage"},
@@ -263,7 +264,7 @@ static void test_faults_fault_json_round_trips(void **state)
         "{\"kind\":\"latency\",\"ms\":250}",
         "{\"kind\":\"latency\",\"dist\":\"uniform\",\"min\":10,\"max\":20}",
         "{\"kind\":\"latency\",\"dist\":\"lognormal\",\"median\":80,\"sigma\":0.4,\"cap\":2000}",
-        "{\"kind\":\"status\",\"code\":429,\"reset\":30}",
+        "{\"kind\":\"status\",\"code\":429,\"retryAfter\":30}",
         "{\"kind\":\"refuse\",\"seconds\":5}",
         "{\"kind\":\"tls-abort\"}",
         "{\"kind\":\"dribble\",\"bps\":64}",
@@ -384,7 +385,7 @@ static void test_faults_rules_get_ids_and_render_with_stats(void **state)
         "{\"id\":\"flt_1\",\"description\":\"pix down\",\"match\":{\"method\":\"POST\",\"path\":"
         "\"/v3/payments\",\"account\":\"default\",\"headers\":{\"X-Tenant\":\"a\"},\"body\":{"
         "\"billingType\":\"PIX\",\"value\":10,\"postalService\":false}},\"fault\":{\"kind\":"
-        "\"status\",\"code\":503,\"reset\":60},\"schedule\":{\"probability\":0.5,\"seed\":42,"
+        "\"status\",\"code\":503,\"retryAfter\":60},\"schedule\":{\"probability\":0.5,\"seed\":42,"
         "\"times\":3,\"skip\":1,\"sequence\":[\"fail\",\"pass\"]},\"stats\":{\"matched\":0,"
         "\"fired\":0}}");
     free(text);
@@ -837,6 +838,87 @@ static void test_faults_default_seed_follows_base_seed(void **state)
     assert_string_not_equal(a, c);
 }
 
+/* A seed above 10^15 must come back digit for digit: cJSON prints such doubles with 15
+ * significant digits, which once turned 5275563004262941 into 5.27556300426294e+15. */
+static void test_faults_listing_prints_seeds_exactly(void **state)
+{
+    struct am_fault_rules *rules = am_fault_rules_new(1);
+    char *text;
+
+    (void)state;
+    add_rule(rules, "{\"id\":\"big\",\"fault\":{\"kind\":\"empty\"},\"schedule\":{\"seed\":"
+                    "5275563004262941}}",
+             NULL);
+    add_rule(rules, "{\"id\":\"max\",\"fault\":{\"kind\":\"empty\"},\"schedule\":{\"seed\":"
+                    "9007199254740991}}",
+             NULL);
+    text = json_text(am_fault_rules_list_json(rules));
+    assert_non_null(strstr(text, "\"schedule\":{\"seed\":5275563004262941}"));
+    assert_non_null(strstr(text, "\"schedule\":{\"seed\":9007199254740991}"));
+    assert_null(strstr(text, "e+"));
+    free(text);
+    am_fault_rules_free(rules);
+    add_rule_fails("{\"fault\":{\"kind\":\"empty\"},\"schedule\":{\"seed\":9007199254740992}}",
+                   -EINVAL, "schedule.seed: must be an integer in 0..2^53-1");
+}
+
+/* A rule copied from the listing (default seed: 53 random bits, usually 16 digits) and
+ * added to a fresh set fires the same sequence as the original. */
+static void test_faults_listed_rule_replays_its_sequence(void **state)
+{
+    (void)state;
+    for (uint64_t base = 1; base <= 20; base++) {
+        struct am_fault_rules *rules = am_fault_rules_new(base), *copy = am_fault_rules_new(999);
+        cJSON *listing, *rule;
+        char a[129], b[129], err[256] = "";
+
+        add_rule(rules, "{\"id\":\"coin\",\"fault\":{\"kind\":\"empty\"},\"schedule\":"
+                        "{\"probability\":0.5}}",
+                 NULL);
+        /* Through text, as a client saving the listing does. */
+        {
+            char *text = json_text(am_fault_rules_list_json(rules));
+            listing = cJSON_Parse(text);
+            free(text);
+        }
+        assert_non_null(listing);
+        rule = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(listing, "rules"), 0);
+        assert_non_null(rule);
+        if (am_fault_rules_add_json(copy, rule, NULL, err, sizeof(err)) != 0)
+            fail_msg("re-adding the listed rule: %s", err);
+        cJSON_Delete(listing);
+        for (size_t i = 0; i < 128; i++) {
+            a[i] = fires(rules, AM_METHOD_GET, "/v3/x", AM_ROUTE_NONE, NULL, NULL) ? '1' : '0';
+            b[i] = fires(copy, AM_METHOD_GET, "/v3/x", AM_ROUTE_NONE, NULL, NULL) ? '1' : '0';
+        }
+        a[128] = b[128] = '\0';
+        assert_string_equal(b, a);
+        am_fault_rules_free(rules);
+        am_fault_rules_free(copy);
+    }
+}
+
+/* "reset" was the first name of retryAfter: still accepted, always listed as retryAfter. */
+static void test_faults_status_reset_is_an_alias_of_retry_after(void **state)
+{
+    cJSON *in = cJSON_Parse("{\"kind\":\"status\",\"code\":503,\"reset\":7}");
+    struct am_fault f;
+    char err[128] = "", *out;
+
+    (void)state;
+    assert_non_null(in);
+    assert_int_equal(am_fault_from_json(in, "fault", &f, err, sizeof(err)), 0);
+    cJSON_Delete(in);
+    assert_int_equal(f.reset_s, 7);
+    out = json_text(am_fault_to_json(&f));
+    assert_string_equal(out, "{\"kind\":\"status\",\"code\":503,\"retryAfter\":7}");
+    free(out);
+    in = cJSON_Parse("{\"kind\":\"status\",\"code\":503,\"reset\":7,\"retryAfter\":8}");
+    assert_int_equal(am_fault_from_json(in, "fault", &f, err, sizeof(err)), -EINVAL);
+    assert_string_equal(err, "fault.retryAfter: duplicate field");
+    cJSON_Delete(in);
+}
+
 static void test_faults_times_skip_and_sequence(void **state)
 {
     char p[13];
@@ -1013,6 +1095,9 @@ int main(void)
         cmocka_unit_test(test_faults_first_firing_rule_wins),
         cmocka_unit_test(test_faults_same_seed_fires_same_sequence),
         cmocka_unit_test(test_faults_default_seed_follows_base_seed),
+        cmocka_unit_test(test_faults_listing_prints_seeds_exactly),
+        cmocka_unit_test(test_faults_listed_rule_replays_its_sequence),
+        cmocka_unit_test(test_faults_status_reset_is_an_alias_of_retry_after),
         cmocka_unit_test(test_faults_times_skip_and_sequence),
         cmocka_unit_test(test_faults_connection_rules_fire_only_at_accept),
         cmocka_unit_test(test_faults_uniform_latency_stays_in_bounds),

@@ -146,6 +146,7 @@ static const struct route_case ctl_cases[] = {
     {AM_METHOD_POST, "reset", AM_ROUTE_CTL_RESET, "mock.reset", NOP},
     {AM_METHOD_GET, "state", AM_ROUTE_CTL_STATE_GET, "mock.state.get", NOP},
     {AM_METHOD_PUT, "state", AM_ROUTE_CTL_STATE_PUT, "mock.state.put", NOP},
+    {AM_METHOD_GET, "whoami", AM_ROUTE_CTL_WHOAMI, "mock.whoami", NOP},
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
