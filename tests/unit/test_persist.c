@@ -12,6 +12,7 @@
 #include "app.h"
 #include "log.h"
 #include "persist.h"
+#include "sync_seam.h"
 
 #define NOW INT64_C(1767225600) /* 2026-01-01 00:00:00 UTC */
 #define DEV_KEY                                                                                   \
@@ -292,6 +293,35 @@ static void test_persist_writes_are_durable_only_after_commit(void **state)
     /* Nothing to commit: no fdatasync. */
     assert_int_equal(am_app_commit(f->app), 0);
     assert_int_equal(am_persist_syncs(f->app->persist), syncs + 1);
+}
+
+/* The commit is a real fdatasync of the state file, made after the batch reached it
+ * (sync_seam.h); a failed one is reported and the batch waits for the next commit. */
+static void test_persist_commit_fdatasyncs_the_state_file(void **state)
+{
+    struct fx *f = *state;
+    char id[32], *text;
+    struct stat st;
+
+    start(f, NOW);
+    sync_seam_reset();
+    create_customer(f, MARIA, id);
+    assert_true(f->resp.durable);
+    assert_int_equal(sync_seam.calls, 0); /* the answer is held; nothing synced yet */
+    sync_seam.fail_errno = EIO;
+    assert_true(am_app_commit(f->app) < 0);
+    assert_int_equal(sync_seam.calls, 1);
+    assert_true(am_app_commit_pending(f->app)); /* not acknowledged, not dropped */
+    sync_seam.fail_errno = 0;
+    assert_int_equal(am_app_commit(f->app), 0);
+    assert_int_equal(sync_seam.calls, 2);
+    if (!sync_seam_was(f->path))
+        fail_msg("fdatasync of '%s', want the state file %s", sync_seam.path, f->path);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(sync_seam.size, (long long)st.st_size);
+    text = read_file(f->path);
+    assert_non_null(strstr(text, "Maria Silva"));
+    free(text);
 }
 
 static void test_persist_entries_hold_the_request_but_never_the_key(void **state)
@@ -716,6 +746,7 @@ int main(void)
         T(test_persist_new_file_gets_a_snapshot_line),
         cmocka_unit_test(test_persist_no_state_file_means_no_persist),
         T(test_persist_writes_are_durable_only_after_commit),
+        T(test_persist_commit_fdatasyncs_the_state_file),
         T(test_persist_entries_hold_the_request_but_never_the_key),
         T(test_persist_reads_and_unrun_requests_are_not_logged),
         T(test_persist_a_write_that_failed_validation_is_still_logged),
