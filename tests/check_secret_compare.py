@@ -6,7 +6,7 @@ Usage: python3 tests/check_secret_compare.py SRC_DIR
 am_ct_equal() (src/net/crypto.c) is CRYPTO_memcmp; tests/unit/test_crypto.c checks that it
 is and that the auth paths call it. This check makes sure nothing else compares secrets:
 it fails on any call of memcmp, bcmp, strcmp, strncmp, strcasecmp, strncasecmp, memmem
-or strstr whose ARGUMENTS name a secret, anywhere in SRC_DIR but the body of am_ct_equal
+or strstr (or their __builtin_ forms) whose ARGUMENTS name a secret, anywhere in SRC_DIR but the body of am_ct_equal
 itself. (A comparison written as a byte loop is not found; review catches those.)
 
 What counts as naming a secret (SECRET below): an identifier containing sha256, digest,
@@ -25,7 +25,7 @@ import re
 import sys
 
 FUNCS = r"(?:memcmp|bcmp|strcmp|strncmp|strcasecmp|strncasecmp|memmem|strstr)"
-CALL = re.compile(r"\b" + FUNCS + r"\s*\(")
+CALL = re.compile(r"(?<![A-Za-z0-9_])(?:__builtin_)?" + FUNCS + r"\s*\(")
 SECRET = re.compile(r"sha256|digest|hash|token|secret|passw|hmac|mac_|api_?key", re.I)
 ALLOW_IDENT = re.compile(r"^(?:\w*_name|AM_SHA256_LEN|\w*_len)$")
 STRING = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')

@@ -11,7 +11,9 @@ send the request, and once the answer is in hand read what the trace gained. It 
 hold a sync of the state file, before the first send (the answer), and the file must
 already hold the entry. A read must add no sync. This kills both "answer sent before the
 commit" and "fdatasync skipped", which the state-file content alone cannot tell apart
-from a correct server until the machine loses power.
+from a correct server until the machine loses power. With the shim failing fdatasync
+(AM_IO_FAIL_SYNC_IF), a write must be answered 503 state_file_failed, never 200: an answer
+released before its commit finished would already be a 200.
 
 Prints one line per test and ends with "N passed, N failed". Standard library only.
 """
@@ -45,6 +47,7 @@ class Ctx:
         asan = os.environ.get("ASAN_OPTIONS", "")
         # The shim is preloaded ahead of the sanitizer runtime in the ASan build.
         env = {"LD_PRELOAD": self.shim, "AM_IO_TRACE": trace,
+               "AM_IO_FAIL_SYNC_IF": state + ".failsync",
                "ASAN_OPTIONS": (asan + ":" if asan else "") + "verify_asan_link_order=0"}
         s = Server(self.binary, name, args=["--clock", "2025-03-10", "--state-file", state],
                    env=env, root=self.root,
@@ -125,6 +128,31 @@ def _(ctx):
         check([e for e in events if e.startswith("send ")], f"no send traced for a GET: {events}")
     finally:
         conn.close()
+
+
+@test("a_write_whose_sync_failed_is_answered_503_not_200")
+def _(ctx):
+    s, state, trace = ctx.server("failsync")
+    flag = state + ".failsync"
+    conn = s.connect()
+    try:
+        eq(s.request("GET", "/v3/customers", key=KEY, conn=conn).status, 200, "first GET")
+        open(flag, "w").close()
+        mark = trace_size(trace)
+        r = s.request("POST", "/v3/customers", key=KEY, conn=conn,
+                      body={"name": "Never Acknowledged", "cpfCnpj": new_cpf()})
+        events = trace_since(trace, mark)
+        check([e for e in events if e.startswith("syncfail ")], f"no failed sync: {events}")
+        eq(r.status, 503, f"answer to a write whose fdatasync failed ({r.body[:200]!r})")
+        eq(r.json()["errors"][0]["code"], "state_file_failed", "error code")
+        os.unlink(flag)
+        r = s.request("POST", "/v3/customers", key=KEY, conn=conn,
+                      body={"name": "Acknowledged", "cpfCnpj": new_cpf()})
+        eq(r.status, 200, "the next write, once the disk recovered")
+    finally:
+        conn.close()
+        if os.path.exists(flag):
+            os.unlink(flag)
 
 
 def main():

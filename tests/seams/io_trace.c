@@ -5,10 +5,14 @@
  * AM_IO_TRACE=PATH names the trace (appended, one event a line):
  *   sync <path of the synced fd>     written after the real fdatasync/fsync returned 0
  *   send <fd> <bytes>                written before the bytes are handed to the kernel
- * Only socket descriptors count as sends (the logger's stdout writes do not). Without
+ * Only socket descriptors count as sends (the logger's stdout writes do not).
+ * AM_IO_FAIL_SYNC_IF=FLAG: while the file FLAG exists, fdatasync fails with EIO (without
+ * syncing) and is traced as "syncfail <fd>", so a test can check that a write whose
+ * sync failed is not acknowledged. Without
  * AM_IO_TRACE every call passes straight through. Used by tests/e2e/run_e2e_durable.py.
  * The trace itself is written with the raw syscall, so it never traces itself. */
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +81,17 @@ static void trace_send(int fd, size_t n)
 
 int fdatasync(int fd)
 {
-    int r = REAL("fdatasync", int (*)(int))(fd);
+    const char *flag = getenv("AM_IO_FAIL_SYNC_IF");
+    int r;
+
+    if (flag && *flag && access(flag, F_OK) == 0) {
+        char line[64];
+        snprintf(line, sizeof(line), "syncfail %d\n", fd);
+        trace_line(line);
+        errno = EIO;
+        return -1;
+    }
+    r = REAL("fdatasync", int (*)(int))(fd);
 
     if (r == 0)
         trace_sync(fd);
