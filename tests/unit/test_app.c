@@ -52,6 +52,8 @@ struct fx {
     char err[256];
 };
 
+static bool setup_auto_accounts; /* the next setup_with() turns --auto-accounts on */
+
 static int setup_with(void **state, const char *admin_token)
 {
     struct fx *f = calloc(1, sizeof(*f));
@@ -66,6 +68,8 @@ static int setup_with(void **state, const char *admin_token)
     f->cfg.alert_window = 60;
     if (admin_token)
         f->cfg.admin_token = strdup(admin_token);
+    f->cfg.auto_accounts = setup_auto_accounts;
+    setup_auto_accounts = false;
     f->app = am_app_new(&f->cfg, NOW, f->err, sizeof(f->err));
     if (!f->app) {
         fprintf(stderr, "am_app_new: %s\n", f->err);
@@ -1017,6 +1021,62 @@ static void test_app_api_keys_from_config_are_registered(void **state)
     am_config_finish(&cfg);
 }
 
+static int setup_auto(void **state)
+{
+    setup_auto_accounts = true;
+    return setup_with(state, NULL);
+}
+
+/* The log line of the given msg= (NULL when absent). */
+static const char *log_line(const char *msg)
+{
+    char want[96];
+
+    snprintf(want, sizeof(want), " msg=%s ", msg);
+    for (size_t i = 0; i < logs.n; i++) {
+        if (strstr(logs.lines[i], want))
+            return logs.lines[i];
+    }
+    return NULL;
+}
+
+/* --auto-accounts: the new account's log line names the key redacted, never whole. */
+static void test_app_auto_account_created_line_is_redacted(void **state)
+{
+    struct fx *f = *state;
+    const char *line;
+
+    assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", UNKNOWN_KEY, NULL), 200);
+    line = log_line("account_created");
+    if (!line)
+        fail_msg("no account_created line");
+    assert_non_null(strstr(line, "key=$aact_hmlg_..."));
+    assert_non_null(strstr(line, "reason=auto-accounts"));
+    for (size_t i = 0; i < logs.n; i++)
+        assert_no_secret(logs.lines[i], "log line");
+}
+
+/* An empty access_token still leaves its audit line (the answer is a bare 401), naming
+ * this request: the line is for it, not a neighbour's. */
+static void test_app_empty_key_leaves_an_audit_line(void **state)
+{
+    struct fx *f = *state;
+    struct am_request req;
+    const char *line;
+
+    req_init(&req, AM_METHOD_GET, "/v3/customers");
+    req.request_id = "req-empty-key";
+    am_request_add_header(&req, "access_token", "");
+    am_request_add_header(&req, "User-Agent", UA);
+    assert_int_equal(run(f, &req), 401);
+    assert_int_equal(f->resp.body_len, 0);
+    line = log_line("auth_failure");
+    if (!line)
+        fail_msg("no auth_failure line for an empty key");
+    assert_non_null(strstr(line, "reason=empty_token"));
+    assert_non_null(strstr(line, "req_id=req-empty-key"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1060,6 +1120,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_app_request_id, setup, teardown),
         cmocka_unit_test(test_app_api_keys_from_config_are_registered),
+        cmocka_unit_test_setup_teardown(test_app_auto_account_created_line_is_redacted,
+                                        setup_auto, teardown),
+        cmocka_unit_test_setup_teardown(test_app_empty_key_leaves_an_audit_line, setup, teardown),
     };
     return cmocka_run_group_tests_name("app", tests, NULL, NULL);
 }

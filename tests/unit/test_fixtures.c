@@ -391,9 +391,33 @@ static void test_fixtures_hashed_key_authenticates(void **state)
     am_registry_free(reg);
 }
 
+/* A fixture (or a snapshot, which is the same format) cannot make a whole key a display:
+ * only the redacted shape is kept, anything else becomes "(hash)", so listings and every
+ * snapshot (GET /__mock/state, --state-out, the --state-file) never hold it. */
+static void test_fixtures_display_holding_a_whole_key_is_replaced(void **state)
+{
+    uint8_t sha[AM_SHA256_LEN];
+    char hex[2 * AM_SHA256_LEN + 1], text[1024];
+    struct am_registry *reg = NULL;
+    struct am_api_key *k = NULL;
+
+    (void)state;
+    am_sha256(KEY_B, strlen(KEY_B), sha);
+    am_hex(sha, sizeof(sha), hex);
+    snprintf(text, sizeof(text),
+             "{\"accounts\": [{\"id\": \"ci\", \"keys\": [{\"sha256\": \"%s\","
+             " \"display\": \"%s\"}]}]}",
+             hex, KEY_B);
+    assert_int_equal(load(text, &reg), 0);
+    assert_non_null(lookup(reg, KEY_B, &k));
+    assert_string_equal(k->display, "(hash)");
+    am_registry_free(reg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixtures_display_holding_a_whole_key_is_replaced),
         cmocka_unit_test(test_fixtures_embedded_default_matches_repo_file),
         cmocka_unit_test(test_fixtures_embedded_default_loads),
         cmocka_unit_test(test_fixtures_load_dir_reads_repo_fixtures),

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "log.h"
 #include "persist.h"
+#include "sync_seam.h"
 
 #define NOW INT64_C(1767225600) /* 2026-01-01 00:00:00 UTC */
 #define DEV_KEY                                                                                   \
@@ -292,6 +293,67 @@ static void test_persist_writes_are_durable_only_after_commit(void **state)
     /* Nothing to commit: no fdatasync. */
     assert_int_equal(am_app_commit(f->app), 0);
     assert_int_equal(am_persist_syncs(f->app->persist), syncs + 1);
+}
+
+/* The commit is a real fdatasync of the state file, made after the batch reached it
+ * (sync_seam.h); a failed one is reported and the batch waits for the next commit. */
+static void test_persist_commit_fdatasyncs_the_state_file(void **state)
+{
+    struct fx *f = *state;
+    char id[32], *text;
+    struct stat st;
+
+    start(f, NOW);
+    sync_seam_reset();
+    create_customer(f, MARIA, id);
+    assert_true(f->resp.durable);
+    assert_int_equal(sync_seam.calls, 0); /* the answer is held; nothing synced yet */
+    sync_seam.fail_errno = EIO;
+    assert_true(am_app_commit(f->app) < 0);
+    assert_int_equal(sync_seam.calls, 1);
+    assert_true(am_app_commit_pending(f->app)); /* not acknowledged, not dropped */
+    sync_seam.fail_errno = 0;
+    assert_int_equal(am_app_commit(f->app), 0);
+    assert_int_equal(sync_seam.calls, 2);
+    if (!sync_seam_was(f->path))
+        fail_msg("fdatasync of '%s', want the state file %s", sync_seam.path, f->path);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(sync_seam.size, (long long)st.st_size);
+    text = read_file(f->path);
+    assert_non_null(strstr(text, "Maria Silva"));
+    free(text);
+}
+
+/* A key pasted into a body, a path or a query is scrubbed before the entry is written
+ * (the request still replays: handlers never read a key from those places). */
+static void test_persist_key_pasted_into_body_path_or_query_never_reaches_the_file(void **state)
+{
+    struct fx *f = *state;
+    char id[32], *text;
+    struct am_request req;
+
+    start(f, NOW);
+    create_customer(f, "{\"name\":\"Ana\",\"cpfCnpj\":\"24971563792\",\"observations\":"
+                       "\"" DEV_KEY "\"}", id);
+    memset(&req, 0, sizeof(req));
+    req.method = AM_METHOD_POST;
+    req.path = "/v3/customers/" DEV_KEY;
+    req.query = "note=" DEV_KEY;
+    req.client_ip = "127.0.0.1";
+    req.request_id = "req-test";
+    req.body = "{}";
+    req.body_len = 2;
+    am_request_add_header(&req, "access_token", DEV_KEY);
+    am_request_add_header(&req, "User-Agent", UA);
+    am_response_finish(&f->resp);
+    am_app_handle(f->app, &req, NOW, &f->resp);
+    am_app_complete(f->app, &req, &f->resp, NOW * 1000, 10);
+    assert_true(f->resp.durable); /* it ran (a 404), so it is logged */
+    assert_int_equal(am_app_commit(f->app), 0);
+    text = read_file(f->path);
+    assert_true(count_lines(text) >= 3);
+    assert_null(strstr(text, DEV_KEY_SECRET_PART));
+    free(text);
 }
 
 static void test_persist_entries_hold_the_request_but_never_the_key(void **state)
@@ -716,6 +778,8 @@ int main(void)
         T(test_persist_new_file_gets_a_snapshot_line),
         cmocka_unit_test(test_persist_no_state_file_means_no_persist),
         T(test_persist_writes_are_durable_only_after_commit),
+        T(test_persist_commit_fdatasyncs_the_state_file),
+        T(test_persist_key_pasted_into_body_path_or_query_never_reaches_the_file),
         T(test_persist_entries_hold_the_request_but_never_the_key),
         T(test_persist_reads_and_unrun_requests_are_not_logged),
         T(test_persist_a_write_that_failed_validation_is_still_logged),

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "statelog.h"
+#include "sync_seam.h"
 
 #define MAX_SEEN 16
 
@@ -294,6 +295,72 @@ static void test_statelog_counters_track_entries_bytes_and_syncs(void **state)
     am_statelog_close(log);
 }
 
+/* The seam sees the sync itself: on the state file's descriptor, after the batch was
+ * written (the file already had its final length), once per batch, none when idle. */
+static void test_statelog_sync_fdatasyncs_the_state_file_after_writing(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    off_t snap;
+    char *text;
+
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    snap = file_size(f->path);
+    sync_seam_reset();
+    assert_int_equal(am_statelog_sync(log), 0); /* nothing buffered: no fdatasync */
+    assert_int_equal(sync_seam.calls, 0);
+    append(log, "entry-one");
+    append(log, "entry-two");
+    assert_int_equal(sync_seam.calls, 0); /* appends only buffer */
+    assert_int_equal(file_size(f->path), snap);
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_int_equal(sync_seam.calls, 1);
+    if (!sync_seam_was(f->path))
+        fail_msg("fdatasync of '%s', want the state file %s", sync_seam.path, f->path);
+    assert_true(sync_seam.size > snap);
+    assert_int_equal(sync_seam.size, file_size(f->path)); /* written, then synced */
+    text = read_file(f->path);
+    assert_non_null(strstr(text, "entry-one"));
+    assert_non_null(strstr(text, "entry-two"));
+    free(text);
+    am_statelog_close(log);
+}
+
+/* A failed fdatasync is an error, never a silent success: the batch stays buffered, the
+ * file is cut back, and the next sync writes it once. */
+static void test_statelog_failed_fdatasync_is_reported_and_retried(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    off_t snap;
+    uint64_t syncs;
+    char *text;
+
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    snap = file_size(f->path);
+    syncs = am_statelog_syncs(log);
+    append(log, "entry-one");
+    sync_seam_reset();
+    sync_seam.fail_errno = EIO;
+    assert_int_equal(am_statelog_sync(log), -EIO);
+    assert_int_equal(sync_seam.calls, 1);
+    assert_true(am_statelog_dirty(log));
+    assert_int_equal(am_statelog_syncs(log), syncs);
+    assert_int_equal(file_size(f->path), snap);
+    sync_seam.fail_errno = 0;
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_int_equal(sync_seam.calls, 2);
+    assert_true(sync_seam_was(f->path));
+    assert_false(am_statelog_dirty(log));
+    text = read_file(f->path);
+    assert_non_null(strstr(text, "entry-one"));
+    assert_null(strstr(strstr(text, "entry-one") + 1, "entry-one")); /* once */
+    free(text);
+    am_statelog_close(log);
+}
+
 static void test_statelog_long_entries_round_trip(void **state)
 {
     struct fx *f = *state;
@@ -499,6 +566,8 @@ int main(void)
         T(test_statelog_close_without_sync_loses_only_the_buffer),
         T(test_statelog_counters_track_entries_bytes_and_syncs),
         T(test_statelog_long_entries_round_trip),
+        T(test_statelog_sync_fdatasyncs_the_state_file_after_writing),
+        T(test_statelog_failed_fdatasync_is_reported_and_retried),
         T(test_statelog_torn_last_line_is_cut_off_and_not_replayed),
         T(test_statelog_torn_snapshot_line_means_no_snapshot),
         T(test_statelog_callback_error_stops_open_with_its_code),
