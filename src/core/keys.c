@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -184,6 +185,19 @@ static bool scrub_char(char c)
            c == '+' || c == '/' || c == '=' || c == '_' || c == '-' || c == '%';
 }
 
+/* Where the key-shaped run starting at p ("aact_...") ends, or NULL when what follows
+ * "aact_" and its environment is too short (< 8 characters) to be a key. */
+static const char *key_run_end(const char *p, const char *limit)
+{
+    const char *run = p + 5, *end;
+
+    if (limit - run >= 5 && (strncmp(run, "hmlg_", 5) == 0 || strncmp(run, "prod_", 5) == 0))
+        run += 5;
+    for (end = run; end < limit && *end && scrub_char(*end); end++)
+        ;
+    return end - run >= 8 ? end : NULL;
+}
+
 /* A client may put a key where it does not belong (a query string, a path): before a
  * path reaches the journal or the log, every "aact_..." run keeps only its prefix and
  * last 4 characters, like am_key_redact(). Works in place (the result is shorter). */
@@ -192,21 +206,127 @@ void am_key_scrub(char *s)
     char *p = s;
 
     while ((p = strstr(p, "aact_")) != NULL) {
-        char *run = p + 5, *end;
-        size_t len;
+        const char *end = key_run_end(p, p + strlen(p));
+        char *run = p + 5;
 
+        if (!end) {
+            p = run;
+            continue;
+        }
         if (strncmp(run, "hmlg_", 5) == 0 || strncmp(run, "prod_", 5) == 0)
             run += 5;
-        for (end = run; *end && scrub_char(*end); end++)
-            ;
-        len = (size_t)(end - run);
-        if (len >= 8) {
-            memcpy(run, "...", 3);
-            memmove(run + 3, end - 4, strlen(end - 4) + 1);
-            p = run + 7;
-        } else {
-            p = end;
-        }
+        memcpy(run, "...", 3);
+        memmove(run + 3, end - 4, strlen(end - 4) + 1);
+        p = run + 7;
     }
 }
 
+/* Grows *buf (capacity *cap) to hold need bytes. */
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    char *grown;
+    size_t c = *cap ? *cap : 64;
+
+    if (need <= *cap)
+        return 0;
+    while (c < need)
+        c *= 2;
+    grown = realloc(*buf, c);
+    if (!grown)
+        return -ENOMEM;
+    *buf = grown;
+    *cap = c;
+    return 0;
+}
+
+int am_key_conceal(const char *s, size_t len, char **ret, size_t *ret_len)
+{
+    static const char digits[] = "0123456789abcdef";
+    const char *limit = s + len;
+    char *out = NULL;
+    size_t n = 0, cap = 0;
+
+    if (reserve(&out, &cap, len + 1) < 0)
+        return -ENOMEM;
+    for (const char *p = s; p < limit;) {
+        const char *end = NULL;
+
+        if (limit - p >= 5 && memcmp(p, "aact_", 5) == 0)
+            end = key_run_end(p, limit);
+        if (end) {
+            /* "~" + hex of the whole run + "~": no literal key text is left. */
+            if (reserve(&out, &cap, n + 2 * (size_t)(end - p) + 3) < 0)
+                goto oom;
+            out[n++] = '~';
+            for (; p < end; p++) {
+                out[n++] = digits[(unsigned char)*p >> 4];
+                out[n++] = digits[(unsigned char)*p & 0xf];
+            }
+            out[n++] = '~';
+            continue;
+        }
+        if (reserve(&out, &cap, n + 3) < 0)
+            goto oom;
+        if (*p == '~')
+            out[n++] = '~'; /* a literal "~" is doubled */
+        out[n++] = *p++;
+    }
+    out[n] = '\0';
+    *ret = out;
+    *ret_len = n;
+    return 0;
+oom:
+    free(out);
+    return -ENOMEM;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len)
+{
+    const char *limit = s + len;
+    char *out = malloc(len + 1);
+    size_t n = 0;
+
+    if (!out)
+        return -ENOMEM;
+    for (const char *p = s; p < limit;) {
+        if (*p != '~') {
+            out[n++] = *p++;
+            continue;
+        }
+        if (p + 1 < limit && p[1] == '~') {
+            out[n++] = '~';
+            p += 2;
+            continue;
+        }
+        /* "~" hex pairs "~": the concealed run (never empty, lower-case hex only). */
+        p++;
+        if (p >= limit || *p == '~')
+            goto bad;
+        while (p < limit && *p != '~') {
+            int hi = hex_digit(*p), lo = p + 1 < limit ? hex_digit(p[1]) : -1;
+            if (hi < 0 || lo < 0)
+                goto bad;
+            out[n++] = (char)(hi << 4 | lo);
+            p += 2;
+        }
+        if (p >= limit)
+            goto bad;
+        p++;
+    }
+    out[n] = '\0';
+    *ret = out;
+    *ret_len = n;
+    return 0;
+bad:
+    free(out);
+    return -EINVAL;
+}

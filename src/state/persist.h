@@ -47,9 +47,12 @@ int am_persist_open(struct am_app *app, const char *path, int64_t real_now, char
                     size_t err_len);
 void am_persist_free(struct am_persist *p); /* accepts NULL; does not sync */
 
-/* Buffers an entry (see above). before: the id generator before the change. */
+/* Buffers an entry (see above). before: the id generator before the change; resp: the
+ * answer the operation gave (its status and a digest of its body are logged, and replay
+ * refuses to start when it answers otherwise). */
 int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t now,
-                        const struct am_ids *before, const struct am_request *req);
+                        const struct am_ids *before, const struct am_request *req,
+                        const struct am_response *resp);
 int am_persist_note_jobs(struct am_persist *p, const char *account_id, int64_t now,
                          const struct am_ids *before);
 
