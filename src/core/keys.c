@@ -198,6 +198,15 @@ static const char *key_run_end(const char *p, const char *limit)
     return end - run >= 8 ? end : NULL;
 }
 
+bool am_key_shaped_text(const char *s)
+{
+    for (const char *p = s; p && (p = strstr(p, "aact_")) != NULL; p += 5) {
+        if (key_run_end(p, p + strlen(p)))
+            return true;
+    }
+    return false;
+}
+
 /* A client may put a key where it does not belong (a query string, a path): before a
  * path reaches the journal or the log, every "aact_..." run keeps only its prefix and
  * last 4 characters, like am_key_redact(). Works in place (the result is shorter). */

@@ -46,6 +46,10 @@ int am_key_generate(enum am_environment env, char *out, size_t out_len);
  * result is never longer than s. */
 void am_key_scrub(char *s);
 
+/* True when s (may be NULL) holds text am_key_scrub() would shorten: a key, or
+ * something shaped like one. */
+bool am_key_shaped_text(const char *s);
+
 /* Reversible concealment of key-shaped text, for files that must give back exactly what
  * they were given (the --state-file): every run am_key_scrub() would shorten becomes "~"
  * + lower-case hex of its bytes + "~", and every literal "~" becomes "~~", so the result
