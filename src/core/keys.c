@@ -250,7 +250,6 @@ static int reserve(char **buf, size_t *cap, size_t need)
 
 int am_key_conceal(const char *s, size_t len, char **ret, size_t *ret_len)
 {
-    static const char digits[] = "0123456789abcdef";
     const char *limit = s + len;
     char *out = NULL;
     size_t n = 0, cap = 0;
@@ -267,11 +266,10 @@ int am_key_conceal(const char *s, size_t len, char **ret, size_t *ret_len)
             if (reserve(&out, &cap, n + 2 * (size_t)(end - p) + 3) < 0)
                 goto oom;
             out[n++] = '~';
-            for (; p < end; p++) {
-                out[n++] = digits[(unsigned char)*p >> 4];
-                out[n++] = digits[(unsigned char)*p & 0xf];
-            }
+            am_hex((const uint8_t *)p, (size_t)(end - p), out + n);
+            n += 2 * (size_t)(end - p);
             out[n++] = '~';
+            p = end;
             continue;
         }
         if (reserve(&out, &cap, n + 3) < 0)
@@ -287,15 +285,6 @@ int am_key_conceal(const char *s, size_t len, char **ret, size_t *ret_len)
 oom:
     free(out);
     return -ENOMEM;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
 }
 
 int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len)
@@ -316,15 +305,15 @@ int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len)
             p += 2;
             continue;
         }
-        /* "~" hex pairs "~": the concealed run (never empty, lower-case hex only). */
+        /* "~" hex pairs "~": the concealed run (never empty). */
         p++;
         if (p >= limit || *p == '~')
             goto bad;
         while (p < limit && *p != '~') {
-            int hi = hex_digit(*p), lo = p + 1 < limit ? hex_digit(p[1]) : -1;
-            if (hi < 0 || lo < 0)
+            char pair[3] = {p[0], p + 1 < limit ? p[1] : '\0', '\0'};
+            if (am_unhex(pair, (uint8_t *)out + n, 1) < 0)
                 goto bad;
-            out[n++] = (char)(hi << 4 | lo);
+            n++;
             p += 2;
         }
         if (p >= limit)
