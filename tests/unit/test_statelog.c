@@ -1,6 +1,9 @@
 /* test_statelog.c - the --state-file on disk: open of a missing file, append + sync then
- * replay in order, a torn last line cut off, a callback error stopping the open,
- * atomic compaction, and the dirty/entries/bytes/syncs counters. Each test works in its
+ * replay in order, a torn last line cut off and reported, a callback error stopping the
+ * open, atomic compaction, the dirty/entries/bytes/syncs counters; format 2: records as
+ * statefile_frame.h rebuilds them, damaged records refused with PATH:LINE: reason,
+ * key-shaped text concealed on disk and revealed whole, format 1 read then migrated, and
+ * the recovery cut. Each test works in its
  * own mkdtemp() folder. */
 #include "test_helpers.h"
 
