@@ -3,8 +3,7 @@
  * open, atomic compaction, the dirty/entries/bytes/syncs counters; format 2: records as
  * statefile_frame.h rebuilds them, damaged records refused with PATH:LINE: reason,
  * key-shaped text concealed on disk and revealed whole, format 1 read then migrated, and
- * the recovery cut. Each test works in its
- * own mkdtemp() folder. */
+ * the recovery cut. Each test works in its own mkdtemp() folder. */
 #include "test_helpers.h"
 
 #include <errno.h>
