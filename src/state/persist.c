@@ -380,7 +380,7 @@ static int on_line(void *arg, const char *text, size_t len, size_t line_no, char
                    size_t err_len)
 {
     struct replay *rp = arg;
-    char why[512];
+    char why[512], source[4200];
     int r;
 
     if (line_no > 1) {
@@ -395,7 +395,9 @@ static int on_line(void *arg, const char *text, size_t len, size_t line_no, char
         struct am_clock c = am_registry_initial_clock(rp->app->registry);
         am_registry_set_initial_clock(rp->reg, &c);
     }
-    r = am_fixtures_load_accounts(rp->reg, text, len, rp->path, rp->real_now, why, sizeof(why));
+    /* Named PATH:1 so a snapshot the loader refuses reads like every other bad record. */
+    snprintf(source, sizeof(source), "%s:1", rp->path);
+    r = am_fixtures_load_accounts(rp->reg, text, len, source, rp->real_now, why, sizeof(why));
     if (r < 0) {
         snprintf(err, err_len, "%s", why);
         return r;

@@ -705,7 +705,7 @@ static void test_persist_corrupt_snapshot_line_is_refused(void **state)
         fail_msg("err '%s' does not name the file", f->err);
     write_file(f->path, bad_ids);
     assert_refused(f, bad_ids,
-                   ": snapshot: ids: state must be a decimal string of a 64-bit unsigned number");
+                   ":1: snapshot: ids: state must be a decimal string of a 64-bit unsigned number");
 }
 
 static void test_persist_binary_body_round_trips_as_hex(void **state)
