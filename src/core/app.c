@@ -656,7 +656,8 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
         /* Reads change nothing; any other operation that ran is logged, whatever it
          * answered, so replay walks exactly the same path. */
         if (app->persist && req->method != AM_METHOD_GET && req->method != AM_METHOD_HEAD) {
-            int pr = am_persist_note_api(app->persist, ctx->account->id, ctx->now, &before, req);
+            int pr = am_persist_note_api(app->persist, ctx->account->id, ctx->now, &before, req,
+                                             r == 0 ? resp : NULL);
             if (pr < 0)
                 return pr;
             resp->durable = true;

@@ -34,7 +34,7 @@ enum {
     O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
     O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
-    O_RL_GETS, O_STATE_FILE, O_STATE_OUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
+    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
 };
 
 static const struct opt opts[_O_MAX] = {
@@ -67,6 +67,8 @@ static const struct opt opts[_O_MAX] = {
     [O_RL_WINDOW] = {"rate-limit-window", "ASAAS_MOCK_RATE_LIMIT_WINDOW", "rateLimitWindow", OPT_INT, 1, 31536000, 1},
     [O_RL_GETS] = {"rate-limit-gets", "ASAAS_MOCK_RATE_LIMIT_GETS", "rateLimitGets", OPT_INT, 0, 1000000, 1},
     [O_STATE_FILE] = {"state-file", "ASAAS_MOCK_STATE_FILE", "stateFile", OPT_STR, 0, 0, 1},
+    /* A one-off repair, so a flag only: no variable or config key that would stick. */
+    [O_STATE_FILE_RECOVER] = {"state-file-recover", NULL, NULL, OPT_FLAG, 0, 0, 0},
     [O_STATE_OUT] = {"state-out", "ASAAS_MOCK_STATE_OUT", "stateOut", OPT_STR, 0, 0, 1},
     /* The admin token is a secret: no flag, so it never shows up in `ps`. */
     [O_ADMIN_TOKEN] = {NULL, "ASAAS_MOCK_ADMIN_TOKEN", "adminToken", OPT_STR, 0, 0, 1},
@@ -541,6 +543,9 @@ int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, ch
         case O_HEALTHCHECK:
             cfg->healthcheck = true;
             break;
+        case O_STATE_FILE_RECOVER:
+            cfg->state_file_recover = true;
+            break;
         case O_VERSION:
             cfg->show_version = true;
             break;
@@ -623,6 +628,8 @@ const char *am_config_usage(void)
            "  --faults FILE          fault-injection rules loaded at start (JSON)\n"
            "  --state-file PATH      durable state: every acknowledged write is in PATH before\n"
            "                         the answer leaves; a restart continues from it\n"
+           "  --state-file-recover   cut a damaged --state-file at its first bad record (a copy\n"
+           "                         of the original is kept as PATH.before-recover.TIME)\n"
            "  --state-out PATH       write a snapshot (GET /__mock/state) to PATH at shutdown\n"
            "  --fault-header         honour the X-Mock-Fault request header\n"
            "  --rate-limits on|off   Asaas's per-account limits (default on)\n"

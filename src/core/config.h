@@ -31,6 +31,7 @@ struct am_config {
     char *clock;              /* --clock "YYYY-MM-DD[ HH:MM:SS]": every account frozen there */
     char *faults_file;        /* --faults FILE: fault rules loaded at start */
     char *state_file;         /* --state-file PATH: snapshot + durable log (persist.h) */
+    bool state_file_recover;  /* --state-file-recover: cut a damaged file at its first bad record */
     char *state_out;          /* --state-out PATH: snapshot written at shutdown */
     bool fault_header;        /* honour X-Mock-Fault (off unless asked) */
     bool rate_limits;         /* Asaas's limits on (default) */

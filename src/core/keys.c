@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -184,6 +185,28 @@ static bool scrub_char(char c)
            c == '+' || c == '/' || c == '=' || c == '_' || c == '-' || c == '%';
 }
 
+/* Where the key-shaped run starting at p ("aact_...") ends, or NULL when what follows
+ * "aact_" and its environment is too short (< 8 characters) to be a key. */
+static const char *key_run_end(const char *p, const char *limit)
+{
+    const char *run = p + 5, *end;
+
+    if (limit - run >= 5 && (strncmp(run, "hmlg_", 5) == 0 || strncmp(run, "prod_", 5) == 0))
+        run += 5;
+    for (end = run; end < limit && *end && scrub_char(*end); end++)
+        ;
+    return end - run >= 8 ? end : NULL;
+}
+
+bool am_key_shaped_text(const char *s)
+{
+    for (const char *p = s; p && (p = strstr(p, "aact_")) != NULL; p += 5) {
+        if (key_run_end(p, p + strlen(p)))
+            return true;
+    }
+    return false;
+}
+
 /* A client may put a key where it does not belong (a query string, a path): before a
  * path reaches the journal or the log, every "aact_..." run keeps only its prefix and
  * last 4 characters, like am_key_redact(). Works in place (the result is shorter). */
@@ -192,21 +215,116 @@ void am_key_scrub(char *s)
     char *p = s;
 
     while ((p = strstr(p, "aact_")) != NULL) {
-        char *run = p + 5, *end;
-        size_t len;
+        const char *end = key_run_end(p, p + strlen(p));
+        char *run = p + 5;
 
+        if (!end) {
+            p = run;
+            continue;
+        }
         if (strncmp(run, "hmlg_", 5) == 0 || strncmp(run, "prod_", 5) == 0)
             run += 5;
-        for (end = run; *end && scrub_char(*end); end++)
-            ;
-        len = (size_t)(end - run);
-        if (len >= 8) {
-            memcpy(run, "...", 3);
-            memmove(run + 3, end - 4, strlen(end - 4) + 1);
-            p = run + 7;
-        } else {
-            p = end;
-        }
+        memcpy(run, "...", 3);
+        memmove(run + 3, end - 4, strlen(end - 4) + 1);
+        p = run + 7;
     }
 }
 
+/* Grows *buf (capacity *cap) to hold need bytes. */
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    char *grown;
+    size_t c = *cap ? *cap : 64;
+
+    if (need <= *cap)
+        return 0;
+    while (c < need)
+        c *= 2;
+    grown = realloc(*buf, c);
+    if (!grown)
+        return -ENOMEM;
+    *buf = grown;
+    *cap = c;
+    return 0;
+}
+
+int am_key_conceal(const char *s, size_t len, char **ret, size_t *ret_len)
+{
+    const char *limit = s + len;
+    char *out = NULL;
+    size_t n = 0, cap = 0;
+
+    if (reserve(&out, &cap, len + 1) < 0)
+        return -ENOMEM;
+    for (const char *p = s; p < limit;) {
+        const char *end = NULL;
+
+        if (limit - p >= 5 && memcmp(p, "aact_", 5) == 0)
+            end = key_run_end(p, limit);
+        if (end) {
+            /* "~" + hex of the whole run + "~": no literal key text is left. */
+            if (reserve(&out, &cap, n + 2 * (size_t)(end - p) + 3) < 0)
+                goto oom;
+            out[n++] = '~';
+            am_hex((const uint8_t *)p, (size_t)(end - p), out + n);
+            n += 2 * (size_t)(end - p);
+            out[n++] = '~';
+            p = end;
+            continue;
+        }
+        if (reserve(&out, &cap, n + 3) < 0)
+            goto oom;
+        if (*p == '~')
+            out[n++] = '~'; /* a literal "~" is doubled */
+        out[n++] = *p++;
+    }
+    out[n] = '\0';
+    *ret = out;
+    *ret_len = n;
+    return 0;
+oom:
+    free(out);
+    return -ENOMEM;
+}
+
+int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len)
+{
+    const char *limit = s + len;
+    char *out = malloc(len + 1);
+    size_t n = 0;
+
+    if (!out)
+        return -ENOMEM;
+    for (const char *p = s; p < limit;) {
+        if (*p != '~') {
+            out[n++] = *p++;
+            continue;
+        }
+        if (p + 1 < limit && p[1] == '~') {
+            out[n++] = '~';
+            p += 2;
+            continue;
+        }
+        /* "~" hex pairs "~": the concealed run (never empty). */
+        p++;
+        if (p >= limit || *p == '~')
+            goto bad;
+        while (p < limit && *p != '~') {
+            char pair[3] = {p[0], p + 1 < limit ? p[1] : '\0', '\0'};
+            if (am_unhex(pair, (uint8_t *)out + n, 1) < 0)
+                goto bad;
+            n++;
+            p += 2;
+        }
+        if (p >= limit)
+            goto bad;
+        p++;
+    }
+    out[n] = '\0';
+    *ret = out;
+    *ret_len = n;
+    return 0;
+bad:
+    free(out);
+    return -EINVAL;
+}

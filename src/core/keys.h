@@ -46,6 +46,22 @@ int am_key_generate(enum am_environment env, char *out, size_t out_len);
  * result is never longer than s. */
 void am_key_scrub(char *s);
 
+/* True when s (may be NULL) holds text am_key_scrub() would shorten: a key, or
+ * something shaped like one. */
+bool am_key_shaped_text(const char *s);
+
+/* Reversible concealment of key-shaped text, for files that must give back exactly what
+ * they were given (the --state-file): every run am_key_scrub() would shorten becomes "~"
+ * + lower-case hex of its bytes + "~", and every literal "~" becomes "~~", so the result
+ * never holds the literal key text and am_key_reveal() restores the input byte for byte.
+ * "~" and hex digits are plain string characters, so concealed JSON stays valid JSON.
+ * This is an encoding, not encryption: it keeps keys away from eyes, greps and secret
+ * scanners, not from someone who decodes the file. ret: a new NUL-terminated string
+ * (free()); *ret_len its length. Returns 0, -ENOMEM, or (reveal) -EINVAL when s is not
+ * something am_key_conceal() wrote. */
+int am_key_conceal(const char *s, size_t len, char **ret, size_t *ret_len);
+int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len);
+
 /* Parses "sandbox"/"production". Returns 0 or -EINVAL. */
 int am_environment_parse(const char *s, enum am_environment *ret_env);
 const char *am_environment_name(enum am_environment env);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "asaas_facts.h"
+#include "keys.h"
 #include "ratelimit.h"
 
 #define MAX_PATTERN_LEN 512
@@ -983,6 +984,19 @@ static bool valid_header_name(const char *s)
     return true;
 }
 
+/* Rules are configuration, listed back whole by GET /__mock/faults so a listing can be
+ * posted again: no part of one is a secret. A matcher name or value shaped like an API key
+ * would make it one, so it is refused (the message never quotes it). */
+#define KEY_SHAPED_REFUSAL                                                                        \
+    "holds text shaped like an API key; rules are listed back whole, so they never hold "      \
+    "one (match the account instead)"
+
+static bool key_shaped(const cJSON *item)
+{
+    return am_key_shaped_text(item->string) ||
+           (cJSON_IsString(item) && am_key_shaped_text(item->valuestring));
+}
+
 static int parse_match(const cJSON *m, struct rule *r, const char *where, char *err,
                        size_t err_len)
 {
@@ -1027,6 +1041,8 @@ static int parse_match(const cJSON *m, struct rule *r, const char *where, char *
         if (!cJSON_IsObject(it))
             return ferr(err, err_len, w, "headers", "must be an object");
         for (const cJSON *h = it->child; h; h = h->next, n++) {
+            if (key_shaped(h))
+                return ferr(err, err_len, w, "headers", "%s", KEY_SHAPED_REFUSAL);
             if (n == MAX_MATCH_HEADERS)
                 return ferr(err, err_len, w, "headers", "at most %d headers",
                             MAX_MATCH_HEADERS);
@@ -1055,6 +1071,8 @@ static int parse_match(const cJSON *m, struct rule *r, const char *where, char *
         if (!cJSON_IsObject(it))
             return ferr(err, err_len, w, "body", "must be an object");
         for (const cJSON *f = it->child; f; f = f->next, n++) {
+            if (key_shaped(f))
+                return ferr(err, err_len, w, "body", "%s", KEY_SHAPED_REFUSAL);
             if (n == MAX_MATCH_FIELDS)
                 return ferr(err, err_len, w, "body", "at most %d fields", MAX_MATCH_FIELDS);
             if (!(cJSON_IsString(f) || (cJSON_IsNumber(f) && isfinite(f->valuedouble)) ||
@@ -1160,6 +1178,10 @@ static int parse_rule(const cJSON *obj, uint64_t default_seed, const char *where
     if ((it = cJSON_GetObjectItemCaseSensitive(obj, "description"))) {
         if (!cJSON_IsString(it) || strlen(it->valuestring) > 256) {
             rc = ferr(err, err_len, where, "description", "must be a string of 256 bytes at most");
+            goto fail;
+        }
+        if (am_key_shaped_text(it->valuestring)) {
+            rc = ferr(err, err_len, where, "description", "%s", KEY_SHAPED_REFUSAL);
             goto fail;
         }
         if (!(r->description = strdup(it->valuestring))) {

@@ -21,6 +21,8 @@
 #include "state_codec.h"
 #include "statelog.h"
 
+#define AM_DIGEST_LEN 8 /* bytes of an answer's SHA-256 kept in an entry */
+
 struct am_persist {
     struct am_statelog *log;
     char *path;
@@ -137,14 +139,12 @@ static int mask_cards(cJSON *node)
     return n;
 }
 
-/* True when a refused body could still hold a secret: a run of 11+ digits (a card
- * number) or a key. */
-static bool may_hold_secret(const char *body, size_t len)
+/* True when a refused body could still hold a card number (a run of 11+ digits). Keys
+ * need no care here: the state file conceals key-shaped text reversibly (statelog.h). */
+static bool may_hold_card(const char *body, size_t len)
 {
     size_t run = 0;
 
-    if (memmem(body, len, "aact_", 5))
-        return true;
     for (size_t i = 0; i < len; i++) {
         run = body[i] >= '0' && body[i] <= '9' ? run + 1 : 0;
         if (run >= 11)
@@ -155,10 +155,10 @@ static bool may_hold_secret(const char *body, size_t len)
 
 /* The body as logged, under "b" or, with a NUL in it, as hex under "bx": the bytes
  * themselves, except that card data in a JSON body is masked, and a body that is not a
- * JSON object but may hold a secret becomes "!" (handlers only accept a JSON object, so
- * they refuse it exactly as they refused the original). Keys are scrubbed. Returns 0
- * or -ENOMEM. */
-static int add_body(cJSON *o, const struct am_request *req)
+ * JSON object but may hold a card number becomes "!" (handlers only accept a JSON object,
+ * so they refuse it as they refused the original). *elided tells the caller the answer to
+ * "!" need not match byte for byte. Returns 0 or -ENOMEM. */
+static int add_body(cJSON *o, const struct am_request *req, bool *elided)
 {
     struct am_response scratch;
     cJSON *json = NULL, *item;
@@ -173,8 +173,9 @@ static int add_body(cJSON *o, const struct am_request *req)
         return r;
     if (r == 0 && mask_cards(json) > 0) {
         text = cJSON_PrintUnformatted(json);
-    } else if (r > 0 && may_hold_secret(req->body, req->body_len)) {
+    } else if (r > 0 && may_hold_card(req->body, req->body_len)) {
         text = strdup("!");
+        *elided = true;
     } else {
         binary = memchr(req->body, 0, req->body_len) != NULL;
         text = malloc(binary ? 2 * req->body_len + 1 : req->body_len + 1);
@@ -188,36 +189,45 @@ static int add_body(cJSON *o, const struct am_request *req)
     cJSON_Delete(json);
     if (!text)
         return -ENOMEM;
-    am_key_scrub(text);
     item = cJSON_AddStringToObject(o, binary ? "bx" : "b", text);
     free(text);
     return item ? 0 : -ENOMEM;
 }
 
+/* Up to 16 hex digits of SHA-256 of an answer's body: what replay must give again. */
+static void body_digest(const struct am_response *resp, char out[2 * AM_DIGEST_LEN + 1])
+{
+    uint8_t full[AM_SHA256_LEN];
+
+    am_sha256(resp->body ? resp->body : "", resp->body ? resp->body_len : 0, full);
+    am_hex(full, AM_DIGEST_LEN, out);
+}
+
 int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t now,
-                        const struct am_ids *before, const struct am_request *req)
+                        const struct am_ids *before, const struct am_request *req,
+                        const struct am_response *resp)
 {
     cJSON *o = entry_head(account_id, now, before);
-    char *path = strdup(req->path), *query = req->query ? strdup(req->query) : NULL;
+    char digest[2 * AM_DIGEST_LEN + 1];
+    bool elided = false;
 
-    if (!o || !path || (req->query && !query))
+    /* Path, query and body go in whole (cards masked): the file conceals key-shaped
+     * text, so replay sees exactly what the handler saw. */
+    if (!o || !cJSON_AddStringToObject(o, "m", am_method_name(req->method)) ||
+        !cJSON_AddStringToObject(o, "p", req->path) ||
+        (req->query && !cJSON_AddStringToObject(o, "q", req->query)))
         goto oom;
-    /* A key pasted into a path or query never reaches the file either. */
-    am_key_scrub(path);
-    if (query)
-        am_key_scrub(query);
-    if (!cJSON_AddStringToObject(o, "m", am_method_name(req->method)) ||
-        !cJSON_AddStringToObject(o, "p", path) ||
-        (query && !cJSON_AddStringToObject(o, "q", query)))
+    if (req->body_len && add_body(o, req, &elided) < 0)
         goto oom;
-    if (req->body_len && add_body(o, req) < 0)
-        goto oom;
-    free(path);
-    free(query);
+    /* The original answer, so replay can prove it walked the same path. */
+    if (resp && !elided) {
+        body_digest(resp, digest);
+        if (!cJSON_AddNumberToObject(o, "s", resp->status) ||
+            !cJSON_AddStringToObject(o, "d", digest))
+            goto oom;
+    }
     return append(p, o);
 oom:
-    free(path);
-    free(query);
     cJSON_Delete(o);
     return -ENOMEM;
 }
@@ -243,6 +253,7 @@ struct replay {
     struct am_registry *reg; /* built from the snapshot line */
     struct am_ids ids;
     size_t entries;
+    size_t lines; /* lines accepted (the snapshot included) */
 };
 
 static int bad_line(char *err, size_t err_len, const char *path, size_t line_no, const char *why)
@@ -261,6 +272,31 @@ static int method_of(const char *name, enum am_method *ret)
         }
     }
     return -EINVAL;
+}
+
+/* Compares a replayed answer with the one the entry recorded ("s", "d"; absent when the
+ * body was elided or the operation failed). */
+static int same_answer(struct replay *rp, const cJSON *o, const struct am_response *resp,
+                       size_t line_no, char *err, size_t err_len)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "s");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "d");
+    char digest[2 * AM_DIGEST_LEN + 1], why[160];
+
+    if (!s && !d)
+        return 0;
+    if (!cJSON_IsNumber(s) || !cJSON_IsString(d))
+        return bad_line(err, err_len, rp->path, line_no, "malformed answer record (s, d)");
+    body_digest(resp, digest);
+    if (resp->status != s->valueint) {
+        snprintf(why, sizeof(why), "replay diverged: answered %d where the original answered %d",
+                 resp->status, s->valueint);
+        return bad_line(err, err_len, rp->path, line_no, why);
+    }
+    if (strcmp(digest, d->valuestring) != 0)
+        return bad_line(err, err_len, rp->path, line_no,
+                        "replay diverged: the answer's body differs from the original's");
+    return 0;
 }
 
 static int replay_entry(struct replay *rp, const char *text, size_t len, size_t line_no,
@@ -329,6 +365,8 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
     }
     am_response_init(&resp);
     r = am_app_replay(rp->app, acc, &rp->ids, &req, (int64_t)tv, &resp);
+    if (r == 0)
+        r = same_answer(rp, o, &resp, line_no, err, err_len);
     am_response_finish(&resp);
 out:
     if (r == 0)
@@ -342,11 +380,14 @@ static int on_line(void *arg, const char *text, size_t len, size_t line_no, char
                    size_t err_len)
 {
     struct replay *rp = arg;
-    char why[512];
+    char why[512], source[4200];
     int r;
 
-    if (line_no > 1)
-        return replay_entry(rp, text, len, line_no, err, err_len);
+    if (line_no > 1) {
+        r = replay_entry(rp, text, len, line_no, err, err_len);
+        rp->lines += r == 0;
+        return r;
+    }
     rp->reg = am_registry_new();
     if (!rp->reg)
         return -ENOMEM;
@@ -354,17 +395,86 @@ static int on_line(void *arg, const char *text, size_t len, size_t line_no, char
         struct am_clock c = am_registry_initial_clock(rp->app->registry);
         am_registry_set_initial_clock(rp->reg, &c);
     }
-    r = am_fixtures_load_accounts(rp->reg, text, len, rp->path, rp->real_now, why, sizeof(why));
+    /* Named PATH:1 so a snapshot the loader refuses reads like every other bad record. */
+    snprintf(source, sizeof(source), "%s:1", rp->path);
+    r = am_fixtures_load_accounts(rp->reg, text, len, source, rp->real_now, why, sizeof(why));
     if (r < 0) {
         snprintf(err, err_len, "%s", why);
         return r;
     }
     if (!am_registry_loaded_ids(rp->reg, &rp->ids))
         rp->ids = rp->app->ids;
+    rp->lines = 1;
     return 0;
 }
 
 /* ---- open / commit / checkpoint ----------------------------------------------------- */
+
+/* Each line --state-file-recover cuts, logged as it goes (concealed text: no key). */
+static int log_dropped(void *arg, const char *text, size_t len, size_t line_no, char *err,
+                       size_t err_len)
+{
+    size_t *n = arg;
+
+    (void)err;
+    (void)err_len;
+    if ((*n)++ < 20)
+        am_log(AM_LOG_WARN, "state_file", "what=recover_dropped line=%zu bytes=%zu start=\"%.60s\"",
+               line_no, len + 1, text);
+    return 0;
+}
+
+/* --state-file-recover after a refused open: keeps a copy of the file, cuts it before
+ * line bad_line and says what went. Returns 0 (try again) or -errno. */
+static int recover(const char *path, size_t bad_line, const char *why, int64_t real_now,
+                   char *err, size_t err_len)
+{
+    char keep[4200];
+    size_t dropped = 0;
+    uint64_t bytes;
+    int r;
+
+    if (bad_line < 2) {
+        snprintf(err, err_len, "%s (--state-file-recover keeps the snapshot and cuts the log "
+                 "after it: with a bad snapshot there is nothing to keep; move the file aside)",
+                 why);
+        return -EINVAL;
+    }
+    snprintf(keep, sizeof(keep), "%s.before-recover.%lld", path, (long long)real_now);
+    am_log(AM_LOG_WARN, "state_file", "what=recover path=%s first_bad_line=%zu reason=\"%s\"",
+           path, bad_line, why);
+    r = am_statelog_cut(path, bad_line, keep, log_dropped, &dropped, &bytes, err, err_len);
+    if (r < 0)
+        return r;
+    am_log(AM_LOG_WARN, "state_file",
+           "what=recovered path=%s kept_lines=%zu dropped_lines=%zu dropped_bytes=%llu original=%s",
+           path, bad_line - 1, dropped, (unsigned long long)bytes, keep);
+    return 0;
+}
+
+/* Opens the log and replays it into rp (a fresh replay each time). */
+static int open_replay(struct am_persist *p, struct replay *rp, bool *existed, char *err,
+                       size_t err_len)
+{
+    int r = am_statelog_open(p->path, on_line, rp, &p->log, existed, err, err_len);
+    size_t torn_line;
+    uint64_t torn;
+
+    if (r < 0)
+        return r;
+    torn = am_statelog_torn(p->log, &torn_line);
+    if (torn)
+        am_log(AM_LOG_WARN, "state_file",
+               "what=torn_final_record path=%s:%zu dropped_bytes=%llu (never acknowledged: the "
+               "process stopped mid-append)",
+               p->path, torn_line, (unsigned long long)torn);
+    if (am_statelog_format(p->log) != AM_STATELOG_FORMAT)
+        am_log(AM_LOG_WARN, "state_file",
+               "what=migrated path=%s from_format=%d to_format=%d (the old file had no "
+               "checksums: it was read unverified)",
+               p->path, am_statelog_format(p->log), AM_STATELOG_FORMAT);
+    return 0;
+}
 
 int am_persist_open(struct am_app *app, const char *path, int64_t real_now, char *err,
                     size_t err_len)
@@ -378,7 +488,19 @@ int am_persist_open(struct am_app *app, const char *path, int64_t real_now, char
         free(p);
         return -ENOMEM;
     }
-    r = am_statelog_open(path, on_line, &rp, &p->log, &existed, err, err_len);
+    r = open_replay(p, &rp, &existed, err, err_len);
+    if ((r == -EINVAL || r == -EBADMSG) && app->cfg->state_file_recover) {
+        /* The record after the last one accepted is the first bad one. */
+        char why[1024];
+        size_t bad = rp.lines + 1;
+
+        snprintf(why, sizeof(why), "%s", err);
+        am_registry_free(rp.reg);
+        rp = (struct replay){.app = app, .path = path, .real_now = real_now};
+        r = recover(path, bad, why, real_now, err, err_len);
+        if (r == 0)
+            r = open_replay(p, &rp, &existed, err, err_len);
+    }
     if (r < 0)
         goto fail;
     if (existed) {

@@ -12,8 +12,14 @@
  *   - everything else that changes state (clock moves, accounts and keys, reset,
  *     PUT /__mock/state, fixture reloads, accounts created by --auto-accounts): a
  *     checkpoint, i.e. a compaction - the whole state written as the new snapshot.
+ * Each API entry also records the answer (status, digest of the body): replay refuses to
+ * start when it answers otherwise (a forged or re-checksummed file, a changed handler).
  * Secrets never reach the file: card numbers keep only what handlers read (length, first
- * 6, last 4; the sandbox decline numbers whole), CVVs become zeros, keys are scrubbed.
+ * 6, last 4; the sandbox decline numbers whole), CVVs become zeros. Key-shaped text is
+ * data that must come back whole (an externalReference): statelog.h conceals it
+ * reversibly, so it is neither scrubbed here nor ever literal on disk.
+ * A file that fails a check is refused ("PATH:LINE: reason"); with
+ * config.state_file_recover it is copied aside and cut before the first bad record.
  * Entries are buffered and made durable in one fdatasync per batch (group commit)
  * before any answer they cover leaves (struct am_response.durable, am_app_commit()).
  * The log is compacted into the snapshot line when it passes AM_PERSIST_COMPACT_ENTRIES
@@ -47,9 +53,12 @@ int am_persist_open(struct am_app *app, const char *path, int64_t real_now, char
                     size_t err_len);
 void am_persist_free(struct am_persist *p); /* accepts NULL; does not sync */
 
-/* Buffers an entry (see above). before: the id generator before the change. */
+/* Buffers an entry (see above). before: the id generator before the change; resp: the
+ * answer the operation gave (its status and a digest of its body are logged, and replay
+ * refuses to start when it answers otherwise). */
 int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t now,
-                        const struct am_ids *before, const struct am_request *req);
+                        const struct am_ids *before, const struct am_request *req,
+                        const struct am_response *resp);
 int am_persist_note_jobs(struct am_persist *p, const char *account_id, int64_t now,
                          const struct am_ids *before);
 

@@ -2,8 +2,11 @@
 #include "statelog.h"
 
 #include "atomic_file.h"
+#include "crypto.h"
+#include "keys.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +24,168 @@ struct am_statelog {
     uint64_t bytes;
     uint64_t syncs;
     uint64_t entries_total; /* since open, compactions included */
+    uint64_t seq;           /* number of the next record (the snapshot is 0) */
+    uint8_t chain[AM_STATELOG_HASH_LEN]; /* checksum of the last record framed */
+    int format;             /* of the file as opened (AM_STATELOG_FORMAT when new) */
+    size_t torn_line;       /* the torn final record cut at open (0 = none) */
+    uint64_t torn_bytes;
 };
+
+/* ---- records ----------------------------------------------------------------------- */
+
+/* Every record is one line:
+ *   {"v":2,"n":0,"r":SNAPSHOT,"h":"<16 hex>"}     line 1
+ *   {"n":SEQ,"r":ENTRY,"h":"<16 hex>"}           every later line, SEQ = line - 1
+ * where the payload (SNAPSHOT, ENTRY) has its key-shaped text concealed (keys.h) and h is
+ * the first 8 bytes of SHA-256(previous h || SHA-256(the line up to ',"h":')), the first
+ * record's previous h being zeros: an altered byte, a line from another file or another
+ * place, a gap or a repeat all break the chain, and the sequence number says which. */
+#define HASH_SUFFIX_LEN 24 /* ,"h":"<16 hex>"} */
+
+static void record_hash(const uint8_t prev[AM_STATELOG_HASH_LEN], const char *text, size_t len,
+                        uint8_t out[AM_STATELOG_HASH_LEN])
+{
+    uint8_t both[AM_STATELOG_HASH_LEN + AM_SHA256_LEN], full[AM_SHA256_LEN];
+
+    memcpy(both, prev, AM_STATELOG_HASH_LEN);
+    am_sha256(text, len, both + AM_STATELOG_HASH_LEN);
+    am_sha256(both, sizeof(both), full);
+    memcpy(out, full, AM_STATELOG_HASH_LEN);
+}
+
+/* Frames payload as record seq after chain: a new line with its '\n' in *ret (free()),
+ * its checksum in out_hash. Returns 0 or -ENOMEM. */
+static int frame(uint64_t seq, const uint8_t chain[AM_STATELOG_HASH_LEN], const char *payload,
+                 size_t len, char **ret, size_t *ret_len, uint8_t out_hash[AM_STATELOG_HASH_LEN])
+{
+    char head[48], hex[2 * AM_STATELOG_HASH_LEN + 1], *body = NULL, *line;
+    size_t body_len, head_len, n;
+
+    if (seq == 0)
+        head_len = (size_t)snprintf(head, sizeof(head), "{\"v\":%d,\"n\":0,\"r\":",
+                                    AM_STATELOG_FORMAT);
+    else
+        head_len = (size_t)snprintf(head, sizeof(head), "{\"n\":%" PRIu64 ",\"r\":", seq);
+    if (am_key_conceal(payload, len, &body, &body_len) < 0)
+        return -ENOMEM;
+    line = malloc(head_len + body_len + HASH_SUFFIX_LEN + 2);
+    if (!line) {
+        free(body);
+        return -ENOMEM;
+    }
+    memcpy(line, head, head_len);
+    memcpy(line + head_len, body, body_len);
+    n = head_len + body_len;
+    free(body);
+    record_hash(chain, line, n, out_hash);
+    am_hex(out_hash, AM_STATELOG_HASH_LEN, hex);
+    n += (size_t)sprintf(line + n, ",\"h\":\"%s\"}\n", hex);
+    *ret = line;
+    *ret_len = n;
+    return 0;
+}
+
+static int bad_record(char *err, size_t err_len, const char *path, size_t line_no,
+                      const char *why)
+{
+    snprintf(err, err_len, "%s:%zu: %s", path, line_no, why);
+    return -EBADMSG;
+}
+
+/* Parses "digits" at *p (no sign, no leading zero unless "0"), advancing *p. */
+static bool parse_seq(const char **p, const char *end, uint64_t *ret)
+{
+    const char *s = *p;
+    uint64_t v = 0;
+
+    if (s >= end || *s < '0' || *s > '9' || (*s == '0' && s + 1 < end && s[1] >= '0' && s[1] <= '9'))
+        return false;
+    for (; s < end && *s >= '0' && *s <= '9'; s++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *p = s;
+    *ret = v;
+    return true;
+}
+
+static bool eat(const char **p, const char *end, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
+        return false;
+    *p += n;
+    return true;
+}
+
+/* Checks line line_no (text, len: no '\n') against the chain and the sequence, and
+ * reveals its payload into *ret (free()). On success the chain moves on. Returns 0,
+ * -ENOMEM or -EBADMSG with err = "PATH:LINE: reason". */
+static int unframe(const char *path, size_t line_no, const char *text, size_t len,
+                   uint8_t chain[AM_STATELOG_HASH_LEN], char **ret, size_t *ret_len, char *err,
+                   size_t err_len)
+{
+    const char *p = text, *end = text + len, *payload;
+    uint8_t want[AM_STATELOG_HASH_LEN], got[AM_STATELOG_HASH_LEN];
+    uint64_t n, expect = line_no - 1;
+    char why[160];
+
+    if (line_no == 1) {
+        if (!eat(&p, end, "{\"v\":") || !parse_seq(&p, end, &n))
+            return bad_record(err, err_len, path, line_no, "snapshot record without a format version");
+        if (n != AM_STATELOG_FORMAT) {
+            snprintf(why, sizeof(why), "format version %" PRIu64 " (this build reads 1 and %d)", n,
+                     AM_STATELOG_FORMAT);
+            return bad_record(err, err_len, path, line_no, why);
+        }
+        if (!eat(&p, end, ",\"n\":"))
+            return bad_record(err, err_len, path, line_no, "not a state-file record");
+    } else if (!eat(&p, end, "{\"n\":")) {
+        return bad_record(err, err_len, path, line_no, "not a state-file record");
+    }
+    if (!parse_seq(&p, end, &n) || !eat(&p, end, ",\"r\":") ||
+        (size_t)(end - p) < HASH_SUFFIX_LEN)
+        return bad_record(err, err_len, path, line_no, "not a state-file record");
+    if (n < expect) {
+        snprintf(why, sizeof(why), "record %" PRIu64 " again where %" PRIu64
+                 " belongs (a repeated line)", n, expect);
+        return bad_record(err, err_len, path, line_no, why);
+    }
+    if (n > expect) {
+        snprintf(why, sizeof(why), "record %" PRIu64 " where %" PRIu64
+                 " belongs (missing records)", n, expect);
+        return bad_record(err, err_len, path, line_no, why);
+    }
+    payload = p;
+    p = end - HASH_SUFFIX_LEN;
+    {
+        char hex[2 * AM_STATELOG_HASH_LEN + 1];
+        if (!eat(&p, end, ",\"h\":\"") || end[-2] != '"' || end[-1] != '}')
+            return bad_record(err, err_len, path, line_no, "record without its checksum");
+        memcpy(hex, p, sizeof(hex) - 1);
+        hex[sizeof(hex) - 1] = '\0';
+        if (am_unhex(hex, want, AM_STATELOG_HASH_LEN) < 0)
+            return bad_record(err, err_len, path, line_no, "record without its checksum");
+    }
+    record_hash(chain, text, len - HASH_SUFFIX_LEN, got);
+    if (!am_ct_equal(got, want, AM_STATELOG_HASH_LEN))
+        return bad_record(err, err_len, path, line_no,
+                          "checksum mismatch (the record was altered, or is not the one that "
+                          "followed the line before)");
+    switch (am_key_reveal(payload, (size_t)(end - HASH_SUFFIX_LEN - payload), ret, ret_len)) {
+    case 0:
+        break;
+    case -ENOMEM:
+        return -ENOMEM;
+    default:
+        return bad_record(err, err_len, path, line_no, "concealed text is not well formed");
+    }
+    memcpy(chain, want, AM_STATELOG_HASH_LEN);
+    return 0;
+}
+
 
 static int fail(char *err, size_t err_len, const char *path, const char *what, int code)
 {
@@ -43,41 +207,63 @@ static int write_all(int fd, const char *p, size_t len)
     return 0;
 }
 
-/* Reads every line; cuts off a torn last line. Sets *good_len to the kept length. */
-static int read_lines(const char *path, int fd, am_statelog_line_fn on_line, void *arg,
-                      bool *ret_existed, off_t *good_len, char *err, size_t err_len)
+/* Reads every record into on_line; a torn final record (no '\n') is left for the caller
+ * to cut. Sets log->good_len to the length of the whole lines, log->seq and log->chain
+ * to continue after them, and log->format. */
+static int read_lines(struct am_statelog *log, am_statelog_line_fn on_line, void *arg,
+                      bool *ret_existed, char *err, size_t err_len)
 {
     FILE *f;
-    char *line = NULL;
-    size_t cap = 0, line_no = 0;
+    char *line = NULL, *payload = NULL;
+    size_t cap = 0, line_no = 0, plen;
     ssize_t n;
     off_t pos = 0;
-    int r = 0, dupfd = dup(fd);
+    int r = 0, dupfd = dup(log->fd);
 
     *ret_existed = false;
-    *good_len = 0;
+    log->good_len = 0;
+    log->format = AM_STATELOG_FORMAT;
     if (dupfd < 0)
-        return fail(err, err_len, path, "dup", errno);
+        return fail(err, err_len, log->path, "dup", errno);
     f = fdopen(dupfd, "rb");
     if (!f) {
         close(dupfd);
-        return fail(err, err_len, path, "fdopen", errno);
+        return fail(err, err_len, log->path, "fdopen", errno);
     }
     while ((n = getline(&line, &cap, f)) > 0) {
-        if (line[n - 1] != '\n')
-            break; /* torn: the process died mid-append, before any answer */
+        if (line[n - 1] != '\n') {
+            /* Torn: the process died mid-append, before any answer it covered left. */
+            log->torn_line = line_no + 1;
+            log->torn_bytes = (uint64_t)n;
+            break;
+        }
         line[n - 1] = '\0';
         line_no++;
-        if (line_no == 1)
+        if (line_no == 1) {
             *ret_existed = true;
-        r = on_line(arg, line, (size_t)n - 1, line_no, err, err_len);
+            /* A file of the previous format (no records, no version): read as it is,
+             * unverified; the caller compacts it into this format. */
+            if (strncmp(line, "{\"v\":", 5) != 0)
+                log->format = 1;
+        }
+        if (log->format == 1) {
+            r = on_line(arg, line, (size_t)n - 1, line_no, err, err_len);
+        } else {
+            r = unframe(log->path, line_no, line, (size_t)n - 1, log->chain, &payload, &plen,
+                        err, err_len);
+            if (r == 0)
+                r = on_line(arg, payload, plen, line_no, err, err_len);
+            free(payload);
+            payload = NULL;
+        }
         if (r < 0)
             goto out;
         pos += n;
     }
     if (ferror(f))
-        r = fail(err, err_len, path, "read", errno ? errno : EIO);
-    *good_len = pos;
+        r = fail(err, err_len, log->path, "read", errno ? errno : EIO);
+    log->good_len = pos;
+    log->seq = line_no;
 out:
     free(line);
     fclose(f);
@@ -100,7 +286,7 @@ int am_statelog_open(const char *path, am_statelog_line_fn on_line, void *arg,
         r = fail(err, err_len, path, "open", errno);
         goto fail;
     }
-    r = read_lines(path, log->fd, on_line, arg, ret_existed, &log->good_len, err, err_len);
+    r = read_lines(log, on_line, arg, ret_existed, err, err_len);
     if (r < 0)
         goto fail;
     if (fstat(log->fd, &st) == 0 && st.st_size != log->good_len &&
@@ -132,20 +318,32 @@ void am_statelog_close(struct am_statelog *log)
 
 int am_statelog_append(struct am_statelog *log, const char *text, size_t len)
 {
-    if (log->buf_len + len + 1 > log->buf_cap) {
+    uint8_t hash[AM_STATELOG_HASH_LEN];
+    char *line;
+    size_t n;
+
+    if (log->format != AM_STATELOG_FORMAT)
+        return -EPROTO; /* compact a file of the previous format first */
+    if (frame(log->seq, log->chain, text, len, &line, &n, hash) < 0)
+        return -ENOMEM;
+    if (log->buf_len + n > log->buf_cap) {
         size_t cap = log->buf_cap ? log->buf_cap : 4096;
         char *grown;
-        while (cap < log->buf_len + len + 1)
+        while (cap < log->buf_len + n)
             cap *= 2;
         grown = realloc(log->buf, cap);
-        if (!grown)
+        if (!grown) {
+            free(line);
             return -ENOMEM;
+        }
         log->buf = grown;
         log->buf_cap = cap;
     }
-    memcpy(log->buf + log->buf_len, text, len);
-    log->buf[log->buf_len + len] = '\n';
-    log->buf_len += len + 1;
+    memcpy(log->buf + log->buf_len, line, n);
+    free(line);
+    log->buf_len += n;
+    log->seq++;
+    memcpy(log->chain, hash, sizeof(hash));
     log->entries++;
     log->entries_total++;
     return 0;
@@ -180,17 +378,17 @@ int am_statelog_sync(struct am_statelog *log)
 
 int am_statelog_compact(struct am_statelog *log, const char *snapshot, size_t len)
 {
-    size_t plen = strlen(log->path);
-    char *text = malloc(len + 1), *tmp = malloc(plen + 5);
+    static const uint8_t zeros[AM_STATELOG_HASH_LEN];
+    uint8_t hash[AM_STATELOG_HASH_LEN];
+    size_t plen = strlen(log->path), n = 0;
+    char *text = NULL, *tmp = malloc(plen + 5);
     int fd, r = -ENOMEM;
 
-    if (text && tmp) {
-        memcpy(text, snapshot, len);
-        text[len] = '\n';
+    if (tmp && frame(0, zeros, snapshot, len, &text, &n, hash) == 0) {
         memcpy(tmp, log->path, plen);
         memcpy(tmp + plen, ".tmp", 5);
         /* PATH.tmp, as documented: one writer per state file. */
-        r = am_atomic_write(log->path, tmp, text, len + 1, 0600, NULL, 0);
+        r = am_atomic_write(log->path, tmp, text, n, 0600, NULL, 0);
     }
     free(text);
     free(tmp);
@@ -202,7 +400,10 @@ int am_statelog_compact(struct am_statelog *log, const char *snapshot, size_t le
         return -errno;
     close(log->fd);
     log->fd = fd;
-    log->good_len = (off_t)len + 1;
+    log->good_len = (off_t)n;
+    log->format = AM_STATELOG_FORMAT;
+    log->seq = 1;
+    memcpy(log->chain, hash, sizeof(hash));
     log->buf_len = 0;
     log->entries = 0;
     log->bytes = 0;
@@ -228,4 +429,74 @@ uint64_t am_statelog_syncs(const struct am_statelog *log)
 uint64_t am_statelog_entries_total(const struct am_statelog *log)
 {
     return log->entries_total;
+}
+
+int am_statelog_format(const struct am_statelog *log)
+{
+    return log->format;
+}
+
+uint64_t am_statelog_torn(const struct am_statelog *log, size_t *ret_line)
+{
+    if (ret_line)
+        *ret_line = log->torn_line;
+    return log->torn_bytes;
+}
+
+int am_statelog_cut(const char *path, size_t line_no, const char *keep_path,
+                    am_statelog_line_fn on_dropped, void *arg, uint64_t *ret_bytes, char *err,
+                    size_t err_len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL, *line_end;
+    long size;
+    size_t at = 0, no = 1;
+    int fd, r;
+
+    *ret_bytes = 0;
+    if (!f)
+        return fail(err, err_len, path, "open", errno);
+    if (fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
+        !(data = malloc((size_t)size + 1)) || fread(data, 1, (size_t)size, f) != (size_t)size) {
+        r = data ? fail(err, err_len, path, "read", errno ? errno : EIO) : -ENOMEM;
+        goto out;
+    }
+    data[size] = '\0';
+    /* Find where line line_no starts. */
+    while (no < line_no && at < (size_t)size && (line_end = memchr(data + at, '\n', (size_t)size - at))) {
+        at = (size_t)(line_end - data) + 1;
+        no++;
+    }
+    if (no < line_no || at >= (size_t)size) {
+        r = 0; /* nothing from that line on */
+        goto out;
+    }
+    /* The original first, whole and durable: nothing is lost until it is on disk. */
+    r = am_atomic_write(keep_path, NULL, data, (size_t)size, 0600, err, err_len);
+    if (r < 0)
+        goto out;
+    for (size_t p = at, n = line_no; p < (size_t)size; n++) {
+        char *e = memchr(data + p, '\n', (size_t)size - p);
+        size_t len = e ? (size_t)(e - data) - p : (size_t)size - p;
+        char keep = data[p + len];
+
+        data[p + len] = '\0';
+        if (on_dropped)
+            on_dropped(arg, data + p, len, n, err, err_len);
+        data[p + len] = keep;
+        p += len + 1;
+    }
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, (off_t)at) < 0 || fsync(fd) < 0) {
+        r = fail(err, err_len, path, "truncate", errno);
+        if (fd >= 0)
+            close(fd);
+        goto out;
+    }
+    close(fd);
+    *ret_bytes = (uint64_t)size - at;
+out:
+    free(data);
+    fclose(f);
+    return r;
 }

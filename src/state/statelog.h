@@ -1,14 +1,26 @@
-/* statelog.h - the --state-file on disk: a snapshot line, then an append-only log (pure:
- * plain file I/O, no sockets).
+/* statelog.h - the --state-file on disk: a snapshot record, then an append-only log of
+ * entry records (pure: plain file I/O, no sockets).
  *
- * Layout: line 1 is a snapshot (compact JSON, state.h); every later line is one log
- * entry (compact JSON, persist.h). Appends are buffered by am_statelog_append() and made
- * durable by am_statelog_sync() (write + fdatasync) BEFORE the answers they cover leave,
- * so an acknowledged write survives kill -9 and power loss (as far as the disk honours
- * fdatasync). A crash mid-append leaves a last line without its newline: it was never
- * acknowledged, so opening cuts it off. Compaction writes PATH.tmp (the new snapshot),
- * fsyncs it, renames it over PATH and fsyncs the directory: at every instant PATH holds
- * either the old snapshot + log or the new snapshot, never a mix.
+ * Layout (format 2): line 1 is the snapshot record, every later line one entry record:
+ *   {"v":2,"n":0,"r":SNAPSHOT,"h":"<16 hex>"}
+ *   {"n":SEQ,"r":ENTRY,"h":"<16 hex>"}
+ * The caller hands in and gets back the payloads (SNAPSHOT, ENTRY: compact JSON, state.h
+ * and persist.h); the framing is this module's. SEQ counts records from the snapshot (0),
+ * so a missing or repeated line is caught; h chains each record to the one before
+ * (SHA-256, see statelog.c), so any changed byte is. Key-shaped text in a payload is
+ * concealed (am_key_conceal()) and revealed on reading: the file never holds the literal
+ * text of a key, yet the payloads come back byte for byte. A file of the previous format
+ * (format 1: bare JSON lines, no version) is still read, unverified; appending to it is
+ * refused until it was compacted.
+ *
+ * Appends are buffered by am_statelog_append() and made durable by am_statelog_sync()
+ * (write + fdatasync) BEFORE the answers they cover leave, so an acknowledged write
+ * survives kill -9 and power loss (as far as the disk honours fdatasync). A crash
+ * mid-append leaves a last line without its newline: it was never acknowledged, so opening
+ * cuts it off and reports its size (am_statelog_torn()). Any other bad record stops the
+ * open with "PATH:LINE: reason". Compaction writes PATH.tmp (the new snapshot), fsyncs it,
+ * renames it over PATH and fsyncs the directory: at every instant PATH holds either the
+ * old snapshot + log or the new snapshot, never a mix.
  *
  * Ownership: an am_statelog owns its descriptor and buffer; callbacks borrow the lines. */
 #ifndef AM_STATELOG_H
@@ -18,10 +30,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define AM_STATELOG_FORMAT 2   /* the format this build writes */
+#define AM_STATELOG_HASH_LEN 8  /* bytes of SHA-256 kept per record */
+
 struct am_statelog;
 
-/* Called once with the snapshot line, then once per entry line (without the newline;
- * text is NUL-terminated). line_no is 1-based. A negative return stops the reading with
+/* Called once with the snapshot payload, then once per entry payload (unframed and
+ * revealed; text is NUL-terminated). line_no is 1-based. A negative return stops the reading with
  * that code (the callback writes err). */
 typedef int (*am_statelog_line_fn)(void *arg, const char *text, size_t len, size_t line_no,
                                    char *err, size_t err_len);
@@ -34,7 +49,8 @@ int am_statelog_open(const char *path, am_statelog_line_fn on_line, void *arg,
 /* Closes without syncing what is still buffered. Accepts NULL. */
 void am_statelog_close(struct am_statelog *log);
 
-/* Buffers one entry (text must not contain '\n'). Returns 0 or -ENOMEM. */
+/* Buffers one entry (text must not contain '\n'). Returns 0, -ENOMEM, or -EPROTO on a
+ * file of the previous format not yet compacted. */
 int am_statelog_append(struct am_statelog *log, const char *text, size_t len);
 /* True when buffered entries wait for am_statelog_sync(). */
 bool am_statelog_dirty(const struct am_statelog *log);
@@ -55,5 +71,20 @@ uint64_t am_statelog_bytes(const struct am_statelog *log);
 uint64_t am_statelog_syncs(const struct am_statelog *log);
 /* Entries appended since open, across compactions. */
 uint64_t am_statelog_entries_total(const struct am_statelog *log);
+
+/* The format of the file as opened: AM_STATELOG_FORMAT, or 1 (the previous one) until
+ * the first compaction. */
+int am_statelog_format(const struct am_statelog *log);
+/* Bytes of the torn final record cut off at open (0 = none); *ret_line (may be NULL)
+ * gets its line number. */
+uint64_t am_statelog_torn(const struct am_statelog *log, size_t *ret_line);
+
+/* Recovery (not open): copies path whole to keep_path (atomic_file.h, 0600), then cuts
+ * path just before line line_no (1-based), calling on_dropped (may be NULL; its return
+ * is ignored) with each line cut, in order. *ret_bytes gets the bytes cut (0 when the file
+ * has no such line; then nothing is copied). Returns 0 or -errno with err. */
+int am_statelog_cut(const char *path, size_t line_no, const char *keep_path,
+                    am_statelog_line_fn on_dropped, void *arg, uint64_t *ret_bytes, char *err,
+                    size_t err_len);
 
 #endif

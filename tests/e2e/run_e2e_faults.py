@@ -817,6 +817,27 @@ def _(ctx):
     eq(s.control("GET", "/__mock/faults").json(), {"rules": []}, "listing after clear")
 
 
+@test("control_api_refuses_key_shaped_matchers_so_no_listing_or_error_shows_one")
+def _(ctx):
+    s = ctx.shared
+    key = make_key()
+    for bad in ({"match": {"headers": {"X-Tenant": key}}, "fault": {"kind": "empty"}},
+                {"match": {"headers": {"X-Tenant": f"Bearer {key}"}}, "fault": {"kind": "empty"}},
+                {"match": {"body": {"externalReference": key}}, "fault": {"kind": "empty"}},
+                {"description": f"for {key}", "fault": {"kind": "empty"}}):
+        r = s.control("POST", "/__mock/faults", body=bad, expect=400)
+        eq(r.json()["errors"][0]["code"], "invalid_fault_rule", f"code for {list(bad)}")
+        text = r.body.decode()
+        check("shaped like an API key" in text, f"reason: {text[:300]!r}")
+        check(key[14:40] not in text, "the refusal quotes no part of the key")
+    listing = s.control("GET", "/__mock/faults").body.decode()
+    check(key[14:40] not in listing, "the listing holds no part of the key")
+    # Ordinary values still match.
+    add_rule(s, {"id": "tenant", "match": {"headers": {"X-Tenant": "acme"}},
+                 "fault": {"kind": "empty"}})
+    s.control("DELETE", "/__mock/faults/tenant")
+
+
 # ---------------------------------------------------------------------------- --faults FILE
 
 RULES_FILE = [

@@ -13,14 +13,22 @@ Every test starts its own servers (real binary, ephemeral port, HTTPS) and check
   side and as seen by the client, with the ids the seeds made;
 - --state-file: kill -9 under concurrent write load, twice, and every create that got a
   200 is there after each restart; clock moves survive; a torn last line is dropped; a
-  corrupt middle line refuses the start; bad PUT bodies are refused with a position.
+  corrupt middle line refuses the start; bad PUT bodies are refused with a position;
+- --state-file integrity (format 2): damage that keeps every line valid JSON (a changed
+  letter, 123.45 -> 923.45, a deleted or repeated line, a key hash digit) refuses the start
+  with PATH:LINE and exit 2; a torn final record is cut with a warning that counts its bytes;
+  --state-file-recover cuts at the first bad record and keeps the original; re-checksummed
+  lies are caught by the recorded answers; format 1 files are migrated; key-shaped text in
+  every free-text field replays byte-identical yet never appears in the file.
 
 Prints one line per test and ends with "N passed, N failed". Standard library only.
 """
 
 import argparse
+import hashlib
 import json
 import os
+import re
 import signal
 import statistics
 import sys
@@ -538,8 +546,262 @@ def _(ctx):
     check(CARD["number"] not in text, "a whole card number in the state file")
     check(f'"ccv":"{CARD["ccv"]}"' not in text.replace('\\"', '"'), "a CVV in the state file")
     check(K["default"] not in text, "a whole key in the state file")
+    # The masked entries record the answers the whole numbers got: replay checks them.
+    masked = CARD["number"][:6] + "000000" + CARD["number"][-4:]
+    card_lines = [x for x in text.splitlines() if masked in x]
+    check(len(card_lines) == 2 and all(re.search(r'"s":200,"d":"[0-9a-f]{16}"', x)
+                                       for x in card_lines),
+          f"card entries record their answers: {[x[-120:] for x in card_lines]}")
     b = restart_on(ctx, "b", state)
     compare(before, answers(b, paths), "card writes replayed from masked log entries")
+
+
+def kill_9(s):
+    s.proc.kill()  # SIGKILL, by PID: only the log holds the latest writes
+    s.proc.wait()
+    s.exit_code = 0
+
+
+def refused(ctx, name, state, extra=()):
+    """Starts on state expecting a refusal: exit 2 and the output. Returns the output."""
+    c = ctx.server(name, args=["--state-file", state] + list(extra), start=False)
+    try:
+        c.start()
+    except TestFailure:
+        pass
+    else:
+        raise TestFailure(f"{name}: started on a damaged state file")
+    eq(c.exit_code, 2, f"{name}: exit status on a damaged state file")
+    out = c.stderr() + c.stdout()
+    c.exit_code = None
+    c.proc = None
+    return out
+
+
+def file_lines(path):
+    with open(path, "rb") as f:
+        return f.read().split(b"\n")[:-1]
+
+
+def write_lines(path, lines):
+    with open(path, "wb") as f:
+        f.write(b"".join(x + b"\n" for x in lines))
+
+
+def line_with(lines, needle):
+    hits = [i for i, x in enumerate(lines) if needle in x]
+    check(len(hits) == 1, f"one line holds {needle!r}: lines {hits}")
+    return hits[0]
+
+
+# The record framing (statelog.h), rebuilt here independently of the C code, so a test can
+# write a file whose checksums are right but whose content lies.
+def _frame_payload(line, first):
+    head = re.match(rb'^\{"v":2,"n":0,"r":' if first else rb'^\{"n":\d+,"r":', line)
+    check(head is not None and re.search(rb',"h":"[0-9a-f]{16}"\}$', line) is not None,
+          f"a framed record: {line[:60]!r}")
+    return line[head.end():-24]
+
+
+def rechain(lines):
+    out, prev = [], bytes(8)
+    for n, line in enumerate(lines):
+        head = b'{"v":2,"n":0,"r":' if n == 0 else b'{"n":%d,"r":' % n
+        body = head + _frame_payload(line, n == 0)
+        h = hashlib.sha256(prev + hashlib.sha256(body).digest()).digest()[:8]
+        out.append(body + b',"h":"' + h.hex().encode() + b'"}')
+        prev = h
+    return out
+
+
+def damaged_state(ctx, name):
+    """A state file left by kill -9 whose log holds two customers and a payment of 123.45,
+    the pristine bytes, and the ids."""
+    state = os.path.join(ctx.root, f"{name}.state")
+    s = restart_on(ctx, name, state, ["--seed", "21"])
+    a = ok(api(s, "POST", "/v3/customers", body={"name": "Maria Dano", "cpfCnpj": "24971563792"}),
+           "customer a")["id"]
+    b = ok(api(s, "POST", "/v3/customers", body={"name": "Jose Dano", "cpfCnpj": new_cpf()}),
+           "customer b")["id"]
+    p = ok(api(s, "POST", "/v3/payments", body={
+        "customer": a, "billingType": "PIX", "value": 123.45, "dueDate": "2025-03-20"}),
+        "payment")["id"]
+    kill_9(s)
+    with open(state, "rb") as f:
+        pristine = f.read()
+    return state, pristine, (a, b, p)
+
+
+@test("state_file_damage_that_keeps_every_line_json_is_refused_with_path_and_line")
+def _(ctx):
+    state, pristine, _ids = damaged_state(ctx, "dmg")
+    lines = pristine.split(b"\n")[:-1]
+    check(len(lines) >= 4, f"a snapshot and three entries: {len(lines)} lines")
+    maria = line_with(lines, b"Maria Dano")
+    jose = line_with(lines, b"Jose Dano")
+    pay = line_with(lines, b"123.45")
+    key_hash = re.search(rb'"sha256":"([0-9a-f]{64})"', lines[0])
+    check(key_hash is not None, "the snapshot holds a key hash")
+    digit = key_hash.start(1) + 10
+    flip = b"0" if lines[0][digit:digit + 1] != b"0" else b"1"
+    damage = {
+        "a changed letter in a logged name":
+            (lines[:maria] + [lines[maria].replace(b"Maria Dano", b"Marta Dano")] + lines[maria + 1:],
+             maria + 1),
+        "123.45 -> 923.45":
+            (lines[:pay] + [lines[pay].replace(b"123.45", b"923.45")] + lines[pay + 1:], pay + 1),
+        "a deleted middle line": (lines[:jose] + lines[jose + 1:], jose + 1),
+        "a duplicated middle line": (lines[:jose + 1] + lines[jose:], jose + 2),
+        "a changed hex digit of a key hash in the snapshot":
+            ([lines[0][:digit] + flip + lines[0][digit + 1:]] + lines[1:], 1),
+    }
+    for what, (content, bad_line) in damage.items():
+        write_lines(state, content)
+        out = refused(ctx, "dmg-" + str(bad_line), state)
+        check(f"{state}:{bad_line}:" in out,
+              f"{what}: refused with {state}:{bad_line}: in the output: {out[-400:]!r}")
+        with open(state, "rb") as f:
+            eq(f.read(), b"".join(x + b"\n" for x in content), f"{what}: file left as it was")
+        print(f"    {what}: {out.strip().splitlines()[-1][-150:]}")
+
+
+@test("state_file_torn_final_record_is_cut_with_a_warning_that_counts_its_bytes")
+def _(ctx):
+    state, pristine, (a, b, p) = damaged_state(ctx, "torn2")
+    tail = b'{"n":9,"r":{"a":"default","t":17'  # kill -9 mid-append: no newline
+    with open(state, "ab") as f:
+        f.write(tail)
+    s = restart_on(ctx, "torn2-b", state)
+    for cid in (a, b):
+        eq(api(s, "GET", f"/v3/customers/{cid}").status, 200, "acknowledged create kept")
+    out = s.stdout()
+    check(re.search(rf"torn_final_record path={re.escape(state)}:\d+ dropped_bytes={len(tail)}\b",
+                    out) is not None, f"a warning with the bytes dropped: {out[-600:]!r}")
+
+
+@test("state_file_recover_flag_cuts_at_the_first_bad_record_and_keeps_the_original")
+def _(ctx):
+    state, pristine, (a, b, p) = damaged_state(ctx, "rec")
+    lines = pristine.split(b"\n")[:-1]
+    jose = line_with(lines, b"Jose Dano")
+    damaged = lines[:jose + 1] + lines[jose:]  # a repeated line: everything after it is suspect
+    write_lines(state, damaged)
+    refused(ctx, "rec-refused", state)
+    s = restart_on(ctx, "rec-b", state, ["--state-file-recover"])
+    eq(api(s, "GET", f"/v3/customers/{a}").status, 200, "records before the bad one are kept")
+    eq(api(s, "GET", f"/v3/customers/{b}").status, 200, "the first copy of the line is kept")
+    eq(api(s, "GET", f"/v3/payments/{p}").status, 404, "records after the bad one are dropped")
+    out = s.stdout()
+    dropped = len(damaged) - (jose + 1)
+    check(f"first_bad_line={jose + 2}" in out and f"dropped_lines={dropped}" in out,
+          f"what was dropped is printed: {out[-800:]!r}")
+    keep = [f for f in os.listdir(ctx.root) if f.startswith("rec.state.before-recover.")]
+    eq(len(keep), 1, "one copy of the original")
+    with open(os.path.join(ctx.root, keep[0]), "rb") as f:
+        eq(f.read(), b"".join(x + b"\n" for x in damaged), "the copy is the original file")
+    eq(os.stat(os.path.join(ctx.root, keep[0])).st_mode & 0o777, 0o600, "copy mode")
+
+
+@test("state_file_replay_that_answers_otherwise_than_the_original_is_refused")
+def _(ctx):
+    state, pristine, _ids = damaged_state(ctx, "div")
+    lines = pristine.split(b"\n")[:-1]
+    jose = line_with(lines, b"Jose Dano")
+    # Checksums recomputed: only the recorded answer can tell that the request changed.
+    forged = rechain(lines[:jose] + [lines[jose].replace(b"Jose Dano", b"Jose Dono")] +
+                     lines[jose + 1:])
+    write_lines(state, forged)
+    out = refused(ctx, "div-body", state)
+    check(f"{state}:{jose + 1}: replay diverged: the answer's body differs" in out,
+          f"divergent body refused: {out[-400:]!r}")
+    forged = rechain(lines[:jose] + [re.sub(rb'"s":200', b'"s":400', lines[jose])] +
+                     lines[jose + 1:])
+    write_lines(state, forged)
+    out = refused(ctx, "div-status", state)
+    check(f"{state}:{jose + 1}: replay diverged: answered 200 where the original answered 400"
+          in out, f"divergent status refused: {out[-400:]!r}")
+    write_lines(state, rechain(lines))
+    restart_on(ctx, "div-ok", state)  # the rebuilt chain itself is right
+
+
+@test("state_file_of_the_previous_format_is_migrated")
+def _(ctx):
+    state, pristine, (a, b, p) = damaged_state(ctx, "v1")
+    lines = pristine.split(b"\n")[:-1]
+    # Format 1: the bare payloads, one per line (what earlier builds wrote).
+    write_lines(state, [_frame_payload(x, n == 0) for n, x in enumerate(lines)])
+    s = restart_on(ctx, "v1-b", state)
+    for path in (f"/v3/customers/{a}", f"/v3/customers/{b}", f"/v3/payments/{p}"):
+        eq(api(s, "GET", path).status, 200, f"GET {path} after migration")
+    check("what=migrated" in s.stdout(), "the migration is logged")
+    first = file_lines(state)[0]
+    check(first.startswith(b'{"v":2,"n":0,"r":'), f"rewritten in format 2: {first[:40]!r}")
+
+
+# Every field that can hold free text, each with key-shaped text in it (and "~", the
+# concealment's own escape character, around it).
+def key_text(key):
+    return f"~ {key} ~~x"
+
+
+@test("state_file_replay_is_byte_identical_with_key_shaped_text_in_every_free_text_field")
+def _(ctx):
+    state = os.path.join(ctx.root, "keys.state")
+    s = restart_on(ctx, "keys-a", state, ["--seed", "17"])
+    ks = [make_key(), make_key("prod"), make_key("legacy")]
+    kt = key_text(ks[0])
+    full_ref = ks[0]  # a bare 146-character key as externalReference
+    check(len(full_ref) >= 140, f"key length {len(full_ref)}")
+    cust = {"name": kt, "cpfCnpj": "24971563792", "company": kt, "address": kt,
+            "addressNumber": kt[:10], "complement": kt, "province": kt, "externalReference": full_ref,
+            "observations": key_text(ks[1]), "municipalInscription": kt[:40],
+            "stateInscription": kt[:40], "groupName": key_text(ks[2])}
+    c = ok(api(s, "POST", "/v3/customers", body=cust), "customer with keys")["id"]
+    ok(api(s, "PUT", f"/v3/customers/{c}", body={"observations": kt, "externalReference": ks[1]}),
+       "customer update")
+    pay = ok(api(s, "POST", "/v3/payments", body={
+        "customer": c, "billingType": "PIX", "value": 100, "dueDate": "2025-03-20",
+        "description": kt, "externalReference": ks[2]}), "payment")["id"]
+    ok(api(s, "POST", f"/v3/payments/{pay}", body={"description": key_text(ks[1])}),
+       "payment update")
+    ok(api(s, "POST", f"/v3/sandbox/payment/{pay}/confirm"), "confirm")
+    ok(api(s, "POST", f"/v3/payments/{pay}/refund", body={"value": 10, "description": kt}),
+       "refund")
+    inst = ok(api(s, "POST", "/v3/payments", body={
+        "customer": c, "billingType": "BOLETO", "value": 300, "installmentCount": 3,
+        "totalValue": 300, "dueDate": "2025-03-15", "description": kt,
+        "externalReference": ks[0]}), "installments")["installment"]
+    sub = ok(api(s, "POST", "/v3/subscriptions", body={
+        "customer": c, "billingType": "PIX", "value": 49.9, "nextDueDate": "2025-03-12",
+        "cycle": "MONTHLY", "description": kt, "externalReference": ks[1]}), "subscription")["id"]
+    ok(api(s, "POST", f"/v3/subscriptions/{sub}", body={"description": key_text(ks[2])}),
+       "subscription update")
+    # A key in a path and a query of a write, too (the answer quotes nothing back whole).
+    api(s, "POST", f"/v3/customers/{ks[0]}", body={"name": "x"})
+    paths = [f"/v3/customers/{c}", "/v3/customers", f"/v3/payments/{pay}", "/v3/payments",
+             f"/v3/payments/{pay}/refunds", f"/v3/installments/{inst}",
+             f"/v3/installments/{inst}/payments", f"/v3/subscriptions/{sub}",
+             f"/v3/subscriptions/{sub}/payments", "/v3/financialTransactions?limit=100"]
+    before = answers(s, paths)
+    got = json.loads(before[f"/v3/customers/{c}"][1])
+    eq(got["externalReference"], ks[1], "the API keeps key-shaped data whole")
+    got = json.loads(before[f"/v3/payments/{pay}"][1])
+    eq(got["externalReference"], ks[2], "the API keeps key-shaped data whole")
+    kill_9(s)
+
+    def no_key_text():
+        with open(state, "rb") as f:
+            text = f.read()
+        for k in ks:
+            check(k.encode() not in text, "a whole key in the state file")
+            check(k[-40:].encode() not in text, "most of a key in the state file")
+    no_key_text()
+    b = restart_on(ctx, "keys-b", state)
+    compare(before, answers(b, paths), "replay after kill -9 (log entries)")
+    b.stop()
+    no_key_text()  # the snapshot written at shutdown
+    c2 = restart_on(ctx, "keys-c", state)
+    compare(before, answers(c2, paths), "restart after a clean shutdown (snapshot)")
 
 
 def run(binary, pattern):

@@ -576,10 +576,29 @@ static void test_config_usage_mentions_every_flag(void **state)
     }
 }
 
+/* A one-off repair: a command-line flag, never read from the environment. */
+static void test_config_state_file_recover_is_a_flag_only(void **state)
+{
+    struct am_config cfg;
+
+    (void)state;
+    am_config_defaults(&cfg);
+    assert_false(cfg.state_file_recover);
+    assert_int_equal(load(&cfg, NULL, (const char *const[]){"ASAAS_MOCK_STATE_FILE_RECOVER=1",
+                                                            NULL}),
+                     0);
+    assert_false(cfg.state_file_recover);
+    assert_int_equal(load(&cfg, (const char *const[]){"--state-file-recover", NULL}, NULL), 0);
+    assert_true(cfg.state_file_recover);
+    assert_non_null(strstr(am_config_usage(), "--state-file-recover"));
+    am_config_finish(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_defaults),
+        cmocka_unit_test(test_config_state_file_recover_is_a_flag_only),
         cmocka_unit_test(test_config_load_nothing_keeps_defaults),
         cmocka_unit_test(test_config_every_flag),
         cmocka_unit_test(test_config_flag_equals_form_and_short_options),

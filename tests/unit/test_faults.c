@@ -477,6 +477,26 @@ static void test_faults_rules_reject_bad_rules_with_field_paths(void **state)
                    -EINVAL, "schedule.skip: duplicate field");
 }
 
+static void test_faults_rules_refuse_key_shaped_matchers_and_descriptions(void **state)
+{
+#define KEY "$aact_hmlg_000MzkwODA2MWY2OGM3MWRlMDU2NWM3MzJlNzZmNGZhZGY6OjAwMDAwMDAwMDAwMDA0MjAw"
+#define WHY "holds text shaped like an API key; rules are listed back whole, so they never hold " \
+            "one (match the account instead)"
+    (void)state;
+    add_rule_fails("{\"match\":{\"headers\":{\"X-Tenant\":\"" KEY "\"}},\"fault\":{\"kind\":"
+                   "\"empty\"}}",
+                   -EINVAL, "match.headers: " WHY);
+    add_rule_fails("{\"match\":{\"headers\":{\"" KEY "\":\"x\"}},\"fault\":{\"kind\":\"empty\"}}",
+                   -EINVAL, "match.headers: " WHY);
+    add_rule_fails("{\"match\":{\"body\":{\"externalReference\":\"ref " KEY "\"}},\"fault\":{"
+                   "\"kind\":\"empty\"}}",
+                   -EINVAL, "match.body: " WHY);
+    add_rule_fails("{\"description\":\"" KEY "\",\"fault\":{\"kind\":\"empty\"}}", -EINVAL,
+                   "description: " WHY);
+#undef KEY
+#undef WHY
+}
+
 static void test_faults_load_text_accepts_both_shapes_and_saved_listings(void **state)
 {
     struct am_fault_rules *rules = am_fault_rules_new(3), *again = am_fault_rules_new(3);
@@ -1083,6 +1103,7 @@ int main(void)
         cmocka_unit_test(test_faults_rules_get_ids_and_render_with_stats),
         cmocka_unit_test(test_faults_rules_reject_duplicate_and_colliding_ids),
         cmocka_unit_test(test_faults_rules_reject_bad_rules_with_field_paths),
+        cmocka_unit_test(test_faults_rules_refuse_key_shaped_matchers_and_descriptions),
         cmocka_unit_test(test_faults_load_text_accepts_both_shapes_and_saved_listings),
         cmocka_unit_test(test_faults_load_text_reports_position_and_adds_nothing),
         cmocka_unit_test(test_faults_load_file_reads_and_reports_missing),

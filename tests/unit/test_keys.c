@@ -318,6 +318,84 @@ static void test_keys_parses_environment_names(void **state)
     assert_string_equal(am_environment_name(AM_ENV_PRODUCTION), "production");
 }
 
+/* ---- scrub, conceal, reveal ------------------------------------------------------- */
+
+#define LONG_KEY                                                                                  \
+    "$aact_hmlg_000MzkwODA2MWY2OGM3MWRlMDU2NWM3MzJlNzZmNGZhZGY6OjAwMDAwMDAwMDAwMDA0MjAwMDA6OiRh" \
+    "YWNoX2RldmVsb3BtZW50LWtleS1ub3Qtc2VjcmV0"
+
+static void test_keys_scrub_shortens_every_key_run(void **state)
+{
+    char s[512];
+
+    (void)state;
+    snprintf(s, sizeof(s), "/v3/x/%s?k=aact_abcdefghij&short=aact_abc&p=$aact_prod_ABCDEFGHIJ", LONG_KEY);
+    am_key_scrub(s);
+    assert_string_equal(s, "/v3/x/$aact_hmlg_...cmV0?k=aact_...ghij&short=aact_abc&p=$aact_prod_...GHIJ");
+}
+
+/* conceal then reveal gives the input back, and the concealed form holds no key run. */
+static void round_trip(const char *in, size_t len)
+{
+    char *c = NULL, *r = NULL, scrubbed[1024];
+    size_t clen = 0, rlen = 0;
+
+    assert_int_equal(am_key_conceal(in, len, &c, &clen), 0);
+    assert_int_equal(c[clen], '\0');
+    /* Scrubbing finds nothing left to shorten. */
+    assert_true(clen < sizeof(scrubbed));
+    memcpy(scrubbed, c, clen + 1);
+    am_key_scrub(scrubbed);
+    assert_memory_equal(scrubbed, c, clen);
+    assert_int_equal(am_key_reveal(c, clen, &r, &rlen), 0);
+    assert_int_equal(rlen, len);
+    assert_memory_equal(r, in, len);
+    free(c);
+    free(r);
+}
+
+static void test_keys_conceal_and_reveal_round_trip(void **state)
+{
+    static const char *const cases[] = {
+        "", "plain text", "~", "~~", "~7e~", "a~b~~c~~~", "aact_", "aact_short", "$aact_abcdefgh",
+        LONG_KEY, "{\"externalReference\":\"" LONG_KEY "\",\"x\":\"~" LONG_KEY "~\"}",
+        "aact_aact_hmlg_abcdefghijkl", "%24aact_prod_QUJDREVGR0hJSktMTU5PUA%3D%3D&x=1",
+    };
+    static const char nul[] = "a\0aact_abcdefghij\0~";
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        round_trip(cases[i], strlen(cases[i]));
+    round_trip(nul, sizeof(nul) - 1);
+}
+
+static void test_keys_conceal_leaves_no_literal_key_text(void **state)
+{
+    char *c = NULL;
+    size_t clen;
+
+    (void)state;
+    assert_int_equal(am_key_conceal("ref " LONG_KEY " end ~", strlen("ref " LONG_KEY " end ~"), &c,
+                                    &clen),
+                     0);
+    assert_null(strstr(c, "aact_"));
+    assert_null(strstr(c, "MzkwODA2MWY2OGM3"));
+    assert_true(strncmp(c, "ref $~616163745f686d6c675f", 26) == 0);
+    assert_string_equal(c + clen - 8, "~ end ~~");
+    free(c);
+}
+
+static void test_keys_reveal_refuses_what_conceal_never_writes(void **state)
+{
+    static const char *const bad[] = {"~", "a~", "~~~", "~6~", "~zz~", "~6g~", "~61", "x~61~~"};
+    char *r = (char *)"untouched";
+    size_t rlen;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(am_key_reveal(bad[i], strlen(bad[i]), &r, &rlen), -EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +417,10 @@ int main(void)
         cmocka_unit_test(test_keys_generates_production_key_in_real_format),
         cmocka_unit_test(test_keys_generate_rejects_small_buffer),
         cmocka_unit_test(test_keys_parses_environment_names),
+        cmocka_unit_test(test_keys_scrub_shortens_every_key_run),
+        cmocka_unit_test(test_keys_conceal_and_reveal_round_trip),
+        cmocka_unit_test(test_keys_conceal_leaves_no_literal_key_text),
+        cmocka_unit_test(test_keys_reveal_refuses_what_conceal_never_writes),
     };
 
     return cmocka_run_group_tests_name("keys", tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "log.h"
 #include "persist.h"
+#include "statefile_frame.h"
 #include "sync_seam.h"
 
 #define NOW INT64_C(1767225600) /* 2026-01-01 00:00:00 UTC */
@@ -38,6 +39,24 @@ static void discard_log(enum am_log_level level, const char *line, void *userdat
     (void)level;
     (void)line;
     (void)userdata;
+}
+
+/* The log lines seen while capture_log() is on (concatenated, "\n" after each). */
+static char captured[8192];
+
+static void capture_sink(enum am_log_level level, const char *line, void *userdata)
+{
+    size_t n = strlen(captured);
+
+    (void)level;
+    (void)userdata;
+    snprintf(captured + n, sizeof(captured) - n, "%s\n", line);
+}
+
+static void capture_log(void)
+{
+    captured[0] = '\0';
+    am_log_set_sink(capture_sink, NULL);
 }
 
 static void config_init(struct am_config *cfg, const char *state_file)
@@ -245,7 +264,7 @@ static void test_persist_new_file_gets_a_snapshot_line(void **state)
     assert_false(am_app_commit_pending(f->app));
     text = read_file(f->path);
     assert_int_equal(count_lines(text), 1);
-    assert_true(strncmp(text, "{\"accounts\":[{\"id\":\"default\"", 28) == 0);
+    assert_true(strncmp(text, "{\"v\":2,\"n\":0,\"r\":{\"accounts\":[{\"id\":\"default\"", 45) == 0);
     assert_non_null(strstr(text, "\"ids\":{\"state\":\""));
     /* The snapshot holds the key as sha256 + display only. */
     assert_null(strstr(text, DEV_KEY));
@@ -598,7 +617,18 @@ static void test_persist_torn_last_entry_is_dropped(void **state)
     assert_non_null(torn);
     snprintf(torn, len + 64, "%s{\"a\":\"default\",\"t\":1767225600,\"i\":[\"1", text);
     write_file(f->path, torn);
+    capture_log();
     start(f, NOW);
+    {
+        /* Cut with a warning that says where and how much. */
+        char want[256];
+        snprintf(want, sizeof(want), "what=torn_final_record path=%s:%zu dropped_bytes=%zu ",
+                 f->path, count_lines(text) + 1, strlen(torn) - len);
+        if (!strstr(captured, want))
+            fail_msg("no '%s' in:\n%s", want, captured);
+        assert_non_null(strstr(captured, "level=warn"));
+    }
+    am_log_set_sink(discard_log, NULL);
     after = get_body(f, "/v3/customers");
     assert_string_equal(after, before);
     free(after);
@@ -671,7 +701,7 @@ static void test_persist_corrupt_middle_line_fails_start_with_path_and_line(void
     content = replace_line(f->path, lines - 1, "{\"a\":\"default\",\"t\":1,");
     {
         char want[64];
-        snprintf(want, sizeof(want), ":%zu: not a JSON entry", lines - 1);
+        snprintf(want, sizeof(want), ":%zu: not a state-file record", lines - 1);
         assert_refused(f, content, want);
     }
     free(content);
@@ -708,13 +738,14 @@ static void test_persist_bad_entries_are_refused_with_reasons(void **state)
 
     start(f, NOW);
     crash(f);
-    snapshot = read_file(f->path); /* one line, with its newline */
+    snapshot = read_file(f->path); /* one record, with its newline */
     assert_int_equal(count_lines(snapshot), 1);
+    /* Its payload: between the head and ,"h":"<16 hex>"}\n. */
+    snapshot[strlen(snapshot) - 25] = '\0';
+    memmove(snapshot, snapshot + 17, strlen(snapshot + 17) + 1);
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        size_t n = strlen(snapshot) + strlen(rows[i].entry) + 2;
-        char *content = malloc(n);
-        assert_non_null(content);
-        snprintf(content, n, "%s%s\n", snapshot, rows[i].entry);
+        /* Framed right: what is refused is the entry itself. */
+        char *content = tsf_file((const char *const[]){snapshot, rows[i].entry, NULL});
         write_file(f->path, content);
         assert_refused(f, content, rows[i].want);
         free(content);
@@ -736,7 +767,7 @@ static void test_persist_corrupt_snapshot_line_is_refused(void **state)
         fail_msg("err '%s' does not name the file", f->err);
     write_file(f->path, bad_ids);
     assert_refused(f, bad_ids,
-                   ": snapshot: ids: state must be a decimal string of a 64-bit unsigned number");
+                   ":1: snapshot: ids: state must be a decimal string of a 64-bit unsigned number");
 }
 
 static void test_persist_binary_body_round_trips_as_hex(void **state)
@@ -771,6 +802,130 @@ static void test_persist_binary_body_round_trips_as_hex(void **state)
     free(before);
 }
 
+/* ---- records that lie: answers, recovery -------------------------------------------- */
+
+/* The payloads of the file's records (unframed; no concealed text in these tests), as a
+ * NULL-terminated array of new strings. */
+static char **payloads_of(const char *path)
+{
+    char *text = read_file(path), *p = text, **out = calloc(count_lines(text) + 1, sizeof(*out));
+    size_t n = 0;
+
+    assert_non_null(out);
+    for (char *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+        char *r = strstr(p, ",\"r\":");
+        assert_true(r && r < nl && nl - p > 24);
+        out[n] = strndup(r + 5, (size_t)(nl - 24 - (r + 5)));
+        assert_non_null(out[n++]);
+    }
+    free(text);
+    return out;
+}
+
+static void free_payloads(char **v)
+{
+    for (size_t i = 0; v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void test_persist_replay_must_give_the_recorded_answer(void **state)
+{
+    struct fx *f = *state;
+    char id[32], **pl, *content, *at, want[300];
+    size_t last;
+
+    start(f, NOW);
+    create_customer(f, MARIA, id);
+    assert_int_equal(am_app_commit(f->app), 0);
+    crash(f);
+    pl = payloads_of(f->path);
+    for (last = 0; pl[last + 1]; last++)
+        ;
+    /* The entry records the answer: status 200 and a digest of the body. */
+    at = strstr(pl[last], ",\"s\":200,\"d\":\"");
+    assert_non_null(at);
+    /* A file whose checksums are right but whose recorded answer is not what the request
+     * gives (a changed handler, or a forged file): refused, not replayed. */
+    at[7] = '1';
+    content = tsf_file((const char *const *)pl);
+    write_file(f->path, content);
+    snprintf(want, sizeof(want), ":%zu: replay diverged: answered 200 where the original answered 201",
+             last + 1);
+    assert_refused(f, content, want);
+    free(content);
+    at[7] = '0';
+    at[14] = at[14] == '0' ? '1' : '0'; /* one digit of the body digest */
+    content = tsf_file((const char *const *)pl);
+    write_file(f->path, content);
+    snprintf(want, sizeof(want), ":%zu: replay diverged: the answer's body differs from the original's",
+             last + 1);
+    assert_refused(f, content, want);
+    free(content);
+    free_payloads(pl);
+}
+
+static void test_persist_recover_cuts_at_the_first_bad_record_and_keeps_a_copy(void **state)
+{
+    struct fx *f = *state;
+    char id1[32], id2[32], id3[32], keep[200], *orig, *kept;
+    char **pl;
+    size_t n;
+
+    start(f, NOW);
+    create_customer(f, MARIA, id1);
+    create_customer(f, ACME, id2);
+    create_customer(f, JOAO, id3);
+    assert_int_equal(am_app_commit(f->app), 0);
+    crash(f);
+    pl = payloads_of(f->path);
+    for (n = 0; pl[n]; n++)
+        ;
+    free_payloads(pl);
+    /* The record for ACME (the last but one) altered. */
+    orig = read_file(f->path);
+    *strstr(orig, "Acme") = 'X';
+    write_file(f->path, orig);
+    f->cfg.state_file_recover = true;
+    capture_log();
+    start(f, NOW);
+    am_log_set_sink(discard_log, NULL);
+    free(get_body(f, "/v3/customers"));
+    assert_non_null(strstr(body(f), id1));
+    assert_null(strstr(body(f), id2));
+    assert_null(strstr(body(f), id3));
+    snprintf(keep, sizeof(keep), "%s.before-recover.%lld", f->path, (long long)NOW);
+    kept = read_file(keep);
+    assert_string_equal(kept, orig);
+    {
+        char want[200];
+        snprintf(want, sizeof(want), "first_bad_line=%zu ", n - 1);
+        assert_non_null(strstr(captured, want));
+        assert_non_null(strstr(captured, "dropped_lines=2 "));
+        snprintf(want, sizeof(want), "what=recover_dropped line=%zu ", n);
+        assert_non_null(strstr(captured, want));
+    }
+    unlink(keep);
+    free(kept);
+    free(orig);
+}
+
+static void test_persist_recover_never_drops_the_snapshot(void **state)
+{
+    struct fx *f = *state;
+    char *content;
+
+    start(f, NOW);
+    crash(f);
+    content = read_file(f->path);
+    content[30] ^= 1;
+    write_file(f->path, content);
+    f->cfg.state_file_recover = true;
+    assert_refused(f, content, ":1: checksum mismatch");
+    assert_non_null(strstr(f->err, "nothing to keep"));
+    free(content);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -794,6 +949,9 @@ int main(void)
         T(test_persist_bad_entries_are_refused_with_reasons),
         T(test_persist_corrupt_snapshot_line_is_refused),
         T(test_persist_binary_body_round_trips_as_hex),
+        T(test_persist_replay_must_give_the_recorded_answer),
+        T(test_persist_recover_cuts_at_the_first_bad_record_and_keeps_a_copy),
+        T(test_persist_recover_never_drops_the_snapshot),
     };
 #undef T
 

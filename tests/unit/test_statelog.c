@@ -1,7 +1,9 @@
 /* test_statelog.c - the --state-file on disk: open of a missing file, append + sync then
- * replay in order, a torn last line cut off, a callback error stopping the open,
- * atomic compaction, and the dirty/entries/bytes/syncs counters. Each test works in its
- * own mkdtemp() folder. */
+ * replay in order, a torn last line cut off and reported, a callback error stopping the
+ * open, atomic compaction, the dirty/entries/bytes/syncs counters; format 2: records as
+ * statefile_frame.h rebuilds them, damaged records refused with PATH:LINE: reason,
+ * key-shaped text concealed on disk and revealed whole, format 1 read then migrated, and
+ * the recovery cut. Each test works in its own mkdtemp() folder. */
 #include "test_helpers.h"
 
 #include <errno.h>
@@ -9,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "statefile_frame.h"
 #include "statelog.h"
 #include "sync_seam.h"
 
@@ -123,6 +126,26 @@ static void assert_file(const char *path, const char *want)
     free(got);
 }
 
+/* The file holds exactly the records for payloads (NULL-terminated, [0] the snapshot). */
+#define assert_records(path, ...) assert_records_((path), (const char *const[]){__VA_ARGS__, NULL})
+static void assert_records_(const char *path, const char *const *payloads)
+{
+    char *want = tsf_file(payloads);
+
+    assert_file(path, want);
+    free(want);
+}
+
+/* Writes the records for payloads as the whole file. */
+#define write_records(path, ...) write_records_((path), (const char *const[]){__VA_ARGS__, NULL})
+static void write_records_(const char *path, const char *const *payloads)
+{
+    char *text = tsf_file(payloads);
+
+    write_file(path, text);
+    free(text);
+}
+
 static off_t file_size(const char *path)
 {
     struct stat st;
@@ -229,10 +252,10 @@ static void test_statelog_append_sync_then_reopen_replays_in_order(void **state)
     assert_true(am_statelog_dirty(log));
     assert_int_equal(am_statelog_entries(log), 2);
     /* Nothing reaches the file before the sync. */
-    assert_file(f->path, "{\"snap\":1}\n");
+    assert_records(f->path, "{\"snap\":1}");
     assert_int_equal(am_statelog_sync(log), 0);
     assert_false(am_statelog_dirty(log));
-    assert_file(f->path, "{\"snap\":1}\n{\"e\":1}\n{\"e\":2}\n");
+    assert_records(f->path, "{\"snap\":1}", "{\"e\":1}", "{\"e\":2}");
     append(log, "{\"e\":3}");
     assert_int_equal(am_statelog_sync(log), 0);
     am_statelog_close(log);
@@ -247,7 +270,7 @@ static void test_statelog_append_sync_then_reopen_replays_in_order(void **state)
     /* Appends after a reopen go at the end. */
     append(log, "{\"e\":4}");
     assert_int_equal(am_statelog_sync(log), 0);
-    assert_file(f->path, "{\"snap\":1}\n{\"e\":1}\n{\"e\":2}\n{\"e\":3}\n{\"e\":4}\n");
+    assert_records(f->path, "{\"snap\":1}", "{\"e\":1}", "{\"e\":2}", "{\"e\":3}", "{\"e\":4}");
     am_statelog_close(log);
 }
 
@@ -262,7 +285,7 @@ static void test_statelog_close_without_sync_loses_only_the_buffer(void **state)
     assert_int_equal(am_statelog_sync(log), 0);
     append(log, "never synced");
     am_statelog_close(log);
-    assert_file(f->path, "S\nkept\n");
+    assert_records(f->path, "S", "kept");
     log = open_ok(f, &existed);
     assert_int_equal(f->n, 2);
     assert_seen(f, 1, "kept", 2);
@@ -286,11 +309,13 @@ static void test_statelog_counters_track_entries_bytes_and_syncs(void **state)
     assert_int_equal(am_statelog_bytes(log), 0); /* bytes count what reached the file */
     assert_int_equal(am_statelog_sync(log), 0);
     assert_int_equal(am_statelog_syncs(log), 2); /* one for the whole batch */
-    assert_int_equal(am_statelog_bytes(log), 7); /* "abc\n" + "de\n" */
+    /* The records "abc" and "de" as framed, newlines included. */
+    assert_int_equal(am_statelog_bytes(log), tsf_line_len(1, "abc") + tsf_line_len(2, "de"));
     append(log, "f");
     assert_int_equal(am_statelog_sync(log), 0);
     assert_int_equal(am_statelog_entries(log), 3);
-    assert_int_equal(am_statelog_bytes(log), 9);
+    assert_int_equal(am_statelog_bytes(log),
+                     tsf_line_len(1, "abc") + tsf_line_len(2, "de") + tsf_line_len(3, "f"));
     assert_int_equal(am_statelog_syncs(log), 3);
     am_statelog_close(log);
 }
@@ -377,7 +402,7 @@ static void test_statelog_long_entries_round_trip(void **state)
     append(log, text);
     append(log, "short");
     assert_int_equal(am_statelog_sync(log), 0);
-    assert_int_equal(am_statelog_bytes(log), big + 1 + 6);
+    assert_int_equal(am_statelog_bytes(log), tsf_line_len(1, text) + tsf_line_len(2, "short"));
     am_statelog_close(log);
     log = open_ok(f, &existed);
     assert_int_equal(f->n, 3);
@@ -396,19 +421,30 @@ static void test_statelog_torn_last_line_is_cut_off_and_not_replayed(void **stat
     bool existed = false;
     struct am_statelog *log;
 
-    write_file(f->path, "SNAP\ne1\ne2-half-writ");
-    assert_int_equal(file_size(f->path), 20);
+    char *whole = tsf_file((const char *const[]){"SNAP", "e1", NULL}), *torn;
+    static const char half[] = "{\"n\":2,\"r\":e2-half-writ";
+    size_t line = 0;
+
+    torn = malloc(strlen(whole) + sizeof(half));
+    assert_non_null(torn);
+    snprintf(torn, strlen(whole) + sizeof(half), "%s%s", whole, half);
+    write_file(f->path, torn);
     log = open_ok(f, &existed);
     assert_true(existed);
     assert_int_equal(f->n, 2);
     assert_seen(f, 0, "SNAP", 1);
     assert_seen(f, 1, "e1", 2);
-    assert_int_equal(file_size(f->path), 8);
-    assert_file(f->path, "SNAP\ne1\n");
+    assert_int_equal(file_size(f->path), (off_t)strlen(whole));
+    assert_records(f->path, "SNAP", "e1");
+    /* Reported, so the caller can warn with the size. */
+    assert_int_equal(am_statelog_torn(log, &line), sizeof(half) - 1);
+    assert_int_equal(line, 3);
+    free(torn);
+    free(whole);
     /* The next entry follows the last whole line. */
     append(log, "e3");
     assert_int_equal(am_statelog_sync(log), 0);
-    assert_file(f->path, "SNAP\ne1\ne3\n");
+    assert_records(f->path, "SNAP", "e1", "e3");
     am_statelog_close(log);
     log = open_ok(f, &existed);
     assert_int_equal(f->n, 3);
@@ -439,7 +475,7 @@ static void test_statelog_callback_error_stops_open_with_its_code(void **state)
     bool existed = false;
     char err[128] = "";
 
-    write_file(f->path, "SNAP\ne1\ne2\ne3\n");
+    write_records(f->path, "SNAP", "e1", "e2", "e3");
     f->fail_at = 3;
     assert_int_equal(am_statelog_open(f->path, on_line, f, &log, &existed, err, sizeof(err)),
                      -EBADMSG);
@@ -450,7 +486,7 @@ static void test_statelog_callback_error_stops_open_with_its_code(void **state)
     assert_seen(f, 0, "SNAP", 1);
     assert_seen(f, 1, "e1", 2);
     /* A refused file is left as it was. */
-    assert_file(f->path, "SNAP\ne1\ne2\ne3\n");
+    assert_records(f->path, "SNAP", "e1", "e2", "e3");
 }
 
 static void test_statelog_callback_error_on_snapshot_line(void **state)
@@ -460,14 +496,14 @@ static void test_statelog_callback_error_on_snapshot_line(void **state)
     bool existed = false;
     char err[128] = "";
 
-    write_file(f->path, "SNAP\ne1\n");
+    write_records(f->path, "SNAP", "e1");
     f->fail_at = 1;
     assert_int_equal(am_statelog_open(f->path, on_line, f, &log, &existed, err, sizeof(err)),
                      -EBADMSG);
     assert_null(log);
     assert_string_equal(err, "bad line 1");
     assert_int_equal(f->n, 0);
-    assert_file(f->path, "SNAP\ne1\n");
+    assert_records(f->path, "SNAP", "e1");
 }
 
 /* ---- compaction ----------------------------------------------------------------- */
@@ -485,7 +521,7 @@ static void test_statelog_compact_replaces_content_and_drops_entries(void **stat
     append(log, "buffered, never written");
     assert_int_equal(am_statelog_entries(log), 3);
     assert_int_equal(am_statelog_compact(log, "NEW-SNAPSHOT", 12), 0);
-    assert_file(f->path, "NEW-SNAPSHOT\n");
+    assert_records(f->path, "NEW-SNAPSHOT");
     assert_false(exists(f->tmp));
     assert_false(am_statelog_dirty(log));
     assert_int_equal(am_statelog_entries(log), 0);
@@ -493,9 +529,9 @@ static void test_statelog_compact_replaces_content_and_drops_entries(void **stat
     /* Later appends go after the new snapshot. */
     append(log, "c");
     assert_int_equal(am_statelog_sync(log), 0);
-    assert_file(f->path, "NEW-SNAPSHOT\nc\n");
+    assert_records(f->path, "NEW-SNAPSHOT", "c");
     assert_int_equal(am_statelog_entries(log), 1);
-    assert_int_equal(am_statelog_bytes(log), 2);
+    assert_int_equal(am_statelog_bytes(log), tsf_line_len(1, "c"));
     am_statelog_close(log);
     log = open_ok(f, &existed);
     assert_true(existed);
@@ -512,7 +548,7 @@ static void test_statelog_compact_uses_only_len_bytes(void **state)
     struct am_statelog *log = open_ok(f, &existed);
 
     assert_int_equal(am_statelog_compact(log, "ABCDEF", 3), 0);
-    assert_file(f->path, "ABC\n");
+    assert_records(f->path, "ABC");
     am_statelog_close(log);
 }
 
@@ -546,13 +582,206 @@ static void test_statelog_failed_compact_keeps_the_old_file_in_force(void **stat
     assert_int_equal(mkdir(f->tmp, 0700), 0);
     append(log, "b");
     assert_int_equal(am_statelog_compact(log, "NEW", 3), -EISDIR);
-    assert_file(f->path, "OLD\na\n");
+    assert_records(f->path, "OLD", "a");
     /* The log goes on: the buffered entry was not dropped and still syncs. */
     assert_true(am_statelog_dirty(log));
     assert_int_equal(am_statelog_sync(log), 0);
-    assert_file(f->path, "OLD\na\nb\n");
+    assert_records(f->path, "OLD", "a", "b");
     assert_int_equal(rmdir(f->tmp), 0);
     am_statelog_close(log);
+}
+
+/* ---- integrity (format 2) -------------------------------------------------------- */
+
+/* Opening content fails with -EBADMSG and err = PATH + want; lines before bad_line were
+ * fed, none after; the file is left as it was. */
+static void assert_bad(struct fx *f, const char *content, size_t bad_line, const char *want)
+{
+    struct am_statelog *log = NULL;
+    bool existed = false;
+    char err[300] = "", full[400];
+
+    write_file(f->path, content);
+    seen_clear(f);
+    assert_int_equal(am_statelog_open(f->path, on_line, f, &log, &existed, err, sizeof(err)),
+                     -EBADMSG);
+    assert_null(log);
+    snprintf(full, sizeof(full), "%s%s", f->path, want);
+    assert_string_equal(err, full);
+    assert_int_equal(f->n, bad_line - 1);
+    assert_file(f->path, content);
+}
+
+/* content with line n (1-based) replaced by repl (NULL: deleted); free(). */
+static char *with_line(const char *content, size_t n, const char *repl, bool twice)
+{
+    char *out = malloc(strlen(content) * 2 + (repl ? strlen(repl) : 0) + 2);
+    const char *p = content;
+    size_t o = 0;
+
+    assert_non_null(out);
+    for (size_t line = 1; *p; line++) {
+        const char *nl = strchr(p, '\n');
+        size_t l = (size_t)(nl - p) + 1;
+        if (line != n) {
+            memcpy(out + o, p, l);
+            o += l;
+        } else if (repl) {
+            o += (size_t)sprintf(out + o, "%s\n", repl);
+        } else if (twice) {
+            memcpy(out + o, p, l);
+            memcpy(out + o + l, p, l);
+            o += 2 * l;
+        }
+        p += l;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void test_statelog_damaged_records_stop_the_open_with_path_line_and_reason(void **state)
+{
+    struct fx *f = *state;
+    char *good = tsf_file((const char *const[]){"{\"s\":1}", "{\"e\":\"Maria\"}",
+                                                "{\"v\":123.45}", "{\"e\":3}", NULL});
+    char *other = tsf_file((const char *const[]){"{\"s\":2}", "{\"e\":\"Maria\"}", NULL});
+    char *line2 = strdup(strchr(good, '\n') + 1), *line2_other = strdup(strchr(other, '\n') + 1);
+    char *altered, *t;
+    struct {
+        char *content;
+        size_t bad_line;
+        const char *want;
+    } rows[10];
+    size_t n = 0;
+
+    *strchr(line2, '\n') = '\0';
+    *strchr(line2_other, '\n') = '\0';
+    /* A changed letter, a changed digit: still valid JSON, still refused. */
+    altered = strdup(good);
+    *strstr(altered, "Maria") = 'N';
+    rows[n++] = (typeof(rows[0])){altered, 2, ":2: checksum mismatch (the record was altered, or "
+                                              "is not the one that followed the line before)"};
+    altered = strdup(good);
+    *strstr(altered, "123.45") = '9';
+    rows[n++] = (typeof(rows[0])){altered, 3, ":3: checksum mismatch (the record was altered, or "
+                                              "is not the one that followed the line before)"};
+    rows[n++] = (typeof(rows[0])){with_line(good, 2, NULL, false), 2,
+                                  ":2: record 2 where 1 belongs (missing records)"};
+    rows[n++] = (typeof(rows[0])){with_line(good, 2, NULL, true), 3,
+                                  ":3: record 1 again where 2 belongs (a repeated line)"};
+    /* The same record from another file: the chain tells. */
+    rows[n++] = (typeof(rows[0])){with_line(good, 2, line2_other, false), 2,
+                                  ":2: checksum mismatch (the record was altered, or is not "
+                                  "the one that followed the line before)"};
+    altered = strdup(good);
+    altered[5] = '3'; /* {"v":3 */
+    rows[n++] = (typeof(rows[0])){altered, 1, ":1: format version 3 (this build reads 1 and 2)"};
+    rows[n++] = (typeof(rows[0])){with_line(good, 4, "{\"n\":3,\"r\":\"abcdefghijklmnopqrstuvwxyz\"}",
+                                            false),
+                                  4, ":4: record without its checksum"};
+    rows[n++] = (typeof(rows[0])){with_line(good, 2, "{\"e\":\"Maria\"}", false), 2,
+                                  ":2: not a state-file record"};
+    t = tsf_file((const char *const[]){"{\"s\":1}", "{\"e\":\"~zz~\"}", NULL});
+    rows[n++] = (typeof(rows[0])){t, 2, ":2: concealed text is not well formed"};
+    for (size_t i = 0; i < n; i++) {
+        assert_bad(f, rows[i].content, rows[i].bad_line, rows[i].want);
+        free(rows[i].content);
+    }
+    free(line2);
+    free(line2_other);
+    free(other);
+    free(good);
+}
+
+static void test_statelog_key_shaped_text_never_reaches_the_file_yet_comes_back_whole(void **state)
+{
+    struct fx *f = *state;
+    static const char key[] =
+        "$aact_hmlg_000MzkwODA2MWY2OGM3MWRlMDU2NWM3MzJlNzZmNGZhZGY6OjAwMDAwMDAwMDAwMDA0MjAwMDA6OiRh"
+        "YWNoX2RldmVsb3BtZW50LWtleS1ub3Qtc2VjcmV0";
+    char snap[400], entry[400], *text;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    snprintf(snap, sizeof(snap), "{\"externalReference\":\"%s\",\"t\":\"~~ ~\"}", key);
+    snprintf(entry, sizeof(entry), "{\"b\":\"x%s~y\",\"p\":\"/v3/customers/%s\"}", key, key + 1);
+    assert_int_equal(am_statelog_compact(log, snap, strlen(snap)), 0);
+    append(log, entry);
+    assert_int_equal(am_statelog_sync(log), 0);
+    am_statelog_close(log);
+    text = read_file(f->path);
+    assert_null(strstr(text, key + 1));
+    assert_null(strstr(text, "MzkwODA2MWY2OGM3")); /* nor its secret part */
+    free(text);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 2);
+    assert_seen(f, 0, snap, 1);
+    assert_seen(f, 1, entry, 2);
+    am_statelog_close(log);
+}
+
+static void test_statelog_previous_format_is_read_and_appends_wait_for_compaction(void **state)
+{
+    struct fx *f = *state;
+    bool existed = false;
+    struct am_statelog *log;
+
+    write_file(f->path, "{\"accounts\":[]}\n{\"e\":1}\n");
+    log = open_ok(f, &existed);
+    assert_true(existed);
+    assert_int_equal(am_statelog_format(log), 1);
+    assert_int_equal(f->n, 2);
+    assert_seen(f, 0, "{\"accounts\":[]}", 1);
+    assert_seen(f, 1, "{\"e\":1}", 2);
+    /* No mixed file: format 2 records go only after a format 2 snapshot. */
+    assert_int_equal(am_statelog_append(log, "{\"e\":2}", 7), -EPROTO);
+    assert_int_equal(am_statelog_compact(log, "{\"accounts\":[1]}", 16), 0);
+    assert_int_equal(am_statelog_format(log), AM_STATELOG_FORMAT);
+    append(log, "{\"e\":2}");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_records(f->path, "{\"accounts\":[1]}", "{\"e\":2}");
+    am_statelog_close(log);
+}
+
+static int on_dropped(void *arg, const char *text, size_t len, size_t line_no, char *err,
+                      size_t err_len)
+{
+    (void)err;
+    (void)err_len;
+    return on_line(arg, text, len, line_no, NULL, 0);
+}
+
+static void test_statelog_cut_keeps_a_copy_and_cuts_before_the_line(void **state)
+{
+    struct fx *f = *state;
+    char *content = tsf_file((const char *const[]){"S", "a", "b", "c", NULL}), *head;
+    char keep[200], err[200] = "";
+    uint64_t bytes = 0;
+    struct stat st;
+
+    write_file(f->path, content);
+    snprintf(keep, sizeof(keep), "%s.kept", f->path);
+    seen_clear(f);
+    assert_int_equal(am_statelog_cut(f->path, 3, keep, on_dropped, f, &bytes, err, sizeof(err)), 0);
+    head = tsf_file((const char *const[]){"S", "a", NULL});
+    assert_file(f->path, head);
+    assert_file(keep, content);
+    assert_int_equal(stat(keep, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(bytes, strlen(content) - strlen(head));
+    /* Each line cut, as it was on disk. */
+    assert_int_equal(f->n, 2);
+    assert_int_equal(f->line_nos[0], 3);
+    assert_int_equal(f->line_nos[1], 4);
+    assert_non_null(strstr(f->lines[0], "\"r\":b,"));
+    /* Past the end: nothing to cut, nothing copied. */
+    unlink(keep);
+    assert_int_equal(am_statelog_cut(f->path, 9, keep, NULL, NULL, &bytes, err, sizeof(err)), 0);
+    assert_int_equal(bytes, 0);
+    assert_false(exists(keep));
+    unlink(keep);
+    free(head);
+    free(content);
 }
 
 int main(void)
@@ -576,6 +805,10 @@ int main(void)
         T(test_statelog_compact_uses_only_len_bytes),
         T(test_statelog_compact_is_a_new_inode_not_an_overwrite),
         T(test_statelog_failed_compact_keeps_the_old_file_in_force),
+        T(test_statelog_damaged_records_stop_the_open_with_path_line_and_reason),
+        T(test_statelog_key_shaped_text_never_reaches_the_file_yet_comes_back_whole),
+        T(test_statelog_previous_format_is_read_and_appends_wait_for_compaction),
+        T(test_statelog_cut_keeps_a_copy_and_cuts_before_the_line),
     };
 #undef T
 
