@@ -293,7 +293,7 @@ static int same_answer(struct replay *rp, const cJSON *o, const struct am_respon
                  resp->status, s->valueint);
         return bad_line(err, err_len, rp->path, line_no, why);
     }
-    if (strcmp(digest, d->valuestring) != 0)
+    if (strcmp(digest, d->valuestring) != 0) /* not-secret: hash of a public answer */
         return bad_line(err, err_len, rp->path, line_no,
                         "replay diverged: the answer's body differs from the original's");
     return 0;
