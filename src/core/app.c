@@ -91,6 +91,10 @@ static int load_fixture_set(struct am_app *app, int64_t real_now, struct am_regi
         snprintf(err, err_len, "--fixtures: %s", why);
         goto fail;
     }
+    if (r == 1)
+        am_log(AM_LOG_INFO, "fixtures_accounts", "dir=%s source=embedded_default "
+               "note=\"no accounts.json in the folder: the embedded default accounts (plus any "
+               "--api-key) are used\"", am_log_quote(cfg->fixtures_dir, path, sizeof(path)));
     if (cfg->n_api_keys && app->n_api_key_hashes == 0) {
         /* First load: remember the keys as hashes for later reloads. */
         for (size_t i = 0; i < cfg->n_api_keys; i++) {

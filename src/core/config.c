@@ -147,6 +147,15 @@ static int fail(char *err, size_t err_len, const char *name, const char *fmt, ..
     return -EINVAL;
 }
 
+static bool has_control(const char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    }
+    return false;
+}
+
 static int parse_long(const char *s, long min, long max, long *ret)
 {
     char *end = NULL;
@@ -342,6 +351,13 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
         r = set_str(&cfg->fixtures_dir, value);
         break;
     case O_ADMIN_TOKEN:
+        /* Header values arrive trimmed: a blank token, or one with surrounding whitespace
+         * or a control byte, could never match, and /__mock/ would refuse every caller. */
+        if (*value && (strspn(value, " \t") == strlen(value) || value[0] == ' ' ||
+                       value[0] == '\t' || value[strlen(value) - 1] == ' ' ||
+                       value[strlen(value) - 1] == '\t' || has_control(value)))
+            return fail(err, err_len, name, "a blank token, or one with leading or trailing "
+                                            "whitespace or a control character, can never match");
         r = *value ? set_str(&cfg->admin_token, value) : 0;
         break;
     case O_CLOCK: {

@@ -107,7 +107,7 @@ static const char usage[] =
     "Usage: asaas-mock record --upstream https://HOST[:PORT][/BASE] --out DIR [options]\n"
     "A recording proxy: forwards every request to the upstream over verified TLS, returns\n"
     "its answer unchanged and writes DIR/exchanges/*.json for `asaas-mock --fixtures DIR`\n"
-    "(add DIR/accounts.json with the keys the replay should accept).\n\n"
+    "(without DIR/accounts.json the replay uses the embedded default accounts plus --api-key).\n\n"
     "  --upstream URL          https://host[:port][/base] (the base prefixes every path)\n"
     "  --out DIR               output folder (created; its exchanges/ must hold no *.json)\n"
     "  --upstream-ca FILE      trust only these PEM certificates for the upstream\n"

@@ -559,6 +559,25 @@ static void test_config_finish_clears_everything(void **state)
     am_config_finish(&cfg);
 }
 
+/* A blank token (or one with surrounding whitespace) could never match: header values
+ * arrive trimmed, so the control API would refuse every caller. */
+static void test_config_blank_admin_token_refused(void **state)
+{
+    (void)state;
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN= ", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN=\t \t", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN= tok", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN=tok\n", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    /* The message never echoes the token. */
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN=secret ", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    assert_null(strstr(err, "secret"));
+}
+
 static void test_config_usage_mentions_every_flag(void **state)
 {
     static const char *const flags[] = {
@@ -597,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_config_is_loopback),
         cmocka_unit_test(test_config_is_loopback_rejects_hostnames_starting_with_127),
         cmocka_unit_test(test_config_finish_clears_everything),
+        cmocka_unit_test(test_config_blank_admin_token_refused),
         cmocka_unit_test(test_config_usage_mentions_every_flag),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
