@@ -40,6 +40,8 @@ struct am_config {
     bool has_seed;
     uint64_t seed;
     int idle_timeout;         /* seconds */
+    int head_timeout;         /* seconds for a whole request head, from its first byte */
+    int body_timeout;         /* seconds for a whole request body, from its first byte */
     size_t max_body;
     size_t max_headers;
     unsigned alert_threshold;

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "httphead.h"
 #include "log.h"
 
 struct pending;
@@ -69,10 +70,316 @@ static int64_t wall_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* evhttp-2.1.12: returning NULL here would make evhttp serve that connection as
- * cleartext on the TLS port, so allocation failure ends the process instead. */
 static void refuse_for(struct server *srv, uint32_t seconds);
 static struct evhttp_bound_socket *bind_listener(struct evhttp *h, const char *addr, int port);
+static void serialise(struct evbuffer *b, const struct am_response *resp, const char *request_id);
+
+/* ---- the HTTP/1.1 framer in front of evhttp ------------------------------------------
+ *
+ * Chosen over owning the whole HTTP/1.1 layer: evhttp's request handling, keep-alive,
+ * 100-continue, reply writing and the wire faults stay as they are, while every byte a
+ * client sends first passes a bufferevent filter that feeds the pure framer (httphead.h).
+ * evhttp sees only heads the framer accepted, framed as evhttp frames them; anything else
+ * is answered here in Asaas's JSON shape (journalled, counted, Connection: close), and
+ * evhttp never gets to write its own HTML error. The filter also holds the whole-head and
+ * whole-body deadlines: evhttp's read timeout restarts on every byte (slowloris). */
+struct conn {
+    struct server *srv;
+    struct bufferevent *under;  /* socket or TLS bufferevent, freed with the filter */
+    struct bufferevent *filter; /* what evhttp reads and writes */
+    struct event *timer;        /* the deadline, then the refusal's steps */
+    struct event *kick;         /* runs the output filter (see filter_out) */
+    struct evbuffer_cb_entry *out_cb, *under_cb;
+    struct am_httphead hh;
+    enum am_httphead_phase armed; /* the deadline the timer holds (IDLE: none) */
+    enum am_httphead_error refused;
+    int stage; /* refusal: 1 waits for evhttp to owe nothing, 2 flushes, 3 lingers */
+};
+
+static void conn_free(void *arg)
+{
+    struct conn *c = arg;
+
+    evbuffer_remove_cb_entry(bufferevent_get_output(c->filter), c->out_cb);
+    evbuffer_remove_cb_entry(bufferevent_get_output(c->under), c->under_cb);
+    event_free(c->timer);
+    event_free(c->kick);
+    am_httphead_finish(&c->hh);
+    bufferevent_decref(c->under); /* our reference, taken in wrap_bev */
+    free(c);
+}
+
+static void conn_retry(struct conn *c, long usec)
+{
+    struct timeval tv = {usec / 1000000, usec % 1000000};
+
+    evtimer_add(c->timer, &tv);
+}
+
+static void peer_ip(struct conn *c, char *out, size_t len)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    evutil_socket_t fd = bufferevent_getfd(c->under);
+
+    snprintf(out, len, "%s", "");
+    if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
+        return;
+    if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)len);
+    else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)len);
+    if (strncmp(out, "::ffff:", 7) == 0 && strchr(out, '.'))
+        memmove(out, out + 7, strlen(out + 7) + 1);
+}
+
+/* Writes the refusal (journalled and counted like any answer) to the socket. */
+static void conn_answer(struct conn *c)
+{
+    struct server *srv = c->srv;
+    const struct am_httphead_error_info *info = am_httphead_error_info(c->refused);
+    struct evbuffer *wire = evbuffer_new();
+    struct am_request req;
+    struct am_response resp;
+    char target[512], ip[64], rid[72], quoted[96];
+    char *q;
+
+    memset(&req, 0, sizeof(req));
+    am_httphead_describe(&c->hh, &req.method, target, sizeof(target));
+    q = strchr(target, '?');
+    if (q)
+        *q++ = '\0';
+    req.path = target;
+    req.query = q;
+    peer_ip(c, ip, sizeof(ip));
+    req.client_ip = ip;
+    req.request_id = am_app_request_id(srv->app, &req, rid, sizeof(rid));
+    am_response_init(&resp);
+    if (am_response_error(&resp, info->status, info->code, info->description) < 0)
+        am_response_empty(&resp, info->status);
+    srv->app->metrics.http_refused[c->refused]++;
+    am_app_complete(srv->app, &req, &resp, wall_ms(), 0);
+    am_log(AM_LOG_WARN, "http_refused", "reason=%s status=%d ip=%s req_id=%s", info->reason,
+           info->status, am_log_quote(ip, quoted, sizeof(quoted)), rid);
+    if (wire) {
+        serialise(wire, &resp, rid);
+        bufferevent_write_buffer(c->under, wire);
+        evbuffer_free(wire);
+    }
+    am_response_finish(&resp);
+}
+
+static void conn_step(struct conn *c)
+{
+    struct timeval linger = {1, 0};
+
+    switch (c->stage) {
+    case 1:
+        /* An earlier request on this connection may still be answered (a latency fault):
+         * our answer waits until evhttp reads again and owes nothing. */
+        if (!(bufferevent_get_enabled(c->filter) & EV_READ) ||
+            (evbuffer_get_length(bufferevent_get_input(c->filter)) > 0 &&
+             c->hh.phase != AM_HH_IN_BODY) || /* evhttp holds a partial body there */
+            evbuffer_get_length(bufferevent_get_output(c->filter)) > 0 ||
+            evbuffer_get_length(bufferevent_get_output(c->under)) > 0) {
+            conn_retry(c, 50000);
+            return;
+        }
+        conn_answer(c);
+        c->stage = 2;
+        /* fall through */
+    case 2:
+        if (evbuffer_get_length(bufferevent_get_output(c->under)) > 0) {
+            conn_retry(c, 20000);
+            return;
+        }
+        /* Half-close and keep draining for a moment: closing with unread bytes (the rest
+         * of a refused body) would send RST, and the client could lose the answer. */
+        if (bufferevent_getfd(c->under) >= 0)
+            shutdown(bufferevent_getfd(c->under), SHUT_WR);
+        c->stage = 3;
+        evtimer_add(c->timer, &linger);
+        return;
+    default:
+        /* evhttp frees the connection (and this context) on EOF. */
+        bufferevent_trigger_event(c->filter, BEV_EVENT_EOF | BEV_EVENT_READING, 0);
+        return;
+    }
+}
+
+static void conn_refuse(struct conn *c, enum am_httphead_error e)
+{
+    if (c->refused != AM_HH_OK)
+        return;
+    c->refused = e;
+    c->stage = 1;
+    evtimer_del(c->timer);
+    conn_step(c);
+}
+
+static void on_conn_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct conn *c = arg;
+
+    (void)fd;
+    (void)what;
+    if (c->refused == AM_HH_OK) { /* a deadline passed */
+        conn_refuse(c, c->armed == AM_HH_IN_HEAD ? AM_HH_HEAD_TIMEOUT : AM_HH_BODY_TIMEOUT);
+        return;
+    }
+    conn_step(c);
+}
+
+/* Arms the head or body deadline when a phase starts, from its first byte. */
+static void conn_deadline(struct conn *c)
+{
+    struct timeval tv = {0, 0};
+
+    if (c->hh.phase == c->armed || c->refused != AM_HH_OK)
+        return;
+    c->armed = c->hh.phase;
+    if (c->armed == AM_HH_IDLE) {
+        evtimer_del(c->timer);
+        return;
+    }
+    tv.tv_sec = c->armed == AM_HH_IN_HEAD ? c->srv->cfg->head_timeout : c->srv->cfg->body_timeout;
+    evtimer_add(c->timer, &tv);
+}
+
+static enum bufferevent_filter_result filter_in(struct evbuffer *src, struct evbuffer *dst,
+                                                ev_ssize_t limit,
+                                                enum bufferevent_flush_mode mode, void *arg)
+{
+    struct conn *c = arg;
+    int passed = 0;
+
+    (void)limit;
+    (void)mode;
+    while (c->refused == AM_HH_OK && evbuffer_get_length(src) > 0) {
+        struct evbuffer_iovec v;
+        size_t used = 0;
+        enum am_httphead_step st;
+
+        if (evbuffer_peek(src, -1, NULL, &v, 1) < 1)
+            break;
+        st = am_httphead_feed(&c->hh, v.iov_base, v.iov_len, &used);
+        if (st == AM_HH_ERROR) {
+            conn_refuse(c, c->hh.error);
+            break;
+        }
+        if (st == AM_HH_BODY) {
+            evbuffer_remove_buffer(src, dst, used);
+            passed = 1;
+        } else {
+            evbuffer_drain(src, used);
+            if (st == AM_HH_HEAD) {
+                evbuffer_add(dst, c->hh.head, c->hh.head_len);
+                am_httphead_taken(&c->hh);
+                passed = 1;
+            }
+        }
+        conn_deadline(c);
+        if (used == 0 && st != AM_HH_HEAD)
+            break;
+    }
+    if (c->refused != AM_HH_OK) {
+        evbuffer_drain(src, evbuffer_get_length(src)); /* read and dropped until we close */
+    } else if (!passed && c->hh.phase != AM_HH_IDLE) {
+        /* Held bytes are activity too: the idle timeout keeps counting from the last
+         * byte; the deadline above bounds the whole head or body. */
+        struct timeval idle = {c->srv->cfg->idle_timeout, 0};
+        bufferevent_set_timeouts(c->filter, &idle, &idle);
+    }
+    return passed ? BEV_OK : BEV_NEED_MORE;
+}
+
+/* libevent 2.1.12's filter reports "written" (evhttp's write callback, after which evhttp
+ * may free the connection and shut the socket) as soon as bytes move to the underlying
+ * bufferevent, and ignores bytes added while writing is disabled. So bytes move here
+ * without reporting progress, and progress (BEV_OK) is reported only once the underlying
+ * output is empty, i.e. on the wire; the kick event runs this after each change. */
+static enum bufferevent_filter_result filter_out(struct evbuffer *src, struct evbuffer *dst,
+                                                 ev_ssize_t limit,
+                                                 enum bufferevent_flush_mode mode, void *arg)
+{
+    (void)limit;
+    (void)mode;
+    (void)arg;
+    if (evbuffer_get_length(src) > 0) {
+        evbuffer_add_buffer(dst, src);
+        /* Head and body sit in separate chunks and bufferevent_openssl writes one TLS
+         * record (and one write()) per chunk; joining a small answer halves both. */
+        if (evbuffer_get_length(dst) <= 16384)
+            evbuffer_pullup(dst, -1);
+        return BEV_NEED_MORE;
+    }
+    return evbuffer_get_length(dst) == 0 ? BEV_OK : BEV_NEED_MORE;
+}
+
+static void on_kick(evutil_socket_t fd, short what, void *arg)
+{
+    struct conn *c = arg;
+
+    (void)fd;
+    (void)what;
+    bufferevent_flush(c->filter, EV_WRITE, BEV_FLUSH);
+}
+
+static void on_filter_out_change(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+                                 void *arg)
+{
+    struct conn *c = arg;
+
+    (void)buf;
+    if (info->n_added)
+        event_active(c->kick, EV_WRITE, 0);
+}
+
+static void on_under_out_change(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+                                void *arg)
+{
+    struct conn *c = arg;
+
+    if (info->n_deleted && evbuffer_get_length(buf) == 0)
+        event_active(c->kick, EV_WRITE, 0);
+}
+
+/* evhttp-2.1.12: returning NULL from a bevcb would make evhttp serve that connection as
+ * cleartext on the TLS port, so allocation failure ends the process instead. */
+static struct bufferevent *wrap_bev(struct server *srv, struct bufferevent *under)
+{
+    struct conn *c = calloc(1, sizeof(*c));
+
+    if (!c || !under) {
+        am_log(AM_LOG_ERROR, "fatal", "what=connection_context_failed");
+        abort();
+    }
+    c->srv = srv;
+    c->under = under;
+    am_httphead_init(&c->hh, srv->cfg->max_headers, srv->cfg->max_body);
+    c->timer = evtimer_new(srv->base, on_conn_timer, c);
+    c->kick = event_new(srv->base, -1, 0, on_kick, c);
+    /* Our own reference: the context outlives the filter's hold on the socket. */
+    bufferevent_incref(under);
+    c->filter = bufferevent_filter_new(under, filter_in, filter_out,
+                                       BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS, conn_free,
+                                       c);
+    if (c->filter) {
+        c->out_cb = evbuffer_add_cb(bufferevent_get_output(c->filter), on_filter_out_change, c);
+        c->under_cb = evbuffer_add_cb(bufferevent_get_output(under), on_under_out_change, c);
+    }
+    if (!c->timer || !c->kick || !c->filter || !c->out_cb || !c->under_cb) {
+        am_log(AM_LOG_ERROR, "fatal", "what=bufferevent_filter_new_failed");
+        abort();
+    }
+    return c->filter;
+}
+
+static struct bufferevent *make_plain_bev(struct event_base *base, void *arg)
+{
+    return wrap_bev(arg, bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE |
+                                                              BEV_OPT_DEFER_CALLBACKS));
+}
 
 static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
 {
@@ -100,7 +407,7 @@ static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
         abort();
     }
     srv->app->metrics.connections_total++;
-    return bev;
+    return wrap_bev(srv, bev);
 }
 
 static enum am_method map_method(enum evhttp_cmd_type t)
@@ -142,9 +449,6 @@ static void add_headers(struct server *srv, struct evhttp_request *ereq,
 static void send_response(struct server *srv, struct evhttp_request *ereq,
                           const struct am_response *resp, const char *request_id)
 {
-    struct evhttp_connection *evcon = evhttp_request_get_connection(ereq);
-    struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
-
     add_headers(srv, ereq, resp, request_id);
     if (evhttp_request_get_command(ereq) == EVHTTP_REQ_HEAD) {
         /* evhttp-2.1.12 would send a HEAD body: the headers say how long the GET answer
@@ -156,16 +460,9 @@ static void send_response(struct server *srv, struct evhttp_request *ereq,
         evbuffer_add(srv->out, resp->body, resp->body_len);
     }
     evhttp_send_reply(ereq, resp->status, NULL, srv->out);
-    /* evhttp moved the bytes out; drain anything left to keep the buffer reusable. */
+    /* evhttp moved the bytes out; drain anything left to keep the buffer reusable. (The
+     * connection's filter joins head and body into one TLS record, see filter_out.) */
     evbuffer_drain(srv->out, evbuffer_get_length(srv->out));
-    /* Head and body sit in separate chunks and bufferevent_openssl writes one TLS record
-     * (and one write()) per chunk; joining them before the loop flushes halves both.
-     * evcon was read before the send: after it, the request may be gone. */
-    if (bev) {
-        struct evbuffer *out = bufferevent_get_output(bev);
-        if (evbuffer_get_length(out) <= 16384)
-            evbuffer_pullup(out, -1);
-    }
     srv->requests_since_trim++;
 }
 
@@ -698,13 +995,14 @@ static struct evhttp *make_http(struct server *srv, int tls)
 
     if (!h)
         return NULL;
-    if (tls)
-        evhttp_set_bevcb(h, make_tls_bev, srv);
+    evhttp_set_bevcb(h, tls ? make_tls_bev : make_plain_bev, srv);
     /* evhttp-2.1.12 has no timeout by default: idle keep-alive and handshake-less
      * connections would live for ever. One timeout covers read, write and handshake. */
     evhttp_set_timeout_tv(h, &tv);
-    evhttp_set_max_headers_size(h, (ev_ssize_t)srv->cfg->max_headers);
-    evhttp_set_max_body_size(h, (ev_ssize_t)srv->cfg->max_body);
+    /* The framer enforces both limits first (with JSON answers); evhttp's own checks,
+     * which count a little differently (trailers, line ends), must never fire before. */
+    evhttp_set_max_headers_size(h, (ev_ssize_t)srv->cfg->max_headers * 2 + 1024);
+    evhttp_set_max_body_size(h, (ev_ssize_t)srv->cfg->max_body + 1024);
     evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
                                       EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
                                       EVHTTP_REQ_OPTIONS);
