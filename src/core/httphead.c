@@ -211,7 +211,8 @@ enum am_httphead_error am_httphead_check(struct am_httphead *h, const char *head
             have_length = true;
             length = v;
         } else if (name_is(p, nlen, "Transfer-Encoding")) {
-            if (have_te || (vb > colon + 1 && vb[-1] == '\t'))
+            /* evhttp trims only spaces: "\tchunked" would not be chunked to it. */
+            if (have_te || (vb < ve && *vb == '\t'))
                 return AM_HH_BAD_FRAMING;
             have_te = true;
             if ((size_t)(ve - vb) != 7 || strncasecmp(vb, "chunked", 7) != 0)
