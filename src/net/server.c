@@ -109,6 +109,17 @@ static void conn_free(void *arg)
     free(c);
 }
 
+/* Between evhttp freeing the filter and the filter's (deferred) finaliser freeing this
+ * context, the filter has let go of the socket (its callbacks on it are cleared): nothing
+ * of ours may touch the filter then. */
+static bool conn_gone(struct conn *c)
+{
+    bufferevent_event_cb eventcb = NULL;
+
+    bufferevent_getcb(c->under, NULL, NULL, &eventcb, NULL);
+    return eventcb == NULL;
+}
+
 static void conn_retry(struct conn *c, long usec)
 {
     struct timeval tv = {usec / 1000000, usec % 1000000};
@@ -223,6 +234,8 @@ static void on_conn_timer(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
+    if (conn_gone(c))
+        return;
     if (c->refused == AM_HH_OK) { /* a deadline passed */
         conn_refuse(c, c->armed == AM_HH_IN_HEAD ? AM_HH_HEAD_TIMEOUT : AM_HH_BODY_TIMEOUT);
         return;
@@ -322,7 +335,8 @@ static void on_kick(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    bufferevent_flush(c->filter, EV_WRITE, BEV_FLUSH);
+    if (!conn_gone(c))
+        bufferevent_flush(c->filter, EV_WRITE, BEV_FLUSH);
 }
 
 static void on_filter_out_change(struct evbuffer *buf, const struct evbuffer_cb_info *info,
