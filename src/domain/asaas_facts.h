@@ -64,8 +64,8 @@
 #define AM_TXT_ENCODING_NUL "O corpo da requisição contém \\u0000 em um texto, o que não é aceito"
 
 /* UNCONFIRMED: requests refused at the HTTP/1.1 layer, before any route (RFC 9112 says the
- * status; Asaas's CloudFront answers such requests with its own HTML pages, which no
- * client can parse as the API's errors, so the mock answers JSON in the API's shape).
+ * status; what Asaas's edge answers was never captured, so the mock answers JSON in the
+ * API's shape, which every client already parses).
  * Every such answer closes the connection (Connection: close), is journalled and counted. */
 #define AM_ERR_HTTP_BAD_REQUEST "invalid_http_request"
 #define AM_TXT_HTTP_REQUEST_LINE "A linha de requisição HTTP é inválida"

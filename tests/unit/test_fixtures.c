@@ -175,6 +175,16 @@ static void test_fixtures_load_dir_error_names_the_file(void **state)
     am_registry_free(reg);
 }
 
+/* Text that is not UTF-8 (or a "\u0000") never gets into the registry from a file. */
+static void test_fixtures_invalid_utf8_refused_with_its_place(void **state)
+{
+    (void)state;
+    expect_error("{\"accounts\": [\n  {\"id\": \"a\", \"name\": \"Jo\xe3o\"}\n]}\n",
+                 "fx.json:2:26: invalid UTF-8");
+    expect_error("{\"accounts\": [{\"id\": \"a\\u0000b\"}]}",
+                 "fx.json:1:24: \\u0000 is not accepted in a string");
+}
+
 static void test_fixtures_invalid_json_reports_line_and_column(void **state)
 {
     (void)state;
@@ -415,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_fixtures_load_dir_reads_repo_fixtures),
         cmocka_unit_test(test_fixtures_load_dir_missing),
         cmocka_unit_test(test_fixtures_load_dir_without_accounts_uses_embedded_default),
+        cmocka_unit_test(test_fixtures_invalid_utf8_refused_with_its_place),
         cmocka_unit_test(test_fixtures_load_dir_error_names_the_file),
         cmocka_unit_test(test_fixtures_invalid_json_reports_line_and_column),
         cmocka_unit_test(test_fixtures_top_level_errors),
