@@ -87,8 +87,8 @@ void am_config_defaults(struct am_config *cfg)
     cfg->environment = AM_ENV_SANDBOX;
     cfg->idle_timeout = 30;
     /* Whole-head and whole-body deadlines, from their first byte (slowloris). */
-    cfg->head_timeout = 10;
-    cfg->body_timeout = 30;
+    cfg->head_timeout = AM_HEAD_TIMEOUT_DEFAULT;
+    cfg->body_timeout = AM_BODY_TIMEOUT_DEFAULT;
     cfg->max_body = 1 << 20;
     cfg->max_headers = 16 << 10;
     cfg->alert_threshold = 10;

@@ -344,6 +344,33 @@ def _(ctx):
     c.stop()
 
 
+@test("recorder_refuses_bad_http_framing_as_json_and_records_nothing")
+def _(ctx):
+    # The recorder shares the server's HTTP/1.1 front (src/net/listener.c): a smuggling
+    # pattern never reaches the upstream nor the recording.
+    import socket
+    out = ctx.out_dir()
+    b = ctx.mock("upstream-b3")
+    rec = ctx.recorder("recorder3", upstream_url(b), out, upstream_ca=b.ca)
+    payload = (b"POST /v3/customers HTTP/1.1\r\nHost: x\r\naccess_token: " + KEY.encode() +
+               b"\r\nContent-Length: 2\r\nContent-Length: 30\r\n\r\n{}")
+    with socket.create_connection(("127.0.0.1", rec.port), timeout=5) as raw:
+        with rec.context().wrap_socket(raw, server_hostname="127.0.0.1") as t:
+            t.sendall(payload)
+            data = b""
+            while True:
+                c = t.recv(65536)
+                if not c:
+                    break
+                data += c
+    check(data.startswith(b"HTTP/1.1 400"), f"answer: {data[:200]!r}")
+    check(b"Connection: close" in data and b'"invalid_http_request"' in data,
+          f"JSON refusal with Connection: close: {data!r}")
+    rec.stop()
+    eq(os.listdir(os.path.join(out, "exchanges")), [], "nothing recorded")
+    check("msg=http_refused" in rec.stdout(), "the refusal is logged")
+
+
 @test("recorder_without_the_right_ca_answers_502_and_writes_nothing")
 def _(ctx):
     b = ctx.mock("upstream-b")
