@@ -23,9 +23,9 @@
  * 100-continue, reply writing and the wire faults stay as they are, while every byte a
  * client sends first passes a bufferevent filter that feeds the pure framer (httphead.h).
  * evhttp sees only heads the framer accepted, framed as evhttp frames them; anything else
- * is answered here in Asaas's JSON shape (journalled, counted, Connection: close), and
- * evhttp never gets to write its own HTML error. The filter also holds the whole-head and
- * whole-body deadlines: evhttp's read timeout restarts on every byte (slowloris). */
+ * is answered here in Asaas's JSON shape with Connection: close (the owner journals and
+ * counts it), and evhttp never writes its own HTML error. The filter also holds the head
+ * and body deadlines: evhttp's read timeout restarts on every byte (slowloris). */
 struct conn {
     const struct am_listener_opts *o;
     struct bufferevent *under;  /* socket or TLS bufferevent, freed with the filter */
@@ -48,7 +48,7 @@ static void conn_free(void *arg)
     event_free(c->timer);
     event_free(c->kick);
     am_httphead_finish(&c->hh);
-    bufferevent_decref(c->under); /* our reference, taken in wrap_bev */
+    bufferevent_decref(c->under); /* our reference, taken in am_listener_wrap */
     free(c);
 }
 
