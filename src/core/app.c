@@ -29,6 +29,7 @@
 #include "pristine.h"
 #include "seed.h"
 #include "state.h"
+#include "utf8.h"
 
 int am_app_add_api_keys(struct am_app *app, struct am_registry *reg, int64_t real_now,
                         char *err, size_t err_len)
@@ -91,6 +92,10 @@ static int load_fixture_set(struct am_app *app, int64_t real_now, struct am_regi
         snprintf(err, err_len, "--fixtures: %s", why);
         goto fail;
     }
+    if (r == 1)
+        am_log(AM_LOG_INFO, "fixtures_accounts", "dir=%s source=embedded_default "
+               "note=\"no accounts.json in the folder: the embedded default accounts (plus any "
+               "--api-key) are used\"", am_log_quote(cfg->fixtures_dir, path, sizeof(path)));
     if (cfg->n_api_keys && app->n_api_key_hashes == 0) {
         /* First load: remember the keys as hashes for later reloads. */
         for (size_t i = 0; i < cfg->n_api_keys; i++) {
@@ -850,6 +855,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     struct am_auth_result res;
     struct am_query query;
     struct am_ctx ctx;
+    const char *bad_encoding;
     int r;
 
     am_router_match(req->method, req->path, &m);
@@ -858,6 +864,11 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     if (req->headers_overflow)
         return am_response_error(resp, 431, "request_header_fields_too_large",
                                  "A requisição tem cabeçalhos demais");
+    /* Once, for every handler: nothing stored may make a later answer unreadable. */
+    bad_encoding = am_request_encoding_error(req);
+    if (bad_encoding)
+        return *bad_encoding ? am_response_error(resp, 400, AM_ERR_ENCODING, bad_encoding)
+                             : -ENOMEM;
 
     if (m.scope == AM_SCOPE_CONTROL) {
         if (!admin_allowed(app, req, &m))
@@ -923,8 +934,10 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     if (m.route == AM_ROUTE_NONE) {
         const struct am_coverage_op *op = NULL;
         const char *rest = after_v3(req->path);
-        /* A real Asaas operation we do not emulate: say so, never invent data. */
-        if (!m.path_known && rest && am_coverage_match(req->method, rest, &op) == 0)
+        /* A real Asaas operation we do not emulate: say so, never invent data. A path too
+         * long for the router (an id of 1,000+ characters) names no resource: 404. */
+        if (!m.path_known && rest && strlen(rest) < AM_ROUTE_MAX_PATH &&
+            am_coverage_match(req->method, rest, &op) == 0)
             return am_response_error(resp, 501, AM_ERR_NOT_IMPLEMENTED, AM_TXT_NOT_IMPLEMENTED);
         return answer_unrouted(&m, resp);
     }
@@ -983,6 +996,7 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
              req->query ? req->query : "");
     /* Decode first: "%24aact%5Fhmlg%5F..." must be scrubbed like the plain key. */
     percent_decode(e.path);
+    am_utf8_scrub(e.path); /* a refused request is journalled too: keep the journal JSON */
     am_key_scrub(e.path);
     e.status = resp->status;
     snprintf(e.client_ip, sizeof(e.client_ip), "%s", req->client_ip);

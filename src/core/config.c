@@ -31,7 +31,7 @@ struct opt {
 
 enum {
     O_PORT, O_BIND, O_PLAIN_PORT, O_PORT_FILE, O_TLS_CERT, O_TLS_KEY, O_TLS_SAN, O_CA_OUT,
-    O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_MAX_BODY,
+    O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_HEAD_TIMEOUT, O_BODY_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
     O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
     O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
@@ -52,6 +52,8 @@ static const struct opt opts[_O_MAX] = {
     [O_AUTO_ACCOUNTS] = {"auto-accounts", "ASAAS_MOCK_AUTO_ACCOUNTS", "autoAccounts", OPT_BOOL, 0, 0, 0},
     [O_SEED] = {"seed", "ASAAS_MOCK_SEED", "seed", OPT_SEED, 0, 0, 1},
     [O_IDLE_TIMEOUT] = {"idle-timeout", "ASAAS_MOCK_IDLE_TIMEOUT", "idleTimeout", OPT_INT, 1, 3600, 1},
+    [O_HEAD_TIMEOUT] = {"head-timeout", "ASAAS_MOCK_HEAD_TIMEOUT", "headTimeout", OPT_INT, 1, 3600, 1},
+    [O_BODY_TIMEOUT] = {"body-timeout", "ASAAS_MOCK_BODY_TIMEOUT", "bodyTimeout", OPT_INT, 1, 3600, 1},
     [O_MAX_BODY] = {"max-body", "ASAAS_MOCK_MAX_BODY", "maxBody", OPT_SIZE, 1024, 64L << 20, 1},
     [O_MAX_HEADERS] = {"max-headers", "ASAAS_MOCK_MAX_HEADERS", "maxHeaders", OPT_SIZE, 1024, 1L << 20, 1},
     [O_ALERT_THRESHOLD] = {"alert-threshold", "ASAAS_MOCK_ALERT_THRESHOLD", "alertThreshold", OPT_INT, 1, 1000000, 1},
@@ -86,6 +88,9 @@ void am_config_defaults(struct am_config *cfg)
     cfg->plain_port = -1;
     cfg->environment = AM_ENV_SANDBOX;
     cfg->idle_timeout = 30;
+    /* Whole-head and whole-body deadlines, from their first byte (slowloris). */
+    cfg->head_timeout = AM_HEAD_TIMEOUT_DEFAULT;
+    cfg->body_timeout = AM_BODY_TIMEOUT_DEFAULT;
     cfg->max_body = 1 << 20;
     cfg->max_headers = 16 << 10;
     cfg->alert_threshold = 10;
@@ -147,6 +152,15 @@ static int fail(char *err, size_t err_len, const char *name, const char *fmt, ..
      * "--api-keys=KEY") must still never be printed whole. */
     am_key_scrub(err);
     return -EINVAL;
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    }
+    return false;
 }
 
 static int parse_long(const char *s, long min, long max, long *ret)
@@ -275,6 +289,12 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
     case O_PLAIN_PORT:
         cfg->plain_port = (int)v;
         break;
+    case O_HEAD_TIMEOUT:
+        cfg->head_timeout = (int)v;
+        break;
+    case O_BODY_TIMEOUT:
+        cfg->body_timeout = (int)v;
+        break;
     case O_IDLE_TIMEOUT:
         cfg->idle_timeout = (int)v;
         break;
@@ -344,6 +364,13 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
         r = set_str(&cfg->fixtures_dir, value);
         break;
     case O_ADMIN_TOKEN:
+        /* Header values arrive trimmed: a blank token, or one with surrounding whitespace
+         * or a control byte, could never match, and /__mock/ would refuse every caller. */
+        if (*value && (strspn(value, " \t") == strlen(value) || value[0] == ' ' ||
+                       value[0] == '\t' || value[strlen(value) - 1] == ' ' ||
+                       value[strlen(value) - 1] == '\t' || has_control(value)))
+            return fail(err, err_len, name, "a blank token, or one with leading or trailing "
+                                            "whitespace or a control character, can never match");
         r = *value ? set_str(&cfg->admin_token, value) : 0;
         break;
     case O_CLOCK: {
@@ -637,6 +664,8 @@ const char *am_config_usage(void)
            "  --rate-limit-window S  quota window in seconds (43200 = 12 h)\n"
            "  --rate-limit-gets N    concurrent GETs per account (50; 0 = unlimited)\n"
            "  --idle-timeout SECS    idle/handshake/read timeout (default 30)\n"
+           "  --head-timeout SECS    whole request head, from its first byte (default 10)\n"
+           "  --body-timeout SECS    whole request body, from its first byte (default 30)\n"
            "  --max-body BYTES       request body limit (default 1048576)\n"
            "  --max-headers BYTES    request header limit (default 16384)\n"
            "  --alert-threshold N    auth failures from one address that raise an alert (10)\n"

@@ -41,6 +41,10 @@ struct am_config {
     bool has_seed;
     uint64_t seed;
     int idle_timeout;         /* seconds */
+    int head_timeout;         /* seconds for a whole request head, from its first byte */
+#define AM_HEAD_TIMEOUT_DEFAULT 10
+#define AM_BODY_TIMEOUT_DEFAULT 30
+    int body_timeout;         /* seconds for a whole request body, from its first byte */
     size_t max_body;
     size_t max_headers;
     unsigned alert_threshold;

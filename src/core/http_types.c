@@ -7,6 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "asaas_facts.h"
+#include "query.h"
+#include "utf8.h"
+
 const char *am_method_name(enum am_method m)
 {
     static const char *const names[_AM_METHOD_MAX] = {
@@ -18,6 +22,24 @@ const char *am_method_name(enum am_method m)
     if ((unsigned)m >= _AM_METHOD_MAX)
         return "OTHER";
     return names[m];
+}
+
+const char *am_request_encoding_error(const struct am_request *req)
+{
+    struct am_query q;
+    int r;
+
+    if (!am_utf8_valid(req->path, strlen(req->path), NULL))
+        return AM_TXT_ENCODING_PATH;
+    if (req->body_len && !am_utf8_valid(req->body, req->body_len, NULL))
+        return AM_TXT_ENCODING_BODY;
+    if (req->body_len && am_utf8_json_has_nul(req->body, req->body_len, NULL))
+        return AM_TXT_ENCODING_NUL;
+    r = am_query_parse(req->query, &q);
+    am_query_finish(&q);
+    if (r == -EILSEQ)
+        return AM_TXT_ENCODING_QUERY;
+    return r == -ENOMEM ? "" : NULL;
 }
 
 const char *am_request_header(const struct am_request *req, const char *name)

@@ -51,6 +51,12 @@ struct am_request {
     bool headers_overflow; /* more headers than fit: answered 431, never half-read */
 };
 
+/* The encoding check every request passes before any handler: the path and each decoded
+ * query key and value must be UTF-8, and so must the body, with no "\u0000" inside a JSON
+ * string. Returns NULL when fine, else a description for a 400 (static), or "" when
+ * memory ran out (caller answers 500). */
+const char *am_request_encoding_error(const struct am_request *req);
+
 /* Case-insensitive header lookup. Returns the first value or NULL. Borrowed. */
 const char *am_request_header(const struct am_request *req, const char *name);
 

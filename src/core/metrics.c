@@ -116,6 +116,13 @@ char *am_metrics_render(const struct am_metrics *m, size_t accounts, size_t jour
                 "asaas_mock_rate_limited_total{limit=\"endpoint\"} %llu\n",
                 (unsigned long long)m->rate_limited[1], (unsigned long long)m->rate_limited[2],
                 (unsigned long long)m->rate_limited[3]);
+    bprintf(&b, "# HELP asaas_mock_http_refused_total Requests refused at the HTTP/1.1 layer "
+                "(malformed framing, limits, head/body deadlines), by reason.\n"
+                "# TYPE asaas_mock_http_refused_total counter\n");
+    for (int e = 1; e < _AM_HH_MAX; e++)
+        bprintf(&b, "asaas_mock_http_refused_total{reason=\"%s\"} %llu\n",
+                am_httphead_error_info((enum am_httphead_error)e)->reason,
+                (unsigned long long)m->http_refused[e]);
     if (b.failed) {
         free(b.data);
         return NULL;

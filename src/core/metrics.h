@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "httphead.h"
 #include "router.h"
 
 struct am_metrics {
@@ -21,6 +22,9 @@ struct am_metrics {
     uint64_t accounts_auto_created;
     uint64_t faults_fired[16];  /* by enum am_fault_kind */
     uint64_t rate_limited[4];   /* by enum am_ratelimit_hit */
+    /* Requests refused by the HTTP/1.1 framer (deadlines included), by enum
+     * am_httphead_error; each is also journalled with its status. */
+    uint64_t http_refused[_AM_HH_MAX];
     int64_t start_time; /* Unix seconds */
 };
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static int hex_value(char c)
 {
     if (c >= '0' && c <= '9')
@@ -78,6 +80,11 @@ int am_query_parse(const char *query, struct am_query *q)
         q->n++; /* counted even when half-built so am_query_finish frees it */
         if (!param->key || !param->value) {
             r = -ENOMEM;
+            goto fail;
+        }
+        if (!am_utf8_valid(param->key, strlen(param->key), NULL) ||
+            !am_utf8_valid(param->value, strlen(param->value), NULL)) {
+            r = -EILSEQ;
             goto fail;
         }
     next:

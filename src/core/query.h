@@ -24,7 +24,8 @@ struct am_query {
 
 /* Decodes query (may be NULL: empty). '+' is a space in values and keys; %XX is decoded;
  * invalid escapes are kept literally. Parameters beyond AM_QUERY_MAX_PARAMS or a query
- * longer than AM_QUERY_MAX_LEN return -E2BIG (q is left empty). Returns 0 or -ENOMEM. */
+ * longer than AM_QUERY_MAX_LEN return -E2BIG, a decoded key or value that is not UTF-8
+ * -EILSEQ (q is left empty either way). Returns 0 or -ENOMEM. */
 int am_query_parse(const char *query, struct am_query *q);
 
 /* First value of key (exact, case-sensitive), NULL when absent. Borrowed. */

@@ -30,6 +30,7 @@
 #include "config.h"
 #include "http_types.h"
 #include "keys.h"
+#include "listener.h"
 #include "log.h"
 #include "recording.h"
 #include "tls.h"
@@ -66,6 +67,7 @@ struct rec {
     char exchanges_dir[4096];
     struct event *sigterm, *sigint, *grace;
     struct evbuffer *out;
+    struct am_listener_opts front; /* the HTTP/1.1 framer in front of evhttp */
     struct forward *forwards; /* in flight or waiting for their cleanup */
     int inflight;
     bool draining;
@@ -107,7 +109,7 @@ static const char usage[] =
     "Usage: asaas-mock record --upstream https://HOST[:PORT][/BASE] --out DIR [options]\n"
     "A recording proxy: forwards every request to the upstream over verified TLS, returns\n"
     "its answer unchanged and writes DIR/exchanges/*.json for `asaas-mock --fixtures DIR`\n"
-    "(add DIR/accounts.json with the keys the replay should accept).\n\n"
+    "(without DIR/accounts.json the replay uses the embedded default accounts plus --api-key).\n\n"
     "  --upstream URL          https://host[:port][/base] (the base prefixes every path)\n"
     "  --out DIR               output folder (created; its exchanges/ must hold no *.json)\n"
     "  --upstream-ca FILE      trust only these PEM certificates for the upstream\n"
@@ -667,28 +669,6 @@ static int add_forward_headers(struct forward *f, struct evhttp_request *client,
     return 0;
 }
 
-static enum am_method map_method(enum evhttp_cmd_type t)
-{
-    switch (t) {
-    case EVHTTP_REQ_GET:
-        return AM_METHOD_GET;
-    case EVHTTP_REQ_POST:
-        return AM_METHOD_POST;
-    case EVHTTP_REQ_PUT:
-        return AM_METHOD_PUT;
-    case EVHTTP_REQ_DELETE:
-        return AM_METHOD_DELETE;
-    case EVHTTP_REQ_PATCH:
-        return AM_METHOD_PATCH;
-    case EVHTTP_REQ_HEAD:
-        return AM_METHOD_HEAD;
-    case EVHTTP_REQ_OPTIONS:
-        return AM_METHOD_OPTIONS;
-    default:
-        return AM_METHOD_OTHER;
-    }
-}
-
 /* Copies of what the recording needs; returns -1 when the request is unusable. */
 static int capture(struct forward *f, struct evhttp_request *client)
 {
@@ -701,7 +681,7 @@ static int capture(struct forward *f, struct evhttp_request *client)
     size_t path_len = 0;
 
     f->cmd = evhttp_request_get_command(client);
-    f->method = map_method(f->cmd);
+    f->method = am_listener_method(f->cmd);
     f->path = evhttp_uridecode(raw_path && *raw_path ? raw_path : "/", 0, &path_len);
     if (!f->path || strlen(f->path) != path_len)
         return -1; /* a decoded NUL would make "/v3/x%00y" look like "/v3/x" */
@@ -829,7 +809,21 @@ static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
         am_log(AM_LOG_ERROR, "fatal", "what=bufferevent_openssl_socket_new_failed");
         abort();
     }
-    return bev;
+    return am_listener_wrap(base, bev, &r->front);
+}
+
+/* A request the framer refused (listener.h) never reaches the upstream: logged only. */
+static void on_refused(void *arg, struct am_request *req, struct am_response *resp,
+                       enum am_httphead_error e)
+{
+    const struct am_httphead_error_info *info = am_httphead_error_info(e);
+    char quoted[96];
+
+    (void)arg;
+    (void)resp;
+    req->request_id = "-";
+    am_log(AM_LOG_WARN, "http_refused", "reason=%s status=%d ip=%s recorded=no", info->reason,
+           info->status, am_log_quote(req->client_ip, quoted, sizeof(quoted)));
 }
 
 static void on_grace(evutil_socket_t fd, short what, void *arg)
@@ -869,64 +863,39 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         event_base_loopexit(r->base, NULL);
 }
 
-static int write_port_file(const char *path, int port)
-{
-    char tmp[4096];
-    FILE *f;
-
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-    if (!(f = fopen(tmp, "w")))
-        return -errno;
-    fprintf(f, "%d\n", port);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return -e;
-    }
-    return 0;
-}
-
-static int bound_port(struct evhttp_bound_socket *handle)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-
-    if (getsockname(evhttp_bound_socket_get_fd(handle), (struct sockaddr *)&ss, &len) < 0)
-        return -1;
-    if (ss.ss_family == AF_INET6)
-        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-}
-
 static int setup_server(struct rec *r)
 {
     const struct opts *o = r->o;
     struct timeval tv = {o->idle_timeout, 0};
-    int one = 1, port;
+    int port;
 
     if (!(r->http = evhttp_new(r->base)))
         return -ENOMEM;
+    r->front.max_head = 64 << 10;
+    r->front.max_body = (size_t)o->max_body;
+    r->front.idle_timeout = (int)o->idle_timeout;
+    r->front.head_timeout = AM_HEAD_TIMEOUT_DEFAULT;
+    r->front.body_timeout = AM_BODY_TIMEOUT_DEFAULT;
+    r->front.refused = on_refused;
+    r->front.arg = r;
     evhttp_set_bevcb(r->http, make_tls_bev, r);
     evhttp_set_timeout_tv(r->http, &tv);
-    evhttp_set_max_headers_size(r->http, 64 << 10);
-    evhttp_set_max_body_size(r->http, o->max_body);
+    am_listener_set_limits(r->http, &r->front);
     evhttp_set_allowed_methods(r->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
                                             EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
                                             EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
     /* The upstream's Content-Type or none: never one of ours. */
     evhttp_set_default_content_type(r->http, NULL);
     evhttp_set_gencb(r->http, on_request, r);
-    r->handle = evhttp_bind_socket_with_handle(r->http, o->bind, (ev_uint16_t)o->port);
+    /* TCP_NODELAY: no 40 ms Nagle stall towards the client. */
+    r->handle = am_listener_bind(r->http, o->bind, (int)o->port);
     if (!r->handle) {
         am_log(AM_LOG_ERROR, "startup_failed", "what=bind addr=%s port=%ld error=\"%s\"", o->bind,
                o->port, strerror(errno));
         return -EADDRINUSE;
     }
-    /* Accepted sockets inherit it (Linux): no 40 ms Nagle stall towards the client. */
-    setsockopt(evhttp_bound_socket_get_fd(r->handle), IPPROTO_TCP, TCP_NODELAY, &one,
-               sizeof(one));
-    port = bound_port(r->handle);
-    if (o->port_file && write_port_file(o->port_file, port) < 0) {
+    port = am_listener_bound_port(r->handle);
+    if (o->port_file && am_listener_write_port_file(o->port_file, port) < 0) {
         am_log(AM_LOG_ERROR, "startup_failed", "what=port_file path=%s", o->port_file);
         return -EIO;
     }

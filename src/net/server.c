@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "listener.h"
 #include "log.h"
 
 struct pending;
@@ -51,6 +52,8 @@ struct server {
     unsigned long requests_since_trim, requests_at_last_tick;
     struct event *commit;  /* group commit of --state-file entries, once per loop pass */
     struct event *idle;    /* background work after replies (reset standbys) */
+    struct am_listener_opts front; /* the framer's limits and deadlines */
+    char refused_id[72];
 };
 
 static int64_t mono_us(void)
@@ -69,10 +72,33 @@ static int64_t wall_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* evhttp-2.1.12: returning NULL here would make evhttp serve that connection as
- * cleartext on the TLS port, so allocation failure ends the process instead. */
 static void refuse_for(struct server *srv, uint32_t seconds);
-static struct evhttp_bound_socket *bind_listener(struct evhttp *h, const char *addr, int port);
+
+/* A request the framer refused (listener.h): journalled, counted and logged like any
+ * answer. The id lives in the server: one refusal is written at a time. */
+static void on_refused(void *arg, struct am_request *req, struct am_response *resp,
+                       enum am_httphead_error e)
+{
+    struct server *srv = arg;
+    const struct am_httphead_error_info *info = am_httphead_error_info(e);
+    char quoted[96];
+
+    req->request_id = am_app_request_id(srv->app, req, srv->refused_id, sizeof(srv->refused_id));
+    srv->app->metrics.http_refused[e]++;
+    am_app_complete(srv->app, req, resp, wall_ms(), 0);
+    am_log(AM_LOG_WARN, "http_refused", "reason=%s status=%d ip=%s req_id=%s", info->reason,
+           info->status, am_log_quote(req->client_ip, quoted, sizeof(quoted)), req->request_id);
+}
+
+static struct bufferevent *make_plain_bev(struct event_base *base, void *arg)
+{
+    struct server *srv = arg;
+
+    return am_listener_wrap(base, bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE |
+                                                                       BEV_OPT_DEFER_CALLBACKS),
+                            &srv->front);
+}
+
 
 static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
 {
@@ -100,29 +126,7 @@ static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
         abort();
     }
     srv->app->metrics.connections_total++;
-    return bev;
-}
-
-static enum am_method map_method(enum evhttp_cmd_type t)
-{
-    switch (t) {
-    case EVHTTP_REQ_GET:
-        return AM_METHOD_GET;
-    case EVHTTP_REQ_POST:
-        return AM_METHOD_POST;
-    case EVHTTP_REQ_PUT:
-        return AM_METHOD_PUT;
-    case EVHTTP_REQ_DELETE:
-        return AM_METHOD_DELETE;
-    case EVHTTP_REQ_PATCH:
-        return AM_METHOD_PATCH;
-    case EVHTTP_REQ_HEAD:
-        return AM_METHOD_HEAD;
-    case EVHTTP_REQ_OPTIONS:
-        return AM_METHOD_OPTIONS;
-    default:
-        return AM_METHOD_OTHER;
-    }
+    return am_listener_wrap(base, bev, &srv->front);
 }
 
 static void add_headers(struct server *srv, struct evhttp_request *ereq,
@@ -142,9 +146,6 @@ static void add_headers(struct server *srv, struct evhttp_request *ereq,
 static void send_response(struct server *srv, struct evhttp_request *ereq,
                           const struct am_response *resp, const char *request_id)
 {
-    struct evhttp_connection *evcon = evhttp_request_get_connection(ereq);
-    struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
-
     add_headers(srv, ereq, resp, request_id);
     if (evhttp_request_get_command(ereq) == EVHTTP_REQ_HEAD) {
         /* evhttp-2.1.12 would send a HEAD body: the headers say how long the GET answer
@@ -156,16 +157,9 @@ static void send_response(struct server *srv, struct evhttp_request *ereq,
         evbuffer_add(srv->out, resp->body, resp->body_len);
     }
     evhttp_send_reply(ereq, resp->status, NULL, srv->out);
-    /* evhttp moved the bytes out; drain anything left to keep the buffer reusable. */
+    /* evhttp moved the bytes out; drain anything left to keep the buffer reusable. (The
+     * connection's filter joins head and body into one TLS record, see filter_out.) */
     evbuffer_drain(srv->out, evbuffer_get_length(srv->out));
-    /* Head and body sit in separate chunks and bufferevent_openssl writes one TLS record
-     * (and one write()) per chunk; joining them before the loop flushes halves both.
-     * evcon was read before the send: after it, the request may be gone. */
-    if (bev) {
-        struct evbuffer *out = bufferevent_get_output(bev);
-        if (evbuffer_get_length(out) <= 16384)
-            evbuffer_pullup(out, -1);
-    }
     srv->requests_since_trim++;
 }
 
@@ -306,20 +300,6 @@ static void on_dribble(evutil_socket_t fd, short what, void *arg)
         evtimer_add(p->timer, &tick);
 }
 
-/* The whole HTTP/1.1 response as bytes, for the dribble fault. */
-static void serialise(struct evbuffer *b, const struct am_response *resp, const char *request_id)
-{
-    evbuffer_add_printf(b, "HTTP/1.1 %d Mock\r\nContent-Length: %zu\r\nConnection: close\r\n"
-                           "X-Request-Id: %s\r\n",
-                        resp->status, resp->body_len, request_id);
-    if (resp->content_type)
-        evbuffer_add_printf(b, "Content-Type: %s\r\n", resp->content_type);
-    for (size_t i = 0; i < resp->n_headers; i++)
-        evbuffer_add_printf(b, "%s: %s\r\n", resp->headers[i].name, resp->headers[i].value);
-    evbuffer_add(b, "\r\n", 2);
-    evbuffer_add(b, resp->body ? resp->body : "", resp->body_len);
-}
-
 /* Carries out resp's wire action now (after any delay). Consumes p. */
 static void act(struct pending *p)
 {
@@ -380,7 +360,7 @@ static void act(struct pending *p)
             finish_connection(p);
             return;
         }
-        serialise(p->wire, resp, p->request_id);
+        am_listener_serialise(p->wire, resp, p->request_id);
         bufferevent_enable(p->bev, EV_WRITE);
         on_dribble(-1, 0, p);
         return;
@@ -535,7 +515,7 @@ static void on_request(struct evhttp_request *ereq, void *arg)
     int64_t start = mono_us();
 
     memset(&req, 0, sizeof(req));
-    req.method = map_method(evhttp_request_get_command(ereq));
+    req.method = am_listener_method(evhttp_request_get_command(ereq));
     if (raw_path && *raw_path)
         path = evhttp_uridecode(raw_path, 0, &path_len);
     /* A decoded NUL would let "/v3/x%00y" look like "/v3/x": treat it as no path. */
@@ -600,7 +580,7 @@ static void on_refuse_over(evutil_socket_t fd, short what, void *arg)
     (void)what;
     if (srv->draining || srv->tls_handle)
         return;
-    srv->tls_handle = bind_listener(srv->https, srv->cfg->bind, srv->tls_port);
+    srv->tls_handle = am_listener_bind(srv->https, srv->cfg->bind, srv->tls_port);
     if (!srv->tls_handle) {
         struct timeval again = {1, 0};
         am_log(AM_LOG_ERROR, "fault", "kind=refuse what=rebind_failed port=%d retry_s=1",
@@ -698,94 +678,17 @@ static struct evhttp *make_http(struct server *srv, int tls)
 
     if (!h)
         return NULL;
-    if (tls)
-        evhttp_set_bevcb(h, make_tls_bev, srv);
+    evhttp_set_bevcb(h, tls ? make_tls_bev : make_plain_bev, srv);
     /* evhttp-2.1.12 has no timeout by default: idle keep-alive and handshake-less
      * connections would live for ever. One timeout covers read, write and handshake. */
     evhttp_set_timeout_tv(h, &tv);
-    evhttp_set_max_headers_size(h, (ev_ssize_t)srv->cfg->max_headers);
-    evhttp_set_max_body_size(h, (ev_ssize_t)srv->cfg->max_body);
+    am_listener_set_limits(h, &srv->front);
     evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
                                       EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
                                       EVHTTP_REQ_OPTIONS);
     evhttp_set_default_content_type(h, "application/json");
     evhttp_set_gencb(h, on_request, srv);
     return h;
-}
-
-static int bound_port(struct evhttp_bound_socket *handle)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    evutil_socket_t fd = evhttp_bound_socket_get_fd(handle);
-
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-        return -1;
-    if (ss.ss_family == AF_INET6)
-        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-}
-
-/* The listener's error callback has no argument of ours: one server per process. */
-static struct server *the_server;
-
-static void on_accept_resume(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    evconnlistener_enable(arg);
-}
-
-/* accept() failing with EMFILE/ENFILE would be retried at once, for ever (a busy loop and
- * a log flood): pause accepting for 100 ms instead. */
-static void on_accept_error(struct evconnlistener *lev, void *ctx)
-{
-    struct timeval pause = {0, 100000};
-    static time_t last_log;
-    int err = EVUTIL_SOCKET_ERROR();
-
-    (void)ctx;
-    if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
-        return;
-    evconnlistener_disable(lev);
-    if (the_server)
-        event_base_once(the_server->base, -1, EV_TIMEOUT, on_accept_resume, lev, &pause);
-    if (time(NULL) != last_log) {
-        last_log = time(NULL);
-        am_log(AM_LOG_WARN, "accept_paused", "error=\"%s\" pause_ms=100", strerror(err));
-    }
-}
-
-static struct evhttp_bound_socket *bind_listener(struct evhttp *h, const char *addr, int port)
-{
-    struct evhttp_bound_socket *handle = evhttp_bind_socket_with_handle(h, addr, (ev_uint16_t)port);
-    int one = 1;
-
-    if (!handle)
-        return NULL;
-    evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(handle), on_accept_error);
-    /* TLS writes the head and body as separate records: without TCP_NODELAY, Nagle plus
-     * delayed ACK stall every response by ~40 ms. Accepted sockets inherit it (Linux). */
-    setsockopt(evhttp_bound_socket_get_fd(handle), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    return handle;
-}
-
-static int write_port_file(const char *path, int port)
-{
-    char tmp[4096];
-    FILE *f;
-
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-    f = fopen(tmp, "w");
-    if (!f)
-        return -errno;
-    fprintf(f, "%d\n", port);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return -e;
-    }
-    return 0;
 }
 
 /* libevent's own warnings go through our logger, at most one line per second. */
@@ -822,7 +725,13 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     srv.cfg = cfg;
     srv.app = app;
     srv.ssl_ctx = ssl_ctx;
-    the_server = &srv;
+    srv.front.max_head = cfg->max_headers;
+    srv.front.max_body = cfg->max_body;
+    srv.front.idle_timeout = cfg->idle_timeout;
+    srv.front.head_timeout = cfg->head_timeout;
+    srv.front.body_timeout = cfg->body_timeout;
+    srv.front.refused = on_refused;
+    srv.front.arg = &srv;
     signal(SIGPIPE, SIG_IGN);
     event_set_log_callback(on_libevent_log);
     raise_fd_limit();
@@ -842,24 +751,24 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     srv.https = make_http(&srv, 1);
     if (!srv.https)
         goto out;
-    srv.tls_handle = bind_listener(srv.https, cfg->bind, cfg->port);
+    srv.tls_handle = am_listener_bind(srv.https, cfg->bind, cfg->port);
     if (!srv.tls_handle) {
         am_log(AM_LOG_ERROR, "startup_failed", "what=bind addr=%s port=%d error=\"%s\"", cfg->bind,
                cfg->port, strerror(errno));
         goto out;
     }
-    port = bound_port(srv.tls_handle);
+    port = am_listener_bound_port(srv.tls_handle);
     srv.tls_port = port;
     if (cfg->plain_port >= 0) {
         srv.http = make_http(&srv, 0);
-        srv.plain_handle = srv.http ? bind_listener(srv.http, cfg->bind, cfg->plain_port) : NULL;
+        srv.plain_handle = srv.http ? am_listener_bind(srv.http, cfg->bind, cfg->plain_port) : NULL;
         if (!srv.plain_handle) {
             am_log(AM_LOG_ERROR, "startup_failed", "what=bind_plain addr=%s port=%d error=\"%s\"",
                    cfg->bind, cfg->plain_port, strerror(errno));
             goto out;
         }
         am_log(AM_LOG_WARN, "listening", "addr=%s port=%d tls=0 note=\"plaintext listener\"",
-               cfg->bind, bound_port(srv.plain_handle));
+               cfg->bind, am_listener_bound_port(srv.plain_handle));
     }
     srv.sigterm = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
     srv.sigint = evsignal_new(srv.base, SIGINT, on_signal, &srv);
@@ -880,7 +789,7 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     schedule_idle(&srv);
     am_log(AM_LOG_INFO, "listening", "addr=%s port=%d tls=1 environment=%s fingerprint=%s",
            cfg->bind, port, am_environment_name(cfg->environment), app->fingerprint);
-    if (cfg->port_file && write_port_file(cfg->port_file, port) < 0) {
+    if (cfg->port_file && am_listener_write_port_file(cfg->port_file, port) < 0) {
         am_log(AM_LOG_ERROR, "startup_failed", "what=port_file path=%s", cfg->port_file);
         goto out;
     }
@@ -924,7 +833,6 @@ out:
         evbuffer_free(srv.out);
     if (srv.base)
         event_base_free(srv.base);
-    the_server = NULL;
     am_log_defer_flush(false);
     return rc;
 }

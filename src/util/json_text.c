@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 bool am_json_text_blank(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
@@ -49,6 +51,17 @@ cJSON *am_json_text_parse(const char *text, size_t len, const char *source, char
     }
     memcpy(copy, text, len);
     copy[len] = '\0';
+    /* Whatever a file holds is served again as JSON: refuse what no client could read,
+     * and "\u0000", which would silently cut the string. */
+    if (!am_utf8_valid(copy, len, &off) || am_utf8_json_has_nul(copy, len, &off)) {
+        bool nul = am_utf8_valid(copy, len, NULL);
+        line_col(copy, off, &line, &col);
+        if (err && err_len)
+            snprintf(err, err_len, "%s:%zu:%zu: %s", source, line, col,
+                     nul ? "\\u0000 is not accepted in a string" : "invalid UTF-8");
+        free(copy);
+        return NULL;
+    }
     root = cJSON_ParseWithLengthOpts(copy, len, &end, false);
     if (root && end && end >= copy && end <= copy + len &&
         am_json_text_blank(end, len - (size_t)(end - copy))) {

@@ -1237,6 +1237,16 @@ def _(ctx):
     check(b"ASAAS_MOCK_ADMIN_TOKEN" in p.stderr + p.stdout, "message names ASAAS_MOCK_ADMIN_TOKEN")
 
 
+@test("cli_blank_admin_token_beyond_loopback_refused")
+def _(ctx):
+    # A blank token could never match (header values arrive trimmed): the control API would
+    # refuse everyone on a server reachable from outside. Refused before listening.
+    p = run_binary(ctx.binary, ["--bind", "0.0.0.0", "--port", "0"],
+                   env={"ASAAS_MOCK_ADMIN_TOKEN": " "}, timeout=5)
+    eq(p.returncode, 2, f"exit status (stderr {p.stderr[-300:]!r})")
+    check(b"ASAAS_MOCK_ADMIN_TOKEN" in p.stderr + p.stdout, "message names ASAAS_MOCK_ADMIN_TOKEN")
+
+
 @test("admin_token_enforced_on_control_api")
 def _(ctx):
     token = "e2e-admin-" + os.urandom(6).hex()

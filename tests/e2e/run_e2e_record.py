@@ -311,6 +311,66 @@ def _(ctx):
                       "recorded folder after replay")
 
 
+@test("recorded_folder_replays_as_it_stands_with_embedded_accounts_and_api_key")
+def _(ctx):
+    # `asaas-mock --fixtures OUT --api-key KEY` on exactly what the recorder wrote: no
+    # accounts.json added by hand. The folder has none, so the embedded default accounts
+    # are used (the log says so) and --api-key adds the key.
+    out = ctx.out_dir()
+    b = ctx.mock("upstream-b2")
+    rec = ctx.recorder("recorder2", upstream_url(b), out, upstream_ca=b.ca)
+    cpf1, cpf2 = new_cpf(), new_cpf()
+    ids, answers = {}, []
+    for n, (name, step) in enumerate(the_sequence(cpf1, cpf2)[:3]):
+        step = fill(step, ids)
+        got = call(rec, step, n)
+        note_ids(name, got, ids)
+        answers.append((name, step, got))
+    rec.stop()
+    b.stop()
+    check(not os.path.exists(os.path.join(out, "accounts.json")),
+          "the recorder wrote no accounts.json")
+    c = Server(ctx.binary, "replay-c2", use_fixtures=False, root=ctx.root,
+               args=["--fixtures", out, "--api-key", KEY, "--clock", CLOCK, "--seed", SEED])
+    ctx.owned.append(c)
+    c.start()
+    for n, (name, step, recorded) in enumerate(answers):
+        got = call(c, step, n)
+        eq(got.status, recorded.status, f"replay {name}: status (body {got.body[:200]!r})")
+        eq(got.body, recorded.body, f"replay {name}: body")
+    listed = c.control("GET", "/__mock/exchanges").json()["exchanges"]
+    eq(sum(x["calls"] for x in listed), len(answers), "every replayed request hit an exchange")
+    check("embedded" in c.stdout(), "the log says the embedded default accounts are used")
+    c.stop()
+
+
+@test("recorder_refuses_bad_http_framing_as_json_and_records_nothing")
+def _(ctx):
+    # The recorder shares the server's HTTP/1.1 front (src/net/listener.c): a smuggling
+    # pattern never reaches the upstream nor the recording.
+    import socket
+    out = ctx.out_dir()
+    b = ctx.mock("upstream-b3")
+    rec = ctx.recorder("recorder3", upstream_url(b), out, upstream_ca=b.ca)
+    payload = (b"POST /v3/customers HTTP/1.1\r\nHost: x\r\naccess_token: " + KEY.encode() +
+               b"\r\nContent-Length: 2\r\nContent-Length: 30\r\n\r\n{}")
+    with socket.create_connection(("127.0.0.1", rec.port), timeout=5) as raw:
+        with rec.context().wrap_socket(raw, server_hostname="127.0.0.1") as t:
+            t.sendall(payload)
+            data = b""
+            while True:
+                c = t.recv(65536)
+                if not c:
+                    break
+                data += c
+    check(data.startswith(b"HTTP/1.1 400"), f"answer: {data[:200]!r}")
+    check(b"Connection: close" in data and b'"invalid_http_request"' in data,
+          f"JSON refusal with Connection: close: {data!r}")
+    rec.stop()
+    eq(os.listdir(os.path.join(out, "exchanges")), [], "nothing recorded")
+    check("msg=http_refused" in rec.stdout(), "the refusal is logged")
+
+
 @test("recorder_without_the_right_ca_answers_502_and_writes_nothing")
 def _(ctx):
     b = ctx.mock("upstream-b")

@@ -399,6 +399,101 @@ static void test_app_customer_create_is_deterministic_with_seed(void **state)
     assert_non_null(strstr(body(f), id1));
 }
 
+/* ---- encoding at the edge ---- */
+
+static void assert_error_code(const struct fx *f, const char *code)
+{
+    cJSON *j = parse(f);
+    const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "errors"), 0);
+    const char *got = cJSON_GetStringValue(cJSON_GetObjectItem(e, "code"));
+
+    if (!got || strcmp(got, code) != 0)
+        fail_msg("error code %s, want %s: %s", got ? got : "(none)", code, body(f));
+    cJSON_Delete(j);
+}
+
+static size_t customers_total(struct fx *f)
+{
+    cJSON *j;
+    size_t n;
+
+    assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", DEV_KEY, NULL), 200);
+    j = parse(f);
+    n = (size_t)cJSON_GetObjectItem(j, "totalCount")->valuedouble;
+    cJSON_Delete(j);
+    return n;
+}
+
+/* Invalid UTF-8 in a body, a query value or the path is refused before any handler, so
+ * nothing stored can make a later answer invalid JSON. */
+static void test_app_invalid_utf8_refused_at_the_edge(void **state)
+{
+    struct fx *f = *state;
+    struct am_request req;
+
+    assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers", DEV_KEY,
+                         "{\"name\":\"bad \xff\xfe\xc0\xaf\",\"cpfCnpj\":\"52998224725\"}"),
+                     400);
+    assert_error_code(f, "invalid_encoding");
+    /* Overlong, surrogate and truncated sequences too. */
+    assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers", DEV_KEY,
+                         "{\"name\":\"x \xed\xa0\x80\",\"cpfCnpj\":\"52998224725\"}"),
+                     400);
+    assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers", DEV_KEY,
+                         "{\"name\":\"x\",\"cpfCnpj\":\"52998224725\",\"email\":\"\xe2\x82\"}"),
+                     400);
+    assert_int_equal(customers_total(f), 0);
+
+    req_init(&req, AM_METHOD_GET, "/v3/customers");
+    req.query = "name=%FFx";
+    am_request_add_header(&req, "access_token", DEV_KEY);
+    am_request_add_header(&req, "User-Agent", UA);
+    assert_int_equal(run(f, &req), 400);
+    assert_error_code(f, "invalid_encoding");
+    req.query = "na%C0%AFme=x";
+    assert_int_equal(run(f, &req), 400);
+    req.query = "name=Jos%C3%A9";
+    assert_int_equal(run(f, &req), 200);
+
+    req_init(&req, AM_METHOD_GET, "/v3/customers/cus_\xff");
+    am_request_add_header(&req, "access_token", DEV_KEY);
+    am_request_add_header(&req, "User-Agent", UA);
+    assert_int_equal(run(f, &req), 400);
+    assert_error_code(f, "invalid_encoding");
+
+    /* The control API's bodies are checked the same way. */
+    assert_int_equal(ctl(f, AM_METHOD_POST, "/__mock/accounts", NULL, "{\"id\":\"\xff\"}"), 400);
+    assert_error_code(f, "invalid_encoding");
+
+    /* Valid text in every script gets through, stored and served as sent. */
+    assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers", DEV_KEY,
+                         "{\"name\":\"Jos\xc3\xa9 A\xc3\xa7\xc3\xa3o \xf0\x9f\x98\x80\","
+                         "\"cpfCnpj\":\"52998224725\"}"),
+                     200);
+    assert_non_null(strstr(body(f), "Jos\xc3\xa9 A\xc3\xa7\xc3\xa3o \xf0\x9f\x98\x80"));
+    assert_int_equal(customers_total(f), 1);
+}
+
+/* "\u0000" would silently cut a C string: refused, never truncated. An escaped backslash
+ * followed by "u0000" is ordinary text. */
+static void test_app_json_nul_escape_refused(void **state)
+{
+    struct fx *f = *state;
+
+    assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers", DEV_KEY,
+                         "{\"name\":\"Maria\\u0000 Silva\",\"cpfCnpj\":\"52998224725\"}"),
+                     400);
+    assert_error_code(f, "invalid_encoding");
+    assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers", DEV_KEY,
+                         "{\"name\\u0000x\":\"Maria\",\"cpfCnpj\":\"52998224725\"}"),
+                     400);
+    assert_int_equal(customers_total(f), 0);
+    assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers", DEV_KEY,
+                         "{\"name\":\"Maria \\\\u0000 Silva\",\"cpfCnpj\":\"52998224725\"}"),
+                     200);
+    assert_non_null(strstr(body(f), "Maria \\\\u0000 Silva"));
+}
+
 /* ---- control API ---- */
 
 static void test_app_health(void **state)
@@ -1119,6 +1214,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_app_key_in_query_or_path_is_scrubbed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_app_request_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_app_invalid_utf8_refused_at_the_edge, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_app_json_nul_escape_refused, setup, teardown),
         cmocka_unit_test(test_app_api_keys_from_config_are_registered),
         cmocka_unit_test_setup_teardown(test_app_auto_account_created_line_is_redacted,
                                         setup_auto, teardown),

@@ -559,12 +559,50 @@ static void test_config_finish_clears_everything(void **state)
     am_config_finish(&cfg);
 }
 
+/* A blank token (or one with surrounding whitespace) could never match: header values
+ * arrive trimmed, so the control API would refuse every caller. */
+static void test_config_blank_admin_token_refused(void **state)
+{
+    (void)state;
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN= ", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN=\t \t", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN= tok", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN=tok\n", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    /* The message never echoes the token. */
+    expect_invalid(NULL, (const char *const[]){"ASAAS_MOCK_ADMIN_TOKEN=secret ", NULL},
+                   "ASAAS_MOCK_ADMIN_TOKEN: ");
+    assert_null(strstr(err, "secret"));
+}
+
+/* The slowloris deadlines: sane defaults, each settable by flag, variable and file. */
+static void test_config_head_and_body_deadlines(void **state)
+{
+    struct am_config cfg;
+
+    (void)state;
+    am_config_defaults(&cfg);
+    assert_int_equal(cfg.head_timeout, 10);
+    assert_int_equal(cfg.body_timeout, 30);
+    assert_int_equal(load(&cfg, (const char *const[]){"--head-timeout", "3", NULL},
+                          (const char *const[]){"ASAAS_MOCK_BODY_TIMEOUT=7", NULL}),
+                     0);
+    assert_int_equal(cfg.head_timeout, 3);
+    assert_int_equal(cfg.body_timeout, 7);
+    am_config_finish(&cfg);
+    expect_invalid((const char *const[]){"--head-timeout", "0", NULL}, NULL, "--head-timeout: ");
+    expect_invalid((const char *const[]){"--body-timeout", "x", NULL}, NULL, "--body-timeout: ");
+}
+
 static void test_config_usage_mentions_every_flag(void **state)
 {
     static const char *const flags[] = {
         "--port", "--bind", "--port-file", "--plain-port", "--tls-cert", "--tls-key",
         "--tls-san", "--ca-out", "--environment", "--fixtures", "--api-key", "--auto-accounts",
-        "--seed", "--idle-timeout", "--max-body", "--max-headers", "--alert-threshold",
+        "--seed", "--idle-timeout", "--head-timeout", "--body-timeout", "--max-body", "--max-headers", "--alert-threshold",
         "--alert-window", "--journal-size", "--config", "--healthcheck", "--version", "--help",
         "ASAAS_MOCK_ADMIN_TOKEN"};
     const char *u = am_config_usage();
@@ -616,6 +654,8 @@ int main(void)
         cmocka_unit_test(test_config_is_loopback),
         cmocka_unit_test(test_config_is_loopback_rejects_hostnames_starting_with_127),
         cmocka_unit_test(test_config_finish_clears_everything),
+        cmocka_unit_test(test_config_blank_admin_token_refused),
+        cmocka_unit_test(test_config_head_and_body_deadlines),
         cmocka_unit_test(test_config_usage_mentions_every_flag),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -137,6 +137,22 @@ static void test_fixtures_load_dir_missing(void **state)
     am_registry_free(reg);
 }
 
+/* A folder without accounts.json (what `asaas-mock record --out` writes) replays with the
+ * embedded default accounts; the return value 1 tells the caller to say so. */
+static void test_fixtures_load_dir_without_accounts_uses_embedded_default(void **state)
+{
+    char dir[] = "/tmp/am_test_fixtures_XXXXXX";
+    struct am_registry *reg = am_registry_new();
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(am_fixtures_load_dir(reg, dir, NOW, err, sizeof(err)), 1);
+    assert_non_null(am_registry_find_account(reg, "default"));
+    assert_non_null(lookup(reg, DEV_KEY, NULL));
+    rmdir(dir);
+    am_registry_free(reg);
+}
+
 static void test_fixtures_load_dir_error_names_the_file(void **state)
 {
     char dir[] = "/tmp/am_test_fixtures_XXXXXX";
@@ -157,6 +173,16 @@ static void test_fixtures_load_dir_error_names_the_file(void **state)
     unlink(path);
     rmdir(dir);
     am_registry_free(reg);
+}
+
+/* Text that is not UTF-8 (or a "\u0000") never gets into the registry from a file. */
+static void test_fixtures_invalid_utf8_refused_with_its_place(void **state)
+{
+    (void)state;
+    expect_error("{\"accounts\": [\n  {\"id\": \"a\", \"name\": \"Jo\xe3o\"}\n]}\n",
+                 "fx.json:2:26: invalid UTF-8");
+    expect_error("{\"accounts\": [{\"id\": \"a\\u0000b\"}]}",
+                 "fx.json:1:24: \\u0000 is not accepted in a string");
 }
 
 static void test_fixtures_invalid_json_reports_line_and_column(void **state)
@@ -422,6 +448,8 @@ int main(void)
         cmocka_unit_test(test_fixtures_embedded_default_loads),
         cmocka_unit_test(test_fixtures_load_dir_reads_repo_fixtures),
         cmocka_unit_test(test_fixtures_load_dir_missing),
+        cmocka_unit_test(test_fixtures_load_dir_without_accounts_uses_embedded_default),
+        cmocka_unit_test(test_fixtures_invalid_utf8_refused_with_its_place),
         cmocka_unit_test(test_fixtures_load_dir_error_names_the_file),
         cmocka_unit_test(test_fixtures_invalid_json_reports_line_and_column),
         cmocka_unit_test(test_fixtures_top_level_errors),

@@ -54,6 +54,26 @@ static void test_json_text_accepts_trailing_whitespace_and_empty_is_an_error(voi
     assert_false(am_json_text_blank(" x", 2));
 }
 
+/* Every fixture loader (accounts, seeds, exchanges, fault rules) parses through here:
+ * invalid UTF-8 and "\u0000" never get into the mock from a file. */
+static void test_json_text_refuses_invalid_utf8_and_nul_escapes(void **state)
+{
+    const char *bad = "{\n  \"a\": \"ok \xc3\xa9\",\n  \"b\": \"x\xff\"\n}\n";
+    const char *nul = "{\"a\": \"x\\u0000y\"}";
+    const char *fine = "{\"a\": \"x\\\\u0000y \xe2\x82\xac\"}";
+    char err[128];
+    cJSON *root;
+
+    (void)state;
+    assert_null(am_json_text_parse(bad, strlen(bad), "f.json", err, sizeof(err), NULL));
+    assert_string_equal(err, "f.json:3:10: invalid UTF-8");
+    assert_null(am_json_text_parse(nul, strlen(nul), "n.json", err, sizeof(err), NULL));
+    assert_string_equal(err, "n.json:1:9: \\u0000 is not accepted in a string");
+    root = am_json_text_parse(fine, strlen(fine), "ok.json", err, sizeof(err), NULL);
+    assert_non_null(root);
+    cJSON_Delete(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -61,6 +81,7 @@ int main(void)
         cmocka_unit_test(test_json_text_locates_a_syntax_error),
         cmocka_unit_test(test_json_text_points_at_trailing_garbage),
         cmocka_unit_test(test_json_text_accepts_trailing_whitespace_and_empty_is_an_error),
+        cmocka_unit_test(test_json_text_refuses_invalid_utf8_and_nul_escapes),
     };
     return cmocka_run_group_tests_name("json_text", tests, NULL, NULL);
 }

@@ -122,6 +122,22 @@ static void test_query_caps_param_count(void **state)
     am_query_finish(&q);
 }
 
+/* Decoded keys and values are UTF-8 or the whole query is refused (-EILSEQ). */
+static void test_query_refuses_decoded_invalid_utf8(void **state)
+{
+    struct am_query q;
+
+    (void)state;
+    assert_int_equal(am_query_parse("a=1&name=%FF", &q), -EILSEQ);
+    assert_int_equal(q.n, 0);
+    assert_int_equal(am_query_parse("n%C0%AFme=1", &q), -EILSEQ);
+    assert_int_equal(am_query_parse("name=%ED%A0%80", &q), -EILSEQ); /* a surrogate */
+    assert_int_equal(am_query_parse("name=\xe2\x82", &q), -EILSEQ); /* raw, truncated */
+    assert_int_equal(am_query_parse("name=Jos%C3%A9+%E2%82%AC", &q), 0);
+    assert_param(&q, 0, "name", "Jos\xc3\xa9 \xe2\x82\xac");
+    am_query_finish(&q);
+}
+
 static void test_query_caps_length(void **state)
 {
     struct am_query q;
@@ -156,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_query_get_returns_first_of_duplicates),
         cmocka_unit_test(test_query_caps_param_count),
         cmocka_unit_test(test_query_caps_length),
+        cmocka_unit_test(test_query_refuses_decoded_invalid_utf8),
     };
 
     return cmocka_run_group_tests_name("query", tests, NULL, NULL);

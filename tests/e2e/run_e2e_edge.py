@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""run_e2e_edge.py - end-to-end tests of the HTTP edge (issue 11): bytes that are not
+UTF-8, slow clients (head and body deadlines, slowloris) and RFC 9112 framing.
+
+Usage: python3 tests/e2e/run_e2e_edge.py /path/to/asaas-mock [-k substring]
+
+Every refusal must be Asaas-shaped JSON with Connection: close, journalled and counted in
+asaas_mock_http_refused_total. Standard library only; reuses harness.py. Prints one line
+per test and ends with "N passed, N failed".
+"""
+
+import argparse
+import json
+import os
+import resource
+import selectors
+import socket
+import ssl
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from harness import (IO_TIMEOUT, Server, TestFailure, check, eq, make_key,  # noqa: E402
+                     new_cpf, slack)
+from harness import registry, run_tests  # noqa: E402
+
+KEY = make_key()
+TESTS, test = registry()
+
+
+class Ctx:
+    def __init__(self, binary, root):
+        self.binary = binary
+        self.root = root
+        self.owned = []
+
+    def server(self, name, args=()):
+        s = Server(self.binary, name, use_fixtures=False, root=self.root,
+                   args=["--api-key", KEY, "--plain-port", "0"] + list(args))
+        self.owned.append(s)
+        return s.start()
+
+    def finish_owned(self):
+        errors = []
+        for s in self.owned:
+            try:
+                if s.proc is not None and s.exit_code is None:
+                    s.stop()
+            except TestFailure as e:
+                errors.append(str(e))
+        self.owned = []
+        if errors:
+            raise TestFailure("; ".join(errors))
+
+
+def plain_port(s):
+    fields, _ = s.wait_log(lambda f, ln: f.get("msg") == "listening" and f.get("tls") == "0",
+                           what="plaintext listening line")
+    return int(fields["port"])
+
+
+def tls_sock(s):
+    raw = socket.create_connection(("127.0.0.1", s.port), timeout=IO_TIMEOUT)
+    return s.context().wrap_socket(raw, server_hostname="127.0.0.1")
+
+
+def read_all(sock, timeout=IO_TIMEOUT):
+    sock.settimeout(timeout)
+    data = b""
+    while True:
+        try:
+            c = sock.recv(65536)
+        except (socket.timeout, ssl.SSLError, ConnectionResetError):
+            break
+        if not c:
+            break
+        data += c
+    return data
+
+
+def exchange(s, payload):
+    """Sends raw bytes over TLS, reads until the server closes; returns (status, headers,
+    body)."""
+    with tls_sock(s) as t:
+        t.sendall(payload)
+        data = read_all(t)
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    check(lines and lines[0].startswith("HTTP/1.1 "), f"no status line in {data[:200]!r}")
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:])}
+    return status, headers, body
+
+
+def refused(s, payload, status, code, what):
+    got, headers, body = exchange(s, payload)
+    eq(got, status, f"{what}: status (body {body[:200]!r})")
+    eq(headers.get("connection", "").lower(), "close", f"{what}: Connection: close")
+    eq(headers.get("content-type"), "application/json", f"{what}: Content-Type")
+    doc = json.loads(body.decode("utf-8"))
+    eq(doc["errors"][0]["code"], code, f"{what}: error code")
+    return headers
+
+
+def metric(s, name, label):
+    text = s.request("GET", "/__mock/metrics").body.decode()
+    for line in text.splitlines():
+        if line.startswith(f'{name}{{{label}}} '):
+            return int(line.split()[-1])
+    return 0
+
+
+def journal(s):
+    return s.request("GET", "/__mock/journal").json()
+
+
+# ---------------------------------------------------------------------------- UTF-8
+
+@test("invalid_utf8_body_refused_and_every_answer_stays_json")
+def _(ctx):
+    s = ctx.server("utf8")
+    cpf = new_cpf()
+    r = s.request("POST", "/v3/customers", key=KEY,
+                  body=b'{"name":"bad \xff\xfe\xc0\xaf","cpfCnpj":"' + cpf.encode() + b'"}')
+    eq(r.status, 400, f"invalid UTF-8: status ({r.body[:200]!r})")
+    eq(r.json()["errors"][0]["code"], "invalid_encoding", "code")
+    r = s.request("POST", "/v3/customers", key=KEY,
+                  body='{"name":"a\\u0000b","cpfCnpj":"%s"}' % cpf)
+    eq(r.status, 400, "\\u0000 in a string: status")
+    r = s.request("GET", "/v3/customers?name=%FF", key=KEY)
+    eq(r.status, 400, "query value not UTF-8: status")
+    r = s.request("GET", "/v3/customers", key=KEY)
+    eq(r.status, 200, "list")
+    eq(r.json()["totalCount"], 0, "nothing was stored")
+    # The journal holds the refused requests and is still valid UTF-8 JSON.
+    entries = journal(s)
+    check(any(e.get("status") == 400 for e in (entries.get("entries") or entries.get("data")
+                                              or [])), f"journal: {str(entries)[:300]}")
+    r = s.request("POST", "/v3/customers", key=KEY,
+                  body={"name": "José Ação 😀", "cpfCnpj": cpf})
+    eq(r.status, 200, f"valid UTF-8: status ({r.body[:200]!r})")
+    eq(r.json()["name"], "José Ação 😀", "stored and served as sent")
+
+
+# ---------------------------------------------------------------------------- deadlines
+
+@test("dribbled_head_closed_by_the_head_deadline")
+def _(ctx):
+    # Each byte arrives well within the idle timeout (5 s), but the whole head takes longer
+    # than --head-timeout 2: closed with a 408, journalled and counted.
+    s = ctx.server("dribble", args=["--idle-timeout", "5", "--head-timeout", "2"])
+    before = metric(s, "asaas_mock_http_refused_total", 'reason="head_deadline"')
+    t0 = time.monotonic()
+    with tls_sock(s) as t:
+        payload = b"GET /__mock/health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+        closed_at = None
+        data = b""
+        for b in payload:
+            try:
+                t.sendall(bytes([b]))
+            except OSError:
+                break
+            t.settimeout(0.4)
+            try:
+                c = t.recv(4096)
+                data += c
+                if not c or data.count(b"\r\n\r\n"):
+                    closed_at = time.monotonic() - t0
+                    data += read_all(t, 1)
+                    break
+            except socket.timeout:
+                pass
+            except (ssl.SSLError, ConnectionResetError):
+                closed_at = time.monotonic() - t0
+                break
+            if time.monotonic() - t0 > slack(10):
+                break
+    check(closed_at is not None, "dribbled head still open after 10 s")
+    check(closed_at <= slack(5), f"closed after {closed_at:.1f} s, want about 2 s")
+    check(data.startswith(b"HTTP/1.1 408"), f"answer: {data[:200]!r}")
+    check(b'"request_timeout"' in data, f"answer body: {data[-200:]!r}")
+    eq(metric(s, "asaas_mock_http_refused_total", 'reason="head_deadline"'), before + 1,
+       "counted")
+
+
+@test("slow_body_closed_by_the_body_deadline")
+def _(ctx):
+    s = ctx.server("slowbody", args=["--idle-timeout", "5", "--body-timeout", "2"])
+    t0 = time.monotonic()
+    with tls_sock(s) as t:
+        t.sendall(b"POST /v3/customers HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
+                  b"access_token: " + KEY.encode() + b"\r\n\r\n{")
+        data = b""
+        while time.monotonic() - t0 < slack(10):
+            try:
+                t.sendall(b" ")
+            except OSError:
+                break
+            t.settimeout(0.5)
+            try:
+                c = t.recv(4096)
+            except socket.timeout:
+                continue
+            except (ssl.SSLError, ConnectionResetError):
+                break
+            data += c
+            if not c or b"\r\n\r\n" in data:
+                data += read_all(t, 1)
+                break
+    elapsed = time.monotonic() - t0
+    check(elapsed <= slack(5), f"slow body still open after {elapsed:.1f} s")
+    check(data.startswith(b"HTTP/1.1 408"), f"answer: {data[:200]!r}")
+    eq(metric(s, "asaas_mock_http_refused_total", 'reason="body_deadline"'), 1, "counted")
+
+
+@test("thousand_slowloris_connections_all_closed_by_the_head_deadline")
+def _(ctx):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 1100 + 64
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
+    n = min(1000, resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 100)
+    s = ctx.server("loris", args=["--idle-timeout", "30", "--head-timeout", "2"])
+    port = plain_port(s)
+    sel = selectors.DefaultSelector()
+    socks = []
+    try:
+        for _ in range(n):
+            c = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
+            c.sendall(b"GET / HTTP/1.1\r\nX-a: ")
+            c.setblocking(False)
+            sel.register(c, selectors.EVENT_READ)
+            socks.append(c)
+        open_ = set(socks)
+        t0 = time.monotonic()
+        last_dribble = 0
+        while open_ and time.monotonic() - t0 < slack(15):
+            if time.monotonic() - last_dribble > 1:  # one byte a second: never idle
+                last_dribble = time.monotonic()
+                for c in list(open_):
+                    try:
+                        c.send(b"b")
+                    except OSError:
+                        pass
+            for key, _ in sel.select(timeout=0.2):
+                c = key.fileobj
+                try:
+                    while True:
+                        d = c.recv(65536)
+                        if not d:
+                            raise ConnectionResetError
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    sel.unregister(c)
+                    open_.discard(c)
+        eq(len(open_), 0, f"connections still open after {slack(15)} s (of {n})")
+    finally:
+        for c in socks:
+            c.close()
+    check(metric(s, "asaas_mock_http_refused_total", 'reason="head_deadline"') >= n,
+          "every close counted")
+    eq(s.request("GET", "/__mock/health").status, 200, "server still serves")
+
+
+# ---------------------------------------------------------------------------- RFC 9112
+
+def req(lines, body=b""):
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+@test("rfc9112_framing_refused_as_json_journalled_and_counted")
+def _(ctx):
+    s = ctx.server("rfc")
+    h = ["POST /v3/customers HTTP/1.1", "Host: x", f"access_token: {KEY}",
+         "User-Agent: e2e", "Content-Type: application/json"]
+    refused(s, req(h + ["Content-Length: 2", "Content-Length: 40"], b"{}"), 400,
+            "invalid_http_request", "two different Content-Length values")
+    refused(s, req(h + ["Transfer-Encoding: gzip"], b"{}"), 501,
+            "unsupported_transfer_coding", "Transfer-Encoding: gzip alone")
+    refused(s, req(h + ["Transfer-Encoding: chunked"], b"zz\r\n{}\r\n0\r\n\r\n"), 400,
+            "invalid_http_request", "malformed chunk size")
+    refused(s, req(h + ["Transfer-Encoding: chunked"], b"2;x=1\r\n{}\r\n0\r\n\r\n"), 400,
+            "invalid_http_request", "chunk extension")
+    refused(s, req(["GET /__mock/health HTTP/1.1", "Host : x"]), 400,
+            "invalid_http_request", "space before the colon")
+    refused(s, req(["GET /__mock/health HTTP/1.1", "Host: x", "X-A: 1", " folded"]), 400,
+            "invalid_http_request", "obs-fold")
+    refused(s, req(h + ["Content-Length: 99999999"]), 413, "request_entity_too_large",
+            "body over --max-body")
+    refused(s, req(["GET /__mock/health HTTP/1.1", "Host: x", "X-Big: " + "a" * 20000]), 431,
+            "request_header_fields_too_large", "head over --max-headers")
+    refused(s, req(["TRACE / HTTP/1.1", "Host: x"]), 501, "not_implemented", "TRACE")
+    refused(s, req(["GET / HTTP/2.0", "Host: x"]), 505, "http_version_not_supported",
+            "HTTP/2.0 request line")
+    total = sum(metric(s, "asaas_mock_http_refused_total", f'reason="{r}"')
+                for r in ("bad_content_length", "unknown_coding", "bad_chunk", "bad_header",
+                          "obs_fold", "body_too_large", "head_too_large", "method", "version"))
+    eq(total, 10, "every refusal counted")
+    entries = journal(s)
+    rows = entries.get("entries") or entries.get("data") or []
+    statuses = sorted(e.get("status") for e in rows)
+    eq([x for x in statuses if x in (400, 413, 431, 501, 505)],
+       sorted([400, 501, 400, 400, 400, 400, 413, 431, 501, 505]), "every refusal journalled")
+    # What is well-formed still works: chunked, identical duplicate lengths, pipelining.
+    cpf = new_cpf()
+    body = json.dumps({"name": "Chunk", "cpfCnpj": cpf}).encode()
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    status, _, b = exchange(s, req(h + ["Transfer-Encoding: chunked", "Connection: close"],
+                                   chunked))
+    eq(status, 200, f"chunked POST ({b[:200]!r})")
+    status, _, b = exchange(s, req(["GET /__mock/health HTTP/1.1", "Host: x"]) +
+                            req(["GET /__mock/health HTTP/1.1", "Host: x", "Connection: close"]))
+    eq(b.count(b'"status":"ok"'), 2, f"two pipelined answers: {b[:300]!r}")
+
+
+@test("long_customer_id_is_404_not_501")
+def _(ctx):
+    s = ctx.server("longid")
+    r = s.request("GET", "/v3/customers/cus_" + "a" * 1020, key=KEY)
+    eq(r.status, 404, f"status ({r.body[:200]!r})")
+    eq(r.json()["errors"][0]["code"], "not_found", "code")
+
+
+# ---------------------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary")
+    ap.add_argument("-k", dest="pattern")
+    a = ap.parse_args()
+    root = tempfile.mkdtemp(prefix="asaas-e2e-edge-")
+    ctx = Ctx(os.path.abspath(a.binary), root)
+    return run_tests(TESTS, ctx, root, a.pattern, shared=lambda: None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
