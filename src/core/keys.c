@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -210,3 +211,13 @@ void am_key_scrub(char *s)
     }
 }
 
+void am_key_scrub_json(cJSON *item)
+{
+    for (; item; item = item->next) {
+        if (item->string)
+            am_key_scrub(item->string);
+        if (cJSON_IsString(item) && item->valuestring)
+            am_key_scrub(item->valuestring);
+        am_key_scrub_json(item->child);
+    }
+}

@@ -3,9 +3,11 @@
  * A snapshot is an accounts.json file with more in it: every account keeps its
  * accounts.json members (id, name, requireUserAgent, allowedIps, keys - as sha256 and
  * redacted display only, never a key) and adds "clock" and "data" (its customers,
- * billing and recurring state, exact to the field); the top level adds "ids", the id
- * generator's position. So GET /__mock/state saved as DIR/accounts.json is a fixtures
- * folder, PUT /__mock/state takes the same text, and --state-file keeps it as its base.
+ * billing and recurring state, exact to the field, except that key-shaped text a client
+ * put in a field is scrubbed as in the state file's log entries); the top level adds
+ * "ids", the id generator's position. So GET /__mock/state saved as DIR/accounts.json is
+ * a fixtures folder, PUT /__mock/state takes the same text, and --state-file keeps it as
+ * its base.
  *   {"accounts":[{"id":"default", ..., "keys":[{"id":..,"sha256":..,"display":..}],
  *                 "clock":{"mode":"REAL","frozenAt":null,"offsetSeconds":0},
  *                 "data":{"customers":[...],"billing":{...},"recurring":{...}}}],
