@@ -318,20 +318,21 @@ def _(ctx):
 @test("auth_production_key_on_sandbox_incident")
 def _(ctx):
     s = ctx.main
+    prod = make_key("prod")  # its own: other tests send prod to this server too
     before_metric = metric_value(s, "asaas_mock_production_key_incidents_total")
     before_list = s.control("GET", "/__mock/incidents").json()["totalCount"]
     mark = s.log_mark()
-    expect_error(api(s, "GET", "/v3/customers", K["prod"]), 401, "invalid_environment",
+    expect_error(api(s, "GET", "/v3/customers", prod), 401, "invalid_environment",
                  TXT_ENVIRONMENT)
     fields, line = s.wait_log(lambda f, ln: f.get("msg") == "production_key_incident",
                               since=mark, what="msg=production_key_incident")
     eq(fields.get("level"), "warn", "incident log level")
-    eq(fields.get("key"), redact(K["prod"]), "incident log key")
-    check(K["prod"] not in line, "incident log line contains the whole key")
+    eq(fields.get("key"), redact(prod), "incident log key")
+    check(prod not in line, "incident log line contains the whole key")
     inc = s.control("GET", "/__mock/incidents").json()
     eq(inc.get("object"), "list", "incidents object")
     eq(inc["totalCount"], before_list + 1, "incidents totalCount")
-    ours = [i for i in inc["data"] if i.get("key") == redact(K["prod"])]
+    ours = [i for i in inc["data"] if i.get("key") == redact(prod)]
     eq(len(ours), 1, f"incidents listing our redacted key ({inc['data']})")
     eq(ours[0].get("clientIp"), "127.0.0.1", "incident clientIp")
     eq(ours[0].get("reason"), "invalid_environment", "incident reason")
