@@ -268,6 +268,53 @@ def assert_no_secret_in(label, text, secrets=None):
         raise TestFailure(f"{label} holds a key: {hit}")
 
 
+def err(code, description):
+    """An Asaas error body."""
+    return {"errors": [{"code": code, "description": description}]}
+
+
+def metric_value(server, name, labels=None):
+    """Value of one Prometheus sample of /__mock/metrics (0 when absent)."""
+    text = server.control("GET", "/__mock/metrics").text
+    want = name if not labels else name + "{" + ",".join(
+        f'{k}="{v}"' for k, v in labels.items()) + "}"
+    for ln in text.splitlines():
+        if ln.startswith("#"):
+            continue
+        parts = ln.rsplit(" ", 1)
+        if len(parts) == 2 and parts[0] == want:
+            return float(parts[1])
+    return 0.0
+
+
+def journal_entry(server, request_id):
+    """The /__mock/journal entry of one request id."""
+    for e in server.control("GET", "/__mock/journal?limit=1000000").json()["data"]:
+        if e.get("id") == request_id:
+            return e
+    raise TestFailure(f"request {request_id!r} not in the journal")
+
+
+def timed(fn):
+    t0 = time.monotonic()
+    r = fn()
+    return r, time.monotonic() - t0
+
+
+def run_binary(binary, args, env=None, cwd=None, timeout=10):
+    """Runs the binary to its exit (a CLI check, a refused start) with the ASAAS_MOCK_*
+    variables of this environment removed; its stdout and stderr must not hold a key."""
+    try:
+        p = subprocess.run([binary] + list(args), stdin=subprocess.DEVNULL, capture_output=True,
+                           env=_clean_env(env), cwd=cwd, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise TestFailure(f"{args}: still running after {timeout}s")
+    for label, data in (("stdout", p.stdout), ("stderr", p.stderr)):
+        assert_no_secret_in(f"{os.path.basename(binary)} {label}",
+                            data.decode("utf-8", "replace"))
+    return p
+
+
 def api(server, method, path, key=None, fault=None, headers=(), **kw):
     """One /v3 request with key (default: the server's default_key); fault: an
     X-Mock-Fault header."""
@@ -330,22 +377,8 @@ class Server:
             with open(path, "w") as f:
                 json.dump({"accounts": self.accounts or []}, f, indent=1)
             _INPUTS.add(os.path.abspath(path))
-        self._out = open(self.stdout_path, "wb")
-        self._err = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._out,
-                                     stderr=self._err, env=_clean_env(self.env), cwd=self.dir)
-        deadline = time.monotonic() + START_DEADLINE
-        while True:
-            port = self._read_port()
-            if port:
-                self.port = port
-                break
-            self._fail_if_exited("before writing the port file")
-            if time.monotonic() >= deadline:
-                self.kill()
-                raise TestFailure(f"{self.name}: no port file within {START_DEADLINE}s"
-                                  f"{self.diagnostics()}")
-            time.sleep(0.01)
+        self._spawn()
+        deadline = self._wait_port()
         while True:
             try:
                 r = self.request("GET", "/__mock/health", key=ABSENT, ua=ABSENT, timeout=2)
@@ -359,6 +392,27 @@ class Server:
                 raise TestFailure(f"{self.name}: /__mock/health not 200 within "
                                   f"{START_DEADLINE}s{self.diagnostics()}")
             time.sleep(0.02)
+
+    def _spawn(self):
+        self._out = open(self.stdout_path, "wb")
+        self._err = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._out,
+                                     stderr=self._err, env=_clean_env(self.env), cwd=self.dir)
+
+    def _wait_port(self):
+        """Waits for the port file; returns the start deadline."""
+        deadline = time.monotonic() + START_DEADLINE
+        while True:
+            port = self._read_port()
+            if port:
+                self.port = port
+                return deadline
+            self._fail_if_exited("before writing the port file")
+            if time.monotonic() >= deadline:
+                self.kill()
+                raise TestFailure(f"{self.name}: no port file within {START_DEADLINE}s"
+                                  f"{self.diagnostics()}")
+            time.sleep(0.01)
 
     def _read_port(self):
         try:

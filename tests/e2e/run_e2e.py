@@ -29,6 +29,7 @@ from harness import (ABSENT, DEFAULT_UA, IO_TIMEOUT, Server, TestFailure,  # noq
                      check, eq, make_key, new_cnpj, new_cpf, parse_log_line, redact, send,
                      sha256_hex, wait_until)
 from harness import api, registry, slack  # noqa: E402
+from harness import err, metric_value, run_binary  # noqa: E402
 import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -67,8 +68,6 @@ CUSTOMER_ID = re.compile(r"^cus_\d{12}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
 
 
 # ---------------------------------------------------------------------------- test keys
@@ -162,20 +161,6 @@ def expect_ok(r, what=""):
     return r.json()
 
 
-def metric_value(server, name, labels=None):
-    """Value of one Prometheus sample (0 when absent)."""
-    text = server.control("GET", "/__mock/metrics").text
-    want = name if not labels else name + "{" + ",".join(
-        f'{k}="{v}"' for k, v in labels.items()) + "}"
-    for ln in text.splitlines():
-        if ln.startswith("#"):
-            continue
-        parts = ln.rsplit(" ", 1)
-        if len(parts) == 2 and parts[0] == want:
-            return float(parts[1])
-    return 0.0
-
-
 def key_id_by_name(server, account, name):
     listing = server.control("GET", f"/__mock/accounts/{account}/keys").json()
     for k in listing["data"]:
@@ -232,16 +217,6 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def run_binary(binary, args, env=None, timeout=10):
-    env_full = {k: v for k, v in os.environ.items() if not k.startswith("ASAAS_MOCK_")}
-    env_full.update(env or {})
-    try:
-        return subprocess.run([binary] + args, stdin=subprocess.DEVNULL, capture_output=True,
-                              env=env_full, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise TestFailure(f"{args}: still running after {timeout}s")
 
 
 def tls_handshake(port, ctx, host="127.0.0.1"):

@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Server, TestFailure, check, eq, make_key, send)  # noqa: E402
 from harness import registry  # noqa: E402
+from harness import err  # noqa: E402
 import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -59,8 +60,6 @@ TXT_REFUND_VALUE = ("O valor do estorno não pode ser maior que o valor disponí
 TXT_CANNOT_REFUND = "Não é possível estornar uma cobrança que não foi paga."
 
 
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
 
 
 # ---------------------------------------------------------------------------- ordered JSON

@@ -34,6 +34,7 @@ sys.path.insert(0, HERE)
 from harness import (DEFAULT_UA, IO_TIMEOUT, Server, TestFailure,  # noqa: E402
                      check, eq, make_key, new_cpf, wait_until)
 from harness import api, registry, slack  # noqa: E402
+from harness import err, journal_entry, metric_value, run_binary, timed  # noqa: E402
 import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -76,8 +77,6 @@ def accounts():
     ]
 
 
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
 
 
 # ---------------------------------------------------------------------------- runner
@@ -249,27 +248,6 @@ def rules_by_id(s):
     return {r["id"]: r for r in s.control("GET", "/__mock/faults").json()["rules"]}
 
 
-def journal_entry(s, request_id):
-    data = s.control("GET", "/__mock/journal?limit=500").json()["data"]
-    for e in data:
-        if e.get("id") == request_id:
-            return e
-    raise TestFailure(f"request {request_id} not in the journal")
-
-
-def metric_value(s, name, labels=None):
-    text = s.control("GET", "/__mock/metrics").text
-    want = name if not labels else name + "{" + ",".join(
-        f'{k}="{v}"' for k, v in labels.items()) + "}"
-    for ln in text.splitlines():
-        if ln.startswith("#"):
-            continue
-        parts = ln.rsplit(" ", 1)
-        if len(parts) == 2 and parts[0] == want:
-            return float(parts[1])
-    return 0.0
-
-
 def rid():
     # 20 characters: the journal keeps 23 (a longer sane X-Request-Id is echoed whole but
     # cut short in the journal and the log line: reported separately)
@@ -311,21 +289,6 @@ def statuses(s, n, path="/v3/customers", method="GET", **kw):
         return [api(s, method, path, conn=conn, **kw).status for _ in range(n)]
     finally:
         conn.close()
-
-
-def timed(fn):
-    t0 = time.monotonic()
-    r = fn()
-    return r, time.monotonic() - t0
-
-
-def run_binary(binary, args, cwd, timeout=10):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASAAS_MOCK_")}
-    try:
-        return subprocess.run([binary] + args, stdin=subprocess.DEVNULL, capture_output=True,
-                              env=env, cwd=cwd, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise TestFailure(f"{args}: still running after {timeout}s")
 
 
 # ---------------------------------------------------------------------------- latency

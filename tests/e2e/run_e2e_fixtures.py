@@ -19,7 +19,6 @@ import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,9 +28,10 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (ABSENT, Server, TestFailure, check, eq, make_key,  # noqa: E402
-                     new_cpf, redact)
+from harness import (ABSENT, Server, check, eq, make_key, new_cpf,  # noqa: E402
+                     redact)
 from harness import api, registry, slack  # noqa: E402
+from harness import err, journal_entry, run_binary, timed  # noqa: E402
 import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -57,8 +57,6 @@ def accounts(default_keys=None):
     ]
 
 
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
 
 
 # ---------------------------------------------------------------------------- runner
@@ -118,30 +116,8 @@ def journal(s, limit=50):
     return s.control("GET", f"/__mock/journal?limit={limit}").json()["data"]
 
 
-def journal_entry(s, request_id):
-    for e in journal(s):
-        if e["id"] == request_id:
-            return e
-    raise TestFailure(f"journal has no entry {request_id!r}")
-
-
 def reload_control(s, expect=200):
     return s.control("POST", "/__mock/fixtures/reload", expect=expect)
-
-
-def timed(fn):
-    t0 = time.monotonic()
-    r = fn()
-    return r, time.monotonic() - t0
-
-
-def run_binary(binary, args, cwd, timeout=10):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASAAS_MOCK_")}
-    try:
-        return subprocess.run([binary] + args, stdin=subprocess.DEVNULL, capture_output=True,
-                              env=env, cwd=cwd, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise TestFailure(f"{args}: still running after {timeout}s")
 
 
 def fixture_dir(root, seeds=None, exchanges=None, accounts_list=None):

@@ -21,18 +21,15 @@ selected test passed. Standard library only; reuses harness.py.
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (START_DEADLINE, Server, TestFailure, check, eq,  # noqa: E402
-                     make_key, new_cpf, redact)
-from harness import registry  # noqa: E402
+from harness import Server, check, eq, make_key, new_cpf, redact  # noqa: E402
+from harness import registry, run_binary  # noqa: E402
 import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -49,10 +46,6 @@ def accounts():
     return [{"id": "default", "name": "Default", "requireUserAgent": True, "allowedIps": [],
              "keys": [{"name": "default", "key": KEY, "enabled": True,
                        "expirationDate": None}]}]
-
-
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
 
 
 # ---------------------------------------------------------------------------- servers
@@ -78,21 +71,8 @@ class Recorder(Server):
     def start(self):
         """Waits for the port file and a TLS handshake only: /__mock/health would be
         forwarded (and a recorder that cannot reach its upstream answers 502)."""
-        self._out = open(self.stdout_path, "wb")
-        self._err = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._out,
-                                     stderr=self._err, env=_env(), cwd=self.dir)
-        deadline = time.monotonic() + START_DEADLINE
-        while True:
-            port = self._read_port()
-            if port:
-                self.port = port
-                break
-            self._fail_if_exited("before writing the port file")
-            if time.monotonic() >= deadline:
-                self.kill()
-                raise TestFailure(f"{self.name}: no port file{self.diagnostics()}")
-            time.sleep(0.01)
+        self._spawn()
+        self._wait_port()
         conn = self.connect()
         try:
             conn.connect()
@@ -102,10 +82,6 @@ class Recorder(Server):
 
     def logs(self):
         return self.stdout() + self.stderr()
-
-
-def _env():
-    return {k: v for k, v in os.environ.items() if not k.startswith("ASAAS_MOCK_")}
 
 
 class Ctx(harness.Ctx):
@@ -362,8 +338,7 @@ def _(ctx):
         f.write("[]")
 
     def run(args):
-        p = subprocess.run([ctx.binary, "record"] + args, capture_output=True, env=_env(),
-                           stdin=subprocess.DEVNULL, timeout=10)
+        p = run_binary(ctx.binary, ["record"] + args)
         return p.returncode, p.stderr.decode()
 
     rc, text = run(["--upstream", "https://127.0.0.1:1", "--out", out, "--port", "0"])

@@ -20,7 +20,6 @@ Prints one line per test and ends with "N passed, N failed". Standard library on
 
 import json
 import os
-import signal
 import statistics
 import sys
 import threading
@@ -30,8 +29,7 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (Server, TestFailure, check, eq, make_key, new_cpf,  # noqa: E402
-                     redact)
+from harness import Server, TestFailure, check, eq, make_key, new_cpf  # noqa: E402
 from harness import api, registry  # noqa: E402
 import harness  # noqa: E402
 
