@@ -13,6 +13,7 @@
 #include "billing.h"
 #include "clock.h"
 #include "jobs.h"
+#include "keys.h"
 #include "money.h"
 #include "query.h"
 #include "registry.h"
@@ -246,6 +247,7 @@ static int events_list(struct am_account *a, const struct am_request *req,
         }
         cJSON_AddItemToArray(data, e);
     }
+    am_key_scrub_json(data->child); /* a key pasted into a description stays redacted */
     r = am_api_list_response(resp, &page, total, data);
 out:
     am_query_finish(&q);

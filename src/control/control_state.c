@@ -96,7 +96,8 @@ static int state_get(struct am_app *app, const struct am_request *req, struct am
     if (*account && !am_registry_find_account(app->registry, account))
         return am_response_error(resp, 404, "not_found", "Conta não encontrada");
     return am_response_json(resp, 200,
-                            am_state_export(app->registry, &app->ids, *account ? account : NULL));
+                            am_state_export_public(app->registry, &app->ids,
+                                                   *account ? account : NULL));
 }
 
 /* Checks that every key of the new accounts in src can be registered in dst. */

@@ -227,7 +227,7 @@ int am_app_shutdown(struct am_app *app)
     int r = 0, r2;
 
     if (app->cfg->state_out) {
-        cJSON *snap = am_state_export(app->registry, &app->ids, NULL);
+        cJSON *snap = am_state_export_public(app->registry, &app->ids, NULL);
         char *text = snap ? cJSON_Print(snap) : NULL;
         char why[600];
 

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -327,4 +328,14 @@ int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len)
 bad:
     free(out);
     return -EINVAL;
+
+void am_key_scrub_json(cJSON *item)
+{
+    for (; item; item = item->next) {
+        if (item->string)
+            am_key_scrub(item->string);
+        if (cJSON_IsString(item) && item->valuestring)
+            am_key_scrub(item->valuestring);
+        am_key_scrub_json(item->child);
+    }
 }

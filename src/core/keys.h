@@ -62,6 +62,12 @@ bool am_key_shaped_text(const char *s);
 int am_key_conceal(const char *s, size_t len, char **ret, size_t *ret_len);
 int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len);
 
+/* am_key_scrub() on every member name and string value of a JSON tree (and its
+ * siblings after it), in place: for outputs that show client-written text (snapshots, the
+ * event listing), where a key pasted into a field must not come back whole. */
+struct cJSON;
+void am_key_scrub_json(struct cJSON *item);
+
 /* Parses "sandbox"/"production". Returns 0 or -EINVAL. */
 int am_environment_parse(const char *s, enum am_environment *ret_env);
 const char *am_environment_name(enum am_environment env);

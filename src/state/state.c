@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "customers.h"
 #include "customers_state.h"
+#include "keys.h"
 #include "recurring_state.h"
 #include "state_codec.h"
 #include "subscriptions.h"
@@ -305,4 +306,16 @@ struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
 oom:
     cJSON_Delete(root);
     return NULL;
+}
+
+struct cJSON *am_state_export_public(struct am_registry *reg, const struct am_ids *ids,
+                                     const char *account_id)
+{
+    cJSON *snap = am_state_export(reg, ids, account_id);
+
+    /* A key pasted into a text field never leaves in a snapshot whole (the state file
+     * conceals it reversibly instead: persist.h). */
+    if (snap)
+        am_key_scrub_json(snap->child);
+    return snap;
 }

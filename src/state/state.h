@@ -3,9 +3,11 @@
  * A snapshot is an accounts.json file with more in it: every account keeps its
  * accounts.json members (id, name, requireUserAgent, allowedIps, keys - as sha256 and
  * redacted display only, never a key) and adds "clock" and "data" (its customers,
- * billing and recurring state, exact to the field); the top level adds "ids", the id
- * generator's position. So GET /__mock/state saved as DIR/accounts.json is a fixtures
- * folder, PUT /__mock/state takes the same text, and --state-file keeps it as its base.
+ * billing and recurring state, exact to the field, except that key-shaped text a client
+ * put in a field is scrubbed as in the state file's log entries); the top level adds
+ * "ids", the id generator's position. So GET /__mock/state saved as DIR/accounts.json is
+ * a fixtures folder, PUT /__mock/state takes the same text, and --state-file keeps it as
+ * its base.
  *   {"accounts":[{"id":"default", ..., "keys":[{"id":..,"sha256":..,"display":..}],
  *                 "clock":{"mode":"REAL","frozenAt":null,"offsetSeconds":0},
  *                 "data":{"customers":[...],"billing":{...},"recurring":{...}}}],
@@ -37,10 +39,16 @@ void am_stores_swap(struct am_account *a, struct am_stores *s);
 /* New empty stores for account_id. Returns 0 or -ENOMEM (s left empty). */
 int am_stores_new(const char *account_id, struct am_stores *s);
 
-/* The snapshot of one account (account_id) or of all (NULL), with ids when not NULL.
+/* The snapshot of one account (account_id) or of all (NULL), with ids when not NULL,
+ * exact to the byte (the --state-file keeps it, concealing key-shaped text reversibly).
  * Returns NULL on OOM; an unknown account_id gives {"accounts":[]}. */
 struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
                               const char *account_id);
+/* The same for outputs a person or another tool reads (GET /__mock/state, --state-out):
+ * key-shaped text a client put in a field is scrubbed (am_key_scrub_json), so such a
+ * field does not round-trip through them; everything else does. */
+struct cJSON *am_state_export_public(struct am_registry *reg, const struct am_ids *ids,
+                                     const char *account_id);
 
 /* "data" of one account: {"customers":[...],"billing":{...},"recurring":{...}}. */
 struct cJSON *am_state_export_data(const struct am_account *a);

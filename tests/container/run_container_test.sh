@@ -6,20 +6,24 @@
 #
 # Needs root (CI runs it as root), podman + runc (installed with apt-get when missing)
 # and Debian's package archive (debootstrap makes the local debian:bookworm-slim base
-# image once; later runs reuse it). When containers cannot run here it prints
-# "SKIPPED: containers cannot run here: <reason>" and exits 77 (meson/automake "skip").
+# image once; later runs reuse it), from the mirror this machine's own apt sources name
+# (no host name is written here; DEBIAN_MIRROR overrides). When containers cannot run
+# here it prints "SKIPPED: containers cannot run here: <reason>" and exits 77
+# (meson/automake "skip") - except under CI=true, where a skip is a failure (exit 1): CI
+# must not pass without having run it. The image is built without cached layers and
+# removed at the end, so no builder image (~650 MB) is left behind.
 # Ends with "N passed, N failed"; exit 0 only when nothing failed.
 #
-# Tunables (environment): ASAAS_MOCK_CT_BUDGET (seconds, default 240),
+# Tunables (environment): ASAAS_MOCK_CT_BUDGET (seconds, default 300),
 # ASAAS_MOCK_CT_MAX_READY_MS (default 1000), DEBIAN_MIRROR, ASAAS_MOCK_CT_KEEP_IMAGE=1.
 set -u -o pipefail
 
 SRC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BASE_IMAGE=docker.io/library/debian:bookworm-slim
 IMAGE=localhost/asaas-mock:container-test-$$
-BUDGET=${ASAAS_MOCK_CT_BUDGET:-240}
+BUDGET=${ASAAS_MOCK_CT_BUDGET:-300}
 MAX_READY_MS=${ASAAS_MOCK_CT_MAX_READY_MS:-1000}
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+LABEL="asaas-mock-ct=$$"
 MAX_IMAGE_BYTES=$((15 * 1000 * 1000))
 
 ADMIN_TOKEN="ct-admin-$$-$RANDOM$RANDOM"
@@ -54,9 +58,51 @@ left() { # seconds of the time budget still available (at least 5)
 summary() { echo "$PASSED passed, $FAILED failed"; }
 
 skip() {
+    if [ "${CI:-}" = true ]; then
+        echo "FAILED: containers cannot run here, and CI=true does not allow a skip: $*"
+        FAILED=$((FAILED + 1))
+        summary
+        exit 1
+    fi
     echo "SKIPPED: containers cannot run here: $*"
     summary
     exit 77
+}
+
+# The first Debian archive URI of this machine's apt sources serving a main suite (not
+# -updates/-security/-backports): deb822 *.sources stanzas ("URIs:" + "Suites:") or
+# one-line "deb URI SUITE ..." entries. Prints nothing when there is none.
+apt_mirror() {
+    python3 - /etc/apt/sources.list.d/*.sources /etc/apt/sources.list <<'PY'
+import glob, re, sys
+
+def main_suite(suites):
+    return any(s and "-" not in s and "/" not in s for s in suites)
+
+for path in sys.argv[1:]:
+    try:
+        text = open(path).read()
+    except OSError:
+        continue
+    if path.endswith(".sources"):
+        for stanza in re.split(r"\n\s*\n", text):
+            fields = {}
+            for line in stanza.splitlines():
+                if line.startswith("#") or ":" not in line or line[:1].isspace():
+                    continue
+                k, v = line.split(":", 1)
+                fields[k.strip().lower()] = v.split()
+            if ("deb" in fields.get("types", []) and fields.get("enabled", ["yes"]) != ["no"]
+                    and fields.get("uris") and main_suite(fields.get("suites", []))):
+                print(fields["uris"][0])
+                sys.exit(0)
+    else:
+        for line in text.splitlines():
+            words = re.sub(r"\[[^]]*\]", " ", line.split("#", 1)[0]).split()
+            if len(words) >= 3 and words[0] == "deb" and main_suite([words[2]]):
+                print(words[1])
+                sys.exit(0)
+PY
 }
 
 pm() { CONTAINERS_CONF="$WORK/containers.conf" podman --runtime runc "$@"; }
@@ -73,6 +119,12 @@ cleanup() {
         [ -n "$CTR2" ] && pm rm -f -t 0 "$CTR2" >/dev/null 2>&1
         if [ "$IMAGE_BUILT" = 1 ] && [ "${ASAAS_MOCK_CT_KEEP_IMAGE:-0}" != 1 ]; then
             pm rmi -f "$IMAGE" >/dev/null 2>&1
+        fi
+        # untagged images of this run's build (its label), never anyone else's
+        if [ "${ASAAS_MOCK_CT_KEEP_IMAGE:-0}" != 1 ]; then
+            for id in $(pm images -a -q --filter "label=$LABEL" 2>/dev/null); do
+                pm rmi -f "$id" >/dev/null 2>&1
+            done
         fi
     fi
     [ -n "$WORK" ] && rm -rf "$WORK"
@@ -112,6 +164,8 @@ flock -w "$(left)" 9 || skip "timed out waiting for another run creating the bas
 if pm image exists "$BASE_IMAGE"; then
     echo "# reusing local base image $BASE_IMAGE"
 else
+    MIRROR=${DEBIAN_MIRROR:-$(apt_mirror)}
+    [ -n "$MIRROR" ] || skip "no Debian mirror in /etc/apt/sources.list{,.d/*.sources} (set DEBIAN_MIRROR)"
     echo "# creating local base image $BASE_IMAGE with debootstrap ($MIRROR)"
     t0=$SECONDS
     if ! timeout "$(left)" debootstrap --variant=minbase bookworm "$WORK/rootfs" "$MIRROR" \
@@ -137,7 +191,9 @@ fi
 # --format docker: the OCI image format has no HEALTHCHECK and podman would drop it.
 echo "# building $IMAGE from $SRC_ROOT/Dockerfile"
 t0=$SECONDS
-if pmt "$(left)" build \
+# --layers=false: no intermediate image per step is kept (the builder stage alone is about
+# 650 MB); whatever this build still leaves untagged carries $LABEL and is removed at exit.
+if pmt "$(left)" build --layers=false --label "$LABEL" \
         --pull=never --network=host --format docker -t "$IMAGE" -f "$SRC_ROOT/Dockerfile" \
         "$SRC_ROOT" >"$WORK/build.log" 2>&1; then
     IMAGE_BUILT=1

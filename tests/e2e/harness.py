@@ -11,6 +11,7 @@ import hashlib
 import http.client
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -21,6 +22,7 @@ import subprocess
 import tempfile
 import time
 import traceback
+import sys
 import uuid
 
 DEFAULT_UA = "asaas-mock-e2e/1.0"
@@ -78,6 +80,20 @@ def wait_until(pred, timeout, interval=0.02, what="condition"):
 # ---------------------------------------------------------------------------- keys
 
 _REDACTED_SEEN = set()
+# Every key this run made or was handed (note_secret): no server output may hold one whole.
+_SECRETS = []
+
+
+def note_secret(*texts):
+    """Adds secrets the tests did not make with make_key() (keys the server created and
+    showed once, admin tokens) to what Server.assert_no_secret() looks for."""
+    for t in texts:
+        if t and t not in _SECRETS:
+            _SECRETS.append(t)
+
+
+def secrets_used():
+    return list(_SECRETS)
 
 
 def make_key(kind="hmlg"):
@@ -94,6 +110,7 @@ def make_key(kind="hmlg"):
         key = "$aact_" + b64 if kind == "legacy" else f"$aact_{kind}_000" + b64.rstrip("=")
         if redact(key) not in _REDACTED_SEEN:
             _REDACTED_SEEN.add(redact(key))
+            note_secret(key)
             return key
 
 
@@ -218,6 +235,98 @@ def send(conn, method, path, headers, body=None):
     return Response(r.status, r.reason, r.headers, data, sock_id, r.will_close)
 
 
+# ---------------------------------------------------------------------------- redaction scan
+
+_RUN = re.compile(r"[A-Za-z0-9+/=_$%-]{12,}")
+PIECE = 12
+
+
+def find_secret(text, secrets=None):
+    """The redacted form of the first secret that text holds whole, or in part: its body
+    after the 14-character "$aact_hmlg_000" prefix (a writer escaping '$' or dropping the
+    prefix), or any aligned 12-character piece of the part a redacted form never shows (a
+    key cut short by a fixed-size field still leaks most of its secret). None when there
+    is none."""
+    views = text + "\n" + text.replace("\\/", "/")  # JSON may escape '/' as '\/'
+    runs = None
+    for secret in secrets_used() if secrets is None else secrets:
+        if secret in views or (len(secret) >= 30 and secret[14:] in views):
+            return redact(secret) + " whole"
+        if len(secret) >= 40:
+            if runs is None:  # the key-shaped runs of text, each once: fast to search
+                runs = "\n".join(set(_RUN.findall(views)))
+            hidden = secret[14:-4]
+            for i in range(0, len(hidden) - PIECE + 1, PIECE):
+                if hidden[i:i + PIECE] in runs:
+                    return redact(secret) + ", in part"
+    return None
+
+
+def assert_no_secret_in(label, text, secrets=None):
+    hit = find_secret(text, secrets)
+    if hit is not None:
+        raise TestFailure(f"{label} holds a key: {hit}")
+
+
+def err(code, description):
+    """An Asaas error body."""
+    return {"errors": [{"code": code, "description": description}]}
+
+
+def metric_value(server, name, labels=None):
+    """Value of one Prometheus sample of /__mock/metrics (0 when absent)."""
+    text = server.control("GET", "/__mock/metrics").text
+    want = name if not labels else name + "{" + ",".join(
+        f'{k}="{v}"' for k, v in labels.items()) + "}"
+    for ln in text.splitlines():
+        if ln.startswith("#"):
+            continue
+        parts = ln.rsplit(" ", 1)
+        if len(parts) == 2 and parts[0] == want:
+            return float(parts[1])
+    return 0.0
+
+
+def journal_entry(server, request_id):
+    """The /__mock/journal entry of one request id."""
+    for e in server.control("GET", "/__mock/journal?limit=1000000").json()["data"]:
+        if e.get("id") == request_id:
+            return e
+    raise TestFailure(f"request {request_id!r} not in the journal")
+
+
+def timed(fn):
+    t0 = time.monotonic()
+    r = fn()
+    return r, time.monotonic() - t0
+
+
+def run_binary(binary, args, env=None, cwd=None, timeout=10):
+    """Runs the binary to its exit (a CLI check, a refused start) with the ASAAS_MOCK_*
+    variables of this environment removed; its stdout and stderr must not hold a key."""
+    try:
+        p = subprocess.run([binary] + list(args), stdin=subprocess.DEVNULL, capture_output=True,
+                           env=_clean_env(env), cwd=cwd, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise TestFailure(f"{args}: still running after {timeout}s")
+    for label, data in (("stdout", p.stdout), ("stderr", p.stderr)):
+        assert_no_secret_in(f"{os.path.basename(binary)} {label}",
+                            data.decode("utf-8", "replace"))
+    return p
+
+
+def api(server, method, path, key=None, fault=None, headers=(), **kw):
+    """One /v3 request with key (default: the server's default_key); fault: an
+    X-Mock-Fault header."""
+    if key is None:
+        key = server.default_key
+        check(key is not None, f"{server.name}: api() without a key and no default_key")
+    hdrs = list(headers)
+    if fault is not None:
+        hdrs.append(("X-Mock-Fault", fault))
+    return server.request(method, path, key=key, headers=hdrs, **kw)
+
+
 # ---------------------------------------------------------------------------- server
 
 def _clean_env(extra):
@@ -226,10 +335,18 @@ def _clean_env(extra):
     return env
 
 
+_INPUTS = set()  # fixture files the harness wrote (keys in them are the test's own)
+
+
 class Server:
+    # Options whose value is a path the server writes: scanned by assert_no_secret().
+    WRITES = ("--port-file", "--ca-out", "--state-file", "--state-out", "--out")
+    control_api = True  # /__mock/* answers here (not on a recorder, which forwards it)
+
     def __init__(self, binary, name, args=(), env=None, accounts=None, root=None,
-                 use_fixtures=True):
+                 use_fixtures=True, default_key=None):
         self.binary = binary
+        self.default_key = default_key  # the key api() sends when given none
         self.name = name
         self.args = list(args)
         self.env = env or {}
@@ -256,24 +373,12 @@ class Server:
     def start(self):
         if self.use_fixtures:
             os.makedirs(self.fixtures, exist_ok=True)
-            with open(os.path.join(self.fixtures, "accounts.json"), "w") as f:
+            path = os.path.join(self.fixtures, "accounts.json")
+            with open(path, "w") as f:
                 json.dump({"accounts": self.accounts or []}, f, indent=1)
-        self._out = open(self.stdout_path, "wb")
-        self._err = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._out,
-                                     stderr=self._err, env=_clean_env(self.env), cwd=self.dir)
-        deadline = time.monotonic() + START_DEADLINE
-        while True:
-            port = self._read_port()
-            if port:
-                self.port = port
-                break
-            self._fail_if_exited("before writing the port file")
-            if time.monotonic() >= deadline:
-                self.kill()
-                raise TestFailure(f"{self.name}: no port file within {START_DEADLINE}s"
-                                  f"{self.diagnostics()}")
-            time.sleep(0.01)
+            _INPUTS.add(os.path.abspath(path))
+        self._spawn()
+        deadline = self._wait_port()
         while True:
             try:
                 r = self.request("GET", "/__mock/health", key=ABSENT, ua=ABSENT, timeout=2)
@@ -287,6 +392,27 @@ class Server:
                 raise TestFailure(f"{self.name}: /__mock/health not 200 within "
                                   f"{START_DEADLINE}s{self.diagnostics()}")
             time.sleep(0.02)
+
+    def _spawn(self):
+        self._out = open(self.stdout_path, "wb")
+        self._err = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._out,
+                                     stderr=self._err, env=_clean_env(self.env), cwd=self.dir)
+
+    def _wait_port(self):
+        """Waits for the port file; returns the start deadline."""
+        deadline = time.monotonic() + START_DEADLINE
+        while True:
+            port = self._read_port()
+            if port:
+                self.port = port
+                return deadline
+            self._fail_if_exited("before writing the port file")
+            if time.monotonic() >= deadline:
+                self.kill()
+                raise TestFailure(f"{self.name}: no port file within {START_DEADLINE}s"
+                                  f"{self.diagnostics()}")
+            time.sleep(0.01)
 
     def _read_port(self):
         try:
@@ -401,6 +527,74 @@ class Server:
                 out.append(f"\n    [{self.name} {label}] " + "\n    ".join(tail))
         return "".join(out)
 
+    # -- redaction
+
+    def admin_token(self):
+        args = self.args
+        for i, a in enumerate(args[:-1]):
+            if a == "--admin-token":
+                return args[i + 1]
+        return self.env.get("ASAAS_MOCK_ADMIN_TOKEN")
+
+    def written_paths(self):
+        """Every file the server may have written: its captured stdout and stderr, the
+        paths given to the options in WRITES (a folder: every file under it) and anything
+        else in its temporary folder but the fixtures the test wrote for it."""
+        cmd = self.command()
+        named = [cmd[i + 1] for i, a in enumerate(cmd[:-1]) if a in self.WRITES]
+        named = [p if os.path.isabs(p) else os.path.join(self.dir, p) for p in named]
+        fixtures = os.path.abspath(self.fixtures) + os.sep
+        out = []
+        for top in [self.dir] + named:
+            if os.path.isfile(top):
+                out.append(top)
+            for dirpath, _, names in os.walk(top):
+                if (os.path.abspath(dirpath) + os.sep).startswith(fixtures):
+                    continue
+                out.extend(os.path.join(dirpath, n) for n in names)
+        return sorted(p for p in set(out) if os.path.abspath(p) not in _INPUTS)
+
+    def control_texts(self):
+        """(label, text) of every GET of the control API that can show a key: journal,
+        metrics, incidents, accounts and their keys and events, fault rules, rate limits,
+        exchanges, coverage and the state snapshot."""
+        token = self.admin_token()
+
+        def get(path):
+            r = self.request("GET", path, admin=token)
+            eq(r.status, 200, f"{self.name}: GET {path} (body {r.body[:200]!r})")
+            return r
+        paths = ["/__mock/journal?limit=1000000", "/__mock/metrics", "/__mock/incidents",
+                 "/__mock/faults", "/__mock/ratelimit", "/__mock/exchanges",
+                 "/__mock/coverage", "/__mock/state"]
+        accounts = get("/__mock/accounts")
+        yield "/__mock/accounts", accounts.text
+        for a in accounts.json().get("data", []):
+            base = f"/__mock/accounts/{a['id']}"
+            paths += [base, base + "/keys", base + "/events?limit=1000"]
+        for path in paths:
+            yield path, get(path).text
+
+    def assert_no_secret(self, secrets=None):
+        """No whole key (default: every key this run made or noted) in any output of this
+        server: the control API's listings (while it runs), its stdout and stderr and
+        every file it wrote (written_paths)."""
+        secrets = secrets_used() if secrets is None else list(secrets)
+        token = self.admin_token()
+        if token:
+            secrets.append(token)
+        if self.control_api and self.alive():
+            for label, text in self.control_texts():
+                assert_no_secret_in(f"{self.name}: {label}", text, secrets)
+        for path in self.written_paths():
+            try:
+                with open(path, "rb") as f:
+                    text = f.read().decode("utf-8", "replace")
+            except OSError:
+                continue  # removed meanwhile (a temporary file renamed into place)
+            assert_no_secret_in(f"{self.name}: {os.path.relpath(path, self.dir)}", text,
+                                secrets)
+
     # -- clients
 
     def context(self):
@@ -433,10 +627,16 @@ class Server:
         if own:
             conn = self.connect(timeout=timeout)
         try:
-            return send(conn, method, path, hdrs, body)
+            r = send(conn, method, path, hdrs, body)
         finally:
             if own:
                 conn.close()
+        if method == "POST" and path.startswith("/__mock/") and b'"apiKey"' in r.body:
+            try:  # a key the server created and shows once: a secret from now on
+                note_secret(json.loads(r.body).get("apiKey"))
+            except (ValueError, AttributeError):
+                pass
+        return r
 
     def control(self, method, path, body=None, expect=200, admin=None):
         r = self.request(method, path, body=body, admin=admin)
@@ -459,19 +659,96 @@ def registry():
     return tests, test
 
 
-def run_tests(tests, ctx, root, pattern=None, shared=lambda: None,
-              shared_check="shared_server_exits_cleanly", after_each=None):
-    """Runs the tests whose name contains pattern, one line each, then the shared server's
-    clean exit, then the summary line "N passed, N failed". After each test: after_each()
-    (suite clean-up), ctx.finish_owned() (per-test servers, when the suite has them), and a
-    check that the shared server (shared() -> Server or None) is still alive. Server logs
-    under root are kept when anything failed. Returns the exit status."""
+class Ctx:
+    """What every suite's tests get: the binary, a temporary root, at most one lazily
+    started shared server and the per-test servers (own()) that the runner stops after
+    each test. After each test every server the test touched is scanned for whole keys
+    (Server.assert_no_secret): the per-test ones before and after they stop, the shared
+    one while it runs and once more after its last stop."""
+
+    SHARED_CHECK = "shared_server_exits_cleanly"
+
+    def __init__(self, binary, root):
+        self.binary = binary
+        self.root = root
+        self.owned = []  # per-test servers still to stop
+        self._shared = None
+
+    def make_shared(self):
+        """The suite's shared server (not started), for suites that have one."""
+        raise NotImplementedError
+
+    @property
+    def shared(self):
+        if self._shared is None:
+            self._shared = self.make_shared()
+            self._shared.start()
+        check(self._shared.alive(), f"shared server died (exit {self._shared.proc.poll()})"
+              f"{self._shared.diagnostics()}")
+        return self._shared
+
+    def own(self, server, start=True):
+        """A per-test server: stopped (and its exit status checked) after the test unless
+        the test stopped it itself."""
+        self.owned.append(server)
+        return server.start() if start else server
+
+    def after_test(self):
+        """The suite's clean-up after each test (e.g. clearing fault rules)."""
+
+    def finish_owned(self):
+        errors = []
+        for s in self.owned:
+            try:
+                if s.proc is not None and s.exit_code is None:
+                    if s.alive():
+                        s.assert_no_secret()
+                    s.stop()
+                else:
+                    s.check_exit_code()
+                if s.proc is not None:
+                    s.assert_no_secret()
+            except TestFailure as e:
+                errors.append(str(e))
+            finally:
+                s.kill()
+        self.owned = []
+        if errors:
+            raise TestFailure("; ".join(errors))
+
+
+def shuffle_seed(arg):
+    """The --shuffle argument, else AM_E2E_SHUFFLE: None (file order), an integer, or
+    "random" (a fresh seed, printed so that the order can be replayed)."""
+    text = arg if arg is not None else os.environ.get("AM_E2E_SHUFFLE", "")
+    text = text.strip()
+    if not text or text == "off":
+        return None
+    if text == "random":
+        return secrets.randbelow(10**6)
+    try:
+        return int(text)
+    except ValueError:
+        raise SystemExit(f"shuffle seed is not an integer or 'random': {text!r}")
+
+
+def run_tests(tests, ctx, root, pattern=None, seed=None):
+    """Runs the tests whose name contains pattern (in file order, or shuffled by seed), one
+    line each, then the shared server's clean exit, then the summary line "N passed, N
+    failed". After each test: ctx.after_test(), ctx.finish_owned(), the shared server's
+    redaction scan and a check that it is still alive. Server logs under root are kept when
+    anything failed. Returns the exit status."""
     passed = failed = 0
 
     def note(error, msg):
         return (error + "; " if error else "") + msg
 
-    for name, fn in [(n, f) for n, f in tests if pattern is None or pattern in n]:
+    selected = [(n, f) for n, f in tests if pattern is None or pattern in n]
+    if seed is not None:
+        random.Random(seed).shuffle(selected)
+        print(f"# shuffled with seed {seed} (replay: --shuffle {seed} or "
+              f"AM_E2E_SHUFFLE={seed})", flush=True)
+    for name, fn in selected:
         t0 = time.monotonic()
         error = None
         try:
@@ -480,18 +757,18 @@ def run_tests(tests, ctx, root, pattern=None, shared=lambda: None,
             error = str(e)
         except Exception:  # a crash in the test is a failure with its traceback
             error = traceback.format_exc().strip()
-        if after_each is not None:
+        for step in (ctx.after_test, ctx.finish_owned):
             try:
-                after_each()
+                step()
             except (TestFailure, OSError, http.client.HTTPException) as e:
                 error = note(error, str(e))
-        if hasattr(ctx, "finish_owned"):
+        srv = ctx._shared
+        if srv is not None and srv.alive():
             try:
-                ctx.finish_owned()
-            except TestFailure as e:
+                srv.assert_no_secret()
+            except (TestFailure, OSError, http.client.HTTPException) as e:
                 error = note(error, str(e))
-        srv = shared()
-        if error is None and srv is not None and not srv.alive():
+        elif error is None and srv is not None:
             error = f"shared server died (exit {srv.proc.poll()}){srv.diagnostics()}"
         dt = time.monotonic() - t0
         if error is None:
@@ -499,21 +776,54 @@ def run_tests(tests, ctx, root, pattern=None, shared=lambda: None,
             print(f"PASS {name} ({dt:.2f}s)", flush=True)
         else:
             failed += 1
+            # the name and the first line of the reason on one line; details below it
             print(f"FAIL {name} ({dt:.2f}s): {error}", flush=True)
-    srv = shared()
+    srv = ctx._shared
     if srv is not None:
         try:
             srv.stop()
+            srv.assert_no_secret()
             passed += 1
-            print(f"PASS {shared_check}", flush=True)
+            print(f"PASS {ctx.SHARED_CHECK}", flush=True)
         except TestFailure as e:
             failed += 1
-            print(f"FAIL {shared_check}: {e}", flush=True)
+            print(f"FAIL {ctx.SHARED_CHECK}: {e}", flush=True)
         finally:
             srv.kill()
     if failed == 0:
         shutil.rmtree(root, ignore_errors=True)
     else:
         print(f"# server logs kept in {root}", flush=True)
+        if seed is not None:
+            print(f"# replay this order: --shuffle {seed}", flush=True)
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 and passed > 0 else 1
+
+
+def main(tests, make_ctx, prefix, doc=None):
+    """A suite's command line: BINARY [-k SUBSTRING] [--shuffle SEED|random] [--list]."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("binary")
+    ap.add_argument("-k", dest="pattern", default=None, help="run tests whose name contains this")
+    ap.add_argument("--shuffle", default=None, metavar="SEED",
+                    help="run in an order shuffled by SEED (an integer or 'random'); default: "
+                         "$AM_E2E_SHUFFLE, else file order")
+    ap.add_argument("--list", action="store_true", help="print the test names and exit")
+    a = ap.parse_args()
+    if a.list:
+        for name, _ in tests:
+            print(name)
+        return 0
+    binary = os.path.abspath(a.binary)
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        print(f"not an executable: {binary}", flush=True)
+        print("0 passed, 1 failed", flush=True)
+        return 1
+    seed = shuffle_seed(a.shuffle)
+    root = tempfile.mkdtemp(prefix=prefix)
+    return run_tests(tests, make_ctx(binary, root), root, a.pattern, seed)
+
+
+def run_main(tests, make_ctx, prefix, doc=None):
+    sys.exit(main(tests, make_ctx, prefix, doc))

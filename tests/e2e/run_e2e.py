@@ -8,7 +8,6 @@ selected test passed. Standard library only. Each server runs on a free loopback
 (--port 0 --port-file) with its own temporary fixtures, and is stopped by PID.
 """
 
-import argparse
 from contextlib import closing
 import hashlib
 import http.client
@@ -20,7 +19,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import warnings
@@ -30,7 +28,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (ABSENT, DEFAULT_UA, IO_TIMEOUT, Server, TestFailure,  # noqa: E402
                      check, eq, make_key, new_cnpj, new_cpf, parse_log_line, redact, send,
                      sha256_hex, wait_until)
-from harness import registry, run_tests, slack  # noqa: E402
+from harness import api, registry, slack  # noqa: E402
+from harness import err, metric_value, run_binary  # noqa: E402
+import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -68,8 +68,6 @@ CUSTOMER_ID = re.compile(r"^cus_\d{12}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
 
 
 # ---------------------------------------------------------------------------- test keys
@@ -133,61 +131,23 @@ def main_accounts():
 TESTS, test = registry()
 
 
-class Ctx:
-    """Shared state: the binary, a temp root, and lazily started shared servers."""
+class Ctx(harness.Ctx):
+    """The main shared server (ctx.main) and per-test servers on main_accounts()."""
 
-    def __init__(self, binary, root):
-        self.binary = binary
-        self.root = root
-        self._main = None
-        self.owned = []  # per-test servers still to stop
+    def make_shared(self):
+        return Server(self.binary, "main", accounts=main_accounts(), root=self.root)
 
     @property
     def main(self):
-        if self._main is None:
-            self._main = Server(self.binary, "main", accounts=main_accounts(), root=self.root)
-            self._main.start()
-        check(self._main.alive(), f"shared server died (exit {self._main.proc.poll()})"
-              f"{self._main.diagnostics()}")
-        return self._main
+        return self.shared
 
     def server(self, name, args=(), env=None, accounts=None, **kw):
-        """A per-test server; it is stopped (and its exit status checked) by the runner
-        after the test unless the test stopped it itself."""
-        s = Server(self.binary, name, args=args, env=env,
-                   accounts=main_accounts() if accounts is None else accounts,
-                   root=self.root, **kw)
-        self.owned.append(s)
-        return s.start()
-
-    def finish_owned(self):
-        errors = []
-        for s in self.owned:
-            try:
-                if s.proc is not None and s.exit_code is None:
-                    s.stop()
-                else:
-                    s.check_exit_code()
-            except TestFailure as e:
-                errors.append(str(e))
-            finally:
-                s.kill()
-        self.owned = []
-        if errors:
-            raise TestFailure("; ".join(errors))
-
-
-def run(binary, pattern):
-    root = tempfile.mkdtemp(prefix="asaas-e2e-")
-    ctx = Ctx(binary, root)
-    return run_tests(TESTS, ctx, root, pattern, shared=lambda: ctx._main, shared_check="shared_server_exits_cleanly")
+        return self.own(Server(self.binary, name, args=args, env=env,
+                               accounts=main_accounts() if accounts is None else accounts,
+                               root=self.root, **kw))
 
 
 # ---------------------------------------------------------------------------- helpers
-
-def api(server, method, path, key, **kw):
-    return server.request(method, path, key=key, **kw)
-
 
 def expect_error(r, status, code, description, what=""):
     eq(r.status, status, f"{what} status (body {r.body[:300]!r})")
@@ -199,20 +159,6 @@ def expect_error(r, status, code, description, what=""):
 def expect_ok(r, what=""):
     eq(r.status, 200, f"{what} status (body {r.body[:300]!r})")
     return r.json()
-
-
-def metric_value(server, name, labels=None):
-    """Value of one Prometheus sample (0 when absent)."""
-    text = server.control("GET", "/__mock/metrics").text
-    want = name if not labels else name + "{" + ",".join(
-        f'{k}="{v}"' for k, v in labels.items()) + "}"
-    for ln in text.splitlines():
-        if ln.startswith("#"):
-            continue
-        parts = ln.rsplit(" ", 1)
-        if len(parts) == 2 and parts[0] == want:
-            return float(parts[1])
-    return 0.0
 
 
 def key_id_by_name(server, account, name):
@@ -271,16 +217,6 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def run_binary(binary, args, env=None, timeout=10):
-    env_full = {k: v for k, v in os.environ.items() if not k.startswith("ASAAS_MOCK_")}
-    env_full.update(env or {})
-    try:
-        return subprocess.run([binary] + args, stdin=subprocess.DEVNULL, capture_output=True,
-                              env=env_full, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise TestFailure(f"{args}: still running after {timeout}s")
 
 
 def tls_handshake(port, ctx, host="127.0.0.1"):
@@ -357,20 +293,21 @@ def _(ctx):
 @test("auth_production_key_on_sandbox_incident")
 def _(ctx):
     s = ctx.main
+    prod = make_key("prod")  # its own: other tests send prod to this server too
     before_metric = metric_value(s, "asaas_mock_production_key_incidents_total")
     before_list = s.control("GET", "/__mock/incidents").json()["totalCount"]
     mark = s.log_mark()
-    expect_error(api(s, "GET", "/v3/customers", K["prod"]), 401, "invalid_environment",
+    expect_error(api(s, "GET", "/v3/customers", prod), 401, "invalid_environment",
                  TXT_ENVIRONMENT)
     fields, line = s.wait_log(lambda f, ln: f.get("msg") == "production_key_incident",
                               since=mark, what="msg=production_key_incident")
     eq(fields.get("level"), "warn", "incident log level")
-    eq(fields.get("key"), redact(K["prod"]), "incident log key")
-    check(K["prod"] not in line, "incident log line contains the whole key")
+    eq(fields.get("key"), redact(prod), "incident log key")
+    check(prod not in line, "incident log line contains the whole key")
     inc = s.control("GET", "/__mock/incidents").json()
     eq(inc.get("object"), "list", "incidents object")
     eq(inc["totalCount"], before_list + 1, "incidents totalCount")
-    ours = [i for i in inc["data"] if i.get("key") == redact(K["prod"])]
+    ours = [i for i in inc["data"] if i.get("key") == redact(prod)]
     eq(len(ours), 1, f"incidents listing our redacted key ({inc['data']})")
     eq(ours[0].get("clientIp"), "127.0.0.1", "incident clientIp")
     eq(ours[0].get("reason"), "invalid_environment", "incident reason")
@@ -613,46 +550,96 @@ def _(ctx):
     secrets_.append(new_key)
     expect_ok(api(s, "GET", "/v3/customers", new_key), "created key")
 
-    def scan(label, text):
-        text += "\n" + text.replace("\\/", "/")  # JSON may escape '/' as '\/'
-        for secret in secrets_:
-            check(secret not in text, f"{label} contains a whole key ({redact(secret)})")
-            # the secret part alone (a log escaping '$' or dropping the prefix)
-            check(secret[14:] not in text, f"{label} contains a key body ({redact(secret)})")
-
-    scan("/__mock/journal", s.control("GET", "/__mock/journal?limit=1000").text)
-    scan("/__mock/metrics", s.control("GET", "/__mock/metrics").text)
-    scan("/__mock/incidents", s.control("GET", "/__mock/incidents").text)
-    accounts = s.control("GET", "/__mock/accounts")
-    scan("/__mock/accounts", accounts.text)
-    acc_list = accounts.json()
-    acc_list = acc_list.get("data", acc_list) if isinstance(acc_list, dict) else acc_list
+    acc_list = s.control("GET", "/__mock/accounts").json()["data"]
     ids = [a["id"] for a in acc_list]
     check("acc1" in ids and "default" in ids, f"accounts listed: {ids}")
-    for aid in ids:
-        scan(f"/__mock/accounts/{aid}/keys", s.control("GET", f"/__mock/accounts/{aid}/keys").text)
-        scan(f"/__mock/accounts/{aid}", s.control("GET", f"/__mock/accounts/{aid}").text)
+    # journal, metrics, incidents, every account and its keys, the snapshot: none holds
+    # these keys (nor any other of the run) whole or as a body without its prefix
+    s.assert_no_secret(secrets_)
     s.stop()
-    scan("stdout", s.stdout())
-    scan("stderr", s.stderr())
-    with open(s.ca) as f:
-        scan("--ca-out file", f.read())
-    with open(s.port_file) as f:
-        scan("--port-file", f.read())
+    s.assert_no_secret(secrets_)  # stdout, stderr, --ca-out, --port-file
     check(redact(K["prod"]) in s.stdout(), "redacted production key not logged at all")
+
+
+@test("redaction_every_mode_auto_accounts_state_file_snapshots_faults_file")
+def _(ctx):
+    """Keys in every place a client can put one (the header of a fresh --auto-accounts key,
+    a production key, a query, a path, JSON bodies) on a server that also writes a
+    --state-file and --state-out and loads a --faults file: no output holds one whole -
+    the log (account_created included), the journal, metrics, incidents, listings, the
+    event log, GET /__mock/state, the state file while running (its log entries) and
+    after the exit (its checkpoint), the --state-out file, and again after a replay."""
+    state = os.path.join(ctx.root, "redaction.state")
+    out = os.path.join(ctx.root, "redaction-out.json")
+    rules = os.path.join(ctx.root, "redaction-rules.json")
+    with open(rules, "w") as f:
+        json.dump({"rules": [{"id": "redaction-503", "match": {"path": "/v3/payments/*"},
+                              "fault": {"kind": "status", "code": 503},
+                              "schedule": {"times": 1}}]}, f)
+    args = ["--auto-accounts", "--state-file", state, "--state-out", out, "--faults", rules]
+    s = ctx.server("redaction-modes", args=args, accounts=[])
+    owner, in_body, in_query, in_path, prod = (make_key(), make_key(), make_key(),
+                                               make_key(), make_key("prod"))
+    mark = s.log_mark()
+    cust, _ = create_customer(s, owner, "modes", name=f"Ana {in_body}", observations=in_body)
+    fields, line = s.wait_log(lambda f, ln: f.get("msg") == "account_created", since=mark,
+                              what="account_created line")
+    eq(fields.get("key"), redact(owner), f"account_created names the redacted key: {line}")
+    pay = api(s, "POST", "/v3/payments", owner, body={
+        "customer": cust["id"], "billingType": "PIX", "value": 10, "dueDate": "2099-01-10",
+        "description": f"pix {in_body}", "externalReference": in_body})
+    expect_ok(pay, "payment with a key in its description")
+    expect_ok(api(s, "GET", f"/v3/customers?externalReference={in_query}", owner), "query")
+    expect_ok(api(s, "GET", "/v3/customers?name=" + in_query.replace("$", "%24"), owner),
+              "percent-encoded query")
+    eq(api(s, "GET", f"/v3/customers/{in_path}", owner).status, 404, "key as a path id")
+    eq(api(s, "GET", f"/v3/payments/{in_path}", owner).status, 503, "a --faults rule fired")
+    eq(api(s, "GET", "/v3/customers", prod).status, 401, "production key")
+    with open(state, encoding="utf-8", errors="replace") as f:
+        logged = f.read()
+    # The entries are there (durable before the answers), with the key redacted.
+    check(redact(in_body).split("...")[1] in logged and "aact_hmlg_..." in logged,
+          f"the state file holds the writes with the key redacted: {logged[-400:]!r}")
+    s.assert_no_secret()  # while running: every listing, the snapshot, the state file's log
+    snap = s.control("GET", "/__mock/state").text
+    check(redact(in_body) in snap, "the snapshot holds the customer with the key redacted")
+    s.stop()
+    s.assert_no_secret()  # after the exit: the checkpoint, --state-out, the whole log
+    with open(out, encoding="utf-8") as f:
+        check(redact(in_body) in f.read(), "--state-out holds the redacted form")
+    b = ctx.server("redaction-replay", args=args, accounts=[])
+    listed = expect_ok(api(b, "GET", f"/v3/customers/{cust['id']}", owner), "after replay")
+    eq(listed["observations"], redact(in_body), "the replayed field keeps the redacted form")
+    b.assert_no_secret()
 
 
 # ---------------------------------------------------------------------------- 5. audit
 
-def assert_failure_logged(s, mark, key_sent, what):
+AUDIT_SEQ = [0]
+
+
+def failing_request(s, key, ua=DEFAULT_UA):
+    """A /v3 request that fails authentication, with a run-unique X-Request-Id (the log
+    holds routine lines up to 100 ms, so "the first failure line after a mark" may be an
+    earlier request's). Returns (response, request id)."""
+    AUDIT_SEQ[0] += 1
+    rid = f"audit-{os.getpid()}-{AUDIT_SEQ[0]}"
+    r = api(s, "GET", "/v3/customers", key, ua=ua, headers=[("X-Request-Id", rid)])
+    eq(r.header("X-Request-Id"), rid, "X-Request-Id echoed")
+    return r, rid
+
+
+def assert_failure_logged(s, mark, rid, key_sent, what):
+    """The auth_failure line of request rid: from 127.0.0.1, with a reason, the redacted
+    key (when one was sent) and never the whole key. Returns its fields."""
     def pred(f, ln):
-        reason = f.get("reason") or f.get("auth")
-        if not reason or reason == "ok" or f.get("ip") != "127.0.0.1":
-            return False
-        if key_sent not in (ABSENT, "") and len(key_sent) >= 12:
-            return f.get("key") == redact(key_sent)
-        return True
-    fields, line = s.wait_log(pred, since=mark, what=f"auth failure line for {what}")
+        return f.get("req_id") == rid and f.get("msg") == "auth_failure"
+    fields, line = s.wait_log(pred, since=mark, what=f"auth_failure line req_id={rid} ({what})")
+    reason = fields.get("reason")
+    check(reason and reason != "ok", f"{what}: reason {reason!r} in {line}")
+    eq(fields.get("ip"), "127.0.0.1", f"{what}: ip in {line}")
+    if key_sent not in (ABSENT, "") and len(key_sent) >= 12:
+        eq(fields.get("key"), redact(key_sent), f"{what}: key in {line}")
     if key_sent not in (ABSENT, ""):
         check(key_sent not in line, f"{what}: log line has the whole key")
     return fields
@@ -662,25 +649,24 @@ def assert_failure_logged(s, mark, key_sent, what):
 def _(ctx):
     s = ctx.main
     cases = [
-        ("absent", ABSENT, DEFAULT_UA),
-        ("empty", "", DEFAULT_UA),
-        ("bearer", "Bearer " + K["main"], DEFAULT_UA),
-        ("production", K["prod"], DEFAULT_UA),
-        ("unknown", K["unknown"], DEFAULT_UA),
-        ("disabled", K["off"], DEFAULT_UA),
-        ("expired", K["old"], DEFAULT_UA),
-        ("ip", K["blocked"], DEFAULT_UA),
-        ("no-ua", K["main"], ABSENT),
+        ("absent", ABSENT, DEFAULT_UA, "access_token_not_found"),
+        ("empty", "", DEFAULT_UA, "empty_token"),
+        ("bearer", "Bearer " + K["main"], DEFAULT_UA, "invalid_access_token_format"),
+        ("production", K["prod"], DEFAULT_UA, "invalid_environment"),
+        ("unknown", K["unknown"], DEFAULT_UA, "unknown_key"),
+        ("disabled", K["off"], DEFAULT_UA, "disabled_key"),
+        ("expired", K["old"], DEFAULT_UA, "expired_key"),
+        ("ip", K["blocked"], DEFAULT_UA, "ip_not_allowed"),
+        ("no-ua", K["main"], ABSENT, "user_agent_not_found"),
     ]
     reasons = {}
-    for what, key, ua in cases:
+    for what, key, ua, _ in cases:
         mark = s.log_mark()
-        r = api(s, "GET", "/v3/customers", key, ua=ua)
+        r, rid = failing_request(s, key, ua)
         check(r.status in (401, 403), f"{what}: status {r.status}")
-        fields = assert_failure_logged(s, mark, key, what)
-        reasons[what] = fields.get("reason") or fields.get("auth")
-    eq(len({reasons["absent"], reasons["bearer"], reasons["production"], reasons["unknown"],
-            reasons["ip"], reasons["no-ua"]}), 6, f"distinct reasons per failure kind {reasons}")
+        reasons[what] = assert_failure_logged(s, mark, rid, key, what)["reason"]
+    eq(len(set(reasons.values())), len(cases), f"distinct reasons per failure kind {reasons}")
+    eq(reasons, {what: reason for what, _, _, reason in cases}, "reason names")
 
 
 @test("audit_alert_on_third_failure_from_one_address")
@@ -692,9 +678,9 @@ def _(ctx):
 
     def fail_once(key):
         mark = s.log_mark()
-        r = api(s, "GET", "/v3/customers", key)
+        r, rid = failing_request(s, key)
         eq(r.status, 401, "failure status")
-        assert_failure_logged(s, mark, key, "alert-test failure")
+        assert_failure_logged(s, mark, rid, key, "alert-test failure")
 
     fail_once(K["unknown"])
     fail_once("Bearer " + K["unknown"])
@@ -1316,18 +1302,5 @@ def _(ctx):
 
 # ---------------------------------------------------------------------------- main
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("binary")
-    ap.add_argument("-k", dest="pattern", default=None, help="run tests whose name contains this")
-    args = ap.parse_args()
-    binary = os.path.abspath(args.binary)
-    if not os.access(binary, os.X_OK):
-        print(f"not an executable: {binary}")
-        print("0 passed, 1 failed")
-        return 1
-    return run(binary, args.pattern)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_main(TESTS, Ctx, "asaas-e2e-", __doc__.split("\n")[0])

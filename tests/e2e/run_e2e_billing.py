@@ -18,7 +18,6 @@ Where an expected body is a capture, it says so; where the mock differs from a c
 the test asserts the capture.
 """
 
-import argparse
 import base64
 import copy
 import datetime
@@ -28,14 +27,15 @@ import os
 import re
 import struct
 import sys
-import tempfile
 import warnings
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (Server, TestFailure, check, eq, make_key, send)  # noqa: E402
-from harness import registry, run_tests  # noqa: E402
+from harness import registry  # noqa: E402
+from harness import err  # noqa: E402
+import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -60,8 +60,6 @@ TXT_REFUND_VALUE = ("O valor do estorno não pode ser maior que o valor disponí
 TXT_CANNOT_REFUND = "Não é possível estornar uma cobrança que não foi paga."
 
 
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
 
 
 # ---------------------------------------------------------------------------- ordered JSON
@@ -610,30 +608,21 @@ def money(x):
 TESTS, test = registry()
 
 
-class Ctx:
-    def __init__(self, binary, root):
-        self.binary = binary
-        self.root = root
-        self._server = None
+class Ctx(harness.Ctx):
+    """One shared --auto-accounts server; each test takes its own account (account())."""
+
+    SHARED_CHECK = "server_exits_cleanly"
+
+    def make_shared(self):
+        return Server(self.binary, "billing", root=self.root, accounts=[],
+                      args=["--clock", CLOCK, "--seed", SEED, "--auto-accounts"])
 
     @property
     def server(self):
-        if self._server is None:
-            self._server = Server(self.binary, "billing", root=self.root, accounts=[],
-                                  args=["--clock", CLOCK, "--seed", SEED, "--auto-accounts"])
-            self._server.start()
-        check(self._server.alive(), f"server died (exit {self._server.proc.poll()})"
-              f"{self._server.diagnostics()}")
-        return self._server
+        return self.shared
 
     def account(self):
         return Account(self.server)
-
-
-def run(binary, pattern):
-    root = tempfile.mkdtemp(prefix="asaas-e2e-billing-")
-    ctx = Ctx(binary, root)
-    return run_tests(TESTS, ctx, root, pattern, shared=lambda: ctx._server, shared_check="server_exits_cleanly")
 
 
 # ---------------------------------------------------------------------------- Pix
@@ -1300,18 +1289,5 @@ def _(ctx):
 
 # ---------------------------------------------------------------------------- main
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("binary")
-    ap.add_argument("-k", dest="pattern", default=None, help="run tests whose name contains this")
-    args = ap.parse_args()
-    binary = os.path.abspath(args.binary)
-    if not os.access(binary, os.X_OK):
-        print(f"not an executable: {binary}")
-        print("0 passed, 1 failed")
-        return 1
-    return run(binary, args.pattern)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_main(TESTS, Ctx, "asaas-e2e-billing-", __doc__.split("\n")[0])

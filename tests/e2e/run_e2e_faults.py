@@ -12,7 +12,6 @@ Prints one line per test and ends with "N passed, N failed"; exits 0 only when e
 selected test passed. Standard library only; reuses harness.py.
 """
 
-import argparse
 import errno
 import http.client
 import json
@@ -34,7 +33,9 @@ sys.path.insert(0, HERE)
 
 from harness import (DEFAULT_UA, IO_TIMEOUT, Server, TestFailure,  # noqa: E402
                      check, eq, make_key, new_cpf, wait_until)
-from harness import registry, run_tests, slack  # noqa: E402
+from harness import api, registry, slack  # noqa: E402
+from harness import err, journal_entry, metric_value, run_binary, timed  # noqa: E402
+import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -76,8 +77,6 @@ def accounts():
     ]
 
 
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
 
 
 # ---------------------------------------------------------------------------- runner
@@ -85,77 +84,30 @@ def err(code, description):
 TESTS, test = registry()
 
 
-class Ctx:
-    """The binary, a temp root, one lazily started shared server (--fault-header,
-    --plain-port 0) and the per-test servers to stop after each test."""
+class Ctx(harness.Ctx):
+    """One lazily started shared server (--fault-header, --plain-port 0) whose fault rules
+    are cleared after every test, and the per-test servers."""
 
     SHARED_ARGS = ["--fault-header", "--plain-port", "0"]
 
-    def __init__(self, binary, root):
-        self.binary = binary
-        self.root = root
-        self._shared = None
-        self.owned = []
-
-    @property
-    def shared(self):
-        if self._shared is None:
-            self._shared = Server(self.binary, "faults", args=self.SHARED_ARGS,
-                                  accounts=accounts(), root=self.root)
-            self._shared.start()
-        check(self._shared.alive(), f"shared server died (exit {self._shared.proc.poll()})"
-              f"{self._shared.diagnostics()}")
-        return self._shared
+    def make_shared(self):
+        return Server(self.binary, "faults", args=self.SHARED_ARGS, accounts=accounts(),
+                      root=self.root, default_key=K["default"])
 
     def server(self, name, args=(), **kw):
-        s = Server(self.binary, name, args=list(args), accounts=accounts(), root=self.root,
-                   **kw)
-        self.owned.append(s)
-        return s.start()
+        return self.own(Server(self.binary, name, args=list(args), accounts=accounts(),
+                               root=self.root, default_key=K["default"], **kw))
 
-    def finish_owned(self):
-        errors = []
-        for s in self.owned:
-            try:
-                if s.proc is not None and s.exit_code is None:
-                    s.stop()
-                else:
-                    s.check_exit_code()
-            except TestFailure as e:
-                errors.append(str(e))
-            finally:
-                s.kill()
-        self.owned = []
-        if errors:
-            raise TestFailure("; ".join(errors))
-
-
-def run(binary, pattern):
-    root = tempfile.mkdtemp(prefix="asaas-e2e-faults-")
-    ctx = Ctx(binary, root)
-
-    def clear_rules():
+    def after_test(self):
         """No fault rule may leak into the next test."""
-        if ctx._shared is not None and ctx._shared.alive():
+        if self._shared is not None and self._shared.alive():
             try:
-                ctx._shared.control("DELETE", "/__mock/faults")
+                self._shared.control("DELETE", "/__mock/faults")
             except (TestFailure, OSError, http.client.HTTPException) as e:
                 raise TestFailure(f"clearing rules: {e}")
 
-    return run_tests(TESTS, ctx, root, pattern, shared=lambda: ctx._shared, shared_check="shared_server_exits_cleanly",
-                     after_each=clear_rules)
-
 
 # ---------------------------------------------------------------------------- helpers
-
-def api(s, method, path, key=None, fault=None, headers=(), **kw):
-    """One /v3 request with the default account's key unless key is given."""
-    hdrs = list(headers)
-    if fault is not None:
-        hdrs.append(("X-Mock-Fault", fault))
-    return s.request(method, path, key=K["default"] if key is None else key, headers=hdrs,
-                     **kw)
-
 
 def expect_status_body(r, status, code, description, what):
     eq(r.status, status, f"{what} status (body {r.body[:300]!r})")
@@ -296,27 +248,6 @@ def rules_by_id(s):
     return {r["id"]: r for r in s.control("GET", "/__mock/faults").json()["rules"]}
 
 
-def journal_entry(s, request_id):
-    data = s.control("GET", "/__mock/journal?limit=500").json()["data"]
-    for e in data:
-        if e.get("id") == request_id:
-            return e
-    raise TestFailure(f"request {request_id} not in the journal")
-
-
-def metric_value(s, name, labels=None):
-    text = s.control("GET", "/__mock/metrics").text
-    want = name if not labels else name + "{" + ",".join(
-        f'{k}="{v}"' for k, v in labels.items()) + "}"
-    for ln in text.splitlines():
-        if ln.startswith("#"):
-            continue
-        parts = ln.rsplit(" ", 1)
-        if len(parts) == 2 and parts[0] == want:
-            return float(parts[1])
-    return 0.0
-
-
 def rid():
     # 20 characters: the journal keeps 23 (a longer sane X-Request-Id is echoed whole but
     # cut short in the journal and the log line: reported separately)
@@ -358,21 +289,6 @@ def statuses(s, n, path="/v3/customers", method="GET", **kw):
         return [api(s, method, path, conn=conn, **kw).status for _ in range(n)]
     finally:
         conn.close()
-
-
-def timed(fn):
-    t0 = time.monotonic()
-    r = fn()
-    return r, time.monotonic() - t0
-
-
-def run_binary(binary, args, cwd, timeout=10):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASAAS_MOCK_")}
-    try:
-        return subprocess.run([binary] + args, stdin=subprocess.DEVNULL, capture_output=True,
-                              env=env, cwd=cwd, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise TestFailure(f"{args}: still running after {timeout}s")
 
 
 # ---------------------------------------------------------------------------- latency
@@ -1134,18 +1050,5 @@ def _(ctx):
     check("1 failed expectations" in out, f"failing scenario summary:\n{out}")
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("binary")
-    p.add_argument("-k", dest="pattern", default=None, help="run tests whose name contains this")
-    a = p.parse_args()
-    binary = os.path.abspath(a.binary)
-    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-        print(f"not an executable: {binary}", file=sys.stderr)
-        return 2
-    return run(binary, a.pattern)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_main(TESTS, Ctx, "asaas-e2e-faults-", __doc__.split("\n")[0])

@@ -15,12 +15,10 @@ Prints one line per test and ends with "N passed, N failed"; exits 0 only when e
 selected test passed. Standard library only; reuses harness.py.
 """
 
-import argparse
 import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,9 +28,11 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (ABSENT, Server, TestFailure, check, eq, make_key,  # noqa: E402
-                     new_cpf, redact)
-from harness import registry, run_tests, slack  # noqa: E402
+from harness import (ABSENT, Server, check, eq, make_key, new_cpf,  # noqa: E402
+                     redact)
+from harness import api, registry, slack  # noqa: E402
+from harness import err, journal_entry, run_binary, timed  # noqa: E402
+import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -57,8 +57,6 @@ def accounts(default_keys=None):
     ]
 
 
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
 
 
 # ---------------------------------------------------------------------------- runner
@@ -66,13 +64,8 @@ def err(code, description):
 TESTS, test = registry()
 
 
-class Ctx:
-    """The binary, a temp root and the servers of the current test (stopped after it)."""
-
-    def __init__(self, binary, root):
-        self.binary = binary
-        self.root = root
-        self.owned = []
+class Ctx(harness.Ctx):
+    """The servers of the current test (stopped after it); no shared server."""
 
     def server(self, name, seeds=None, exchanges=None, args=(), accounts_list=None,
                start=True):
@@ -80,27 +73,10 @@ class Ctx:
         written to seed/ and exchanges/ before the start (a str is written verbatim)."""
         s = Server(self.binary, name, args=["--clock", CLOCK] + list(args),
                    accounts=accounts_list if accounts_list is not None else accounts(),
-                   root=self.root)
-        self.owned.append(s)
+                   root=self.root, default_key=K["default"])
         write_docs(os.path.join(s.fixtures, "seed"), seeds)
         write_docs(os.path.join(s.fixtures, "exchanges"), exchanges)
-        return s.start() if start else s
-
-    def finish_owned(self):
-        errors = []
-        for s in self.owned:
-            try:
-                if s.proc is not None and s.exit_code is None:
-                    s.stop()
-                else:
-                    s.check_exit_code()
-            except TestFailure as e:
-                errors.append(str(e))
-            finally:
-                s.kill()
-        self.owned = []
-        if errors:
-            raise TestFailure("; ".join(errors))
+        return self.own(s, start)
 
 
 def write_docs(folder, docs):
@@ -112,18 +88,7 @@ def write_docs(folder, docs):
             f.write(doc if isinstance(doc, str) else json.dumps(doc, indent=1))
 
 
-def run(binary, pattern):
-    root = tempfile.mkdtemp(prefix="asaas-e2e-fixtures-")
-    ctx = Ctx(binary, root)
-    return run_tests(TESTS, ctx, root, pattern, shared=lambda: None, shared_check="shared_server_exits_cleanly")
-
-
 # ---------------------------------------------------------------------------- helpers
-
-def api(s, method, path, key=None, **kw):
-    """One /v3 request with the default account's key unless key is given."""
-    return s.request(method, path, key=K["default"] if key is None else key, **kw)
-
 
 def ok_json(r, what, status=200):
     eq(r.status, status, f"{what} status (body {r.body[:300]!r})")
@@ -151,30 +116,8 @@ def journal(s, limit=50):
     return s.control("GET", f"/__mock/journal?limit={limit}").json()["data"]
 
 
-def journal_entry(s, request_id):
-    for e in journal(s):
-        if e["id"] == request_id:
-            return e
-    raise TestFailure(f"journal has no entry {request_id!r}")
-
-
 def reload_control(s, expect=200):
     return s.control("POST", "/__mock/fixtures/reload", expect=expect)
-
-
-def timed(fn):
-    t0 = time.monotonic()
-    r = fn()
-    return r, time.monotonic() - t0
-
-
-def run_binary(binary, args, cwd, timeout=10):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASAAS_MOCK_")}
-    try:
-        return subprocess.run([binary] + args, stdin=subprocess.DEVNULL, capture_output=True,
-                              env=env, cwd=cwd, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise TestFailure(f"{args}: still running after {timeout}s")
 
 
 def fixture_dir(root, seeds=None, exchanges=None, accounts_list=None):
@@ -843,18 +786,5 @@ def _(ctx):
     check(extra not in s.stdout() and extra not in s.stderr(), "a whole key reached the logs")
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("binary")
-    p.add_argument("-k", dest="pattern", default=None, help="run tests whose name contains this")
-    a = p.parse_args()
-    binary = os.path.abspath(a.binary)
-    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-        print(f"not an executable: {binary}", file=sys.stderr)
-        return 2
-    return run(binary, a.pattern)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_main(TESTS, Ctx, "asaas-e2e-fixtures-", __doc__.split("\n")[0])

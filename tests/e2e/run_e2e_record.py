@@ -18,22 +18,19 @@ Prints one line per test and ends with "N passed, N failed"; exits 0 only when e
 selected test passed. Standard library only; reuses harness.py.
 """
 
-import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (START_DEADLINE, Server, TestFailure, check, eq,  # noqa: E402
-                     make_key, new_cpf, redact)
-from harness import registry, run_tests  # noqa: E402
+from harness import Server, check, eq, make_key, new_cpf, redact  # noqa: E402
+from harness import registry, run_binary  # noqa: E402
+import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -51,14 +48,12 @@ def accounts():
                        "expirationDate": None}]}]
 
 
-def err(code, description):
-    return {"errors": [{"code": code, "description": description}]}
-
-
 # ---------------------------------------------------------------------------- servers
 
 class Recorder(Server):
     """`asaas-mock record` on a free port, in front of upstream, writing into out."""
+
+    control_api = False  # /__mock/* is forwarded upstream
 
     def __init__(self, binary, name, upstream, out, upstream_ca=None, root=None):
         super().__init__(binary, name, root=root, use_fixtures=False)
@@ -76,21 +71,8 @@ class Recorder(Server):
     def start(self):
         """Waits for the port file and a TLS handshake only: /__mock/health would be
         forwarded (and a recorder that cannot reach its upstream answers 502)."""
-        self._out = open(self.stdout_path, "wb")
-        self._err = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._out,
-                                     stderr=self._err, env=_env(), cwd=self.dir)
-        deadline = time.monotonic() + START_DEADLINE
-        while True:
-            port = self._read_port()
-            if port:
-                self.port = port
-                break
-            self._fail_if_exited("before writing the port file")
-            if time.monotonic() >= deadline:
-                self.kill()
-                raise TestFailure(f"{self.name}: no port file{self.diagnostics()}")
-            time.sleep(0.01)
+        self._spawn()
+        self._wait_port()
         conn = self.connect()
         try:
             conn.connect()
@@ -102,47 +84,21 @@ class Recorder(Server):
         return self.stdout() + self.stderr()
 
 
-def _env():
-    return {k: v for k, v in os.environ.items() if not k.startswith("ASAAS_MOCK_")}
-
-
-class Ctx:
-    def __init__(self, binary, root):
-        self.binary = binary
-        self.root = root
-        self.owned = []
+class Ctx(harness.Ctx):
+    """Mocks and recorders of the current test (stopped after it); no shared server."""
 
     def mock(self, name, fixtures=None):
         s = Server(self.binary, name, args=["--clock", CLOCK, "--seed", SEED],
-                   accounts=accounts(), root=self.root)
+                   accounts=accounts(), root=self.root, default_key=KEY)
         if fixtures is not None:
             s.fixtures = fixtures
-        self.owned.append(s)
-        return s.start()
+        return self.own(s)
 
     def recorder(self, name, upstream, out, upstream_ca=None):
-        r = Recorder(self.binary, name, upstream, out, upstream_ca, root=self.root)
-        self.owned.append(r)
-        return r.start()
+        return self.own(Recorder(self.binary, name, upstream, out, upstream_ca, root=self.root))
 
     def out_dir(self):
         return tempfile.mkdtemp(prefix="out-", dir=self.root)
-
-    def finish_owned(self):
-        errors = []
-        for s in self.owned:
-            try:
-                if s.proc is not None and s.exit_code is None:
-                    s.stop()
-                else:
-                    s.check_exit_code()
-            except TestFailure as e:
-                errors.append(str(e))
-            finally:
-                s.kill()
-        self.owned = []
-        if errors:
-            raise TestFailure("; ".join(errors))
 
 
 TESTS, test = registry()
@@ -332,8 +288,7 @@ def _(ctx):
           "the recorder wrote no accounts.json")
     c = Server(ctx.binary, "replay-c2", use_fixtures=False, root=ctx.root,
                args=["--fixtures", out, "--api-key", KEY, "--clock", CLOCK, "--seed", SEED])
-    ctx.owned.append(c)
-    c.start()
+    ctx.own(c)
     for n, (name, step, recorded) in enumerate(answers):
         got = call(c, step, n)
         eq(got.status, recorded.status, f"replay {name}: status (body {got.body[:200]!r})")
@@ -369,6 +324,30 @@ def _(ctx):
     rec.stop()
     eq(os.listdir(os.path.join(out, "exchanges")), [], "nothing recorded")
     check("msg=http_refused" in rec.stdout(), "the refusal is logged")
+
+
+@test("recording_redacts_keys_in_bodies_queries_and_paths")
+def _(ctx):
+    """Keys a client pasted into a body, a query and a path reach neither the recorded
+    files nor the recorder's log whole (Server.assert_no_secret on the --out folder); the
+    redacted forms are there, so the requests were recorded (a query parameter holding a
+    secret is left out of the matcher)."""
+    in_body, in_query, in_path = make_key(), make_key(), make_key()
+    b = ctx.mock("upstream-keys")
+    out = ctx.out_dir()
+    rec = ctx.recorder("recorder-keys", upstream_url(b), out, upstream_ca=b.ca)
+    steps = [("POST", "/v3/customers", {"name": f"Ana {in_body}", "cpfCnpj": new_cpf(),
+                                         "observations": in_body}),
+             ("GET", f"/v3/customers?externalReference={in_query}", None),
+             ("GET", f"/v3/customers/{in_path}", None)]
+    eq([call(rec, step, 100 + n).status for n, step in enumerate(steps)], [200, 200, 404],
+       "statuses through the recorder")
+    rec.stop()
+    text = "".join(open(p, encoding="utf-8").read() for p in files_under(out))
+    check(redact(in_body) in text, "the recorded answer holds the body's key redacted")
+    check(redact(in_path) in rec.stdout(), "the log line holds the path's key redacted")
+    rec.assert_no_secret()
+    assert_no_secrets(list(files_under(out)), "recorded folder")
 
 
 @test("recorder_without_the_right_ca_answers_502_and_writes_nothing")
@@ -418,8 +397,7 @@ def _(ctx):
         f.write("[]")
 
     def run(args):
-        p = subprocess.run([ctx.binary, "record"] + args, capture_output=True, env=_env(),
-                           stdin=subprocess.DEVNULL, timeout=10)
+        p = run_binary(ctx.binary, ["record"] + args)
         return p.returncode, p.stderr.decode()
 
     rc, text = run(["--upstream", "https://127.0.0.1:1", "--out", out, "--port", "0"])
@@ -440,15 +418,5 @@ def _(ctx):
 
 # ---------------------------------------------------------------------------- main
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("binary")
-    ap.add_argument("-k", dest="pattern")
-    a = ap.parse_args()
-    root = tempfile.mkdtemp(prefix="asaas-e2e-record-")
-    ctx = Ctx(os.path.abspath(a.binary), root)
-    return run_tests(TESTS, ctx, root, a.pattern, shared=lambda: None)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_main(TESTS, Ctx, "asaas-e2e-record-", __doc__.split("\n")[0])

@@ -24,7 +24,6 @@ Every test starts its own servers (real binary, ephemeral port, HTTPS) and check
 Prints one line per test and ends with "N passed, N failed". Standard library only.
 """
 
-import argparse
 import hashlib
 import json
 import os
@@ -32,7 +31,6 @@ import re
 import signal
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import warnings
@@ -40,9 +38,9 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (Server, TestFailure, check, eq, make_key, new_cpf,  # noqa: E402
-                     redact)
-from harness import registry, run_tests  # noqa: E402
+from harness import Server, TestFailure, check, eq, make_key, new_cpf  # noqa: E402
+from harness import api, registry  # noqa: E402
+import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -68,16 +66,12 @@ def accounts():
 TESTS, test = registry()
 
 
-class Ctx:
-    def __init__(self, binary, root):
-        self.binary = binary
-        self.root = root
-        self.owned = []
+class Ctx(harness.Ctx):
+    """The servers of the current test (stopped after it); no shared server."""
 
     def server(self, name, args=(), seeds=None, accounts_doc=None, clock=True, start=True):
         s = Server(self.binary, name, args=(["--clock", CLOCK] if clock else []) + list(args),
-                   accounts=accounts(), root=self.root)
-        self.owned.append(s)
+                   accounts=accounts(), root=self.root, default_key=K["default"])
         if seeds:
             os.makedirs(os.path.join(s.fixtures, "seed"), exist_ok=True)
             for fname, doc in seeds.items():
@@ -103,27 +97,7 @@ class Ctx:
                 finally:
                     json.dump = real_dump
             s.start = start_with_ids
-        return s.start() if start else s
-
-    def finish_owned(self):
-        errors = []
-        for s in self.owned:
-            try:
-                if s.proc is not None and s.exit_code is None:
-                    s.stop()
-                else:
-                    s.check_exit_code()
-            except TestFailure as e:
-                errors.append(str(e))
-            finally:
-                s.kill()
-        self.owned = []
-        if errors:
-            raise TestFailure("; ".join(errors))
-
-
-def api(s, method, path, key=None, **kw):
-    return s.request(method, path, key=K["default"] if key is None else key, **kw)
+        return self.own(s, start)
 
 
 def ok(r, what, status=200):
@@ -804,25 +778,5 @@ def _(ctx):
     compare(before, answers(c2, paths), "restart after a clean shutdown (snapshot)")
 
 
-def run(binary, pattern):
-    root = tempfile.mkdtemp(prefix="asaas-e2e-state-")
-    ctx = Ctx(binary, root)
-    return run_tests(TESTS, ctx, root, pattern, shared=lambda: None,
-                     shared_check="shared_server_exits_cleanly")
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("binary")
-    p.add_argument("-k", dest="pattern", default=None, help="run tests whose name contains this")
-    a = p.parse_args()
-    binary = os.path.abspath(a.binary)
-    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-        print(f"not an executable: {binary}", file=sys.stderr)
-        return 2
-    return run(binary, a.pattern)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_main(TESTS, Ctx, "asaas-e2e-state-", __doc__.split("\n")[0])

@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <errno.h>
 
+#include <cjson/cJSON.h>
+
 #include "keys.h"
 
 #define SB_KEY "$aact_hmlg_000YTU5YTA1X3B5T7C9YZabcdef0123456789+/=="
@@ -300,6 +302,28 @@ static void test_keys_generate_rejects_small_buffer(void **state)
     assert_int_equal(am_key_generate(AM_ENV_SANDBOX, NULL, AM_KEY_MAX_LEN), -EINVAL);
 }
 
+static void test_keys_scrub_json_reaches_names_values_and_nesting(void **state)
+{
+    const char *key = "$aact_hmlg_000MzkwODA2MWY2OGM3MWRlMDU2NWM3MzJlNzZmNGRhZDE6OjAw";
+    char text[512], *out;
+    cJSON *doc;
+
+    (void)state;
+    snprintf(text, sizeof(text),
+             "{\"a\":\"x %s y\",\"%s\":1,\"n\":[{\"deep\":[\"%s\"]}],\"k\":5}", key,
+             key, key);
+    doc = cJSON_Parse(text);
+    assert_non_null(doc);
+    am_key_scrub_json(doc);
+    out = cJSON_PrintUnformatted(doc);
+    assert_non_null(out);
+    assert_null(strstr(out, key + 14)); /* no whole key, not even its body */
+    assert_string_equal(out, "{\"a\":\"x $aact_hmlg_...OjAw y\",\"$aact_hmlg_...OjAw\":1,"
+                             "\"n\":[{\"deep\":[\"$aact_hmlg_...OjAw\"]}],\"k\":5}");
+    free(out);
+    cJSON_Delete(doc);
+}
+
 static void test_keys_parses_environment_names(void **state)
 {
     enum am_environment env = AM_ENV_PRODUCTION;
@@ -416,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_keys_generates_sandbox_key_in_real_format),
         cmocka_unit_test(test_keys_generates_production_key_in_real_format),
         cmocka_unit_test(test_keys_generate_rejects_small_buffer),
+        cmocka_unit_test(test_keys_scrub_json_reaches_names_values_and_nesting),
         cmocka_unit_test(test_keys_parses_environment_names),
         cmocka_unit_test(test_keys_scrub_shortens_every_key_run),
         cmocka_unit_test(test_keys_conceal_and_reveal_round_trip),
