@@ -328,6 +328,7 @@ int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len)
 bad:
     free(out);
     return -EINVAL;
+}
 
 void am_key_scrub_json(cJSON *item)
 {

@@ -28,7 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from harness import Server, TestFailure, check, eq, make_key, new_cpf  # noqa: E402
-from harness import registry, run_tests  # noqa: E402
+from harness import registry  # noqa: E402
+import harness  # noqa: E402
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -36,10 +37,10 @@ KEY = make_key()
 TESTS, test = registry()
 
 
-class Ctx:
-    def __init__(self, binary, shim, root):
-        self.binary, self.shim, self.root = binary, shim, root
-        self.owned = []
+class Ctx(harness.Ctx):
+    """Per-test servers under the io_trace shim (SHIM: the suite's second argument)."""
+
+    shim = None
 
     def server(self, name):
         state = os.path.join(tempfile.mkdtemp(prefix="durable-", dir=self.root), "state.jsonl")
@@ -55,23 +56,8 @@ class Ctx:
                               "allowedIps": [],
                               "keys": [{"name": "default", "key": KEY, "enabled": True,
                                         "expirationDate": None}]}])
-        self.owned.append(s)
-        s.start()
+        self.own(s)
         return s, os.path.realpath(state), trace
-
-    def finish_owned(self):
-        errors = []
-        for s in self.owned:
-            try:
-                if s.proc is not None and s.exit_code is None:
-                    s.stop()
-            except TestFailure as e:
-                errors.append(str(e))
-            finally:
-                s.kill()
-        self.owned = []
-        if errors:
-            raise TestFailure("; ".join(errors))
 
 
 def trace_size(trace):
@@ -155,17 +141,11 @@ def _(ctx):
             os.unlink(flag)
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("binary")
-    p.add_argument("shim")
-    p.add_argument("-k", dest="pattern", default=None, help="run tests whose name contains this")
-    a = p.parse_args()
-    root = tempfile.mkdtemp(prefix="asaas-e2e-durable-")
-    ctx = Ctx(os.path.abspath(a.binary), os.path.abspath(a.shim), root)
-    return run_tests(TESTS, ctx, root, a.pattern)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    # BINARY SHIM [options]: the shim is taken off the command line, the rest is harness's.
+    if len(sys.argv) < 3 or sys.argv[2].startswith("-"):
+        print("usage: run_e2e_durable.py BINARY SHIM [-k NAME] [--shuffle SEED]", flush=True)
+        print("0 passed, 1 failed", flush=True)
+        sys.exit(1)
+    Ctx.shim = os.path.abspath(sys.argv.pop(2))
+    harness.run_main(TESTS, Ctx, "asaas-e2e-durable-", __doc__.split("\n")[0])

@@ -25,35 +25,19 @@ sys.path.insert(0, HERE)
 
 from harness import (IO_TIMEOUT, Server, TestFailure, check, eq, make_key,  # noqa: E402
                      new_cpf, slack)
-from harness import registry, run_tests  # noqa: E402
+from harness import registry  # noqa: E402
+import harness  # noqa: E402
 
 KEY = make_key()
 TESTS, test = registry()
 
 
-class Ctx:
-    def __init__(self, binary, root):
-        self.binary = binary
-        self.root = root
-        self.owned = []
+class Ctx(harness.Ctx):
+    """The servers of the running test (stopped and scanned after it); no shared server."""
 
     def server(self, name, args=()):
-        s = Server(self.binary, name, use_fixtures=False, root=self.root,
-                   args=["--api-key", KEY, "--plain-port", "0"] + list(args))
-        self.owned.append(s)
-        return s.start()
-
-    def finish_owned(self):
-        errors = []
-        for s in self.owned:
-            try:
-                if s.proc is not None and s.exit_code is None:
-                    s.stop()
-            except TestFailure as e:
-                errors.append(str(e))
-        self.owned = []
-        if errors:
-            raise TestFailure("; ".join(errors))
+        return self.own(Server(self.binary, name, use_fixtures=False, root=self.root,
+                               args=["--api-key", KEY, "--plain-port", "0"] + list(args)))
 
 
 def plain_port(s):
@@ -327,15 +311,5 @@ def _(ctx):
 
 # ---------------------------------------------------------------------------- main
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("binary")
-    ap.add_argument("-k", dest="pattern")
-    a = ap.parse_args()
-    root = tempfile.mkdtemp(prefix="asaas-e2e-edge-")
-    ctx = Ctx(os.path.abspath(a.binary), root)
-    return run_tests(TESTS, ctx, root, a.pattern, shared=lambda: None)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_main(TESTS, Ctx, "asaas-e2e-edge-", __doc__.split("\n")[0] if __doc__ else None)

@@ -28,7 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from harness import (ABSENT, Server, TestFailure, check, eq, make_key,  # noqa: E402
-                     new_cpf, redact, registry, run_tests)
+                     new_cpf, redact, registry)
+import harness  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 README = os.path.join(REPO, "README.md")
@@ -40,34 +41,11 @@ BLOCK_MARK = "@@first-hour-block@@"
 TESTS, test = registry()
 
 
-class Ctx:
-    """The binary, a temp root and the servers of the running test (stopped after it)."""
-
-    def __init__(self, binary, root):
-        self.binary = binary
-        self.root = root
-        self.owned = []
+class Ctx(harness.Ctx):
+    """The servers of the running test (stopped and scanned after it); no shared server."""
 
     def server(self, name, args=(), **kw):
-        s = Server(self.binary, name, args=list(args), root=self.root, **kw)
-        self.owned.append(s)
-        return s.start()
-
-    def finish_owned(self):
-        errors = []
-        for s in self.owned:
-            try:
-                if s.proc is not None and s.exit_code is None:
-                    s.stop()
-                else:
-                    s.check_exit_code()
-            except TestFailure as e:
-                errors.append(str(e))
-            finally:
-                s.kill()
-        self.owned = []
-        if errors:
-            raise TestFailure("; ".join(errors))
+        return self.own(Server(self.binary, name, args=list(args), root=self.root, **kw))
 
 
 def dev_server(ctx, name, args=()):
@@ -370,19 +348,5 @@ def _(ctx):
     eq(c["offsetDays"], 0, "without --state-file a restart starts on real time")
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("binary")
-    p.add_argument("-k", dest="pattern", default=None, help="run tests whose name contains this")
-    a = p.parse_args()
-    binary = os.path.abspath(a.binary)
-    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-        print(f"not an executable: {binary}", file=sys.stderr)
-        return 2
-    root = tempfile.mkdtemp(prefix="asaas-e2e-newcomer-")
-    return run_tests(TESTS, Ctx(binary, root), root, a.pattern)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.run_main(TESTS, Ctx, "asaas-e2e-newcomer-", __doc__.split("\n")[0])
