@@ -32,7 +32,7 @@ static struct am_billing *billing_of(const struct am_ctx *ctx)
 
 static int64_t today_of(const struct am_ctx *ctx)
 {
-    return am_billing_day_of(ctx->now);
+    return am_cal_day_of(ctx->now);
 }
 
 /* Fills resp with an error and returns 1 (or a negative errno). */
@@ -192,7 +192,7 @@ static int parse_due_date(const cJSON *json, bool required, int64_t today, int64
             return answer(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_MISSING);
         return 0;
     }
-    if (!cJSON_IsString(item) || am_billing_parse_day(item->valuestring, ret) < 0)
+    if (!cJSON_IsString(item) || am_cal_parse_day(item->valuestring, ret) < 0)
         return answer(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_INVALID);
     if (*ret < today)
         return answer(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_PAST);
@@ -544,7 +544,7 @@ static int create_installments(struct am_ctx *ctx, struct am_billing *b, struct 
         spec.description = desc;
         spec.value_cents = values[i];
         spec.fee_cents = fees[i];
-        spec.due_day = am_billing_add_months(q->due_day, (int)i);
+        spec.due_day = am_cal_add_months(q->due_day, (int)i);
         spec.installment = inst.id;
         spec.installment_number = i + 1;
         r = am_billing_payment_create(b, ctx->ids, &spec, ctx->now, &p);
@@ -622,21 +622,21 @@ static int day_bounds(const struct am_ctx *ctx, const char *key, bool exact, int
 
     snprintf(code, sizeof(code), AM_ERR_FIELD_PREFIX "%s", key);
     if (exact && (v = qv(ctx, key))) {
-        if (am_billing_parse_day(v, &day) < 0)
+        if (am_cal_parse_day(v, &day) < 0)
             return answer(resp, 400, code, AM_TXT_FILTER_DATE);
         *ge = *le = day;
     }
     for (int i = 0; i < 2; i++) {
         snprintf(k, sizeof(k), "%s%s", key, suffix_ge[i]);
         if ((v = qv(ctx, k))) {
-            if (am_billing_parse_day(v, &day) < 0)
+            if (am_cal_parse_day(v, &day) < 0)
                 return answer(resp, 400, code, AM_TXT_FILTER_DATE);
             if (*ge == AM_NO_DAY || day > *ge)
                 *ge = day;
         }
         snprintf(k, sizeof(k), "%s%s", key, suffix_le[i]);
         if ((v = qv(ctx, k))) {
-            if (am_billing_parse_day(v, &day) < 0)
+            if (am_cal_parse_day(v, &day) < 0)
                 return answer(resp, 400, code, AM_TXT_FILTER_DATE);
             if (*le == AM_NO_DAY || day < *le)
                 *le = day;
@@ -999,7 +999,7 @@ int am_api_payments_receive_in_cash(struct am_ctx *ctx, const char *id,
     if (r)
         return done(r);
     if ((item = field(json, "paymentDate")) &&
-        (!cJSON_IsString(item) || am_billing_parse_day(item->valuestring, &day) < 0)) {
+        (!cJSON_IsString(item) || am_cal_parse_day(item->valuestring, &day) < 0)) {
         r = answer(resp, 400, AM_ERR_PAY_DATE, AM_TXT_PAY_DATE);
         goto out;
     }
@@ -1129,7 +1129,7 @@ static int add_pix(cJSON *o, const struct am_payment *p)
 
     if (!payload || !image)
         goto out;
-    am_billing_format_day(am_billing_add_months(p->due_day, 12 * AM_PIX_QR_EXPIRATION_YEARS), day);
+    am_cal_format_day(am_cal_add_months(p->due_day, 12 * AM_PIX_QR_EXPIRATION_YEARS), day);
     snprintf(exp, sizeof(exp), "%s 23:59:59", day);
     if (cJSON_AddStringToObject(o, "encodedImage", image) &&
         cJSON_AddStringToObject(o, "payload", payload) &&

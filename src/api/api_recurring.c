@@ -78,7 +78,7 @@ static bool ready(const struct am_ctx *ctx)
 
 static int64_t today_of(const struct am_ctx *ctx)
 {
-    return am_billing_day_of(ctx->now);
+    return am_cal_day_of(ctx->now);
 }
 
 /* A string field: *ret NULL when absent, null or "" (form clients send "" for unset).
@@ -142,7 +142,7 @@ static int get_day(const cJSON *j, const char *key, int64_t *ret)
 
     if (!it || cJSON_IsNull(it) || (cJSON_IsString(it) && !it->valuestring[0]))
         return -ENOENT;
-    if (!cJSON_IsString(it) || am_billing_parse_day(it->valuestring, ret) < 0)
+    if (!cJSON_IsString(it) || am_cal_parse_day(it->valuestring, ret) < 0)
         return -EINVAL;
     return 0;
 }
@@ -304,18 +304,15 @@ static bool card_digits(const char *s, char out[20])
 /* expiryMonth / expiryYear as strings or numbers; 2-digit years are 20YY. */
 static bool card_expiry_ok(const cJSON *card, int64_t today)
 {
-    unsigned month = 0, year = 0;
-    char buf[11];
-    unsigned ty, tm;
+    unsigned month = 0, year = 0, tm, td;
+    int64_t ty;
 
     if (get_uint(card, "expiryMonth", 12, &month) < 0 || month < 1 ||
         get_uint(card, "expiryYear", 9999, &year) < 0)
         return false;
     if (year < 100)
         year += 2000;
-    am_billing_format_day(today, buf);
-    if (sscanf(buf, "%4u-%2u", &ty, &tm) != 2)
-        return false;
+    am_cal_civil_from_days(today, &ty, &tm, &td);
     return year > ty || (year == ty && month >= tm);
 }
 
@@ -507,7 +504,7 @@ static cJSON *installment_json(const struct am_ctx *ctx, const struct am_install
         if (inst->payment_day == AM_NO_DAY) {
             ok = cJSON_AddNullToObject(o, "paymentDate") != NULL;
         } else {
-            am_billing_format_day(inst->payment_day, day);
+            am_cal_format_day(inst->payment_day, day);
             ok = cJSON_AddStringToObject(o, "paymentDate", day) != NULL;
         }
     }
@@ -725,7 +722,7 @@ int am_api_installments_create(struct am_ctx *ctx, const char *id, const struct 
         spec.customer = q.customer;
         spec.billing_type = q.type;
         spec.value_cents = values[i];
-        spec.due_day = am_billing_add_months(q.due_day, (int)i);
+        spec.due_day = am_cal_add_months(q.due_day, (int)i);
         if (q.description)
             sprintf(desc, "Parcela %u de %u. %s", i + 1, q.count, q.description);
         else
@@ -1538,7 +1535,7 @@ static int query_day(const struct am_ctx *ctx, const char *key, int64_t *ret,
 {
     const char *v = filter_value(ctx->query, key);
 
-    if (v && am_billing_parse_day(v, ret) < 0)
+    if (v && am_cal_parse_day(v, ret) < 0)
         return answer(resp, 400, AM_ERR_FIN_DATE, AM_TXT_FIN_DATE);
     return 0;
 }
@@ -1551,7 +1548,7 @@ static cJSON *ledger_json(const struct am_ledger_entry *e)
 
     if (!o)
         return NULL;
-    am_billing_format_day(e->day, day);
+    am_cal_format_day(e->day, day);
     ok = cJSON_AddStringToObject(o, "object", "financialTransaction") &&
          cJSON_AddStringToObject(o, "id", e->id) &&
          am_money_add(o, "value", e->value_cents) == 0 &&

@@ -21,7 +21,6 @@
 #include "money.h"
 
 #define MAX_ID_ATTEMPTS 64
-#define SECONDS_PER_DAY 86400
 
 /* ---- small containers ------------------------------------------------------------- */
 
@@ -371,88 +370,6 @@ void am_billing_free(struct am_billing *b)
 
 /* ---- calendar --------------------------------------------------------------------- */
 
-static int64_t floor_div(int64_t a, int64_t d)
-{
-    int64_t q = a / d;
-
-    return (a % d != 0 && (a < 0) != (d < 0)) ? q - 1 : q;
-}
-
-int64_t am_billing_day_of(int64_t t)
-{
-    return floor_div(t + AM_BRT_OFFSET_SECONDS, SECONDS_PER_DAY);
-}
-
-/* Howard Hinnant's civil_from_days. */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    int64_t era, yy;
-    unsigned doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = (unsigned)(z - era * 146097);
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    yy = (int64_t)yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yy + (*m <= 2);
-}
-
-void am_billing_format_day(int64_t day, char out[11])
-{
-    int64_t y;
-    unsigned m, d;
-
-    if (day == AM_NO_DAY) {
-        out[0] = '\0';
-        return;
-    }
-    civil_from_days(day, &y, &m, &d);
-    if (y < 0 || y > 9999)
-        y = 0;
-    snprintf(out, 11, "%04d-%02u-%02u", (int)y, m % 100, d % 100);
-}
-
-int am_billing_parse_day(const char *s, int64_t *ret_day)
-{
-    int64_t t;
-    int r;
-
-    if (!s)
-        return -EINVAL;
-    r = am_clock_parse_date(s, &t);
-    if (r < 0)
-        return r;
-    *ret_day = am_billing_day_of(t);
-    return 0;
-}
-
-static unsigned month_days(int64_t y, unsigned m)
-{
-    static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-int64_t am_billing_add_months(int64_t day, int months)
-{
-    int64_t y, mi;
-    unsigned m, d, md;
-
-    civil_from_days(day, &y, &m, &d);
-    mi = (int64_t)m - 1 + months;
-    y += floor_div(mi, 12);
-    m = (unsigned)(mi - floor_div(mi, 12) * 12) + 1;
-    md = month_days(y, m);
-    if (d > md)
-        d = md;
-    return am_days_from_civil(y, m, d);
-}
-
 /* ---- sequences -------------------------------------------------------------------- */
 
 void am_billing_next_invoice_number(struct am_billing *b, char out[9])
@@ -628,7 +545,7 @@ static void sync_hot(struct am_billing *b, const struct am_payment *p)
 {
     struct hot *h = &b->hot[p->seq];
 
-    h->created_day = am_billing_day_of(p->created_at);
+    h->created_day = am_cal_day_of(p->created_at);
     h->due_day = p->due_day;
     h->payment_day = p->payment_day;
     h->estimated_credit_day = p->estimated_credit_day;
@@ -871,7 +788,7 @@ int am_billing_payment_create_quiet(struct am_billing *b, struct am_ids *ids,
     if (r < 0)
         goto fail;
     b->payments[b->n++] = p;
-    if (p->seq > 0 && am_billing_day_of(now) < b->hot[p->seq - 1].created_day)
+    if (p->seq > 0 && am_cal_day_of(now) < b->hot[p->seq - 1].created_day)
         b->created_sorted = false;
     sync_hot(b, p);
     /* From here p is in the store; a failing secondary index only loses findability by
@@ -1164,7 +1081,7 @@ static bool add_day(cJSON *o, const char *key, int64_t day)
 
     if (day == AM_NO_DAY)
         return cJSON_AddNullToObject(o, key) != NULL;
-    am_billing_format_day(day, buf);
+    am_cal_format_day(day, buf);
     return cJSON_AddStringToObject(o, key, buf) != NULL;
 }
 
@@ -1317,7 +1234,7 @@ cJSON *am_payment_to_json(const struct am_payment *p)
 
     if (!o)
         return NULL;
-    am_billing_format_day(am_billing_day_of(p->created_at), date);
+    am_cal_format_day(am_cal_day_of(p->created_at), date);
     ok = cJSON_AddStringToObject(o, "object", "payment") &&
          cJSON_AddStringToObject(o, "id", p->id) &&
          cJSON_AddStringToObject(o, "dateCreated", date) &&
@@ -1453,7 +1370,7 @@ static int64_t card_credit_day(int64_t today, unsigned factor)
 
 int am_billing_payment_confirm(struct am_billing *b, struct am_payment *p, int64_t now)
 {
-    int64_t today = am_billing_day_of(now);
+    int64_t today = am_cal_day_of(now);
     int r;
 
     if (p->deleted)
@@ -1513,7 +1430,7 @@ int am_billing_payment_pay_card(struct am_billing *b, struct am_payment *p,
         p->card = *card;
         p->card.present = true;
     }
-    confirm_card(b, p, credit_factor, receipt, am_billing_day_of(now));
+    confirm_card(b, p, credit_factor, receipt, am_cal_day_of(now));
     return emit(b, "PAYMENT_CONFIRMED", p, now);
 }
 
@@ -1545,13 +1462,13 @@ int am_billing_payment_capture(struct am_billing *b, struct am_payment *p, int64
     if (p->status != AM_PAY_AUTHORIZED)
         return -EPERM;
     confirm_card(b, p, p->installment_number ? p->installment_number : 1, NULL,
-                 am_billing_day_of(now));
+                 am_cal_day_of(now));
     return emit(b, "PAYMENT_CONFIRMED", p, now);
 }
 
 int am_billing_payment_receive(struct am_billing *b, struct am_payment *p, int64_t now)
 {
-    int64_t today = am_billing_day_of(now);
+    int64_t today = am_cal_day_of(now);
     int64_t day;
     int r;
 
@@ -1582,7 +1499,7 @@ int am_billing_payment_overdue(struct am_billing *b, struct am_payment *p, int64
 int am_billing_payment_refund(struct am_billing *b, struct am_payment *p, int64_t value_cents,
                               const char *description, int64_t now)
 {
-    int64_t today = am_billing_day_of(now);
+    int64_t today = am_cal_day_of(now);
     int64_t refundable = p->value_cents - p->refunded_cents;
     struct am_refund *rf, *arr;
     char seed[64], text[160];
@@ -1656,7 +1573,7 @@ int am_billing_payment_undo_receive_in_cash(struct am_billing *b, struct am_paym
     p->cash_saved_value_cents = -1;
     p->net_value_cents = p->value_cents - p->fee_cents;
     p->payment_day = p->client_payment_day = AM_NO_DAY;
-    set_status(b, p, p->due_day < am_billing_day_of(now) ? AM_PAY_OVERDUE : AM_PAY_PENDING);
+    set_status(b, p, p->due_day < am_cal_day_of(now) ? AM_PAY_OVERDUE : AM_PAY_PENDING);
     return emit(b, "PAYMENT_RECEIVED_IN_CASH_UNDONE", p, now);
 }
 
@@ -1721,7 +1638,7 @@ int am_billing_payment_update(struct am_billing *b, struct am_payment *p,
     }
     if (u->has_due_day) {
         p->due_day = u->due_day;
-        if (p->status == AM_PAY_OVERDUE && p->due_day >= am_billing_day_of(now))
+        if (p->status == AM_PAY_OVERDUE && p->due_day >= am_cal_day_of(now))
             set_status(b, p, AM_PAY_PENDING);
     }
     if (u->has_discount)
@@ -1944,7 +1861,7 @@ int am_billing_payment_insert(struct am_billing *b, struct am_payment *p)
     if (r < 0)
         goto fail;
     b->payments[b->n++] = p;
-    if (p->seq > 0 && am_billing_day_of(p->created_at) < b->hot[p->seq - 1].created_day)
+    if (p->seq > 0 && am_cal_day_of(p->created_at) < b->hot[p->seq - 1].created_day)
         b->created_sorted = false;
     sync_hot(b, p);
     bitmap_set(&b->by_status[p->status], p->seq, true);

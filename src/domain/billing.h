@@ -10,7 +10,7 @@
  * Rules for callers: read any field of a payment freely, but change status, billing
  * type, deleted, value or dates only through the functions below, which keep the
  * indexes, the ledger and the event log in step. Money is int64 cents; calendar dates
- * are "days since 1970-01-01" (see am_days_from_civil in clock.h) with AM_NO_DAY for
+ * are "days since 1970-01-01" (see calendar.h) with AM_NO_DAY for
  * null; instants are Unix seconds of the account clock. */
 #ifndef AM_BILLING_H
 #define AM_BILLING_H
@@ -19,13 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "fees.h"
 
 struct cJSON;
 struct am_ids;
-
-/* A null calendar date. */
-#define AM_NO_DAY INT64_MIN
 
 #define AM_PAYMENT_ID_MAX 24      /* "pay_" + 16 */
 #define AM_BILLING_REF_MAX 40     /* customer / subscription ids */
@@ -170,14 +168,24 @@ void am_billing_free(struct am_billing *b);
 
 /* ---- Calendar helpers ------------------------------------------------------------- */
 
-/* Brasilia calendar day of instant t. */
-int64_t am_billing_day_of(int64_t t);
-/* "YYYY-MM-DD" of a day (AM_NO_DAY renders ""). */
-void am_billing_format_day(int64_t day, char out[11]);
-/* Parses "YYYY-MM-DD" into a day. 0 / -EINVAL. */
-int am_billing_parse_day(const char *s, int64_t *ret_day);
-/* day + months, clamping the day of month (Jan 31 + 1 month = Feb 28/29). */
-int64_t am_billing_add_months(int64_t day, int months);
+/* Older names of the calendar.h functions, kept for existing callers; new code calls
+ * am_cal_day_of, am_cal_format_day, am_cal_parse_day and am_cal_add_months. */
+static inline int64_t am_billing_day_of(int64_t t)
+{
+    return am_cal_day_of(t);
+}
+static inline void am_billing_format_day(int64_t day, char out[11])
+{
+    am_cal_format_day(day, out);
+}
+static inline int am_billing_parse_day(const char *s, int64_t *ret_day)
+{
+    return am_cal_parse_day(s, ret_day);
+}
+static inline int64_t am_billing_add_months(int64_t day, int months)
+{
+    return am_cal_add_months(day, months);
+}
 
 /* ---- Payments --------------------------------------------------------------------- */
 

@@ -100,7 +100,7 @@ int am_sc_add_day(cJSON *o, const char *key, int64_t day)
         return added(cJSON_AddNullToObject(o, key));
     if (day < SC_MIN_DAY || day > SC_MAX_DAY)
         return am_sc_add_int(o, key, day);
-    am_billing_format_day(day, buf);
+    am_cal_format_day(day, buf);
     return added(cJSON_AddStringToObject(o, key, buf));
 }
 
@@ -217,7 +217,7 @@ int am_sc_get_day(const cJSON *o, const char *key, int64_t *ret, const char *whe
     if (read_int(it, ret))
         return 0;
     if (!cJSON_IsString(it) || strlen(it->valuestring) != 10 ||
-        am_billing_parse_day(it->valuestring, ret) < 0)
+        am_cal_parse_day(it->valuestring, ret) < 0)
         return bad(err, err_len, where, key, "must be \"YYYY-MM-DD\" or null");
     return 0;
 }
