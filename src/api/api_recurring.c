@@ -19,38 +19,15 @@
 #include "clock.h"
 #include "customers.h"
 #include "fees.h"
+#include "input.h"
 #include "jobs.h"
 #include "money.h"
 #include "subscriptions.h"
 
 /* Distinct id attempts before giving up (ids come from a seeded generator). */
 #define MAX_ID_ATTEMPTS 64
-/* Percentages are hundredths of a percent: 100% = 10000. */
-#define PERCENT_MAX 10000
 
 /* ---- small helpers ---------------------------------------------------------------- */
-
-static int answer(struct am_response *resp, int status, const char *code, const char *text)
-{
-    int r = am_response_error(resp, status, code, text);
-
-    return r < 0 ? r : 1;
-}
-
-static int type_error(struct am_response *resp, const char *key)
-{
-    char code[64], text[128];
-
-    snprintf(code, sizeof(code), AM_ERR_FIELD_PREFIX "%s", key);
-    snprintf(text, sizeof(text), AM_TXT_FIELD_TYPE_FMT, key);
-    return answer(resp, 400, code, text);
-}
-
-/* Handlers return 0 after a validation answer (1 internally). */
-static int done(int r)
-{
-    return r < 0 ? r : 0;
-}
 
 static int answer_json(struct am_response *resp, cJSON *o)
 {
@@ -81,182 +58,16 @@ static int64_t today_of(const struct am_ctx *ctx)
     return am_cal_day_of(ctx->now);
 }
 
-/* A string field: *ret NULL when absent, null or "" (form clients send "" for unset).
- * Returns 0 or -EINVAL (wrong JSON type). */
-static int get_str(const cJSON *j, const char *key, const char **ret, bool *ret_present)
-{
-    const char *v = NULL;
-    int r = am_json_get_string(j, key, &v);
-
-    if (ret_present)
-        *ret_present = cJSON_GetObjectItemCaseSensitive(j, key) != NULL;
-    if (r < 0)
-        return r;
-    *ret = v && *v ? v : NULL;
-    return 0;
-}
-
-static bool all_digits(const char *s, size_t min, size_t max)
-{
-    size_t n = strlen(s);
-
-    if (n < min || n > max)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    }
-    return true;
-}
-
-/* An integer field sent as a JSON number or a digit string. Returns 0, -ENOENT (absent,
- * null or "") or -EINVAL (not a whole number in 0..max). */
-static int get_uint(const cJSON *j, const char *key, unsigned max, unsigned *ret)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(j, key);
-
-    if (!it || cJSON_IsNull(it))
-        return -ENOENT;
-    if (cJSON_IsString(it)) {
-        if (!it->valuestring[0])
-            return -ENOENT;
-        if (!all_digits(it->valuestring, 1, 9))
-            return -EINVAL;
-        unsigned long v = strtoul(it->valuestring, NULL, 10);
-        if (v > max)
-            return -EINVAL;
-        *ret = (unsigned)v;
-        return 0;
-    }
-    if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > max ||
-        it->valuedouble != (double)(int64_t)it->valuedouble)
-        return -EINVAL;
-    *ret = (unsigned)it->valuedouble;
-    return 0;
-}
-
-/* A date field "YYYY-MM-DD". Returns 0, -ENOENT (absent/null/"") or -EINVAL. */
-static int get_day(const cJSON *j, const char *key, int64_t *ret)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(j, key);
-
-    if (!it || cJSON_IsNull(it) || (cJSON_IsString(it) && !it->valuestring[0]))
-        return -ENOENT;
-    if (!cJSON_IsString(it) || am_cal_parse_day(it->valuestring, ret) < 0)
-        return -EINVAL;
-    return 0;
-}
-
-static int parse_amount_type(const cJSON *o, enum am_amount_type dflt, enum am_amount_type *ret)
-{
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
-
-    *ret = dflt;
-    if (!t || cJSON_IsNull(t))
-        return 0;
-    if (!cJSON_IsString(t))
-        return -EINVAL;
-    if (strcmp(t->valuestring, "FIXED") == 0)
-        *ret = AM_AMOUNT_FIXED;
-    else if (strcmp(t->valuestring, "PERCENTAGE") == 0)
-        *ret = AM_AMOUNT_PERCENTAGE;
-    else
-        return -EINVAL;
-    return 0;
-}
-
-/* discount {value, dueDateLimitDays, type (default FIXED)}. 0 / -EINVAL. */
-static int parse_discount(const cJSON *j, struct am_discount *d, bool *present)
-{
-    const cJSON *o = cJSON_GetObjectItemCaseSensitive(j, "discount");
-    unsigned days = 0;
-    int64_t v = 0;
-    int r;
-
-    *present = o && !cJSON_IsNull(o);
-    if (!*present)
-        return 0;
-    if (!cJSON_IsObject(o))
-        return -EINVAL;
-    r = am_money_from_json(cJSON_GetObjectItemCaseSensitive(o, "value"), &v);
-    if (r == -EINVAL)
-        return r;
-    r = get_uint(o, "dueDateLimitDays", 3650, &days);
-    if (r == -EINVAL)
-        return r;
-    memset(d, 0, sizeof(*d));
-    d->value = v;
-    d->limit_day = AM_NO_DAY;
-    d->due_date_limit_days = (int32_t)days;
-    if (parse_amount_type(o, AM_AMOUNT_FIXED, &d->type) < 0)
-        return -EINVAL;
-    if (d->type == AM_AMOUNT_PERCENTAGE && d->value > PERCENT_MAX)
-        return -EINVAL;
-    return 0;
-}
-
-/* fine {value, type (default FIXED, as POST /payments reads it)}. */
-static int parse_fine(const cJSON *j, struct am_fine *f, bool *present)
-{
-    const cJSON *o = cJSON_GetObjectItemCaseSensitive(j, "fine");
-    int64_t v = 0;
-
-    *present = o && !cJSON_IsNull(o);
-    if (!*present)
-        return 0;
-    if (!cJSON_IsObject(o) ||
-        am_money_from_json(cJSON_GetObjectItemCaseSensitive(o, "value"), &v) == -EINVAL)
-        return -EINVAL;
-    f->value = v;
-    if (parse_amount_type(o, AM_AMOUNT_FIXED, &f->type) < 0)
-        return -EINVAL;
-    if (f->type == AM_AMOUNT_PERCENTAGE && f->value > PERCENT_MAX)
-        return -EINVAL;
-    return 0;
-}
-
-/* interest {value} (monthly percentage). */
-static int parse_interest(const cJSON *j, struct am_interest *in, bool *present)
-{
-    const cJSON *o = cJSON_GetObjectItemCaseSensitive(j, "interest");
-    int64_t v = 0;
-
-    *present = o && !cJSON_IsNull(o);
-    if (!*present)
-        return 0;
-    if (!cJSON_IsObject(o) ||
-        am_money_from_json(cJSON_GetObjectItemCaseSensitive(o, "value"), &v) == -EINVAL ||
-        v > PERCENT_MAX)
-        return -EINVAL;
-    in->value = v;
-    return 0;
-}
-
-/* discount, fine and interest of a create/update body, in that order. Returns 0, 1
- * (answered) or <0. */
-static int parse_charges(const cJSON *j, struct am_discount *d, bool *has_d, struct am_fine *f,
-                         bool *has_f, struct am_interest *in, bool *has_in,
-                         struct am_response *resp)
-{
-    if (parse_discount(j, d, has_d) < 0)
-        return answer(resp, 400, AM_ERR_DISCOUNT, AM_TXT_DISCOUNT);
-    if (parse_fine(j, f, has_f) < 0)
-        return answer(resp, 400, AM_ERR_FINE, AM_TXT_FINE);
-    if (parse_interest(j, in, has_in) < 0)
-        return answer(resp, 400, AM_ERR_INTEREST, AM_TXT_INTEREST);
-    return 0;
-}
-
 /* customer: present, a string, and an active customer of the account. */
 static int check_customer(const struct am_ctx *ctx, const cJSON *j, const char **ret,
                           struct am_response *resp)
 {
     const char *id = NULL;
 
-    if (get_str(j, "customer", &id, NULL) < 0 || !id ||
+    if (am_input_str(j, "customer", &id, NULL) < 0 || !id ||
         strlen(id) >= AM_BILLING_REF_MAX ||
         !am_customer_store_is_active(ctx->account->customers, id))
-        return answer(resp, 400, AM_ERR_PAY_CUSTOMER, AM_TXT_PAY_CUSTOMER);
+        return am_input_fail(resp, 400, AM_ERR_PAY_CUSTOMER, AM_TXT_PAY_CUSTOMER);
     *ret = id;
     return 0;
 }
@@ -265,152 +76,29 @@ static int check_billing_type(const cJSON *j, enum am_billing_type *ret, struct 
 {
     const char *s = NULL;
 
-    if (get_str(j, "billingType", &s, NULL) < 0)
-        return answer(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
+    if (am_input_str(j, "billingType", &s, NULL) < 0)
+        return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
     if (!s)
-        return answer(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_MISSING);
+        return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_MISSING);
     if (am_billing_type_parse(s, ret) < 0)
-        return answer(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
+        return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
     return 0;
 }
 
-/* ---- credit card ------------------------------------------------------------------ */
-
-static bool nonblank_str(const cJSON *o, const char *key)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-
-    if (cJSON_IsNumber(it))
-        return true; /* numbers/phones sent as JSON numbers are fine */
-    return cJSON_IsString(it) && it->valuestring[0];
-}
-
-/* Digits of a card number (spaces and dashes dropped) into out (<= 19 digits). */
-static bool card_digits(const char *s, char out[20])
-{
-    size_t n = 0;
-
-    for (; *s; s++) {
-        if (*s == ' ' || *s == '-')
-            continue;
-        if (*s < '0' || *s > '9' || n >= 19)
-            return false;
-        out[n++] = *s;
-    }
-    out[n] = '\0';
-    return n >= 13;
-}
-
-/* expiryMonth / expiryYear as strings or numbers; 2-digit years are 20YY. */
-static bool card_expiry_ok(const cJSON *card, int64_t today)
-{
-    unsigned month = 0, year = 0, tm, td;
-    int64_t ty;
-
-    if (get_uint(card, "expiryMonth", 12, &month) < 0 || month < 1 ||
-        get_uint(card, "expiryYear", 9999, &year) < 0)
-        return false;
-    if (year < 100)
-        year += 2000;
-    am_cal_civil_from_days(today, &ty, &tm, &td);
-    return year > ty || (year == ty && month >= tm);
-}
-
-/* Reads creditCardToken or creditCard + creditCardHolderInfo + remoteIp. *present is
- * false when neither was sent. A new card gets a new token (*is_new) that the caller
- * stores with store_card() once everything else is valid. Returns 0, 1 (answered) or
- * <0. */
+/* creditCardToken or creditCard + holder + remoteIp (input.h); new card data is
+ * refused when declined and gets its token now (stored once the request is valid). */
 static int read_card(const struct am_ctx *ctx, const cJSON *j, const char *customer,
-                     struct am_card_info *ret, bool *present, bool *is_new,
-                     struct am_response *resp)
+                     struct am_input_card *ret, struct am_response *resp)
 {
-    struct am_billing *b = ctx->account->billing;
-    const cJSON *card = cJSON_GetObjectItemCaseSensitive(j, "creditCard");
-    const cJSON *holder = cJSON_GetObjectItemCaseSensitive(j, "creditCardHolderInfo");
-    const char *token = NULL, *ip = NULL;
-    static const char *const holder_keys[] = {"name",       "email",         "cpfCnpj",
-                                              "postalCode", "addressNumber", "phone"};
-    struct am_card_token t;
-    char digits[20];
+    int r = am_input_card(ctx->account->billing, j, customer, today_of(ctx),
+                          AM_INPUT_CARD_OPTIONAL, ret, resp);
 
-    memset(ret, 0, sizeof(*ret));
-    *present = false;
-    *is_new = false;
-    if (get_str(j, "creditCardToken", &token, NULL) < 0)
-        return type_error(resp, "creditCardToken");
-    if (token) {
-        const struct am_card_token *known = am_billing_token_find(b, token);
-        char text[160];
-
-        if (!known || strcmp(known->customer, customer) != 0) {
-            snprintf(text, sizeof(text), AM_TXT_CARD_TOKEN_FMT, token);
-            return answer(resp, 400, AM_ERR_CARD_TOKEN, text);
-        }
-        ret->present = true;
-        snprintf(ret->last4, sizeof(ret->last4), "%s", known->last4);
-        snprintf(ret->brand, sizeof(ret->brand), "%s", known->brand);
-        snprintf(ret->token, sizeof(ret->token), "%s", known->token);
-        *present = true;
-        return 0;
-    }
-    if (!card || cJSON_IsNull(card))
-        return 0;
-    *present = true;
-    if (!cJSON_IsObject(card))
-        return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_MISSING);
-    if (!nonblank_str(card, "holderName"))
-        return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_HOLDER_NAME);
-    {
-        const cJSON *num = cJSON_GetObjectItemCaseSensitive(card, "number");
-
-        if (!cJSON_IsString(num) || !card_digits(num->valuestring, digits))
-            return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_NUMBER);
-    }
-    if (!card_expiry_ok(card, today_of(ctx)))
-        return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_EXPIRY);
-    {
-        const cJSON *ccv = cJSON_GetObjectItemCaseSensitive(card, "ccv");
-
-        if (!cJSON_IsString(ccv) || !all_digits(ccv->valuestring, 3, 4))
-            return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_CCV);
-    }
-    if (!cJSON_IsObject(holder))
-        return answer(resp, 400, AM_ERR_CARD_HOLDER, AM_TXT_CARD_HOLDER);
-    for (size_t i = 0; i < sizeof(holder_keys) / sizeof(holder_keys[0]); i++) {
-        if (!nonblank_str(holder, holder_keys[i]))
-            return answer(resp, 400, AM_ERR_CARD_HOLDER, AM_TXT_CARD_HOLDER);
-    }
-    if (get_str(j, "remoteIp", &ip, NULL) < 0 || !ip)
-        return answer(resp, 400, AM_ERR_REMOTE_IP, AM_TXT_REMOTE_IP);
-    if (strcmp(digits, AM_CARD_DECLINE_1) == 0 || strcmp(digits, AM_CARD_DECLINE_2) == 0)
-        return answer(resp, 400, AM_ERR_CARD_DECLINED, AM_TXT_CARD_DECLINED);
-
-    memset(&t, 0, sizeof(t));
-    am_ids_uuid(ctx->ids, t.token);
-    snprintf(t.customer, sizeof(t.customer), "%s", customer);
-    memcpy(t.last4, digits + strlen(digits) - 4, 5);
-    snprintf(t.brand, sizeof(t.brand), "%s", am_card_brand(digits));
-    ret->present = true;
-    memcpy(ret->last4, t.last4, sizeof(ret->last4));
-    memcpy(ret->brand, t.brand, sizeof(ret->brand));
-    memcpy(ret->token, t.token, sizeof(ret->token));
-    *is_new = true; /* the caller stores it (store_card) once the whole request is valid */
+    if (r)
+        return r;
+    if (am_input_card_declined(ret))
+        return am_input_card_decline(resp);
+    am_input_card_mint(ctx->ids, ret);
     return 0;
-}
-
-static int store_card(const struct am_ctx *ctx, const char *customer,
-                      const struct am_card_info *card)
-{
-    struct am_card_token t;
-    int r;
-
-    memset(&t, 0, sizeof(t));
-    memcpy(t.token, card->token, sizeof(t.token));
-    snprintf(t.customer, sizeof(t.customer), "%s", customer);
-    memcpy(t.last4, card->last4, sizeof(t.last4));
-    memcpy(t.brand, card->brand, sizeof(t.brand));
-    r = am_billing_token_add(ctx->account->billing, &t);
-    return r == -EEXIST ? 0 : r;
 }
 
 /* ---- pagination over a payment filter --------------------------------------------- */
@@ -425,7 +113,7 @@ static int answer_payments(struct am_ctx *ctx, const struct am_payment_filter *f
     int r = am_api_parse_page(ctx->query, resp, &pg);
 
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     total = am_billing_payments_query(ctx->account->billing, f, pg.offset, pg.limit, page, &n);
     data = cJSON_CreateArray();
     if (!data)
@@ -459,7 +147,7 @@ static int status_filter(const struct am_ctx *ctx, struct am_payment_filter *f,
     if (!s)
         return 0;
     if (am_payment_status_parse(s, &st) < 0)
-        return answer(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS);
+        return am_input_fail(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS);
     f->status = (int)st;
     return 0;
 }
@@ -563,15 +251,15 @@ struct inst_req {
     bool postal_service;
     unsigned days_after_due;
     bool has_days_after_due;
-    struct am_card_info card;
-    bool has_card, new_card;
+    struct am_input_card card;
     bool authorize_only;
 };
 
 static int inst_validate(const struct am_ctx *ctx, const cJSON *j, struct inst_req *q,
                          struct am_response *resp)
 {
-    bool has_d, has_f, has_i, present;
+    struct am_input_terms terms;
+    bool present;
     unsigned max;
     int64_t total = 0, each = 0;
     int r;
@@ -585,51 +273,54 @@ static int inst_validate(const struct am_ctx *ctx, const cJSON *j, struct inst_r
     if (r)
         return r;
     max = q->type == AM_BILLING_CREDIT_CARD ? AM_INSTALLMENTS_MAX_CARD : AM_INSTALLMENTS_MAX;
-    if (get_uint(j, "installmentCount", max, &q->count) < 0 || q->count < 1)
-        return answer(resp, 400, AM_ERR_INSTALLMENT_COUNT, AM_TXT_INSTALLMENT_COUNT);
+    if (am_input_uint(j, "installmentCount", max, &q->count) < 0 || q->count < 1)
+        return am_input_fail(resp, 400, AM_ERR_INSTALLMENT_COUNT, AM_TXT_INSTALLMENT_COUNT);
     r = am_money_from_json(cJSON_GetObjectItemCaseSensitive(j, "totalValue"), &total);
     if (r == -EINVAL)
-        return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+        return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
     if (r == 0) {
         if (total < (int64_t)q->count)
-            return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+            return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
         q->total_cents = total;
     } else {
         r = am_money_from_json(cJSON_GetObjectItemCaseSensitive(j, "value"), &each);
         if (r == -ENOENT)
-            return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_MISSING);
+            return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_MISSING);
         if (r < 0 || each <= 0)
-            return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+            return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
         q->per_installment = true;
         q->each_cents = each;
         q->total_cents = each * (int64_t)q->count;
     }
-    r = get_day(j, "dueDate", &q->due_day);
+    r = am_input_day(j, "dueDate", &q->due_day);
     if (r == -ENOENT)
-        return answer(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_MISSING);
+        return am_input_fail(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_MISSING);
     if (r < 0)
-        return answer(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_INVALID);
+        return am_input_fail(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_INVALID);
     if (q->due_day < today_of(ctx))
-        return answer(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_PAST);
-    if (get_str(j, "description", &q->description, NULL) < 0)
-        return type_error(resp, "description");
-    if (get_str(j, "paymentExternalReference", &q->external_reference, NULL) < 0)
-        return type_error(resp, "paymentExternalReference");
-    if (!q->external_reference && get_str(j, "externalReference", &q->external_reference, NULL) < 0)
-        return type_error(resp, "externalReference");
-    r = parse_charges(j, &q->discount, &has_d, &q->fine, &has_f, &q->interest, &has_i, resp);
+        return am_input_fail(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_PAST);
+    if (am_input_str(j, "description", &q->description, NULL) < 0)
+        return am_input_type_error(resp, "description");
+    if (am_input_str(j, "paymentExternalReference", &q->external_reference, NULL) < 0)
+        return am_input_type_error(resp, "paymentExternalReference");
+    if (!q->external_reference && am_input_str(j, "externalReference", &q->external_reference, NULL) < 0)
+        return am_input_type_error(resp, "externalReference");
+    r = am_input_terms(j, &terms, resp);
     if (r)
         return r;
+    q->discount = terms.discount;
+    q->fine = terms.fine;
+    q->interest = terms.interest;
     if (am_json_get_bool(j, "postalService", &q->postal_service, &present) < 0)
-        return type_error(resp, "postalService");
-    r = get_uint(j, "daysAfterDueDateToRegistrationCancellation", 3650, &q->days_after_due);
+        return am_input_type_error(resp, "postalService");
+    r = am_input_uint(j, "daysAfterDueDateToRegistrationCancellation", 3650, &q->days_after_due);
     if (r == -EINVAL)
-        return type_error(resp, "daysAfterDueDateToRegistrationCancellation");
+        return am_input_type_error(resp, "daysAfterDueDateToRegistrationCancellation");
     q->has_days_after_due = r == 0;
     if (am_json_get_bool(j, "authorizeOnly", &q->authorize_only, &present) < 0)
-        return type_error(resp, "authorizeOnly");
+        return am_input_type_error(resp, "authorizeOnly");
     if (q->type == AM_BILLING_CREDIT_CARD) {
-        r = read_card(ctx, j, q->customer, &q->card, &q->has_card, &q->new_card, resp);
+        r = read_card(ctx, j, q->customer, &q->card, resp);
         if (r)
             return r;
     }
@@ -663,10 +354,10 @@ int am_api_installments_create(struct am_ctx *ctx, const char *id, const struct 
     b = ctx->account->billing;
     r = am_api_parse_body(req, resp, true, &j);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     r = inst_validate(ctx, j, &q, resp);
     if (r != 0) {
-        r = done(r);
+        r = am_input_done(r);
         goto out;
     }
     values = calloc(q.count, sizeof(*values));
@@ -684,11 +375,9 @@ int am_api_installments_create(struct am_ctx *ctx, const char *id, const struct 
     }
     if (q.type == AM_BILLING_CREDIT_CARD)
         am_fee_card_installments(q.total_cents, q.count, fees);
-    if (q.new_card) {
-        r = store_card(ctx, q.customer, &q.card);
-        if (r < 0)
-            goto out;
-    }
+    r = am_input_card_store(b, q.customer, &q.card);
+    if (r < 0)
+        goto out;
 
     memset(&inst, 0, sizeof(inst));
     r = new_installment_id(ctx, inst.id);
@@ -703,8 +392,8 @@ int am_api_installments_create(struct am_ctx *ctx, const char *id, const struct 
     inst.description = (char *)q.description; /* copied by installment_add */
     inst.first_due_day = q.due_day;
     inst.payment_day = AM_NO_DAY;
-    if (q.has_card) {
-        inst.card = q.card;
+    if (q.card.present) {
+        inst.card = q.card.info;
         if (!q.authorize_only) {
             am_billing_receipt_id(inst.id, inst.receipt);
             inst.payment_day = today_of(ctx);
@@ -741,10 +430,10 @@ int am_api_installments_create(struct am_ctx *ctx, const char *id, const struct 
         r = am_billing_payment_create(b, ctx->ids, &spec, ctx->now, &p);
         if (r < 0)
             goto out;
-        if (q.has_card && q.authorize_only)
-            r = am_billing_payment_authorize(b, p, &q.card, ctx->now);
-        else if (q.has_card)
-            r = am_billing_payment_pay_card(b, p, &q.card, i + 1, stored->receipt, ctx->now);
+        if (q.card.present && q.authorize_only)
+            r = am_billing_payment_authorize(b, p, &q.card.info, ctx->now);
+        else if (q.card.present)
+            r = am_billing_payment_pay_card(b, p, &q.card.info, i + 1, stored->receipt, ctx->now);
         if (r < 0)
             goto out;
     }
@@ -773,7 +462,7 @@ int am_api_installments_list(struct am_ctx *ctx, const char *id, const struct am
     b = ctx->account->billing;
     r = am_api_parse_page(ctx->query, resp, &pg);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     data = cJSON_CreateArray();
     if (!data)
         return -ENOMEM;
@@ -865,7 +554,7 @@ int am_api_installments_delete(struct am_ctx *ctx, const char *id, const struct 
     for (size_t i = 0; i < n; i++) {
         if (!list[i]->deleted && holds_money(list[i])) {
             free(list);
-            return done(answer(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_CANNOT_DELETE));
+            return am_input_done(am_input_fail(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_CANNOT_DELETE));
         }
     }
     r = delete_unpaid(ctx->account->billing, list, n, ctx->now);
@@ -893,7 +582,7 @@ int am_api_installments_payments(struct am_ctx *ctx, const char *id, const struc
     f.installment = inst->id;
     r = status_filter(ctx, &f, resp);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     return answer_payments(ctx, &f, resp);
 }
 
@@ -936,7 +625,7 @@ int am_api_installments_refund(struct am_ctx *ctx, const char *id, const struct 
     if (!inst)
         return am_api_not_found(resp);
     if (inst->deleted)
-        return done(answer(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_DELETED));
+        return am_input_done(am_input_fail(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_DELETED));
     r = installment_payments(ctx, inst, &list, &n);
     if (r < 0)
         return r;
@@ -955,7 +644,7 @@ int am_api_installments_refund(struct am_ctx *ctx, const char *id, const struct 
     if (r < 0)
         return r;
     if (!refunded)
-        return done(answer(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_CANNOT_REFUND));
+        return am_input_done(am_input_fail(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_CANNOT_REFUND));
     return answer_installment(ctx, inst, resp);
 }
 
@@ -989,8 +678,7 @@ struct sub_req {
     bool has_status;
     enum am_sub_status status;
     bool update_pending;
-    struct am_card_info card;
-    bool has_card, new_card;
+    struct am_input_card card;
 };
 
 static int sub_validate(const struct am_ctx *ctx, const cJSON *j, bool creating,
@@ -998,6 +686,7 @@ static int sub_validate(const struct am_ctx *ctx, const cJSON *j, bool creating,
                         struct am_response *resp)
 {
     const char *s = NULL;
+    struct am_input_terms terms;
     bool present;
     int64_t today = today_of(ctx);
     int r;
@@ -1018,32 +707,32 @@ static int sub_validate(const struct am_ctx *ctx, const cJSON *j, bool creating,
     }
     r = am_money_from_json(cJSON_GetObjectItemCaseSensitive(j, "value"), &q->value_cents);
     if (r == -ENOENT && creating)
-        return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_MISSING);
+        return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_MISSING);
     if (r == -EINVAL || (r == 0 && q->value_cents <= 0))
-        return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+        return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
     q->has_value = r == 0;
-    r = get_day(j, "nextDueDate", &q->next_due_day);
+    r = am_input_day(j, "nextDueDate", &q->next_due_day);
     if (r == -ENOENT && creating)
-        return answer(resp, 400, AM_ERR_SUB_NEXT_DUE_DATE, AM_TXT_SUB_NEXT_DUE_DATE_MISSING);
+        return am_input_fail(resp, 400, AM_ERR_SUB_NEXT_DUE_DATE, AM_TXT_SUB_NEXT_DUE_DATE_MISSING);
     if (r == -EINVAL)
-        return answer(resp, 400, AM_ERR_SUB_NEXT_DUE_DATE, AM_TXT_SUB_NEXT_DUE_DATE_INVALID);
+        return am_input_fail(resp, 400, AM_ERR_SUB_NEXT_DUE_DATE, AM_TXT_SUB_NEXT_DUE_DATE_INVALID);
     if (r == 0 && q->next_due_day < today)
-        return answer(resp, 400, AM_ERR_SUB_NEXT_DUE_DATE, AM_TXT_SUB_NEXT_DUE_DATE_PAST);
+        return am_input_fail(resp, 400, AM_ERR_SUB_NEXT_DUE_DATE, AM_TXT_SUB_NEXT_DUE_DATE_PAST);
     q->has_next_due = r == 0;
-    if (get_str(j, "cycle", &s, &present) < 0)
-        return answer(resp, 400, AM_ERR_SUB_CYCLE, AM_TXT_SUB_CYCLE_INVALID);
+    if (am_input_str(j, "cycle", &s, &present) < 0)
+        return am_input_fail(resp, 400, AM_ERR_SUB_CYCLE, AM_TXT_SUB_CYCLE_INVALID);
     if (!s && creating)
-        return answer(resp, 400, AM_ERR_SUB_CYCLE, AM_TXT_SUB_CYCLE_MISSING);
+        return am_input_fail(resp, 400, AM_ERR_SUB_CYCLE, AM_TXT_SUB_CYCLE_MISSING);
     if (s) {
         if (am_sub_cycle_parse(s, &q->cycle) < 0)
-            return answer(resp, 400, AM_ERR_SUB_CYCLE, AM_TXT_SUB_CYCLE_INVALID);
+            return am_input_fail(resp, 400, AM_ERR_SUB_CYCLE, AM_TXT_SUB_CYCLE_INVALID);
         q->has_cycle = true;
     }
-    if (get_str(j, "description", &q->description, &q->has_description) < 0)
-        return type_error(resp, "description");
-    r = get_day(j, "endDate", &q->end_day);
+    if (am_input_str(j, "description", &q->description, &q->has_description) < 0)
+        return am_input_type_error(resp, "description");
+    r = am_input_day(j, "endDate", &q->end_day);
     if (r == -EINVAL)
-        return answer(resp, 400, AM_ERR_SUB_END_DATE, AM_TXT_SUB_END_DATE);
+        return am_input_fail(resp, 400, AM_ERR_SUB_END_DATE, AM_TXT_SUB_END_DATE);
     q->has_end = cJSON_GetObjectItemCaseSensitive(j, "endDate") != NULL;
     if (r == -ENOENT)
         q->end_day = AM_NO_DAY;
@@ -1051,37 +740,42 @@ static int sub_validate(const struct am_ctx *ctx, const cJSON *j, bool creating,
         int64_t next = q->has_next_due ? q->next_due_day : (cur ? cur->next_due_day : today);
 
         if (q->end_day < next)
-            return answer(resp, 400, AM_ERR_SUB_END_DATE, AM_TXT_SUB_END_DATE);
+            return am_input_fail(resp, 400, AM_ERR_SUB_END_DATE, AM_TXT_SUB_END_DATE);
     }
-    r = get_uint(j, "maxPayments", 100000, &q->max_payments);
+    r = am_input_uint(j, "maxPayments", 100000, &q->max_payments);
     if (r == -EINVAL || (r == 0 && q->max_payments < 1))
-        return answer(resp, 400, AM_ERR_SUB_MAX_PAYMENTS, AM_TXT_SUB_MAX_PAYMENTS);
+        return am_input_fail(resp, 400, AM_ERR_SUB_MAX_PAYMENTS, AM_TXT_SUB_MAX_PAYMENTS);
     q->has_max = cJSON_GetObjectItemCaseSensitive(j, "maxPayments") != NULL;
-    r = parse_charges(j, &q->discount, &q->has_discount, &q->fine, &q->has_fine, &q->interest,
-                      &q->has_interest, resp);
+    r = am_input_terms(j, &terms, resp);
     if (r)
         return r;
-    if (get_str(j, "externalReference", &q->external_reference, &q->has_external_reference) < 0)
-        return type_error(resp, "externalReference");
+    q->discount = terms.discount;
+    q->fine = terms.fine;
+    q->interest = terms.interest;
+    q->has_discount = terms.has_discount;
+    q->has_fine = terms.has_fine;
+    q->has_interest = terms.has_interest;
+    if (am_input_str(j, "externalReference", &q->external_reference, &q->has_external_reference) < 0)
+        return am_input_type_error(resp, "externalReference");
     q->split = cJSON_GetObjectItemCaseSensitive(j, "split");
     q->has_split = q->split != NULL;
     if (q->split && cJSON_IsNull(q->split))
         q->split = NULL;
     if (q->split && !cJSON_IsArray(q->split))
-        return answer(resp, 400, AM_ERR_SUB_SPLIT, AM_TXT_SUB_SPLIT);
+        return am_input_fail(resp, 400, AM_ERR_SUB_SPLIT, AM_TXT_SUB_SPLIT);
     if (!creating) {
-        if (get_str(j, "status", &s, NULL) < 0)
-            return answer(resp, 400, AM_ERR_SUB_STATUS, AM_TXT_SUB_STATUS);
+        if (am_input_str(j, "status", &s, NULL) < 0)
+            return am_input_fail(resp, 400, AM_ERR_SUB_STATUS, AM_TXT_SUB_STATUS);
         if (s) {
             if (am_sub_status_parse(s, &q->status) < 0 || q->status == AM_SUB_EXPIRED)
-                return answer(resp, 400, AM_ERR_SUB_STATUS, AM_TXT_SUB_STATUS);
+                return am_input_fail(resp, 400, AM_ERR_SUB_STATUS, AM_TXT_SUB_STATUS);
             q->has_status = true;
         }
         if (am_json_get_bool(j, "updatePendingPayments", &q->update_pending, NULL) < 0)
-            return type_error(resp, "updatePendingPayments");
+            return am_input_type_error(resp, "updatePendingPayments");
     }
     if (creating && q->type == AM_BILLING_CREDIT_CARD) {
-        r = read_card(ctx, j, q->customer, &q->card, &q->has_card, &q->new_card, resp);
+        r = read_card(ctx, j, q->customer, &q->card, resp);
         if (r)
             return r;
     }
@@ -1129,10 +823,10 @@ int am_api_subscriptions_create(struct am_ctx *ctx, const char *id, const struct
     b = ctx->account->billing;
     r = am_api_parse_body(req, resp, true, &j);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     r = sub_validate(ctx, j, true, NULL, &q, resp);
     if (r != 0) {
-        r = done(r);
+        r = am_input_done(r);
         goto out;
     }
     s = am_subscription_new();
@@ -1159,8 +853,8 @@ int am_api_subscriptions_create(struct am_ctx *ctx, const char *id, const struct
         s->fine = q.fine;
     if (q.has_interest)
         s->interest = q.interest;
-    if (q.has_card)
-        s->card = q.card;
+    if (q.card.present)
+        s->card = q.card.info;
     if (dup_or_null(q.description, &s->description) < 0 ||
         dup_or_null(q.external_reference, &s->external_reference) < 0) {
         r = -ENOMEM;
@@ -1173,11 +867,9 @@ int am_api_subscriptions_create(struct am_ctx *ctx, const char *id, const struct
             goto out;
         }
     }
-    if (q.new_card) {
-        r = store_card(ctx, q.customer, &q.card);
-        if (r < 0)
-            goto out;
-    }
+    r = am_input_card_store(b, q.customer, &q.card);
+    if (r < 0)
+        goto out;
     r = am_recurring_add(ctx->account->recurring, s);
     s = NULL; /* owned by the store (or freed) */
     if (r < 0)
@@ -1256,7 +948,7 @@ int am_api_subscriptions_list(struct am_ctx *ctx, const char *id, const struct a
     rec = ctx->account->recurring;
     r = am_api_parse_page(ctx->query, resp, &pg);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     f.customer = filter_value(ctx->query, "customer");
     f.external_reference = filter_value(ctx->query, "externalReference");
     f.deleted_only = query_bool(ctx->query, "deletedOnly");
@@ -1266,7 +958,7 @@ int am_api_subscriptions_list(struct am_ctx *ctx, const char *id, const struct a
         enum am_billing_type t;
 
         if (am_billing_type_parse(v, &t) < 0)
-            return done(answer(resp, 400, AM_ERR_FILTER_BILLING_TYPE, AM_TXT_FILTER_BILLING_TYPE));
+            return am_input_done(am_input_fail(resp, 400, AM_ERR_FILTER_BILLING_TYPE, AM_TXT_FILTER_BILLING_TYPE));
         f.billing_type = (int)t;
     }
     v = filter_value(ctx->query, "status");
@@ -1274,7 +966,7 @@ int am_api_subscriptions_list(struct am_ctx *ctx, const char *id, const struct a
         enum am_sub_status st;
 
         if (am_sub_status_parse(v, &st) < 0)
-            return done(answer(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS));
+            return am_input_done(am_input_fail(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS));
         f.status = (int)st;
     }
     data = cJSON_CreateArray();
@@ -1376,14 +1068,14 @@ int am_api_subscriptions_update(struct am_ctx *ctx, const char *id, const struct
         return am_api_not_found(resp);
     r = am_api_parse_body(req, resp, true, &j);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     if (s->deleted) {
-        r = done(answer(resp, 400, AM_ERR_SUB_ACTION, AM_TXT_SUB_DELETED));
+        r = am_input_done(am_input_fail(resp, 400, AM_ERR_SUB_ACTION, AM_TXT_SUB_DELETED));
         goto out;
     }
     r = sub_validate(ctx, j, false, s, &q, resp);
     if (r != 0) {
-        r = done(r);
+        r = am_input_done(r);
         goto out;
     }
     /* Allocate first so the change is all or nothing. */
@@ -1506,7 +1198,7 @@ int am_api_subscriptions_payments(struct am_ctx *ctx, const char *id, const stru
     f.subscription = s->id;
     r = status_filter(ctx, &f, resp);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     return answer_payments(ctx, &f, resp);
 }
 
@@ -1536,7 +1228,7 @@ static int query_day(const struct am_ctx *ctx, const char *key, int64_t *ret,
     const char *v = filter_value(ctx->query, key);
 
     if (v && am_cal_parse_day(v, ret) < 0)
-        return answer(resp, 400, AM_ERR_FIN_DATE, AM_TXT_FIN_DATE);
+        return am_input_fail(resp, 400, AM_ERR_FIN_DATE, AM_TXT_FIN_DATE);
     return 0;
 }
 
@@ -1591,13 +1283,13 @@ int am_api_financial_transactions(struct am_ctx *ctx, const char *id, const stru
     if (r == 0)
         r = query_day(ctx, "finishDate", &finish, resp);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     order = filter_value(ctx->query, "order");
     if (order) {
         if (strcmp(order, "desc") == 0)
             desc = true;
         else if (strcmp(order, "asc") != 0)
-            return done(answer(resp, 400, AM_ERR_FIN_ORDER, AM_TXT_FIN_ORDER));
+            return am_input_done(am_input_fail(resp, 400, AM_ERR_FIN_ORDER, AM_TXT_FIN_ORDER));
     }
     data = cJSON_CreateArray();
     if (!data)
@@ -1662,7 +1354,7 @@ int am_api_finance_statistics(struct am_ctx *ctx, const char *id, const struct a
         enum am_billing_type t;
 
         if (am_billing_type_parse(v, &t) < 0)
-            return done(answer(resp, 400, AM_ERR_FILTER_BILLING_TYPE, AM_TXT_FILTER_BILLING_TYPE));
+            return am_input_done(am_input_fail(resp, 400, AM_ERR_FILTER_BILLING_TYPE, AM_TXT_FILTER_BILLING_TYPE));
         f.billing_type = (int)t;
     }
     r = status_filter(ctx, &f, resp);
@@ -1678,7 +1370,7 @@ int am_api_finance_statistics(struct am_ctx *ctx, const char *id, const struct a
         r = query_range(ctx, "estimatedCreditDate", &f.estimated_credit_ge,
                         &f.estimated_credit_le, resp);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     total = am_billing_payments_query(b, &f, 0, 0, NULL, &n);
     if (total) {
         all = malloc(total * sizeof(*all));
