@@ -1,6 +1,8 @@
 /* faults.c - fault kinds, the X-Mock-Fault header, rule parsing, matching and schedules
  * (see faults.h). */
 #include "faults.h"
+
+#include "errmsg.h"
 #include "json_text.h"
 
 #include <cjson/cJSON.h>
@@ -43,42 +45,11 @@ static double unit_draw(uint64_t *rng)
 
 /* Writes "where.field: message" (or "field: message" when where is empty) and returns
  * -EINVAL. */
-static int ferr(char *err, size_t err_len, const char *where, const char *field, const char *fmt,
-                ...) __attribute__((format(printf, 5, 6)));
-static int ferr(char *err, size_t err_len, const char *where, const char *field, const char *fmt,
-                ...)
-{
-    char msg[256];
-    va_list ap;
+#define ferr(err, err_len, where, field, ...)                                                     \
+    am_err_prefixed(err, err_len, -EINVAL, where, ".", field, __VA_ARGS__)
 
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (err && err_len) {
-        if (*where && *field)
-            snprintf(err, err_len, "%s.%s: %s", where, field, msg);
-        else if (*where || *field)
-            snprintf(err, err_len, "%s%s: %s", where, field, msg);
-        else
-            snprintf(err, err_len, "%s", msg);
-    }
-    return -EINVAL;
-}
-
-static int herr(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int herr(char *err, size_t err_len, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (err && err_len)
-        snprintf(err, err_len, "X-Mock-Fault: %s", msg);
-    return -EINVAL;
-}
+#define herr(err, err_len, ...)                                                                  \
+    am_err_prefixed(err, err_len, -EINVAL, "X-Mock-Fault", NULL, NULL, __VA_ARGS__)
 
 /* Rejects unknown and duplicate keys of obj. allowed is NULL-terminated. */
 static int check_keys(const cJSON *obj, const char *const *allowed, const char *where, char *err,

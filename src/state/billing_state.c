@@ -17,6 +17,8 @@
  * am_sc_check_object for the exact message. */
 #include "billing_state.h"
 
+#include "errmsg.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <limits.h>
@@ -60,23 +62,9 @@ static const char *refund_status_name(int i)
     return i == 0 ? "PENDING" : i == 1 ? "DONE" : NULL;
 }
 
-static int fail(char *err, size_t err_len, const char *where, const char *key, const char *fmt,
-                ...) __attribute__((format(printf, 5, 6)));
-static int fail(char *err, size_t err_len, const char *where, const char *key, const char *fmt,
-                ...)
-{
-    va_list ap;
-    int n;
-
-    if (!err || !err_len)
-        return -EINVAL;
-    n = key ? snprintf(err, err_len, "%s.%s: ", where, key) : snprintf(err, err_len, "%s: ", where);
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < err_len)
-        vsnprintf(err + n, err_len - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
+/* "where.key: message" (errmsg.h). */
+#define fail(err, err_len, where, key, ...)                                                      \
+    am_err_prefixed(err, err_len, -EINVAL, where, ".", key, __VA_ARGS__)
 
 /* "where.key" and "where[i]", the text of am_sc_where_key / am_sc_where_index, without
  * printf: they run for every element and nested object, where snprintf took a tenth of
