@@ -2,6 +2,8 @@
  * (see faults.h). */
 #include "faults.h"
 
+#include "ident.h"
+
 #include "errmsg.h"
 #include "json_text.h"
 
@@ -923,22 +925,6 @@ static int parse_operation(const char *s, enum am_route *ret)
     return -EINVAL;
 }
 
-static bool valid_id(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n == 0 || n >= AM_FAULT_ID_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
-            return false;
-    }
-    return true;
-}
-
 static bool valid_header_name(const char *s)
 {
     if (!*s || strlen(s) > 128)
@@ -1118,7 +1104,7 @@ static int parse_rule(const cJSON *obj, uint64_t default_seed, const char *where
     if (!r)
         return -ENOMEM;
     if ((it = cJSON_GetObjectItemCaseSensitive(obj, "id"))) {
-        if (!cJSON_IsString(it) || !valid_id(it->valuestring)) {
+        if (!cJSON_IsString(it) || !am_ident_valid(it->valuestring, AM_FAULT_ID_MAX)) {
             rc = ferr(err, err_len, where, "id", "must be 1..63 characters [A-Za-z0-9._-]");
             goto fail;
         }
