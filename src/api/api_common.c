@@ -144,6 +144,43 @@ int am_api_list_response(struct am_response *resp, const struct am_page *page, s
     return am_response_json(resp, 200, root);
 }
 
+void am_api_pager_init(struct am_api_pager *pg, const struct am_page *page)
+{
+    pg->page = *page;
+    pg->total = 0;
+    pg->data = cJSON_CreateArray();
+    pg->failed = !pg->data;
+}
+
+bool am_api_pager_take(struct am_api_pager *pg)
+{
+    size_t i = pg->total++;
+
+    return !pg->failed && i >= pg->page.offset && i - pg->page.offset < pg->page.limit;
+}
+
+void am_api_pager_add(struct am_api_pager *pg, cJSON *item)
+{
+    if (!item || pg->failed) {
+        cJSON_Delete(item);
+        pg->failed = true;
+        return;
+    }
+    cJSON_AddItemToArray(pg->data, item);
+}
+
+int am_api_pager_answer(struct am_api_pager *pg, struct am_response *resp)
+{
+    cJSON *data = pg->data;
+
+    pg->data = NULL;
+    if (pg->failed) {
+        cJSON_Delete(data);
+        return -ENOMEM;
+    }
+    return am_api_list_response(resp, &pg->page, pg->total, data);
+}
+
 int am_api_not_found(struct am_response *resp)
 {
     return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_NOT_FOUND);

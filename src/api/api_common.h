@@ -46,6 +46,29 @@ int am_api_parse_page(const struct am_query *q, struct am_response *resp, struct
 int am_api_list_response(struct am_response *resp, const struct am_page *page, size_t total,
                          struct cJSON *data);
 
+/* One page of a list walk: count every match for totalCount, render only the page.
+ *   am_api_pager_init(&pg, &page);
+ *   for (each item, newest first) {
+ *       if (!matches(item)) continue;
+ *       if (am_api_pager_take(&pg)) am_api_pager_add(&pg, render(item));
+ *   }
+ *   return am_api_pager_answer(&pg, resp);
+ * An allocation failure anywhere makes answer return -ENOMEM (nothing leaks). */
+struct am_api_pager {
+    struct am_page page;
+    size_t total;
+    struct cJSON *data; /* owned until answered */
+    bool failed;
+};
+
+void am_api_pager_init(struct am_api_pager *pg, const struct am_page *page);
+/* Counts one match; true when it falls on the page (render it and add it). */
+bool am_api_pager_take(struct am_api_pager *pg);
+/* Adds a rendered item (owned; NULL records an allocation failure). */
+void am_api_pager_add(struct am_api_pager *pg, struct cJSON *item);
+/* Answers the list envelope (am_api_list_response) or returns -ENOMEM. */
+int am_api_pager_answer(struct am_api_pager *pg, struct am_response *resp);
+
 /* 404 not_found in Asaas's shape. */
 int am_api_not_found(struct am_response *resp);
 

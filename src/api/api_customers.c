@@ -428,8 +428,7 @@ int am_api_customers_list(struct am_ctx *ctx, const struct am_request *req,
     struct am_customer_store *store = store_of(ctx);
     struct filters f = {0};
     struct am_page page;
-    cJSON *data = NULL;
-    size_t total = 0;
+    struct am_api_pager pg;
     const char *doc;
     int r;
 
@@ -448,28 +447,15 @@ int am_api_customers_list(struct am_ctx *ctx, const struct am_request *req,
         f.by_doc = true;
         digits_of(doc, f.doc);
     }
-    data = cJSON_CreateArray();
-    if (!data)
-        return -ENOMEM;
-    /* Newest first: walk creation order backwards; render only the requested page but
-     * count every match for totalCount. */
+    /* Newest first: walk creation order backwards. */
+    am_api_pager_init(&pg, &page);
     for (size_t i = am_customer_store_count(store); i-- > 0;) {
         const struct am_customer *c = am_customer_store_at(store, i);
 
-        if (!matches(c, &f))
-            continue;
-        if (total >= page.offset && total - page.offset < page.limit) {
-            cJSON *item = customer_json(c);
-
-            if (!item) {
-                cJSON_Delete(data);
-                return -ENOMEM;
-            }
-            cJSON_AddItemToArray(data, item);
-        }
-        total++;
+        if (matches(c, &f) && am_api_pager_take(&pg))
+            am_api_pager_add(&pg, customer_json(c));
     }
-    return am_api_list_response(resp, &page, total, data);
+    return am_api_pager_answer(&pg, resp);
 }
 
 int am_api_customers_get(struct am_ctx *ctx, const char *id, const struct am_request *req,

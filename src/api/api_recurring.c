@@ -451,8 +451,7 @@ int am_api_installments_list(struct am_ctx *ctx, const char *id, const struct am
 {
     struct am_billing *b;
     struct am_page pg;
-    size_t total = 0;
-    cJSON *data;
+    struct am_api_pager pager;
     int r;
 
     (void)id;
@@ -463,26 +462,14 @@ int am_api_installments_list(struct am_ctx *ctx, const char *id, const struct am
     r = am_api_parse_page(ctx->query, resp, &pg);
     if (r != 0)
         return am_input_done(r);
-    data = cJSON_CreateArray();
-    if (!data)
-        return -ENOMEM;
+    am_api_pager_init(&pager, &pg);
     for (size_t i = am_billing_installment_count(b); i-- > 0;) {
         const struct am_installment *inst = am_billing_installment_at(b, i);
 
-        if (inst->deleted)
-            continue;
-        if (total >= pg.offset && total - pg.offset < pg.limit) {
-            cJSON *o = installment_json(ctx, inst);
-
-            if (!o) {
-                cJSON_Delete(data);
-                return -ENOMEM;
-            }
-            cJSON_AddItemToArray(data, o);
-        }
-        total++;
+        if (!inst->deleted && am_api_pager_take(&pager))
+            am_api_pager_add(&pager, installment_json(ctx, inst));
     }
-    return am_api_list_response(resp, &pg, total, data);
+    return am_api_pager_answer(&pager, resp);
 }
 
 static struct am_installment *find_installment(const struct am_ctx *ctx, const char *id)
@@ -937,8 +924,7 @@ int am_api_subscriptions_list(struct am_ctx *ctx, const char *id, const struct a
     struct sub_filters f = {.billing_type = -1, .status = -1};
     struct am_page pg;
     const char *v;
-    size_t total = 0;
-    cJSON *data;
+    struct am_api_pager pager;
     int r;
 
     (void)id;
@@ -969,26 +955,14 @@ int am_api_subscriptions_list(struct am_ctx *ctx, const char *id, const struct a
             return am_input_done(am_input_fail(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS));
         f.status = (int)st;
     }
-    data = cJSON_CreateArray();
-    if (!data)
-        return -ENOMEM;
+    am_api_pager_init(&pager, &pg);
     for (size_t i = am_recurring_count(rec); i-- > 0;) {
         const struct am_subscription *s = am_recurring_at(rec, i);
 
-        if (!sub_matches(s, &f))
-            continue;
-        if (total >= pg.offset && total - pg.offset < pg.limit) {
-            cJSON *o = am_subscription_to_json(s);
-
-            if (!o) {
-                cJSON_Delete(data);
-                return -ENOMEM;
-            }
-            cJSON_AddItemToArray(data, o);
-        }
-        total++;
+        if (sub_matches(s, &f) && am_api_pager_take(&pager))
+            am_api_pager_add(&pager, am_subscription_to_json(s));
     }
-    return am_api_list_response(resp, &pg, total, data);
+    return am_api_pager_answer(&pager, resp);
 }
 
 static struct am_subscription *find_subscription(const struct am_ctx *ctx, const char *id)
@@ -1268,8 +1242,8 @@ int am_api_financial_transactions(struct am_ctx *ctx, const char *id, const stru
     int64_t start = AM_NO_DAY, finish = AM_NO_DAY;
     const char *order;
     bool desc = false;
-    size_t n, total = 0;
-    cJSON *data;
+    size_t n;
+    struct am_api_pager pager;
     int r;
 
     (void)id;
@@ -1291,27 +1265,17 @@ int am_api_financial_transactions(struct am_ctx *ctx, const char *id, const stru
         else if (strcmp(order, "asc") != 0)
             return am_input_done(am_input_fail(resp, 400, AM_ERR_FIN_ORDER, AM_TXT_FIN_ORDER));
     }
-    data = cJSON_CreateArray();
-    if (!data)
-        return -ENOMEM;
+    am_api_pager_init(&pager, &pg);
     n = am_billing_ledger_count(b);
     for (size_t k = 0; k < n; k++) {
         const struct am_ledger_entry *e = am_billing_ledger_at(b, desc ? n - 1 - k : k);
 
         if ((start != AM_NO_DAY && e->day < start) || (finish != AM_NO_DAY && e->day > finish))
             continue;
-        if (total >= pg.offset && total - pg.offset < pg.limit) {
-            cJSON *o = ledger_json(e);
-
-            if (!o) {
-                cJSON_Delete(data);
-                return -ENOMEM;
-            }
-            cJSON_AddItemToArray(data, o);
-        }
-        total++;
+        if (am_api_pager_take(&pager))
+            am_api_pager_add(&pager, ledger_json(e));
     }
-    return am_api_list_response(resp, &pg, total, data);
+    return am_api_pager_answer(&pager, resp);
 }
 
 /* A bracketed day range key[ge] / key[le] into *ge / *le. */
