@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "calendar.h"
+#include "card_brand.h"
 #include "fees.h"
 
 struct cJSON;
@@ -383,9 +384,7 @@ int am_billing_token_add(struct am_billing *b, const struct am_card_token *t);
 /* Token by its UUID, NULL when unknown. Borrowed. */
 const struct am_card_token *am_billing_token_find(const struct am_billing *b, const char *token);
 
-/* Brand from the card number's prefix (4 VISA, 51-55/2221-2720 MASTERCARD, 34/37 AMEX,
- * 36/38/30 DINERS, 6011/65 DISCOVER, 35 JCB, elo prefixes ELO, else UNKNOWN). */
-const char *am_card_brand(const char *number);
+/* am_card_brand: see card_brand.h (included above). */
 
 /* ---- Sequences -------------------------------------------------------------------- */
 
