@@ -2,6 +2,8 @@
  * /v3 handlers (see api_common.h). */
 #include "api_common.h"
 
+#include "calendar.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -227,4 +229,40 @@ int am_json_get_bool(const cJSON *obj, const char *key, bool *ret, bool *ret_pre
     if (ret_present)
         *ret_present = true;
     return 0;
+}
+
+bool am_api_ready(const struct am_ctx *ctx)
+{
+    return ctx && ctx->account && ctx->account->billing && ctx->account->recurring &&
+           ctx->account->customers && ctx->ids && ctx->query;
+}
+
+int64_t am_api_today(const struct am_ctx *ctx)
+{
+    return am_cal_day_of(ctx->now);
+}
+
+const char *am_api_query_value(const struct am_query *q, const char *key)
+{
+    const char *v = am_query_get(q, key);
+
+    return v && *v ? v : NULL;
+}
+
+int am_api_answer_json(struct am_response *resp, cJSON *o)
+{
+    if (!o)
+        return -ENOMEM;
+    return am_response_json(resp, 200, o);
+}
+
+int am_api_answer_deleted(struct am_response *resp, const char *id)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (!o || !cJSON_AddBoolToObject(o, "deleted", true) || !cJSON_AddStringToObject(o, "id", id)) {
+        cJSON_Delete(o);
+        return -ENOMEM;
+    }
+    return am_response_json(resp, 200, o);
 }

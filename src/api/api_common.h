@@ -69,6 +69,23 @@ void am_api_pager_add(struct am_api_pager *pg, struct cJSON *item);
 /* Answers the list envelope (am_api_list_response) or returns -ENOMEM. */
 int am_api_pager_answer(struct am_api_pager *pg, struct am_response *resp);
 
+/* True when ctx has everything a handler may touch (account with billing, recurring
+ * and customers, ids, query); handlers answer -EINVAL (500) otherwise. */
+bool am_api_ready(const struct am_ctx *ctx);
+
+/* The account's today (a Brasilia day number, calendar.h). */
+int64_t am_api_today(const struct am_ctx *ctx);
+
+/* A query parameter, NULL when absent or "" ("name=" means no filter, as form encoders
+ * send it). */
+const char *am_api_query_value(const struct am_query *q, const char *key);
+
+/* Answers 200 with o (owned; NULL gives -ENOMEM). */
+int am_api_answer_json(struct am_response *resp, struct cJSON *o);
+
+/* Answers 200 {"deleted":true,"id":id}. */
+int am_api_answer_deleted(struct am_response *resp, const char *id);
+
 /* 404 not_found in Asaas's shape. */
 int am_api_not_found(struct am_response *resp);
 

@@ -397,13 +397,6 @@ struct filters {
     char doc[16];
 };
 
-static const char *filter_value(const struct am_query *q, const char *key)
-{
-    const char *v = am_query_get(q, key);
-
-    return v && *v ? v : NULL; /* "name=" means no filter, as form encoders send it */
-}
-
 static bool matches(const struct am_customer *c, const struct filters *f)
 {
     if (c->deleted)
@@ -438,11 +431,11 @@ int am_api_customers_list(struct am_ctx *ctx, const struct am_request *req,
     r = am_api_parse_page(ctx->query, resp, &page);
     if (r != 0)
         return r < 0 ? r : 0;
-    f.name = filter_value(ctx->query, "name");
-    f.email = filter_value(ctx->query, "email");
-    f.external_reference = filter_value(ctx->query, "externalReference");
-    f.group_name = filter_value(ctx->query, "groupName");
-    doc = filter_value(ctx->query, "cpfCnpj");
+    f.name = am_api_query_value(ctx->query, "name");
+    f.email = am_api_query_value(ctx->query, "email");
+    f.external_reference = am_api_query_value(ctx->query, "externalReference");
+    f.group_name = am_api_query_value(ctx->query, "groupName");
+    doc = am_api_query_value(ctx->query, "cpfCnpj");
     if (doc) {
         f.by_doc = true;
         digits_of(doc, f.doc);

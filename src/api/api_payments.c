@@ -31,11 +31,6 @@ static struct am_billing *billing_of(const struct am_ctx *ctx)
     return ctx && ctx->account ? ctx->account->billing : NULL;
 }
 
-static int64_t today_of(const struct am_ctx *ctx)
-{
-    return am_cal_day_of(ctx->now);
-}
-
 static int answer_payment(struct am_response *resp, const struct am_payment *p)
 {
     cJSON *o = am_payment_to_json(p);
@@ -149,7 +144,7 @@ static int validate_create(struct am_ctx *ctx, const cJSON *json, struct create_
         if (r < 0 || q->value <= 0)
             return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
     }
-    r = parse_due_date(json, true, today_of(ctx), &q->due_day, &present, resp);
+    r = parse_due_date(json, true, am_api_today(ctx), &q->due_day, &present, resp);
     if (r)
         return r;
     if ((r = am_input_text(json, "description", &q->description, resp)) ||
@@ -172,7 +167,7 @@ static int validate_create(struct am_ctx *ctx, const cJSON *json, struct create_
     if (am_json_get_bool(json, "authorizeOnly", &q->authorize_only, NULL) < 0)
         return am_input_type_error(resp, "authorizeOnly");
     if (q->type == AM_BILLING_CREDIT_CARD) {
-        r = am_input_card(b, json, q->customer, today_of(ctx), AM_INPUT_CARD_OPTIONAL, &q->card,
+        r = am_input_card(b, json, q->customer, am_api_today(ctx), AM_INPUT_CARD_OPTIONAL, &q->card,
                           resp);
         if (r)
             return r;
@@ -263,7 +258,7 @@ static int create_installments(struct am_ctx *ctx, struct am_billing *b, struct 
     if (q->card.present && !q->authorize_only) {
         inst.card = q->card.info;
         am_billing_receipt_id(inst.id, inst.receipt);
-        inst.payment_day = today_of(ctx);
+        inst.payment_day = am_api_today(ctx);
     } else if (q->card.present) {
         inst.card = q->card.info;
     }
@@ -584,7 +579,7 @@ int am_api_payments_update(struct am_ctx *ctx, const char *id, const struct am_r
         }
         u.has_value = true;
     }
-    r = parse_due_date(json, false, today_of(ctx), &u.due_day, &present, resp);
+    r = parse_due_date(json, false, am_api_today(ctx), &u.due_day, &present, resp);
     if (r)
         goto out;
     u.has_due_day = present;
@@ -733,7 +728,7 @@ int am_api_payments_receive_in_cash(struct am_ctx *ctx, const char *id,
 {
     struct am_payment *p;
     const cJSON *item;
-    int64_t day = today_of(ctx), value = 0;
+    int64_t day = am_api_today(ctx), value = 0;
     cJSON *json = NULL;
     int r;
 
@@ -835,7 +830,7 @@ int am_api_payments_pay_with_card(struct am_ctx *ctx, const char *id,
         r = am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_CANNOT_PAY_CARD);
         goto out;
     }
-    r = am_input_card(b, json, p->customer, today_of(ctx),
+    r = am_input_card(b, json, p->customer, am_api_today(ctx),
                       AM_INPUT_CARD_REQUIRED | AM_INPUT_CARD_NO_IP, &card, resp);
     if (r)
         goto out;
@@ -1206,7 +1201,7 @@ int am_api_payments_limits(struct am_ctx *ctx, const char *id, const struct am_r
         return -EINVAL;
     am_payment_filter_init(&f);
     f.include_deleted = true;
-    f.created_ge = f.created_le = today_of(ctx);
+    f.created_ge = f.created_le = am_api_today(ctx);
     used = am_billing_payments_query(b, &f, 0, 0, dummy, &n);
     root = cJSON_CreateObject();
     creation = root ? cJSON_AddObjectToObject(root, "creation") : NULL;
@@ -1242,7 +1237,7 @@ int am_api_credit_card_tokenize(struct am_ctx *ctx, const char *id, const struct
         r = am_input_fail(resp, 400, AM_ERR_PAY_CUSTOMER, AM_TXT_PAY_CUSTOMER);
         goto out;
     }
-    r = am_input_card(b, json, customer, today_of(ctx),
+    r = am_input_card(b, json, customer, am_api_today(ctx),
                       AM_INPUT_CARD_REQUIRED | AM_INPUT_CARD_DATA_ONLY, &card, resp);
     if (r)
         goto out;
@@ -1265,4 +1260,48 @@ int am_api_credit_card_tokenize(struct am_ctx *ctx, const char *id, const struct
 out:
     cJSON_Delete(json);
     return am_input_done(r);
+}
+
+/* ---- shared with the installment and subscription areas ---------------------------- */
+
+int am_api_payments_answer_page(struct am_ctx *ctx, const struct am_payment_filter *f,
+                                struct am_response *resp)
+{
+    struct am_payment *page[100];
+    struct am_page pg;
+    size_t n = 0, total;
+    cJSON *data;
+    int r = am_api_parse_page(ctx->query, resp, &pg);
+
+    if (r != 0)
+        return am_input_done(r);
+    total = am_billing_payments_query(ctx->account->billing, f, pg.offset, pg.limit, page, &n);
+    data = cJSON_CreateArray();
+    if (!data)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = am_payment_to_json(page[i]);
+
+        if (!o) {
+            cJSON_Delete(data);
+            return -ENOMEM;
+        }
+        cJSON_AddItemToArray(data, o);
+    }
+    return am_api_list_response(resp, &pg, total, data);
+}
+
+/* status=... of a payments list. Returns 0, 1 (answered) or <0. */
+int am_api_payments_status_filter(const struct am_ctx *ctx, struct am_payment_filter *f,
+                                  struct am_response *resp)
+{
+    const char *s = am_api_query_value(ctx->query, "status");
+    enum am_payment_status st;
+
+    if (!s)
+        return 0;
+    if (am_payment_status_parse(s, &st) < 0)
+        return am_input_fail(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS);
+    f->status = (int)st;
+    return 0;
 }

@@ -34,4 +34,13 @@ AM_HANDLER(am_api_credit_card_tokenize);  /* POST /creditCard/tokenizeCreditCard
 AM_HANDLER(am_api_sandbox_confirm);       /* POST /sandbox/payment/{id}/confirm */
 AM_HANDLER(am_api_sandbox_overdue);       /* POST /sandbox/payment/{id}/overdue */
 
+/* Shared with the installment and subscription areas: */
+struct am_payment_filter;
+/* Answers one page (offset/limit of ctx->query) of the payments matching f. */
+int am_api_payments_answer_page(struct am_ctx *ctx, const struct am_payment_filter *f,
+                                struct am_response *resp);
+/* Reads status=... of a payments list into f. 0, 1 (answered 400) or <0. */
+int am_api_payments_status_filter(const struct am_ctx *ctx, struct am_payment_filter *f,
+                                  struct am_response *resp);
+
 #endif

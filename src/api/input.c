@@ -10,6 +10,7 @@
 #include "api_common.h"
 #include "asaas_facts.h"
 #include "calendar.h"
+#include "customers.h"
 #include "money.h"
 
 /* Percentages are hundredths of a percent: 100% = 10000. */
@@ -369,4 +370,44 @@ int am_input_card_store(struct am_billing *b, const char *customer, const struct
     memcpy(t.brand, c->info.brand, sizeof(t.brand));
     r = am_billing_token_add(b, &t);
     return r == -EEXIST ? 0 : r;
+}
+
+int am_input_customer(const struct am_ctx *ctx, const cJSON *obj, const char **ret,
+                      struct am_response *resp)
+{
+    const char *id = NULL;
+
+    if (am_input_str(obj, "customer", &id, NULL) < 0 || !id ||
+        strlen(id) >= AM_BILLING_REF_MAX ||
+        !am_customer_store_is_active(ctx->account->customers, id))
+        return am_input_fail(resp, 400, AM_ERR_PAY_CUSTOMER, AM_TXT_PAY_CUSTOMER);
+    *ret = id;
+    return 0;
+}
+
+int am_input_billing_type(const cJSON *obj, enum am_billing_type *ret, struct am_response *resp)
+{
+    const char *s = NULL;
+
+    if (am_input_str(obj, "billingType", &s, NULL) < 0)
+        return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
+    if (!s)
+        return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_MISSING);
+    if (am_billing_type_parse(s, ret) < 0)
+        return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
+    return 0;
+}
+
+int am_input_charge_card(const struct am_ctx *ctx, const cJSON *obj, const char *customer,
+                         struct am_input_card *ret, struct am_response *resp)
+{
+    int r = am_input_card(ctx->account->billing, obj, customer, am_cal_day_of(ctx->now),
+                          AM_INPUT_CARD_OPTIONAL, ret, resp);
+
+    if (r)
+        return r;
+    if (am_input_card_declined(ret))
+        return am_input_card_decline(resp);
+    am_input_card_mint(ctx->ids, ret);
+    return 0;
 }

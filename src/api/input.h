@@ -21,6 +21,7 @@
 #include "http_types.h"
 #include "ids.h"
 
+struct am_ctx;
 struct cJSON;
 
 /* Fills resp with {"errors":[{code,text}]} and returns 1 (or a negative errno). */
@@ -56,6 +57,15 @@ int am_input_uint(const struct cJSON *obj, const char *key, unsigned max, unsign
 
 /* A "YYYY-MM-DD" day (days since 1970-01-01) of obj's member key. 0, -ENOENT, -EINVAL. */
 int am_input_day(const struct cJSON *obj, const char *key, int64_t *ret);
+
+/* customer: a string naming an active customer of ctx's account (400 invalid_customer
+ * otherwise). 0, 1 (answered) or <0. */
+int am_input_customer(const struct am_ctx *ctx, const struct cJSON *obj, const char **ret,
+                      struct am_response *resp);
+
+/* billingType: present and one of the billing types. 0, 1 (answered) or <0. */
+int am_input_billing_type(const struct cJSON *obj, enum am_billing_type *ret,
+                          struct am_response *resp);
 
 /* ---- discount / fine / interest ----------------------------------------------------- */
 
@@ -99,6 +109,12 @@ enum am_input_card_need {
 int am_input_card(const struct am_billing *b, const struct cJSON *obj, const char *customer,
                   int64_t today, int flags, struct am_input_card *ret,
                   struct am_response *resp);
+
+/* am_input_card for a new charge (installments, subscriptions): optional, a declined
+ * test card is answered, and new card data gets its token from ctx->ids at once (the
+ * caller stores it with am_input_card_store once the whole request is valid). */
+int am_input_charge_card(const struct am_ctx *ctx, const struct cJSON *obj, const char *customer,
+                         struct am_input_card *ret, struct am_response *resp);
 
 /* True for new card data with one of the sandbox's two decline numbers. */
 bool am_input_card_declined(const struct am_input_card *c);

@@ -281,6 +281,11 @@ int am_billing_payment_authorize(struct am_billing *b, struct am_payment *p,
 /* AUTHORIZED -> CONFIRMED (PAYMENT_CONFIRMED), credit date as pay_card. */
 int am_billing_payment_capture(struct am_billing *b, struct am_payment *p, int64_t now);
 
+/* Deletes the not-yet-paid (PENDING or OVERDUE, not deleted) payments of list, as when
+ * an installment or subscription goes. Returns 0 or -ENOMEM. */
+int am_billing_payments_delete_unpaid(struct am_billing *b, struct am_payment **list, size_t n,
+                                      int64_t now);
+
 /* CONFIRMED -> RECEIVED (settlement on creditDate): paymentDate = creditDate, ledger
  * credit of the value and debit of the fee, PAYMENT_RECEIVED. */
 int am_billing_payment_receive(struct am_billing *b, struct am_payment *p, int64_t now);

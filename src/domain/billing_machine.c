@@ -426,3 +426,23 @@ size_t am_billing_job_settle(struct am_billing *b, int64_t day, int64_t now)
     return changed;
 }
 
+/* Not yet paid: still deletable. */
+static bool deletable(const struct am_payment *p)
+{
+    return p->status == AM_PAY_PENDING || p->status == AM_PAY_OVERDUE;
+}
+
+int am_billing_payments_delete_unpaid(struct am_billing *b, struct am_payment **list, size_t n,
+                                      int64_t now)
+{
+    for (size_t i = 0; i < n; i++) {
+        int r;
+
+        if (list[i]->deleted || !deletable(list[i]))
+            continue;
+        r = am_billing_payment_delete(b, list[i], now);
+        if (r == -ENOMEM)
+            return r;
+    }
+    return 0;
+}
