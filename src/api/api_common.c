@@ -188,19 +188,6 @@ int am_api_not_found(struct am_response *resp)
     return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_NOT_FOUND);
 }
 
-int am_json_add_string_or_null(cJSON *obj, const char *key, const char *value)
-{
-    cJSON *item = value ? cJSON_CreateString(value) : cJSON_CreateNull();
-
-    if (!item)
-        return -ENOMEM;
-    if (!cJSON_AddItemToObject(obj, key, item)) {
-        cJSON_Delete(item);
-        return -ENOMEM;
-    }
-    return 0;
-}
-
 int am_json_get_string(const cJSON *obj, const char *key, const char **ret)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);

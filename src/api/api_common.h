@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "http_types.h"
+#include "json_text.h"
 #include "ids.h"
 #include "query.h"
 #include "registry.h"
@@ -89,8 +90,7 @@ int am_api_answer_deleted(struct am_response *resp, const char *id);
 /* 404 not_found in Asaas's shape. */
 int am_api_not_found(struct am_response *resp);
 
-/* Adds a string field, or null when value is NULL. Returns 0 or -ENOMEM. */
-int am_json_add_string_or_null(struct cJSON *obj, const char *key, const char *value);
+/* am_json_add_string_or_null: see json_text.h (included above). */
 
 /* Typed getter: *ret = string value (borrowed), NULL when absent or JSON null.
  * Returns 0, or -EINVAL when present with another type. */

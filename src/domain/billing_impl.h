@@ -3,15 +3,18 @@
  * Nothing outside src/domain/billing*.c includes this: everyone else goes through
  * billing.h. billing.c owns the state (create, free, events, ledger, storage,
  * installments, tokens, snapshots); billing_query.c the list queries; billing_render.c
- * the JSON rendering; billing_machine.c the payment state machine and the daily jobs;
- * billing_index.c the small containers below (vectors, string maps, group indexes and
- * bitmaps over payment seqs). The indexes are explained at the top of billing.c. */
+ * the JSON rendering; billing_machine.c the payment state machine and the daily jobs.
+ * The small containers below (vectors, string maps, group indexes and bitmaps over
+ * payment seqs) are static inline here. The indexes are explained at the top of billing.c. */
 #ifndef AM_BILLING_IMPL_H
 #define AM_BILLING_IMPL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "billing.h"
 
@@ -92,17 +95,158 @@ struct am_billing {
     int64_t balance;
 };
 
-/* ---- containers (billing_index.c) ---- */
+/* ---- containers ---- */
 
-int am_bidx_vec_push(struct vec *vec, size_t x);
-uint64_t am_bidx_hash(const char *s);
-const size_t *am_bidx_map_get(const struct map *m, const char *key);
-int am_bidx_map_put(struct map *m, const char *key, size_t val);
-const struct vec *am_bidx_group_get(const struct group_index *g, const char *key);
-int am_bidx_group_add(struct group_index *g, const char *key, size_t seq);
-void am_bidx_group_free(struct group_index *g);
-int am_bidx_bitmap_reserve(struct bitmap *bm, size_t nbits);
-void am_bidx_bitmap_set(struct bitmap *bm, size_t i, bool on);
+/* static inline on purpose: these run in every id lookup, index update and list query;
+ * without LTO a call per probe would cost the benchmark what a separate .c saves. */
+static inline int am_bidx_vec_push(struct vec *vec, size_t x)
+{
+    if (vec->n == vec->cap) {
+        size_t cap = vec->cap ? vec->cap * 2 : 4;
+        size_t *v = realloc(vec->v, cap * sizeof(*v));
+
+        if (!v)
+            return -ENOMEM;
+        vec->v = v;
+        vec->cap = cap;
+    }
+    vec->v[vec->n++] = x;
+    return 0;
+}
+
+static inline uint64_t am_bidx_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static inline struct map_slot *am_bidx_map_probe(const struct map *m, const char *key)
+{
+    size_t mask = m->nslots - 1;
+    size_t i = (size_t)am_bidx_hash(key) & mask;
+
+    while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+        i = (i + 1) & mask;
+    return &m->slots[i];
+}
+
+static inline const size_t *am_bidx_map_get(const struct map *m, const char *key)
+{
+    struct map_slot *s;
+
+    if (!m->nslots || !key)
+        return NULL;
+    s = am_bidx_map_probe(m, key);
+    return s->key ? &s->val : NULL;
+}
+
+static inline int am_bidx_map_put(struct map *m, const char *key, size_t val)
+{
+    struct map_slot *s;
+
+    if (m->nslots == 0 || (m->n + 1) * 4 > m->nslots * 3) {
+        size_t nslots = m->nslots ? m->nslots * 2 : 64;
+        struct map_slot *old = m->slots;
+        size_t oldn = m->nslots;
+
+        m->slots = calloc(nslots, sizeof(*m->slots));
+        if (!m->slots) {
+            m->slots = old;
+            return -ENOMEM;
+        }
+        m->nslots = nslots;
+        for (size_t i = 0; i < oldn; i++) {
+            if (old[i].key)
+                *am_bidx_map_probe(m, old[i].key) = old[i];
+        }
+        free(old);
+    }
+    s = am_bidx_map_probe(m, key);
+    if (s->key)
+        return -EEXIST;
+    s->key = key;
+    s->val = val;
+    m->n++;
+    return 0;
+}
+
+static inline const struct vec *am_bidx_group_get(const struct group_index *g, const char *key)
+{
+    const size_t *i = am_bidx_map_get(&g->map, key);
+
+    return i ? &g->groups[*i] : NULL;
+}
+
+/* key must outlive the index (it is a payment's own field). */
+static inline int am_bidx_group_add(struct group_index *g, const char *key, size_t seq)
+{
+    const size_t *i = am_bidx_map_get(&g->map, key);
+    int r;
+
+    if (i)
+        return am_bidx_vec_push(&g->groups[*i], seq);
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 16;
+        struct vec *groups = realloc(g->groups, cap * sizeof(*groups));
+
+        if (!groups)
+            return -ENOMEM;
+        g->groups = groups;
+        g->cap = cap;
+    }
+    memset(&g->groups[g->n], 0, sizeof(g->groups[g->n]));
+    r = am_bidx_vec_push(&g->groups[g->n], seq);
+    if (r < 0)
+        return r;
+    r = am_bidx_map_put(&g->map, key, g->n);
+    if (r < 0) {
+        free(g->groups[g->n].v);
+        return r;
+    }
+    g->n++;
+    return 0;
+}
+
+static inline void am_bidx_group_free(struct group_index *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        free(g->groups[i].v);
+    free(g->groups);
+    free(g->map.slots);
+}
+
+static inline int am_bidx_bitmap_reserve(struct bitmap *bm, size_t nbits)
+{
+    size_t need = (nbits + 63) / 64;
+
+    if (need > bm->nwords) {
+        size_t nwords = bm->nwords ? bm->nwords * 2 : 16;
+        uint64_t *w;
+
+        while (nwords < need)
+            nwords *= 2;
+        w = realloc(bm->w, nwords * sizeof(*w));
+        if (!w)
+            return -ENOMEM;
+        memset(w + bm->nwords, 0, (nwords - bm->nwords) * sizeof(*w));
+        bm->w = w;
+        bm->nwords = nwords;
+    }
+    return 0;
+}
+
+static inline void am_bidx_bitmap_set(struct bitmap *bm, size_t i, bool on)
+{
+    if (on)
+        bm->w[i / 64] |= 1ULL << (i % 64);
+    else
+        bm->w[i / 64] &= ~(1ULL << (i % 64));
+}
 
 /* ---- shared by the billing*.c files (billing.c) ---- */
 

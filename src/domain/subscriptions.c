@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_common.h"
+#include "json_text.h"
 #include "clock.h"
 #include "money.h"
 

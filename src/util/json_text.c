@@ -2,6 +2,7 @@
 #include "json_text.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,4 +160,17 @@ bool am_json_equal(const cJSON *a, const cJSON *b)
         return true;
     }
     return false;
+}
+
+int am_json_add_string_or_null(cJSON *obj, const char *key, const char *value)
+{
+    cJSON *item = value ? cJSON_CreateString(value) : cJSON_CreateNull();
+
+    if (!item)
+        return -ENOMEM;
+    if (!cJSON_AddItemToObject(obj, key, item)) {
+        cJSON_Delete(item);
+        return -ENOMEM;
+    }
+    return 0;
 }

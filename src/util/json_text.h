@@ -35,6 +35,9 @@ bool am_json_equal(const struct cJSON *a, const struct cJSON *b);
  * and matches recursively; arrays and scalars must be am_json_equal. */
 bool am_json_subset(const struct cJSON *want, const struct cJSON *got);
 
+/* Adds a string field, or null when value is NULL. Returns 0 or -ENOMEM. */
+int am_json_add_string_or_null(struct cJSON *obj, const char *key, const char *value);
+
 /* True when the len bytes of s are all JSON whitespace. */
 bool am_json_text_blank(const char *s, size_t len);
 
