@@ -286,9 +286,10 @@ static struct am_customer_store *store_of(const struct am_ctx *ctx)
     return ctx && ctx->account ? ctx->account->customers : NULL;
 }
 
-int am_api_customers_create(struct am_ctx *ctx, const struct am_request *req,
+int am_api_customers_create(struct am_ctx *ctx, const char *id, const struct am_request *req,
                             struct am_response *resp)
 {
+    (void)id;
     struct am_customer_store *store = store_of(ctx);
     struct am_customer *c = NULL;
     cJSON *json = NULL;
@@ -312,11 +313,11 @@ int am_api_customers_create(struct am_ctx *ctx, const struct am_request *req,
     }
     c->created_at = ctx->now;
     for (attempts = 0; attempts < MAX_ID_ATTEMPTS; attempts++) {
-        char id[17];
+        char new_id[17];
 
-        am_ids_customer(ctx->ids, id);
-        if (!am_customer_store_find(store, id)) {
-            memcpy(c->id, id, sizeof(id));
+        am_ids_customer(ctx->ids, new_id);
+        if (!am_customer_store_find(store, new_id)) {
+            memcpy(c->id, new_id, sizeof(new_id));
             break;
         }
     }
@@ -415,9 +416,10 @@ static bool matches(const struct am_customer *c, const struct filters *f)
     return true;
 }
 
-int am_api_customers_list(struct am_ctx *ctx, const struct am_request *req,
+int am_api_customers_list(struct am_ctx *ctx, const char *id, const struct am_request *req,
                           struct am_response *resp)
 {
+    (void)id;
     struct am_customer_store *store = store_of(ctx);
     struct filters f = {0};
     struct am_page page;
