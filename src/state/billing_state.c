@@ -1,5 +1,6 @@
 /* billing_state.c - exact export/import of one account's billing state (see
- * billing_state.h).
+ * billing_state.h). Over 1,000 lines on purpose: export and import of every member
+ * stay side by side so the format has one readable definition.
  *
  * Layout (members in this fixed order):
  *   {"salt": "16 hex", "invoiceNumberSeq", "nossoNumeroSeq", "lastEventSeq",
