@@ -2,6 +2,8 @@
  * /v3 handlers (see api_common.h). */
 #include "api_common.h"
 
+#include "calendar.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -144,22 +146,46 @@ int am_api_list_response(struct am_response *resp, const struct am_page *page, s
     return am_response_json(resp, 200, root);
 }
 
+void am_api_pager_init(struct am_api_pager *pg, const struct am_page *page)
+{
+    pg->page = *page;
+    pg->total = 0;
+    pg->data = cJSON_CreateArray();
+    pg->failed = !pg->data;
+}
+
+bool am_api_pager_take(struct am_api_pager *pg)
+{
+    size_t i = pg->total++;
+
+    return !pg->failed && i >= pg->page.offset && i - pg->page.offset < pg->page.limit;
+}
+
+void am_api_pager_add(struct am_api_pager *pg, cJSON *item)
+{
+    if (!item || pg->failed) {
+        cJSON_Delete(item);
+        pg->failed = true;
+        return;
+    }
+    cJSON_AddItemToArray(pg->data, item);
+}
+
+int am_api_pager_answer(struct am_api_pager *pg, struct am_response *resp)
+{
+    cJSON *data = pg->data;
+
+    pg->data = NULL;
+    if (pg->failed) {
+        cJSON_Delete(data);
+        return -ENOMEM;
+    }
+    return am_api_list_response(resp, &pg->page, pg->total, data);
+}
+
 int am_api_not_found(struct am_response *resp)
 {
     return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_NOT_FOUND);
-}
-
-int am_json_add_string_or_null(cJSON *obj, const char *key, const char *value)
-{
-    cJSON *item = value ? cJSON_CreateString(value) : cJSON_CreateNull();
-
-    if (!item)
-        return -ENOMEM;
-    if (!cJSON_AddItemToObject(obj, key, item)) {
-        cJSON_Delete(item);
-        return -ENOMEM;
-    }
-    return 0;
 }
 
 int am_json_get_string(const cJSON *obj, const char *key, const char **ret)
@@ -190,4 +216,40 @@ int am_json_get_bool(const cJSON *obj, const char *key, bool *ret, bool *ret_pre
     if (ret_present)
         *ret_present = true;
     return 0;
+}
+
+bool am_api_ready(const struct am_ctx *ctx)
+{
+    return ctx && ctx->account && ctx->account->billing && ctx->account->recurring &&
+           ctx->account->customers && ctx->ids && ctx->query;
+}
+
+int64_t am_api_today(const struct am_ctx *ctx)
+{
+    return am_cal_day_of(ctx->now);
+}
+
+const char *am_api_query_value(const struct am_query *q, const char *key)
+{
+    const char *v = am_query_get(q, key);
+
+    return v && *v ? v : NULL;
+}
+
+int am_api_answer_json(struct am_response *resp, cJSON *o)
+{
+    if (!o)
+        return -ENOMEM;
+    return am_response_json(resp, 200, o);
+}
+
+int am_api_answer_deleted(struct am_response *resp, const char *id)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (!o || !cJSON_AddBoolToObject(o, "deleted", true) || !cJSON_AddStringToObject(o, "id", id)) {
+        cJSON_Delete(o);
+        return -ENOMEM;
+    }
+    return am_response_json(resp, 200, o);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "http_types.h"
+#include "json_text.h"
 #include "ids.h"
 #include "query.h"
 #include "registry.h"
@@ -46,11 +47,50 @@ int am_api_parse_page(const struct am_query *q, struct am_response *resp, struct
 int am_api_list_response(struct am_response *resp, const struct am_page *page, size_t total,
                          struct cJSON *data);
 
+/* One page of a list walk: count every match for totalCount, render only the page.
+ *   am_api_pager_init(&pg, &page);
+ *   for (each item, newest first) {
+ *       if (!matches(item)) continue;
+ *       if (am_api_pager_take(&pg)) am_api_pager_add(&pg, render(item));
+ *   }
+ *   return am_api_pager_answer(&pg, resp);
+ * An allocation failure anywhere makes answer return -ENOMEM (nothing leaks). */
+struct am_api_pager {
+    struct am_page page;
+    size_t total;
+    struct cJSON *data; /* owned until answered */
+    bool failed;
+};
+
+void am_api_pager_init(struct am_api_pager *pg, const struct am_page *page);
+/* Counts one match; true when it falls on the page (render it and add it). */
+bool am_api_pager_take(struct am_api_pager *pg);
+/* Adds a rendered item (owned; NULL records an allocation failure). */
+void am_api_pager_add(struct am_api_pager *pg, struct cJSON *item);
+/* Answers the list envelope (am_api_list_response) or returns -ENOMEM. */
+int am_api_pager_answer(struct am_api_pager *pg, struct am_response *resp);
+
+/* True when ctx has everything a handler may touch (account with billing, recurring
+ * and customers, ids, query); handlers answer -EINVAL (500) otherwise. */
+bool am_api_ready(const struct am_ctx *ctx);
+
+/* The account's today (a Brasilia day number, calendar.h). */
+int64_t am_api_today(const struct am_ctx *ctx);
+
+/* A query parameter, NULL when absent or "" ("name=" means no filter, as form encoders
+ * send it). */
+const char *am_api_query_value(const struct am_query *q, const char *key);
+
+/* Answers 200 with o (owned; NULL gives -ENOMEM). */
+int am_api_answer_json(struct am_response *resp, struct cJSON *o);
+
+/* Answers 200 {"deleted":true,"id":id}. */
+int am_api_answer_deleted(struct am_response *resp, const char *id);
+
 /* 404 not_found in Asaas's shape. */
 int am_api_not_found(struct am_response *resp);
 
-/* Adds a string field, or null when value is NULL. Returns 0 or -ENOMEM. */
-int am_json_add_string_or_null(struct cJSON *obj, const char *key, const char *value);
+/* am_json_add_string_or_null: see json_text.h (included above). */
 
 /* Typed getter: *ret = string value (borrowed), NULL when absent or JSON null.
  * Returns 0, or -EINVAL when present with another type. */

@@ -286,9 +286,10 @@ static struct am_customer_store *store_of(const struct am_ctx *ctx)
     return ctx && ctx->account ? ctx->account->customers : NULL;
 }
 
-int am_api_customers_create(struct am_ctx *ctx, const struct am_request *req,
+int am_api_customers_create(struct am_ctx *ctx, const char *id, const struct am_request *req,
                             struct am_response *resp)
 {
+    (void)id;
     struct am_customer_store *store = store_of(ctx);
     struct am_customer *c = NULL;
     cJSON *json = NULL;
@@ -312,11 +313,11 @@ int am_api_customers_create(struct am_ctx *ctx, const struct am_request *req,
     }
     c->created_at = ctx->now;
     for (attempts = 0; attempts < MAX_ID_ATTEMPTS; attempts++) {
-        char id[17];
+        char new_id[17];
 
-        am_ids_customer(ctx->ids, id);
-        if (!am_customer_store_find(store, id)) {
-            memcpy(c->id, id, sizeof(id));
+        am_ids_customer(ctx->ids, new_id);
+        if (!am_customer_store_find(store, new_id)) {
+            memcpy(c->id, new_id, sizeof(new_id));
             break;
         }
     }
@@ -397,13 +398,6 @@ struct filters {
     char doc[16];
 };
 
-static const char *filter_value(const struct am_query *q, const char *key)
-{
-    const char *v = am_query_get(q, key);
-
-    return v && *v ? v : NULL; /* "name=" means no filter, as form encoders send it */
-}
-
 static bool matches(const struct am_customer *c, const struct filters *f)
 {
     if (c->deleted)
@@ -422,14 +416,14 @@ static bool matches(const struct am_customer *c, const struct filters *f)
     return true;
 }
 
-int am_api_customers_list(struct am_ctx *ctx, const struct am_request *req,
+int am_api_customers_list(struct am_ctx *ctx, const char *id, const struct am_request *req,
                           struct am_response *resp)
 {
+    (void)id;
     struct am_customer_store *store = store_of(ctx);
     struct filters f = {0};
     struct am_page page;
-    cJSON *data = NULL;
-    size_t total = 0;
+    struct am_api_pager pg;
     const char *doc;
     int r;
 
@@ -439,37 +433,24 @@ int am_api_customers_list(struct am_ctx *ctx, const struct am_request *req,
     r = am_api_parse_page(ctx->query, resp, &page);
     if (r != 0)
         return r < 0 ? r : 0;
-    f.name = filter_value(ctx->query, "name");
-    f.email = filter_value(ctx->query, "email");
-    f.external_reference = filter_value(ctx->query, "externalReference");
-    f.group_name = filter_value(ctx->query, "groupName");
-    doc = filter_value(ctx->query, "cpfCnpj");
+    f.name = am_api_query_value(ctx->query, "name");
+    f.email = am_api_query_value(ctx->query, "email");
+    f.external_reference = am_api_query_value(ctx->query, "externalReference");
+    f.group_name = am_api_query_value(ctx->query, "groupName");
+    doc = am_api_query_value(ctx->query, "cpfCnpj");
     if (doc) {
         f.by_doc = true;
         digits_of(doc, f.doc);
     }
-    data = cJSON_CreateArray();
-    if (!data)
-        return -ENOMEM;
-    /* Newest first: walk creation order backwards; render only the requested page but
-     * count every match for totalCount. */
+    /* Newest first: walk creation order backwards. */
+    am_api_pager_init(&pg, &page);
     for (size_t i = am_customer_store_count(store); i-- > 0;) {
         const struct am_customer *c = am_customer_store_at(store, i);
 
-        if (!matches(c, &f))
-            continue;
-        if (total >= page.offset && total - page.offset < page.limit) {
-            cJSON *item = customer_json(c);
-
-            if (!item) {
-                cJSON_Delete(data);
-                return -ENOMEM;
-            }
-            cJSON_AddItemToArray(data, item);
-        }
-        total++;
+        if (matches(c, &f) && am_api_pager_take(&pg))
+            am_api_pager_add(&pg, customer_json(c));
     }
-    return am_api_list_response(resp, &page, total, data);
+    return am_api_pager_answer(&pg, resp);
 }
 
 int am_api_customers_get(struct am_ctx *ctx, const char *id, const struct am_request *req,

@@ -8,9 +8,9 @@
 
 #include "api_common.h"
 
-int am_api_customers_create(struct am_ctx *ctx, const struct am_request *req,
+int am_api_customers_create(struct am_ctx *ctx, const char *id, const struct am_request *req,
                             struct am_response *resp);
-int am_api_customers_list(struct am_ctx *ctx, const struct am_request *req,
+int am_api_customers_list(struct am_ctx *ctx, const char *id, const struct am_request *req,
                           struct am_response *resp);
 int am_api_customers_get(struct am_ctx *ctx, const char *id, const struct am_request *req,
                          struct am_response *resp);

@@ -1,5 +1,6 @@
 /* api_payments.c - /v3/payments, /v3/creditCard and the sandbox payment actions (see
- * api_payments.h), on top of the billing domain (billing.h).
+ * api_payments.h), on top of the billing domain (billing.h). The read-only views of a
+ * payment (QR code, boleto line, billing info...) are in api_payment_info.c.
  *
  * Requests are validated completely before anything is stored, in the order Asaas
  * reports problems, and only the first problem is answered (Asaas short-circuits). A
@@ -19,43 +20,15 @@
 #include "clock.h"
 #include "customers.h"
 #include "fees.h"
+#include "input.h"
 #include "money.h"
 #include "qrpng.h"
 
-#define QR_SCALE 5
 #define MAX_FILTER_KEY 48
 
 static struct am_billing *billing_of(const struct am_ctx *ctx)
 {
     return ctx && ctx->account ? ctx->account->billing : NULL;
-}
-
-static int64_t today_of(const struct am_ctx *ctx)
-{
-    return am_billing_day_of(ctx->now);
-}
-
-/* Fills resp with an error and returns 1 (or a negative errno). */
-static int answer(struct am_response *resp, int status, const char *code, const char *text)
-{
-    int r = am_response_error(resp, status, code, text);
-
-    return r < 0 ? r : 1;
-}
-
-static int type_error(struct am_response *resp, const char *key)
-{
-    char code[64], text[128];
-
-    snprintf(code, sizeof(code), AM_ERR_FIELD_PREFIX "%s", key);
-    snprintf(text, sizeof(text), AM_TXT_FIELD_TYPE_FMT, key);
-    return answer(resp, 400, code, text);
-}
-
-/* Handlers return 0 after filling an error: map the helpers' 1 to 0. */
-static int done(int r)
-{
-    return r > 0 ? 0 : r;
 }
 
 static int answer_payment(struct am_response *resp, const struct am_payment *p)
@@ -67,276 +40,32 @@ static int answer_payment(struct am_response *resp, const struct am_payment *p)
     return am_response_json(resp, 200, o);
 }
 
-static const cJSON *field(const cJSON *json, const char *key)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(json, key);
-
-    return item && !cJSON_IsNull(item) ? item : NULL;
-}
-
-/* Optional string field; *ret NULL when absent/null/blank. 1 on a type error. */
-static int get_text(const cJSON *json, const char *key, const char **ret,
-                    struct am_response *resp)
-{
-    if (am_json_get_string(json, key, ret) < 0)
-        return type_error(resp, key);
-    if (*ret && !**ret)
-        *ret = NULL;
-    return 0;
-}
-
-/* An integer JSON number (or numeric string) within [min, max]. 0, -ENOENT, -EINVAL. */
-static int get_int(const cJSON *item, long min, long max, long *ret)
-{
-    double d;
-
-    if (!item || cJSON_IsNull(item))
-        return -ENOENT;
-    if (cJSON_IsString(item) && item->valuestring) {
-        char *end = NULL;
-        long v = strtol(item->valuestring, &end, 10);
-
-        if (end == item->valuestring || *end || v < min || v > max)
-            return -EINVAL;
-        *ret = v;
-        return 0;
-    }
-    if (!cJSON_IsNumber(item))
-        return -EINVAL;
-    d = item->valuedouble;
-    if (d != d || d < (double)min || d > (double)max || d != (double)(long)d)
-        return -EINVAL;
-    *ret = (long)d;
-    return 0;
-}
-
-static int parse_amount_type(const cJSON *obj, enum am_amount_type *ret)
-{
-    const cJSON *t = field(obj, "type");
-
-    *ret = AM_AMOUNT_FIXED;
-    if (!t)
-        return 0;
-    if (!cJSON_IsString(t) || !t->valuestring)
-        return -EINVAL;
-    if (strcmp(t->valuestring, "FIXED") == 0)
-        *ret = AM_AMOUNT_FIXED;
-    else if (strcmp(t->valuestring, "PERCENTAGE") == 0)
-        *ret = AM_AMOUNT_PERCENTAGE;
-    else
-        return -EINVAL;
-    return 0;
-}
-
-/* discount / fine / interest objects. Return 1 with resp filled on a bad one. */
-static int parse_terms(const cJSON *json, struct am_discount *d, struct am_fine *f,
-                       struct am_interest *in, bool *has_d, bool *has_f, bool *has_i,
-                       struct am_response *resp)
-{
-    const cJSON *o;
-    long days = 0;
-    int r;
-
-    *has_d = *has_f = *has_i = false;
-    o = field(json, "discount");
-    if (o) {
-        const cJSON *v = field(o, "value");
-
-        memset(d, 0, sizeof(*d));
-        d->limit_day = AM_NO_DAY;
-        if (!cJSON_IsObject(o) || parse_amount_type(o, &d->type) < 0)
-            return answer(resp, 400, AM_ERR_DISCOUNT, AM_TXT_DISCOUNT);
-        if (v && am_money_from_json(v, &d->value) < 0)
-            return answer(resp, 400, AM_ERR_DISCOUNT, AM_TXT_DISCOUNT);
-        r = get_int(field(o, "dueDateLimitDays"), 0, 3650, &days);
-        if (r == -EINVAL)
-            return answer(resp, 400, AM_ERR_DISCOUNT, AM_TXT_DISCOUNT);
-        d->due_date_limit_days = r == 0 ? (int32_t)days : 0;
-        if (d->type == AM_AMOUNT_PERCENTAGE && d->value > 10000)
-            return answer(resp, 400, AM_ERR_DISCOUNT, AM_TXT_DISCOUNT);
-        *has_d = true;
-    }
-    o = field(json, "fine");
-    if (o) {
-        const cJSON *v = field(o, "value");
-
-        memset(f, 0, sizeof(*f));
-        if (!cJSON_IsObject(o) || parse_amount_type(o, &f->type) < 0 ||
-            (v && am_money_from_json(v, &f->value) < 0) ||
-            (f->type == AM_AMOUNT_PERCENTAGE && f->value > 10000))
-            return answer(resp, 400, AM_ERR_FINE, AM_TXT_FINE);
-        *has_f = true;
-    }
-    o = field(json, "interest");
-    if (o) {
-        const cJSON *v = field(o, "value");
-
-        memset(in, 0, sizeof(*in));
-        if (!cJSON_IsObject(o) || (v && am_money_from_json(v, &in->value) < 0) ||
-            in->value > 10000)
-            return answer(resp, 400, AM_ERR_INTEREST, AM_TXT_INTEREST);
-        *has_i = true;
-    }
-    return 0;
-}
-
 /* A dueDate field: 1 with resp filled when missing (if required), malformed or past. */
 static int parse_due_date(const cJSON *json, bool required, int64_t today, int64_t *ret,
                           bool *present, struct am_response *resp)
 {
-    const cJSON *item = field(json, "dueDate");
+    const cJSON *item = am_input_field(json, "dueDate");
 
     *present = false;
     if (!item || (cJSON_IsString(item) && item->valuestring && !*item->valuestring)) {
         if (required)
-            return answer(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_MISSING);
+            return am_input_fail(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_MISSING);
         return 0;
     }
-    if (!cJSON_IsString(item) || am_billing_parse_day(item->valuestring, ret) < 0)
-        return answer(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_INVALID);
+    if (!cJSON_IsString(item) || am_cal_parse_day(item->valuestring, ret) < 0)
+        return am_input_fail(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_INVALID);
     if (*ret < today)
-        return answer(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_PAST);
+        return am_input_fail(resp, 400, AM_ERR_PAY_DUE_DATE, AM_TXT_PAY_DUE_DATE_PAST);
     *present = true;
     return 0;
 }
 
-/* ---- cards ------------------------------------------------------------------------ */
-
-struct card_input {
-    bool present;           /* card data or token given */
-    bool from_token;
-    struct am_card_info info;
-    char number[20];        /* digits of a new card (never stored) */
-};
-
-static bool digits_only(const char *s, char *out, size_t outsz, size_t *ret_len)
-{
-    size_t n = 0;
-
-    for (; *s; s++) {
-        if (*s == ' ' || *s == '-')
-            continue;
-        if (*s < '0' || *s > '9' || n + 1 >= outsz)
-            return false;
-        out[n++] = *s;
-    }
-    out[n] = '\0';
-    *ret_len = n;
-    return true;
-}
-
-static bool str_field(const cJSON *obj, const char *key, const char **ret)
-{
-    const cJSON *item = field(obj, key);
-
-    if (item && cJSON_IsString(item) && item->valuestring && *item->valuestring) {
-        *ret = item->valuestring;
-        return true;
-    }
-    if (item && cJSON_IsNumber(item)) {
-        *ret = NULL; /* numbers are accepted for month/year/ccv by the checks below */
-        return true;
-    }
-    return false;
-}
-
-/* Validates creditCard (+ holder info and remoteIp when require_holder). */
-static int parse_card_data(const cJSON *json, bool require_holder, bool require_ip,
-                           struct card_input *c, struct am_response *resp)
-{
-    const cJSON *cc = field(json, "creditCard");
-    const cJSON *holder = field(json, "creditCardHolderInfo");
-    const char *s = NULL;
-    size_t len = 0;
-    long month, year;
-
-    if (!cc || !cJSON_IsObject(cc))
-        return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_MISSING);
-    if (!str_field(cc, "holderName", &s) || !s)
-        return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_HOLDER_NAME);
-    if (!str_field(cc, "number", &s) || !s ||
-        !digits_only(s, c->number, sizeof(c->number), &len) || len < 13 || len > 19)
-        return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_NUMBER);
-    if (get_int(field(cc, "expiryMonth"), 1, 12, &month) < 0 ||
-        get_int(field(cc, "expiryYear"), 0, 9999, &year) < 0)
-        return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_EXPIRY);
-    {
-        long ccv;
-
-        if (get_int(field(cc, "ccv"), 0, 9999, &ccv) < 0)
-            return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_CCV);
-    }
-    if (require_holder && (!holder || !cJSON_IsObject(holder)))
-        return answer(resp, 400, AM_ERR_CARD_HOLDER, AM_TXT_CARD_HOLDER);
-    if (require_ip) {
-        const char *ip = NULL;
-
-        if (am_json_get_string(json, "remoteIp", &ip) < 0 || !ip || !*ip)
-            return answer(resp, 400, AM_ERR_REMOTE_IP, AM_TXT_REMOTE_IP);
-    }
-    c->present = true;
-    c->info.present = true;
-    snprintf(c->info.last4, sizeof(c->info.last4), "%s", c->number + len - 4);
-    snprintf(c->info.brand, sizeof(c->info.brand), "%s", am_card_brand(c->number));
-    return 0;
-}
-
-static bool card_declined(const struct card_input *c)
-{
-    return !c->from_token &&
-           (strcmp(c->number, AM_CARD_DECLINE_1) == 0 || strcmp(c->number, AM_CARD_DECLINE_2) == 0);
-}
-
-/* creditCardToken or card data. Returns 0 with c->present false when neither is sent
- * and card data is optional. */
-static int parse_card(const struct am_billing *b, const cJSON *json, const char *customer,
-                      bool required, bool require_ip, struct card_input *c,
-                      struct am_response *resp)
-{
-    const char *token = NULL;
-
-    memset(c, 0, sizeof(*c));
-    if (am_json_get_string(json, "creditCardToken", &token) < 0)
-        return type_error(resp, "creditCardToken");
-    if (token && *token) {
-        const struct am_card_token *t = am_billing_token_find(b, token);
-        char text[160];
-
-        if (!t || (customer && strcmp(t->customer, customer) != 0)) {
-            snprintf(text, sizeof(text), AM_TXT_CARD_TOKEN_FMT, token);
-            return answer(resp, 400, AM_ERR_CARD_TOKEN, text);
-        }
-        /* Captured: a token together with a security code is refused (400). */
-        if (cJSON_IsObject(field(json, "creditCard")) &&
-            cJSON_GetObjectItemCaseSensitive(field(json, "creditCard"), "ccv"))
-            return answer(resp, 400, AM_ERR_CARD, AM_TXT_CARD_TOKEN_WITH_CCV);
-        c->present = c->from_token = true;
-        c->info.present = true;
-        snprintf(c->info.last4, sizeof(c->info.last4), "%s", t->last4);
-        snprintf(c->info.brand, sizeof(c->info.brand), "%s", t->brand);
-        snprintf(c->info.token, sizeof(c->info.token), "%s", t->token);
-        return 0;
-    }
-    if (!field(json, "creditCard") && !required)
-        return 0;
-    return parse_card_data(json, true, require_ip, c, resp);
-}
-
-/* Stores a token for a newly seen card of customer. */
+/* Mints and stores a token for a newly seen card of customer (no-op for a token). */
 static int issue_token(struct am_ctx *ctx, struct am_billing *b, const char *customer,
-                       struct card_input *c)
+                       struct am_input_card *c)
 {
-    struct am_card_token t;
-
-    if (c->from_token || c->info.token[0])
-        return 0;
-    memset(&t, 0, sizeof(t));
-    am_ids_uuid(ctx->ids, t.token);
-    snprintf(t.customer, sizeof(t.customer), "%s", customer);
-    snprintf(t.last4, sizeof(t.last4), "%s", c->info.last4);
-    snprintf(t.brand, sizeof(t.brand), "%s", c->info.brand);
-    memcpy(c->info.token, t.token, sizeof(t.token));
-    return am_billing_token_add(b, &t);
+    am_input_card_mint(ctx->ids, c);
+    return am_input_card_store(b, customer, c);
 }
 
 /* ---- create ----------------------------------------------------------------------- */
@@ -356,7 +85,7 @@ struct create_req {
     struct am_discount discount;
     struct am_fine fine;
     struct am_interest interest;
-    struct card_input card;
+    struct am_input_card card;
     bool authorize_only;
 };
 
@@ -366,7 +95,8 @@ static int validate_create(struct am_ctx *ctx, const cJSON *json, struct create_
     struct am_billing *b = billing_of(ctx);
     const cJSON *item;
     const char *s = NULL;
-    bool has_d, has_f, has_i, present;
+    struct am_input_terms terms;
+    bool present;
     long n = 0;
     int r;
 
@@ -375,70 +105,74 @@ static int validate_create(struct am_ctx *ctx, const cJSON *json, struct create_
     q->days_after_due = -1;
     if (am_json_get_string(json, "customer", &s) < 0 || !s || !*s ||
         !am_customer_store_is_active(ctx->account->customers, s))
-        return answer(resp, 400, AM_ERR_PAY_CUSTOMER, AM_TXT_PAY_CUSTOMER);
+        return am_input_fail(resp, 400, AM_ERR_PAY_CUSTOMER, AM_TXT_PAY_CUSTOMER);
     q->customer = s;
-    item = field(json, "billingType");
+    item = am_input_field(json, "billingType");
     if (!item)
-        return answer(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_MISSING);
+        return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_MISSING);
     if (!cJSON_IsString(item) || am_billing_type_parse(item->valuestring, &q->type) < 0)
-        return answer(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
+        return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
 
-    r = get_int(field(json, "installmentCount"), 1, 1000, &n);
+    r = am_input_int(am_input_field(json, "installmentCount"), 1, 1000, &n);
     if (r == -EINVAL || (r == 0 && (n < 2 || n > (q->type == AM_BILLING_CREDIT_CARD
                                                       ? AM_INSTALLMENTS_MAX_CARD
                                                       : AM_INSTALLMENTS_MAX))))
-        return answer(resp, 400, AM_ERR_INSTALLMENT_COUNT, AM_TXT_INSTALLMENT_COUNT);
+        return am_input_fail(resp, 400, AM_ERR_INSTALLMENT_COUNT, AM_TXT_INSTALLMENT_COUNT);
     if (r == 0) {
         q->n = (unsigned)n;
-        r = am_money_from_json(field(json, "totalValue"), &q->total);
+        r = am_money_from_json(am_input_field(json, "totalValue"), &q->total);
         if (r == -EINVAL || (r == 0 && q->total <= 0))
-            return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+            return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
         if (r == -ENOENT) {
             /* installmentValue, else value, is the value of each installment. */
-            const cJSON *each = field(json, "installmentValue");
+            const cJSON *each = am_input_field(json, "installmentValue");
 
-            r = am_money_from_json(each ? each : field(json, "value"), &q->each);
+            r = am_money_from_json(each ? each : am_input_field(json, "value"), &q->each);
             if (r == -ENOENT)
-                return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_MISSING);
+                return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_MISSING);
             if (r < 0 || q->each <= 0)
-                return answer(resp, 400, each ? AM_ERR_INSTALLMENT_VALUE : AM_ERR_PAY_VALUE,
+                return am_input_fail(resp, 400, each ? AM_ERR_INSTALLMENT_VALUE : AM_ERR_PAY_VALUE,
                               each ? AM_TXT_INSTALLMENT_VALUE : AM_TXT_PAY_VALUE_INVALID);
             q->total = q->each * (int64_t)q->n;
         } else if (q->total < (int64_t)q->n) {
-            return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+            return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
         }
     } else {
-        r = am_money_from_json(field(json, "value"), &q->value);
+        r = am_money_from_json(am_input_field(json, "value"), &q->value);
         if (r == -ENOENT)
-            return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_MISSING);
+            return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_MISSING);
         if (r < 0 || q->value <= 0)
-            return answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+            return am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
     }
-    r = parse_due_date(json, true, today_of(ctx), &q->due_day, &present, resp);
+    r = parse_due_date(json, true, am_api_today(ctx), &q->due_day, &present, resp);
     if (r)
         return r;
-    if ((r = get_text(json, "description", &q->description, resp)) ||
-        (r = get_text(json, "externalReference", &q->external_reference, resp)))
+    if ((r = am_input_text(json, "description", &q->description, resp)) ||
+        (r = am_input_text(json, "externalReference", &q->external_reference, resp)))
         return r;
     if (am_json_get_bool(json, "postalService", &q->postal_service, NULL) < 0)
-        return type_error(resp, "postalService");
-    r = get_int(field(json, "daysAfterDueDateToRegistrationCancellation"), 0, 3650,
+        return am_input_type_error(resp, "postalService");
+    r = am_input_int(am_input_field(json, "daysAfterDueDateToRegistrationCancellation"), 0, 3650,
                 &q->days_after_due);
     if (r == -EINVAL)
-        return type_error(resp, "daysAfterDueDateToRegistrationCancellation");
+        return am_input_type_error(resp, "daysAfterDueDateToRegistrationCancellation");
     if (r == -ENOENT)
         q->days_after_due = -1;
-    r = parse_terms(json, &q->discount, &q->fine, &q->interest, &has_d, &has_f, &has_i, resp);
+    r = am_input_terms(json, &terms, resp);
     if (r)
         return r;
+    q->discount = terms.discount;
+    q->fine = terms.fine;
+    q->interest = terms.interest;
     if (am_json_get_bool(json, "authorizeOnly", &q->authorize_only, NULL) < 0)
-        return type_error(resp, "authorizeOnly");
+        return am_input_type_error(resp, "authorizeOnly");
     if (q->type == AM_BILLING_CREDIT_CARD) {
-        r = parse_card(b, json, q->customer, false, true, &q->card, resp);
+        r = am_input_card(b, json, q->customer, am_api_today(ctx), AM_INPUT_CARD_OPTIONAL, &q->card,
+                          resp);
         if (r)
             return r;
-        if (card_declined(&q->card))
-            return answer(resp, 400, AM_ERR_CARD_DECLINED, AM_TXT_CARD_DECLINED);
+        if (am_input_card_declined(&q->card))
+            return am_input_card_decline(resp);
     }
     return 0;
 }
@@ -524,7 +258,7 @@ static int create_installments(struct am_ctx *ctx, struct am_billing *b, struct 
     if (q->card.present && !q->authorize_only) {
         inst.card = q->card.info;
         am_billing_receipt_id(inst.id, inst.receipt);
-        inst.payment_day = today_of(ctx);
+        inst.payment_day = am_api_today(ctx);
     } else if (q->card.present) {
         inst.card = q->card.info;
     }
@@ -544,7 +278,7 @@ static int create_installments(struct am_ctx *ctx, struct am_billing *b, struct 
         spec.description = desc;
         spec.value_cents = values[i];
         spec.fee_cents = fees[i];
-        spec.due_day = am_billing_add_months(q->due_day, (int)i);
+        spec.due_day = am_cal_add_months(q->due_day, (int)i);
         spec.installment = inst.id;
         spec.installment_number = i + 1;
         r = am_billing_payment_create(b, ctx->ids, &spec, ctx->now, &p);
@@ -584,7 +318,7 @@ int am_api_payments_create(struct am_ctx *ctx, const char *id, const struct am_r
         return -EINVAL;
     r = am_api_parse_body(req, resp, true, &json);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     r = validate_create(ctx, json, &q, resp);
     if (r != 0)
         goto out;
@@ -597,7 +331,7 @@ int am_api_payments_create(struct am_ctx *ctx, const char *id, const struct am_r
     r = answer_payment(resp, p);
 out:
     cJSON_Delete(json);
-    return done(r);
+    return am_input_done(r);
 }
 
 /* ---- list ------------------------------------------------------------------------- */
@@ -622,22 +356,22 @@ static int day_bounds(const struct am_ctx *ctx, const char *key, bool exact, int
 
     snprintf(code, sizeof(code), AM_ERR_FIELD_PREFIX "%s", key);
     if (exact && (v = qv(ctx, key))) {
-        if (am_billing_parse_day(v, &day) < 0)
-            return answer(resp, 400, code, AM_TXT_FILTER_DATE);
+        if (am_cal_parse_day(v, &day) < 0)
+            return am_input_fail(resp, 400, code, AM_TXT_FILTER_DATE);
         *ge = *le = day;
     }
     for (int i = 0; i < 2; i++) {
         snprintf(k, sizeof(k), "%s%s", key, suffix_ge[i]);
         if ((v = qv(ctx, k))) {
-            if (am_billing_parse_day(v, &day) < 0)
-                return answer(resp, 400, code, AM_TXT_FILTER_DATE);
+            if (am_cal_parse_day(v, &day) < 0)
+                return am_input_fail(resp, 400, code, AM_TXT_FILTER_DATE);
             if (*ge == AM_NO_DAY || day > *ge)
                 *ge = day;
         }
         snprintf(k, sizeof(k), "%s%s", key, suffix_le[i]);
         if ((v = qv(ctx, k))) {
-            if (am_billing_parse_day(v, &day) < 0)
-                return answer(resp, 400, code, AM_TXT_FILTER_DATE);
+            if (am_cal_parse_day(v, &day) < 0)
+                return am_input_fail(resp, 400, code, AM_TXT_FILTER_DATE);
             if (*le == AM_NO_DAY || day < *le)
                 *le = day;
         }
@@ -681,7 +415,7 @@ static int parse_filter(const struct am_ctx *ctx, struct am_payment_filter *f,
         enum am_payment_status s;
 
         if (am_payment_status_parse(v, &s) < 0)
-            return answer(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS);
+            return am_input_fail(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS);
         f->status = (int)s;
     }
     if ((v = qv(ctx, "billingType"))) {
@@ -692,7 +426,7 @@ static int parse_filter(const struct am_ctx *ctx, struct am_payment_filter *f,
                 t = (enum am_billing_type)i;
         }
         if (t == _AM_BILLING_MAX)
-            return answer(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
+            return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
         f->billing_type = (int)t;
     }
     if ((v = qv(ctx, "anticipated")))
@@ -755,18 +489,17 @@ int am_api_payments_list(struct am_ctx *ctx, const char *id, const struct am_req
         return -EINVAL;
     r = am_api_parse_page(ctx->query, resp, &page);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     r = parse_filter(ctx, &f, &g, resp);
     if (r != 0)
-        return done(r);
+        return am_input_done(r);
     return list_payments(ctx, &f, &page, resp);
 }
 
 /* ---- single payment --------------------------------------------------------------- */
 
-/* Looks the payment up; on failure resp holds the 404 and *ret is NULL. */
-static int find(struct am_ctx *ctx, const char *id, struct am_response *resp,
-                struct am_payment **ret)
+int am_api_payments_find(struct am_ctx *ctx, const char *id, struct am_response *resp,
+                         struct am_payment **ret)
 {
     struct am_billing *b = billing_of(ctx);
 
@@ -775,7 +508,7 @@ static int find(struct am_ctx *ctx, const char *id, struct am_response *resp,
         return -EINVAL;
     *ret = am_billing_payment_find(b, id);
     if (!*ret)
-        return answer(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_NOT_FOUND);
+        return am_input_fail(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_NOT_FOUND);
     return 0;
 }
 
@@ -783,19 +516,19 @@ int am_api_payments_get(struct am_ctx *ctx, const char *id, const struct am_requ
                         struct am_response *resp)
 {
     struct am_payment *p;
-    int r = find(ctx, id, resp, &p);
+    int r = am_api_payments_find(ctx, id, resp, &p);
 
     (void)req;
-    return r ? done(r) : answer_payment(resp, p);
+    return r ? am_input_done(r) : answer_payment(resp, p);
 }
 
 /* Maps a state-machine refusal to its 400; other errors pass through. */
 static int refusal(int r, const char *text, struct am_response *resp)
 {
     if (r == -EIDRM)
-        return answer(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_DELETED);
+        return am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_DELETED);
     if (r == -EPERM)
-        return answer(resp, 400, AM_ERR_PAY_ACTION, text);
+        return am_input_fail(resp, 400, AM_ERR_PAY_ACTION, text);
     return r;
 }
 
@@ -812,69 +545,75 @@ int am_api_payments_update(struct am_ctx *ctx, const char *id, const struct am_r
     struct am_payment *p;
     const cJSON *item;
     cJSON *json = NULL;
+    struct am_input_terms terms;
     bool present;
     int r;
 
-    r = find(ctx, id, resp, &p);
+    r = am_api_payments_find(ctx, id, resp, &p);
     if (r)
-        return done(r);
+        return am_input_done(r);
     r = action_body(req, resp, &json);
     if (r)
-        return done(r);
+        return am_input_done(r);
     memset(&u, 0, sizeof(u));
     if (p->deleted) {
-        r = answer(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_DELETED);
+        r = am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_DELETED);
         goto out;
     }
     if (p->status != AM_PAY_PENDING && p->status != AM_PAY_OVERDUE) {
-        r = answer(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_CANNOT_UPDATE);
+        r = am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_CANNOT_UPDATE);
         goto out;
     }
-    if ((item = field(json, "billingType"))) {
+    if ((item = am_input_field(json, "billingType"))) {
         if (!cJSON_IsString(item) || am_billing_type_parse(item->valuestring, &u.billing_type) < 0) {
-            r = answer(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
+            r = am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
             goto out;
         }
         u.has_billing_type = true;
     }
-    if ((item = field(json, "value"))) {
+    if ((item = am_input_field(json, "value"))) {
         if (am_money_from_json(item, &u.value_cents) < 0 || u.value_cents <= 0) {
-            r = answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+            r = am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
             goto out;
         }
         u.has_value = true;
     }
-    r = parse_due_date(json, false, today_of(ctx), &u.due_day, &present, resp);
+    r = parse_due_date(json, false, am_api_today(ctx), &u.due_day, &present, resp);
     if (r)
         goto out;
     u.has_due_day = present;
     if (cJSON_GetObjectItemCaseSensitive(json, "description")) {
-        r = get_text(json, "description", &u.description, resp);
+        r = am_input_text(json, "description", &u.description, resp);
         if (r)
             goto out;
         u.has_description = true;
     }
     if (cJSON_GetObjectItemCaseSensitive(json, "externalReference")) {
-        r = get_text(json, "externalReference", &u.external_reference, resp);
+        r = am_input_text(json, "externalReference", &u.external_reference, resp);
         if (r)
             goto out;
         u.has_external_reference = true;
     }
     if (am_json_get_bool(json, "postalService", &u.postal_service, &u.has_postal_service) < 0) {
-        r = type_error(resp, "postalService");
+        r = am_input_type_error(resp, "postalService");
         goto out;
     }
-    r = parse_terms(json, &u.discount, &u.fine, &u.interest, &u.has_discount, &u.has_fine,
-                    &u.has_interest, resp);
+    r = am_input_terms(json, &terms, resp);
     if (r)
         goto out;
+    u.discount = terms.discount;
+    u.fine = terms.fine;
+    u.interest = terms.interest;
+    u.has_discount = terms.has_discount;
+    u.has_fine = terms.has_fine;
+    u.has_interest = terms.has_interest;
     r = am_billing_payment_update(billing_of(ctx), p, &u, ctx->now);
     r = refusal(r, AM_TXT_PAY_CANNOT_UPDATE, resp);
     if (r == 0)
         r = answer_payment(resp, p);
 out:
     cJSON_Delete(json);
-    return done(r);
+    return am_input_done(r);
 }
 
 int am_api_payments_delete(struct am_ctx *ctx, const char *id, const struct am_request *req,
@@ -885,12 +624,12 @@ int am_api_payments_delete(struct am_ctx *ctx, const char *id, const struct am_r
     int r;
 
     (void)req; /* a DELETE body carries nothing */
-    r = find(ctx, id, resp, &p);
+    r = am_api_payments_find(ctx, id, resp, &p);
     if (r)
-        return done(r);
+        return am_input_done(r);
     r = am_billing_payment_delete(billing_of(ctx), p, ctx->now);
     if (r == -EPERM)
-        return done(answer(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_CANNOT_DELETE));
+        return am_input_done(am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_CANNOT_DELETE));
     if (r < 0 && r != -EIDRM) /* deleting twice answers the same, like customers */
         return r;
     o = cJSON_CreateObject();
@@ -909,12 +648,12 @@ int am_api_payments_restore(struct am_ctx *ctx, const char *id, const struct am_
     int r;
 
     (void)req;
-    r = find(ctx, id, resp, &p);
+    r = am_api_payments_find(ctx, id, resp, &p);
     if (r)
-        return done(r);
+        return am_input_done(r);
     r = am_billing_payment_restore(billing_of(ctx), p, ctx->now);
     if (r == -EPERM)
-        return done(answer(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_NOT_DELETED));
+        return am_input_done(am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_NOT_DELETED));
     return r < 0 ? r : answer_payment(resp, p);
 }
 
@@ -928,29 +667,29 @@ int am_api_payments_refund(struct am_ctx *ctx, const char *id, const struct am_r
     cJSON *json = NULL;
     int r;
 
-    r = find(ctx, id, resp, &p);
+    r = am_api_payments_find(ctx, id, resp, &p);
     if (r)
-        return done(r);
+        return am_input_done(r);
     r = action_body(req, resp, &json);
     if (r)
-        return done(r);
-    if ((item = field(json, "value")) && (am_money_from_json(item, &value) < 0 || value <= 0)) {
-        r = answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+        return am_input_done(r);
+    if ((item = am_input_field(json, "value")) && (am_money_from_json(item, &value) < 0 || value <= 0)) {
+        r = am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
         goto out;
     }
-    r = get_text(json, "description", &desc, resp);
+    r = am_input_text(json, "description", &desc, resp);
     if (r)
         goto out;
     r = am_billing_payment_refund(billing_of(ctx), p, value, desc, ctx->now);
     if (r == -EINVAL)
-        r = answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_REFUND_VALUE);
+        r = am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_REFUND_VALUE);
     else
         r = refusal(r, AM_TXT_PAY_CANNOT_REFUND, resp);
     if (r == 0)
         r = answer_payment(resp, p);
 out:
     cJSON_Delete(json);
-    return done(r);
+    return am_input_done(r);
 }
 
 int am_api_payments_refunds(struct am_ctx *ctx, const char *id, const struct am_request *req,
@@ -962,12 +701,12 @@ int am_api_payments_refunds(struct am_ctx *ctx, const char *id, const struct am_
     int r;
 
     (void)req;
-    r = find(ctx, id, resp, &p);
+    r = am_api_payments_find(ctx, id, resp, &p);
     if (r)
-        return done(r);
+        return am_input_done(r);
     r = am_api_parse_page(ctx->query, resp, &page);
     if (r)
-        return done(r);
+        return am_input_done(r);
     data = cJSON_CreateArray();
     if (!data)
         return -ENOMEM;
@@ -988,23 +727,23 @@ int am_api_payments_receive_in_cash(struct am_ctx *ctx, const char *id,
 {
     struct am_payment *p;
     const cJSON *item;
-    int64_t day = today_of(ctx), value = 0;
+    int64_t day = am_api_today(ctx), value = 0;
     cJSON *json = NULL;
     int r;
 
-    r = find(ctx, id, resp, &p);
+    r = am_api_payments_find(ctx, id, resp, &p);
     if (r)
-        return done(r);
+        return am_input_done(r);
     r = action_body(req, resp, &json);
     if (r)
-        return done(r);
-    if ((item = field(json, "paymentDate")) &&
-        (!cJSON_IsString(item) || am_billing_parse_day(item->valuestring, &day) < 0)) {
-        r = answer(resp, 400, AM_ERR_PAY_DATE, AM_TXT_PAY_DATE);
+        return am_input_done(r);
+    if ((item = am_input_field(json, "paymentDate")) &&
+        (!cJSON_IsString(item) || am_cal_parse_day(item->valuestring, &day) < 0)) {
+        r = am_input_fail(resp, 400, AM_ERR_PAY_DATE, AM_TXT_PAY_DATE);
         goto out;
     }
-    if ((item = field(json, "value")) && (am_money_from_json(item, &value) < 0 || value <= 0)) {
-        r = answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
+    if ((item = am_input_field(json, "value")) && (am_money_from_json(item, &value) < 0 || value <= 0)) {
+        r = am_input_fail(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
         goto out;
     }
     r = am_billing_payment_receive_in_cash(billing_of(ctx), p, day, value, ctx->now);
@@ -1013,7 +752,7 @@ int am_api_payments_receive_in_cash(struct am_ctx *ctx, const char *id,
         r = answer_payment(resp, p);
 out:
     cJSON_Delete(json);
-    return done(r);
+    return am_input_done(r);
 }
 
 /* An action with an (ignored, possibly empty) body and one state transition. */
@@ -1026,17 +765,17 @@ static int simple_action(struct am_ctx *ctx, const char *id, const struct am_req
     cJSON *json = NULL;
     int r;
 
-    r = find(ctx, id, resp, &p);
+    r = am_api_payments_find(ctx, id, resp, &p);
     if (r)
-        return done(r);
+        return am_input_done(r);
     r = action_body(req, resp, &json);
     if (r)
-        return done(r);
+        return am_input_done(r);
     cJSON_Delete(json);
     r = refusal(fn(billing_of(ctx), p, ctx->now), refused_text, resp);
     if (r == 0)
         r = answer_payment(resp, p);
-    return done(r);
+    return am_input_done(r);
 }
 
 int am_api_payments_undo_received_in_cash(struct am_ctx *ctx, const char *id,
@@ -1071,30 +810,31 @@ int am_api_payments_pay_with_card(struct am_ctx *ctx, const char *id,
                                   const struct am_request *req, struct am_response *resp)
 {
     struct am_billing *b = billing_of(ctx);
-    struct card_input card;
+    struct am_input_card card;
     struct am_payment *p;
     cJSON *json = NULL;
     int r;
 
-    r = find(ctx, id, resp, &p);
+    r = am_api_payments_find(ctx, id, resp, &p);
     if (r)
-        return done(r);
+        return am_input_done(r);
     r = action_body(req, resp, &json);
     if (r)
-        return done(r);
+        return am_input_done(r);
     if (p->deleted) {
-        r = answer(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_DELETED);
+        r = am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_DELETED);
         goto out;
     }
     if (p->status != AM_PAY_PENDING && p->status != AM_PAY_OVERDUE) {
-        r = answer(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_CANNOT_PAY_CARD);
+        r = am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_CANNOT_PAY_CARD);
         goto out;
     }
-    r = parse_card(b, json, p->customer, true, false, &card, resp);
+    r = am_input_card(b, json, p->customer, am_api_today(ctx),
+                      AM_INPUT_CARD_REQUIRED | AM_INPUT_CARD_NO_IP, &card, resp);
     if (r)
         goto out;
-    if (card_declined(&card)) {
-        r = answer(resp, 400, AM_ERR_CARD_DECLINED, AM_TXT_CARD_DECLINED);
+    if (am_input_card_declined(&card)) {
+        r = am_input_card_decline(resp);
         goto out;
     }
     r = issue_token(ctx, b, p->customer, &card);
@@ -1106,372 +846,7 @@ int am_api_payments_pay_with_card(struct am_ctx *ctx, const char *id,
         r = answer_payment(resp, p);
 out:
     cJSON_Delete(json);
-    return done(r);
-}
-
-/* ---- sub-resources ---------------------------------------------------------------- */
-
-/* The payment's BR Code payload (new string) or NULL on OOM. */
-static char *pix_payload(const struct am_payment *p)
-{
-    const char *txid = strncmp(p->id, "pay_", 4) == 0 ? p->id + 4 : p->id;
-
-    return am_brcode_payload(txid, p->value_cents, AM_PIX_MERCHANT_NAME, AM_PIX_MERCHANT_CITY);
-}
-
-/* {encodedImage, payload, expirationDate} added to o. Returns 0 or -ENOMEM. */
-static int add_pix(cJSON *o, const struct am_payment *p)
-{
-    char *payload = pix_payload(p);
-    char *image = payload ? am_qrpng_base64(payload, QR_SCALE) : NULL;
-    char day[11], exp[24];
-    int r = -ENOMEM;
-
-    if (!payload || !image)
-        goto out;
-    am_billing_format_day(am_billing_add_months(p->due_day, 12 * AM_PIX_QR_EXPIRATION_YEARS), day);
-    snprintf(exp, sizeof(exp), "%s 23:59:59", day);
-    if (cJSON_AddStringToObject(o, "encodedImage", image) &&
-        cJSON_AddStringToObject(o, "payload", payload) &&
-        cJSON_AddStringToObject(o, "expirationDate", exp))
-        r = 0;
-out:
-    free(payload);
-    free(image);
-    return r;
-}
-
-static bool pix_capable(const struct am_payment *p)
-{
-    return p->billing_type == AM_BILLING_PIX || p->billing_type == AM_BILLING_BOLETO ||
-           p->billing_type == AM_BILLING_UNDEFINED;
-}
-
-static bool slip_capable(const struct am_payment *p)
-{
-    return p->billing_type == AM_BILLING_BOLETO || p->billing_type == AM_BILLING_UNDEFINED;
-}
-
-int am_api_payments_pix_qrcode(struct am_ctx *ctx, const char *id, const struct am_request *req,
-                               struct am_response *resp)
-{
-    struct am_payment *p;
-    cJSON *o;
-    int r;
-
-    (void)req;
-    r = find(ctx, id, resp, &p);
-    if (r)
-        return done(r);
-    if (!pix_capable(p))
-        return done(answer(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_PIX_NOT_AVAILABLE));
-    o = cJSON_CreateObject();
-    if (!o || !cJSON_AddBoolToObject(o, "success", true) || add_pix(o, p) < 0) {
-        cJSON_Delete(o);
-        return -ENOMEM;
-    }
-    return am_response_json(resp, 200, o);
-}
-
-/* Barcode and linha digitável of a bank slip. Returns 0 or -EINVAL. */
-static int slip_numbers(const struct am_payment *p, char barcode[45], char line[48])
-{
-    char free25[26];
-    int r;
-
-    /* agency 0001 + nossoNumero + invoiceNumber + padding: 25 digits. */
-    snprintf(free25, sizeof(free25), "0001%.8s%.8s00000", p->nosso_numero[0] ? p->nosso_numero : "00000000",
-             p->invoice_number);
-    r = am_boleto_barcode(AM_BOLETO_BANK, p->due_day, p->value_cents, free25, barcode);
-    return r < 0 ? r : am_boleto_linha_digitavel(barcode, line);
-}
-
-static int add_slip(cJSON *o, const struct am_payment *p, bool with_url)
-{
-    char barcode[45], line[48], url[96];
-
-    if (slip_numbers(p, barcode, line) < 0)
-        return -EINVAL;
-    snprintf(url, sizeof(url), "https://sandbox.asaas.com/b/pdf/%s",
-             strncmp(p->id, "pay_", 4) == 0 ? p->id + 4 : p->id);
-    if (!cJSON_AddStringToObject(o, "identificationField", line) ||
-        !cJSON_AddStringToObject(o, "nossoNumero", p->nosso_numero) ||
-        !cJSON_AddStringToObject(o, "barCode", barcode))
-        return -ENOMEM;
-    if (with_url &&
-        (!cJSON_AddStringToObject(o, "bankSlipUrl", url) ||
-         !(p->days_after_due_to_cancel >= 0
-               ? cJSON_AddNumberToObject(o, "daysAfterDueDateToRegistrationCancellation",
-                                         p->days_after_due_to_cancel)
-               : cJSON_AddNullToObject(o, "daysAfterDueDateToRegistrationCancellation"))))
-        return -ENOMEM;
-    return 0;
-}
-
-int am_api_payments_identification_field(struct am_ctx *ctx, const char *id,
-                                         const struct am_request *req, struct am_response *resp)
-{
-    struct am_payment *p;
-    cJSON *o;
-    int r;
-
-    (void)req;
-    r = find(ctx, id, resp, &p);
-    if (r)
-        return done(r);
-    if (!slip_capable(p))
-        return done(answer(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_ID_FIELD_NOT_BOLETO));
-    o = cJSON_CreateObject();
-    if (!o)
-        return -ENOMEM;
-    r = add_slip(o, p, false);
-    if (r < 0) {
-        cJSON_Delete(o);
-        return r;
-    }
-    return am_response_json(resp, 200, o);
-}
-
-int am_api_payments_status(struct am_ctx *ctx, const char *id, const struct am_request *req,
-                           struct am_response *resp)
-{
-    struct am_payment *p;
-    cJSON *o;
-    int r;
-
-    (void)req;
-    r = find(ctx, id, resp, &p);
-    if (r)
-        return done(r);
-    o = cJSON_CreateObject();
-    if (!o || !cJSON_AddStringToObject(o, "status", am_payment_status_name(p->status))) {
-        cJSON_Delete(o);
-        return -ENOMEM;
-    }
-    return am_response_json(resp, 200, o);
-}
-
-int am_api_payments_billing_info(struct am_ctx *ctx, const char *id,
-                                 const struct am_request *req, struct am_response *resp)
-{
-    struct am_payment *p;
-    cJSON *o, *sub;
-    int r;
-
-    (void)req;
-    r = find(ctx, id, resp, &p);
-    if (r)
-        return done(r);
-    o = cJSON_CreateObject();
-    if (!o)
-        return -ENOMEM;
-    r = -ENOMEM;
-    if (pix_capable(p)) {
-        sub = cJSON_AddObjectToObject(o, "pix");
-        if (!sub || add_pix(sub, p) < 0)
-            goto fail;
-    } else if (!cJSON_AddNullToObject(o, "pix")) {
-        goto fail;
-    }
-    if (p->card.present) {
-        sub = cJSON_AddObjectToObject(o, "creditCard");
-        if (!sub || !cJSON_AddStringToObject(sub, "creditCardNumber", p->card.last4) ||
-            !cJSON_AddStringToObject(sub, "creditCardBrand", p->card.brand) ||
-            am_json_add_string_or_null(sub, "creditCardToken",
-                                       p->card.token[0] ? p->card.token : NULL) < 0)
-            goto fail;
-    } else if (!cJSON_AddNullToObject(o, "creditCard")) {
-        goto fail;
-    }
-    if (slip_capable(p)) {
-        sub = cJSON_AddObjectToObject(o, "bankSlip");
-        if (!sub || (r = add_slip(sub, p, true)) < 0)
-            goto fail;
-    } else if (!cJSON_AddNullToObject(o, "bankSlip")) {
-        goto fail;
-    }
-    return am_response_json(resp, 200, o);
-fail:
-    cJSON_Delete(o);
-    return r < 0 ? r : -ENOMEM;
-}
-
-int am_api_payments_viewing_info(struct am_ctx *ctx, const char *id,
-                                 const struct am_request *req, struct am_response *resp)
-{
-    struct am_payment *p;
-    char buf[20];
-    cJSON *o;
-    int r;
-
-    (void)req;
-    r = find(ctx, id, resp, &p);
-    if (r)
-        return done(r);
-    o = cJSON_CreateObject();
-    if (!o)
-        return -ENOMEM;
-    if (p->last_invoice_viewed_at) {
-        am_clock_format_datetime(p->last_invoice_viewed_at, buf);
-        r = am_json_add_string_or_null(o, "invoiceViewedDate", buf);
-    } else {
-        r = am_json_add_string_or_null(o, "invoiceViewedDate", NULL);
-    }
-    if (r == 0 && p->last_bank_slip_viewed_at) {
-        am_clock_format_datetime(p->last_bank_slip_viewed_at, buf);
-        r = am_json_add_string_or_null(o, "boletoViewedDate", buf);
-    } else if (r == 0) {
-        r = am_json_add_string_or_null(o, "boletoViewedDate", NULL);
-    }
-    if (r < 0) {
-        cJSON_Delete(o);
-        return r;
-    }
-    return am_response_json(resp, 200, o);
-}
-
-/* ---- simulate / limits ------------------------------------------------------------ */
-
-static int add_simulation(cJSON *root, const char *key, enum am_billing_type t, int64_t total,
-                          unsigned n)
-{
-    int64_t *values = calloc(n, sizeof(*values));
-    int64_t *fees = calloc(n, sizeof(*fees));
-    int64_t fee_total = 0;
-    cJSON *o, *inst;
-    int r = -ENOMEM;
-
-    if (!values || !fees)
-        goto out;
-    am_installments_split(total, n, values);
-    if (t == AM_BILLING_CREDIT_CARD && n > 1) {
-        am_fee_card_installments(total, n, fees);
-    } else {
-        for (unsigned i = 0; i < n; i++)
-            fees[i] = am_fee_for(t, values[i]);
-    }
-    for (unsigned i = 0; i < n; i++)
-        fee_total += fees[i];
-    o = cJSON_AddObjectToObject(root, key);
-    if (!o || am_money_add(o, "netValue", total - fee_total) < 0)
-        goto out;
-    if (t == AM_BILLING_CREDIT_CARD) {
-        if (!cJSON_AddNumberToObject(o, "feePercentage",
-                                     (double)am_fee_card_rate_bp(n ? n : 1) / 100.0) ||
-            am_money_add(o, "operationFee", 49) < 0)
-            goto out;
-    } else if (am_money_add(o, "feeValue", fee_total) < 0) {
-        goto out;
-    }
-    inst = cJSON_AddObjectToObject(o, "installment");
-    if (!inst || am_money_add(inst, "paymentNetValue", values[0] - fees[0]) < 0 ||
-        am_money_add(inst, "paymentValue", values[0]) < 0)
-        goto out;
-    r = 0;
-out:
-    free(values);
-    free(fees);
-    return r;
-}
-
-int am_api_payments_simulate(struct am_ctx *ctx, const char *id, const struct am_request *req,
-                             struct am_response *resp)
-{
-    static const struct {
-        const char *name;
-        const char *key;
-        enum am_billing_type type;
-    } kinds[] = {
-        {"CREDIT_CARD", "creditCard", AM_BILLING_CREDIT_CARD},
-        {"BOLETO", "bankSlip", AM_BILLING_BOLETO},
-        {"PIX", "pix", AM_BILLING_PIX},
-    };
-    const cJSON *types;
-    cJSON *json = NULL, *root = NULL;
-    int64_t value = 0;
-    long n = 1;
-    int r;
-
-    (void)ctx;
-    (void)id;
-    r = am_api_parse_body(req, resp, true, &json);
-    if (r)
-        return done(r);
-    r = am_money_from_json(field(json, "value"), &value);
-    if (r == -ENOENT) {
-        r = answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_MISSING);
-        goto out;
-    }
-    if (r < 0 || value <= 0) {
-        r = answer(resp, 400, AM_ERR_PAY_VALUE, AM_TXT_PAY_VALUE_INVALID);
-        goto out;
-    }
-    r = get_int(field(json, "installmentCount"), 1, AM_INSTALLMENTS_MAX, &n);
-    if (r == -EINVAL || (r == 0 && value < n)) {
-        r = answer(resp, 400, AM_ERR_INSTALLMENT_COUNT, AM_TXT_INSTALLMENT_COUNT);
-        goto out;
-    }
-    if (r == -ENOENT)
-        n = 1;
-    types = field(json, "billingTypes");
-    if (types && !cJSON_IsArray(types)) {
-        r = answer(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
-        goto out;
-    }
-    root = cJSON_CreateObject();
-    if (!root || am_money_add(root, "value", value) < 0) {
-        r = -ENOMEM;
-        goto out;
-    }
-    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-        bool wanted = !types || cJSON_GetArraySize(types) == 0;
-        const cJSON *t;
-
-        cJSON_ArrayForEach(t, types) {
-            if (cJSON_IsString(t) && strcmp(t->valuestring, kinds[k].name) == 0)
-                wanted = true;
-        }
-        if (!wanted)
-            continue;
-        r = add_simulation(root, kinds[k].key, kinds[k].type, value, (unsigned)n);
-        if (r < 0)
-            goto out;
-    }
-    r = am_response_json(resp, 200, root);
-    root = NULL;
-out:
-    cJSON_Delete(root);
-    cJSON_Delete(json);
-    return done(r);
-}
-
-int am_api_payments_limits(struct am_ctx *ctx, const char *id, const struct am_request *req,
-                           struct am_response *resp)
-{
-    struct am_billing *b = billing_of(ctx);
-    struct am_payment_filter f;
-    struct am_payment *dummy[1];
-    size_t n = 0, used;
-    cJSON *root, *creation, *daily;
-
-    (void)id;
-    (void)req;
-    if (!b)
-        return -EINVAL;
-    am_payment_filter_init(&f);
-    f.include_deleted = true;
-    f.created_ge = f.created_le = today_of(ctx);
-    used = am_billing_payments_query(b, &f, 0, 0, dummy, &n);
-    root = cJSON_CreateObject();
-    creation = root ? cJSON_AddObjectToObject(root, "creation") : NULL;
-    daily = creation ? cJSON_AddObjectToObject(creation, "daily") : NULL;
-    if (!daily || !cJSON_AddNumberToObject(daily, "limit", AM_PAY_LIMIT_DAILY) ||
-        !cJSON_AddNumberToObject(daily, "used", (double)used) ||
-        !cJSON_AddBoolToObject(daily, "wasReached", used >= AM_PAY_LIMIT_DAILY)) {
-        cJSON_Delete(root);
-        return -ENOMEM;
-    }
-    return am_response_json(resp, 200, root);
+    return am_input_done(r);
 }
 
 /* ---- tokenize --------------------------------------------------------------------- */
@@ -1480,7 +855,7 @@ int am_api_credit_card_tokenize(struct am_ctx *ctx, const char *id, const struct
                                 struct am_response *resp)
 {
     struct am_billing *b = billing_of(ctx);
-    struct card_input card;
+    struct am_input_card card;
     const char *customer = NULL;
     cJSON *json = NULL, *o;
     int r;
@@ -1490,18 +865,18 @@ int am_api_credit_card_tokenize(struct am_ctx *ctx, const char *id, const struct
         return -EINVAL;
     r = am_api_parse_body(req, resp, true, &json);
     if (r)
-        return done(r);
+        return am_input_done(r);
     if (am_json_get_string(json, "customer", &customer) < 0 || !customer || !*customer ||
         !am_customer_store_is_active(ctx->account->customers, customer)) {
-        r = answer(resp, 400, AM_ERR_PAY_CUSTOMER, AM_TXT_PAY_CUSTOMER);
+        r = am_input_fail(resp, 400, AM_ERR_PAY_CUSTOMER, AM_TXT_PAY_CUSTOMER);
         goto out;
     }
-    memset(&card, 0, sizeof(card));
-    r = parse_card_data(json, true, true, &card, resp);
+    r = am_input_card(b, json, customer, am_api_today(ctx),
+                      AM_INPUT_CARD_REQUIRED | AM_INPUT_CARD_DATA_ONLY, &card, resp);
     if (r)
         goto out;
-    if (card_declined(&card)) {
-        r = answer(resp, 400, AM_ERR_CARD_DECLINED, AM_TXT_CARD_DECLINED);
+    if (am_input_card_declined(&card)) {
+        r = am_input_card_decline(resp);
         goto out;
     }
     r = issue_token(ctx, b, customer, &card);
@@ -1518,5 +893,49 @@ int am_api_credit_card_tokenize(struct am_ctx *ctx, const char *id, const struct
     r = am_response_json(resp, 200, o);
 out:
     cJSON_Delete(json);
-    return done(r);
+    return am_input_done(r);
+}
+
+/* ---- shared with the installment and subscription areas ---------------------------- */
+
+int am_api_payments_answer_page(struct am_ctx *ctx, const struct am_payment_filter *f,
+                                struct am_response *resp)
+{
+    struct am_payment *page[100];
+    struct am_page pg;
+    size_t n = 0, total;
+    cJSON *data;
+    int r = am_api_parse_page(ctx->query, resp, &pg);
+
+    if (r != 0)
+        return am_input_done(r);
+    total = am_billing_payments_query(ctx->account->billing, f, pg.offset, pg.limit, page, &n);
+    data = cJSON_CreateArray();
+    if (!data)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = am_payment_to_json(page[i]);
+
+        if (!o) {
+            cJSON_Delete(data);
+            return -ENOMEM;
+        }
+        cJSON_AddItemToArray(data, o);
+    }
+    return am_api_list_response(resp, &pg, total, data);
+}
+
+/* status=... of a payments list. Returns 0, 1 (answered) or <0. */
+int am_api_payments_status_filter(const struct am_ctx *ctx, struct am_payment_filter *f,
+                                  struct am_response *resp)
+{
+    const char *s = am_api_query_value(ctx->query, "status");
+    enum am_payment_status st;
+
+    if (!s)
+        return 0;
+    if (am_payment_status_parse(s, &st) < 0)
+        return am_input_fail(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS);
+    f->status = (int)st;
+    return 0;
 }

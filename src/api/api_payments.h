@@ -34,4 +34,20 @@ AM_HANDLER(am_api_credit_card_tokenize);  /* POST /creditCard/tokenizeCreditCard
 AM_HANDLER(am_api_sandbox_confirm);       /* POST /sandbox/payment/{id}/confirm */
 AM_HANDLER(am_api_sandbox_overdue);       /* POST /sandbox/payment/{id}/overdue */
 
+struct am_payment;
+struct am_payment_filter;
+
+/* Shared by the payment files (api_payments.c, api_payment_info.c) and the installment
+ * and subscription areas: */
+/* Looks payment id up; on failure resp holds the 404 (returns 1) and *ret is NULL.
+ * Returns 0, 1 or -EINVAL (no account). */
+int am_api_payments_find(struct am_ctx *ctx, const char *id, struct am_response *resp,
+                         struct am_payment **ret);
+/* Answers one page (offset/limit of ctx->query) of the payments matching f. */
+int am_api_payments_answer_page(struct am_ctx *ctx, const struct am_payment_filter *f,
+                                struct am_response *resp);
+/* Reads status=... of a payments list into f. 0, 1 (answered 400) or <0. */
+int am_api_payments_status_filter(const struct am_ctx *ctx, struct am_payment_filter *f,
+                                  struct am_response *resp);
+
 #endif

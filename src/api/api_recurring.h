@@ -1,5 +1,6 @@
-/* api_recurring.h - /v3/installments, /v3/subscriptions, finance, account status and the
- * sandbox account approval (pure). Same handler shape as api_payments.h. */
+/* api_recurring.h - /v3/installments (api_installments.c), /v3/subscriptions
+ * (api_subscriptions.c), finance, account status and the sandbox account approval
+ * (api_finance.c); pure. Same handler shape as api_payments.h. */
 #ifndef AM_API_RECURRING_H
 #define AM_API_RECURRING_H
 

@@ -1,6 +1,8 @@
 /* control.c - /__mock/ control API handlers (see control.h). */
 #include "control.h"
 
+#include "ident.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -165,10 +167,7 @@ static int accounts_create(struct am_app *app, const struct am_request *req, int
     if (r != 0)
         return r < 0 ? r : 0;
     id = cJSON_GetObjectItemCaseSensitive(body, "id");
-    if (id && (!cJSON_IsString(id) || !*id->valuestring ||
-               strlen(id->valuestring) >= AM_ACCOUNT_ID_LEN ||
-               strspn(id->valuestring, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                       "0123456789-_.") != strlen(id->valuestring))) {
+    if (id && (!cJSON_IsString(id) || !am_ident_valid(id->valuestring, AM_ACCOUNT_ID_LEN))) {
         r = bad_request(resp, "invalid_id", "id deve ter 1..63 caracteres [A-Za-z0-9._-]");
         goto out;
     }

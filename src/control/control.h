@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "app.h"
+#include "app_iface.h"
 #include "router.h"
 
 /* Handles a matched control route. Returns 0 with resp filled, or -ENOMEM. */

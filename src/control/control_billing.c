@@ -41,7 +41,7 @@ static cJSON *clock_json(const struct am_account *a, int64_t real_now)
     if (!cJSON_AddStringToObject(o, "mode", a->clock.mode == AM_CLOCK_FROZEN ? "frozen" : "real") ||
         !cJSON_AddStringToObject(o, "now", when) || !cJSON_AddStringToObject(o, "today", today) ||
         !cJSON_AddNumberToObject(o, "offsetDays",
-                                 (double)(am_billing_day_of(now) - am_billing_day_of(real_now)))) {
+                                 (double)(am_cal_day_of(now) - am_cal_day_of(real_now)))) {
         cJSON_Delete(o);
         return NULL;
     }

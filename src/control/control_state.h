@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "app.h"
+#include "app_iface.h"
 
 /* Handles AM_ROUTE_CTL_RESET, AM_ROUTE_CTL_STATE_GET and AM_ROUTE_CTL_STATE_PUT. Returns
  * 0 with resp filled, or -ENOMEM. */

@@ -427,89 +427,22 @@ static int answer_auth_failure(const struct am_auth_result *res, struct am_respo
     return am_response_error(resp, res->status, res->code, res->description);
 }
 
-/* Customers predate the uniform handler shape; adapt them. */
-static int customers_create(struct am_ctx *c, const char *id, const struct am_request *r,
-                            struct am_response *o)
-{
-    (void)id;
-    return am_api_customers_create(c, r, o);
-}
-
-static int customers_list(struct am_ctx *c, const char *id, const struct am_request *r,
-                          struct am_response *o)
-{
-    (void)id;
-    return am_api_customers_list(c, r, o);
-}
-
-typedef int (*handler_fn)(struct am_ctx *ctx, const char *id, const struct am_request *req,
-                          struct am_response *resp);
-
-/* Route -> handler. A route without a handler is an operation we route but do not emulate
- * yet: 501 in Asaas's shape, never invented data. */
-static const handler_fn handlers[_AM_ROUTE_MAX] = {
-    [AM_ROUTE_CUSTOMERS_LIST] = customers_list,
-    [AM_ROUTE_CUSTOMERS_CREATE] = customers_create,
-    [AM_ROUTE_CUSTOMERS_GET] = am_api_customers_get,
-    [AM_ROUTE_CUSTOMERS_UPDATE] = am_api_customers_update,
-    [AM_ROUTE_CUSTOMERS_DELETE] = am_api_customers_delete,
-    [AM_ROUTE_CUSTOMERS_RESTORE] = am_api_customers_restore,
-    [AM_ROUTE_PAYMENTS_SIMULATE] = am_api_payments_simulate,
-    [AM_ROUTE_PAYMENTS_LIMITS] = am_api_payments_limits,
-    [AM_ROUTE_PAYMENTS_CREATE] = am_api_payments_create,
-    [AM_ROUTE_PAYMENTS_LIST] = am_api_payments_list,
-    [AM_ROUTE_PAYMENTS_GET] = am_api_payments_get,
-    [AM_ROUTE_PAYMENTS_UPDATE] = am_api_payments_update,
-    [AM_ROUTE_PAYMENTS_DELETE] = am_api_payments_delete,
-    [AM_ROUTE_PAYMENTS_RESTORE] = am_api_payments_restore,
-    [AM_ROUTE_PAYMENTS_REFUND] = am_api_payments_refund,
-    [AM_ROUTE_PAYMENTS_REFUNDS] = am_api_payments_refunds,
-    [AM_ROUTE_PAYMENTS_RECEIVE_IN_CASH] = am_api_payments_receive_in_cash,
-    [AM_ROUTE_PAYMENTS_UNDO_RECEIVED_IN_CASH] = am_api_payments_undo_received_in_cash,
-    [AM_ROUTE_PAYMENTS_CAPTURE] = am_api_payments_capture,
-    [AM_ROUTE_PAYMENTS_PAY_WITH_CARD] = am_api_payments_pay_with_card,
-    [AM_ROUTE_PAYMENTS_PIX_QRCODE] = am_api_payments_pix_qrcode,
-    [AM_ROUTE_PAYMENTS_IDENTIFICATION_FIELD] = am_api_payments_identification_field,
-    [AM_ROUTE_PAYMENTS_STATUS] = am_api_payments_status,
-    [AM_ROUTE_PAYMENTS_BILLING_INFO] = am_api_payments_billing_info,
-    [AM_ROUTE_PAYMENTS_VIEWING_INFO] = am_api_payments_viewing_info,
-    [AM_ROUTE_CREDIT_CARD_TOKENIZE] = am_api_credit_card_tokenize,
-    [AM_ROUTE_SANDBOX_CONFIRM] = am_api_sandbox_confirm,
-    [AM_ROUTE_SANDBOX_OVERDUE] = am_api_sandbox_overdue,
-    [AM_ROUTE_SANDBOX_APPROVE] = am_api_sandbox_approve,
-    [AM_ROUTE_INSTALLMENTS_CREATE] = am_api_installments_create,
-    [AM_ROUTE_INSTALLMENTS_LIST] = am_api_installments_list,
-    [AM_ROUTE_INSTALLMENTS_GET] = am_api_installments_get,
-    [AM_ROUTE_INSTALLMENTS_DELETE] = am_api_installments_delete,
-    [AM_ROUTE_INSTALLMENTS_PAYMENTS] = am_api_installments_payments,
-    [AM_ROUTE_INSTALLMENTS_DELETE_PAYMENTS] = am_api_installments_delete_payments,
-    [AM_ROUTE_INSTALLMENTS_REFUND] = am_api_installments_refund,
-    [AM_ROUTE_SUBSCRIPTIONS_CREATE] = am_api_subscriptions_create,
-    [AM_ROUTE_SUBSCRIPTIONS_LIST] = am_api_subscriptions_list,
-    [AM_ROUTE_SUBSCRIPTIONS_GET] = am_api_subscriptions_get,
-    [AM_ROUTE_SUBSCRIPTIONS_UPDATE] = am_api_subscriptions_update,
-    [AM_ROUTE_SUBSCRIPTIONS_DELETE] = am_api_subscriptions_delete,
-    [AM_ROUTE_SUBSCRIPTIONS_PAYMENTS] = am_api_subscriptions_payments,
-    [AM_ROUTE_FINANCE_BALANCE] = am_api_finance_balance,
-    [AM_ROUTE_FINANCIAL_TRANSACTIONS] = am_api_financial_transactions,
-    [AM_ROUTE_FINANCE_STATISTICS] = am_api_finance_statistics,
-    [AM_ROUTE_MY_ACCOUNT_STATUS] = am_api_my_account_status,
-};
-
 static int dispatch_api(struct am_app *app, const struct am_route_match *m,
                         const struct am_request *req, struct am_ctx *ctx, struct am_response *resp)
 {
     const char *id = m->n_params ? m->params[0] : NULL;
 
     (void)app;
-    if ((unsigned)m->route < _AM_ROUTE_MAX && handlers[m->route])
-        return handlers[m->route](ctx, id, req, resp);
+    am_handler_fn handler = am_route_handler(m->route);
+
+    if (handler)
+        return handler(ctx, id, req, resp);
     return am_response_error(resp, 501, AM_ERR_NOT_IMPLEMENTED, AM_TXT_NOT_IMPLEMENTED);
 }
 
 bool am_app_route_implemented(int route)
 {
-    return route > 0 && route < _AM_ROUTE_MAX && handlers[route] != NULL;
+    return route > 0 && route < _AM_ROUTE_MAX && am_route_handler((enum am_route)route) != NULL;
 }
 
 /* Strips "/v3/" or "/api/v3/" for the coverage catalogue; NULL for other paths. */

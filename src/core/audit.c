@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
+
 #define RING 64
 #define IP_LEN 48
 #define HASH_CAP (2 * AM_AUDIT_MAX_TRACKED) /* power of two, load <= 1/2 */
@@ -41,13 +43,6 @@ struct am_audit {
     size_t max_incidents, incident_head, incident_count;
     uint64_t incident_total;
 };
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 static size_t ip_hash(const char *s)
 {
@@ -160,7 +155,7 @@ static struct tracked *find_or_add(struct am_audit *a, const char *ip)
 
 static unsigned count_in_window(const struct am_audit *a, const struct tracked *t, int64_t now)
 {
-    int64_t lo = floor_div(now - a->window + 1, a->granularity);
+    int64_t lo = am_cal_floor_div(now - a->window + 1, a->granularity);
     uint64_t sum = 0;
 
     for (unsigned k = 0; k < t->n; k++) {
@@ -189,7 +184,7 @@ bool am_audit_record_failure(struct am_audit *audit, const char *ip, int64_t now
     if (before < audit->threshold)
         t->alerted = false; /* re-arm */
 
-    cur = floor_div(now, audit->granularity);
+    cur = am_cal_floor_div(now, audit->granularity);
     if (t->n > 0 && t->ring[(t->head + t->n - 1) % RING].idx >= cur) {
         /* Same bucket (or a clock that stepped back): count it with the newest. */
         struct bucket *last = &t->ring[(t->head + t->n - 1) % RING];

@@ -1,6 +1,8 @@
 /* config.c - defaults, JSON file, ASAAS_MOCK_* environment and flags (see config.h). */
 #include "config.h"
 
+#include "errmsg.h"
+
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <netinet/in.h>
@@ -142,11 +144,9 @@ static int fail(char *err, size_t err_len, const char *name, const char *fmt, ..
 static int fail(char *err, size_t err_len, const char *name, const char *fmt, ...)
 {
     va_list ap;
-    int n = snprintf(err, err_len, "%s: ", name);
 
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < err_len)
-        vsnprintf(err + n, err_len - (size_t)n, fmt, ap);
+    am_err_vprefixed(err, err_len, -EINVAL, name, NULL, NULL, fmt, ap);
     va_end(ap);
     /* Messages quote values and option names; a key given in the wrong place (or as
      * "--api-keys=KEY") must still never be printed whole. */

@@ -112,6 +112,16 @@ struct am_route_match {
     char buf[AM_ROUTE_MAX_PATH]; /* the path's segments, NUL-separated */
 };
 
+struct am_ctx;
+/* The one handler shape of every /v3 operation (src/api): 0 with resp filled (API errors
+ * are data) or a negative errno (rendered 500). id is the first path parameter. */
+typedef int (*am_handler_fn)(struct am_ctx *ctx, const char *id, const struct am_request *req,
+                             struct am_response *resp);
+
+/* The handler of an API route (its row in router.c's table), NULL when the operation is
+ * routed but not emulated (answered 501) or r is not an API route. */
+am_handler_fn am_route_handler(enum am_route r);
+
 /* Matches method and path. Always fills *m (route NONE when unmatched). */
 void am_router_match(enum am_method method, const char *path, struct am_route_match *m);
 

@@ -178,6 +178,16 @@
  * body was not recorded, so code and text are UNCONFIRMED. */
 #define AM_TXT_CARD_TOKEN_WITH_CCV                                                                \
     "Não é permitido informar o código de segurança (ccv) junto com o creditCardToken."
+/* AM_CARD_RULES (UNCONFIRMED where noted), applied by api/input.c to every endpoint that
+ * takes card data (payments, payWithCreditCard, tokenize, installments, subscriptions):
+ * - expiry: expiryMonth 1..12, expiryYear with 2-digit years read as 20YY, not before the
+ *   current month of the account clock (reference: "any future expiry" approves; past
+ *   expiry UNCONFIRMED);
+ * - ccv: 3 or 4 digits, as a string or a JSON number (schema says string; Jackson-style
+ *   coercion of numbers UNCONFIRMED);
+ * - creditCardHolderInfo: name, email, cpfCnpj, postalCode, addressNumber and phone all
+ *   present (schema marks them required), numbers accepted for each;
+ * - a creditCardToken beside a ccv is refused on every endpoint (captured on pay only). */
 /* UNCONFIRMED: texts for missing card data / holder info / remoteIp. */
 #define AM_ERR_CARD "invalid_creditCard"
 #define AM_TXT_CARD_MISSING "Informe os dados do cartão de crédito."

@@ -10,7 +10,7 @@
  * Rules for callers: read any field of a payment freely, but change status, billing
  * type, deleted, value or dates only through the functions below, which keep the
  * indexes, the ledger and the event log in step. Money is int64 cents; calendar dates
- * are "days since 1970-01-01" (see am_days_from_civil in clock.h) with AM_NO_DAY for
+ * are "days since 1970-01-01" (see calendar.h) with AM_NO_DAY for
  * null; instants are Unix seconds of the account clock. */
 #ifndef AM_BILLING_H
 #define AM_BILLING_H
@@ -19,13 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
+#include "card_brand.h"
 #include "fees.h"
 
 struct cJSON;
 struct am_ids;
-
-/* A null calendar date. */
-#define AM_NO_DAY INT64_MIN
 
 #define AM_PAYMENT_ID_MAX 24      /* "pay_" + 16 */
 #define AM_BILLING_REF_MAX 40     /* customer / subscription ids */
@@ -170,14 +169,24 @@ void am_billing_free(struct am_billing *b);
 
 /* ---- Calendar helpers ------------------------------------------------------------- */
 
-/* Brasilia calendar day of instant t. */
-int64_t am_billing_day_of(int64_t t);
-/* "YYYY-MM-DD" of a day (AM_NO_DAY renders ""). */
-void am_billing_format_day(int64_t day, char out[11]);
-/* Parses "YYYY-MM-DD" into a day. 0 / -EINVAL. */
-int am_billing_parse_day(const char *s, int64_t *ret_day);
-/* day + months, clamping the day of month (Jan 31 + 1 month = Feb 28/29). */
-int64_t am_billing_add_months(int64_t day, int months);
+/* Older names of the calendar.h functions, kept for existing callers; new code calls
+ * am_cal_day_of, am_cal_format_day, am_cal_parse_day and am_cal_add_months. */
+static inline int64_t am_billing_day_of(int64_t t)
+{
+    return am_cal_day_of(t);
+}
+static inline void am_billing_format_day(int64_t day, char out[11])
+{
+    am_cal_format_day(day, out);
+}
+static inline int am_billing_parse_day(const char *s, int64_t *ret_day)
+{
+    return am_cal_parse_day(s, ret_day);
+}
+static inline int64_t am_billing_add_months(int64_t day, int months)
+{
+    return am_cal_add_months(day, months);
+}
 
 /* ---- Payments --------------------------------------------------------------------- */
 
@@ -271,6 +280,11 @@ int am_billing_payment_authorize(struct am_billing *b, struct am_payment *p,
                                  const struct am_card_info *card, int64_t now);
 /* AUTHORIZED -> CONFIRMED (PAYMENT_CONFIRMED), credit date as pay_card. */
 int am_billing_payment_capture(struct am_billing *b, struct am_payment *p, int64_t now);
+
+/* Deletes the not-yet-paid (PENDING or OVERDUE, not deleted) payments of list, as when
+ * an installment or subscription goes. Returns 0 or -ENOMEM. */
+int am_billing_payments_delete_unpaid(struct am_billing *b, struct am_payment **list, size_t n,
+                                      int64_t now);
 
 /* CONFIRMED -> RECEIVED (settlement on creditDate): paymentDate = creditDate, ledger
  * credit of the value and debit of the fee, PAYMENT_RECEIVED. */
@@ -375,9 +389,7 @@ int am_billing_token_add(struct am_billing *b, const struct am_card_token *t);
 /* Token by its UUID, NULL when unknown. Borrowed. */
 const struct am_card_token *am_billing_token_find(const struct am_billing *b, const char *token);
 
-/* Brand from the card number's prefix (4 VISA, 51-55/2221-2720 MASTERCARD, 34/37 AMEX,
- * 36/38/30 DINERS, 6011/65 DISCOVER, 35 JCB, elo prefixes ELO, else UNKNOWN). */
-const char *am_card_brand(const char *number);
+/* am_card_brand: see card_brand.h (included above). */
 
 /* ---- Sequences -------------------------------------------------------------------- */
 

@@ -1,25 +1,9 @@
 /* bizdays.c - Brazilian business days (see bizdays.h). */
 #include "bizdays.h"
 
-#include "clock.h"
+#include "calendar.h"
 
 #include <stddef.h>
-
-/* Calendar date of a day number (inverse of am_days_from_civil); returns the year. */
-static int64_t civil_from_days(int64_t day, unsigned *ret_m, unsigned *ret_d)
-{
-    const int64_t z = day + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-
-    *ret_d = doy - (153 * mp + 2) / 5 + 1;
-    *ret_m = m;
-    return (int64_t)yoe + era * 400 + (m <= 2);
-}
 
 /* Easter Sunday (anonymous Gregorian algorithm, Meeus/Jones/Butcher). */
 static int64_t easter(int64_t y)
@@ -34,7 +18,7 @@ static int64_t easter(int64_t y)
     const int64_t month = (h + l - 7 * m + 114) / 31;
     const int64_t dom = (h + l - 7 * m + 114) % 31 + 1;
 
-    return am_days_from_civil(y, (unsigned)month, (unsigned)dom);
+    return am_cal_days_from_civil(y, (unsigned)month, (unsigned)dom);
 }
 
 bool am_bizday_is_holiday(int64_t day)
@@ -47,9 +31,10 @@ bool am_bizday_is_holiday(int64_t day)
         {11, 2, 0},  {11, 15, 0}, {11, 20, 2024}, /* Consciência Negra, Lei 14.759/2023 */
         {12, 25, 0},
     };
+    int64_t y, e;
     unsigned m, d;
-    const int64_t y = civil_from_days(day, &m, &d);
-    int64_t e;
+
+    am_cal_civil_from_days(day, &y, &m, &d);
 
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
         if (fixed[i].m == m && fixed[i].d == d && y >= fixed[i].since)

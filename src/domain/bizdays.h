@@ -1,7 +1,7 @@
 /* bizdays.h - Brazilian business days (pure): weekends and national bank holidays
  * (fixed: 01-01, 04-21, 05-01, 09-07, 10-12, 11-02, 11-15, 11-20 from 2024, 12-25;
  * movable from Easter: Carnival Monday and Tuesday, Good Friday, Corpus Christi).
- * Days are counted as "days since 1970-01-01" (see am_days_from_civil in clock.h). */
+ * Days are counted as "days since 1970-01-01" (see am_cal_days_from_civil in clock.h). */
 #ifndef AM_BIZDAYS_H
 #define AM_BIZDAYS_H
 

@@ -52,7 +52,7 @@ static char mod11_dv(const char *barcode44)
 int am_boleto_barcode(const char *bank3, int64_t due_day, int64_t amount_cents,
                       const char *free25, char out[45])
 {
-    const int64_t days = due_day - am_days_from_civil(1997, 10, 7);
+    const int64_t days = due_day - am_cal_days_from_civil(1997, 10, 7);
     int64_t factor;
 
     if (!bank3 || !free25 || !all_digits(bank3, 3) || !all_digits(free25, 25) ||

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "calendar.h"
+
 enum am_clock_mode { AM_CLOCK_REAL, AM_CLOCK_FROZEN };
 
 struct am_clock {
@@ -16,8 +18,6 @@ struct am_clock {
     int64_t frozen_at; /* AM_CLOCK_FROZEN: the instant shown */
     int64_t offset;    /* seconds added to real time (advance in AM_CLOCK_REAL) */
 };
-
-#define AM_BRT_OFFSET_SECONDS (-3 * 3600)
 
 /* The account's current time given the real wall-clock time real_now. */
 int64_t am_clock_now(const struct am_clock *c, int64_t real_now);
@@ -45,7 +45,11 @@ int am_clock_parse_date(const char *s, int64_t *ret_t);
  * Returns 0 or -EINVAL. */
 int am_clock_parse_datetime(const char *s, int64_t *ret_t);
 
-/* Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm). */
-int64_t am_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* Days since 1970-01-01 for a proleptic Gregorian date: the older name of
+ * am_cal_days_from_civil (calendar.h), kept for existing callers. */
+static inline int64_t am_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    return am_cal_days_from_civil(y, m, d);
+}
 
 #endif

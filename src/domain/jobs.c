@@ -140,9 +140,9 @@ int am_jobs_advance(struct am_account *a, struct am_ids *ids, int64_t from_now, 
     if (!a || !a->billing || !a->recurring)
         return -EINVAL;
     last = am_recurring_jobs_day(a->recurring);
-    to_day = am_billing_day_of(to_now);
+    to_day = am_cal_day_of(to_now);
     if (last == AM_NO_DAY)
-        last = am_billing_day_of(from_now);
+        last = am_cal_day_of(from_now);
     if (last >= to_day) {
         /* Nothing to run; a clock moved backwards drags the remembered day along. */
         am_recurring_set_jobs_day(a->recurring, to_day);

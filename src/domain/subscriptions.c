@@ -3,12 +3,14 @@
  * open-addressing hash index by id. */
 #include "subscriptions.h"
 
+#include "calendar.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_common.h"
+#include "json_text.h"
 #include "clock.h"
 #include "money.h"
 
@@ -85,37 +87,12 @@ const char *am_kyc_status_name(enum am_kyc_status s)
     return "PENDING";
 }
 
-/* Inverse of am_days_from_civil (Howard Hinnant's civil_from_days). */
-static void civil_from_days(int64_t z, int64_t *ret_y, unsigned *ret_m, unsigned *ret_d)
-{
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-
-    *ret_y = (int64_t)yoe + era * 400 + (m <= 2);
-    *ret_m = m;
-    *ret_d = d;
-}
-
-static unsigned days_in_month(int64_t y, unsigned m)
-{
-    static const unsigned dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-    return m == 2 && leap ? 29 : dim[m - 1];
-}
-
 unsigned am_sub_mday(int64_t day)
 {
     int64_t y;
     unsigned m, d;
 
-    civil_from_days(day, &y, &m, &d);
+    am_cal_civil_from_days(day, &y, &m, &d);
     return d;
 }
 
@@ -125,14 +102,14 @@ static int64_t add_months_anchored(int64_t day, unsigned months, unsigned anchor
     unsigned m, d, dim;
     int64_t idx;
 
-    civil_from_days(day, &y, &m, &d);
+    am_cal_civil_from_days(day, &y, &m, &d);
     if (anchor == 0 || anchor > 31)
         anchor = d;
     idx = y * 12 + (int64_t)(m - 1) + (int64_t)months;
     y = idx / 12;
     m = (unsigned)(idx % 12) + 1;
-    dim = days_in_month(y, m);
-    return am_days_from_civil(y, m, anchor < dim ? anchor : dim);
+    dim = am_cal_days_in_month(y, m);
+    return am_cal_days_from_civil(y, m, anchor < dim ? anchor : dim);
 }
 
 int64_t am_sub_cycle_next(int64_t day, enum am_sub_cycle c, unsigned anchor_mday)
@@ -332,7 +309,7 @@ static bool add_day(cJSON *o, const char *key, int64_t day)
 
     if (day == AM_NO_DAY)
         return cJSON_AddNullToObject(o, key) != NULL;
-    am_billing_format_day(day, buf);
+    am_cal_format_day(day, buf);
     return cJSON_AddStringToObject(o, key, buf) != NULL;
 }
 

@@ -1,7 +1,16 @@
 /* faults.c - fault kinds, the X-Mock-Fault header, rule parsing, matching and schedules
- * (see faults.h). */
+ * (see faults.h).
+ *
+ * Over 1,000 lines on purpose: the rule compiler and the per-request decision share one
+ * compiled form (literal-segment hashes, prefilter flags, schedules) that must stay
+ * private to stay fast; splitting would publish it. The header parser (kinds and
+ * parameters) is the part that could leave first. */
 #include "faults.h"
+
+#include "errmsg.h"
+#include "ident.h"
 #include "json_text.h"
+#include "pathpat.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -17,8 +26,6 @@
 #include "keys.h"
 #include "ratelimit.h"
 
-#define MAX_PATTERN_LEN 512
-#define MAX_PATTERN_SEGS 16
 #define MAX_MATCH_HEADERS 8
 #define MAX_MATCH_FIELDS 8
 #define MAX_SEQUENCE 64
@@ -45,42 +52,11 @@ static double unit_draw(uint64_t *rng)
 
 /* Writes "where.field: message" (or "field: message" when where is empty) and returns
  * -EINVAL. */
-static int ferr(char *err, size_t err_len, const char *where, const char *field, const char *fmt,
-                ...) __attribute__((format(printf, 5, 6)));
-static int ferr(char *err, size_t err_len, const char *where, const char *field, const char *fmt,
-                ...)
-{
-    char msg[256];
-    va_list ap;
+#define ferr(err, err_len, where, field, ...)                                                     \
+    am_err_prefixed(err, err_len, -EINVAL, where, ".", field, __VA_ARGS__)
 
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (err && err_len) {
-        if (*where && *field)
-            snprintf(err, err_len, "%s.%s: %s", where, field, msg);
-        else if (*where || *field)
-            snprintf(err, err_len, "%s%s: %s", where, field, msg);
-        else
-            snprintf(err, err_len, "%s", msg);
-    }
-    return -EINVAL;
-}
-
-static int herr(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int herr(char *err, size_t err_len, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (err && err_len)
-        snprintf(err, err_len, "X-Mock-Fault: %s", msg);
-    return -EINVAL;
-}
+#define herr(err, err_len, ...)                                                                  \
+    am_err_prefixed(err, err_len, -EINVAL, "X-Mock-Fault", NULL, NULL, __VA_ARGS__)
 
 /* Rejects unknown and duplicate keys of obj. allowed is NULL-terminated. */
 static int check_keys(const cJSON *obj, const char *const *allowed, const char *where, char *err,
@@ -678,19 +654,6 @@ int am_fault_status_response(const struct am_fault *f, struct am_response *resp)
 
 /* ---- compiled rules ----------------------------------------------------------------- */
 
-/* A compiled path pattern. Literal segments carry a hash so that most mismatches cost
- * an integer compare (the request's segments are hashed once per decide call). */
-struct path_pattern {
-    char *text; /* as given, for listings */
-    char *buf;  /* normalised copy, '/' replaced by NUL */
-    uint32_t n;
-    bool globstar; /* last segment is "**" */
-    uint32_t wild; /* bit i: segment i is "*" */
-    uint32_t hash[MAX_PATTERN_SEGS];
-    uint32_t lens[MAX_PATTERN_SEGS];
-    const char *segs[MAX_PATTERN_SEGS];
-};
-
 /* Hot matcher fields first: most requests are rejected by the first few. */
 struct rule {
     enum am_fault_kind kind; /* == fault.kind */
@@ -701,7 +664,7 @@ struct rule {
     char *account;
     cJSON *headers; /* object name -> string, or NULL */
     cJSON *body;    /* object field -> scalar, or NULL */
-    struct path_pattern path;
+    struct am_pathpat path;
     /* schedule */
     bool has_probability;
     double probability;
@@ -766,21 +729,10 @@ static void rule_free(struct rule *r)
         return;
     free(r->description);
     free(r->account);
-    free(r->path.text);
-    free(r->path.buf);
+    am_pathpat_free(&r->path);
     cJSON_Delete(r->headers);
     cJSON_Delete(r->body);
     free(r);
-}
-
-/* "/api/v3/x" -> "/v3/x": the legacy prefix is the same API. */
-static uint32_t seg_hash(const char *p, size_t len)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (uint8_t)p[i]) * 16777619u;
-    return h;
 }
 
 static uint32_t lower_hash(const char *p)
@@ -794,142 +746,17 @@ static uint32_t lower_hash(const char *p)
     return h;
 }
 
-static int compile_path(const char *text, struct path_pattern *pp, const char *where, char *err,
+/* Must start with '/'; "*" segments and a final "**" (core/pathpat.h). */
+static int compile_path(const char *text, struct am_pathpat *pp, const char *where, char *err,
                         size_t err_len)
 {
-    const char *norm = am_router_normalise_path(text);
-    size_t len = strlen(norm);
-    char *p;
+    char msg[160];
+    int r;
 
     if (text[0] != '/')
         return ferr(err, err_len, where, "path", "must start with '/'");
-    if (strlen(text) > MAX_PATTERN_LEN)
-        return ferr(err, err_len, where, "path", "longer than %d characters", MAX_PATTERN_LEN);
-    pp->text = strdup(text);
-    pp->buf = malloc(len + 1);
-    if (!pp->text || !pp->buf)
-        return -ENOMEM;
-    memcpy(pp->buf, norm, len + 1);
-    p = pp->buf + 1;
-    for (;;) {
-        char *slash = strchr(p, '/');
-        size_t seg_len = slash ? (size_t)(slash - p) : strlen(p);
-
-        if (seg_len == 0)
-            return ferr(err, err_len, where, "path", "empty segment");
-        if (pp->n == MAX_PATTERN_SEGS)
-            return ferr(err, err_len, where, "path", "more than %d segments", MAX_PATTERN_SEGS);
-        if (pp->globstar)
-            return ferr(err, err_len, where, "path", "'**' must be the last segment");
-        if (slash)
-            *slash = '\0';
-        if (memchr(p, '*', seg_len) && strcmp(p, "*") != 0 && strcmp(p, "**") != 0)
-            return ferr(err, err_len, where, "path", "'*' must be a whole segment");
-        pp->globstar = strcmp(p, "**") == 0;
-        if (strcmp(p, "*") == 0)
-            pp->wild |= 1u << pp->n;
-        pp->segs[pp->n] = p;
-        pp->lens[pp->n] = (uint32_t)seg_len;
-        pp->hash[pp->n] = seg_hash(p, seg_len);
-        pp->n++;
-        if (!slash)
-            break;
-        p = slash + 1;
-    }
-    return 0;
-}
-
-/* The request path split and hashed once per decide call. A path with more segments than
- * any pattern has is marked too long (only a '**' pattern can match it). */
-struct split_path {
-    bool done;
-    bool valid; /* starts with '/' and has at most MAX_PATTERN_SEGS segments */
-    uint32_t n;
-    uint32_t hash[MAX_PATTERN_SEGS];
-    uint32_t lens[MAX_PATTERN_SEGS];
-    const char *segs[MAX_PATTERN_SEGS];
-};
-
-static void split_path(const char *path, struct split_path *sp)
-{
-    const char *p = path;
-
-    sp->done = true;
-    sp->valid = false;
-    sp->n = 0;
-    if (!path || *p != '/')
-        return;
-    p++;
-    for (;;) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
-
-        if (sp->n == MAX_PATTERN_SEGS || len > UINT32_MAX)
-            return;
-        sp->segs[sp->n] = p;
-        sp->lens[sp->n] = (uint32_t)len;
-        sp->hash[sp->n] = seg_hash(p, len);
-        sp->n++;
-        if (!slash)
-            break;
-        p = slash + 1;
-    }
-    sp->valid = true;
-}
-
-/* Walks the raw path for a '**' pattern's fixed prefix (paths too long to split). */
-static bool path_match_long(const struct path_pattern *pp, const char *path)
-{
-    const char *p = path;
-    uint32_t fixed = pp->n - 1;
-
-    if (!pp->globstar || !path || *p != '/')
-        return false;
-    p++;
-    for (uint32_t i = 0; i < fixed; i++) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
-
-        if ((pp->wild >> i) & 1) {
-            if (len == 0)
-                return false;
-        } else if (len != pp->lens[i] || memcmp(p, pp->segs[i], len) != 0) {
-            return false;
-        }
-        if (!slash)
-            return i + 1 == fixed;
-        p = slash + 1;
-    }
-    return true;
-}
-
-/* '*' = one non-empty segment, a final '**' = anything left (including nothing). No
- * allocation: this runs for every path rule on every request. */
-static bool path_match(const struct path_pattern *pp, const char *path, struct split_path *sp)
-{
-    uint32_t fixed = pp->globstar ? pp->n - 1 : pp->n;
-
-    if (!sp->done)
-        split_path(path, sp);
-    if (!sp->valid)
-        return path_match_long(pp, path);
-    if (pp->globstar ? sp->n < fixed : sp->n != fixed)
-        return false;
-    /* Integers first, last segment first ("/v3" is common to all; ids and actions
-     * differ at the end), bytes only once every hash agreed. */
-    for (uint32_t i = fixed; i-- > 0;) {
-        if ((pp->wild >> i) & 1) {
-            if (sp->lens[i] == 0)
-                return false;
-        } else if (sp->hash[i] != pp->hash[i] || sp->lens[i] != pp->lens[i]) {
-            return false;
-        }
-    }
-    for (uint32_t i = 0; i < fixed; i++) {
-        if (!((pp->wild >> i) & 1) && memcmp(sp->segs[i], pp->segs[i], sp->lens[i]) != 0)
-            return false;
-    }
-    return true;
+    r = am_pathpat_compile(text, AM_PATHPAT_WILDCARDS, pp, msg, sizeof(msg));
+    return r == -EINVAL ? ferr(err, err_len, where, "path", "%s", msg) : r;
 }
 
 static int parse_method(const char *s, enum am_method *ret)
@@ -955,22 +782,6 @@ static int parse_operation(const char *s, enum am_route *ret)
         }
     }
     return -EINVAL;
-}
-
-static bool valid_id(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n == 0 || n >= AM_FAULT_ID_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
-            return false;
-    }
-    return true;
 }
 
 static bool valid_header_name(const char *s)
@@ -1169,7 +980,7 @@ static int parse_rule(const cJSON *obj, uint64_t default_seed, const char *where
     if (!r)
         return -ENOMEM;
     if ((it = cJSON_GetObjectItemCaseSensitive(obj, "id"))) {
-        if (!cJSON_IsString(it) || !valid_id(it->valuestring)) {
+        if (!cJSON_IsString(it) || !am_ident_valid(it->valuestring, AM_FAULT_ID_MAX)) {
             rc = ferr(err, err_len, where, "id", "must be 1..63 characters [A-Za-z0-9._-]");
             goto fail;
         }
@@ -1263,7 +1074,7 @@ static void prefilter_of(const struct rule *r, struct prefilter *pf)
         pf->flags |= PF_CONNECTION;
     if (r->account) {
         pf->flags |= PF_ACCOUNT;
-        pf->account_hash = seg_hash(r->account, strlen(r->account));
+        pf->account_hash = am_pathpat_hash(r->account, strlen(r->account));
     }
     if (r->headers && r->headers->child) {
         pf->flags |= PF_HEADER;
@@ -1287,7 +1098,7 @@ static void prefilter_of(const struct rule *r, struct prefilter *pf)
 
 /* False when the prefilter alone proves the rule cannot match this request. */
 static bool prefilter_pass(const struct prefilter *pf, const struct am_fault_request *in,
-                           const char *path, struct split_path *sp, struct request_hashes *rh)
+                           const char *path, struct am_pathpat_split *sp, struct request_hashes *rh)
 {
     if (pf->flags & PF_CONNECTION)
         return false;
@@ -1299,7 +1110,7 @@ static bool prefilter_pass(const struct prefilter *pf, const struct am_fault_req
         if (!in->account_id)
             return false;
         if (!rh->account_done) {
-            rh->account = seg_hash(in->account_id, strlen(in->account_id));
+            rh->account = am_pathpat_hash(in->account_id, strlen(in->account_id));
             rh->account_done = true;
         }
         if (rh->account != pf->account_hash)
@@ -1325,7 +1136,7 @@ static bool prefilter_pass(const struct prefilter *pf, const struct am_fault_req
         if (!path)
             return false;
         if (!sp->done)
-            split_path(path, sp);
+            am_pathpat_split(path, sp);
         if (!sp->valid)
             return true; /* too long to split: the full check decides */
         if ((pf->flags & PF_GLOBSTAR) ? sp->n < pf->nseg : sp->n != pf->nseg)
@@ -1712,7 +1523,7 @@ static bool scalar_equal(const cJSON *want, const cJSON *got)
 /* Cheapest checks first; the body is reached only when everything else held. */
 static bool rule_matches(struct am_fault_rules *rules, const struct rule *r,
                          const struct am_fault_request *in, const char *path,
-                         struct split_path *sp, struct body_cache *bc)
+                         struct am_pathpat_split *sp, struct body_cache *bc)
 {
     const cJSON *body;
 
@@ -1722,7 +1533,7 @@ static bool rule_matches(struct am_fault_rules *rules, const struct rule *r,
         return false;
     if (r->account && (!in->account_id || strcmp(r->account, in->account_id) != 0))
         return false;
-    if (r->has_path && (!path || !path_match(&r->path, path, sp)))
+    if (r->has_path && (!path || !am_pathpat_match(&r->path, path, sp)))
         return false;
     if (r->headers) {
         if (!in->req)
@@ -1782,7 +1593,7 @@ int am_faults_decide(struct am_fault_rules *rules, const struct am_fault_request
                      struct am_fault *ret, char ret_rule_id[AM_FAULT_ID_MAX])
 {
     struct body_cache bc = {false, NULL};
-    struct split_path sp;
+    struct am_pathpat_split sp;
     struct request_hashes rh;
     const char *path = in->path ? am_router_normalise_path(in->path) : NULL;
     int fired = 0;

@@ -1,6 +1,8 @@
 /* ratelimit.c - per-account quota, concurrent GETs and endpoint limits (see ratelimit.h). */
 #include "ratelimit.h"
 
+#include "errmsg.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -325,19 +327,7 @@ int am_ratelimit_respond(const struct am_ratelimit_result *res, struct am_respon
 
 /* ---- JSON --------------------------------------------------------------------------- */
 
-static int jerr(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int jerr(char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err && err_len) {
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return -EINVAL;
-}
+#define jerr(err, err_len, ...) am_err_printf(err, err_len, -EINVAL, __VA_ARGS__)
 
 static bool json_uint(const cJSON *item, double min, double max, uint32_t *ret)
 {

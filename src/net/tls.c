@@ -2,6 +2,8 @@
  * client. See tls.h. */
 #include "tls.h"
 
+#include "errmsg.h"
+
 #include "atomic_file.h"
 
 #include <arpa/inet.h>
@@ -48,7 +50,7 @@ static void set_err(char *err, size_t err_len, const char *fmt, ...)
     if (!err || err_len == 0)
         return;
     va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
+    am_err_vprefixed(err, err_len, 0, NULL, NULL, NULL, fmt, ap);
     va_end(ap);
     /* One line, whatever OpenSSL's data strings contained. */
     for (char *p = err; *p; p++)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "api_common.h"
-#include "app.h"
+#include "app_iface.h"
 #include "asaas_facts.h"
 #include "crypto.h"
 #include "fixtures.h"

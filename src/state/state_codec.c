@@ -1,6 +1,8 @@
 /* state_codec.c - exact field codecs for snapshots (see state_codec.h). */
 #include "state_codec.h"
 
+#include "errmsg.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -22,23 +24,9 @@
 #define SC_MIN_DAY (-25567LL)
 #define SC_MAX_DAY (2932896LL)
 
-static int bad(char *err, size_t err_len, const char *where, const char *key, const char *fmt,
-               ...) __attribute__((format(printf, 5, 6)));
-static int bad(char *err, size_t err_len, const char *where, const char *key, const char *fmt,
-               ...)
-{
-    va_list ap;
-    int n;
-
-    if (!err || !err_len)
-        return -EINVAL;
-    n = key ? snprintf(err, err_len, "%s.%s: ", where, key) : snprintf(err, err_len, "%s: ", where);
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < err_len)
-        vsnprintf(err + n, err_len - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
+/* "where.key: message" (errmsg.h). */
+#define bad(err, err_len, where, key, ...)                                                       \
+    am_err_prefixed(err, err_len, -EINVAL, where, ".", key, __VA_ARGS__)
 
 static int added(const cJSON *item)
 {
@@ -100,7 +88,7 @@ int am_sc_add_day(cJSON *o, const char *key, int64_t day)
         return added(cJSON_AddNullToObject(o, key));
     if (day < SC_MIN_DAY || day > SC_MAX_DAY)
         return am_sc_add_int(o, key, day);
-    am_billing_format_day(day, buf);
+    am_cal_format_day(day, buf);
     return added(cJSON_AddStringToObject(o, key, buf));
 }
 
@@ -217,7 +205,7 @@ int am_sc_get_day(const cJSON *o, const char *key, int64_t *ret, const char *whe
     if (read_int(it, ret))
         return 0;
     if (!cJSON_IsString(it) || strlen(it->valuestring) != 10 ||
-        am_billing_parse_day(it->valuestring, ret) < 0)
+        am_cal_parse_day(it->valuestring, ret) < 0)
         return bad(err, err_len, where, key, "must be \"YYYY-MM-DD\" or null");
     return 0;
 }

@@ -2,6 +2,7 @@
 #include "json_text.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,4 +112,78 @@ bool am_json_integer(const cJSON *item, double min, double max, double *ret)
         return false;
     *ret = v;
     return true;
+}
+
+bool am_json_subset(const cJSON *want, const cJSON *got)
+{
+    if (cJSON_IsObject(want)) {
+        if (!cJSON_IsObject(got))
+            return false;
+        for (const cJSON *w = want->child; w; w = w->next) {
+            const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
+
+            if (!g || !am_json_subset(w, g))
+                return false;
+        }
+        return true;
+    }
+    return am_json_equal(want, got);
+}
+
+static size_t child_count(const cJSON *a)
+{
+    size_t n = 0;
+
+    for (const cJSON *c = a->child; c; c = c->next)
+        n++;
+    return n;
+}
+
+/* Exact equality (objects: same members, any order). */
+bool am_json_equal(const cJSON *a, const cJSON *b)
+{
+    if (cJSON_IsString(a))
+        return cJSON_IsString(b) && strcmp(a->valuestring, b->valuestring) == 0;
+    if (cJSON_IsNumber(a))
+        return cJSON_IsNumber(b) && a->valuedouble == b->valuedouble;
+    if (cJSON_IsBool(a))
+        return cJSON_IsBool(b) && cJSON_IsTrue(a) == cJSON_IsTrue(b);
+    if (cJSON_IsNull(a))
+        return cJSON_IsNull(b);
+    if (cJSON_IsArray(a)) {
+        const cJSON *x = a->child, *y;
+
+        if (!cJSON_IsArray(b))
+            return false;
+        for (y = b->child; x && y; x = x->next, y = y->next) {
+            if (!am_json_equal(x, y))
+                return false;
+        }
+        return !x && !y;
+    }
+    if (cJSON_IsObject(a)) {
+        if (!cJSON_IsObject(b) || child_count(a) != child_count(b))
+            return false;
+        for (const cJSON *x = a->child; x; x = x->next) {
+            const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+
+            if (!y || !am_json_equal(x, y))
+                return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+int am_json_add_string_or_null(cJSON *obj, const char *key, const char *value)
+{
+    cJSON *item = value ? cJSON_CreateString(value) : cJSON_CreateNull();
+
+    if (!item)
+        return -ENOMEM;
+    if (!cJSON_AddItemToObject(obj, key, item)) {
+        cJSON_Delete(item);
+        return -ENOMEM;
+    }
+    return 0;
 }

@@ -27,6 +27,17 @@ const char *am_json_bad_key(const struct cJSON *obj, const char *const *allowed,
 /* True, with *ret set, when item is an integral JSON number within [min, max]. */
 bool am_json_integer(const struct cJSON *item, double min, double max, double *ret);
 
+/* Exact equality: same types and values, arrays in order, objects with the same members
+ * in any order (numbers compare as doubles). */
+bool am_json_equal(const struct cJSON *a, const struct cJSON *b);
+
+/* The matcher rule of fixtures and recordings: every member of a want object is in got
+ * and matches recursively; arrays and scalars must be am_json_equal. */
+bool am_json_subset(const struct cJSON *want, const struct cJSON *got);
+
+/* Adds a string field, or null when value is NULL. Returns 0 or -ENOMEM. */
+int am_json_add_string_or_null(struct cJSON *obj, const char *key, const char *value);
+
 /* True when the len bytes of s are all JSON whitespace. */
 bool am_json_text_blank(const char *s, size_t len);
 

@@ -315,6 +315,39 @@ static void test_api_json_get_bool_types(void **state)
     cJSON_Delete(o);
 }
 
+static void test_api_pager_counts_all_and_renders_the_page(void **state)
+{
+    struct am_page page = {.offset = 2, .limit = 3};
+    struct am_api_pager pg;
+    struct am_response resp;
+    cJSON *root;
+
+    (void)state;
+    am_response_init(&resp);
+    am_api_pager_init(&pg, &page);
+    for (int i = 0; i < 10; i++) {
+        if (i % 2 == 0 && am_api_pager_take(&pg)) /* 5 matches: 0 2 4 6 8 */
+            am_api_pager_add(&pg, cJSON_CreateNumber(i));
+    }
+    assert_int_equal(am_api_pager_answer(&pg, &resp), 0);
+    root = cJSON_Parse(resp.body);
+    assert_non_null(root);
+    assert_int_equal(cJSON_GetObjectItem(root, "totalCount")->valuedouble, 5);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(root, "hasMore")));
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "data")), 3);
+    assert_int_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "data"), 0)->valuedouble, 4);
+    cJSON_Delete(root);
+    am_response_finish(&resp);
+    /* A failed render answers -ENOMEM and frees what was built. */
+    am_api_pager_init(&pg, &page);
+    for (int i = 0; i < 5; i++) {
+        if (am_api_pager_take(&pg))
+            am_api_pager_add(&pg, i == 3 ? NULL : cJSON_CreateNumber(i));
+    }
+    assert_int_equal(am_api_pager_answer(&pg, &resp), -ENOMEM);
+    am_response_finish(&resp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_api_parse_body_empty_gives_empty_object_only_when_allowed),
         cmocka_unit_test(test_api_parse_body_rejects_non_objects_and_garbage),
         cmocka_unit_test(test_api_parse_page_defaults_and_bounds),
+        cmocka_unit_test(test_api_pager_counts_all_and_renders_the_page),
         cmocka_unit_test(test_api_parse_page_rejects_bad_values),
         cmocka_unit_test(test_api_list_response_envelope_and_has_more),
         cmocka_unit_test(test_api_list_response_without_data_is_enomem),

@@ -80,11 +80,11 @@ static void call(struct fx *f, enum op op, const char *id, const char *query, co
     switch (op) {
     case OP_CREATE:
         req.method = AM_METHOD_POST;
-        r = am_api_customers_create(&f->ctx, &req, &f->resp);
+        r = am_api_customers_create(&f->ctx, NULL, &req, &f->resp);
         break;
     case OP_LIST:
         req.method = AM_METHOD_GET;
-        r = am_api_customers_list(&f->ctx, &req, &f->resp);
+        r = am_api_customers_list(&f->ctx, NULL, &req, &f->resp);
         break;
     case OP_GET:
         req.method = AM_METHOD_GET;
@@ -385,8 +385,8 @@ static void test_customers_handlers_need_a_store(void **state)
     struct am_customer_store *store = f->account.customers;
 
     f->account.customers = NULL;
-    assert_int_equal(am_api_customers_create(&f->ctx, &req, &f->resp), -EINVAL);
-    assert_int_equal(am_api_customers_list(&f->ctx, &req, &f->resp), -EINVAL);
+    assert_int_equal(am_api_customers_create(&f->ctx, NULL, &req, &f->resp), -EINVAL);
+    assert_int_equal(am_api_customers_list(&f->ctx, NULL, &req, &f->resp), -EINVAL);
     assert_int_equal(am_api_customers_get(&f->ctx, ID1, &req, &f->resp), -EINVAL);
     assert_int_equal(am_api_customers_update(&f->ctx, ID1, &req, &f->resp), -EINVAL);
     assert_int_equal(am_api_customers_delete(&f->ctx, ID1, &req, &f->resp), -EINVAL);

@@ -78,11 +78,11 @@ static char *call(struct fx *f, struct am_customer_store *store, enum op op, con
     switch (op) {
     case OP_CREATE:
         req.method = AM_METHOD_POST;
-        r = am_api_customers_create(&f->ctx, &req, &f->resp);
+        r = am_api_customers_create(&f->ctx, NULL, &req, &f->resp);
         break;
     case OP_LIST:
         req.method = AM_METHOD_GET;
-        r = am_api_customers_list(&f->ctx, &req, &f->resp);
+        r = am_api_customers_list(&f->ctx, NULL, &req, &f->resp);
         break;
     case OP_GET:
         req.method = AM_METHOD_GET;

@@ -74,10 +74,41 @@ static void test_json_text_refuses_invalid_utf8_and_nul_escapes(void **state)
     cJSON_Delete(root);
 }
 
+static bool cmp(bool (*f)(const cJSON *, const cJSON *), const char *a, const char *b)
+{
+    cJSON *x = cJSON_Parse(a), *y = cJSON_Parse(b);
+    bool r;
+
+    assert_non_null(x);
+    assert_non_null(y);
+    r = f(x, y);
+    cJSON_Delete(x);
+    cJSON_Delete(y);
+    return r;
+}
+
+static void test_json_equal_and_subset(void **state)
+{
+    (void)state;
+    assert_true(cmp(am_json_equal, "{\"a\":1,\"b\":[1,\"x\",null,true]}",
+                    "{\"b\":[1,\"x\",null,true],\"a\":1.0}"));
+    assert_false(cmp(am_json_equal, "{\"a\":1}", "{\"a\":1,\"b\":2}"));
+    assert_false(cmp(am_json_equal, "[1,2]", "[2,1]"));
+    assert_false(cmp(am_json_equal, "[1,2]", "[1,2,3]"));
+    assert_false(cmp(am_json_equal, "\"1\"", "1"));
+    assert_false(cmp(am_json_equal, "true", "false"));
+    assert_true(cmp(am_json_subset, "{\"a\":{\"b\":1}}", "{\"a\":{\"b\":1,\"c\":2},\"d\":3}"));
+    assert_false(cmp(am_json_subset, "{\"a\":{\"b\":1}}", "{\"a\":{\"b\":2}}"));
+    assert_false(cmp(am_json_subset, "{\"a\":[1]}", "{\"a\":[1,2]}")); /* arrays exact */
+    assert_false(cmp(am_json_subset, "{\"a\":1}", "[1]"));
+    assert_true(cmp(am_json_subset, "{}", "{\"a\":1}"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_text_parses_a_document_without_nul),
+        cmocka_unit_test(test_json_equal_and_subset),
         cmocka_unit_test(test_json_text_locates_a_syntax_error),
         cmocka_unit_test(test_json_text_points_at_trailing_garbage),
         cmocka_unit_test(test_json_text_accepts_trailing_whitespace_and_empty_is_an_error),

@@ -5,6 +5,9 @@
 
 #include "router.h"
 
+#include "api_customers.h"
+#include "api_recurring.h"
+
 struct route_case {
     enum am_method method;
     const char *rest; /* path after the prefix */
@@ -482,10 +485,28 @@ static void test_router_cases_cover_every_route(void **state)
     }
 }
 
+/* The router's row is the one registration of an API operation: it names the handler. */
+static void test_router_rows_name_the_handlers(void **state)
+{
+    struct am_route_match m;
+
+    (void)state;
+    assert_ptr_equal(am_route_handler(AM_ROUTE_CUSTOMERS_CREATE), am_api_customers_create);
+    assert_ptr_equal(am_route_handler(AM_ROUTE_SUBSCRIPTIONS_LIST), am_api_subscriptions_list);
+    assert_ptr_equal(am_route_handler(AM_ROUTE_MY_ACCOUNT_STATUS), am_api_my_account_status);
+    assert_null(am_route_handler(AM_ROUTE_CTL_HEALTH)); /* control routes dispatch elsewhere */
+    assert_null(am_route_handler(AM_ROUTE_NONE));
+    /* A matched path leads to its row's handler. */
+    am_router_match(AM_METHOD_POST, "/v3/payments/x/payWithCreditCard", &m);
+    assert_int_equal(m.route, AM_ROUTE_PAYMENTS_PAY_WITH_CARD);
+    assert_ptr_equal(am_route_handler(m.route), am_api_payments_pay_with_card);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_router_matches_every_api_route_under_v3),
+        cmocka_unit_test(test_router_rows_name_the_handlers),
         cmocka_unit_test(test_router_matches_every_api_route_under_legacy_api_v3),
         cmocka_unit_test(test_router_matches_every_control_route),
         cmocka_unit_test(test_router_control_routes_not_under_api_prefix),
