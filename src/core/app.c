@@ -11,6 +11,7 @@
 #include "api_common.h"
 #include "atomic_file.h"
 #include "api_customers.h"
+#include "api_webhooks.h"
 #include "api_payments.h"
 #include "api_recurring.h"
 #include "asaas_facts.h"
@@ -437,6 +438,21 @@ static int customers_list(struct am_ctx *c, const char *id, const struct am_requ
     return am_api_customers_list(c, r, o);
 }
 
+/* The legacy single-config routes carry their kind in the path, not as a parameter. */
+#define LEGACY_WEBHOOK(fn, call, kind)                                                            \
+    static int fn(struct am_ctx *c, const char *id, const struct am_request *r,                   \
+                  struct am_response *o)                                                          \
+    {                                                                                             \
+        (void)id;                                                                                 \
+        return call(c, kind, r, o);                                                               \
+    }
+LEGACY_WEBHOOK(webhook_get, am_api_webhook_legacy_get, "payment")
+LEGACY_WEBHOOK(webhook_save, am_api_webhook_legacy_save, "payment")
+LEGACY_WEBHOOK(webhook_invoice_get, am_api_webhook_legacy_get, "invoice")
+LEGACY_WEBHOOK(webhook_invoice_save, am_api_webhook_legacy_save, "invoice")
+LEGACY_WEBHOOK(webhook_recharge_get, am_api_webhook_legacy_get, "mobilePhoneRecharge")
+LEGACY_WEBHOOK(webhook_recharge_save, am_api_webhook_legacy_save, "mobilePhoneRecharge")
+
 typedef int (*handler_fn)(struct am_ctx *ctx, const char *id, const struct am_request *req,
                           struct am_response *resp);
 
@@ -489,6 +505,18 @@ static const handler_fn handlers[_AM_ROUTE_MAX] = {
     [AM_ROUTE_FINANCIAL_TRANSACTIONS] = am_api_financial_transactions,
     [AM_ROUTE_FINANCE_STATISTICS] = am_api_finance_statistics,
     [AM_ROUTE_MY_ACCOUNT_STATUS] = am_api_my_account_status,
+    [AM_ROUTE_WEBHOOKS_CREATE] = am_api_webhooks_create,
+    [AM_ROUTE_WEBHOOKS_LIST] = am_api_webhooks_list,
+    [AM_ROUTE_WEBHOOKS_GET] = am_api_webhooks_get,
+    [AM_ROUTE_WEBHOOKS_UPDATE] = am_api_webhooks_update,
+    [AM_ROUTE_WEBHOOKS_DELETE] = am_api_webhooks_delete,
+    [AM_ROUTE_WEBHOOKS_REMOVE_BACKOFF] = am_api_webhooks_remove_backoff,
+    [AM_ROUTE_WEBHOOK_LEGACY_GET] = webhook_get,
+    [AM_ROUTE_WEBHOOK_LEGACY_SAVE] = webhook_save,
+    [AM_ROUTE_WEBHOOK_LEGACY_INVOICE_GET] = webhook_invoice_get,
+    [AM_ROUTE_WEBHOOK_LEGACY_INVOICE_SAVE] = webhook_invoice_save,
+    [AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_GET] = webhook_recharge_get,
+    [AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE] = webhook_recharge_save,
 };
 
 static int dispatch_api(struct am_app *app, const struct am_route_match *m,

@@ -64,6 +64,18 @@ static const struct route_def routes[] = {
     {AM_ROUTE_FINANCIAL_TRANSACTIONS, AM_SCOPE_API, AM_METHOD_GET, "financialTransactions", "financialTransactions.list"},
     {AM_ROUTE_FINANCE_STATISTICS, AM_SCOPE_API, AM_METHOD_GET, "finance/payment/statistics", "finance.payment.statistics"},
     {AM_ROUTE_MY_ACCOUNT_STATUS, AM_SCOPE_API, AM_METHOD_GET, "myAccount/status", "myAccount.status"},
+    {AM_ROUTE_WEBHOOKS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "webhooks", "webhooks.create"},
+    {AM_ROUTE_WEBHOOKS_LIST, AM_SCOPE_API, AM_METHOD_GET, "webhooks", "webhooks.list"},
+    {AM_ROUTE_WEBHOOKS_GET, AM_SCOPE_API, AM_METHOD_GET, "webhooks/*", "webhooks.get"},
+    {AM_ROUTE_WEBHOOKS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "webhooks/*", "webhooks.update"},
+    {AM_ROUTE_WEBHOOKS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "webhooks/*", "webhooks.delete"},
+    {AM_ROUTE_WEBHOOKS_REMOVE_BACKOFF, AM_SCOPE_API, AM_METHOD_POST, "webhooks/*/removeBackoff", "webhooks.removeBackoff"},
+    {AM_ROUTE_WEBHOOK_LEGACY_GET, AM_SCOPE_API, AM_METHOD_GET, "webhook", "webhook.legacy.get"},
+    {AM_ROUTE_WEBHOOK_LEGACY_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook", "webhook.legacy.save"},
+    {AM_ROUTE_WEBHOOK_LEGACY_INVOICE_GET, AM_SCOPE_API, AM_METHOD_GET, "webhook/invoice", "webhook.legacy.invoice.get"},
+    {AM_ROUTE_WEBHOOK_LEGACY_INVOICE_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook/invoice", "webhook.legacy.invoice.save"},
+    {AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_GET, AM_SCOPE_API, AM_METHOD_GET, "webhook/mobilePhoneRecharge", "webhook.legacy.mobilePhoneRecharge.get"},
+    {AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook/mobilePhoneRecharge", "webhook.legacy.mobilePhoneRecharge.save"},
 
     {AM_ROUTE_CTL_HEALTH, AM_SCOPE_CONTROL, AM_METHOD_GET, "health", "mock.health"},
     {AM_ROUTE_CTL_CA_PEM, AM_SCOPE_CONTROL, AM_METHOD_GET, "ca.pem", "mock.ca"},
@@ -108,6 +120,9 @@ static const struct route_def routes[] = {
     {AM_ROUTE_CTL_RESET, AM_SCOPE_CONTROL, AM_METHOD_POST, "reset", "mock.reset"},
     {AM_ROUTE_CTL_STATE_GET, AM_SCOPE_CONTROL, AM_METHOD_GET, "state", "mock.state.get"},
     {AM_ROUTE_CTL_STATE_PUT, AM_SCOPE_CONTROL, AM_METHOD_PUT, "state", "mock.state.put"},
+    {AM_ROUTE_CTL_WEBHOOK_DELIVERIES, AM_SCOPE_CONTROL, AM_METHOD_GET, "accounts/*/webhooks/deliveries", "mock.webhooks.deliveries"},
+    {AM_ROUTE_CTL_WEBHOOK_FLUSH, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/webhooks/deliveries/flush", "mock.webhooks.flush"},
+    {AM_ROUTE_CTL_EVENT_REDELIVER, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/events/*/redeliver", "mock.events.redeliver"},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -996,6 +996,21 @@ void am_webhooks_log_clear(struct am_webhooks *w)
     w->log_start = w->log_n = 0;
 }
 
+int am_webhooks_restore_item(struct am_webhooks *w, struct am_webhook_config *c,
+                             const struct am_webhook_item *it)
+{
+    struct am_webhook_item *last;
+    int r = push(w, c, it->seq, it->event_id, it->event, it->created_at, it->body, it->body_len);
+
+    if (r < 0)
+        return r;
+    last = &c->queue[c->n - 1];
+    last->id = it->id;
+    last->attempts = it->attempts;
+    am_webhooks_set_next_item_id(w, it->id + 1);
+    return 0;
+}
+
 uint64_t am_webhooks_next_item_id(const struct am_webhooks *w)
 {
     return w->next_item;

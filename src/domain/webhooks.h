@@ -63,6 +63,8 @@ struct am_webhook_config {
     unsigned penalty;     /* consecutive failures: penalizedRequestsCount */
     int64_t next_at;      /* no send before this instant while penalised */
     uint8_t events[(AM_WEBHOOK_N_EVENTS + 7) / 8];
+    char legacy[24];      /* "" or the legacy single-config kind: "payment", "invoice",
+                           * "mobilePhoneRecharge" (/v3/webhook[/kind]) */
     struct am_webhook_item *queue; /* FIFO: [head, n) live, done items skipped */
     size_t head, n, cap;
     size_t pending;       /* items not done */
@@ -217,6 +219,11 @@ size_t am_webhooks_log_count(const struct am_webhooks *w);
 /* i-th kept attempt, 0 = oldest. */
 const struct am_webhook_attempt *am_webhooks_log_at(const struct am_webhooks *w, size_t i);
 void am_webhooks_log_clear(struct am_webhooks *w);
+
+/* Appends a queued item exactly as given (state import: id, attempts and the body,
+ * copied, are kept; in_flight/done ignored). Returns 0 or -ENOMEM. Borrows it. */
+int am_webhooks_restore_item(struct am_webhooks *w, struct am_webhook_config *c,
+                             const struct am_webhook_item *it);
 
 /* Next item id (state import keeps handles unique). */
 uint64_t am_webhooks_next_item_id(const struct am_webhooks *w);

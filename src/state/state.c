@@ -16,6 +16,8 @@
 #include "recurring_state.h"
 #include "state_codec.h"
 #include "subscriptions.h"
+#include "webhooks.h"
+#include "webhooks_state.h"
 
 void am_stores_free(struct am_stores *s)
 {
@@ -24,16 +26,18 @@ void am_stores_free(struct am_stores *s)
     am_customer_store_free(s->customers);
     am_billing_free(s->billing);
     am_recurring_free(s->recurring);
+    am_webhooks_free(s->webhooks);
     memset(s, 0, sizeof(*s));
 }
 
 void am_stores_swap(struct am_account *a, struct am_stores *s)
 {
-    struct am_stores old = {a->customers, a->billing, a->recurring};
+    struct am_stores old = {a->customers, a->billing, a->recurring, a->webhooks};
 
     a->customers = s->customers;
     a->billing = s->billing;
     a->recurring = s->recurring;
+    a->webhooks = s->webhooks;
     *s = old;
 }
 
@@ -42,7 +46,8 @@ int am_stores_new(const char *account_id, struct am_stores *s)
     s->customers = am_customer_store_new();
     s->billing = am_billing_new(account_id);
     s->recurring = am_recurring_new();
-    if (s->customers && s->billing && s->recurring)
+    s->webhooks = am_webhooks_new();
+    if (s->customers && s->billing && s->recurring && s->webhooks)
         return 0;
     am_stores_free(s);
     return -ENOMEM;
@@ -168,6 +173,14 @@ struct cJSON *am_state_export_data(const struct am_account *a)
     cJSON_AddItemToObject(o, "billing", b);
     b = NULL;
     cJSON_AddItemToObject(o, "recurring", r);
+    r = NULL;
+    /* Only with configs: snapshots of accounts without webhooks stay as they were. */
+    if (am_webhooks_count(a->webhooks) > 0) {
+        r = am_webhooks_state_export(a->webhooks);
+        if (!r)
+            goto oom;
+        cJSON_AddItemToObject(o, "webhooks", r);
+    }
     return o;
 oom:
     cJSON_Delete(o);
@@ -180,7 +193,7 @@ oom:
 int am_state_import_data(const cJSON *data, const char *account_id, const char *where,
                          struct am_stores *ret, char *err, size_t err_len)
 {
-    static const char *const allowed[] = {"customers", "billing", "recurring", NULL};
+    static const char *const allowed[] = {"customers", "billing", "recurring", "webhooks", NULL};
     struct am_stores s = {0};
     const cJSON *it;
     char sub[256];
@@ -207,6 +220,15 @@ int am_state_import_data(const cJSON *data, const char *account_id, const char *
            : ((s.recurring = am_recurring_new()) ? 0 : -ENOMEM);
     if (r < 0)
         goto fail;
+    it = cJSON_GetObjectItemCaseSensitive(data, "webhooks");
+    r = it ? am_webhooks_state_import(it, am_sc_where_key(sub, sizeof(sub), where, "webhooks"),
+                                      &s.webhooks, err, err_len)
+           : ((s.webhooks = am_webhooks_new()) ? 0 : -ENOMEM);
+    if (r < 0)
+        goto fail;
+    /* Events already in the log were emitted before any config here: never deliver them. */
+    if (!it)
+        am_webhooks_set_cursor(s.webhooks, am_billing_events_last_seq(s.billing));
     *ret = s;
     return 0;
 fail:
