@@ -960,6 +960,17 @@ int am_webhooks_redeliver(struct am_webhooks *w, const struct am_billing *billin
     return 0;
 }
 
+bool am_webhooks_known_event(struct am_webhooks *w, const struct am_billing *billing,
+                             const char *event_id)
+{
+    if (known_item(w, event_id))
+        return true;
+    for (size_t i = am_billing_events_count(billing); i-- > 0;)
+        if (strcmp(am_billing_event_at(billing, i)->id, event_id) == 0)
+            return true;
+    return false;
+}
+
 /* ---- Attempt log -------------------------------------------------------------- */
 
 void am_webhooks_log_attempt(struct am_webhooks *w, const struct am_webhook_attempt *a)

@@ -212,6 +212,10 @@ uint64_t am_webhooks_dropped(const struct am_webhooks *w);
 int am_webhooks_redeliver(struct am_webhooks *w, const struct am_billing *billing,
                           const char *account_id, const char *owner_id, const char *event_id);
 
+/* True when event_id is queued somewhere or still in billing's log. */
+bool am_webhooks_known_event(struct am_webhooks *w, const struct am_billing *billing,
+                             const char *event_id);
+
 /* ---- Attempt log ---- */
 /* Records an attempt (the set numbers it). */
 void am_webhooks_log_attempt(struct am_webhooks *w, const struct am_webhook_attempt *a);
