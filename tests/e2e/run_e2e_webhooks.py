@@ -1,0 +1,456 @@
+#!/usr/bin/env python3
+"""run_e2e_webhooks.py - end-to-end tests of webhook configs and outbound deliveries,
+against the real asaas-mock binary and real local receivers started here (HTTP and
+HTTPS with a test CA given to the mock through --webhook-ca).
+
+Usage: python3 tests/e2e/run_e2e_webhooks.py /path/to/asaas-mock [-k substring]
+
+One shared server runs with --clock 2026-07-14 --auto-accounts --webhook-ca CA: every test
+takes a fresh key, so it gets its own account with a frozen clock; retries are walked by
+advancing that clock (seconds), never by sleeping through the schedule. Tests that
+restart a server (kill -9) start their own. Standard library only; reuses harness.py.
+"""
+
+import argparse
+import http.server
+import json
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from harness import Server, TestFailure, check, eq, make_key, slack, wait_until  # noqa: E402
+from harness import registry, run_tests  # noqa: E402
+
+CLOCK = "2026-07-14"
+TOKEN = "whsec_e2e_0123456789abcdef0123456789abcdef"
+CUSTOMER_REQ = {"name": "Cliente Webhook", "cpfCnpj": "24971563792",
+                "email": "webhook@example.com", "mobilePhone": "47996321478"}
+SCHEDULE = [30, 60, 210, 300, 900, 1500, 3600, 3600, 3600, 3600, 3600, 7200, 7200, 10800]
+USER_AGENT = "asaas-mock-webhook/1.0"
+
+TESTS, test = registry()
+
+
+# ---------------------------------------------------------------------------- receivers
+
+class Receiver:
+    """A local HTTP(S) server that records every POST and answers status_for(n) (n = 1 for
+    the first request it gets)."""
+
+    def __init__(self, tls_context=None, status=200, delay=0.0):
+        self.requests = []
+        self.lock = threading.Lock()
+        self.status = status
+        self.delay = delay
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):  # noqa: N802
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n)
+                with outer.lock:
+                    outer.requests.append({"path": self.path, "headers": dict(self.headers.items()),
+                                           "body": body, "t": time.monotonic()})
+                    status = outer.status(len(outer.requests)) if callable(outer.status) \
+                        else outer.status
+                if outer.delay:
+                    time.sleep(outer.delay)
+                answer = b'{"received":true}'
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        if tls_context is not None:
+            self.httpd.socket = tls_context.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        self.scheme = "https" if tls_context is not None else "http"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, host="127.0.0.1", path="/hook"):
+        return f"{self.scheme}://{host}:{self.port}{path}"
+
+    def count(self):
+        with self.lock:
+            return len(self.requests)
+
+    def events(self):
+        with self.lock:
+            return [json.loads(r["body"]) for r in self.requests]
+
+    def wait(self, n, what="deliveries", timeout=5.0):
+        wait_until(lambda: self.count() >= n, slack(timeout), what=f"{n} {what} "
+                   f"(got {self.count()})")
+
+    def quiet(self, seconds=0.3):
+        """Nothing more arrives for a while (bounded)."""
+        n = self.count()
+        time.sleep(seconds)
+        eq(self.count(), n, "deliveries while nothing was due")
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def make_test_pki(d):
+    """A test CA and a server certificate for localhost (DNS only, no IP SAN)."""
+    ca_key, ca = os.path.join(d, "ca.key"), os.path.join(d, "webhook-ca.pem")
+    key, csr, crt = (os.path.join(d, n) for n in ("srv.key", "srv.csr", "srv.pem"))
+    ext = os.path.join(d, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n")
+    run = lambda *a: subprocess.run(a, check=True, capture_output=True, timeout=30)  # noqa: E731
+    run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+        "-nodes", "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=asaas-mock e2e CA",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+    run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", key, "-out", csr, "-subj", "/CN=localhost")
+    run("openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+        "-out", crt, "-days", "2", "-extfile", ext)
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.load_cert_chain(crt, key)
+    return ca, sctx
+
+
+# ---------------------------------------------------------------------------- accounts
+
+class Account:
+    """One isolated account: a fresh key on the --auto-accounts server."""
+
+    def __init__(self, server):
+        self.server = server
+        self.key = make_key()
+        before = {a["id"] for a in server.control("GET", "/__mock/accounts").json()["data"]}
+        r = self.call("GET", "/v3/customers?limit=1")
+        eq(r.status, 200, f"first request of a fresh key (body {r.body[:200]!r})")
+        after = {a["id"] for a in server.control("GET", "/__mock/accounts").json()["data"]}
+        new = after - before
+        eq(len(new), 1, "accounts created by the first request of a fresh key")
+        self.id = new.pop()
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        return self.server.request(method, path, key=self.key, body=data)
+
+    def ok(self, method, path, body=None, status=200):
+        r = self.call(method, path, body)
+        eq(r.status, status, f"{method} {path} status (body {r.body[:400]!r})")
+        return r.json() if r.body else None
+
+    def ctl(self, method, sub, body=None, expect=200):
+        r = self.server.control(method, f"/__mock/accounts/{self.id}{sub}",
+                                body=json.dumps(body).encode() if body is not None else None,
+                                expect=expect)
+        return r.json() if r.body else None
+
+    def advance(self, seconds):
+        self.ctl("POST", "/clock/advance", {"seconds": seconds})
+
+    def webhook(self, url, events, send_type="SEQUENTIALLY", token=TOKEN, **over):
+        body = {"name": "e2e", "url": url, "email": "dev@example.com", "sendType": send_type,
+                "events": events, **over}
+        if token:
+            body["authToken"] = token
+        return self.ok("POST", "/v3/webhooks", body)
+
+    def pix_charge(self):
+        cid = self.ok("POST", "/v3/customers", CUSTOMER_REQ)["id"]
+        return self.ok("POST", "/v3/payments", {"customer": cid, "billingType": "PIX",
+                                                "value": 100, "dueDate": "2026-07-19"})["id"]
+
+    def deliveries(self, query=""):
+        return self.ctl("GET", "/webhooks/deliveries" + query)
+
+
+class Ctx:
+    def __init__(self, binary, root):
+        self.binary = binary
+        self.root = root
+        self._server = None
+        self.owned = []
+        self.receivers = []
+        self.pki_dir = tempfile.mkdtemp(prefix="pki-", dir=root)
+        self.ca, self.server_tls = make_test_pki(self.pki_dir)
+
+    @property
+    def server(self):
+        if self._server is None:
+            self._server = Server(self.binary, "webhooks", root=self.root, accounts=[],
+                                  args=["--clock", CLOCK, "--auto-accounts",
+                                        "--webhook-ca", self.ca, "--webhook-timeout", "2000"])
+            self._server.start()
+        check(self._server.alive(), f"server died (exit {self._server.proc.poll()})"
+              f"{self._server.diagnostics()}")
+        return self._server
+
+    def account(self):
+        return Account(self.server)
+
+    def receiver(self, tls=False, **kw):
+        r = Receiver(self.server_tls if tls else None, **kw)
+        self.receivers.append(r)
+        return r
+
+    def finish_owned(self):
+        for r in self.receivers:
+            r.close()
+        self.receivers = []
+        for s in self.owned:
+            s.kill()
+        self.owned = []
+
+
+def envelope_ok(ev, name, account_id):
+    eq(ev["event"], name, "event name")
+    check(ev["id"].startswith("evt_") and "&" in ev["id"], f"event id {ev['id']!r}")
+    eq(len(ev["id"].split("&")[0]), 4 + 32, "evt_ + 32 hex")
+    eq(len(ev["dateCreated"]), 19, "dateCreated is YYYY-MM-DD HH:MM:SS")
+    eq(ev["account"], {"id": account_id, "ownerId": None}, "account")
+
+
+# ---------------------------------------------------------------------------- tests
+
+@test("pix_confirm_delivers_created_then_received_with_token")
+def _(ctx):
+    rx = ctx.receiver()
+    a = ctx.account()
+    cfg = a.webhook(rx.url(), ["PAYMENT_CREATED", "PAYMENT_RECEIVED"])
+    eq(cfg["hasAuthToken"], True, "hasAuthToken")
+    check("authToken" not in cfg and TOKEN not in json.dumps(cfg), "token never rendered")
+    pid = a.pix_charge()
+    a.ok("POST", f"/v3/sandbox/payment/{pid}/confirm")
+    rx.wait(2)
+    evs = rx.events()
+    eq([e["event"] for e in evs], ["PAYMENT_CREATED", "PAYMENT_RECEIVED"], "events in order")
+    for e, name in zip(evs, ["PAYMENT_CREATED", "PAYMENT_RECEIVED"]):
+        envelope_ok(e, name, a.id)
+        eq(e["payment"]["id"], pid, "payment id in the envelope")
+    eq(evs[0]["payment"]["status"], "PENDING", "snapshot at creation")
+    eq(evs[1]["payment"]["status"], "RECEIVED", "snapshot at receipt")
+    for r in rx.requests:
+        eq(r["headers"].get("asaas-access-token"), TOKEN, "asaas-access-token header")
+        eq(r["headers"].get("Content-Type"), "application/json", "Content-Type")
+        eq(r["headers"].get("User-Agent"), USER_AGENT, "User-Agent")
+        eq(r["path"], "/hook", "path")
+    d = a.deliveries()
+    eq([x["outcome"] for x in d["data"]], ["success", "success"], "deliveries view")
+    eq(d["data"][0]["status"], 200, "status in the view")
+    check(TOKEN not in json.dumps(d), "token absent from the deliveries view")
+    eq(d["queues"][0]["depth"], 0, "queue drained")
+    journal = ctx.server.control("GET", "/__mock/journal?limit=50").body.decode()
+    check("webhook.PAYMENT_RECEIVED" in journal, "delivery journalled")
+    check(TOKEN not in journal, "token absent from the journal")
+    check(TOKEN not in ctx.server.stdout() + ctx.server.stderr(), "token absent from the logs")
+
+
+@test("https_receiver_verified_with_webhook_ca")
+def _(ctx):
+    rx = ctx.receiver(tls=True)
+    a = ctx.account()
+    a.webhook(rx.url(host="localhost"), ["PAYMENT_CREATED"], token=None)
+    a.pix_charge()
+    rx.wait(1)
+    envelope_ok(rx.events()[0], "PAYMENT_CREATED", a.id)
+    check("asaas-access-token" not in {k.lower() for k in rx.requests[0]["headers"]},
+          "no token header without a token")
+    # The certificate names localhost only: by IP the check fails, with a clear reason.
+    bad = ctx.receiver(tls=True)
+    b = ctx.account()
+    cfg = b.webhook(bad.url(host="127.0.0.1"), ["PAYMENT_CREATED"])
+    b.pix_charge()
+    wait_until(lambda: b.deliveries()["totalCount"] >= 1, slack(5), what="a failed attempt")
+    d = b.deliveries()["data"][0]
+    eq(d["outcome"], "failure", "outcome of an unverifiable receiver")
+    check(d["error"].startswith("tls"), f"error names TLS: {d['error']!r}")
+    eq(bad.count(), 0, "nothing reached the receiver")
+    eq(b.ok("GET", f"/v3/webhooks/{cfg['id']}")["penalizedRequestsCount"], 1, "penalty")
+
+
+@test("failing_receiver_retried_on_schedule_interrupted_then_resumes_in_order")
+def _(ctx):
+    state = {"status": 500}
+    rx = ctx.receiver(status=lambda n: state["status"])
+    a = ctx.account()
+    cfg = a.webhook(rx.url(), ["PAYMENT_CREATED"])
+    a.pix_charge()
+    a.pix_charge()
+    rx.wait(1)
+    first = rx.events()[0]["id"]
+    for k, delay in enumerate(SCHEDULE):
+        if k < 2:
+            a.advance(delay - 1)
+            rx.quiet(0.3)
+            a.advance(1)
+        else:
+            a.advance(delay)
+        rx.wait(k + 2, what=f"attempts after advancing {delay}s")
+    eq(rx.count(), 15, "15 attempts")
+    eq({e["id"] for e in rx.events()}, {first}, "always the head event, same id (SEQUENTIALLY)")
+    got = a.ok("GET", f"/v3/webhooks/{cfg['id']}")
+    eq((got["interrupted"], got["penalizedRequestsCount"]), (True, 15), "interrupted after 15")
+    a.advance(86400)
+    pid3 = a.pix_charge()
+    rx.quiet(0.3)
+    d = a.deliveries("?outcome=failure")
+    eq(d["totalCount"], 15, "15 failures in the view")
+    eq([x["attempt"] for x in d["data"]], list(range(1, 16)), "attempt numbers")
+    eq(d["queues"][0]["depth"], 3, "backlog keeps queueing while interrupted")
+    state["status"] = 200
+    a.ok("PUT", f"/v3/webhooks/{cfg['id']}", {"interrupted": False})
+    rx.wait(18)
+    evs = rx.events()[15:]
+    eq([e["payment"]["id"] for e in evs][-1], pid3, "newest last")
+    seqs = [int(e["id"].split("&")[1]) for e in evs]
+    eq(seqs, sorted(seqs), "backlog in order")
+    eq(evs[0]["id"], first, "the head first, same id")
+    got = a.ok("GET", f"/v3/webhooks/{cfg['id']}")
+    eq((got["interrupted"], got["penalizedRequestsCount"]), (False, 0), "resumed")
+
+
+@test("config_without_the_event_gets_nothing")
+def _(ctx):
+    yes, no = ctx.receiver(), ctx.receiver()
+    a = ctx.account()
+    a.webhook(yes.url(), ["PAYMENT_CREATED", "PAYMENT_RECEIVED"])
+    a.webhook(no.url(), ["SUBSCRIPTION_CREATED"])
+    off = ctx.receiver()
+    a.webhook(off.url(), ["PAYMENT_CREATED"], enabled=False)
+    pid = a.pix_charge()
+    a.ok("POST", f"/v3/sandbox/payment/{pid}/confirm")
+    yes.wait(2)
+    no.quiet(0.3)
+    eq((no.count(), off.count()), (0, 0), "unsubscribed and disabled configs got nothing")
+
+
+@test("access_token_events_from_the_key_lifecycle")
+def _(ctx):
+    rx = ctx.receiver()
+    a = ctx.account()
+    a.webhook(rx.url(), ["ACCESS_TOKEN_CREATED", "ACCESS_TOKEN_DISABLED", "ACCESS_TOKEN_DELETED"])
+    k = a.ctl("POST", "/keys", {"name": "ci"})
+    a.ctl("POST", f"/keys/{k['id']}/disable")
+    a.ctl("DELETE", f"/keys/{k['id']}")
+    rx.wait(3)
+    eq([e["event"] for e in rx.events()],
+       ["ACCESS_TOKEN_CREATED", "ACCESS_TOKEN_DISABLED", "ACCESS_TOKEN_DELETED"], "key events")
+    eq(rx.events()[0]["accessToken"]["id"], k["id"], "key id in the envelope")
+    check(k["apiKey"] not in json.dumps(rx.events()), "the key itself is never delivered")
+
+
+@test("config_api_validation_legacy_routes_and_limits")
+def _(ctx):
+    a = ctx.account()
+    base = {"name": "n", "url": "http://127.0.0.1:9/x", "email": "a@b.co",
+            "sendType": "SEQUENTIALLY", "events": ["PAYMENT_CREATED"]}
+
+    def refused(body, code):
+        r = a.call("POST", "/v3/webhooks", body)
+        eq(r.status, 400, f"status for {code}")
+        eq(r.json()["errors"][0]["code"], code, "error code")
+
+    refused({k: v for k, v in base.items() if k != "url"}, "invalid_url")
+    refused(dict(base, url="ftp://x"), "invalid_url")
+    refused({k: v for k, v in base.items() if k != "email"}, "invalid_email")
+    refused({k: v for k, v in base.items() if k != "sendType"}, "invalid_sendType")
+    refused({k: v for k, v in base.items() if k != "events"}, "invalid_events")
+    refused(dict(base, events=["PAYMENT_PAID"]), "invalid_events")
+    refused(dict(base, authToken="short"), "invalid_authToken")
+    ids = [a.ok("POST", "/api/v3/webhooks" if i % 2 else "/v3/webhooks", base)["id"]
+           for i in range(10)]
+    refused(base, "invalid_action")
+    lst = a.ok("GET", "/v3/webhooks?limit=100")
+    eq(lst["totalCount"], 10, "10 configs")
+    upd = a.ok("PUT", f"/v3/webhooks/{ids[0]}", {"sendType": "NON_SEQUENTIALLY", "authToken": TOKEN})
+    eq((upd["sendType"], upd["hasAuthToken"]), ("NON_SEQUENTIALLY", True), "update")
+    eq(a.ok("DELETE", f"/v3/webhooks/{ids[0]}"), {"deleted": True, "id": ids[0]}, "delete")
+    eq(a.call("GET", f"/v3/webhooks/{ids[0]}").status, 404, "gone")
+    r = a.call("POST", f"/v3/webhooks/{ids[1]}/removeBackoff", {})
+    eq((r.status, r.body), (204, b""), "removeBackoff 204")
+    for i in ids[1:]:
+        a.ok("DELETE", f"/v3/webhooks/{i}")
+    eq(a.call("GET", "/v3/webhook").status, 404, "no legacy config yet")
+    leg = a.ok("POST", "/v3/webhook", {"url": "http://127.0.0.1:9/l", "email": "a@b.co",
+                                        "authToken": TOKEN})
+    check("PAYMENT_RECEIVED" in leg["events"] and "INVOICE_CREATED" not in leg["events"],
+          "legacy payment config covers PAYMENT_*")
+    eq(a.ok("GET", "/api/v3/webhook")["id"], leg["id"], "legacy GET")
+    inv = a.ok("POST", "/v3/webhook/invoice", {"url": "http://127.0.0.1:9/i", "email": "a@b.co"})
+    eq(set(inv["events"]) - {e for e in inv["events"] if e.startswith("INVOICE_")}, set(),
+       "invoice config covers INVOICE_*")
+    a.ok("POST", "/v3/webhook/mobilePhoneRecharge", {"url": "http://127.0.0.1:9/m",
+                                                     "email": "a@b.co"})
+    eq(a.ok("GET", "/v3/webhooks")["totalCount"], 3, "legacy configs are configs")
+
+
+@test("kill9_with_a_backlog_delivers_it_after_restart")
+def _(ctx):
+    state = {"status": 500}
+    rx = ctx.receiver(status=lambda n: state["status"])
+    key = make_key()
+    sf = os.path.join(tempfile.mkdtemp(dir=ctx.root), "state.log")
+    args = ["--clock", CLOCK, "--auto-accounts", "--state-file", sf]
+    s1 = Server(ctx.binary, "wh-kill", root=ctx.root, accounts=[], args=args)
+    ctx.owned.append(s1)
+    s1.start()
+    a = Account.__new__(Account)
+    a.server, a.key = s1, key
+    eq(a.call("GET", "/v3/customers?limit=1").status, 200, "first request")
+    a.id = [x["id"] for x in s1.control("GET", "/__mock/accounts").json()["data"]][-1]
+    a.webhook(rx.url(), ["PAYMENT_CREATED"])
+    pids = [a.pix_charge() for _ in range(3)]
+    rx.wait(1)
+    s1.signal(signal.SIGKILL)
+    s1.wait_exit(5)
+    state["status"] = 200
+    s2 = Server(ctx.binary, "wh-kill2", root=ctx.root, accounts=[], args=args)
+    ctx.owned.append(s2)
+    s2.start()
+    wait_until(lambda: {e["payment"]["id"] for e in rx.events()
+                        if e["event"] == "PAYMENT_CREATED"} >= set(pids),
+               slack(10), what="the backlog after restart")
+    ok = [r for r in rx.requests[1:]]
+    check(len(ok) >= 3, "three deliveries after restart")
+
+
+# ---------------------------------------------------------------------------- main
+
+def run(binary, pattern):
+    root = tempfile.mkdtemp(prefix="asaas-e2e-webhooks-")
+    ctx = Ctx(binary, root)
+    return run_tests(TESTS, ctx, root, pattern, shared=lambda: ctx._server,
+                     shared_check="server_exits_cleanly")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("binary")
+    ap.add_argument("-k", dest="pattern", default=None, help="run tests whose name contains this")
+    args = ap.parse_args()
+    binary = os.path.abspath(args.binary)
+    if not os.access(binary, os.X_OK):
+        print(f"not an executable: {binary}")
+        print("0 passed, 1 failed")
+        return 1
+    return run(binary, args.pattern)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
