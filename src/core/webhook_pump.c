@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "app.h"
+#include "asaas_facts.h"
 #include "billing.h"
 #include "clock.h"
+#include "faults.h"
 #include "journal.h"
 #include "keys.h"
 #include "log.h"
@@ -90,6 +92,43 @@ static int64_t account_ms(const struct am_account *a, int64_t real_now_ms)
     return am_clock_now(&a->clock, real_now_ms / 1000) * 1000 + real_now_ms % 1000;
 }
 
+/* A webhook fault rule fired for job: note it (journal and metrics follow with the
+ * attempt) and set what the transport must do. */
+static void apply_fault(struct am_app *app, struct am_pump_job *job, const struct am_fault *f,
+                        const char *rule_id)
+{
+    copy(job->fault, sizeof(job->fault), am_fault_kind_name(f->kind));
+    copy(job->fault_rule, sizeof(job->fault_rule), rule_id);
+    app->webhook_stats.faults[(f->kind - AM_FAULT_WH_DUPLICATE) & 7]++;
+    switch (f->kind) {
+    case AM_FAULT_WH_DUPLICATE:
+        job->copies = f->copies;
+        break;
+    case AM_FAULT_WH_REORDER:
+        job->hold = f->window;
+        break;
+    case AM_FAULT_WH_BURST:
+        job->hold = f->size;
+        job->burst = true;
+        break;
+    case AM_FAULT_WH_DELAY:
+        job->delay_ms = f->delay_ms;
+        break;
+    case AM_FAULT_WH_DROP:
+        job->drop = true;
+        break;
+    case AM_FAULT_WH_CORRUPT_TOKEN:
+        explicit_bzero(job->token, sizeof(job->token));
+        if (!f->missing)
+            copy(job->token, sizeof(job->token), AM_WEBHOOK_CORRUPT_TOKEN);
+        break;
+    default:
+        break;
+    }
+    am_log(AM_LOG_INFO, "fault", "kind=%s rule=%s scope=webhook account=%s event=%s event_id=%s",
+           job->fault, rule_id, job->account_id, job->event, job->event_id);
+}
+
 size_t am_pump_take(struct am_app *app, int64_t real_now_ms, struct am_pump_job *jobs,
                     size_t max)
 {
@@ -110,14 +149,29 @@ size_t am_pump_take(struct am_app *app, int64_t real_now_ms, struct am_pump_job 
         got = am_webhooks_due(a->webhooks, now, sends,
                               max - n < 32 ? max - n : 32);
         for (size_t k = 0; k < got; k++) {
+            struct am_fault f;
+            char rule_id[AM_FAULT_ID_MAX];
+
             if (fill_job(&jobs[n], a, &sends[k], account_ms(a, real_now_ms)) < 0) {
                 am_webhooks_unflight(a->webhooks, sends[k].config_id, sends[k].item_id);
                 continue;
             }
+            if (am_fault_rules_count(app->faults) > 0 &&
+                am_faults_decide_webhook(app->faults, a->id, jobs[n].event, &f, rule_id) == 1)
+                apply_fault(app, &jobs[n], &f, rule_id);
             n++;
         }
     }
     return n;
+}
+
+void am_pump_hand_over(struct am_app *app, const struct am_pump_job *job)
+{
+    struct am_account *a = am_registry_find_account(app->registry, job->account_id);
+
+    if (a)
+        am_webhooks_report(a->webhooks, job->config_id, job->item_id, true,
+                           am_clock_now(&a->clock, job->started_ms / 1000), NULL);
 }
 
 void am_pump_abandon(struct am_app *app, const struct am_pump_job *job)
@@ -317,6 +371,11 @@ char *am_pump_render_metrics(struct am_app *app)
                  acc, c->id, am_webhook_config_depth(c));
         }
     }
+    line(&b, "# HELP asaas_mock_webhook_faults_total Webhook faults fired, by kind.\n"
+             "# TYPE asaas_mock_webhook_faults_total counter\n");
+    for (int k = AM_FAULT_WH_DUPLICATE; k <= AM_FAULT_WH_BURST; k++)
+        line(&b, "asaas_mock_webhook_faults_total{kind=\"%s\"} %" PRIu64 "\n",
+             am_fault_kind_name((enum am_fault_kind)k), s->faults[k - AM_FAULT_WH_DUPLICATE]);
     line(&b, "# HELP asaas_mock_webhook_interrupted_configs Configs paused after 15 failures.\n"
              "# TYPE asaas_mock_webhook_interrupted_configs gauge\n"
              "asaas_mock_webhook_interrupted_configs %zu\n",

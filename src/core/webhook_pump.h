@@ -50,6 +50,8 @@ struct am_pump_job {
     bool drop;          /* count as sent without sending */
     unsigned delay_ms;  /* wait before sending */
     unsigned copies;    /* extra identical sends (duplicate) */
+    unsigned hold;      /* reorder/burst: hold until this many are held (then release) */
+    bool burst;         /* held ones leave at once (burst) or shuffled (reorder) */
 };
 
 struct am_pump_stats {
@@ -57,7 +59,7 @@ struct am_pump_stats {
     uint64_t successes;
     uint64_t failures[_AM_PUMP_FAIL_MAX];
     uint64_t dropped_events; /* retention or queue bound */
-    uint64_t faults[16];     /* webhook faults fired, by enum am_fault_kind */
+    uint64_t faults[8];      /* webhook faults fired, by kind - AM_FAULT_WH_DUPLICATE */
 };
 
 /* Feeds one account's new events to its queues. Returns 0 or -ENOMEM. */
@@ -77,6 +79,10 @@ size_t am_pump_take(struct am_app *app, int64_t real_now_ms, struct am_pump_job 
 void am_pump_done(struct am_app *app, const struct am_pump_job *job, int64_t real_now_ms,
                   int status, enum am_pump_failure why, const char *error, const char *answer,
                   size_t answer_len, int64_t latency_ms);
+
+/* The queue lets go of a job a reorder/burst fault holds (as if delivered: the fault,
+ * not the receiver, now decides when it leaves). Its sends are still reported. */
+void am_pump_hand_over(struct am_app *app, const struct am_pump_job *job);
 
 /* Gives a job back untried (shutdown). */
 void am_pump_abandon(struct am_app *app, const struct am_pump_job *job);

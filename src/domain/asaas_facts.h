@@ -309,5 +309,7 @@
  * - User-Agent AM_WEBHOOK_USER_AGENT. */
 #define AM_WEBHOOK_TIMEOUT_DEFAULT_MS 10000
 #define AM_WEBHOOK_USER_AGENT "asaas-mock-webhook/1.0"
+/* What the corrupt-token webhook fault sends instead of the config's token. */
+#define AM_WEBHOOK_CORRUPT_TOKEN "asaas-mock-corrupted-token-0000000000000000"
 
 #endif

@@ -38,6 +38,11 @@
 /* The queues are looked at least this often (real-time accounts' retries). */
 #define MAX_SLEEP_MS 1000
 #define SNIPPET_BYTES 256
+/* reorder/burst: deliveries held at most, and for at most this long. */
+#define MAX_HELD 1000
+#define HOLD_MS 1000
+/* reorder: spacing between the released sends, so they arrive in the shuffled order. */
+#define REORDER_GAP_MS 30
 
 struct delivery {
     struct am_webhook_client *client;
@@ -64,6 +69,10 @@ struct am_webhook_client {
     struct delivery *inflight;
     size_t n_inflight;
     struct am_pump_job *batch;   /* scratch for am_pump_take */
+    struct delivery *held[MAX_HELD]; /* reorder/burst: waiting for their release */
+    size_t n_held;
+    struct event *hold_timer;    /* releases what is held after HOLD_MS */
+    uint64_t rng;                /* reorder shuffles */
 };
 
 static int64_t mono_us(void)
@@ -417,6 +426,8 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+static void hold(struct am_webhook_client *c, struct delivery *d);
+
 static void start(struct am_webhook_client *c, struct am_pump_job *job)
 {
     struct delivery *d = calloc(1, sizeof(*d));
@@ -448,9 +459,74 @@ static void start(struct am_webhook_client *c, struct am_pump_job *job)
         delivery_free(d);
         return;
     }
+    if (d->job.hold) {
+        hold(c, d);
+        return;
+    }
     delay.tv_sec = d->job.delay_ms / 1000;
     delay.tv_usec = (d->job.delay_ms % 1000) * 1000;
     evtimer_add(d->timer, &delay);
+}
+
+static uint64_t next_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Lets every held delivery go: at once (burst), or shuffled and spaced (reorder). */
+static void release_held(struct am_webhook_client *c)
+{
+    size_t n = c->n_held;
+    bool burst = n && c->held[n - 1]->job.burst;
+
+    if (!burst && n > 1) {
+        bool moved = false;
+        for (size_t i = n - 1; i > 0; i--) {
+            size_t j = (size_t)(next_rand(&c->rng) % (i + 1));
+            struct delivery *t = c->held[i];
+            c->held[i] = c->held[j];
+            c->held[j] = t;
+            moved |= i != j;
+        }
+        if (!moved) { /* the identity is no reordering: rotate by one */
+            struct delivery *first = c->held[0];
+            memmove(&c->held[0], &c->held[1], (n - 1) * sizeof(c->held[0]));
+            c->held[n - 1] = first;
+        }
+    }
+    c->n_held = 0;
+    evtimer_del(c->hold_timer);
+    for (size_t i = 0; i < n; i++) {
+        struct delivery *d = c->held[i];
+        unsigned ms = burst ? 0 : (unsigned)(i * REORDER_GAP_MS);
+        struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+        evtimer_add(d->timer, &tv);
+    }
+}
+
+static void on_hold_over(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    release_held(arg);
+}
+
+/* A reorder/burst fault holds d: the queue moves on, d waits for its companions. */
+static void hold(struct am_webhook_client *c, struct delivery *d)
+{
+    struct timeval tv = {HOLD_MS / 1000, (HOLD_MS % 1000) * 1000};
+
+    am_pump_hand_over(c->app, &d->job);
+    c->held[c->n_held++] = d;
+    if (c->n_held == 1)
+        evtimer_add(c->hold_timer, &tv);
+    if (c->n_held >= d->job.hold || c->n_held == MAX_HELD)
+        release_held(c);
+    schedule(c, 0); /* the queue's next event may now be due */
 }
 
 static void on_wake(evutil_socket_t fd, short what, void *arg)
@@ -496,7 +572,9 @@ struct am_webhook_client *am_webhook_client_new(struct event_base *base,
     if (!c->dns)
         c->dns = evdns_base_new(base, 0);
     c->wake = evtimer_new(base, on_wake, c);
-    if (!c->dns || !c->wake)
+    c->hold_timer = evtimer_new(base, on_hold_over, c);
+    c->rng = (uint64_t)wall_ms();
+    if (!c->dns || !c->wake || !c->hold_timer)
         goto fail;
     schedule(c, 0);
     return c;
@@ -513,8 +591,11 @@ void am_webhook_client_free(struct am_webhook_client *c)
         am_pump_abandon(c->app, &c->inflight->job);
         delivery_free(c->inflight);
     }
+    c->n_held = 0; /* held deliveries are in the in-flight list too */
     if (c->wake)
         event_free(c->wake);
+    if (c->hold_timer)
+        event_free(c->hold_timer);
     if (c->dns)
         evdns_base_free(c->dns, 0);
     if (c->ssl_ctx)

@@ -430,6 +430,131 @@ def _(ctx):
     check(len(ok) >= 3, "three deliveries after restart")
 
 
+# ---------------------------------------------------------------------------- webhook faults
+
+def fault_rule(ctx, account, fault, event=None):
+    match = {"account": account.id}
+    if event:
+        match["event"] = event
+    r = ctx.server.control("POST", "/__mock/faults",
+                           body=json.dumps({"match": match, "fault": fault}).encode())
+    return r.json()["id"]
+
+
+def clear_rule(ctx, rule_id):
+    ctx.server.control("DELETE", f"/__mock/faults/{rule_id}")
+
+
+@test("webhook_fault_duplicate_same_id_three_times")
+def _(ctx):
+    rx = ctx.receiver()
+    a = ctx.account()
+    rid = fault_rule(ctx, a, {"kind": "duplicate", "copies": 2}, event="PAYMENT_CREATED")
+    try:
+        a.webhook(rx.url(), ["PAYMENT_CREATED"])
+        a.pix_charge()
+        rx.wait(3)
+        rx.quiet(0.3)
+        ids = [e["id"] for e in rx.events()]
+        eq((len(ids), len(set(ids))), (3, 1), "one event delivered three times, same id")
+        d = a.deliveries()
+        eq({x["fault"] for x in d["data"]}, {"duplicate"}, "fault named in the view")
+        journal = ctx.server.control("GET", "/__mock/journal?limit=20").json()
+        check(any(e.get("fault") == "duplicate" for e in journal["data"]), "fault journalled")
+        metrics = ctx.server.control("GET", "/__mock/metrics").body.decode()
+        check('asaas_mock_webhook_faults_total{kind="duplicate"} 1' in metrics, "fault metric")
+    finally:
+        clear_rule(ctx, rid)
+
+
+@test("webhook_fault_drop_counts_as_sent_without_sending")
+def _(ctx):
+    rx = ctx.receiver()
+    a = ctx.account()
+    rid = fault_rule(ctx, a, {"kind": "drop"}, event="PAYMENT_CREATED")
+    try:
+        a.webhook(rx.url(), ["PAYMENT_CREATED", "PAYMENT_RECEIVED"])
+        pid = a.pix_charge()
+        a.ok("POST", f"/v3/sandbox/payment/{pid}/confirm")
+        rx.wait(1)
+        rx.quiet(0.3)
+        eq([e["event"] for e in rx.events()], ["PAYMENT_RECEIVED"], "the dropped one never came")
+        d = a.deliveries()
+        eq([x["outcome"] for x in d["data"]], ["dropped", "success"], "outcomes")
+        eq(d["queues"][0]["depth"], 0, "nothing left queued")
+    finally:
+        clear_rule(ctx, rid)
+
+
+@test("webhook_fault_corrupt_token_wrong_and_missing")
+def _(ctx):
+    rx = ctx.receiver()
+    a = ctx.account()
+    rid = fault_rule(ctx, a, {"kind": "corrupt-token"}, event="PAYMENT_CREATED")
+    rid2 = fault_rule(ctx, a, {"kind": "corrupt-token", "missing": 1}, event="PAYMENT_RECEIVED")
+    try:
+        a.webhook(rx.url(), ["PAYMENT_CREATED", "PAYMENT_RECEIVED"])
+        pid = a.pix_charge()
+        a.ok("POST", f"/v3/sandbox/payment/{pid}/confirm")
+        rx.wait(2)
+        h1, h2 = (r["headers"] for r in rx.requests[:2])
+        check(h1.get("asaas-access-token") not in (None, TOKEN), f"wrong token sent: {h1}")
+        check("asaas-access-token" not in {k.lower() for k in h2}, "no token header")
+    finally:
+        clear_rule(ctx, rid)
+        clear_rule(ctx, rid2)
+
+
+@test("webhook_fault_delay_holds_the_delivery")
+def _(ctx):
+    rx = ctx.receiver()
+    a = ctx.account()
+    rid = fault_rule(ctx, a, {"kind": "delay", "ms": 400})
+    try:
+        a.webhook(rx.url(), ["PAYMENT_CREATED"])
+        t0 = time.monotonic()
+        a.pix_charge()
+        rx.wait(1)
+        check(rx.requests[0]["t"] - t0 >= 0.4, "delivered no sooner than the delay")
+    finally:
+        clear_rule(ctx, rid)
+
+
+@test("webhook_fault_reorder_shuffles_even_sequentially")
+def _(ctx):
+    rx = ctx.receiver()
+    a = ctx.account()
+    rid = fault_rule(ctx, a, {"kind": "reorder", "window": 3})
+    try:
+        a.webhook(rx.url(), ["PAYMENT_CREATED"], send_type="SEQUENTIALLY")
+        pids = [a.pix_charge() for _ in range(3)]
+        rx.wait(3)
+        got = [e["payment"]["id"] for e in rx.events()]
+        eq(sorted(got), sorted(pids), "every event arrived")
+        check(got != pids, f"order shuffled ({got} vs {pids})")
+    finally:
+        clear_rule(ctx, rid)
+
+
+@test("webhook_fault_burst_delivers_a_backlog_at_once")
+def _(ctx):
+    rx = ctx.receiver()
+    a = ctx.account()
+    rid = fault_rule(ctx, a, {"kind": "burst", "size": 3})
+    try:
+        a.webhook(rx.url(), ["PAYMENT_CREATED"])
+        a.pix_charge()
+        a.pix_charge()
+        rx.quiet(0.2)
+        eq(rx.count(), 0, "held until the burst is full")
+        a.pix_charge()
+        rx.wait(3)
+        ts = [r["t"] for r in rx.requests]
+        check(max(ts) - min(ts) < slack(0.2), f"arrived together ({max(ts) - min(ts):.3f}s)")
+    finally:
+        clear_rule(ctx, rid)
+
+
 # ---------------------------------------------------------------------------- main
 
 def run(binary, pattern):
