@@ -33,6 +33,8 @@ static void copy(char *dst, size_t cap, const char *src)
 
 int am_pump_feed(struct am_account *a)
 {
+    if (!a->webhooks)
+        return 0; /* an account built by hand (tests) has no webhook store */
     /* Cheap when nothing happened: one comparison per account. */
     if (am_webhooks_cursor(a->webhooks) == am_billing_events_last_seq(a->billing))
         return 0;

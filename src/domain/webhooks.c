@@ -1011,8 +1011,10 @@ int am_webhooks_restore_item(struct am_webhooks *w, struct am_webhook_config *c,
                              const struct am_webhook_item *it)
 {
     struct am_webhook_item *last;
+    uint64_t keep = w->next_item; /* push takes a fresh handle; the snapshot's is kept */
     int r = push(w, c, it->seq, it->event_id, it->event, it->created_at, it->body, it->body_len);
 
+    w->next_item = keep;
     if (r < 0)
         return r;
     last = &c->queue[c->n - 1];

@@ -430,6 +430,34 @@ def _(ctx):
     check(len(ok) >= 3, "three deliveries after restart")
 
 
+@test("snapshot_reset_and_import_carry_configs_and_backlog")
+def _(ctx):
+    state = {"status": 500}
+    rx = ctx.receiver(status=lambda n: state["status"])
+    a = ctx.account()
+    cfg = a.webhook(rx.url(), ["PAYMENT_CREATED"])
+    a.pix_charge()
+    a.pix_charge()
+    rx.wait(1)
+    snap = ctx.server.control("GET", f"/__mock/state?account={a.id}").json()
+    wh = snap["accounts"][0]["data"]["webhooks"]
+    eq(wh["configs"][0]["id"], cfg["id"], "config in the snapshot")
+    eq(len(wh["configs"][0]["queue"]), 2, "backlog in the snapshot")
+    eq(wh["configs"][0]["penalty"], 1, "penalty in the snapshot")
+    ctx.server.control("POST", "/__mock/reset", body=json.dumps({"account": a.id}).encode())
+    eq(a.ok("GET", "/v3/webhooks")["totalCount"], 0, "reset empties the configs")
+    state["status"] = 200
+    ctx.server.control("PUT", f"/__mock/state?account={a.id}", body=json.dumps(snap).encode())
+    got = a.ok("GET", f"/v3/webhooks/{cfg['id']}")
+    eq((got["hasAuthToken"], got["penalizedRequestsCount"]), (True, 1), "config back")
+    a.ok("POST", f"/v3/webhooks/{cfg['id']}/removeBackoff", {}, status=204)
+    rx.wait(3)
+    eq([e["payment"]["id"] for e in rx.events()][1:],
+       [q["eventId"] and json.loads(q["body"])["payment"]["id"] for q in wh["configs"][0]["queue"]],
+       "the imported backlog, in order")
+    eq(rx.requests[-1]["headers"].get("asaas-access-token"), TOKEN, "token survived the snapshot")
+
+
 # ---------------------------------------------------------------------------- webhook faults
 
 def fault_rule(ctx, account, fault, event=None):

@@ -7,6 +7,7 @@
 
 #include "billing.h"
 #include "webhooks.h"
+#include "webhooks_state.h"
 
 #define T0 INT64_C(1780000000)
 #define TOKEN "whsec_0123456789abcdef0123456789abcdef"
@@ -399,6 +400,53 @@ static void test_webhooks_attempt_log_is_a_ring(void **state)
     am_webhooks_free(w);
 }
 
+/* A snapshot carries configs (token included: needed to deliver after a restart), the
+ * queues with their attempt counts, the penalty and the cursor, exactly. */
+static void test_webhooks_state_round_trip(void **state)
+{
+    struct am_webhooks *w = am_webhooks_new(), *back = NULL;
+    struct am_webhook_config *c = make(w, "cfg-1", SEQ_BODY("\"PAYMENT_CREATED\""));
+    struct am_webhook_send out[2];
+    char err[256] = "", *t1, *t2;
+    cJSON *o, *o2;
+    (void)state;
+
+    make(w, "cfg-2", NONSEQ_BODY("\"PAYMENT_RECEIVED\""));
+    now_s = T0;
+    enqueue(w, 7, "PAYMENT_CREATED", now_s);
+    enqueue(w, 8, "PAYMENT_CREATED", now_s + 1);
+    deliver(w, false, out, 2);
+    am_webhooks_set_cursor(w, 8);
+    o = am_webhooks_state_export(w);
+    assert_non_null(o);
+    t1 = cJSON_PrintUnformatted(o);
+    assert_non_null(strstr(t1, TOKEN));
+    assert_int_equal(am_webhooks_state_import(o, "webhooks", &back, err, sizeof(err)), 0);
+    o2 = am_webhooks_state_export(back);
+    t2 = cJSON_PrintUnformatted(o2);
+    assert_string_equal(t1, t2);
+    assert_int_equal(am_webhooks_cursor(back), 8);
+    assert_int_equal(am_webhook_config_depth(am_webhooks_find(back, "cfg-1")), 2);
+    assert_int_equal(am_webhooks_find(back, "cfg-1")->penalty, c->penalty);
+    /* The restored head keeps its attempt count: the next one is attempt 2. */
+    now_s += 30;
+    assert_int_equal(am_webhooks_due(back, now_s, out, 2), 1);
+    assert_int_equal(out[0].attempt, 2);
+    free(t1);
+    free(t2);
+    cJSON_Delete(o2);
+    /* A broken snapshot is refused with where and why. */
+    cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "configs"), 0), "url",
+                              cJSON_CreateString("gopher://x"));
+    am_webhooks_free(back);
+    back = NULL;
+    assert_int_equal(am_webhooks_state_import(o, "webhooks", &back, err, sizeof(err)), -EINVAL);
+    assert_null(back);
+    assert_non_null(strstr(err, "webhooks.configs[0]"));
+    cJSON_Delete(o);
+    am_webhooks_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_webhooks_retention_and_filters),
         cmocka_unit_test(test_webhooks_feed_builds_the_envelope),
         cmocka_unit_test(test_webhooks_attempt_log_is_a_ring),
+        cmocka_unit_test(test_webhooks_state_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
