@@ -103,34 +103,13 @@ int am_state_import_clock(const cJSON *o, const char *where, struct am_clock *re
     return r;
 }
 
-static int add_u64(cJSON *o, const char *key, uint64_t v)
-{
-    char buf[24];
-
-    /* As text: a JSON number (double) cannot carry 64 bits. */
-    snprintf(buf, sizeof(buf), "%" PRIu64, v);
-    return am_sc_add_str(o, key, buf);
-}
-
-static int get_u64(const cJSON *o, const char *key, uint64_t *ret, const char *where, char *err,
-                   size_t err_len)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-    char msg[96];
-
-    if (!it || am_sc_parse_u64(it, ret))
-        return 0;
-    snprintf(msg, sizeof(msg), "%s must be a decimal string of a 64-bit unsigned number", key);
-    return bad(err, err_len, where, msg);
-}
-
 struct cJSON *am_state_export_ids(const struct am_ids *ids)
 {
     cJSON *o = cJSON_CreateObject();
 
-    if (!o || add_u64(o, "state", ids->state) < 0 ||
-        add_u64(o, "customerSeq", ids->customer_seq) < 0 ||
-        add_u64(o, "requestSeq", ids->request_seq) < 0) {
+    if (!o || am_sc_add_u64(o, "state", ids->state) < 0 ||
+        am_sc_add_u64(o, "customerSeq", ids->customer_seq) < 0 ||
+        am_sc_add_u64(o, "requestSeq", ids->request_seq) < 0) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -147,11 +126,11 @@ int am_state_import_ids(const cJSON *o, const char *where, struct am_ids *ret, c
     if (r == 0 && !cJSON_GetObjectItemCaseSensitive(o, "state"))
         r = bad(err, err_len, where, "state is required");
     if (r == 0)
-        r = get_u64(o, "state", &ids.state, where, err, err_len);
+        r = am_sc_get_u64(o, "state", &ids.state, where, err, err_len);
     if (r == 0)
-        r = get_u64(o, "customerSeq", &ids.customer_seq, where, err, err_len);
+        r = am_sc_get_u64(o, "customerSeq", &ids.customer_seq, where, err, err_len);
     if (r == 0)
-        r = get_u64(o, "requestSeq", &ids.request_seq, where, err, err_len);
+        r = am_sc_get_u64(o, "requestSeq", &ids.request_seq, where, err, err_len);
     if (r == 0)
         *ret = ids;
     return r;

@@ -6,7 +6,6 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +19,14 @@
             goto oom;                                                                             \
     } while (0)
 
-static int add_u64(cJSON *o, const char *key, uint64_t v)
-{
-    char buf[24];
-
-    snprintf(buf, sizeof(buf), "%" PRIu64, v);
-    return am_sc_add_str(o, key, buf);
-}
-
 static cJSON *export_item(const struct am_webhook_item *it)
 {
     cJSON *o = cJSON_CreateObject();
 
     if (!o)
         return NULL;
-    TRY(add_u64(o, "id", it->id));
-    TRY(add_u64(o, "seq", it->seq));
+    TRY(am_sc_add_u64(o, "id", it->id));
+    TRY(am_sc_add_u64(o, "seq", it->seq));
     TRY(am_sc_add_str(o, "eventId", it->event_id));
     TRY(am_sc_add_str(o, "event", it->event));
     TRY(am_sc_add_instant(o, "createdAt", it->created_at));
@@ -88,8 +79,8 @@ cJSON *am_webhooks_state_export(const struct am_webhooks *w)
 
     if (!o)
         return NULL;
-    TRY(add_u64(o, "cursor", am_webhooks_cursor(w)));
-    TRY(add_u64(o, "nextItem", am_webhooks_next_item_id(w)));
+    TRY(am_sc_add_u64(o, "cursor", am_webhooks_cursor(w)));
+    TRY(am_sc_add_u64(o, "nextItem", am_webhooks_next_item_id(w)));
     arr = cJSON_AddArrayToObject(o, "configs");
     if (!arr)
         goto oom;
@@ -112,18 +103,6 @@ static int bad(char *err, size_t err_len, const char *where, const char *why)
     return -EINVAL;
 }
 
-static int get_u64(const cJSON *o, const char *key, uint64_t *ret, const char *where, char *err,
-                   size_t err_len)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-    char msg[96];
-
-    if (!it || am_sc_parse_u64(it, ret))
-        return 0;
-    snprintf(msg, sizeof(msg), "%s must be a decimal string of a 64-bit unsigned number", key);
-    return bad(err, err_len, where, msg);
-}
-
 static int import_item(struct am_webhooks *w, struct am_webhook_config *c, const cJSON *o,
                        const char *where, char *err, size_t err_len)
 {
@@ -137,9 +116,9 @@ static int import_item(struct am_webhooks *w, struct am_webhook_config *c, const
     memset(&it, 0, sizeof(it));
     r = am_sc_check_object(o, allowed, where, err, err_len);
     if (r == 0)
-        r = get_u64(o, "id", &it.id, where, err, err_len);
+        r = am_sc_get_u64(o, "id", &it.id, where, err, err_len);
     if (r == 0)
-        r = get_u64(o, "seq", &it.seq, where, err, err_len);
+        r = am_sc_get_u64(o, "seq", &it.seq, where, err, err_len);
     if (r == 0)
         r = am_sc_get_buf(o, "eventId", it.event_id, sizeof(it.event_id), where, err, err_len);
     if (r == 0)
@@ -224,8 +203,8 @@ int am_webhooks_state_import(const cJSON *o, const char *where, struct am_webhoo
 
     if (r < 0)
         return r;
-    if ((r = get_u64(o, "cursor", &cursor, where, err, err_len)) < 0 ||
-        (r = get_u64(o, "nextItem", &next_item, where, err, err_len)) < 0)
+    if ((r = am_sc_get_u64(o, "cursor", &cursor, where, err, err_len)) < 0 ||
+        (r = am_sc_get_u64(o, "nextItem", &next_item, where, err, err_len)) < 0)
         return r;
     arr = cJSON_GetObjectItemCaseSensitive(o, "configs");
     if (arr && !cJSON_IsArray(arr))

@@ -12,6 +12,7 @@ restart a server (kill -9) start their own. Standard library only; reuses harnes
 """
 
 import argparse
+import contextlib
 import http.server
 import json
 import os
@@ -460,25 +461,29 @@ def _(ctx):
 
 # ---------------------------------------------------------------------------- webhook faults
 
-def fault_rule(ctx, account, fault, event=None):
-    match = {"account": account.id}
-    if event:
-        match["event"] = event
-    r = ctx.server.control("POST", "/__mock/faults",
-                           body=json.dumps({"match": match, "fault": fault}).encode())
-    return r.json()["id"]
-
-
-def clear_rule(ctx, rule_id):
-    ctx.server.control("DELETE", f"/__mock/faults/{rule_id}")
+@contextlib.contextmanager
+def fault_rules(ctx, account, *faults):
+    """Webhook fault rules on account's deliveries, removed afterwards. Each item is a
+    fault object, or (fault, event) to match one event name."""
+    ids = []
+    try:
+        for f in faults:
+            fault, event = f if isinstance(f, tuple) else (f, None)
+            match = {"account": account.id, **({"event": event} if event else {})}
+            r = ctx.server.control("POST", "/__mock/faults",
+                                   body=json.dumps({"match": match, "fault": fault}).encode())
+            ids.append(r.json()["id"])
+        yield
+    finally:
+        for i in ids:
+            ctx.server.control("DELETE", f"/__mock/faults/{i}")
 
 
 @test("webhook_fault_duplicate_same_id_three_times")
 def _(ctx):
     rx = ctx.receiver()
     a = ctx.account()
-    rid = fault_rule(ctx, a, {"kind": "duplicate", "copies": 2}, event="PAYMENT_CREATED")
-    try:
+    with fault_rules(ctx, a, ({"kind": "duplicate", "copies": 2}, "PAYMENT_CREATED")):
         a.webhook(rx.url(), ["PAYMENT_CREATED"])
         a.pix_charge()
         rx.wait(3)
@@ -491,16 +496,13 @@ def _(ctx):
         check(any(e.get("fault") == "duplicate" for e in journal["data"]), "fault journalled")
         metrics = ctx.server.control("GET", "/__mock/metrics").body.decode()
         check('asaas_mock_webhook_faults_total{kind="duplicate"} 1' in metrics, "fault metric")
-    finally:
-        clear_rule(ctx, rid)
 
 
 @test("webhook_fault_drop_counts_as_sent_without_sending")
 def _(ctx):
     rx = ctx.receiver()
     a = ctx.account()
-    rid = fault_rule(ctx, a, {"kind": "drop"}, event="PAYMENT_CREATED")
-    try:
+    with fault_rules(ctx, a, ({"kind": "drop"}, "PAYMENT_CREATED")):
         a.webhook(rx.url(), ["PAYMENT_CREATED", "PAYMENT_RECEIVED"])
         pid = a.pix_charge()
         a.ok("POST", f"/v3/sandbox/payment/{pid}/confirm")
@@ -510,17 +512,14 @@ def _(ctx):
         d = a.deliveries()
         eq([x["outcome"] for x in d["data"]], ["dropped", "success"], "outcomes")
         eq(d["queues"][0]["depth"], 0, "nothing left queued")
-    finally:
-        clear_rule(ctx, rid)
 
 
 @test("webhook_fault_corrupt_token_wrong_and_missing")
 def _(ctx):
     rx = ctx.receiver()
     a = ctx.account()
-    rid = fault_rule(ctx, a, {"kind": "corrupt-token"}, event="PAYMENT_CREATED")
-    rid2 = fault_rule(ctx, a, {"kind": "corrupt-token", "missing": 1}, event="PAYMENT_RECEIVED")
-    try:
+    with fault_rules(ctx, a, ({"kind": "corrupt-token"}, "PAYMENT_CREATED"),
+                     ({"kind": "corrupt-token", "missing": 1}, "PAYMENT_RECEIVED")):
         a.webhook(rx.url(), ["PAYMENT_CREATED", "PAYMENT_RECEIVED"])
         pid = a.pix_charge()
         a.ok("POST", f"/v3/sandbox/payment/{pid}/confirm")
@@ -528,48 +527,38 @@ def _(ctx):
         h1, h2 = (r["headers"] for r in rx.requests[:2])
         check(h1.get("asaas-access-token") not in (None, TOKEN), f"wrong token sent: {h1}")
         check("asaas-access-token" not in {k.lower() for k in h2}, "no token header")
-    finally:
-        clear_rule(ctx, rid)
-        clear_rule(ctx, rid2)
 
 
 @test("webhook_fault_delay_holds_the_delivery")
 def _(ctx):
     rx = ctx.receiver()
     a = ctx.account()
-    rid = fault_rule(ctx, a, {"kind": "delay", "ms": 400})
-    try:
+    with fault_rules(ctx, a, {"kind": "delay", "ms": 400}):
         a.webhook(rx.url(), ["PAYMENT_CREATED"])
         t0 = time.monotonic()
         a.pix_charge()
         rx.wait(1)
         check(rx.requests[0]["t"] - t0 >= 0.4, "delivered no sooner than the delay")
-    finally:
-        clear_rule(ctx, rid)
 
 
 @test("webhook_fault_reorder_shuffles_even_sequentially")
 def _(ctx):
     rx = ctx.receiver()
     a = ctx.account()
-    rid = fault_rule(ctx, a, {"kind": "reorder", "window": 3})
-    try:
+    with fault_rules(ctx, a, {"kind": "reorder", "window": 3}):
         a.webhook(rx.url(), ["PAYMENT_CREATED"], send_type="SEQUENTIALLY")
         pids = [a.pix_charge() for _ in range(3)]
         rx.wait(3)
         got = [e["payment"]["id"] for e in rx.events()]
         eq(sorted(got), sorted(pids), "every event arrived")
         check(got != pids, f"order shuffled ({got} vs {pids})")
-    finally:
-        clear_rule(ctx, rid)
 
 
 @test("webhook_fault_burst_delivers_a_backlog_at_once")
 def _(ctx):
     rx = ctx.receiver()
     a = ctx.account()
-    rid = fault_rule(ctx, a, {"kind": "burst", "size": 3})
-    try:
+    with fault_rules(ctx, a, {"kind": "burst", "size": 3}):
         a.webhook(rx.url(), ["PAYMENT_CREATED"])
         a.pix_charge()
         a.pix_charge()
@@ -579,8 +568,6 @@ def _(ctx):
         rx.wait(3)
         ts = [r["t"] for r in rx.requests]
         check(max(ts) - min(ts) < slack(0.2), f"arrived together ({max(ts) - min(ts):.3f}s)")
-    finally:
-        clear_rule(ctx, rid)
 
 
 # ---------------------------------------------------------------------------- main
