@@ -775,10 +775,14 @@ size_t am_webhooks_expire(struct am_webhooks *w, int64_t now)
 
     for (size_t k = 0; k < w->n; k++) {
         struct am_webhook_config *c = w->configs[k];
+        /* Queues are in event order, so the old ones are at the front: stop at the first
+         * young one (every send looks here; a full scan would make a backlog quadratic). */
         for (size_t i = c->head; i < c->n; i++) {
             struct am_webhook_item *it = &c->queue[i];
-            if (it->done || it->in_flight || now - it->created_at <= AM_WEBHOOK_RETENTION_SECONDS)
+            if (it->done || it->in_flight)
                 continue;
+            if (now - it->created_at <= AM_WEBHOOK_RETENTION_SECONDS)
+                break;
             mark_done(c, it);
             dropped++;
         }
@@ -854,11 +858,21 @@ int64_t am_webhooks_next_due(const struct am_webhooks *w, int64_t now)
     return best < now ? now : best;
 }
 
+/* Handles grow along the queue (push hands them out in order; imports keep the order), so
+ * a binary search finds one. */
 static struct am_webhook_item *find_item(struct am_webhook_config *c, uint64_t item_id)
 {
-    for (size_t i = c->head; i < c->n; i++)
-        if (c->queue[i].id == item_id && !c->queue[i].done)
-            return &c->queue[i];
+    size_t lo = c->head, hi = c->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->queue[mid].id < item_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < c->n && c->queue[lo].id == item_id && !c->queue[lo].done)
+        return &c->queue[lo];
     return NULL;
 }
 
@@ -1012,7 +1026,12 @@ int am_webhooks_restore_item(struct am_webhooks *w, struct am_webhook_config *c,
 {
     struct am_webhook_item *last;
     uint64_t keep = w->next_item; /* push takes a fresh handle; the snapshot's is kept */
-    int r = push(w, c, it->seq, it->event_id, it->event, it->created_at, it->body, it->body_len);
+    int r;
+
+    /* Lookups rely on handles growing along the queue. */
+    if (it->id == 0 || (c->n > c->head && c->queue[c->n - 1].id >= it->id))
+        return -EINVAL;
+    r = push(w, c, it->seq, it->event_id, it->event, it->created_at, it->body, it->body_len);
 
     w->next_item = keep;
     if (r < 0)

@@ -225,7 +225,8 @@ const struct am_webhook_attempt *am_webhooks_log_at(const struct am_webhooks *w,
 void am_webhooks_log_clear(struct am_webhooks *w);
 
 /* Appends a queued item exactly as given (state import: id, attempts and the body,
- * copied, are kept; in_flight/done ignored). Returns 0 or -ENOMEM. Borrows it. */
+ * copied, are kept; in_flight/done ignored). Its id must be above the queue's last one.
+ * Returns 0, -EINVAL (id) or -ENOMEM. Borrows it. */
 int am_webhooks_restore_item(struct am_webhooks *w, struct am_webhook_config *c,
                              const struct am_webhook_item *it);
 

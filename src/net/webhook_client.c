@@ -1,7 +1,9 @@
 /* webhook_client.c - outbound webhook deliveries (see webhook_client.h).
  *
- * One connection per attempt (receivers are local test servers; Asaas itself gives no
- * keep-alive guarantee). Names are resolved with evdns_getaddrinfo and the connection is
+ * Plain-HTTP connections are kept alive and reused per receiver address (a pool of idle
+ * ones); HTTPS ones carry one attempt each (an SSL object cannot reconnect). Connections
+ * are never freed inside evhttp's callbacks (evhttp still touches them afterwards): they
+ * go to a graveyard freed on the next pass. Names are resolved with evdns_getaddrinfo and the connection is
  * made to the numeric address, so the socket exists right after evhttp_make_request and
  * gets TCP_NODELAY (without it TLS head and body records stall ~40 ms on delayed ACKs).
  * The Host header, SNI and certificate check use the name from the URL. */
@@ -43,6 +45,8 @@
 #define HOLD_MS 1000
 /* reorder: spacing between the released sends, so they arrive in the shuffled order. */
 #define REORDER_GAP_MS 30
+/* Idle keep-alive connections kept for reuse. */
+#define POOL_MAX 64
 
 struct delivery {
     struct am_webhook_client *client;
@@ -57,6 +61,12 @@ struct delivery {
     char error[96];
     enum am_pump_failure why;
     bool started;
+    char pool_key[80];           /* "address|port" of a plain-HTTP connection */
+};
+
+struct pooled {
+    char key[80];
+    struct evhttp_connection *conn;
 };
 
 struct am_webhook_client {
@@ -73,7 +83,58 @@ struct am_webhook_client {
     size_t n_held;
     struct event *hold_timer;    /* releases what is held after HOLD_MS */
     uint64_t rng;                /* reorder shuffles */
+    struct pooled pool[POOL_MAX];  /* idle keep-alive connections */
+    size_t n_pool;
+    struct evhttp_connection **dead; /* to free outside evhttp's callbacks */
+    size_t n_dead, cap_dead;
 };
+
+static void bury_all(struct am_webhook_client *c)
+{
+    for (size_t i = 0; i < c->n_dead; i++)
+        evhttp_connection_free(c->dead[i]);
+    c->n_dead = 0;
+}
+
+/* Inside an evhttp callback: free conn on the next pass. */
+static void bury(struct am_webhook_client *c, struct evhttp_connection *conn)
+{
+    if (c->n_dead == c->cap_dead) {
+        size_t cap = c->cap_dead ? c->cap_dead * 2 : 64;
+        struct evhttp_connection **grown = realloc(c->dead, cap * sizeof(*grown));
+        if (!grown) {
+            /* Rather a leak than a use after free. */
+            return;
+        }
+        c->dead = grown;
+        c->cap_dead = cap;
+    }
+    c->dead[c->n_dead++] = conn;
+}
+
+/* After a response: keep conn for the next attempt to the same address, or bury it. */
+static void release(struct am_webhook_client *c, struct evhttp_connection *conn, const char *key,
+                    bool reusable)
+{
+    if (reusable && key[0] && c->n_pool < POOL_MAX) {
+        snprintf(c->pool[c->n_pool].key, sizeof(c->pool[0].key), "%s", key);
+        c->pool[c->n_pool++].conn = conn;
+        return;
+    }
+    bury(c, conn);
+}
+
+static struct evhttp_connection *reuse(struct am_webhook_client *c, const char *key)
+{
+    for (size_t i = c->n_pool; i-- > 0;) {
+        if (strcmp(c->pool[i].key, key) == 0) {
+            struct evhttp_connection *conn = c->pool[i].conn;
+            c->pool[i] = c->pool[--c->n_pool];
+            return conn;
+        }
+    }
+    return NULL;
+}
 
 static int64_t mono_us(void)
 {
@@ -173,8 +234,6 @@ static void on_response(struct evhttp_request *req, void *arg)
     size_t n = 0;
     int status = req ? evhttp_request_get_response_code(req) : 0;
 
-    /* evhttp frees the connection itself once this returns (free_on_completion). */
-    d->conn = NULL;
     if (d->timer)
         evtimer_del(d->timer);
     if (status > 0) {
@@ -191,6 +250,10 @@ static void on_response(struct evhttp_request *req, void *arg)
         snprintf(d->error, sizeof(d->error), "%s%.80s", tls ? "tls: " : "",
                  tls ? tls : "connection failed or closed without an answer");
     }
+    /* A plain connection that delivered an answer serves the next attempt (evhttp
+     * reconnects it by itself if the receiver closed it). */
+    release(d->client, d->conn, d->pool_key, status > 0 && !d->job.url.https);
+    d->conn = NULL;
     d->bev = NULL;
     finish(d, status, n ? answer : NULL, n);
 }
@@ -328,9 +391,13 @@ static int connect_and_send(struct delivery *d, const char *address)
         bev = tls_bev(d);
         if (!bev)
             goto fail;
+    } else {
+        snprintf(d->pool_key, sizeof(d->pool_key), "%.63s|%u", address, j->url.port);
+        d->conn = reuse(c, d->pool_key);
     }
-    d->conn = evhttp_connection_base_bufferevent_new(c->base, c->dns, bev, address,
-                                                     (unsigned short)j->url.port);
+    if (!d->conn)
+        d->conn = evhttp_connection_base_bufferevent_new(c->base, c->dns, bev, address,
+                                                         (unsigned short)j->url.port);
     if (!d->conn) {
         if (bev)
             bufferevent_free(bev);
@@ -356,13 +423,13 @@ static int connect_and_send(struct delivery *d, const char *address)
     evhttp_add_header(h, "Content-Type", "application/json");
     evhttp_add_header(h, "User-Agent", AM_WEBHOOK_USER_AGENT);
     evhttp_add_header(h, "Content-Length", len);
-    evhttp_add_header(h, "Connection", "close");
+    if (j->url.https)
+        evhttp_add_header(h, "Connection", "close");
     if (j->token[0])
         evhttp_add_header(h, "asaas-access-token", j->token);
     evbuffer_add(evhttp_request_get_output_buffer(req), j->body, j->body_len);
     if (evhttp_make_request(d->conn, req, EVHTTP_REQ_POST, j->url.path) < 0)
         goto fail; /* evhttp freed req */
-    evhttp_connection_free_on_completion(d->conn);
     fd = bufferevent_getfd(d->bev);
     if (fd >= 0)
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -536,6 +603,7 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
+    bury_all(c);
     if (room > 0) {
         n = am_pump_take(c->app, wall_ms(), c->batch, room);
         for (size_t i = 0; i < n; i++)
@@ -592,6 +660,10 @@ void am_webhook_client_free(struct am_webhook_client *c)
         delivery_free(c->inflight);
     }
     c->n_held = 0; /* held deliveries are in the in-flight list too */
+    bury_all(c);
+    free(c->dead);
+    for (size_t i = 0; i < c->n_pool; i++)
+        evhttp_connection_free(c->pool[i].conn);
     if (c->wake)
         event_free(c->wake);
     if (c->hold_timer)

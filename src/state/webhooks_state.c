@@ -137,6 +137,8 @@ static int import_item(struct am_webhooks *w, struct am_webhook_config *c, const
         it.body = body;
         it.body_len = strlen(body);
         r = am_webhooks_restore_item(w, c, &it);
+        if (r == -EINVAL)
+            r = bad(err, err_len, where, "id must be above the previous item's");
     }
     free(body);
     return r;
