@@ -459,6 +459,37 @@ def _(ctx):
     eq(rx.requests[-1]["headers"].get("asaas-access-token"), TOKEN, "token survived the snapshot")
 
 
+@test("flush_redeliver_and_deliveries_filters")
+def _(ctx):
+    state = {"status": 500}
+    rx = ctx.receiver(status=lambda n: state["status"])
+    other = ctx.receiver()
+    a = ctx.account()
+    cfg = a.webhook(rx.url(), ["PAYMENT_CREATED", "PAYMENT_RECEIVED"])
+    cfg2 = a.webhook(other.url(), ["PAYMENT_RECEIVED"])
+    pid = a.pix_charge()
+    rx.wait(1)
+    rx.quiet(0.3)
+    state["status"] = 200
+    eq(a.ctl("POST", "/webhooks/deliveries/flush"), {"due": 1}, "flush: one waiting retry")
+    rx.wait(2, what="the retry flushed without moving the clock")
+    a.ok("POST", f"/v3/sandbox/payment/{pid}/confirm")
+    rx.wait(3)
+    other.wait(1)
+    first = rx.events()[0]["id"]
+    eq(a.ctl("POST", f"/events/{first}/redeliver"), {"queued": 1}, "redeliver to subscribers")
+    rx.wait(4)
+    eq(rx.events()[3]["id"], first, "a redelivery keeps the id")
+    a.ctl("POST", "/events/evt_00000000000000000000000000000000&999/redeliver", expect=404)
+    d = a.deliveries("?outcome=failure")
+    eq((d["totalCount"], d["data"][0]["status"], d["data"][0]["error"]),
+       (1, 500, "HTTP 500 (only 200 counts)"), "failure filter")
+    eq(a.deliveries(f"?config={cfg2['id']}")["totalCount"], 1, "config filter")
+    eq(a.deliveries("?event=PAYMENT_RECEIVED")["totalCount"], 2, "event filter")
+    eq(a.deliveries(f"?config={cfg['id']}&limit=2")["hasMore"], True, "paging")
+    a.ctl("GET", "/webhooks/deliveries?limit=0", expect=400)
+
+
 # ---------------------------------------------------------------------------- webhook faults
 
 @contextlib.contextmanager
