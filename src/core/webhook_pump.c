@@ -16,6 +16,7 @@
 #include "journal.h"
 #include "keys.h"
 #include "log.h"
+#include "persist.h"
 #include "strbuf.h"
 
 static const char *const failure_names[_AM_PUMP_FAIL_MAX] = {"status", "timeout", "connect",
@@ -282,11 +283,16 @@ void am_pump_done(struct am_app *app, const struct am_pump_job *job, int64_t rea
            at.outcome, am_log_quote(at.error[0] ? at.error : "-", q1, sizeof(q1)),
            (long long)latency_ms, job->fault[0] ? job->fault : "-",
            am_log_quote(at.url, q2, sizeof(q2)));
-    if (o.became_interrupted)
+    if (o.became_interrupted) {
         am_log(AM_LOG_WARN, "webhook_interrupted",
                "account=%s config=%s failures=%u (queue paused until PUT interrupted:false "
                "or removeBackoff)",
                job->account_id, job->config_id, o.penalty);
+        /* Delivery outcomes are not in the request log, so a replay cannot rebuild the
+         * pause: record it now (rare: once per 15 failures). */
+        if (app->persist && am_persist_checkpoint(app) < 0)
+            am_log(AM_LOG_ERROR, "webhook_interrupted", "what=state_file_checkpoint_failed");
+    }
 }
 
 int64_t am_pump_next_ms(struct am_app *app, int64_t real_now_ms)

@@ -490,6 +490,36 @@ def _(ctx):
     a.ctl("GET", "/webhooks/deliveries?limit=0", expect=400)
 
 
+@test("interruption_survives_kill9")
+def _(ctx):
+    rx = ctx.receiver(status=500)
+    sf = os.path.join(tempfile.mkdtemp(dir=ctx.root), "state.log")
+    args = ["--clock", CLOCK, "--auto-accounts", "--state-file", sf]
+    s1 = Server(ctx.binary, "wh-int", root=ctx.root, accounts=[], args=args)
+    ctx.owned.append(s1)
+    s1.start()
+    a = Account(s1)
+    cfg = a.webhook(rx.url(), ["PAYMENT_CREATED"])
+    a.pix_charge()
+    rx.wait(1)
+    for k, delay in enumerate(SCHEDULE):
+        a.advance(delay)
+        rx.wait(k + 2)
+    wait_until(lambda: a.ok("GET", f"/v3/webhooks/{cfg['id']}")["interrupted"], slack(5),
+               what="interrupted")
+    s1.signal(signal.SIGKILL)
+    s1.wait_exit(5)
+    s2 = Server(ctx.binary, "wh-int2", root=ctx.root, accounts=[], args=args)
+    ctx.owned.append(s2)
+    s2.start()
+    a.server = s2
+    got = a.ok("GET", f"/v3/webhooks/{cfg['id']}")
+    eq((got["interrupted"], got["penalizedRequestsCount"]), (True, 15),
+       "still interrupted after kill -9")
+    rx.quiet(0.5)
+    eq(rx.count(), 15, "no attempt after the restart")
+
+
 # ---------------------------------------------------------------------------- webhook faults
 
 @contextlib.contextmanager
