@@ -14,14 +14,18 @@
 #include "clock.h"
 #include "control_billing.h"
 #include "control_state.h"
+#include "control_webhooks.h"
+#include "webhook_pump.h"
 #include "coverage.h"
 #include "exchanges.h"
 #include "fixtures.h"
 #include "json_text.h"
 #include "log.h"
 #include "customers.h"
+#include "billing.h"
 #include "keys.h"
 #include "query.h"
+#include "strbuf.h"
 
 static int bad_request(struct am_response *resp, const char *code, const char *description)
 {
@@ -65,6 +69,21 @@ static cJSON *render_key(const struct am_api_key *k, int64_t now)
     cJSON_AddItemToObject(o, "dateCreated", datetime_or_null(k->created_at));
     cJSON_AddItemToObject(o, "lastUsedDate", datetime_or_null(k->last_used_at));
     return o;
+}
+
+/* ACCESS_TOKEN_* into the account's event log (the webhook queues read it from there);
+ * the snapshot is the key as the listing renders it: redacted, never the key. */
+static void key_event(struct am_account *a, const char *name, const struct am_api_key *k,
+                      int64_t real_now)
+{
+    cJSON *o = render_key(k, real_now);
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+
+    if (text)
+        am_billing_events_append(a->billing, name, am_clock_now(&a->clock, real_now),
+                                 "accessToken", k->id, text);
+    free(text);
+    cJSON_Delete(o);
 }
 
 static size_t key_count(const struct am_account *a)
@@ -293,6 +312,7 @@ static int keys_create(struct am_app *app, struct am_account *a, const struct am
         r = bad_request(resp, "invalid_object", err);
     if (r != 0 || !slot)
         goto out;
+    key_event(a, "ACCESS_TOKEN_CREATED", slot, real_now);
     out = render_key(slot, real_now);
     /* A generated key is shown this one time, as in the Asaas panel; a given one never. */
     if (generated)
@@ -317,7 +337,6 @@ static int key_update(struct am_account *a, struct am_api_key *k, const struct a
     char msg[128];
     int r = am_api_parse_body(req, resp, false, &body);
 
-    (void)a;
     if (r != 0)
         return r < 0 ? r : 0;
     /* A typo ("expirationDat") must not pass as "no change". */
@@ -336,8 +355,10 @@ static int key_update(struct am_account *a, struct am_api_key *k, const struct a
         goto out;
     if (name)
         snprintf(k->name, sizeof(k->name), "%s", name->valuestring);
-    if (enabled)
+    if (enabled && k->enabled != cJSON_IsTrue(enabled)) {
         k->enabled = cJSON_IsTrue(enabled);
+        key_event(a, k->enabled ? "ACCESS_TOKEN_ENABLED" : "ACCESS_TOKEN_DISABLED", k, real_now);
+    }
     if (has_exp)
         k->expires_at = exp;
     r = am_response_json(resp, 200, render_key(k, real_now));
@@ -490,7 +511,7 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
         if (!a)
             return not_found(resp, "Conta não encontrada");
     }
-    if (m->n_params >= 2 && a) {
+    if (m->n_params >= 2 && a && m->route != AM_ROUTE_CTL_EVENT_REDELIVER) {
         k = am_registry_find_key(a, m->params[1]);
         if (!k)
             return not_found(resp, "Chave de API não encontrada");
@@ -514,9 +535,20 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     case AM_ROUTE_CTL_METRICS: {
         char *text = am_metrics_render(&app->metrics, am_registry_count(app->registry),
                                        am_journal_count(app->journal));
+        char *hooks = am_pump_render_metrics(app);
+        struct am_strbuf b = {0};
         int r;
-        if (!text)
+        if (text && hooks) {
+            am_strbuf_str(&b, text);
+            am_strbuf_str(&b, hooks);
+        }
+        free(text);
+        free(hooks);
+        text = am_strbuf_take(&b);
+        if (!text || !*text) {
+            free(text);
             return -ENOMEM;
+        }
         r = am_response_text(resp, 200, "text/plain; version=0.0.4", text, strlen(text));
         free(text);
         return r;
@@ -615,12 +647,17 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
         return key_update(a, k, req, real_now, resp);
     case AM_ROUTE_CTL_KEY_DISABLE:
     case AM_ROUTE_CTL_KEY_ENABLE:
-        k->enabled = m->route == AM_ROUTE_CTL_KEY_ENABLE;
+        if (k->enabled != (m->route == AM_ROUTE_CTL_KEY_ENABLE)) {
+            k->enabled = m->route == AM_ROUTE_CTL_KEY_ENABLE;
+            key_event(a, k->enabled ? "ACCESS_TOKEN_ENABLED" : "ACCESS_TOKEN_DISABLED", k,
+                      real_now);
+        }
         return am_response_json(resp, 200, render_key(k, real_now));
     case AM_ROUTE_CTL_KEY_DELETE: {
         cJSON *o = cJSON_CreateObject();
         char id[37];
         snprintf(id, sizeof(id), "%s", k->id);
+        key_event(a, "ACCESS_TOKEN_DELETED", k, real_now);
         if (am_registry_delete_key(app->registry, a, id) < 0) {
             cJSON_Delete(o);
             return not_found(resp, "Chave de API não encontrada");
@@ -629,6 +666,10 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
         cJSON_AddStringToObject(o, "id", id);
         return am_response_json(resp, 200, o);
     }
+    case AM_ROUTE_CTL_WEBHOOK_DELIVERIES:
+    case AM_ROUTE_CTL_WEBHOOK_FLUSH:
+    case AM_ROUTE_CTL_EVENT_REDELIVER:
+        return am_control_webhooks(app, m, a, req, real_now, resp);
     default:
         return not_found(resp, "Rota de controle não encontrada");
     }

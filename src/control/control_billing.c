@@ -132,20 +132,44 @@ out:
 static int clock_advance(struct am_account *a, const struct am_request *req, int64_t real_now,
                          struct am_ids *ids, struct am_response *resp)
 {
+    /* Units add up: {"hours":1,"minutes":30}. Seconds let a test walk the webhook retry
+     * schedule (30 s, 1 min, 3.5 min...). */
+    static const struct {
+        const char *key;
+        int64_t seconds;
+    } units[] = {{"days", 86400}, {"hours", 3600}, {"minutes", 60}, {"seconds", 1}};
+    const int64_t max_total = (int64_t)AM_JOBS_MAX_DAYS * 86400;
     cJSON *body = NULL;
-    const cJSON *days;
     struct am_jobs_report rep;
-    int64_t before;
+    int64_t before, total = 0;
     int r = am_api_parse_body(req, resp, false, &body);
 
     if (r != 0)
         return r < 0 ? r : 0;
-    days = cJSON_GetObjectItemCaseSensitive(body, "days");
-    if (!cJSON_IsNumber(days) || days->valuedouble < 1 || days->valuedouble > AM_JOBS_MAX_DAYS ||
-        days->valuedouble != (double)days->valueint) {
-        char text[96];
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, units[i].key);
+        char code[32], text[128];
 
-        snprintf(text, sizeof(text), "days deve ser um inteiro entre 1 e %d", AM_JOBS_MAX_DAYS);
+        if (!v)
+            continue;
+        if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+            v->valuedouble <= (double)(max_total / units[i].seconds) &&
+            v->valuedouble == (double)(int64_t)v->valuedouble) {
+            total += (int64_t)v->valuedouble * units[i].seconds;
+            continue;
+        }
+        snprintf(code, sizeof(code), "invalid_%s", units[i].key);
+        snprintf(text, sizeof(text), "%s deve ser um inteiro entre 0 e %lld", units[i].key,
+                 (long long)(max_total / units[i].seconds));
+        r = bad_request(resp, code, text);
+        goto out;
+    }
+    if (total < 1 || total > max_total) {
+        char text[128];
+
+        snprintf(text, sizeof(text),
+                 "days deve ser um inteiro entre 1 e %d",
+                 AM_JOBS_MAX_DAYS);
         r = bad_request(resp, "invalid_days", text);
         goto out;
     }
@@ -153,7 +177,7 @@ static int clock_advance(struct am_account *a, const struct am_request *req, int
     r = am_jobs_catch_up(a, ids, before, NULL);
     if (r < 0)
         goto out;
-    am_clock_advance(&a->clock, (int64_t)days->valueint * 86400);
+    am_clock_advance(&a->clock, total);
     r = am_jobs_advance(a, ids, before, am_clock_now(&a->clock, real_now), &rep);
     if (r < 0)
         goto out;

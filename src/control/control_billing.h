@@ -7,7 +7,8 @@
  *        HH:MM:SS","today":"YYYY-MM-DD","offsetDays":n}
  *   PUT  /__mock/accounts/{id}/clock   {"mode":"frozen","date":"YYYY-MM-DD[ HH:MM:SS]"}
  *        or {"mode":"real"} -> the clock (+ "jobs" when days were run)
- *   POST /__mock/accounts/{id}/clock/advance {"days":N} (1..AM_JOBS_MAX_DAYS) -> the
+ *   POST /__mock/accounts/{id}/clock/advance {"days":N} (1..AM_JOBS_MAX_DAYS; "hours",
+ *        "minutes" and "seconds" add to it, the total at most AM_JOBS_MAX_DAYS days) -> the
  *        clock + "jobs":{days, overdue, settled, subscriptionCharges, cardCharges,
  *        expiredSubscriptions}
  *   GET  /__mock/accounts/{id}/events?offset&limit (limit 1..1000, default 100; offset

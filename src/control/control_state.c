@@ -197,7 +197,7 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
     for (size_t i = 0; i < am_registry_count(tmp); i++) {
         struct am_account *src = am_registry_account_at(tmp, i);
         struct am_account *dst = am_registry_find_account(app->registry, src->id);
-        struct am_stores s = {src->customers, src->billing, src->recurring};
+        struct am_stores s = {src->customers, src->billing, src->recurring, src->webhooks};
 
         if (*account && strcmp(src->id, account) != 0)
             continue;
@@ -214,6 +214,7 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
         /* tmp now holds dst's old stores and frees them with itself. */
         src->customers = s.customers;
         src->billing = s.billing;
+        src->webhooks = s.webhooks;
         src->recurring = s.recurring;
         cJSON_AddItemToArray(list, cJSON_CreateString(dst->id));
         imported++;

@@ -30,6 +30,7 @@
 #include "seed.h"
 #include "state.h"
 #include "utf8.h"
+#include "webhook_pump.h"
 
 int am_app_add_api_keys(struct am_app *app, struct am_registry *reg, int64_t real_now,
                         char *err, size_t err_len)
@@ -602,6 +603,10 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
         }
     }
 headers:
+    /* Whatever ran (the days' jobs included) may have emitted events: queue them now, so
+     * a state-file replay rebuilds the queues exactly. */
+    if (r == 0)
+        r = am_pump_feed(ctx->account);
     /* An injected status answer carries its own RateLimit-* and Retry-After (a 429 says
      * Remaining 0): the real limiter must not overwrite them. */
     if (r == 0 && !(fired && fault.kind == AM_FAULT_STATUS))
@@ -631,6 +636,8 @@ int am_app_call(struct am_app *app, struct am_account *account, const struct am_
     r = am_jobs_catch_up(account, &app->ids, ctx.now, NULL);
     if (r == 0)
         r = dispatch_api(app, &m, req, &ctx, resp);
+    if (r == 0)
+        r = am_pump_feed(account);
     am_query_finish(&query);
     return r;
 }
@@ -659,6 +666,8 @@ int am_app_replay(struct am_app *app, struct am_account *account, struct am_ids 
     r = am_jobs_catch_up(account, ids, now, NULL);
     if (r == 0)
         r = dispatch_api(app, &m, req, &ctx, resp);
+    if (r == 0)
+        r = am_pump_feed(account);
     am_query_finish(&query);
     return r;
 }
@@ -813,6 +822,10 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
         if (m.route == AM_ROUTE_CTL_WHOAMI)
             return whoami(app, req, real_now, resp);
         r = am_control_handle(app, &m, req, real_now, resp);
+        /* Clock moves run jobs, key changes emit ACCESS_TOKEN_*: queue those events
+         * before the checkpoint below records the state. */
+        if (r == 0)
+            r = am_pump_feed_all(app->registry);
         /* Whatever it answered: a refused clock move may still have run the days up to
          * the old clock, and nothing else would record that. */
         if (r == 0 && app->persist && control_changes_state(m.route) &&

@@ -52,6 +52,7 @@ struct am_app {
     char fingerprint[96]; /* SHA-256 of the certificate, for the start-up log */
     struct am_pristine *pristine; /* owned: what POST /__mock/reset returns to */
     struct am_persist *persist;   /* owned: --state-file, NULL without one */
+    struct am_pump_stats webhook_stats; /* outbound webhook deliveries */
     bool tls_ready;    /* set by the server once the TLS context is built */
     bool fixtures_ready;
 };

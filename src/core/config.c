@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "asaas_facts.h"
 #include "clock.h"
 #include "log.h"
 
@@ -36,7 +37,7 @@ enum {
     O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_HEAD_TIMEOUT, O_BODY_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
     O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
-    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
+    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
 };
 
 static const struct opt opts[_O_MAX] = {
@@ -75,6 +76,8 @@ static const struct opt opts[_O_MAX] = {
     [O_STATE_FILE_RECOVER] = {"state-file-recover", NULL, NULL, OPT_FLAG, 0, 0, 0},
     [O_STATE_OUT] = {"state-out", "ASAAS_MOCK_STATE_OUT", "stateOut", OPT_STR, 0, 0, 1},
     /* The admin token is a secret: no flag, so it never shows up in `ps`. */
+    [O_WEBHOOK_CA] = {"webhook-ca", "ASAAS_MOCK_WEBHOOK_CA", "webhookCa", OPT_STR, 0, 0, 1},
+    [O_WEBHOOK_TIMEOUT] = {"webhook-timeout", "ASAAS_MOCK_WEBHOOK_TIMEOUT", "webhookTimeout", OPT_INT, 1, 600000, 1},
     [O_ADMIN_TOKEN] = {NULL, "ASAAS_MOCK_ADMIN_TOKEN", "adminToken", OPT_STR, 0, 0, 1},
     [O_CONFIG] = {"config", "ASAAS_MOCK_CONFIG", NULL, OPT_STR, 0, 0, 1},
     [O_HEALTHCHECK] = {"healthcheck", NULL, NULL, OPT_FLAG, 0, 0, 0},
@@ -99,6 +102,7 @@ void am_config_defaults(struct am_config *cfg)
     cfg->alert_window = 60;
     cfg->journal_size = 500; /* ~350 KB: keeps idle RSS under 10 MB */
     cfg->shutdown_grace_ms = 10000;
+    cfg->webhook_timeout_ms = AM_WEBHOOK_TIMEOUT_DEFAULT_MS;
     /* Asaas's documented limits (reference section 4). */
     cfg->rate_limits = true;
     cfg->rl_quota = 25000;
@@ -135,6 +139,7 @@ void am_config_finish(struct am_config *cfg)
     free(cfg->faults_file);
     free(cfg->state_file);
     free(cfg->state_out);
+    free(cfg->webhook_ca);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -342,6 +347,12 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
         break;
     case O_STATE_OUT:
         r = set_str(&cfg->state_out, value);
+        break;
+    case O_WEBHOOK_CA:
+        r = set_str(&cfg->webhook_ca, value);
+        break;
+    case O_WEBHOOK_TIMEOUT:
+        cfg->webhook_timeout_ms = (int)v;
         break;
     case O_BIND:
         if (!*value)
@@ -672,6 +683,8 @@ const char *am_config_usage(void)
            "  --alert-window SECS    window for the alert threshold (60)\n"
            "  --journal-size N       requests kept in the journal (500)\n"
            "  --shutdown-grace-ms N  how long SIGTERM waits for in-flight requests (10000)\n"
+           "  --webhook-ca FILE      extra CA (PEM) trusted for https:// webhook receivers\n"
+           "  --webhook-timeout MS   webhook delivery timeout (10000; no answer = failure)\n"
            "  --log-level LEVEL      debug, info (default), warn, error\n"
            "  --config FILE          JSON file with the same options in camelCase\n"
            "  --healthcheck          probe the configured running server; exit 0 healthy, 1 not\n"

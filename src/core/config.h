@@ -51,6 +51,8 @@ struct am_config {
     unsigned alert_window;    /* seconds */
     size_t journal_size;
     int shutdown_grace_ms;
+    char *webhook_ca;         /* --webhook-ca FILE: extra trust for https receivers */
+    int webhook_timeout_ms;   /* --webhook-timeout: no answer within it = failed attempt */
     char *admin_token;        /* from ASAAS_MOCK_ADMIN_TOKEN / config file only; secret */
     char *log_level;
     bool healthcheck;         /* run as a healthcheck client */

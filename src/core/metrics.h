@@ -33,4 +33,23 @@ void am_metrics_count_request(struct am_metrics *m, int status, enum am_route ro
 /* Renders every counter (text/plain; version=0.0.4). Returns a new string or NULL. */
 char *am_metrics_render(const struct am_metrics *m, size_t accounts, size_t journal_entries);
 
+/* Outbound webhook deliveries (webhook_pump.c counts them, the app holds them). */
+/* Why a webhook attempt failed. */
+enum am_pump_failure {
+    AM_PUMP_FAIL_STATUS,  /* answered, but not 200 */
+    AM_PUMP_FAIL_TIMEOUT,
+    AM_PUMP_FAIL_CONNECT, /* refused, unreachable, resolution */
+    AM_PUMP_FAIL_TLS,     /* handshake or certificate verification */
+    AM_PUMP_FAIL_OTHER,
+    _AM_PUMP_FAIL_MAX
+};
+
+struct am_pump_stats {
+    uint64_t attempts;
+    uint64_t successes;
+    uint64_t failures[_AM_PUMP_FAIL_MAX];
+    uint64_t dropped_events; /* retention or queue bound */
+    uint64_t faults[8];      /* webhook faults fired, by kind - AM_FAULT_WH_DUPLICATE */
+};
+
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "billing.h"
+#include "webhooks.h"
 #include "customers.h"
 #include "subscriptions.h"
 
@@ -223,6 +224,7 @@ static void account_free(struct am_account *account)
     am_customer_store_free(account->customers);
     am_billing_free(account->billing);
     am_recurring_free(account->recurring);
+    am_webhooks_free(account->webhooks);
     /* Key hashes are not secrets, but there is no reason to leave them in freed memory. */
     explicit_bzero(account->keys, sizeof(account->keys));
     free(account);
@@ -270,7 +272,8 @@ struct am_account *am_registry_add_account(struct am_registry *reg, const char *
     account->customers = am_customer_store_new();
     account->billing = am_billing_new(account->id);
     account->recurring = am_recurring_new();
-    if (!account->customers || !account->billing || !account->recurring)
+    account->webhooks = am_webhooks_new();
+    if (!account->customers || !account->billing || !account->recurring || !account->webhooks)
         goto fail;
     if (id_index_insert(reg, account) < 0)
         goto fail;

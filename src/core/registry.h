@@ -23,6 +23,7 @@
 struct am_customer_store;
 struct am_billing;
 struct am_recurring;
+struct am_webhooks;
 
 struct am_api_key {
     bool in_use;            /* slot holds a key (deleted keys free their slot) */
@@ -48,6 +49,7 @@ struct am_account {
     struct am_customer_store *customers; /* owned */
     struct am_billing *billing;          /* owned: payments, installments, events, ledger */
     struct am_recurring *recurring;      /* owned: subscriptions, account status, jobs */
+    struct am_webhooks *webhooks;        /* owned: webhook configs and delivery queues */
 };
 
 struct am_registry;

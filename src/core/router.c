@@ -6,6 +6,7 @@
 #include "api_customers.h"
 #include "api_payments.h"
 #include "api_recurring.h"
+#include "api_webhooks.h"
 
 struct route_def {
     enum am_route route;
@@ -69,6 +70,18 @@ static const struct route_def routes[] = {
     {AM_ROUTE_FINANCIAL_TRANSACTIONS, AM_SCOPE_API, AM_METHOD_GET, "financialTransactions", "financialTransactions.list", am_api_financial_transactions},
     {AM_ROUTE_FINANCE_STATISTICS, AM_SCOPE_API, AM_METHOD_GET, "finance/payment/statistics", "finance.payment.statistics", am_api_finance_statistics},
     {AM_ROUTE_MY_ACCOUNT_STATUS, AM_SCOPE_API, AM_METHOD_GET, "myAccount/status", "myAccount.status", am_api_my_account_status},
+    {AM_ROUTE_WEBHOOKS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "webhooks", "webhooks.create", am_api_webhooks_create},
+    {AM_ROUTE_WEBHOOKS_LIST, AM_SCOPE_API, AM_METHOD_GET, "webhooks", "webhooks.list", am_api_webhooks_list},
+    {AM_ROUTE_WEBHOOKS_GET, AM_SCOPE_API, AM_METHOD_GET, "webhooks/*", "webhooks.get", am_api_webhooks_get},
+    {AM_ROUTE_WEBHOOKS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "webhooks/*", "webhooks.update", am_api_webhooks_update},
+    {AM_ROUTE_WEBHOOKS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "webhooks/*", "webhooks.delete", am_api_webhooks_delete},
+    {AM_ROUTE_WEBHOOKS_REMOVE_BACKOFF, AM_SCOPE_API, AM_METHOD_POST, "webhooks/*/removeBackoff", "webhooks.removeBackoff", am_api_webhooks_remove_backoff},
+    {AM_ROUTE_WEBHOOK_LEGACY_GET, AM_SCOPE_API, AM_METHOD_GET, "webhook", "webhook.legacy.get", am_api_webhook_legacy_payment_get},
+    {AM_ROUTE_WEBHOOK_LEGACY_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook", "webhook.legacy.save", am_api_webhook_legacy_payment_save},
+    {AM_ROUTE_WEBHOOK_LEGACY_INVOICE_GET, AM_SCOPE_API, AM_METHOD_GET, "webhook/invoice", "webhook.legacy.invoice.get", am_api_webhook_legacy_invoice_get},
+    {AM_ROUTE_WEBHOOK_LEGACY_INVOICE_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook/invoice", "webhook.legacy.invoice.save", am_api_webhook_legacy_invoice_save},
+    {AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_GET, AM_SCOPE_API, AM_METHOD_GET, "webhook/mobilePhoneRecharge", "webhook.legacy.mobilePhoneRecharge.get", am_api_webhook_legacy_recharge_get},
+    {AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook/mobilePhoneRecharge", "webhook.legacy.mobilePhoneRecharge.save", am_api_webhook_legacy_recharge_save},
 
     {AM_ROUTE_CTL_HEALTH, AM_SCOPE_CONTROL, AM_METHOD_GET, "health", "mock.health", NULL},
     {AM_ROUTE_CTL_CA_PEM, AM_SCOPE_CONTROL, AM_METHOD_GET, "ca.pem", "mock.ca", NULL},
@@ -114,6 +127,9 @@ static const struct route_def routes[] = {
     {AM_ROUTE_CTL_STATE_GET, AM_SCOPE_CONTROL, AM_METHOD_GET, "state", "mock.state.get", NULL},
     {AM_ROUTE_CTL_STATE_PUT, AM_SCOPE_CONTROL, AM_METHOD_PUT, "state", "mock.state.put", NULL},
     {AM_ROUTE_CTL_WHOAMI, AM_SCOPE_CONTROL, AM_METHOD_GET, "whoami", "mock.whoami", NULL},
+    {AM_ROUTE_CTL_WEBHOOK_DELIVERIES, AM_SCOPE_CONTROL, AM_METHOD_GET, "accounts/*/webhooks/deliveries", "mock.webhooks.deliveries", NULL},
+    {AM_ROUTE_CTL_WEBHOOK_FLUSH, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/webhooks/deliveries/flush", "mock.webhooks.flush", NULL},
+    {AM_ROUTE_CTL_EVENT_REDELIVER, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/events/*/redeliver", "mock.events.redeliver", NULL},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -320,4 +320,44 @@
  * - GET /myAccount/status starts PENDING everywhere until POST
  *   /sandbox/myAccount/approve, which emits ACCOUNT_STATUS_*_APPROVED events. */
 
+
+/* Webhook configs (§5.9). UNCONFIRMED: the real validation bodies were never captured;
+ * codes follow the API's invalid_<field> style. */
+#define AM_ERR_WEBHOOK_NAME "invalid_name"
+#define AM_TXT_WEBHOOK_NAME "O nome do webhook deve ser informado."
+#define AM_ERR_WEBHOOK_URL "invalid_url"
+#define AM_TXT_WEBHOOK_URL_MISSING "A URL do webhook deve ser informada."
+#define AM_TXT_WEBHOOK_URL "A URL informada é inválida. Informe uma URL http:// ou https://."
+#define AM_ERR_WEBHOOK_EMAIL "invalid_email"
+#define AM_TXT_WEBHOOK_EMAIL_MISSING "O email deve ser informado."
+#define AM_TXT_WEBHOOK_EMAIL "O email informado é inválido."
+#define AM_ERR_WEBHOOK_SEND_TYPE "invalid_sendType"
+#define AM_TXT_WEBHOOK_SEND_TYPE "O tipo de envio (sendType) deve ser SEQUENTIALLY ou NON_SEQUENTIALLY."
+#define AM_ERR_WEBHOOK_EVENTS "invalid_events"
+#define AM_TXT_WEBHOOK_EVENTS_MISSING "Informe ao menos um evento."
+#define AM_TXT_WEBHOOK_EVENT_FMT "O evento %s é inválido."
+#define AM_ERR_WEBHOOK_TOKEN "invalid_authToken"
+#define AM_TXT_WEBHOOK_TOKEN "O authToken deve ter entre 32 e 255 caracteres."
+#define AM_ERR_WEBHOOK_API_VERSION "invalid_apiVersion"
+#define AM_TXT_WEBHOOK_API_VERSION "A versão da API deve ser 3."
+#define AM_ERR_WEBHOOK_LIMIT "invalid_action"
+#define AM_TXT_WEBHOOK_LIMIT "O limite de 10 webhooks por conta foi atingido."
+
+/* Webhook delivery (§7.2). UNCONFIRMED choices:
+ * - the penalty is per config: after the k-th consecutive failure nothing of that config
+ *   is sent before the schedule's delay for attempt k+1, in both send types (a penalised
+ *   NON_SEQUENTIALLY config probes with one event at a time); 15 failures in a row set
+ *   interrupted; penalizedRequestsCount shows the consecutive failures;
+ * - NON_SEQUENTIALLY sends at most AM_WEBHOOK_PARALLEL (4) events of a config at once;
+ * - a disabled config (enabled: false) queues nothing new and sends nothing; its backlog
+ *   waits until it is enabled again;
+ * - events emitted before a config existed are not delivered to it;
+ * - removeBackoff clears the penalty and the interruption (like PUT interrupted: false);
+ * - request timeout AM_WEBHOOK_TIMEOUT_DEFAULT_MS (10 s, --webhook-timeout);
+ * - User-Agent AM_WEBHOOK_USER_AGENT. */
+#define AM_WEBHOOK_TIMEOUT_DEFAULT_MS 10000
+#define AM_WEBHOOK_USER_AGENT "asaas-mock-webhook/1.0"
+/* What the corrupt-token webhook fault sends instead of the config's token. */
+#define AM_WEBHOOK_CORRUPT_TOKEN "asaas-mock-corrupted-token-0000000000000000"
+
 #endif

@@ -25,6 +25,7 @@
 #include "asaas_facts.h"
 #include "keys.h"
 #include "ratelimit.h"
+#include "webhooks.h"
 
 #define MAX_MATCH_HEADERS 8
 #define MAX_MATCH_FIELDS 8
@@ -84,6 +85,12 @@ static const char *const kind_names[_AM_FAULT_KIND_MAX] = {
     [AM_FAULT_TLS_ABORT] = "tls-abort",
     [AM_FAULT_REFUSE] = "refuse",
     [AM_FAULT_AMBIGUOUS] = "ambiguous",
+    [AM_FAULT_WH_DUPLICATE] = "duplicate",
+    [AM_FAULT_WH_REORDER] = "reorder",
+    [AM_FAULT_WH_DELAY] = "delay",
+    [AM_FAULT_WH_DROP] = "drop",
+    [AM_FAULT_WH_CORRUPT_TOKEN] = "corrupt-token",
+    [AM_FAULT_WH_BURST] = "burst",
 };
 
 const char *am_fault_kind_name(enum am_fault_kind k)
@@ -109,6 +116,17 @@ static bool connection_kind(enum am_fault_kind k)
     return k == AM_FAULT_TLS_ABORT || k == AM_FAULT_REFUSE;
 }
 
+bool am_fault_is_webhook_kind(enum am_fault_kind k)
+{
+    return k >= AM_FAULT_WH_DUPLICATE && k <= AM_FAULT_WH_BURST;
+}
+
+/* Kinds the request path never evaluates (connection and webhook rules). */
+static bool not_for_requests(enum am_fault_kind k)
+{
+    return connection_kind(k) || am_fault_is_webhook_kind(k);
+}
+
 enum param_id {
     P_MS,
     P_DIST,
@@ -122,6 +140,10 @@ enum param_id {
     P_BYTES,
     P_BPS,
     P_SECONDS,
+    P_COPIES,
+    P_WINDOW,
+    P_SIZE,
+    P_MISSING,
     P_COUNT
 };
 
@@ -146,6 +168,10 @@ static const struct param_def param_defs[P_COUNT] = {
     [P_BYTES] = {"bytes", T_UINT, 1, 1073741824},
     [P_BPS] = {"bps", T_UINT, 1, 1000000000},
     [P_SECONDS] = {"seconds", T_UINT, 1, 3600},
+    [P_COPIES] = {"copies", T_UINT, 1, 100},
+    [P_WINDOW] = {"window", T_UINT, 2, 100},
+    [P_SIZE] = {"size", T_UINT, 2, 1000},
+    [P_MISSING] = {"missing", T_UINT, 0, 1},
 };
 
 #define BIT(p) (1u << (p))
@@ -154,8 +180,17 @@ static unsigned allowed_params(enum am_fault_kind k)
 {
     switch (k) {
     case AM_FAULT_LATENCY:
+    case AM_FAULT_WH_DELAY:
         return BIT(P_MS) | BIT(P_DIST) | BIT(P_MIN) | BIT(P_MAX) | BIT(P_MEDIAN) |
                BIT(P_SIGMA) | BIT(P_CAP);
+    case AM_FAULT_WH_DUPLICATE:
+        return BIT(P_COPIES);
+    case AM_FAULT_WH_REORDER:
+        return BIT(P_WINDOW);
+    case AM_FAULT_WH_BURST:
+        return BIT(P_SIZE);
+    case AM_FAULT_WH_CORRUPT_TOKEN:
+        return BIT(P_MISSING);
     case AM_FAULT_STATUS:
         return BIT(P_CODE) | BIT(P_RETRY_AFTER);
     case AM_FAULT_TRUNCATE:
@@ -246,10 +281,24 @@ static int finish_fault(enum am_fault_kind kind, const struct raw_params *raw,
     f.kind = kind;
 #define NUM(p) ((uint32_t)raw->num[p])
     switch (kind) {
+    case AM_FAULT_WH_DUPLICATE:
+        f.copies = (set & BIT(P_COPIES)) ? NUM(P_COPIES) : 1;
+        break;
+    case AM_FAULT_WH_REORDER:
+        f.window = (set & BIT(P_WINDOW)) ? NUM(P_WINDOW) : 3;
+        break;
+    case AM_FAULT_WH_BURST:
+        f.size = (set & BIT(P_SIZE)) ? NUM(P_SIZE) : 5;
+        break;
+    case AM_FAULT_WH_CORRUPT_TOKEN:
+        f.missing = (set & BIT(P_MISSING)) ? NUM(P_MISSING) : 0;
+        break;
     case AM_FAULT_LATENCY:
+    case AM_FAULT_WH_DELAY:
         if (!(set & BIT(P_DIST))) {
             if (!(set & BIT(P_MS)) || (set & ~BIT(P_MS))) {
-                snprintf(msg, msg_len, "latency takes ms=N or dist=uniform|lognormal");
+                snprintf(msg, msg_len, "%s takes ms=N or dist=uniform|lognormal",
+                         am_fault_kind_name(kind));
                 return -EINVAL;
             }
             f.dist = AM_LATENCY_FIXED;
@@ -366,7 +415,7 @@ int am_fault_parse_header(const char *value, struct am_fault *ret, char *err, si
         return herr(err, err_len, "missing fault kind");
     if (am_fault_kind_parse(kind_text, &kind) < 0)
         return herr(err, err_len, "unknown kind '%.32s'", kind_text);
-    if (connection_kind(kind))
+    if (not_for_requests(kind))
         return herr(err, err_len, "'%s' is only available in rules", am_fault_kind_name(kind));
     allowed = allowed_params(kind);
     while (tok) {
@@ -437,7 +486,20 @@ static size_t fault_params(const struct am_fault *f, struct param_value out[P_CO
     *ret_dist = NULL;
 #define PUT(p, val) (out[n].id = (p), out[n].v = (double)(val), n++)
     switch (f->kind) {
+    case AM_FAULT_WH_DUPLICATE:
+        PUT(P_COPIES, f->copies);
+        break;
+    case AM_FAULT_WH_REORDER:
+        PUT(P_WINDOW, f->window);
+        break;
+    case AM_FAULT_WH_BURST:
+        PUT(P_SIZE, f->size);
+        break;
+    case AM_FAULT_WH_CORRUPT_TOKEN:
+        PUT(P_MISSING, f->missing);
+        break;
     case AM_FAULT_LATENCY:
+    case AM_FAULT_WH_DELAY:
         if (f->dist == AM_LATENCY_FIXED) {
             PUT(P_MS, f->ms);
         } else if (f->dist == AM_LATENCY_UNIFORM) {
@@ -573,7 +635,7 @@ fail:
 
 uint32_t am_fault_latency_ms(const struct am_fault *f, uint64_t *rng)
 {
-    if (f->kind != AM_FAULT_LATENCY)
+    if (f->kind != AM_FAULT_LATENCY && f->kind != AM_FAULT_WH_DELAY)
         return 0;
     switch (f->dist) {
     case AM_LATENCY_UNIFORM: {
@@ -662,6 +724,7 @@ struct rule {
     enum am_route route; /* NONE = any */
     bool has_path;
     char *account;
+    char *event;    /* webhook faults: event name, NULL = any */
     cJSON *headers; /* object name -> string, or NULL */
     cJSON *body;    /* object field -> scalar, or NULL */
     struct am_pathpat path;
@@ -715,7 +778,7 @@ struct am_fault_rules {
     struct rule **v;
     struct prefilter pf[AM_FAULTS_MAX_RULES]; /* pf[i] describes v[i] */
     size_t n;
-    size_t n_connection; /* tls-abort/refuse rules, to skip the loops cheaply */
+    size_t n_connection; /* tls-abort/refuse and webhook rules, to skip the loops cheaply */
     uint64_t base_seed;
     uint64_t created; /* rules ever added: derives default seeds */
     uint64_t next_id;
@@ -729,6 +792,7 @@ static void rule_free(struct rule *r)
         return;
     free(r->description);
     free(r->account);
+    free(r->event);
     am_pathpat_free(&r->path);
     cJSON_Delete(r->headers);
     cJSON_Delete(r->body);
@@ -812,7 +876,7 @@ static int parse_match(const cJSON *m, struct rule *r, const char *where, char *
                        size_t err_len)
 {
     static const char *const keys[] = {"method", "path", "operation", "account", "headers",
-                                       "body", NULL};
+                                       "body", "event", NULL};
     char w[96];
     const cJSON *it;
     int rc;
@@ -844,6 +908,13 @@ static int parse_match(const cJSON *m, struct rule *r, const char *where, char *
         if (!cJSON_IsString(it) || !*it->valuestring || strlen(it->valuestring) > 63)
             return ferr(err, err_len, w, "account", "must be an account id");
         if (!(r->account = strdup(it->valuestring)))
+            return -ENOMEM;
+    }
+    if ((it = cJSON_GetObjectItemCaseSensitive(m, "event"))) {
+        if (!cJSON_IsString(it) || am_webhook_event_index(it->valuestring) < 0)
+            return ferr(err, err_len, w, "event", "unknown webhook event '%.48s'",
+                        cJSON_IsString(it) ? it->valuestring : "");
+        if (!(r->event = strdup(it->valuestring)))
             return -ENOMEM;
     }
     if ((it = cJSON_GetObjectItemCaseSensitive(m, "headers"))) {
@@ -1011,6 +1082,17 @@ static int parse_rule(const cJSON *obj, uint64_t default_seed, const char *where
     if ((rc = am_fault_from_json(it, w, &r->fault, err, err_len)) < 0)
         goto fail;
     r->kind = r->fault.kind;
+    if (am_fault_is_webhook_kind(r->fault.kind) &&
+        (r->has_method || r->has_path || r->route != AM_ROUTE_NONE || r->headers || r->body)) {
+        rc = ferr(err, err_len, where, "match",
+                  "'%s' acts on webhook deliveries: match only \"account\" and \"event\"",
+                  am_fault_kind_name(r->fault.kind));
+        goto fail;
+    }
+    if (r->event && !am_fault_is_webhook_kind(r->fault.kind)) {
+        rc = ferr(err, err_len, where, "match", "\"event\" is only for webhook faults");
+        goto fail;
+    }
     if (connection_kind(r->fault.kind) &&
         (r->has_method || r->has_path || r->route != AM_ROUTE_NONE || r->account ||
          r->headers || r->body)) {
@@ -1070,7 +1152,7 @@ static void prefilter_of(const struct rule *r, struct prefilter *pf)
     memset(pf, 0, sizeof(*pf));
     pf->route = (uint16_t)r->route;
     pf->method = r->has_method ? (uint8_t)r->method : PF_ANY_METHOD;
-    if (connection_kind(r->kind))
+    if (not_for_requests(r->kind))
         pf->flags |= PF_CONNECTION;
     if (r->account) {
         pf->flags |= PF_ACCOUNT;
@@ -1181,7 +1263,7 @@ static int commit_batch(struct am_fault_rules *rules, struct rule **batch, size_
             if (!id_taken(rules, batch, nb, id))
                 memcpy(r->id, id, sizeof(id));
         }
-        if (connection_kind(r->fault.kind))
+        if (not_for_requests(r->fault.kind))
             rules->n_connection++;
         prefilter_of(r, &rules->pf[rules->n]);
         rules->v[rules->n++] = r;
@@ -1249,7 +1331,7 @@ int am_fault_rules_remove(struct am_fault_rules *rules, const char *id)
 
     if (!r)
         return -ENOENT;
-    if (connection_kind(r->fault.kind))
+    if (not_for_requests(r->fault.kind))
         rules->n_connection--;
     rule_free(r);
     memmove(&rules->v[i], &rules->v[i + 1], (rules->n - i - 1) * sizeof(rules->v[0]));
@@ -1277,6 +1359,8 @@ static cJSON *rule_json(const struct rule *r)
         !cJSON_AddStringToObject(m, "operation", am_route_name(r->route)))
         goto fail;
     if (r->account && !cJSON_AddStringToObject(m, "account", r->account))
+        goto fail;
+    if (r->event && !cJSON_AddStringToObject(m, "event", r->event))
         goto fail;
     if (r->headers) {
         if (!(x = cJSON_Duplicate(r->headers, true)))
@@ -1583,7 +1667,7 @@ static bool schedule_fires(struct rule *r)
 static void fire(struct rule *r, struct am_fault *ret, char ret_rule_id[AM_FAULT_ID_MAX])
 {
     *ret = r->fault;
-    if (ret->kind == AM_FAULT_LATENCY)
+    if (ret->kind == AM_FAULT_LATENCY || ret->kind == AM_FAULT_WH_DELAY)
         ret->delay_ms = am_fault_latency_ms(&r->fault, &r->sample_rng);
     if (ret_rule_id)
         memcpy(ret_rule_id, r->id, AM_FAULT_ID_MAX);
@@ -1631,6 +1715,28 @@ int am_faults_decide_connection(struct am_fault_rules *rules, struct am_fault *r
         struct rule *r = rules->v[i];
 
         if (connection_kind(r->kind) && schedule_fires(r)) {
+            fire(r, ret, ret_rule_id);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int am_faults_decide_webhook(struct am_fault_rules *rules, const char *account_id,
+                             const char *event, struct am_fault *ret,
+                             char ret_rule_id[AM_FAULT_ID_MAX])
+{
+    if (rules->n_connection == 0)
+        return 0;
+    for (size_t i = 0; i < rules->n; i++) {
+        struct rule *r = rules->v[i];
+
+        if (!am_fault_is_webhook_kind(r->kind))
+            continue;
+        if ((r->account && strcmp(r->account, account_id) != 0) ||
+            (r->event && strcmp(r->event, event) != 0))
+            continue;
+        if (schedule_fires(r)) {
             fire(r, ret, ret_rule_id);
             return 1;
         }

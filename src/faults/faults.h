@@ -36,6 +36,17 @@
  *   ambiguous    run the operation (it is committed), then reset instead of answering
  *   tls-abort    rules only: abort the TLS handshake
  *   refuse       rules only, seconds=N: refuse new connections for N seconds
+ * Webhook faults (rules only; "match" may hold only "account" and "event", the webhook
+ * event name): they act on outbound deliveries, never on requests:
+ *   duplicate     [copies=N] the same event (same id) N more times (default 1)
+ *   reorder       [window=N] hold N deliveries, send them shuffled (default 3), even for
+ *                 SEQUENTIALLY configs
+ *   delay         ms=N | dist=... as latency: wait before sending
+ *   drop          count the delivery as sent (success) without sending it
+ *   corrupt-token [missing=1] a wrong asaas-access-token, or (missing=1) none
+ *   burst         [size=N] hold N deliveries, then send them all at once (default 5)
+ * Held deliveries (reorder, burst) leave after at most 1 s even when the window is not
+ * full.
  * tls-abort and refuse fire at accept time, before any request exists, so their rules
  * must have an empty "match" (the account is unknown before the handshake).
  *
@@ -98,6 +109,13 @@ enum am_fault_kind {
     AM_FAULT_TLS_ABORT,
     AM_FAULT_REFUSE,
     AM_FAULT_AMBIGUOUS,
+    /* Webhook faults: rules only, they act on outbound deliveries (webhook_pump.h). */
+    AM_FAULT_WH_DUPLICATE,
+    AM_FAULT_WH_REORDER,
+    AM_FAULT_WH_DELAY,
+    AM_FAULT_WH_DROP,
+    AM_FAULT_WH_CORRUPT_TOKEN,
+    AM_FAULT_WH_BURST,
     _AM_FAULT_KIND_MAX
 };
 
@@ -119,7 +137,14 @@ struct am_fault {
     uint32_t seconds;          /* refuse */
     uint32_t delay_ms;         /* latency: the sampled delay to apply (set by decide /
                                   am_faults_resolve); equals ms for fixed latency */
+    uint32_t copies;           /* duplicate: extra identical sends (default 1) */
+    uint32_t window;           /* reorder: deliveries held and shuffled (default 3) */
+    uint32_t size;             /* burst: deliveries held, then sent at once (default 5) */
+    uint32_t missing;          /* corrupt-token: 1 = no header, 0 = a wrong token */
 };
+
+/* True for the webhook kinds (duplicate, reorder, delay, drop, corrupt-token, burst). */
+bool am_fault_is_webhook_kind(enum am_fault_kind k);
 
 /* Kind name ("malformed-json"...). "none" for NONE/out of range. Never NULL. */
 const char *am_fault_kind_name(enum am_fault_kind k);
@@ -210,6 +235,12 @@ int am_faults_decide(struct am_fault_rules *rules, const struct am_fault_request
  * contract as am_faults_decide. */
 int am_faults_decide_connection(struct am_fault_rules *rules, struct am_fault *ret,
                                 char ret_rule_id[AM_FAULT_ID_MAX]);
+
+/* Webhook decision for one outbound delivery of event on account: only webhook kinds,
+ * same schedule and counters. Same contract as am_faults_decide. */
+int am_faults_decide_webhook(struct am_fault_rules *rules, const char *account_id,
+                             const char *event, struct am_fault *ret,
+                             char ret_rule_id[AM_FAULT_ID_MAX]);
 
 /* Samples f's latency (delay_ms) from the set's own stream, for X-Mock-Fault faults. */
 void am_faults_resolve(struct am_fault_rules *rules, struct am_fault *f);

@@ -28,6 +28,7 @@
 
 #include "listener.h"
 #include "log.h"
+#include "webhook_client.h"
 
 struct pending;
 static void on_timer(evutil_socket_t fd, short what, void *arg);
@@ -54,6 +55,7 @@ struct server {
     struct event *idle;    /* background work after replies (reset standbys) */
     struct am_listener_opts front; /* the framer's limits and deadlines */
     char refused_id[72];
+    struct am_webhook_client *webhooks; /* outbound webhook deliveries */
 };
 
 static int64_t mono_us(void)
@@ -542,6 +544,7 @@ static void on_request(struct evhttp_request *ereq, void *arg)
     am_response_finish(&resp);
     free(path);
     schedule_idle(srv);
+    am_webhook_client_kick(srv->webhooks);
 }
 
 /* glibc keeps freed connection buffers in fragmented arenas: after a burst of
@@ -787,6 +790,9 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     if (!srv.commit || !srv.idle)
         goto out;
     schedule_idle(&srv);
+    srv.webhooks = am_webhook_client_new(srv.base, cfg, app);
+    if (!srv.webhooks)
+        goto out;
     am_log(AM_LOG_INFO, "listening", "addr=%s port=%d tls=1 environment=%s fingerprint=%s",
            cfg->bind, port, am_environment_name(cfg->environment), app->fingerprint);
     if (cfg->port_file && am_listener_write_port_file(cfg->port_file, port) < 0) {
@@ -809,6 +815,7 @@ out:
         srv.pending->evcon = NULL;
         pending_free(srv.pending);
     }
+    am_webhook_client_free(srv.webhooks);
     if (srv.commit)
         event_free(srv.commit);
     if (srv.idle)

@@ -17,6 +17,8 @@
 #include "recurring_state.h"
 #include "state_codec.h"
 #include "subscriptions.h"
+#include "webhooks.h"
+#include "webhooks_state.h"
 
 void am_stores_free(struct am_stores *s)
 {
@@ -25,16 +27,18 @@ void am_stores_free(struct am_stores *s)
     am_customer_store_free(s->customers);
     am_billing_free(s->billing);
     am_recurring_free(s->recurring);
+    am_webhooks_free(s->webhooks);
     memset(s, 0, sizeof(*s));
 }
 
 void am_stores_swap(struct am_account *a, struct am_stores *s)
 {
-    struct am_stores old = {a->customers, a->billing, a->recurring};
+    struct am_stores old = {a->customers, a->billing, a->recurring, a->webhooks};
 
     a->customers = s->customers;
     a->billing = s->billing;
     a->recurring = s->recurring;
+    a->webhooks = s->webhooks;
     *s = old;
 }
 
@@ -43,7 +47,8 @@ int am_stores_new(const char *account_id, struct am_stores *s)
     s->customers = am_customer_store_new();
     s->billing = am_billing_new(account_id);
     s->recurring = am_recurring_new();
-    if (s->customers && s->billing && s->recurring)
+    s->webhooks = am_webhooks_new();
+    if (s->customers && s->billing && s->recurring && s->webhooks)
         return 0;
     am_stores_free(s);
     return -ENOMEM;
@@ -99,34 +104,13 @@ int am_state_import_clock(const cJSON *o, const char *where, struct am_clock *re
     return r;
 }
 
-static int add_u64(cJSON *o, const char *key, uint64_t v)
-{
-    char buf[24];
-
-    /* As text: a JSON number (double) cannot carry 64 bits. */
-    snprintf(buf, sizeof(buf), "%" PRIu64, v);
-    return am_sc_add_str(o, key, buf);
-}
-
-static int get_u64(const cJSON *o, const char *key, uint64_t *ret, const char *where, char *err,
-                   size_t err_len)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-    char msg[96];
-
-    if (!it || am_sc_parse_u64(it, ret))
-        return 0;
-    snprintf(msg, sizeof(msg), "%s must be a decimal string of a 64-bit unsigned number", key);
-    return bad(err, err_len, where, msg);
-}
-
 struct cJSON *am_state_export_ids(const struct am_ids *ids)
 {
     cJSON *o = cJSON_CreateObject();
 
-    if (!o || add_u64(o, "state", ids->state) < 0 ||
-        add_u64(o, "customerSeq", ids->customer_seq) < 0 ||
-        add_u64(o, "requestSeq", ids->request_seq) < 0) {
+    if (!o || am_sc_add_u64(o, "state", ids->state) < 0 ||
+        am_sc_add_u64(o, "customerSeq", ids->customer_seq) < 0 ||
+        am_sc_add_u64(o, "requestSeq", ids->request_seq) < 0) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -143,11 +127,11 @@ int am_state_import_ids(const cJSON *o, const char *where, struct am_ids *ret, c
     if (r == 0 && !cJSON_GetObjectItemCaseSensitive(o, "state"))
         r = bad(err, err_len, where, "state is required");
     if (r == 0)
-        r = get_u64(o, "state", &ids.state, where, err, err_len);
+        r = am_sc_get_u64(o, "state", &ids.state, where, err, err_len);
     if (r == 0)
-        r = get_u64(o, "customerSeq", &ids.customer_seq, where, err, err_len);
+        r = am_sc_get_u64(o, "customerSeq", &ids.customer_seq, where, err, err_len);
     if (r == 0)
-        r = get_u64(o, "requestSeq", &ids.request_seq, where, err, err_len);
+        r = am_sc_get_u64(o, "requestSeq", &ids.request_seq, where, err, err_len);
     if (r == 0)
         *ret = ids;
     return r;
@@ -169,6 +153,14 @@ struct cJSON *am_state_export_data(const struct am_account *a)
     cJSON_AddItemToObject(o, "billing", b);
     b = NULL;
     cJSON_AddItemToObject(o, "recurring", r);
+    r = NULL;
+    /* Only with configs: snapshots of accounts without webhooks stay as they were. */
+    if (am_webhooks_count(a->webhooks) > 0) {
+        r = am_webhooks_state_export(a->webhooks);
+        if (!r)
+            goto oom;
+        cJSON_AddItemToObject(o, "webhooks", r);
+    }
     return o;
 oom:
     cJSON_Delete(o);
@@ -181,7 +173,7 @@ oom:
 int am_state_import_data(const cJSON *data, const char *account_id, const char *where,
                          struct am_stores *ret, char *err, size_t err_len)
 {
-    static const char *const allowed[] = {"customers", "billing", "recurring", NULL};
+    static const char *const allowed[] = {"customers", "billing", "recurring", "webhooks", NULL};
     struct am_stores s = {0};
     const cJSON *it;
     char sub[256];
@@ -208,6 +200,15 @@ int am_state_import_data(const cJSON *data, const char *account_id, const char *
            : ((s.recurring = am_recurring_new()) ? 0 : -ENOMEM);
     if (r < 0)
         goto fail;
+    it = cJSON_GetObjectItemCaseSensitive(data, "webhooks");
+    r = it ? am_webhooks_state_import(it, am_sc_where_key(sub, sizeof(sub), where, "webhooks"),
+                                      &s.webhooks, err, err_len)
+           : ((s.webhooks = am_webhooks_new()) ? 0 : -ENOMEM);
+    if (r < 0)
+        goto fail;
+    /* Events already in the log were emitted before any config here: never deliver them. */
+    if (!it)
+        am_webhooks_set_cursor(s.webhooks, am_billing_events_last_seq(s.billing));
     *ret = s;
     return 0;
 fail:

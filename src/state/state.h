@@ -30,9 +30,10 @@ struct am_stores {
     struct am_customer_store *customers;
     struct am_billing *billing;
     struct am_recurring *recurring;
+    struct am_webhooks *webhooks;
 };
 
-/* Frees the three stores and zeroes s. Accepts NULL and empty members. */
+/* Frees the stores and zeroes s. Accepts NULL and empty members. */
 void am_stores_free(struct am_stores *s);
 /* Exchanges the account's stores with s (s then holds the account's previous ones). */
 void am_stores_swap(struct am_account *a, struct am_stores *s);

@@ -276,6 +276,25 @@ bool am_sc_parse_u64(const cJSON *item, uint64_t *ret)
     return errno == 0;
 }
 
+int am_sc_add_u64(cJSON *o, const char *key, uint64_t v)
+{
+    char buf[24];
+
+    snprintf(buf, sizeof(buf), "%" PRIu64, v);
+    return am_sc_add_str(o, key, buf);
+}
+
+int am_sc_get_u64(const cJSON *o, const char *key, uint64_t *ret, const char *where, char *err,
+                  size_t err_len)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+
+    if (!it || am_sc_parse_u64(it, ret))
+        return 0;
+    return bad(err, err_len, where, NULL, "%s must be a decimal string of a 64-bit unsigned number",
+               key);
+}
+
 const char *am_sc_where_index(char *out, size_t out_len, const char *where, size_t i)
 {
     snprintf(out, out_len, "%s[%zu]", where, i);

@@ -52,6 +52,10 @@ int am_sc_get_enum(const struct cJSON *o, const char *key, const char *(*name_of
 /* A 64-bit unsigned number written as decimal text (ids, seeds: a JSON number cannot
  * carry 64 bits). True with *ret set when item is such a string. */
 bool am_sc_parse_u64(const struct cJSON *item, uint64_t *ret);
+/* Writer and reader of such a member (absent: *ret untouched). */
+int am_sc_add_u64(struct cJSON *o, const char *key, uint64_t v);
+int am_sc_get_u64(const struct cJSON *o, const char *key, uint64_t *ret, const char *where,
+                  char *err, size_t err_len);
 
 /* "where[i]" / "where.key" into out, for nested messages. */
 const char *am_sc_where_index(char *out, size_t out_len, const char *where, size_t i);

@@ -447,6 +447,13 @@ class Server:
             return None
         return self.exit_code
 
+    def kill9(self):
+        """SIGKILL by PID on purpose (a crash the test simulates): waits for it and marks
+        the exit as expected, so the runner's exit-status check passes."""
+        self.proc.kill()
+        self.proc.wait(timeout=STOP_DEADLINE)
+        self.exit_code = 0
+
     def kill(self):
         if self.proc and self.proc.poll() is None:
             self.proc.kill()

@@ -187,6 +187,26 @@ static void test_config_flag_equals_form_and_short_options(void **state)
     am_config_finish(&cfg);
 }
 
+static void test_config_webhook_options(void **state)
+{
+    struct am_config cfg;
+
+    (void)state;
+    am_config_defaults(&cfg);
+    assert_int_equal(cfg.webhook_timeout_ms, 10000);
+    assert_null(cfg.webhook_ca);
+    assert_int_equal(load(&cfg, (const char *const[]){"--webhook-ca", "/ca.pem",
+                                                      "--webhook-timeout=2500", NULL},
+                          NULL), 0);
+    assert_string_equal(cfg.webhook_ca, "/ca.pem");
+    assert_int_equal(cfg.webhook_timeout_ms, 2500);
+    am_config_finish(&cfg);
+    am_config_defaults(&cfg);
+    assert_int_equal(load(&cfg, (const char *const[]){"--webhook-timeout=0", NULL}, NULL),
+                     -EINVAL);
+    am_config_finish(&cfg);
+}
+
 static void test_config_every_environment_variable(void **state)
 {
     static const char *const env[] = {
@@ -640,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_config_load_nothing_keeps_defaults),
         cmocka_unit_test(test_config_every_flag),
         cmocka_unit_test(test_config_flag_equals_form_and_short_options),
+        cmocka_unit_test(test_config_webhook_options),
         cmocka_unit_test(test_config_every_environment_variable),
         cmocka_unit_test(test_config_flags_override_env_override_file),
         cmocka_unit_test(test_config_file_accepts_lists_bools_and_admin_token),

@@ -87,7 +87,9 @@ static void test_faults_kind_names_round_trip(void **state)
 {
     static const char *const names[] = {"latency",   "status",   "empty",          "reset",
                                         "garbage",   "malformed-json", "truncate", "dribble",
-                                        "blackhole", "tls-abort", "refuse",        "ambiguous"};
+                                        "blackhole", "tls-abort", "refuse",        "ambiguous",
+                                        "duplicate", "reorder", "delay", "drop",
+                                        "corrupt-token", "burst"};
     enum am_fault_kind k;
 
     (void)state;
@@ -1089,10 +1091,67 @@ static void test_faults_decide_samples_latency_from_the_rule_seed(void **state)
     am_fault_rules_free(b);
 }
 
+
+/* ---- webhook faults ---------------------------------------------------------------- */
+
+/* Adds and expects -EINVAL with part in the message. */
+static void webhook_rule_fails(const char *json, const char *part)
+{
+    struct am_fault_rules *rules = am_fault_rules_new(1);
+    char err[256] = "";
+    cJSON *obj = cJSON_Parse(json);
+
+    assert_non_null(obj);
+    assert_int_equal(am_fault_rules_add_json(rules, obj, NULL, err, sizeof(err)), -EINVAL);
+    if (!strstr(err, part))
+        fail_msg("'%s' lacks '%s'", err, part);
+    cJSON_Delete(obj);
+    am_fault_rules_free(rules);
+}
+
+static void test_faults_webhook_rules_act_only_on_deliveries(void **state)
+{
+    struct am_fault_rules *rules = am_fault_rules_new(1);
+    struct am_fault_request in = {.method = AM_METHOD_POST, .path = "/v3/payments",
+                                  .route = AM_ROUTE_PAYMENTS_CREATE, .account_id = "acc"};
+    struct am_fault f;
+    char id[AM_FAULT_ID_MAX], err[160];
+    (void)state;
+
+    add_rule(rules, "{\"id\":\"dup\",\"match\":{\"account\":\"acc\",\"event\":"
+                    "\"PAYMENT_RECEIVED\"},\"fault\":{\"kind\":\"duplicate\",\"copies\":2},"
+                    "\"schedule\":{\"times\":1}}", id);
+    add_rule(rules, "{\"fault\":{\"kind\":\"delay\",\"ms\":250}}", id);
+    /* Requests never see webhook rules. */
+    assert_int_equal(am_faults_decide(rules, &in, &f, id), 0);
+    /* Deliveries: the first matching rule fires, within its schedule. */
+    assert_int_equal(am_faults_decide_webhook(rules, "acc", "PAYMENT_RECEIVED", &f, id), 1);
+    assert_int_equal(f.kind, AM_FAULT_WH_DUPLICATE);
+    assert_int_equal(f.copies, 2);
+    assert_string_equal(id, "dup");
+    assert_int_equal(am_faults_decide_webhook(rules, "acc", "PAYMENT_RECEIVED", &f, id), 1);
+    assert_int_equal(f.kind, AM_FAULT_WH_DELAY);
+    assert_int_equal(f.delay_ms, 250);
+    assert_int_equal(am_faults_decide_webhook(rules, "other", "PAYMENT_CREATED", &f, id), 1);
+    assert_int_equal(f.kind, AM_FAULT_WH_DELAY);
+    /* Defaults and the header refusing them. */
+    add_rule(rules, "{\"fault\":{\"kind\":\"reorder\"}}", id);
+    add_rule(rules, "{\"fault\":{\"kind\":\"burst\"}}", id);
+    add_rule(rules, "{\"fault\":{\"kind\":\"corrupt-token\",\"missing\":1}}", id);
+    assert_int_equal(am_fault_parse_header("drop", &f, err, sizeof(err)), -EINVAL);
+    am_fault_rules_free(rules);
+    webhook_rule_fails("{\"match\":{\"path\":\"/v3/x\"},\"fault\":{\"kind\":\"drop\"}}", "match only");
+    webhook_rule_fails("{\"match\":{\"event\":\"PAYMENT_PAID\"},\"fault\":{\"kind\":\"drop\"}}", "unknown webhook event");
+    webhook_rule_fails("{\"match\":{\"event\":\"PAYMENT_CREATED\"},\"fault\":{\"kind\":"
+                   "\"status\",\"code\":500}}", "only for webhook faults");
+    webhook_rule_fails("{\"fault\":{\"kind\":\"reorder\",\"window\":1}}", "window");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_faults_kind_names_round_trip),
+        cmocka_unit_test(test_faults_webhook_rules_act_only_on_deliveries),
         cmocka_unit_test(test_faults_header_parses_every_kind_and_formats_back),
         cmocka_unit_test(test_faults_header_fields_are_exact),
         cmocka_unit_test(test_faults_header_rejects_bad_values),

@@ -345,6 +345,16 @@ static int ctl(struct fx *f, struct am_account *a, int route, const char *body, 
     return f->resp.status;
 }
 
+static void assert_body_has(struct fx *f, const char *part)
+{
+    char *body = strndup(f->resp.body, f->resp.body_len);
+
+    assert_non_null(body);
+    if (!strstr(body, part))
+        fail_msg("'%s' lacks '%s'", body, part);
+    free(body);
+}
+
 static void assert_body(struct fx *f, const char *expected)
 {
     char *body = strndup(f->resp.body, f->resp.body_len);
@@ -409,6 +419,15 @@ static void test_control_clock_advance_runs_each_day(void **state)
                    "inteiro entre 1 e 3660\"}]}");
     assert_int_equal(ctl(f, &f->a, AM_ROUTE_CTL_CLOCK_ADVANCE, "{\"days\":1.5}", NULL, REAL_NOW),
                      400);
+    /* Smaller units add up (webhook retry delays are seconds to hours). */
+    assert_int_equal(ctl(f, &f->a, AM_ROUTE_CTL_CLOCK_ADVANCE,
+                         "{\"hours\":1,\"minutes\":30,\"seconds\":5}", NULL, REAL_NOW), 200);
+    assert_int_equal(f->b.clock.offset, 0);
+    assert_int_equal(ctl(f, &f->a, AM_ROUTE_CTL_CLOCK_GET, NULL, NULL, REAL_NOW), 200);
+    assert_body_has(f, "\"now\":\"2026-06-04 13:30:05\"");
+    assert_int_equal(ctl(f, &f->a, AM_ROUTE_CTL_CLOCK_ADVANCE, "{\"seconds\":-1}", NULL, REAL_NOW),
+                     400);
+    assert_body_has(f, "invalid_seconds");
     assert_int_equal(ctl(f, &f->a, AM_ROUTE_CTL_CLOCK_SET, "{\"mode\":\"slow\"}", NULL, REAL_NOW),
                      400);
     assert_int_equal(ctl(f, &f->a, AM_ROUTE_CTL_CLOCK_SET, "{\"mode\":\"frozen\",\"date\":\"x\"}",

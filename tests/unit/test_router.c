@@ -105,6 +105,23 @@ static const struct route_case api_cases[] = {
     {AM_METHOD_GET, "finance/payment/statistics", AM_ROUTE_FINANCE_STATISTICS,
      "finance.payment.statistics", NOP},
     {AM_METHOD_GET, "myAccount/status", AM_ROUTE_MY_ACCOUNT_STATUS, "myAccount.status", NOP},
+    {AM_METHOD_POST, "webhooks", AM_ROUTE_WEBHOOKS_CREATE, "webhooks.create", NOP},
+    {AM_METHOD_GET, "webhooks", AM_ROUTE_WEBHOOKS_LIST, "webhooks.list", NOP},
+    {AM_METHOD_GET, "webhooks/w-1", AM_ROUTE_WEBHOOKS_GET, "webhooks.get", P0("w-1")},
+    {AM_METHOD_PUT, "webhooks/w-1", AM_ROUTE_WEBHOOKS_UPDATE, "webhooks.update", P0("w-1")},
+    {AM_METHOD_DELETE, "webhooks/w-1", AM_ROUTE_WEBHOOKS_DELETE, "webhooks.delete", P0("w-1")},
+    {AM_METHOD_POST, "webhooks/w-1/removeBackoff", AM_ROUTE_WEBHOOKS_REMOVE_BACKOFF,
+     "webhooks.removeBackoff", P0("w-1")},
+    {AM_METHOD_GET, "webhook", AM_ROUTE_WEBHOOK_LEGACY_GET, "webhook.legacy.get", NOP},
+    {AM_METHOD_POST, "webhook", AM_ROUTE_WEBHOOK_LEGACY_SAVE, "webhook.legacy.save", NOP},
+    {AM_METHOD_GET, "webhook/invoice", AM_ROUTE_WEBHOOK_LEGACY_INVOICE_GET,
+     "webhook.legacy.invoice.get", NOP},
+    {AM_METHOD_POST, "webhook/invoice", AM_ROUTE_WEBHOOK_LEGACY_INVOICE_SAVE,
+     "webhook.legacy.invoice.save", NOP},
+    {AM_METHOD_GET, "webhook/mobilePhoneRecharge", AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_GET,
+     "webhook.legacy.mobilePhoneRecharge.get", NOP},
+    {AM_METHOD_POST, "webhook/mobilePhoneRecharge", AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE,
+     "webhook.legacy.mobilePhoneRecharge.save", NOP},
 };
 
 static const struct route_case ctl_cases[] = {
@@ -150,6 +167,12 @@ static const struct route_case ctl_cases[] = {
     {AM_METHOD_GET, "state", AM_ROUTE_CTL_STATE_GET, "mock.state.get", NOP},
     {AM_METHOD_PUT, "state", AM_ROUTE_CTL_STATE_PUT, "mock.state.put", NOP},
     {AM_METHOD_GET, "whoami", AM_ROUTE_CTL_WHOAMI, "mock.whoami", NOP},
+    {AM_METHOD_GET, "accounts/acme/webhooks/deliveries", AM_ROUTE_CTL_WEBHOOK_DELIVERIES,
+     "mock.webhooks.deliveries", P0("acme")},
+    {AM_METHOD_POST, "accounts/acme/webhooks/deliveries/flush", AM_ROUTE_CTL_WEBHOOK_FLUSH,
+     "mock.webhooks.flush", P0("acme")},
+    {AM_METHOD_POST, "accounts/acme/events/evt_1/redeliver", AM_ROUTE_CTL_EVENT_REDELIVER,
+     "mock.events.redeliver", 2, "acme", "evt_1"},
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
