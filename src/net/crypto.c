@@ -2,14 +2,28 @@
 #include "crypto.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+/* SHA256() fetches the algorithm from the provider store on every call (a locked name
+ * lookup, most of its cost for short inputs); fetch it once. Immutable once fetched, so
+ * threads may share it; it lives until exit. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+}
+
 void am_sha256(const void *data, size_t len, uint8_t out[AM_SHA256_LEN])
 {
-    SHA256(data, len, out);
+    pthread_once(&sha256_once, sha256_fetch);
+    if (!sha256_md || EVP_Digest(data, len, out, NULL, sha256_md, NULL) != 1)
+        SHA256(data, len, out); /* the one-shot path: same digest, slower */
 }
 
 bool am_ct_equal(const void *a, const void *b, size_t len)
