@@ -32,6 +32,34 @@
 #include "utf8.h"
 #include "webhook_pump.h"
 
+/* The whole mock (opaque to everyone but this file: see app_iface.h). */
+struct am_app {
+    const struct am_config *cfg; /* borrowed */
+    struct am_registry *registry;
+    struct am_audit *audit;
+    struct am_journal *journal;
+    struct am_metrics metrics;
+    struct am_ids ids;         /* object ids (deterministic with --seed) */
+    struct am_ids request_ids; /* request ids: a separate stream */
+    struct am_auth_policy policy;
+    struct am_exchange_set *exchanges; /* owned: recorded answers replayed first; may be NULL */
+    uint64_t reloads;                  /* fixture sets swapped in since start */
+    /* --api-key keys as SHA-256 + redacted display: the plaintext is wiped after start, and
+     * a reload registers them again from these. */
+    uint8_t api_key_hashes[AM_CONFIG_MAX_LIST][AM_SHA256_LEN];
+    char api_key_displays[AM_CONFIG_MAX_LIST][AM_KEY_REDACTED_LEN];
+    size_t n_api_key_hashes;
+    struct am_fault_rules *faults; /* owned: fault-injection rules */
+    struct am_ratelimit *ratelimit; /* owned: Asaas's per-account limits */
+    char *ca_pem;      /* owned; served at /__mock/ca.pem */
+    char fingerprint[96]; /* SHA-256 of the certificate, for the start-up log */
+    struct am_pristine *pristine; /* owned: what POST /__mock/reset returns to */
+    struct am_persist *persist;   /* owned: --state-file, NULL without one */
+    struct am_pump_stats webhook_stats; /* outbound webhook deliveries */
+    bool tls_ready;    /* set by the server once the TLS context is built */
+    bool fixtures_ready;
+};
+
 int am_app_add_api_keys(struct am_app *app, struct am_registry *reg, int64_t real_now,
                         char *err, size_t err_len)
 {
@@ -985,4 +1013,112 @@ int am_app_decide_connection(struct am_app *app, struct am_fault *ret)
     am_log(AM_LOG_INFO, "fault", "kind=%s rule=%s scope=connection", am_fault_kind_name(ret->kind),
            rule_id);
     return 1;
+}
+
+/* ---- accessors (app_iface.h, app.h) ------------------------------------------------ */
+
+const struct am_config *am_app_config(const struct am_app *app)
+{
+    return app->cfg;
+}
+
+struct am_registry *am_app_registry(const struct am_app *app)
+{
+    return app->registry;
+}
+
+struct am_ids *am_app_ids(struct am_app *app)
+{
+    return &app->ids;
+}
+
+struct am_audit *am_app_audit(const struct am_app *app)
+{
+    return app->audit;
+}
+
+struct am_journal *am_app_journal(const struct am_app *app)
+{
+    return app->journal;
+}
+
+struct am_metrics *am_app_metrics(struct am_app *app)
+{
+    return &app->metrics;
+}
+
+struct am_pump_stats *am_app_webhook_stats(struct am_app *app)
+{
+    return &app->webhook_stats;
+}
+
+struct am_fault_rules *am_app_faults(const struct am_app *app)
+{
+    return app->faults;
+}
+
+struct am_ratelimit *am_app_ratelimit(const struct am_app *app)
+{
+    return app->ratelimit;
+}
+
+struct am_exchange_set *am_app_exchanges(const struct am_app *app)
+{
+    return app->exchanges;
+}
+
+struct am_persist *am_app_persist(const struct am_app *app)
+{
+    return app->persist;
+}
+
+enum am_environment am_app_environment(const struct am_app *app)
+{
+    return app->policy.environment;
+}
+
+const char *am_app_ca_pem(const struct am_app *app)
+{
+    return app->ca_pem;
+}
+
+bool am_app_tls_ready(const struct am_app *app)
+{
+    return app->tls_ready;
+}
+
+bool am_app_fixtures_ready(const struct am_app *app)
+{
+    return app->fixtures_ready;
+}
+
+void am_app_adopt_state(struct am_app *app, struct am_registry *reg, const struct am_ids *ids)
+{
+    if (reg != app->registry) {
+        am_registry_free(app->registry);
+        app->registry = reg;
+    }
+    app->ids = *ids;
+}
+
+void am_app_set_persist(struct am_app *app, struct am_persist *p)
+{
+    app->persist = p;
+}
+
+void am_app_set_certificate(struct am_app *app, char *ca_pem, const char *fingerprint)
+{
+    free(app->ca_pem);
+    app->ca_pem = ca_pem;
+    snprintf(app->fingerprint, sizeof(app->fingerprint), "%s", fingerprint ? fingerprint : "");
+}
+
+const char *am_app_fingerprint(const struct am_app *app)
+{
+    return app->fingerprint;
+}
+
+void am_app_set_tls_ready(struct am_app *app, bool ready)
+{
+    app->tls_ready = ready;
 }

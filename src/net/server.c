@@ -86,7 +86,7 @@ static void on_refused(void *arg, struct am_request *req, struct am_response *re
     char quoted[96];
 
     req->request_id = am_app_request_id(srv->app, req, srv->refused_id, sizeof(srv->refused_id));
-    srv->app->metrics.http_refused[e]++;
+    am_app_metrics(srv->app)->http_refused[e]++;
     am_app_complete(srv->app, req, resp, wall_ms(), 0);
     am_log(AM_LOG_WARN, "http_refused", "reason=%s status=%d ip=%s req_id=%s", info->reason,
            info->status, am_log_quote(req->client_ip, quoted, sizeof(quoted)), req->request_id);
@@ -127,7 +127,7 @@ static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
         am_log(AM_LOG_ERROR, "fatal", "what=bufferevent_openssl_socket_new_failed");
         abort();
     }
-    srv->app->metrics.connections_total++;
+    am_app_metrics(srv->app)->connections_total++;
     return am_listener_wrap(base, bev, &srv->front);
 }
 
@@ -671,7 +671,7 @@ static void on_sighup(evutil_socket_t sig, short what, void *arg)
         return;
     }
     am_log(AM_LOG_INFO, "fixtures_reloaded", "via=SIGHUP accounts=%zu",
-           am_registry_count(srv->app->registry));
+           am_registry_count(am_app_registry(srv->app)));
 }
 
 static struct evhttp *make_http(struct server *srv, int tls)
@@ -794,13 +794,13 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     if (!srv.webhooks)
         goto out;
     am_log(AM_LOG_INFO, "listening", "addr=%s port=%d tls=1 environment=%s fingerprint=%s",
-           cfg->bind, port, am_environment_name(cfg->environment), app->fingerprint);
+           cfg->bind, port, am_environment_name(cfg->environment), am_app_fingerprint(app));
     if (cfg->port_file && am_listener_write_port_file(cfg->port_file, port) < 0) {
         am_log(AM_LOG_ERROR, "startup_failed", "what=port_file path=%s", cfg->port_file);
         goto out;
     }
-    app->tls_ready = true;
-    am_log(AM_LOG_INFO, "ready", "port=%d accounts=%zu", port, am_registry_count(app->registry));
+    am_app_set_tls_ready(app, true);
+    am_log(AM_LOG_INFO, "ready", "port=%d accounts=%zu", port, am_registry_count(am_app_registry(app)));
     am_log_defer_flush(true);
 
     if (event_base_dispatch(srv.base) < 0)

@@ -50,7 +50,7 @@ static void setup(void)
     app = am_app_new(&cfg, 1780000000, err, sizeof(err));
     if (!app)
         abort();
-    app->tls_ready = true;
+    am_app_set_tls_ready(app, true);
 }
 
 static enum am_method parse_method(const char *m)

@@ -114,7 +114,7 @@ static void start(struct fx *f, int64_t real_now)
     f->app = am_app_new(&f->cfg, real_now, f->err, sizeof(f->err));
     if (!f->app)
         fail_msg("am_app_new: %s", f->err);
-    f->app->tls_ready = true;
+    am_app_set_tls_ready(f->app, true);
 }
 
 /* Frees the app as a crash would: no am_app_shutdown(), nothing more synced. */
@@ -164,7 +164,7 @@ static void create_customer(struct fx *f, const char *json, char id[32])
 
     if (api(f, AM_METHOD_POST, "/v3/customers", json) != 200)
         fail_msg("POST /v3/customers: %d %s", f->resp.status, body(f));
-    assert_int_equal(f->resp.durable, f->app->persist != NULL);
+    assert_int_equal(f->resp.durable, am_app_persist(f->app) != NULL);
     o = cJSON_Parse(body(f));
     assert_non_null(o);
     it = cJSON_GetObjectItemCaseSensitive(o, "id");
@@ -258,9 +258,9 @@ static void test_persist_new_file_gets_a_snapshot_line(void **state)
 
     assert_int_equal(stat(f->path, &st), -1);
     start(f, NOW);
-    assert_non_null(f->app->persist);
-    assert_string_equal(am_persist_path(f->app->persist), f->path);
-    assert_int_equal(am_persist_entries(f->app->persist), 0);
+    assert_non_null(am_app_persist(f->app));
+    assert_string_equal(am_persist_path(am_app_persist(f->app)), f->path);
+    assert_int_equal(am_persist_entries(am_app_persist(f->app)), 0);
     assert_false(am_app_commit_pending(f->app));
     text = read_file(f->path);
     assert_int_equal(count_lines(text), 1);
@@ -282,7 +282,7 @@ static void test_persist_no_state_file_means_no_persist(void **state)
     config_init(&cfg, NULL);
     app = am_app_new(&cfg, NOW, err, sizeof(err));
     assert_non_null(app);
-    assert_null(app->persist);
+    assert_null(am_app_persist(app));
     assert_false(am_app_commit_pending(app));
     assert_int_equal(am_app_commit(app), 0);
     am_app_free(app);
@@ -298,7 +298,7 @@ static void test_persist_writes_are_durable_only_after_commit(void **state)
     uint64_t syncs;
 
     start(f, NOW);
-    syncs = am_persist_syncs(f->app->persist);
+    syncs = am_persist_syncs(am_app_persist(f->app));
     create_customer(f, MARIA, id1);
     create_customer(f, ACME, id2);
     assert_true(am_app_commit_pending(f->app));
@@ -307,11 +307,11 @@ static void test_persist_writes_are_durable_only_after_commit(void **state)
     assert_false(am_app_commit_pending(f->app));
     /* Snapshot + two api entries (at most one jobs entry for the day's first request). */
     assert_true(file_lines(f->path) >= 3 && file_lines(f->path) <= 4);
-    assert_int_equal(am_persist_entries(f->app->persist), file_lines(f->path) - 1);
-    assert_int_equal(am_persist_syncs(f->app->persist), syncs + 1); /* one for the batch */
+    assert_int_equal(am_persist_entries(am_app_persist(f->app)), file_lines(f->path) - 1);
+    assert_int_equal(am_persist_syncs(am_app_persist(f->app)), syncs + 1); /* one for the batch */
     /* Nothing to commit: no fdatasync. */
     assert_int_equal(am_app_commit(f->app), 0);
-    assert_int_equal(am_persist_syncs(f->app->persist), syncs + 1);
+    assert_int_equal(am_persist_syncs(am_app_persist(f->app)), syncs + 1);
 }
 
 /* The commit is a real fdatasync of the state file, made after the batch reached it
@@ -453,7 +453,7 @@ static void test_persist_customers_survive_a_crash_with_the_same_ids(void **stat
     assert_non_null(strstr(one_after, id1));
     assert_non_null(strstr(one_after, "\"name\":\"Maria Silva\""));
     /* Opening compacted the log into the snapshot. */
-    assert_int_equal(am_persist_entries(f->app->persist), 0);
+    assert_int_equal(am_persist_entries(am_app_persist(f->app)), 0);
     text = read_file(f->path);
     assert_int_equal(count_lines(text), 1);
     assert_non_null(strstr(text, id1));
@@ -592,7 +592,7 @@ static void test_persist_clean_shutdown_compacts(void **state)
     create_customer(f, MARIA, id);
     /* Shutdown commits what is buffered and writes one snapshot line. */
     assert_int_equal(am_app_shutdown(f->app), 0);
-    assert_int_equal(am_persist_entries(f->app->persist), 0);
+    assert_int_equal(am_persist_entries(am_app_persist(f->app)), 0);
     text = read_file(f->path);
     assert_int_equal(count_lines(text), 1);
     assert_non_null(strstr(text, id));
