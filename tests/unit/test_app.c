@@ -213,7 +213,7 @@ static void test_app_missing_access_token_is_401_not_found(void **state)
     assert_body(f, "{\"errors\":[{\"code\":\"access_token_not_found\",\"description\":\"O "
                    "cabeçalho de autenticação 'access_token' é obrigatório e não foi encontrado "
                    "na requisição\"}]}");
-    assert_string_equal(f->resp.auth_result, "access_token_not_found");
+    assert_string_equal(f->resp.outcome.auth_result, "access_token_not_found");
     assert_int_equal(am_app_metrics(f->app)->auth_failures[AM_AUTH_NO_TOKEN], 1);
 }
 
@@ -284,10 +284,10 @@ static void test_app_default_dev_key_with_user_agent_is_200(void **state)
     assert_string_equal(f->resp.content_type, "application/json");
     assert_body(f, "{\"object\":\"list\",\"hasMore\":false,\"totalCount\":0,\"limit\":10,"
                    "\"offset\":0,\"data\":[]}");
-    assert_string_equal(f->resp.auth_result, "ok");
-    assert_string_equal(f->resp.account_id, "default");
-    assert_string_equal(f->resp.redacted_key, DEV_KEY_REDACTED);
-    assert_int_equal(f->resp.route, AM_ROUTE_CUSTOMERS_LIST);
+    assert_string_equal(f->resp.outcome.auth_result, "ok");
+    assert_string_equal(f->resp.outcome.account_id, "default");
+    assert_string_equal(f->resp.outcome.redacted_key, DEV_KEY_REDACTED);
+    assert_int_equal(f->resp.outcome.route, AM_ROUTE_CUSTOMERS_LIST);
     /* Same through the legacy prefix, and HEAD is answered like GET. */
     assert_int_equal(api(f, AM_METHOD_GET, "/api/v3/customers", DEV_KEY, NULL), 200);
     assert_int_equal(api(f, AM_METHOD_HEAD, "/v3/customers", DEV_KEY, NULL), 200);
@@ -575,7 +575,7 @@ static void test_app_key_lifecycle_through_control_api(void **state)
 
     /* The new key works at once. */
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 200);
-    assert_string_equal(f->resp.account_id, "default");
+    assert_string_equal(f->resp.outcome.account_id, "default");
 
     snprintf(path, sizeof(path), "/__mock/accounts/default/keys/%s/disable", key_id);
     assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, NULL), 200);
@@ -583,7 +583,7 @@ static void test_app_key_lifecycle_through_control_api(void **state)
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 401);
     assert_body(f, "{\"errors\":[{\"code\":\"invalid_access_token\",\"description\":\"A chave "
                    "de API fornecida é inválida\"}]}");
-    assert_string_equal(f->resp.auth_result, "disabled_key");
+    assert_string_equal(f->resp.outcome.auth_result, "disabled_key");
 
     snprintf(path, sizeof(path), "/__mock/accounts/default/keys/%s/enable", key_id);
     assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, NULL), 200);
@@ -597,7 +597,7 @@ static void test_app_key_lifecycle_through_control_api(void **state)
     assert_non_null(strstr(body(f), "\"expired\":true"));
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 401);
     assert_non_null(strstr(body(f), "\"code\":\"invalid_access_token\""));
-    assert_string_equal(f->resp.auth_result, "expired_key");
+    assert_string_equal(f->resp.outcome.auth_result, "expired_key");
 
     /* A future expiry (Brasilia time) and null both make it valid again. */
     assert_int_equal(ctl(f, AM_METHOD_PUT, path, NULL, "{\"expirationDate\":\"2026-01-02\"}"),
@@ -618,7 +618,7 @@ static void test_app_key_lifecycle_through_control_api(void **state)
     }
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 401);
     assert_non_null(strstr(body(f), "\"code\":\"invalid_access_token\""));
-    assert_string_equal(f->resp.auth_result, "unknown_key");
+    assert_string_equal(f->resp.outcome.auth_result, "unknown_key");
     assert_int_equal(ctl(f, AM_METHOD_DELETE, path, NULL, NULL), 404);
     assert_int_equal(ctl(f, AM_METHOD_GET, "/__mock/accounts/default/keys", NULL, NULL), 200);
     assert_non_null(strstr(body(f), "\"totalCount\":1"));
@@ -648,7 +648,7 @@ static void test_app_key_created_disabled_with_expiry(void **state)
                         "2026-06-30 12:00:00");
     cJSON_Delete(j);
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 401);
-    assert_string_equal(f->resp.auth_result, "disabled_key");
+    assert_string_equal(f->resp.outcome.auth_result, "disabled_key");
     assert_int_equal(ctl(f, AM_METHOD_POST, "/__mock/accounts/default/keys", NULL, "{\"name\":5}"),
                      400);
     assert_int_equal(ctl(f, AM_METHOD_POST, "/__mock/accounts/default/keys", NULL, "{nope"), 400);
@@ -691,7 +691,7 @@ static void test_app_key_create_refuses_unknown_fields_and_registers_given_keys(
     assert_no_secret(body(f), "answer to a registered key");
     assert_non_null(strstr(body(f), "\"display\":\"$aact_hmlg_...VyZQ\""));
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", UNKNOWN_KEY, NULL), 200);
-    assert_string_equal(f->resp.account_id, "default");
+    assert_string_equal(f->resp.outcome.account_id, "default");
     assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, "{\"key\":\"" UNKNOWN_KEY "\"}"), 409);
     assert_non_null(strstr(body(f), "\"code\":\"key_exists\""));
     assert_no_secret(body(f), "409 answer");
@@ -816,7 +816,7 @@ static void test_app_whoami_creates_the_auto_account(void **state)
     am_response_finish(&resp);
     am_app_handle(app, &req, NOW, &resp);
     assert_int_equal(resp.status, 200);
-    assert_string_equal(resp.account_id, id);
+    assert_string_equal(resp.outcome.account_id, id);
     assert_int_equal(whoami(app, UNKNOWN_KEY, &resp), 200);
     assert_non_null(strstr(resp.body, "\"autoCreated\":true,\"created\":false"));
     assert_int_equal(am_app_metrics(app)->accounts_auto_created, 1);
@@ -1102,7 +1102,7 @@ static void test_app_api_keys_from_config_are_registered(void **state)
     am_request_add_header(&req, "User-Agent", UA);
     am_app_handle(app, &req, NOW, &resp);
     assert_int_equal(resp.status, 200);
-    assert_string_equal(resp.account_id, "default");
+    assert_string_equal(resp.outcome.account_id, "default");
     am_response_finish(&resp);
     am_app_free(app);
     am_config_finish(&cfg);

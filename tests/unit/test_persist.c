@@ -164,7 +164,7 @@ static void create_customer(struct fx *f, const char *json, char id[32])
 
     if (api(f, AM_METHOD_POST, "/v3/customers", json) != 200)
         fail_msg("POST /v3/customers: %d %s", f->resp.status, body(f));
-    assert_int_equal(f->resp.durable, am_app_persist(f->app) != NULL);
+    assert_int_equal(f->resp.outcome.durable, am_app_persist(f->app) != NULL);
     o = cJSON_Parse(body(f));
     assert_non_null(o);
     it = cJSON_GetObjectItemCaseSensitive(o, "id");
@@ -186,7 +186,7 @@ static char *get_body(struct fx *f, const char *path)
 {
     if (api(f, AM_METHOD_GET, path, NULL) != 200)
         fail_msg("GET %s: %d %s", path, f->resp.status, body(f));
-    assert_false(f->resp.durable);
+    assert_false(f->resp.outcome.durable);
     return take_body(f);
 }
 
@@ -325,7 +325,7 @@ static void test_persist_commit_fdatasyncs_the_state_file(void **state)
     start(f, NOW);
     sync_seam_reset();
     create_customer(f, MARIA, id);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(sync_seam.calls, 0); /* the answer is held; nothing synced yet */
     sync_seam.fail_errno = EIO;
     assert_true(am_app_commit(f->app) < 0);
@@ -367,7 +367,7 @@ static void test_persist_key_pasted_into_body_path_or_query_never_reaches_the_fi
     am_response_finish(&f->resp);
     am_app_handle(f->app, &req, NOW, &f->resp);
     am_app_complete(f->app, &req, &f->resp, NOW * 1000, 10);
-    assert_true(f->resp.durable); /* it ran (a 404), so it is logged */
+    assert_true(f->resp.outcome.durable); /* it ran (a 404), so it is logged */
     assert_int_equal(am_app_commit(f->app), 0);
     text = read_file(f->path);
     assert_true(count_lines(text) >= 3);
@@ -403,9 +403,9 @@ static void test_persist_reads_and_unrun_requests_are_not_logged(void **state)
     assert_int_equal(am_app_commit(f->app), 0);
     /* GET and HEAD change nothing. */
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", NULL), 200);
-    assert_false(f->resp.durable);
+    assert_false(f->resp.outcome.durable);
     assert_int_equal(api(f, AM_METHOD_HEAD, "/v3/customers", NULL), 200);
-    assert_false(f->resp.durable);
+    assert_false(f->resp.outcome.durable);
     assert_false(am_app_commit_pending(f->app));
     /* A request refused before any handler ran (no key) leaves no entry. */
     memset(&req, 0, sizeof(req));
@@ -418,7 +418,7 @@ static void test_persist_reads_and_unrun_requests_are_not_logged(void **state)
     am_response_finish(&f->resp);
     am_app_handle(f->app, &req, NOW, &f->resp);
     assert_int_equal(f->resp.status, 401);
-    assert_false(f->resp.durable);
+    assert_false(f->resp.outcome.durable);
     assert_false(am_app_commit_pending(f->app));
 }
 
@@ -430,7 +430,7 @@ static void test_persist_a_write_that_failed_validation_is_still_logged(void **s
     /* The handler ran (and answered 400): replay must walk the same path. */
     assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers", "{\"name\":\"Sem documento\"}"),
                      400);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_true(am_app_commit_pending(f->app));
     assert_int_equal(am_app_commit(f->app), 0);
 }
@@ -514,9 +514,9 @@ static void test_persist_updates_and_deletes_replay(void **state)
     snprintf(path1, sizeof(path1), "/v3/customers/%s", id1);
     snprintf(path2, sizeof(path2), "/v3/customers/%s", id2);
     assert_int_equal(api(f, AM_METHOD_PUT, path1, "{\"email\":\"maria@example.com\"}"), 200);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(api(f, AM_METHOD_DELETE, path2, NULL), 200);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(am_app_commit(f->app), 0);
     before = get_body(f, "/v3/customers");
     free(get_body(f, path2));
@@ -547,7 +547,7 @@ static void test_persist_daily_jobs_entries_replay(void **state)
     assert_int_equal(api_at(f, AM_METHOD_GET, "/v3/customers", NULL, later), 200);
     assert_true(am_app_commit_pending(f->app));
     assert_int_equal(api_at(f, AM_METHOD_POST, "/v3/customers", ACME, later), 200);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(am_app_commit(f->app), 0);
     text = read_file(f->path);
     assert_non_null(strstr(text, ",\"jobs\":true}"));
@@ -788,7 +788,7 @@ static void test_persist_binary_body_round_trips_as_hex(void **state)
     am_request_add_header(&req, "User-Agent", UA);
     am_response_finish(&f->resp);
     am_app_handle(f->app, &req, NOW, &f->resp);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(am_app_commit(f->app), 0);
     text = read_file(f->path);
     assert_non_null(strstr(text, "\"bx\":\"7b226e616d65223a22410042227d\""));
