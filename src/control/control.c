@@ -191,10 +191,10 @@ static int accounts_create(struct am_app *app, const struct am_request *req, int
         goto out;
     }
     if (!id)
-        am_ids_uuid(&app->ids, gen);
+        am_ids_uuid(am_app_ids(app), gen);
     else
         snprintf(gen, sizeof(gen), "%s", id->valuestring);
-    if (am_registry_find_account(app->registry, gen)) {
+    if (am_registry_find_account(am_app_registry(app), gen)) {
         r = am_response_error(resp, 409, "account_exists", "Já existe uma conta com este id");
         goto out;
     }
@@ -206,7 +206,7 @@ static int accounts_create(struct am_app *app, const struct am_request *req, int
         snprintf(scratch.name, sizeof(scratch.name), "%s", gen);
         if (apply_account_fields(&scratch, body, resp, &r))
             goto out;
-        a = am_registry_add_account(app->registry, gen);
+        a = am_registry_add_account(am_app_registry(app), gen);
         if (!a) {
             r = -ENOMEM;
             goto out;
@@ -284,15 +284,15 @@ static int keys_create(struct am_app *app, struct am_account *a, const struct am
     }
     given = cJSON_GetObjectItemCaseSensitive(body, "key");
     if (cJSON_IsString(given) && am_key_classify(given->valuestring) != AM_KEY_SHAPE_INVALID &&
-        !am_key_shape_matches_env(am_key_classify(given->valuestring), app->policy.environment)) {
+        !am_key_shape_matches_env(am_key_classify(given->valuestring), am_app_environment(app))) {
         snprintf(err, sizeof(err), "body: key is not a key of this server's environment (%s)",
-                 am_environment_name(app->policy.environment));
+                 am_environment_name(am_app_environment(app)));
         r = bad_request(resp, "invalid_environment", err);
         goto out;
     }
     generated = !given && !cJSON_GetObjectItemCaseSensitive(body, "sha256");
     if (generated) {
-        r = am_key_generate(app->policy.environment, key, sizeof(key));
+        r = am_key_generate(am_app_environment(app), key, sizeof(key));
         /* A reference: the tree never copies the key, the wipe below covers it. */
         if (r < 0 || !cJSON_AddItemToObject(body, "key", cJSON_CreateStringReference(key))) {
             r = r < 0 ? r : -ENOMEM;
@@ -304,7 +304,7 @@ static int keys_create(struct am_app *app, struct am_account *a, const struct am
         r = -ENOMEM;
         goto out;
     }
-    r = am_fixtures_add_key(app->registry, a, body, false, "body", "", real_now, err, sizeof(err),
+    r = am_fixtures_add_key(am_app_registry(app), a, body, false, "body", "", real_now, err, sizeof(err),
                             &slot);
     if (r == -EEXIST)
         r = am_response_error(resp, 409, "key_exists", err);
@@ -371,7 +371,7 @@ static int journal_get(struct am_app *app, const struct am_request *req, struct 
 {
     struct am_query q;
     const char *lim;
-    size_t limit = 100, n = am_journal_count(app->journal);
+    size_t limit = 100, n = am_journal_count(am_app_journal(app));
     cJSON *data;
     int r = am_query_parse(req->query, &q);
 
@@ -390,7 +390,7 @@ static int journal_get(struct am_app *app, const struct am_request *req, struct 
     am_query_finish(&q);
     data = cJSON_CreateArray();
     for (size_t i = 0; i < n && i < limit; i++) {
-        const struct am_journal_entry *e = am_journal_newest(app->journal, i);
+        const struct am_journal_entry *e = am_journal_newest(am_app_journal(app), i);
         cJSON *o = cJSON_CreateObject();
         char when[20];
 
@@ -421,10 +421,10 @@ static int incidents_get(struct am_app *app, struct am_response *resp)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *data = cJSON_CreateArray();
-    size_t n = am_audit_incident_count(app->audit);
+    size_t n = am_audit_incident_count(am_app_audit(app));
 
     for (size_t i = n; i-- > 0;) {
-        const struct am_incident *inc = am_audit_incident_at(app->audit, i);
+        const struct am_incident *inc = am_audit_incident_at(am_app_audit(app), i);
         cJSON *it = cJSON_CreateObject();
         char when[20];
 
@@ -436,7 +436,7 @@ static int incidents_get(struct am_app *app, struct am_response *resp)
         cJSON_AddItemToArray(data, it);
     }
     cJSON_AddStringToObject(o, "object", "list");
-    cJSON_AddNumberToObject(o, "totalCount", (double)am_audit_incident_total(app->audit));
+    cJSON_AddNumberToObject(o, "totalCount", (double)am_audit_incident_total(am_app_audit(app)));
     cJSON_AddItemToObject(o, "data", data);
     return am_response_json(resp, 200, o);
 }
@@ -449,7 +449,7 @@ static int faults_add(struct am_app *app, const struct am_request *req, struct a
 
     if (r != 0)
         return r < 0 ? r : 0;
-    r = am_fault_rules_add_json(app->faults, body, id, err, sizeof(err));
+    r = am_fault_rules_add_json(am_app_faults(app), body, id, err, sizeof(err));
     cJSON_Delete(body);
     if (r == -ENOMEM)
         return r;
@@ -457,7 +457,7 @@ static int faults_add(struct am_app *app, const struct am_request *req, struct a
         return am_response_error(resp, 409, AM_ERR_FAULT_RULE, err);
     if (r < 0)
         return bad_request(resp, AM_ERR_FAULT_RULE, err);
-    return am_response_json(resp, 200, am_fault_rules_get_json(app->faults, id));
+    return am_response_json(resp, 200, am_fault_rules_get_json(am_app_faults(app), id));
 }
 
 /* POST /__mock/reset [{"account": ID}]: one account back to its fixture state, or (no
@@ -465,7 +465,7 @@ static int faults_add(struct am_app *app, const struct am_request *req, struct a
 static int64_t account_now(void *ctx, const char *account_id)
 {
     struct am_app *app = ctx;
-    struct am_account *a = am_registry_find_account(app->registry, account_id);
+    struct am_account *a = am_registry_find_account(am_app_registry(app), account_id);
     int64_t real = (int64_t)time(NULL);
 
     return a ? am_clock_now(&a->clock, real) : real;
@@ -479,13 +479,13 @@ static int ratelimit_set(struct am_app *app, const struct am_request *req, struc
 
     if (r != 0)
         return r < 0 ? r : 0;
-    r = am_ratelimit_apply_json(app->ratelimit, body, err, sizeof(err));
+    r = am_ratelimit_apply_json(am_app_ratelimit(app), body, err, sizeof(err));
     cJSON_Delete(body);
     if (r == -ENOMEM)
         return r;
     if (r < 0)
         return bad_request(resp, AM_ERR_RATELIMIT_CONFIG, err);
-    return am_response_json(resp, 200, am_ratelimit_to_json(app->ratelimit, account_now, app));
+    return am_response_json(resp, 200, am_ratelimit_to_json(am_app_ratelimit(app), account_now, app));
 }
 
 static bool op_implemented(const struct am_coverage_op *op, void *ud)
@@ -507,7 +507,7 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     struct am_api_key *k = NULL;
 
     if (m->n_params >= 1 && m->route != AM_ROUTE_CTL_FAULT_DELETE) {
-        a = am_registry_find_account(app->registry, m->params[0]);
+        a = am_registry_find_account(am_app_registry(app), m->params[0]);
         if (!a)
             return not_found(resp, "Conta não encontrada");
     }
@@ -519,22 +519,22 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     switch (m->route) {
     case AM_ROUTE_CTL_HEALTH: {
         cJSON *o = cJSON_CreateObject();
-        bool ready = app->tls_ready && app->fixtures_ready;
+        bool ready = am_app_tls_ready(app) && am_app_fixtures_ready(app);
         cJSON_AddStringToObject(o, "status", ready ? "ok" : "starting");
-        cJSON_AddBoolToObject(o, "tls", app->tls_ready);
-        cJSON_AddBoolToObject(o, "fixtures", app->fixtures_ready);
-        cJSON_AddStringToObject(o, "environment", am_environment_name(app->policy.environment));
+        cJSON_AddBoolToObject(o, "tls", am_app_tls_ready(app));
+        cJSON_AddBoolToObject(o, "fixtures", am_app_fixtures_ready(app));
+        cJSON_AddStringToObject(o, "environment", am_environment_name(am_app_environment(app)));
         cJSON_AddStringToObject(o, "version", AM_VERSION);
         return am_response_json(resp, ready ? 200 : 503, o);
     }
     case AM_ROUTE_CTL_CA_PEM:
-        if (!app->ca_pem)
+        if (!am_app_ca_pem(app))
             return not_found(resp, "Certificado não disponível");
-        return am_response_text(resp, 200, "application/x-pem-file", app->ca_pem,
-                                strlen(app->ca_pem));
+        return am_response_text(resp, 200, "application/x-pem-file", am_app_ca_pem(app),
+                                strlen(am_app_ca_pem(app)));
     case AM_ROUTE_CTL_METRICS: {
-        char *text = am_metrics_render(&app->metrics, am_registry_count(app->registry),
-                                       am_journal_count(app->journal));
+        char *text = am_metrics_render(am_app_metrics(app), am_registry_count(am_app_registry(app)),
+                                       am_journal_count(am_app_journal(app)));
         char *hooks = am_pump_render_metrics(app);
         struct am_strbuf b = {0};
         int r;
@@ -557,24 +557,24 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
         return journal_get(app, req, resp);
     case AM_ROUTE_CTL_JOURNAL_CLEAR: {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "cleared", (double)am_journal_clear(app->journal));
+        cJSON_AddNumberToObject(o, "cleared", (double)am_journal_clear(am_app_journal(app)));
         return am_response_json(resp, 200, o);
     }
     case AM_ROUTE_CTL_INCIDENTS:
         return incidents_get(app, resp);
     case AM_ROUTE_CTL_FAULTS_LIST:
-        return am_response_json(resp, 200, am_fault_rules_list_json(app->faults));
+        return am_response_json(resp, 200, am_fault_rules_list_json(am_app_faults(app)));
     case AM_ROUTE_CTL_FAULTS_ADD:
         return faults_add(app, req, resp);
     case AM_ROUTE_CTL_FAULTS_CLEAR: {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "cleared", (double)am_fault_rules_count(app->faults));
-        am_fault_rules_clear(app->faults);
+        cJSON_AddNumberToObject(o, "cleared", (double)am_fault_rules_count(am_app_faults(app)));
+        am_fault_rules_clear(am_app_faults(app));
         return am_response_json(resp, 200, o);
     }
     case AM_ROUTE_CTL_FAULT_DELETE: {
         cJSON *o;
-        if (am_fault_rules_remove(app->faults, m->params[0]) < 0)
+        if (am_fault_rules_remove(am_app_faults(app), m->params[0]) < 0)
             return not_found(resp, "Regra de falha não encontrada");
         o = cJSON_CreateObject();
         cJSON_AddBoolToObject(o, "deleted", true);
@@ -589,12 +589,12 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
             return bad_request(resp, "invalid_fixtures", err);
         }
         am_log(AM_LOG_INFO, "fixtures_reloaded", "via=control accounts=%zu",
-               am_registry_count(app->registry));
+               am_registry_count(am_app_registry(app)));
         o = cJSON_CreateObject();
         cJSON_AddBoolToObject(o, "reloaded", true);
-        cJSON_AddNumberToObject(o, "accounts", (double)am_registry_count(app->registry));
+        cJSON_AddNumberToObject(o, "accounts", (double)am_registry_count(am_app_registry(app)));
         cJSON_AddNumberToObject(o, "exchanges",
-                                (double)(app->exchanges ? am_exchanges_count(app->exchanges) : 0));
+                                (double)(am_app_exchanges(app) ? am_exchanges_count(am_app_exchanges(app)) : 0));
         return am_response_json(resp, 200, o);
     }
     case AM_ROUTE_CTL_RESET:
@@ -602,14 +602,14 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     case AM_ROUTE_CTL_STATE_PUT:
         return am_control_state_handle(app, m->route, req, real_now, resp);
     case AM_ROUTE_CTL_EXCHANGES:
-        if (!app->exchanges) {
+        if (!am_app_exchanges(app)) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddItemToObject(o, "exchanges", cJSON_CreateArray());
             return am_response_json(resp, 200, o);
         }
-        return am_response_json(resp, 200, am_exchanges_list_json(app->exchanges));
+        return am_response_json(resp, 200, am_exchanges_list_json(am_app_exchanges(app)));
     case AM_ROUTE_CTL_RATELIMIT_GET:
-        return am_response_json(resp, 200, am_ratelimit_to_json(app->ratelimit, account_now, app));
+        return am_response_json(resp, 200, am_ratelimit_to_json(am_app_ratelimit(app), account_now, app));
     case AM_ROUTE_CTL_RATELIMIT_SET:
         return ratelimit_set(app, req, resp);
     case AM_ROUTE_CTL_CLOCK_GET:
@@ -617,14 +617,14 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     case AM_ROUTE_CTL_CLOCK_ADVANCE:
     case AM_ROUTE_CTL_EVENTS:
     case AM_ROUTE_CTL_LEDGER_CHECK:
-        return am_control_billing_handle(a, m->route, req, real_now, &app->ids, resp);
+        return am_control_billing_handle(a, m->route, req, real_now, am_app_ids(app), resp);
     case AM_ROUTE_CTL_COVERAGE:
         return am_response_json(resp, 200, am_coverage_render(op_implemented, NULL));
     case AM_ROUTE_CTL_ACCOUNTS_LIST: {
         cJSON *data = cJSON_CreateArray();
-        for (size_t i = 0; i < am_registry_count(app->registry); i++)
+        for (size_t i = 0; i < am_registry_count(am_app_registry(app)); i++)
             cJSON_AddItemToArray(data,
-                                 render_account(am_registry_account_at(app->registry, i), real_now));
+                                 render_account(am_registry_account_at(am_app_registry(app), i), real_now));
         return list_envelope(resp, data);
     }
     case AM_ROUTE_CTL_ACCOUNTS_CREATE:
@@ -658,7 +658,7 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
         char id[37];
         snprintf(id, sizeof(id), "%s", k->id);
         key_event(a, "ACCESS_TOKEN_DELETED", k, real_now);
-        if (am_registry_delete_key(app->registry, a, id) < 0) {
+        if (am_registry_delete_key(am_app_registry(app), a, id) < 0) {
             cJSON_Delete(o);
             return not_found(resp, "Chave de API não encontrada");
         }

@@ -63,7 +63,7 @@ static int reset(struct am_app *app, const struct am_request *req, struct am_res
         snprintf(account, sizeof(account), "%s", id->valuestring);
     cJSON_Delete(body);
     if (*account) {
-        a = am_registry_find_account(app->registry, account);
+        a = am_registry_find_account(am_app_registry(app), account);
         if (!a)
             return am_response_error(resp, 404, "not_found", "Conta não encontrada");
         r = am_app_reset_account(app, a, &fast, err, sizeof(err));
@@ -93,10 +93,10 @@ static int state_get(struct am_app *app, const struct am_request *req, struct am
         return r;
     if (r < 0)
         return am_response_error(resp, 400, "invalid_account", "account deve ser o id de uma conta");
-    if (*account && !am_registry_find_account(app->registry, account))
+    if (*account && !am_registry_find_account(am_app_registry(app), account))
         return am_response_error(resp, 404, "not_found", "Conta não encontrada");
     return am_response_json(resp, 200,
-                            am_state_export_public(app->registry, &app->ids,
+                            am_state_export_public(am_app_registry(app), am_app_ids(app),
                                                    *account ? account : NULL));
 }
 
@@ -149,7 +149,7 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
                      struct am_response *resp)
 {
     struct am_registry *tmp = am_registry_new();
-    struct am_clock start = am_registry_initial_clock(app->registry);
+    struct am_clock start = am_registry_initial_clock(am_app_registry(app));
     char account[AM_ACCOUNT_ID_LEN], err[600];
     const char *conflict;
     struct am_ids ids;
@@ -180,7 +180,7 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
                               "a conta pedida em ?account= não está no corpo");
         goto out;
     }
-    conflict = new_keys_conflict(app->registry, tmp, account);
+    conflict = new_keys_conflict(am_app_registry(app), tmp, account);
     if (conflict) {
         snprintf(err, sizeof(err), "account '%s': one of its keys already belongs to another "
                                    "account of this server",
@@ -196,12 +196,12 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
     /* Validated as a whole above; from here on only allocation can fail. */
     for (size_t i = 0; i < am_registry_count(tmp); i++) {
         struct am_account *src = am_registry_account_at(tmp, i);
-        struct am_account *dst = am_registry_find_account(app->registry, src->id);
+        struct am_account *dst = am_registry_find_account(am_app_registry(app), src->id);
         struct am_stores s = {src->customers, src->billing, src->recurring, src->webhooks};
 
         if (*account && strcmp(src->id, account) != 0)
             continue;
-        if (!dst && (r = clone_account(app->registry, src, &dst)) < 0) {
+        if (!dst && (r = clone_account(am_app_registry(app), src, &dst)) < 0) {
             cJSON_Delete(list);
             goto out;
         }
@@ -220,7 +220,7 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
         imported++;
     }
     if (!*account && am_registry_loaded_ids(tmp, &ids))
-        app->ids = ids;
+        am_app_adopt_state(app, am_app_registry(app), &ids);
     r = am_persist_checkpoint(app);
     if (r < 0) {
         cJSON_Delete(list);

@@ -32,6 +32,34 @@
 #include "utf8.h"
 #include "webhook_pump.h"
 
+/* The whole mock (opaque to everyone but this file: see app_iface.h). */
+struct am_app {
+    const struct am_config *cfg; /* borrowed */
+    struct am_registry *registry;
+    struct am_audit *audit;
+    struct am_journal *journal;
+    struct am_metrics metrics;
+    struct am_ids ids;         /* object ids (deterministic with --seed) */
+    struct am_ids request_ids; /* request ids: a separate stream */
+    struct am_auth_policy policy;
+    struct am_exchange_set *exchanges; /* owned: recorded answers replayed first; may be NULL */
+    uint64_t reloads;                  /* fixture sets swapped in since start */
+    /* --api-key keys as SHA-256 + redacted display: the plaintext is wiped after start, and
+     * a reload registers them again from these. */
+    uint8_t api_key_hashes[AM_CONFIG_MAX_LIST][AM_SHA256_LEN];
+    char api_key_displays[AM_CONFIG_MAX_LIST][AM_KEY_REDACTED_LEN];
+    size_t n_api_key_hashes;
+    struct am_fault_rules *faults; /* owned: fault-injection rules */
+    struct am_ratelimit *ratelimit; /* owned: Asaas's per-account limits */
+    char *ca_pem;      /* owned; served at /__mock/ca.pem */
+    char fingerprint[96]; /* SHA-256 of the certificate, for the start-up log */
+    struct am_pristine *pristine; /* owned: what POST /__mock/reset returns to */
+    struct am_persist *persist;   /* owned: --state-file, NULL without one */
+    struct am_pump_stats webhook_stats; /* outbound webhook deliveries */
+    bool tls_ready;    /* set by the server once the TLS context is built */
+    bool fixtures_ready;
+};
+
 int am_app_add_api_keys(struct am_app *app, struct am_registry *reg, int64_t real_now,
                         char *err, size_t err_len)
 {
@@ -383,8 +411,8 @@ static void percent_decode(char *s)
 
 static void set_redacted(struct am_response *resp, const char *redacted)
 {
-    free(resp->redacted_key);
-    resp->redacted_key = redacted && *redacted ? strdup(redacted) : NULL;
+    free(resp->outcome.redacted_key);
+    resp->outcome.redacted_key = redacted && *redacted ? strdup(redacted) : NULL;
 }
 
 /* Logs, counts and lists an authentication failure (audit trail, alert, incident). */
@@ -474,25 +502,25 @@ static int answer_unrouted(const struct am_route_match *m, struct am_response *r
 static bool apply_fault(const struct am_fault *f, struct am_response *resp, int *ret)
 {
     *ret = 0;
-    resp->fault = am_fault_kind_name(f->kind);
+    resp->outcome.fault = am_fault_kind_name(f->kind);
     switch (f->kind) {
     case AM_FAULT_LATENCY:
-        resp->delay_ms = f->delay_ms;
+        resp->outcome.delay_ms = f->delay_ms;
         return true;
     case AM_FAULT_STATUS:
         *ret = am_fault_status_response(f, resp);
         return false;
     /* No HTTP answer leaves: status 0 in the journal and the access log says so. */
     case AM_FAULT_EMPTY:
-        resp->wire = AM_WIRE_EMPTY_CLOSE;
+        resp->outcome.wire = AM_WIRE_EMPTY_CLOSE;
         resp->status = 0;
         return false;
     case AM_FAULT_RESET:
-        resp->wire = AM_WIRE_RESET;
+        resp->outcome.wire = AM_WIRE_RESET;
         resp->status = 0;
         return false;
     case AM_FAULT_GARBAGE:
-        resp->wire = AM_WIRE_GARBAGE;
+        resp->outcome.wire = AM_WIRE_GARBAGE;
         resp->status = 0;
         return false;
     case AM_FAULT_MALFORMED_JSON:
@@ -500,23 +528,23 @@ static bool apply_fault(const struct am_fault *f, struct am_response *resp, int 
                                 strlen(AM_FAULT_MALFORMED_JSON_BODY));
         return false;
     case AM_FAULT_TRUNCATE:
-        resp->wire = AM_WIRE_TRUNCATE;
-        resp->truncate_bytes = f->bytes;
+        resp->outcome.wire = AM_WIRE_TRUNCATE;
+        resp->outcome.truncate_bytes = f->bytes;
         return true;
     case AM_FAULT_DRIBBLE:
-        resp->wire = AM_WIRE_DRIBBLE;
-        resp->dribble_bps = f->bps;
+        resp->outcome.wire = AM_WIRE_DRIBBLE;
+        resp->outcome.dribble_bps = f->bps;
         return true;
     case AM_FAULT_BLACKHOLE:
-        resp->wire = AM_WIRE_BLACKHOLE;
-        resp->hold_ms = f->ms;
+        resp->outcome.wire = AM_WIRE_BLACKHOLE;
+        resp->outcome.hold_ms = f->ms;
         resp->status = 0;
         return false;
     case AM_FAULT_AMBIGUOUS:
-        resp->wire = AM_WIRE_RESET;
+        resp->outcome.wire = AM_WIRE_RESET;
         return true;
     default:
-        resp->fault = NULL;
+        resp->outcome.fault = NULL;
         return true;
     }
 }
@@ -545,7 +573,7 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
         if (r < 0)
             return r;
         /* Even a GET: what it shows (charges the day generated) must survive a crash. */
-        resp->durable = true;
+        resp->outcome.durable = true;
     }
 
     r = am_ratelimit_check(app->ratelimit, ctx->account->id, (enum am_route)m->route, req->method,
@@ -554,11 +582,11 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
         return r;
     if (!rl.allowed) {
         app->metrics.rate_limited[rl.hit & 3]++;
-        resp->fault = "rate-limit";
+        resp->outcome.fault = "rate-limit";
         return am_ratelimit_respond(&rl, resp);
     }
-    resp->release_slot = rl.release;
-    resp->req_method = req->method;
+    resp->outcome.release_slot = rl.release;
+    resp->outcome.req_method = req->method;
 
     rule_id[0] = '\0';
     if (header) {
@@ -585,7 +613,7 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
     if (fired) {
         app->metrics.faults_fired[fault.kind & 15]++;
         run = apply_fault(&fault, resp, &r);
-        snprintf(resp->fault_rule, sizeof(resp->fault_rule), "%s", rule_id);
+        snprintf(resp->outcome.fault_rule, sizeof(resp->outcome.fault_rule), "%s", rule_id);
         if (r < 0)
             return r;
     }
@@ -599,7 +627,7 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
                                              r == 0 ? resp : NULL);
             if (pr < 0)
                 return pr;
-            resp->durable = true;
+            resp->outcome.durable = true;
         }
     }
 headers:
@@ -623,7 +651,7 @@ int am_app_call(struct am_app *app, struct am_account *account, const struct am_
     int r;
 
     am_router_match(req->method, req->path, &m);
-    resp->route = m.route;
+    resp->outcome.route = m.route;
     if (m.scope != AM_SCOPE_API || m.route == AM_ROUTE_NONE)
         return answer_unrouted(&m, resp);
     r = am_query_parse(req->query, &query);
@@ -651,7 +679,7 @@ int am_app_replay(struct am_app *app, struct am_account *account, struct am_ids 
     int r;
 
     am_router_match(req->method, req->path, &m);
-    resp->route = m.route;
+    resp->outcome.route = m.route;
     if (m.scope != AM_SCOPE_API || m.route == AM_ROUTE_NONE)
         return answer_unrouted(&m, resp);
     r = am_query_parse(req->query, &query);
@@ -725,7 +753,7 @@ static int whoami(struct am_app *app, const struct am_request *req, int64_t real
     if (r < 0)
         return r;
     set_redacted(resp, res.redacted);
-    resp->auth_result = am_auth_outcome_name(res.outcome);
+    resp->outcome.auth_result = am_auth_outcome_name(res.outcome);
     if (res.account_created && auto_account_created(app, &res, resp))
         return 0;
     switch (res.outcome) {
@@ -748,7 +776,7 @@ static int whoami(struct am_app *app, const struct am_request *req, int64_t real
         return am_response_error(resp, 400, res.code, res.description);
     }
     k = res.key;
-    snprintf(resp->account_id, sizeof(resp->account_id), "%s", res.account->id);
+    snprintf(resp->outcome.account_id, sizeof(resp->outcome.account_id), "%s", res.account->id);
     o = cJSON_CreateObject();
     key = cJSON_CreateObject();
     if (!o || !key) {
@@ -801,7 +829,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     int r;
 
     am_router_match(req->method, req->path, &m);
-    resp->route = m.route;
+    resp->outcome.route = m.route;
 
     if (req->headers_overflow)
         return am_response_error(resp, 431, "request_header_fields_too_large",
@@ -852,8 +880,9 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     if (r < 0)
         return r;
     set_redacted(resp, res.redacted);
-    resp->auth_result = am_auth_outcome_name(res.outcome);
-    snprintf(resp->account_id, sizeof(resp->account_id), "%s", res.account ? res.account->id : "");
+    resp->outcome.auth_result = am_auth_outcome_name(res.outcome);
+    snprintf(resp->outcome.account_id, sizeof(resp->outcome.account_id), "%s",
+             res.account ? res.account->id : "");
     if (res.account_created && auto_account_created(app, &res, resp))
         return 0;
     if (res.outcome != AM_AUTH_OK) {
@@ -870,9 +899,9 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
         if (r < 0)
             return r;
         if (r == 1) {
-            resp->delay_ms = delay;
-            resp->fault = NULL;
-            snprintf(resp->exchange, sizeof(resp->exchange), "%s",
+            resp->outcome.delay_ms = delay;
+            resp->outcome.fault = NULL;
+            snprintf(resp->outcome.exchange, sizeof(resp->outcome.exchange), "%s",
                      am_exchanges_last_id(app->exchanges));
             return 0;
         }
@@ -927,12 +956,13 @@ void am_app_handle(struct am_app *app, const struct am_request *req, int64_t rea
 void am_app_complete(struct am_app *app, const struct am_request *req,
                      const struct am_response *resp, int64_t now_ms, uint64_t duration_us)
 {
+    const struct am_outcome *o = &resp->outcome;
     struct am_journal_entry e;
     char path[300], ip[64];
 
-    am_metrics_count_request(&app->metrics, resp->status, (enum am_route)resp->route);
+    am_metrics_count_request(&app->metrics, resp->status, (enum am_route)o->route);
     /* Probes would drown the journal and log; they are still counted. */
-    if (resp->route == AM_ROUTE_CTL_HEALTH)
+    if (o->route == AM_ROUTE_CTL_HEALTH)
         return;
     memset(&e, 0, sizeof(e));
     snprintf(e.request_id, sizeof(e.request_id), "%s", req->request_id ? req->request_id : "");
@@ -946,13 +976,13 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     am_key_scrub(e.path);
     e.status = resp->status;
     snprintf(e.client_ip, sizeof(e.client_ip), "%s", req->client_ip);
-    snprintf(e.account, sizeof(e.account), "%s", resp->account_id);
-    snprintf(e.auth, sizeof(e.auth), "%s", resp->auth_result ? resp->auth_result : "");
-    snprintf(e.key, sizeof(e.key), "%s", resp->redacted_key ? resp->redacted_key : "");
-    snprintf(e.route, sizeof(e.route), "%s", am_route_name((enum am_route)resp->route));
-    snprintf(e.fault, sizeof(e.fault), "%s", resp->fault ? resp->fault : "");
-    snprintf(e.fault_rule, sizeof(e.fault_rule), "%s", resp->fault_rule);
-    snprintf(e.exchange, sizeof(e.exchange), "%s", resp->exchange);
+    snprintf(e.account, sizeof(e.account), "%s", o->account_id);
+    snprintf(e.auth, sizeof(e.auth), "%s", o->auth_result ? o->auth_result : "");
+    snprintf(e.key, sizeof(e.key), "%s", o->redacted_key ? o->redacted_key : "");
+    snprintf(e.route, sizeof(e.route), "%s", am_route_name((enum am_route)o->route));
+    snprintf(e.fault, sizeof(e.fault), "%s", o->fault ? o->fault : "");
+    snprintf(e.fault_rule, sizeof(e.fault_rule), "%s", o->fault_rule);
+    snprintf(e.exchange, sizeof(e.exchange), "%s", o->exchange);
     e.duration_us = duration_us;
     e.bytes = resp->body_len;
     am_journal_add(app->journal, &e);
@@ -962,16 +992,18 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
            "account=%s auth=%s key=%s fault=%s exchange=%s",
            e.request_id, am_log_quote(req->client_ip, ip, sizeof(ip)), e.method,
            am_log_quote(e.path, path, sizeof(path)), resp->status, resp->body_len,
-           (unsigned long long)duration_us, resp->delay_ms, e.route, *e.account ? e.account : "-",
+           (unsigned long long)duration_us, o->delay_ms, e.route, *e.account ? e.account : "-",
            *e.auth ? e.auth : "-", *e.key ? e.key : "-", *e.fault ? e.fault : "-",
            *e.exchange ? e.exchange : "-");
 }
 
 void am_app_release(struct am_app *app, struct am_response *resp)
 {
-    if (resp->release_slot && resp->account_id[0])
-        am_ratelimit_release(app->ratelimit, resp->account_id, (enum am_method)resp->req_method);
-    resp->release_slot = false;
+    struct am_outcome *o = &resp->outcome;
+
+    if (o->release_slot && o->account_id[0])
+        am_ratelimit_release(app->ratelimit, o->account_id, (enum am_method)o->req_method);
+    o->release_slot = false;
 }
 
 int am_app_decide_connection(struct am_app *app, struct am_fault *ret)
@@ -985,4 +1017,112 @@ int am_app_decide_connection(struct am_app *app, struct am_fault *ret)
     am_log(AM_LOG_INFO, "fault", "kind=%s rule=%s scope=connection", am_fault_kind_name(ret->kind),
            rule_id);
     return 1;
+}
+
+/* ---- accessors (app_iface.h, app.h) ------------------------------------------------ */
+
+const struct am_config *am_app_config(const struct am_app *app)
+{
+    return app->cfg;
+}
+
+struct am_registry *am_app_registry(const struct am_app *app)
+{
+    return app->registry;
+}
+
+struct am_ids *am_app_ids(struct am_app *app)
+{
+    return &app->ids;
+}
+
+struct am_audit *am_app_audit(const struct am_app *app)
+{
+    return app->audit;
+}
+
+struct am_journal *am_app_journal(const struct am_app *app)
+{
+    return app->journal;
+}
+
+struct am_metrics *am_app_metrics(struct am_app *app)
+{
+    return &app->metrics;
+}
+
+struct am_pump_stats *am_app_webhook_stats(struct am_app *app)
+{
+    return &app->webhook_stats;
+}
+
+struct am_fault_rules *am_app_faults(const struct am_app *app)
+{
+    return app->faults;
+}
+
+struct am_ratelimit *am_app_ratelimit(const struct am_app *app)
+{
+    return app->ratelimit;
+}
+
+struct am_exchange_set *am_app_exchanges(const struct am_app *app)
+{
+    return app->exchanges;
+}
+
+struct am_persist *am_app_persist(const struct am_app *app)
+{
+    return app->persist;
+}
+
+enum am_environment am_app_environment(const struct am_app *app)
+{
+    return app->policy.environment;
+}
+
+const char *am_app_ca_pem(const struct am_app *app)
+{
+    return app->ca_pem;
+}
+
+bool am_app_tls_ready(const struct am_app *app)
+{
+    return app->tls_ready;
+}
+
+bool am_app_fixtures_ready(const struct am_app *app)
+{
+    return app->fixtures_ready;
+}
+
+void am_app_adopt_state(struct am_app *app, struct am_registry *reg, const struct am_ids *ids)
+{
+    if (reg != app->registry) {
+        am_registry_free(app->registry);
+        app->registry = reg;
+    }
+    app->ids = *ids;
+}
+
+void am_app_set_persist(struct am_app *app, struct am_persist *p)
+{
+    app->persist = p;
+}
+
+void am_app_set_certificate(struct am_app *app, char *ca_pem, const char *fingerprint)
+{
+    free(app->ca_pem);
+    app->ca_pem = ca_pem;
+    snprintf(app->fingerprint, sizeof(app->fingerprint), "%s", fingerprint ? fingerprint : "");
+}
+
+const char *am_app_fingerprint(const struct am_app *app)
+{
+    return app->fingerprint;
+}
+
+void am_app_set_tls_ready(struct am_app *app, bool ready)
+{
+    app->tls_ready = ready;
 }

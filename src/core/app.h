@@ -14,6 +14,13 @@
 
 #include "app_iface.h"
 
+/* The server adapter's side: the certificate (ca_pem owned from now on, served at
+ * /__mock/ca.pem; fingerprint copied, for the start-up log), and the TLS context being
+ * ready (/__mock/health). */
+void am_app_set_certificate(struct am_app *app, char *ca_pem, const char *fingerprint);
+const char *am_app_fingerprint(const struct am_app *app);
+void am_app_set_tls_ready(struct am_app *app, bool ready);
+
 /* Builds the app: registry from the fixtures (cfg->fixtures_dir or the embedded default),
  * plus cfg->api_keys on account "default". On error writes a reason to err and returns
  * NULL. Free with am_app_free(). */

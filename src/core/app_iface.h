@@ -1,11 +1,12 @@
 /* app_iface.h - the app as control, persistence and seeding see it (pure).
  *
- * The narrow side of the app: struct am_app's fields and the few app operations that
- * the control API (control*.c), the state file (persist.c) and fixture seeds (seed.c)
- * call back into. Those modules include this header, never app.h, so the app can
- * include theirs without an include cycle (tests/lint/include_cycles.py keeps it so).
- * Everything here is implemented in app.c; app.h adds the entry points the server
- * adapter, tests and fuzzers drive. */
+ * struct am_app is opaque: its fields live in app.c. This header is the narrow side
+ * the control API (control*.c), the state file (persist.c), fixture seeds (seed.c) and
+ * the webhook pump use: accessors for what the app holds, the two changes persistence
+ * makes, and the app operations they call back into. Those modules include this
+ * header, never app.h, so the app can include theirs without an include cycle
+ * (tests/lint/include_cycles.py keeps it so). Everything here is implemented in app.c;
+ * app.h adds the entry points the server adapter, tests and fuzzers drive. */
 #ifndef AM_APP_IFACE_H
 #define AM_APP_IFACE_H
 
@@ -30,32 +31,34 @@ struct am_persist;
 struct am_request;
 struct am_response;
 
-struct am_app {
-    const struct am_config *cfg; /* borrowed */
-    struct am_registry *registry;
-    struct am_audit *audit;
-    struct am_journal *journal;
-    struct am_metrics metrics;
-    struct am_ids ids;         /* object ids (deterministic with --seed) */
-    struct am_ids request_ids; /* request ids: a separate stream */
-    struct am_auth_policy policy;
-    struct am_exchange_set *exchanges; /* owned: recorded answers replayed first; may be NULL */
-    uint64_t reloads;                  /* fixture sets swapped in since start */
-    /* --api-key keys as SHA-256 + redacted display: the plaintext is wiped after start, and
-     * a reload registers them again from these. */
-    uint8_t api_key_hashes[AM_CONFIG_MAX_LIST][AM_SHA256_LEN];
-    char api_key_displays[AM_CONFIG_MAX_LIST][AM_KEY_REDACTED_LEN];
-    size_t n_api_key_hashes;
-    struct am_fault_rules *faults; /* owned: fault-injection rules */
-    struct am_ratelimit *ratelimit; /* owned: Asaas's per-account limits */
-    char *ca_pem;      /* owned; served at /__mock/ca.pem */
-    char fingerprint[96]; /* SHA-256 of the certificate, for the start-up log */
-    struct am_pristine *pristine; /* owned: what POST /__mock/reset returns to */
-    struct am_persist *persist;   /* owned: --state-file, NULL without one */
-    struct am_pump_stats webhook_stats; /* outbound webhook deliveries */
-    bool tls_ready;    /* set by the server once the TLS context is built */
-    bool fixtures_ready;
-};
+/* Opaque: only app.c sees the fields. */
+struct am_app;
+
+/* ---- what the app holds (borrowed; valid until the app is freed or, for the registry,
+ * exchanges and rules, until a reload swaps them) ---- */
+const struct am_config *am_app_config(const struct am_app *app);
+struct am_registry *am_app_registry(const struct am_app *app);
+struct am_ids *am_app_ids(struct am_app *app); /* object ids (--seed) */
+struct am_audit *am_app_audit(const struct am_app *app);
+struct am_journal *am_app_journal(const struct am_app *app);
+struct am_metrics *am_app_metrics(struct am_app *app);
+struct am_pump_stats *am_app_webhook_stats(struct am_app *app); /* outbound deliveries */
+struct am_fault_rules *am_app_faults(const struct am_app *app);
+struct am_ratelimit *am_app_ratelimit(const struct am_app *app);
+struct am_exchange_set *am_app_exchanges(const struct am_app *app); /* may be NULL */
+struct am_persist *am_app_persist(const struct am_app *app);        /* NULL without one */
+enum am_environment am_app_environment(const struct am_app *app);
+const char *am_app_ca_pem(const struct am_app *app); /* NULL before the server set it */
+bool am_app_tls_ready(const struct am_app *app);
+bool am_app_fixtures_ready(const struct am_app *app);
+
+/* ---- what persistence changes ---- */
+/* Replaces the registry (the old one is freed) and the object-id stream with the state a
+ * --state-file or POST /__mock/state carried. reg may be the current registry (only the
+ * ids change then). */
+void am_app_adopt_state(struct am_app *app, struct am_registry *reg, const struct am_ids *ids);
+/* Hands the app its --state-file (owned from now on), or NULL to forget a failed one. */
+void am_app_set_persist(struct am_app *app, struct am_persist *p);
 
 /* Reloads the fixture set (accounts and keys, seeds, exchanges) from the configured
  * folder into fresh structures and swaps them in atomically: the state goes back to the

@@ -72,7 +72,7 @@ void am_response_finish(struct am_response *resp)
     free(resp->body);
     for (size_t i = 0; i < resp->n_headers; i++)
         free(resp->headers[i].value);
-    free(resp->redacted_key);
+    free(resp->outcome.redacted_key);
     am_response_init(resp);
 }
 

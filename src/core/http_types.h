@@ -82,16 +82,13 @@ struct am_response_header {
     char *value;      /* owned */
 };
 
-struct am_response {
-    int status;
-    char *body; /* owned, may be NULL (empty body) */
-    size_t body_len;
-    const char *content_type; /* static string; NULL means no Content-Type */
-    struct am_response_header headers[AM_RESPONSE_MAX_HEADERS];
-    size_t n_headers;
-    /* Auth outcome for logging/metrics: the account id (a copy: a fixtures reload may
-     * free the account while a delayed reply is pending; "" when none) and a short reason
-     * such as "ok", "invalid_environment" (static, may be NULL). */
+/* What one request came to besides the HTTP reply: the auth outcome and operation for
+ * logs, journal and metrics, the wire-fault settings and the rate-limit slot for the
+ * adapter, durability for the --state-file, the exchange and fault that answered. */
+struct am_outcome {
+    /* The account id (a copy: a fixtures reload may free the account while a delayed
+     * reply is pending; "" when none) and a short reason such as "ok",
+     * "invalid_environment" (static, may be NULL). */
     char account_id[64];
     const char *auth_result;
     int route; /* enum am_route that answered (0 = none), for logs and metrics */
@@ -110,6 +107,17 @@ struct am_response {
     bool durable;
     /* Redacted key shown in logs/journal ("$aact_hmlg_…ab12"); owned, may be NULL. */
     char *redacted_key;
+};
+
+/* The HTTP reply, plus the request's outcome (owned alongside, freed with it). */
+struct am_response {
+    int status;
+    char *body; /* owned, may be NULL (empty body) */
+    size_t body_len;
+    const char *content_type; /* static string; NULL means no Content-Type */
+    struct am_response_header headers[AM_RESPONSE_MAX_HEADERS];
+    size_t n_headers;
+    struct am_outcome outcome;
 };
 
 void am_response_init(struct am_response *resp);

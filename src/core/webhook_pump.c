@@ -102,7 +102,7 @@ static void apply_fault(struct am_app *app, struct am_pump_job *job, const struc
 {
     copy(job->fault, sizeof(job->fault), am_fault_kind_name(f->kind));
     copy(job->fault_rule, sizeof(job->fault_rule), rule_id);
-    app->webhook_stats.faults[(f->kind - AM_FAULT_WH_DUPLICATE) & 7]++;
+    am_app_webhook_stats(app)->faults[(f->kind - AM_FAULT_WH_DUPLICATE) & 7]++;
     switch (f->kind) {
     case AM_FAULT_WH_DUPLICATE:
         job->copies = f->copies;
@@ -138,8 +138,8 @@ size_t am_pump_take(struct am_app *app, int64_t real_now_ms, struct am_pump_job 
     struct am_webhook_send sends[32];
     size_t n = 0;
 
-    for (size_t i = 0; i < am_registry_count(app->registry) && n < max; i++) {
-        struct am_account *a = am_registry_account_at(app->registry, i);
+    for (size_t i = 0; i < am_registry_count(am_app_registry(app)) && n < max; i++) {
+        struct am_account *a = am_registry_account_at(am_app_registry(app), i);
         int64_t now;
         size_t got;
 
@@ -148,7 +148,7 @@ size_t am_pump_take(struct am_app *app, int64_t real_now_ms, struct am_pump_job 
         if (am_pump_feed(a) < 0)
             continue; /* out of memory: the cursor stays, the next pass retries */
         now = am_clock_now(&a->clock, real_now_ms / 1000);
-        app->webhook_stats.dropped_events += am_webhooks_expire(a->webhooks, now);
+        am_app_webhook_stats(app)->dropped_events += am_webhooks_expire(a->webhooks, now);
         got = am_webhooks_due(a->webhooks, now, sends,
                               max - n < 32 ? max - n : 32);
         for (size_t k = 0; k < got; k++) {
@@ -159,8 +159,8 @@ size_t am_pump_take(struct am_app *app, int64_t real_now_ms, struct am_pump_job 
                 am_webhooks_unflight(a->webhooks, sends[k].config_id, sends[k].item_id);
                 continue;
             }
-            if (am_fault_rules_count(app->faults) > 0 &&
-                am_faults_decide_webhook(app->faults, a->id, jobs[n].event, &f, rule_id) == 1)
+            if (am_fault_rules_count(am_app_faults(app)) > 0 &&
+                am_faults_decide_webhook(am_app_faults(app), a->id, jobs[n].event, &f, rule_id) == 1)
                 apply_fault(app, &jobs[n], &f, rule_id);
             n++;
         }
@@ -170,7 +170,7 @@ size_t am_pump_take(struct am_app *app, int64_t real_now_ms, struct am_pump_job 
 
 void am_pump_hand_over(struct am_app *app, const struct am_pump_job *job)
 {
-    struct am_account *a = am_registry_find_account(app->registry, job->account_id);
+    struct am_account *a = am_registry_find_account(am_app_registry(app), job->account_id);
 
     if (a)
         am_webhooks_report(a->webhooks, job->config_id, job->item_id, true,
@@ -179,7 +179,7 @@ void am_pump_hand_over(struct am_app *app, const struct am_pump_job *job)
 
 void am_pump_abandon(struct am_app *app, const struct am_pump_job *job)
 {
-    struct am_account *a = am_registry_find_account(app->registry, job->account_id);
+    struct am_account *a = am_registry_find_account(am_app_registry(app), job->account_id);
 
     if (a)
         am_webhooks_unflight(a->webhooks, job->config_id, job->item_id);
@@ -234,24 +234,24 @@ static void journal(struct am_app *app, const struct am_pump_job *job, int64_t r
     copy(e.fault_rule, sizeof(e.fault_rule), job->fault_rule);
     e.duration_us = (uint64_t)(latency_ms > 0 ? latency_ms : 0) * 1000;
     e.bytes = job->body_len;
-    am_journal_add(app->journal, &e);
+    am_journal_add(am_app_journal(app), &e);
 }
 
 void am_pump_done(struct am_app *app, const struct am_pump_job *job, int64_t real_now_ms,
                   int status, enum am_pump_failure why, const char *error, const char *answer,
                   size_t answer_len, int64_t latency_ms)
 {
-    struct am_account *a = am_registry_find_account(app->registry, job->account_id);
+    struct am_account *a = am_registry_find_account(am_app_registry(app), job->account_id);
     struct am_webhook_attempt at;
     struct am_webhook_outcome o = {0};
     bool ok = status == 200 || job->drop;
     char q1[160], q2[200];
 
-    app->webhook_stats.attempts++;
+    am_app_webhook_stats(app)->attempts++;
     if (ok)
-        app->webhook_stats.successes++;
+        am_app_webhook_stats(app)->successes++;
     else
-        app->webhook_stats.failures[(unsigned)why < _AM_PUMP_FAIL_MAX ? why : AM_PUMP_FAIL_OTHER]++;
+        am_app_webhook_stats(app)->failures[(unsigned)why < _AM_PUMP_FAIL_MAX ? why : AM_PUMP_FAIL_OTHER]++;
     if (a)
         am_webhooks_report(a->webhooks, job->config_id, job->item_id, ok,
                            am_clock_now(&a->clock, real_now_ms / 1000), &o);
@@ -291,7 +291,7 @@ void am_pump_done(struct am_app *app, const struct am_pump_job *job, int64_t rea
                job->account_id, job->config_id, o.penalty);
         /* Delivery outcomes are not in the request log, so a replay cannot rebuild the
          * pause: record it now (rare: once per 15 failures). */
-        if (app->persist && am_persist_checkpoint(app) < 0)
+        if (am_app_persist(app) && am_persist_checkpoint(app) < 0)
             am_log(AM_LOG_ERROR, "webhook_interrupted", "what=state_file_checkpoint_failed");
     }
 }
@@ -300,8 +300,8 @@ int64_t am_pump_next_ms(struct am_app *app, int64_t real_now_ms)
 {
     int64_t best = -1;
 
-    for (size_t i = 0; i < am_registry_count(app->registry); i++) {
-        struct am_account *a = am_registry_account_at(app->registry, i);
+    for (size_t i = 0; i < am_registry_count(am_app_registry(app)); i++) {
+        struct am_account *a = am_registry_account_at(am_app_registry(app), i);
         int64_t now, due, wait;
 
         if (am_webhooks_count(a->webhooks) == 0)
@@ -337,7 +337,7 @@ static void line(struct am_strbuf *b, const char *fmt, ...)
 
 char *am_pump_render_metrics(struct am_app *app)
 {
-    const struct am_pump_stats *s = &app->webhook_stats;
+    const struct am_pump_stats *s = am_app_webhook_stats(app);
     struct am_strbuf b = {0};
     size_t interrupted = 0;
 
@@ -359,8 +359,8 @@ char *am_pump_render_metrics(struct am_app *app)
              "# HELP asaas_mock_webhook_queue_depth Events waiting, per config.\n"
              "# TYPE asaas_mock_webhook_queue_depth gauge\n",
          s->dropped_events);
-    for (size_t i = 0; i < am_registry_count(app->registry); i++) {
-        struct am_account *a = am_registry_account_at(app->registry, i);
+    for (size_t i = 0; i < am_registry_count(am_app_registry(app)); i++) {
+        struct am_account *a = am_registry_account_at(am_app_registry(app), i);
         char acc[AM_ACCOUNT_ID_LEN];
         /* Label-safe account id. */
         for (size_t k = 0; k < sizeof(acc); k++) {

@@ -141,8 +141,7 @@ int main(int argc, char **argv)
         rc = 1;
         goto out;
     }
-    app->ca_pem = info.cert_pem;
-    snprintf(app->fingerprint, sizeof(app->fingerprint), "%s", info.fingerprint_sha256);
+    am_app_set_certificate(app, info.cert_pem, info.fingerprint_sha256);
     info.cert_pem = NULL;
     am_log(AM_LOG_INFO, "tls", "certificate=%s fingerprint_sha256=%s ca_out=%s",
            info.generated ? "generated" : "loaded", info.fingerprint_sha256,

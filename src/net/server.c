@@ -86,7 +86,7 @@ static void on_refused(void *arg, struct am_request *req, struct am_response *re
     char quoted[96];
 
     req->request_id = am_app_request_id(srv->app, req, srv->refused_id, sizeof(srv->refused_id));
-    srv->app->metrics.http_refused[e]++;
+    am_app_metrics(srv->app)->http_refused[e]++;
     am_app_complete(srv->app, req, resp, wall_ms(), 0);
     am_log(AM_LOG_WARN, "http_refused", "reason=%s status=%d ip=%s req_id=%s", info->reason,
            info->status, am_log_quote(req->client_ip, quoted, sizeof(quoted)), req->request_id);
@@ -127,7 +127,7 @@ static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
         am_log(AM_LOG_ERROR, "fatal", "what=bufferevent_openssl_socket_new_failed");
         abort();
     }
-    srv->app->metrics.connections_total++;
+    am_app_metrics(srv->app)->connections_total++;
     return am_listener_wrap(base, bev, &srv->front);
 }
 
@@ -196,7 +196,7 @@ static void pending_free(struct pending *p)
         event_free(p->timer);
     if (p->wire)
         evbuffer_free(p->wire);
-    if (p->resp.release_slot)
+    if (p->resp.outcome.release_slot)
         am_app_release(srv->app, &p->resp);
     am_response_finish(&p->resp);
     if (p->counted) {
@@ -289,7 +289,7 @@ static void write_garbage(struct pending *p)
 static void on_dribble(evutil_socket_t fd, short what, void *arg)
 {
     struct pending *p = arg;
-    size_t chunk = p->resp.dribble_bps / 10 ? p->resp.dribble_bps / 10 : 1;
+    size_t chunk = p->resp.outcome.dribble_bps / 10 ? p->resp.outcome.dribble_bps / 10 : 1;
     struct timeval tick = {0, 100000};
 
     (void)fd;
@@ -309,11 +309,12 @@ static void act(struct pending *p)
     struct am_response *resp = &p->resp;
     struct linger lin = {1, 0};
 
-    if (resp->wire == AM_WIRE_NORMAL || resp->wire == AM_WIRE_TRUNCATE) {
-        if (resp->wire == AM_WIRE_TRUNCATE) {
+    if (resp->outcome.wire == AM_WIRE_NORMAL || resp->outcome.wire == AM_WIRE_TRUNCATE) {
+        if (resp->outcome.wire == AM_WIRE_TRUNCATE) {
             char len[32];
             /* Announce the whole body, send half, close: a short read for the client. */
-            size_t keep = resp->truncate_bytes ? resp->truncate_bytes : resp->body_len / 2;
+            size_t keep = resp->outcome.truncate_bytes ? resp->outcome.truncate_bytes
+                                                       : resp->body_len / 2;
             /* The announced length always exceeds what is sent, even for tiny bodies. */
             snprintf(len, sizeof(len), "%zu", resp->body_len > keep ? resp->body_len : keep + 1);
             evhttp_add_header(evhttp_request_get_output_headers(p->req), "Content-Length", len);
@@ -332,7 +333,7 @@ static void act(struct pending *p)
         return;
     }
     bufferevent_setcb(p->bev, NULL, on_wire_flushed, on_wire_event, p);
-    switch (resp->wire) {
+    switch (resp->outcome.wire) {
     case AM_WIRE_RESET: {
         evutil_socket_t fd = bufferevent_getfd(p->bev);
         int dummy = socket(AF_INET, SOCK_STREAM, 0);
@@ -369,12 +370,12 @@ static void act(struct pending *p)
     case AM_WIRE_BLACKHOLE: {
         /* Hold the connection silently: read and drop whatever comes, so a client that
          * gives up is noticed (EOF -> on_wire_event); with hold_ms, close after it. */
-        struct timeval tv = {resp->hold_ms / 1000, (resp->hold_ms % 1000) * 1000};
-        resp->wire = AM_WIRE_EMPTY_CLOSE;
+        struct timeval tv = {resp->outcome.hold_ms / 1000, (resp->outcome.hold_ms % 1000) * 1000};
+        resp->outcome.wire = AM_WIRE_EMPTY_CLOSE;
         bufferevent_set_timeouts(p->bev, NULL, NULL);
         bufferevent_setcb(p->bev, on_wire_discard, NULL, on_wire_event, p);
         bufferevent_enable(p->bev, EV_READ);
-        if (resp->hold_ms == 0)
+        if (resp->outcome.hold_ms == 0)
             return;
         p->timer = evtimer_new(srv->base, on_timer, p);
         if (!p->timer || evtimer_add(p->timer, &tv) < 0)
@@ -408,12 +409,12 @@ static void proceed(struct pending *p)
     struct server *srv = p->srv;
     struct timeval tv;
 
-    if (p->resp.delay_ms == 0) {
+    if (p->resp.outcome.delay_ms == 0) {
         act(p);
         return;
     }
-    tv.tv_sec = p->resp.delay_ms / 1000;
-    tv.tv_usec = (p->resp.delay_ms % 1000) * 1000;
+    tv.tv_sec = p->resp.outcome.delay_ms / 1000;
+    tv.tv_usec = (p->resp.outcome.delay_ms % 1000) * 1000;
     /* Timers count from the loop's cached time, taken before this request was read;
      * refresh it so a delay is never shorter than asked. */
     event_base_update_cache_time(srv->base);
@@ -425,11 +426,12 @@ static void proceed(struct pending *p)
 static void dispatch_response(struct server *srv, struct evhttp_request *ereq,
                               struct am_response *resp, const char *request_id)
 {
+    const struct am_outcome *o = &resp->outcome;
     struct pending *p;
 
-    if (resp->wire == AM_WIRE_NORMAL && resp->delay_ms == 0 && !resp->durable) {
+    if (o->wire == AM_WIRE_NORMAL && o->delay_ms == 0 && !o->durable) {
         send_response(srv, ereq, resp, request_id);
-        if (resp->release_slot)
+        if (resp->outcome.release_slot)
             am_app_release(srv->app, resp);
         return;
     }
@@ -438,7 +440,7 @@ static void dispatch_response(struct server *srv, struct evhttp_request *ereq,
         evhttp_send_reply(ereq, 500, NULL, NULL);
         return;
     }
-    if (p->resp.durable && srv->commit) {
+    if (p->resp.outcome.durable && srv->commit) {
         /* Group commit: every request read in this loop pass joins one fdatasync. */
         p->awaiting_commit = 1;
         event_active(srv->commit, EV_TIMEOUT, 0);
@@ -462,17 +464,17 @@ static void on_commit(evutil_socket_t fd, short what, void *arg)
             continue;
         p->awaiting_commit = 0;
         if (r < 0) {
-            bool slot = p->resp.release_slot;
-            int method = p->resp.req_method;
-            char account[sizeof(p->resp.account_id)];
+            bool slot = p->resp.outcome.release_slot;
+            int method = p->resp.outcome.req_method;
+            char account[sizeof(p->resp.outcome.account_id)];
 
-            memcpy(account, p->resp.account_id, sizeof(account));
+            memcpy(account, p->resp.outcome.account_id, sizeof(account));
             am_response_finish(&p->resp);
             am_response_error(&p->resp, 503, "state_file_failed",
                               "A gravação no --state-file falhou; a operação não foi confirmada");
-            p->resp.release_slot = slot;
-            p->resp.req_method = method;
-            memcpy(p->resp.account_id, account, sizeof(account));
+            p->resp.outcome.release_slot = slot;
+            p->resp.outcome.req_method = method;
+            memcpy(p->resp.outcome.account_id, account, sizeof(account));
         }
         proceed(p);
     }
@@ -671,7 +673,7 @@ static void on_sighup(evutil_socket_t sig, short what, void *arg)
         return;
     }
     am_log(AM_LOG_INFO, "fixtures_reloaded", "via=SIGHUP accounts=%zu",
-           am_registry_count(srv->app->registry));
+           am_registry_count(am_app_registry(srv->app)));
 }
 
 static struct evhttp *make_http(struct server *srv, int tls)
@@ -794,13 +796,13 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     if (!srv.webhooks)
         goto out;
     am_log(AM_LOG_INFO, "listening", "addr=%s port=%d tls=1 environment=%s fingerprint=%s",
-           cfg->bind, port, am_environment_name(cfg->environment), app->fingerprint);
+           cfg->bind, port, am_environment_name(cfg->environment), am_app_fingerprint(app));
     if (cfg->port_file && am_listener_write_port_file(cfg->port_file, port) < 0) {
         am_log(AM_LOG_ERROR, "startup_failed", "what=port_file path=%s", cfg->port_file);
         goto out;
     }
-    app->tls_ready = true;
-    am_log(AM_LOG_INFO, "ready", "port=%d accounts=%zu", port, am_registry_count(app->registry));
+    am_app_set_tls_ready(app, true);
+    am_log(AM_LOG_INFO, "ready", "port=%d accounts=%zu", port, am_registry_count(am_app_registry(app)));
     am_log_defer_flush(true);
 
     if (event_base_dispatch(srv.base) < 0)

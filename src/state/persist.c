@@ -392,7 +392,7 @@ static int on_line(void *arg, const char *text, size_t len, size_t line_no, char
     if (!rp->reg)
         return -ENOMEM;
     {
-        struct am_clock c = am_registry_initial_clock(rp->app->registry);
+        struct am_clock c = am_registry_initial_clock(am_app_registry(rp->app));
         am_registry_set_initial_clock(rp->reg, &c);
     }
     /* Named PATH:1 so a snapshot the loader refuses reads like every other bad record. */
@@ -403,7 +403,7 @@ static int on_line(void *arg, const char *text, size_t len, size_t line_no, char
         return r;
     }
     if (!am_registry_loaded_ids(rp->reg, &rp->ids))
-        rp->ids = rp->app->ids;
+        rp->ids = (*am_app_ids(rp->app));
     rp->lines = 1;
     return 0;
 }
@@ -489,7 +489,7 @@ int am_persist_open(struct am_app *app, const char *path, int64_t real_now, char
         return -ENOMEM;
     }
     r = open_replay(p, &rp, &existed, err, err_len);
-    if ((r == -EINVAL || r == -EBADMSG) && app->cfg->state_file_recover) {
+    if ((r == -EINVAL || r == -EBADMSG) && am_app_config(app)->state_file_recover) {
         /* The record after the last one accepted is the first bad one. */
         char why[1024];
         size_t bad = rp.lines + 1;
@@ -509,20 +509,18 @@ int am_persist_open(struct am_app *app, const char *path, int64_t real_now, char
         r = am_app_add_api_keys(app, rp.reg, real_now, err, err_len);
         if (r < 0)
             goto fail;
-        am_registry_free(app->registry);
-        app->registry = rp.reg;
+        am_app_adopt_state(app, rp.reg, &rp.ids);
         rp.reg = NULL;
-        app->ids = rp.ids;
     }
-    app->persist = p;
+    am_app_set_persist(app, p);
     r = am_persist_checkpoint(app);
     if (r < 0) {
         snprintf(err, err_len, "%s: cannot write the snapshot: %s", path, strerror(-r));
-        app->persist = NULL;
+        am_app_set_persist(app, NULL);
         goto fail;
     }
     am_log(AM_LOG_INFO, "state_file", "path=%s restored=%s entries_replayed=%zu accounts=%zu",
-           path, existed ? "yes" : "no", rp.entries, am_registry_count(app->registry));
+           path, existed ? "yes" : "no", rp.entries, am_registry_count(am_app_registry(app)));
     return 0;
 fail:
     am_registry_free(rp.reg);
@@ -546,14 +544,14 @@ bool am_persist_dirty(const struct am_persist *p)
 
 int am_persist_checkpoint(struct am_app *app)
 {
-    struct am_persist *p = app->persist;
+    struct am_persist *p = am_app_persist(app);
     cJSON *snap;
     char *text;
     int r;
 
     if (!p)
         return 0;
-    snap = am_state_export(app->registry, &app->ids, NULL);
+    snap = am_state_export(am_app_registry(app), am_app_ids(app), NULL);
     text = snap ? cJSON_PrintUnformatted(snap) : NULL;
     cJSON_Delete(snap);
     if (!text)
@@ -568,7 +566,7 @@ int am_persist_checkpoint(struct am_app *app)
 
 int am_persist_commit(struct am_app *app)
 {
-    struct am_persist *p = app->persist;
+    struct am_persist *p = am_app_persist(app);
     int r;
 
     if (!p || !am_statelog_dirty(p->log))

@@ -21,7 +21,7 @@
  * A file that fails a check is refused ("PATH:LINE: reason"); with
  * config.state_file_recover it is copied aside and cut before the first bad record.
  * Entries are buffered and made durable in one fdatasync per batch (group commit)
- * before any answer they cover leaves (struct am_response.durable, am_app_commit()).
+ * before any answer they cover leaves (struct am_response.outcome.durable, am_app_commit()).
  * The log is compacted into the snapshot line when it passes AM_PERSIST_COMPACT_ENTRIES
  * entries or AM_PERSIST_COMPACT_BYTES bytes, and at start and clean shutdown.
  *

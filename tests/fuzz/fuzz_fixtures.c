@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                   sizeof(err)) == 0)
         check_round_trip(reg);
     am_registry_free(reg);
-    (void)am_seed_apply_text(app, app->registry, (const char *)data, size, "fuzz-seed.json", NULL,
+    (void)am_seed_apply_text(app, am_app_registry(app), (const char *)data, size, "fuzz-seed.json", NULL,
                              1780000000, err, sizeof(err));
     return 0;
 }

@@ -50,7 +50,7 @@ static void setup(void)
     app = am_app_new(&cfg, 1780000000, err, sizeof(err));
     if (!app)
         abort();
-    app->tls_ready = true;
+    am_app_set_tls_ready(app, true);
 }
 
 static enum am_method parse_method(const char *m)
@@ -132,15 +132,15 @@ static void check_answer(const struct am_request *req, const struct am_response 
                          const uint8_t *data, size_t size)
 {
     const char *key = am_request_header(req, "access_token");
-    bool injected = resp->fault || resp->fault_rule[0] || resp->exchange[0];
+    bool injected = resp->outcome.fault || resp->outcome.fault_rule[0] || resp->outcome.exchange[0];
 
     if (resp->status >= 500 && !injected &&
         !(resp->status == 501 && holds(resp->body, resp->body_len, "\"not_implemented\"")))
         violation("5xx from input alone", req, resp);
-    if (strncmp(req->path, "/v3", 3) == 0 && resp->wire == AM_WIRE_NORMAL && !injected &&
+    if (strncmp(req->path, "/v3", 3) == 0 && resp->outcome.wire == AM_WIRE_NORMAL && !injected &&
         req->method != AM_METHOD_HEAD &&
-        !(resp->status == 401 && resp->body_len == 0 && resp->auth_result &&
-          strcmp(resp->auth_result, "empty_token") == 0)) {
+        !(resp->status == 401 && resp->body_len == 0 && resp->outcome.auth_result &&
+          strcmp(resp->outcome.auth_result, "empty_token") == 0)) {
         cJSON *j = resp->body_len ? cJSON_ParseWithLength(resp->body, resp->body_len) : NULL;
         if (!j)
             violation("a /v3 answer without a JSON body", req, resp);

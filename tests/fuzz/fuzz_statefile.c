@@ -59,7 +59,7 @@ static int ignore_line(void *arg, const char *text, size_t len, size_t line_no, 
 
 static char *export_text(struct am_app *app)
 {
-    cJSON *snap = am_state_export(app->registry, &app->ids, NULL);
+    cJSON *snap = am_state_export(am_app_registry(app), am_app_ids(app), NULL);
     char *text = snap ? cJSON_PrintUnformatted(snap) : NULL;
 
     cJSON_Delete(snap);

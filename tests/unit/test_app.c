@@ -77,7 +77,7 @@ static int setup_with(void **state, const char *admin_token)
         free(f);
         return -1;
     }
-    f->app->tls_ready = true; /* what the server sets once TLS is up */
+    am_app_set_tls_ready(f->app, true); /* what the server sets once TLS is up */
     am_response_init(&f->resp);
     logs_clear();
     am_log_set_level(AM_LOG_INFO);
@@ -213,8 +213,8 @@ static void test_app_missing_access_token_is_401_not_found(void **state)
     assert_body(f, "{\"errors\":[{\"code\":\"access_token_not_found\",\"description\":\"O "
                    "cabeçalho de autenticação 'access_token' é obrigatório e não foi encontrado "
                    "na requisição\"}]}");
-    assert_string_equal(f->resp.auth_result, "access_token_not_found");
-    assert_int_equal(f->app->metrics.auth_failures[AM_AUTH_NO_TOKEN], 1);
+    assert_string_equal(f->resp.outcome.auth_result, "access_token_not_found");
+    assert_int_equal(am_app_metrics(f->app)->auth_failures[AM_AUTH_NO_TOKEN], 1);
 }
 
 static void test_app_empty_access_token_is_401_empty_body(void **state)
@@ -225,7 +225,7 @@ static void test_app_empty_access_token_is_401_empty_body(void **state)
     assert_null(f->resp.body);
     assert_int_equal(f->resp.body_len, 0);
     assert_null(f->resp.content_type);
-    assert_int_equal(f->app->metrics.auth_failures[AM_AUTH_EMPTY_TOKEN], 1);
+    assert_int_equal(am_app_metrics(f->app)->auth_failures[AM_AUTH_EMPTY_TOKEN], 1);
 }
 
 static void test_app_bad_format_token(void **state)
@@ -247,7 +247,7 @@ static void test_app_production_key_is_an_incident(void **state)
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", PROD_KEY, NULL), 401);
     assert_body(f, "{\"errors\":[{\"code\":\"invalid_environment\",\"description\":\"A chave de "
                    "API informada não pertence a este ambiente\"}]}");
-    assert_int_equal(f->app->metrics.production_key_incidents, 1);
+    assert_int_equal(am_app_metrics(f->app)->production_key_incidents, 1);
     for (size_t i = 0; i < logs.n; i++) {
         if (strstr(logs.lines[i], "level=warn msg=production_key_incident ") &&
             strstr(logs.lines[i], "key=" PROD_KEY_REDACTED))
@@ -284,10 +284,10 @@ static void test_app_default_dev_key_with_user_agent_is_200(void **state)
     assert_string_equal(f->resp.content_type, "application/json");
     assert_body(f, "{\"object\":\"list\",\"hasMore\":false,\"totalCount\":0,\"limit\":10,"
                    "\"offset\":0,\"data\":[]}");
-    assert_string_equal(f->resp.auth_result, "ok");
-    assert_string_equal(f->resp.account_id, "default");
-    assert_string_equal(f->resp.redacted_key, DEV_KEY_REDACTED);
-    assert_int_equal(f->resp.route, AM_ROUTE_CUSTOMERS_LIST);
+    assert_string_equal(f->resp.outcome.auth_result, "ok");
+    assert_string_equal(f->resp.outcome.account_id, "default");
+    assert_string_equal(f->resp.outcome.redacted_key, DEV_KEY_REDACTED);
+    assert_int_equal(f->resp.outcome.route, AM_ROUTE_CUSTOMERS_LIST);
     /* Same through the legacy prefix, and HEAD is answered like GET. */
     assert_int_equal(api(f, AM_METHOD_GET, "/api/v3/customers", DEV_KEY, NULL), 200);
     assert_int_equal(api(f, AM_METHOD_HEAD, "/v3/customers", DEV_KEY, NULL), 200);
@@ -307,7 +307,7 @@ static void test_app_missing_user_agent_is_401(void **state)
     /* Blank counts as missing. */
     am_request_add_header(&req, "User-Agent", "  ");
     assert_int_equal(run(f, &req), 401);
-    assert_int_equal(f->app->metrics.auth_failures[AM_AUTH_NO_USER_AGENT], 2);
+    assert_int_equal(am_app_metrics(f->app)->auth_failures[AM_AUTH_NO_USER_AGENT], 2);
 }
 
 static void test_app_get_with_body_is_403_before_auth(void **state)
@@ -323,9 +323,9 @@ static void test_app_get_with_body_is_403_before_auth(void **state)
     /* Even with a production key: refused before auth, so no incident. */
     am_request_add_header(&req, "access_token", PROD_KEY);
     assert_int_equal(run(f, &req), 403);
-    assert_int_equal(f->app->metrics.production_key_incidents, 0);
-    assert_int_equal(f->app->metrics.auth_failures[AM_AUTH_WRONG_ENV], 0);
-    assert_int_equal(f->app->metrics.auth_failures[AM_AUTH_NO_TOKEN], 0);
+    assert_int_equal(am_app_metrics(f->app)->production_key_incidents, 0);
+    assert_int_equal(am_app_metrics(f->app)->auth_failures[AM_AUTH_WRONG_ENV], 0);
+    assert_int_equal(am_app_metrics(f->app)->auth_failures[AM_AUTH_NO_TOKEN], 0);
 }
 
 static void test_app_unknown_api_route_is_404_after_auth(void **state)
@@ -501,17 +501,17 @@ static void test_app_health(void **state)
     struct fx *f = *state;
     size_t journal_before;
 
-    journal_before = am_journal_count(f->app->journal);
+    journal_before = am_journal_count(am_app_journal(f->app));
     assert_int_equal(ctl(f, AM_METHOD_GET, "/__mock/health", NULL, NULL), 200);
     assert_body(f, "{\"status\":\"ok\",\"tls\":true,\"fixtures\":true,\"environment\":\"sandbox\","
                    "\"version\":\"" AM_VERSION "\"}");
     /* Probes are counted, not journaled. */
-    assert_int_equal(am_journal_count(f->app->journal), journal_before);
-    assert_int_equal(f->app->metrics.requests_by_route[AM_ROUTE_CTL_HEALTH], 1);
+    assert_int_equal(am_journal_count(am_app_journal(f->app)), journal_before);
+    assert_int_equal(am_app_metrics(f->app)->requests_by_route[AM_ROUTE_CTL_HEALTH], 1);
     assert_int_equal(ctl(f, AM_METHOD_HEAD, "/__mock/health", NULL, NULL), 200);
 
     /* Before TLS is ready the mock says so. */
-    f->app->tls_ready = false;
+    am_app_set_tls_ready(f->app, false);
     assert_int_equal(ctl(f, AM_METHOD_GET, "/__mock/health", NULL, NULL), 503);
     assert_non_null(strstr(body(f), "\"status\":\"starting\""));
 }
@@ -575,7 +575,7 @@ static void test_app_key_lifecycle_through_control_api(void **state)
 
     /* The new key works at once. */
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 200);
-    assert_string_equal(f->resp.account_id, "default");
+    assert_string_equal(f->resp.outcome.account_id, "default");
 
     snprintf(path, sizeof(path), "/__mock/accounts/default/keys/%s/disable", key_id);
     assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, NULL), 200);
@@ -583,7 +583,7 @@ static void test_app_key_lifecycle_through_control_api(void **state)
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 401);
     assert_body(f, "{\"errors\":[{\"code\":\"invalid_access_token\",\"description\":\"A chave "
                    "de API fornecida é inválida\"}]}");
-    assert_string_equal(f->resp.auth_result, "disabled_key");
+    assert_string_equal(f->resp.outcome.auth_result, "disabled_key");
 
     snprintf(path, sizeof(path), "/__mock/accounts/default/keys/%s/enable", key_id);
     assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, NULL), 200);
@@ -597,7 +597,7 @@ static void test_app_key_lifecycle_through_control_api(void **state)
     assert_non_null(strstr(body(f), "\"expired\":true"));
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 401);
     assert_non_null(strstr(body(f), "\"code\":\"invalid_access_token\""));
-    assert_string_equal(f->resp.auth_result, "expired_key");
+    assert_string_equal(f->resp.outcome.auth_result, "expired_key");
 
     /* A future expiry (Brasilia time) and null both make it valid again. */
     assert_int_equal(ctl(f, AM_METHOD_PUT, path, NULL, "{\"expirationDate\":\"2026-01-02\"}"),
@@ -618,7 +618,7 @@ static void test_app_key_lifecycle_through_control_api(void **state)
     }
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 401);
     assert_non_null(strstr(body(f), "\"code\":\"invalid_access_token\""));
-    assert_string_equal(f->resp.auth_result, "unknown_key");
+    assert_string_equal(f->resp.outcome.auth_result, "unknown_key");
     assert_int_equal(ctl(f, AM_METHOD_DELETE, path, NULL, NULL), 404);
     assert_int_equal(ctl(f, AM_METHOD_GET, "/__mock/accounts/default/keys", NULL, NULL), 200);
     assert_non_null(strstr(body(f), "\"totalCount\":1"));
@@ -648,7 +648,7 @@ static void test_app_key_created_disabled_with_expiry(void **state)
                         "2026-06-30 12:00:00");
     cJSON_Delete(j);
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", key, NULL), 401);
-    assert_string_equal(f->resp.auth_result, "disabled_key");
+    assert_string_equal(f->resp.outcome.auth_result, "disabled_key");
     assert_int_equal(ctl(f, AM_METHOD_POST, "/__mock/accounts/default/keys", NULL, "{\"name\":5}"),
                      400);
     assert_int_equal(ctl(f, AM_METHOD_POST, "/__mock/accounts/default/keys", NULL, "{nope"), 400);
@@ -691,7 +691,7 @@ static void test_app_key_create_refuses_unknown_fields_and_registers_given_keys(
     assert_no_secret(body(f), "answer to a registered key");
     assert_non_null(strstr(body(f), "\"display\":\"$aact_hmlg_...VyZQ\""));
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", UNKNOWN_KEY, NULL), 200);
-    assert_string_equal(f->resp.account_id, "default");
+    assert_string_equal(f->resp.outcome.account_id, "default");
     assert_int_equal(ctl(f, AM_METHOD_POST, path, NULL, "{\"key\":\"" UNKNOWN_KEY "\"}"), 409);
     assert_non_null(strstr(body(f), "\"code\":\"key_exists\""));
     assert_no_secret(body(f), "409 answer");
@@ -816,10 +816,10 @@ static void test_app_whoami_creates_the_auto_account(void **state)
     am_response_finish(&resp);
     am_app_handle(app, &req, NOW, &resp);
     assert_int_equal(resp.status, 200);
-    assert_string_equal(resp.account_id, id);
+    assert_string_equal(resp.outcome.account_id, id);
     assert_int_equal(whoami(app, UNKNOWN_KEY, &resp), 200);
     assert_non_null(strstr(resp.body, "\"autoCreated\":true,\"created\":false"));
-    assert_int_equal(app->metrics.accounts_auto_created, 1);
+    assert_int_equal(am_app_metrics(app)->accounts_auto_created, 1);
     am_response_finish(&resp);
     am_app_free(app);
     am_config_finish(&cfg);
@@ -877,10 +877,10 @@ static void test_app_admin_token_exempts_health_and_ca(void **state)
     assert_int_equal(run(f, &req), 200);
     req_init(&req, AM_METHOD_GET, "/__mock/ca.pem");
     assert_int_equal(run(f, &req), 404); /* no certificate in unit tests, but not 401 */
-    f->app->ca_pem = strdup("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    am_app_set_certificate(f->app, strdup("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"), "");
     assert_int_equal(run(f, &req), 200);
     assert_string_equal(f->resp.content_type, "application/x-pem-file");
-    assert_string_equal(body(f), f->app->ca_pem);
+    assert_string_equal(body(f), am_app_ca_pem(f->app));
     /* The API itself never looks at the admin token. */
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", DEV_KEY, NULL), 200);
 }
@@ -949,7 +949,7 @@ static void test_app_journal_entries_are_redacted(void **state)
 
     assert_int_equal(ctl(f, AM_METHOD_DELETE, "/__mock/journal", NULL, NULL), 200);
     assert_body(f, "{\"cleared\":8}");
-    assert_int_equal(am_journal_count(f->app->journal), 1); /* the DELETE itself */
+    assert_int_equal(am_journal_count(am_app_journal(f->app)), 1); /* the DELETE itself */
 
     for (size_t i = 0; i < logs.n; i++)
         assert_no_secret(logs.lines[i], "log line");
@@ -967,17 +967,17 @@ static void test_app_alert_after_threshold_failures(void **state)
     am_request_add_header(&req, "User-Agent", UA);
     assert_int_equal(run(f, &req), 401);
     assert_int_equal(run(f, &req), 401);
-    assert_int_equal(f->app->metrics.alerts, 0);
+    assert_int_equal(am_app_metrics(f->app)->alerts, 0);
     /* Failures from another address do not count towards this one. */
     req.client_ip = "198.51.100.1";
     assert_int_equal(run(f, &req), 401);
-    assert_int_equal(f->app->metrics.alerts, 0);
+    assert_int_equal(am_app_metrics(f->app)->alerts, 0);
     req.client_ip = "203.0.113.9";
     assert_int_equal(run(f, &req), 401);
-    assert_int_equal(f->app->metrics.alerts, 1);
+    assert_int_equal(am_app_metrics(f->app)->alerts, 1);
     /* One alert per crossing, not one per further failure. */
     assert_int_equal(run(f, &req), 401);
-    assert_int_equal(f->app->metrics.alerts, 1);
+    assert_int_equal(am_app_metrics(f->app)->alerts, 1);
 
     for (size_t i = 0; i < logs.n; i++) {
         if (strstr(logs.lines[i], " level=warn msg=alert ")) {
@@ -1102,7 +1102,7 @@ static void test_app_api_keys_from_config_are_registered(void **state)
     am_request_add_header(&req, "User-Agent", UA);
     am_app_handle(app, &req, NOW, &resp);
     assert_int_equal(resp.status, 200);
-    assert_string_equal(resp.account_id, "default");
+    assert_string_equal(resp.outcome.account_id, "default");
     am_response_finish(&resp);
     am_app_free(app);
     am_config_finish(&cfg);

@@ -140,7 +140,7 @@ static int setup_with(void **state, const char *admin)
         free(f);
         return -1;
     }
-    f->app->tls_ready = true;
+    am_app_set_tls_ready(f->app, true);
     am_response_init(&f->resp);
     am_log_set_level(AM_LOG_ERROR);
     *state = f;

@@ -71,10 +71,10 @@ static void test_http_response_init_defaults(void **state)
     assert_int_equal(resp.body_len, 0);
     assert_null(resp.content_type);
     assert_int_equal(resp.n_headers, 0);
-    assert_string_equal(resp.account_id, "");
-    assert_null(resp.auth_result);
-    assert_int_equal(resp.route, 0);
-    assert_null(resp.redacted_key);
+    assert_string_equal(resp.outcome.account_id, "");
+    assert_null(resp.outcome.auth_result);
+    assert_int_equal(resp.outcome.route, 0);
+    assert_null(resp.outcome.redacted_key);
 }
 
 static void test_http_response_error_body_is_exact(void **state)
@@ -204,20 +204,20 @@ static void test_http_finish_frees_and_reinitialises(void **state)
     assert_int_equal(am_response_error(&resp, 500, "internal_error", "x"), 0);
     assert_int_equal(am_response_set_header(&resp, "Allow", "GET"), 0);
     assert_int_equal(am_response_set_header(&resp, "X-Request-Id", "r"), 0);
-    resp.redacted_key = strdup("$aact_hmlg_...abcd");
-    snprintf(resp.account_id, sizeof(resp.account_id), "%s", "default");
-    resp.auth_result = "ok";
-    resp.route = 3;
+    resp.outcome.redacted_key = strdup("$aact_hmlg_...abcd");
+    snprintf(resp.outcome.account_id, sizeof(resp.outcome.account_id), "%s", "default");
+    resp.outcome.auth_result = "ok";
+    resp.outcome.route = 3;
     am_response_finish(&resp);
     assert_int_equal(resp.status, 200);
     assert_null(resp.body);
     assert_int_equal(resp.body_len, 0);
     assert_null(resp.content_type);
     assert_int_equal(resp.n_headers, 0);
-    assert_null(resp.redacted_key);
-    assert_string_equal(resp.account_id, "");
-    assert_null(resp.auth_result);
-    assert_int_equal(resp.route, 0);
+    assert_null(resp.outcome.redacted_key);
+    assert_string_equal(resp.outcome.account_id, "");
+    assert_null(resp.outcome.auth_result);
+    assert_int_equal(resp.outcome.route, 0);
     /* Finishing twice is harmless. */
     am_response_finish(&resp);
     assert_int_equal(resp.status, 200);

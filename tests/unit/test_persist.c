@@ -114,7 +114,7 @@ static void start(struct fx *f, int64_t real_now)
     f->app = am_app_new(&f->cfg, real_now, f->err, sizeof(f->err));
     if (!f->app)
         fail_msg("am_app_new: %s", f->err);
-    f->app->tls_ready = true;
+    am_app_set_tls_ready(f->app, true);
 }
 
 /* Frees the app as a crash would: no am_app_shutdown(), nothing more synced. */
@@ -164,7 +164,7 @@ static void create_customer(struct fx *f, const char *json, char id[32])
 
     if (api(f, AM_METHOD_POST, "/v3/customers", json) != 200)
         fail_msg("POST /v3/customers: %d %s", f->resp.status, body(f));
-    assert_int_equal(f->resp.durable, f->app->persist != NULL);
+    assert_int_equal(f->resp.outcome.durable, am_app_persist(f->app) != NULL);
     o = cJSON_Parse(body(f));
     assert_non_null(o);
     it = cJSON_GetObjectItemCaseSensitive(o, "id");
@@ -186,7 +186,7 @@ static char *get_body(struct fx *f, const char *path)
 {
     if (api(f, AM_METHOD_GET, path, NULL) != 200)
         fail_msg("GET %s: %d %s", path, f->resp.status, body(f));
-    assert_false(f->resp.durable);
+    assert_false(f->resp.outcome.durable);
     return take_body(f);
 }
 
@@ -258,9 +258,9 @@ static void test_persist_new_file_gets_a_snapshot_line(void **state)
 
     assert_int_equal(stat(f->path, &st), -1);
     start(f, NOW);
-    assert_non_null(f->app->persist);
-    assert_string_equal(am_persist_path(f->app->persist), f->path);
-    assert_int_equal(am_persist_entries(f->app->persist), 0);
+    assert_non_null(am_app_persist(f->app));
+    assert_string_equal(am_persist_path(am_app_persist(f->app)), f->path);
+    assert_int_equal(am_persist_entries(am_app_persist(f->app)), 0);
     assert_false(am_app_commit_pending(f->app));
     text = read_file(f->path);
     assert_int_equal(count_lines(text), 1);
@@ -282,7 +282,7 @@ static void test_persist_no_state_file_means_no_persist(void **state)
     config_init(&cfg, NULL);
     app = am_app_new(&cfg, NOW, err, sizeof(err));
     assert_non_null(app);
-    assert_null(app->persist);
+    assert_null(am_app_persist(app));
     assert_false(am_app_commit_pending(app));
     assert_int_equal(am_app_commit(app), 0);
     am_app_free(app);
@@ -298,7 +298,7 @@ static void test_persist_writes_are_durable_only_after_commit(void **state)
     uint64_t syncs;
 
     start(f, NOW);
-    syncs = am_persist_syncs(f->app->persist);
+    syncs = am_persist_syncs(am_app_persist(f->app));
     create_customer(f, MARIA, id1);
     create_customer(f, ACME, id2);
     assert_true(am_app_commit_pending(f->app));
@@ -307,11 +307,11 @@ static void test_persist_writes_are_durable_only_after_commit(void **state)
     assert_false(am_app_commit_pending(f->app));
     /* Snapshot + two api entries (at most one jobs entry for the day's first request). */
     assert_true(file_lines(f->path) >= 3 && file_lines(f->path) <= 4);
-    assert_int_equal(am_persist_entries(f->app->persist), file_lines(f->path) - 1);
-    assert_int_equal(am_persist_syncs(f->app->persist), syncs + 1); /* one for the batch */
+    assert_int_equal(am_persist_entries(am_app_persist(f->app)), file_lines(f->path) - 1);
+    assert_int_equal(am_persist_syncs(am_app_persist(f->app)), syncs + 1); /* one for the batch */
     /* Nothing to commit: no fdatasync. */
     assert_int_equal(am_app_commit(f->app), 0);
-    assert_int_equal(am_persist_syncs(f->app->persist), syncs + 1);
+    assert_int_equal(am_persist_syncs(am_app_persist(f->app)), syncs + 1);
 }
 
 /* The commit is a real fdatasync of the state file, made after the batch reached it
@@ -325,7 +325,7 @@ static void test_persist_commit_fdatasyncs_the_state_file(void **state)
     start(f, NOW);
     sync_seam_reset();
     create_customer(f, MARIA, id);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(sync_seam.calls, 0); /* the answer is held; nothing synced yet */
     sync_seam.fail_errno = EIO;
     assert_true(am_app_commit(f->app) < 0);
@@ -367,7 +367,7 @@ static void test_persist_key_pasted_into_body_path_or_query_never_reaches_the_fi
     am_response_finish(&f->resp);
     am_app_handle(f->app, &req, NOW, &f->resp);
     am_app_complete(f->app, &req, &f->resp, NOW * 1000, 10);
-    assert_true(f->resp.durable); /* it ran (a 404), so it is logged */
+    assert_true(f->resp.outcome.durable); /* it ran (a 404), so it is logged */
     assert_int_equal(am_app_commit(f->app), 0);
     text = read_file(f->path);
     assert_true(count_lines(text) >= 3);
@@ -403,9 +403,9 @@ static void test_persist_reads_and_unrun_requests_are_not_logged(void **state)
     assert_int_equal(am_app_commit(f->app), 0);
     /* GET and HEAD change nothing. */
     assert_int_equal(api(f, AM_METHOD_GET, "/v3/customers", NULL), 200);
-    assert_false(f->resp.durable);
+    assert_false(f->resp.outcome.durable);
     assert_int_equal(api(f, AM_METHOD_HEAD, "/v3/customers", NULL), 200);
-    assert_false(f->resp.durable);
+    assert_false(f->resp.outcome.durable);
     assert_false(am_app_commit_pending(f->app));
     /* A request refused before any handler ran (no key) leaves no entry. */
     memset(&req, 0, sizeof(req));
@@ -418,7 +418,7 @@ static void test_persist_reads_and_unrun_requests_are_not_logged(void **state)
     am_response_finish(&f->resp);
     am_app_handle(f->app, &req, NOW, &f->resp);
     assert_int_equal(f->resp.status, 401);
-    assert_false(f->resp.durable);
+    assert_false(f->resp.outcome.durable);
     assert_false(am_app_commit_pending(f->app));
 }
 
@@ -430,7 +430,7 @@ static void test_persist_a_write_that_failed_validation_is_still_logged(void **s
     /* The handler ran (and answered 400): replay must walk the same path. */
     assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers", "{\"name\":\"Sem documento\"}"),
                      400);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_true(am_app_commit_pending(f->app));
     assert_int_equal(am_app_commit(f->app), 0);
 }
@@ -453,7 +453,7 @@ static void test_persist_customers_survive_a_crash_with_the_same_ids(void **stat
     assert_non_null(strstr(one_after, id1));
     assert_non_null(strstr(one_after, "\"name\":\"Maria Silva\""));
     /* Opening compacted the log into the snapshot. */
-    assert_int_equal(am_persist_entries(f->app->persist), 0);
+    assert_int_equal(am_persist_entries(am_app_persist(f->app)), 0);
     text = read_file(f->path);
     assert_int_equal(count_lines(text), 1);
     assert_non_null(strstr(text, id1));
@@ -514,9 +514,9 @@ static void test_persist_updates_and_deletes_replay(void **state)
     snprintf(path1, sizeof(path1), "/v3/customers/%s", id1);
     snprintf(path2, sizeof(path2), "/v3/customers/%s", id2);
     assert_int_equal(api(f, AM_METHOD_PUT, path1, "{\"email\":\"maria@example.com\"}"), 200);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(api(f, AM_METHOD_DELETE, path2, NULL), 200);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(am_app_commit(f->app), 0);
     before = get_body(f, "/v3/customers");
     free(get_body(f, path2));
@@ -547,7 +547,7 @@ static void test_persist_daily_jobs_entries_replay(void **state)
     assert_int_equal(api_at(f, AM_METHOD_GET, "/v3/customers", NULL, later), 200);
     assert_true(am_app_commit_pending(f->app));
     assert_int_equal(api_at(f, AM_METHOD_POST, "/v3/customers", ACME, later), 200);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(am_app_commit(f->app), 0);
     text = read_file(f->path);
     assert_non_null(strstr(text, ",\"jobs\":true}"));
@@ -592,7 +592,7 @@ static void test_persist_clean_shutdown_compacts(void **state)
     create_customer(f, MARIA, id);
     /* Shutdown commits what is buffered and writes one snapshot line. */
     assert_int_equal(am_app_shutdown(f->app), 0);
-    assert_int_equal(am_persist_entries(f->app->persist), 0);
+    assert_int_equal(am_persist_entries(am_app_persist(f->app)), 0);
     text = read_file(f->path);
     assert_int_equal(count_lines(text), 1);
     assert_non_null(strstr(text, id));
@@ -788,7 +788,7 @@ static void test_persist_binary_body_round_trips_as_hex(void **state)
     am_request_add_header(&req, "User-Agent", UA);
     am_response_finish(&f->resp);
     am_app_handle(f->app, &req, NOW, &f->resp);
-    assert_true(f->resp.durable);
+    assert_true(f->resp.outcome.durable);
     assert_int_equal(am_app_commit(f->app), 0);
     text = read_file(f->path);
     assert_non_null(strstr(text, "\"bx\":\"7b226e616d65223a22410042227d\""));
