@@ -188,6 +188,25 @@ int am_api_not_found(struct am_response *resp)
     return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_NOT_FOUND);
 }
 
+int am_api_list_begin(const struct am_ctx *ctx, struct am_response *resp, struct am_page *pg)
+{
+    if (!am_api_ready(ctx))
+        return -EINVAL;
+    return am_api_parse_page(ctx->query, resp, pg);
+}
+
+int am_api_found(const struct am_ctx *ctx, const void *found, struct am_response *resp)
+{
+    int r;
+
+    if (!am_api_ready(ctx))
+        return -EINVAL;
+    if (found)
+        return 0;
+    r = am_api_not_found(resp);
+    return r < 0 ? r : 1;
+}
+
 int am_json_get_string(const cJSON *obj, const char *key, const char **ret)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);

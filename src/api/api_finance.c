@@ -91,10 +91,10 @@ int am_api_financial_transactions(struct am_ctx *ctx, const char *id, const stru
 
     (void)id;
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
+    r = am_api_list_begin(ctx, resp, &pg);
+    if (r < 0)
+        return r;
     b = ctx->account->billing;
-    r = am_api_parse_page(ctx->query, resp, &pg);
     if (r == 0)
         r = query_day(ctx, "startDate", &start, resp);
     if (r == 0)
