@@ -373,12 +373,32 @@ static bool holds_money(const struct am_payment *p)
            p->status == AM_PAY_AUTHORIZED;
 }
 
+/* Deletes the installment's unpaid charges. With guard, nothing is deleted while a charge
+ * holds money (returns 1, the 400 in resp). Returns 0, 1 or <0. */
+static int delete_unpaid(struct am_ctx *ctx, const struct am_installment *inst, bool guard,
+                         struct am_response *resp)
+{
+    struct am_payment **list = NULL;
+    size_t n = 0;
+    int r = installment_payments(ctx, inst, &list, &n);
+
+    if (r < 0)
+        return r;
+    for (size_t i = 0; guard && i < n; i++) {
+        if (!list[i]->deleted && holds_money(list[i])) {
+            free(list);
+            return am_input_fail(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_CANNOT_DELETE);
+        }
+    }
+    r = am_billing_payments_delete_unpaid(ctx->account->billing, list, n, ctx->now);
+    free(list);
+    return r;
+}
+
 int am_api_installments_delete(struct am_ctx *ctx, const char *id, const struct am_request *req,
                                struct am_response *resp)
 {
     struct am_installment *inst;
-    struct am_payment **list = NULL;
-    size_t n = 0;
     int r;
 
     (void)req;
@@ -387,19 +407,9 @@ int am_api_installments_delete(struct am_ctx *ctx, const char *id, const struct 
         return am_input_done(r);
     if (inst->deleted)
         return am_api_answer_deleted(resp, inst->id);
-    r = installment_payments(ctx, inst, &list, &n);
-    if (r < 0)
-        return r;
-    for (size_t i = 0; i < n; i++) {
-        if (!list[i]->deleted && holds_money(list[i])) {
-            free(list);
-            return am_input_done(am_input_fail(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_CANNOT_DELETE));
-        }
-    }
-    r = am_billing_payments_delete_unpaid(ctx->account->billing, list, n, ctx->now);
-    free(list);
-    if (r < 0)
-        return r;
+    r = delete_unpaid(ctx, inst, true, resp);
+    if (r)
+        return am_input_done(r);
     inst->deleted = true;
     return am_api_answer_deleted(resp, inst->id);
 }
@@ -424,19 +434,13 @@ int am_api_installments_delete_payments(struct am_ctx *ctx, const char *id,
                                         const struct am_request *req, struct am_response *resp)
 {
     struct am_installment *inst;
-    struct am_payment **list = NULL;
-    size_t n = 0;
     int r;
 
     (void)req;
     r = find_installment(ctx, id, resp, &inst);
     if (r)
         return am_input_done(r);
-    r = installment_payments(ctx, inst, &list, &n);
-    if (r < 0)
-        return r;
-    r = am_billing_payments_delete_unpaid(ctx->account->billing, list, n, ctx->now);
-    free(list);
+    r = delete_unpaid(ctx, inst, false, resp);
     if (r < 0)
         return r;
     return answer_installment(ctx, inst, resp);
