@@ -915,6 +915,19 @@ int am_api_payments_answer_page(struct am_ctx *ctx, struct am_payment_filter *f,
     return am_api_list_response(resp, &pg, total, data);
 }
 
+int am_api_billing_type_filter(const struct am_ctx *ctx, int *ret, struct am_response *resp)
+{
+    const char *v = am_api_query_value(ctx->query, "billingType");
+    enum am_billing_type t;
+
+    if (!v)
+        return 0;
+    if (am_billing_type_parse(v, &t) < 0)
+        return am_input_fail(resp, 400, AM_ERR_FILTER_BILLING_TYPE, AM_TXT_FILTER_BILLING_TYPE);
+    *ret = (int)t;
+    return 0;
+}
+
 /* status=... of a payments list. Returns 0, 1 (answered) or <0. */
 int am_api_payments_status_filter(const struct am_ctx *ctx, struct am_payment_filter *f,
                                   struct am_response *resp)

@@ -311,14 +311,9 @@ int am_api_subscriptions_list(struct am_ctx *ctx, const char *id, const struct a
     f.external_reference = am_api_query_value(ctx->query, "externalReference");
     f.deleted_only = query_bool(ctx->query, "deletedOnly");
     f.include_deleted = query_bool(ctx->query, "includeDeleted");
-    v = am_api_query_value(ctx->query, "billingType");
-    if (v) {
-        enum am_billing_type t;
-
-        if (am_billing_type_parse(v, &t) < 0)
-            return am_input_done(am_input_fail(resp, 400, AM_ERR_FILTER_BILLING_TYPE, AM_TXT_FILTER_BILLING_TYPE));
-        f.billing_type = (int)t;
-    }
+    r = am_api_billing_type_filter(ctx, &f.billing_type, resp);
+    if (r != 0)
+        return am_input_done(r);
     v = am_api_query_value(ctx->query, "status");
     if (v) {
         enum am_sub_status st;

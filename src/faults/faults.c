@@ -835,20 +835,6 @@ static int parse_method(const char *s, enum am_method *ret)
     return -EINVAL;
 }
 
-/* Only /v3 operations: faults on the control API would lock the operator out. */
-static int parse_operation(const char *s, enum am_route *ret)
-{
-    if (strncmp(s, "mock.", 5) == 0)
-        return -EINVAL;
-    for (int r = AM_ROUTE_NONE + 1; r < _AM_ROUTE_MAX; r++) {
-        if (strcmp(s, am_route_name((enum am_route)r)) == 0) {
-            *ret = (enum am_route)r;
-            return 0;
-        }
-    }
-    return -EINVAL;
-}
-
 static bool valid_header_name(const char *s)
 {
     if (!*s || strlen(s) > 128)
@@ -901,7 +887,7 @@ static int parse_match(const cJSON *m, struct rule *r, const char *where, char *
         r->has_path = true;
     }
     if ((it = cJSON_GetObjectItemCaseSensitive(m, "operation"))) {
-        if (!cJSON_IsString(it) || parse_operation(it->valuestring, &r->route) < 0)
+        if (!cJSON_IsString(it) || am_route_parse_api(it->valuestring, &r->route) < 0)
             return ferr(err, err_len, w, "operation", "unknown operation '%.48s'",
                         cJSON_IsString(it) ? it->valuestring : "");
     }

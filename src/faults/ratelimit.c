@@ -342,19 +342,6 @@ static bool json_uint(const cJSON *item, double min, double max, uint32_t *ret)
     return true;
 }
 
-static int parse_operation(const char *s, enum am_route *ret)
-{
-    if (strncmp(s, "mock.", 5) == 0)
-        return -EINVAL;
-    for (int r = AM_ROUTE_NONE + 1; r < _AM_ROUTE_MAX; r++) {
-        if (strcmp(s, am_route_name((enum am_route)r)) == 0) {
-            *ret = (enum am_route)r;
-            return 0;
-        }
-    }
-    return -EINVAL;
-}
-
 static int parse_endpoints(const cJSON *arr, struct am_ratelimit_config *cfg, char *err,
                            size_t err_len)
 {
@@ -376,7 +363,7 @@ static int parse_endpoints(const cJSON *arr, struct am_ratelimit_config *cfg, ch
         win = cJSON_GetObjectItemCaseSensitive(e, "windowSeconds");
         for (const cJSON *c = e->child; c; c = c->next)
             fields++;
-        if (!cJSON_IsString(op) || parse_operation(op->valuestring, &ep->route) < 0)
+        if (!cJSON_IsString(op) || am_route_parse_api(op->valuestring, &ep->route) < 0)
             return jerr(err, err_len, "endpoints[%zu].operation: unknown operation", n);
         if (!json_uint(limit, 1, MAX_LIMIT, &ep->limit))
             return jerr(err, err_len, "endpoints[%zu].limit: must be an integer in 1..%.0f", n,
