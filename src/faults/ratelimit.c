@@ -2,6 +2,7 @@
 #include "ratelimit.h"
 
 #include "errmsg.h"
+#include "json_text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -333,10 +334,7 @@ static bool json_uint(const cJSON *item, double min, double max, uint32_t *ret)
 {
     double v;
 
-    if (!cJSON_IsNumber(item))
-        return false;
-    v = item->valuedouble;
-    if (!isfinite(v) || v != floor(v) || v < min || v > max)
+    if (!am_json_integer(item, min, max, &v))
         return false;
     *ret = (uint32_t)v;
     return true;
