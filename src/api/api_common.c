@@ -1,6 +1,7 @@
 /* api_common.c - body parsing, pagination, list envelope and JSON getters shared by the
  * /v3 handlers (see api_common.h). */
 #include "api_common.h"
+#include "ascii.h"
 
 #include "calendar.h"
 
@@ -77,23 +78,6 @@ int am_api_parse_body(const struct am_request *req, struct am_response *resp, bo
 
 /* Parses a plain non-negative decimal (no sign, no spaces). Returns false when s is not
  * one or exceeds max. */
-static bool parse_size(const char *s, unsigned long long max, size_t *ret)
-{
-    unsigned long long v = 0;
-
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        v = v * 10 + (unsigned long long)(*s - '0');
-        if (v > max)
-            return false;
-    }
-    *ret = (size_t)v;
-    return true;
-}
-
 int am_api_parse_page(const struct am_query *q, struct am_response *resp, struct am_page *ret)
 {
     const char *offset = am_query_get(q, "offset");
@@ -102,12 +86,12 @@ int am_api_parse_page(const struct am_query *q, struct am_response *resp, struct
     int r;
 
     /* An empty value ("limit=") is what form encoders send for an unset field: default. */
-    if (offset && *offset && !parse_size(offset, PAGE_MAX_OFFSET, &page.offset)) {
+    if (offset && *offset && !am_ascii_size(offset, PAGE_MAX_OFFSET, &page.offset)) {
         r = am_response_error(resp, 400, AM_ERR_OFFSET, AM_TXT_OFFSET);
         return r < 0 ? r : 1;
     }
     if (limit && *limit &&
-        (!parse_size(limit, PAGE_MAX_LIMIT, &page.limit) || page.limit < 1)) {
+        (!am_ascii_size(limit, PAGE_MAX_LIMIT, &page.limit) || page.limit < 1)) {
         r = am_response_error(resp, 400, AM_ERR_LIMIT, AM_TXT_LIMIT);
         return r < 0 ? r : 1;
     }
@@ -186,6 +170,25 @@ int am_api_pager_answer(struct am_api_pager *pg, struct am_response *resp)
 int am_api_not_found(struct am_response *resp)
 {
     return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_NOT_FOUND);
+}
+
+int am_api_list_begin(const struct am_ctx *ctx, struct am_response *resp, struct am_page *pg)
+{
+    if (!am_api_ready(ctx))
+        return -EINVAL;
+    return am_api_parse_page(ctx->query, resp, pg);
+}
+
+int am_api_found(const struct am_ctx *ctx, const void *found, struct am_response *resp)
+{
+    int r;
+
+    if (!am_api_ready(ctx))
+        return -EINVAL;
+    if (found)
+        return 0;
+    r = am_api_not_found(resp);
+    return r < 0 ? r : 1;
 }
 
 int am_json_get_string(const cJSON *obj, const char *key, const char **ret)

@@ -41,6 +41,8 @@ struct am_page {
 /* Reads offset (default 0) and limit (default 10, 1..100). On a bad value fills resp
  * with 400 invalid_offset/invalid_limit and returns 1; returns 0 on success. */
 int am_api_parse_page(const struct am_query *q, struct am_response *resp, struct am_page *ret);
+/* The start of a list handler: -EINVAL before setup, else am_api_parse_page's result. */
+int am_api_list_begin(const struct am_ctx *ctx, struct am_response *resp, struct am_page *pg);
 
 /* Builds {"object":"list","hasMore":..,"totalCount":..,"limit":..,"offset":..,"data":data}
  * and answers 200. Takes ownership of data (a cJSON array of the page's items). */
@@ -89,6 +91,9 @@ int am_api_answer_deleted(struct am_response *resp, const char *id);
 
 /* 404 not_found in Asaas's shape. */
 int am_api_not_found(struct am_response *resp);
+/* After a lookup by id: 0 when found is non-NULL, else 1 with the 404 in resp; -EINVAL
+ * when ctx is not ready (look up only when am_api_ready). */
+int am_api_found(const struct am_ctx *ctx, const void *found, struct am_response *resp);
 
 /* am_json_add_string_or_null: see json_text.h (included above). */
 

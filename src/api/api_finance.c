@@ -91,10 +91,10 @@ int am_api_financial_transactions(struct am_ctx *ctx, const char *id, const stru
 
     (void)id;
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
+    r = am_api_list_begin(ctx, resp, &pg);
+    if (r < 0)
+        return r;
     b = ctx->account->billing;
-    r = am_api_parse_page(ctx->query, resp, &pg);
     if (r == 0)
         r = query_day(ctx, "startDate", &start, resp);
     if (r == 0)
@@ -156,14 +156,9 @@ int am_api_finance_statistics(struct am_ctx *ctx, const char *id, const struct a
     am_payment_filter_init(&f);
     f.customer = am_api_query_value(ctx->query, "customer");
     f.external_reference = am_api_query_value(ctx->query, "externalReference");
-    v = am_api_query_value(ctx->query, "billingType");
-    if (v) {
-        enum am_billing_type t;
-
-        if (am_billing_type_parse(v, &t) < 0)
-            return am_input_done(am_input_fail(resp, 400, AM_ERR_FILTER_BILLING_TYPE, AM_TXT_FILTER_BILLING_TYPE));
-        f.billing_type = (int)t;
-    }
+    r = am_api_billing_type_filter(ctx, &f.billing_type, resp);
+    if (r != 0)
+        return am_input_done(r);
     r = am_api_payments_status_filter(ctx, &f, resp);
     if (r == 0) {
         v = am_api_query_value(ctx->query, "anticipated");

@@ -329,12 +329,10 @@ int am_api_installments_list(struct am_ctx *ctx, const char *id, const struct am
 
     (void)id;
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    b = ctx->account->billing;
-    r = am_api_parse_page(ctx->query, resp, &pg);
+    r = am_api_list_begin(ctx, resp, &pg);
     if (r != 0)
         return am_input_done(r);
+    b = ctx->account->billing;
     am_api_pager_init(&pager, &pg);
     for (size_t i = am_billing_installment_count(b); i-- > 0;) {
         const struct am_installment *inst = am_billing_installment_at(b, i);
@@ -345,22 +343,25 @@ int am_api_installments_list(struct am_ctx *ctx, const char *id, const struct am
     return am_api_pager_answer(&pager, resp);
 }
 
-static struct am_installment *find_installment(const struct am_ctx *ctx, const char *id)
+/* The installment named by id: 0, or the answer to return (-EINVAL before setup, 1 after
+ * writing the 404). */
+static int find_installment(struct am_ctx *ctx, const char *id, struct am_response *resp,
+                            struct am_installment **ret)
 {
-    return id ? am_billing_installment_find(ctx->account->billing, id) : NULL;
+    *ret = am_api_ready(ctx) && id ? am_billing_installment_find(ctx->account->billing, id) : NULL;
+    return am_api_found(ctx, *ret, resp);
 }
 
 int am_api_installments_get(struct am_ctx *ctx, const char *id, const struct am_request *req,
                             struct am_response *resp)
 {
     struct am_installment *inst;
+    int r;
 
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    inst = find_installment(ctx, id);
-    if (!inst)
-        return am_api_not_found(resp);
+    r = find_installment(ctx, id, resp, &inst);
+    if (r)
+        return am_input_done(r);
     return answer_installment(ctx, inst, resp);
 }
 
@@ -372,35 +373,43 @@ static bool holds_money(const struct am_payment *p)
            p->status == AM_PAY_AUTHORIZED;
 }
 
-int am_api_installments_delete(struct am_ctx *ctx, const char *id, const struct am_request *req,
-                               struct am_response *resp)
+/* Deletes the installment's unpaid charges. With guard, nothing is deleted while a charge
+ * holds money (returns 1, the 400 in resp). Returns 0, 1 or <0. */
+static int delete_unpaid(struct am_ctx *ctx, const struct am_installment *inst, bool guard,
+                         struct am_response *resp)
 {
-    struct am_installment *inst;
     struct am_payment **list = NULL;
     size_t n = 0;
-    int r;
+    int r = installment_payments(ctx, inst, &list, &n);
 
-    (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    inst = find_installment(ctx, id);
-    if (!inst)
-        return am_api_not_found(resp);
-    if (inst->deleted)
-        return am_api_answer_deleted(resp, inst->id);
-    r = installment_payments(ctx, inst, &list, &n);
     if (r < 0)
         return r;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; guard && i < n; i++) {
         if (!list[i]->deleted && holds_money(list[i])) {
             free(list);
-            return am_input_done(am_input_fail(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_CANNOT_DELETE));
+            return am_input_fail(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_CANNOT_DELETE);
         }
     }
     r = am_billing_payments_delete_unpaid(ctx->account->billing, list, n, ctx->now);
     free(list);
-    if (r < 0)
-        return r;
+    return r;
+}
+
+int am_api_installments_delete(struct am_ctx *ctx, const char *id, const struct am_request *req,
+                               struct am_response *resp)
+{
+    struct am_installment *inst;
+    int r;
+
+    (void)req;
+    r = find_installment(ctx, id, resp, &inst);
+    if (r)
+        return am_input_done(r);
+    if (inst->deleted)
+        return am_api_answer_deleted(resp, inst->id);
+    r = delete_unpaid(ctx, inst, true, resp);
+    if (r)
+        return am_input_done(r);
     inst->deleted = true;
     return am_api_answer_deleted(resp, inst->id);
 }
@@ -413,16 +422,11 @@ int am_api_installments_payments(struct am_ctx *ctx, const char *id, const struc
     int r;
 
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    inst = find_installment(ctx, id);
-    if (!inst)
-        return am_api_not_found(resp);
+    r = find_installment(ctx, id, resp, &inst);
+    if (r)
+        return am_input_done(r);
     am_payment_filter_init(&f);
     f.installment = inst->id;
-    r = am_api_payments_status_filter(ctx, &f, resp);
-    if (r != 0)
-        return am_input_done(r);
     return am_api_payments_answer_page(ctx, &f, resp);
 }
 
@@ -430,21 +434,13 @@ int am_api_installments_delete_payments(struct am_ctx *ctx, const char *id,
                                         const struct am_request *req, struct am_response *resp)
 {
     struct am_installment *inst;
-    struct am_payment **list = NULL;
-    size_t n = 0;
     int r;
 
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    inst = find_installment(ctx, id);
-    if (!inst)
-        return am_api_not_found(resp);
-    r = installment_payments(ctx, inst, &list, &n);
-    if (r < 0)
-        return r;
-    r = am_billing_payments_delete_unpaid(ctx->account->billing, list, n, ctx->now);
-    free(list);
+    r = find_installment(ctx, id, resp, &inst);
+    if (r)
+        return am_input_done(r);
+    r = delete_unpaid(ctx, inst, false, resp);
     if (r < 0)
         return r;
     return answer_installment(ctx, inst, resp);
@@ -459,11 +455,9 @@ int am_api_installments_refund(struct am_ctx *ctx, const char *id, const struct 
     int r;
 
     (void)req; /* the body (if any) carries nothing we use: the refund is total */
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    inst = find_installment(ctx, id);
-    if (!inst)
-        return am_api_not_found(resp);
+    r = find_installment(ctx, id, resp, &inst);
+    if (r)
+        return am_input_done(r);
     if (inst->deleted)
         return am_input_done(am_input_fail(resp, 400, AM_ERR_INST_ACTION, AM_TXT_INST_DELETED));
     r = installment_payments(ctx, inst, &list, &n);

@@ -65,6 +65,20 @@ static bool slip_capable(const struct am_payment *p)
     return p->billing_type == AM_BILLING_BOLETO || p->billing_type == AM_BILLING_UNDEFINED;
 }
 
+/* The payment, when it can answer this view; else the answer is written (returns != 0). */
+static int find_capable(struct am_ctx *ctx, const char *id, struct am_response *resp,
+                        bool (*capable)(const struct am_payment *), const char *refusal,
+                        struct am_payment **p)
+{
+    int r = am_api_payments_find(ctx, id, resp, p);
+
+    if (r)
+        return r;
+    if (!capable(*p))
+        return am_input_fail(resp, 400, AM_ERR_PAY_ACTION, refusal);
+    return 0;
+}
+
 int am_api_payments_pix_qrcode(struct am_ctx *ctx, const char *id, const struct am_request *req,
                                struct am_response *resp)
 {
@@ -73,11 +87,9 @@ int am_api_payments_pix_qrcode(struct am_ctx *ctx, const char *id, const struct 
     int r;
 
     (void)req;
-    r = am_api_payments_find(ctx, id, resp, &p);
+    r = find_capable(ctx, id, resp, pix_capable, AM_TXT_PAY_PIX_NOT_AVAILABLE, &p);
     if (r)
         return am_input_done(r);
-    if (!pix_capable(p))
-        return am_input_done(am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_PIX_NOT_AVAILABLE));
     o = cJSON_CreateObject();
     if (!o || !cJSON_AddBoolToObject(o, "success", true) || add_pix(o, p) < 0) {
         cJSON_Delete(o);
@@ -129,11 +141,9 @@ int am_api_payments_identification_field(struct am_ctx *ctx, const char *id,
     int r;
 
     (void)req;
-    r = am_api_payments_find(ctx, id, resp, &p);
+    r = find_capable(ctx, id, resp, slip_capable, AM_TXT_PAY_ID_FIELD_NOT_BOLETO, &p);
     if (r)
         return am_input_done(r);
-    if (!slip_capable(p))
-        return am_input_done(am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_ID_FIELD_NOT_BOLETO));
     o = cJSON_CreateObject();
     if (!o)
         return -ENOMEM;

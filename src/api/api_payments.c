@@ -601,12 +601,7 @@ int am_api_payments_update(struct am_ctx *ctx, const char *id, const struct am_r
     r = am_input_terms(json, &terms, resp);
     if (r)
         goto out;
-    u.discount = terms.discount;
-    u.fine = terms.fine;
-    u.interest = terms.interest;
-    u.has_discount = terms.has_discount;
-    u.has_fine = terms.has_fine;
-    u.has_interest = terms.has_interest;
+    am_input_terms_update(&terms, &u);
     r = am_billing_payment_update(billing_of(ctx), p, &u, ctx->now);
     r = refusal(r, AM_TXT_PAY_CANNOT_UPDATE, resp);
     if (r == 0)
@@ -620,7 +615,6 @@ int am_api_payments_delete(struct am_ctx *ctx, const char *id, const struct am_r
                            struct am_response *resp)
 {
     struct am_payment *p;
-    cJSON *o;
     int r;
 
     (void)req; /* a DELETE body carries nothing */
@@ -632,13 +626,7 @@ int am_api_payments_delete(struct am_ctx *ctx, const char *id, const struct am_r
         return am_input_done(am_input_fail(resp, 400, AM_ERR_PAY_ACTION, AM_TXT_PAY_CANNOT_DELETE));
     if (r < 0 && r != -EIDRM) /* deleting twice answers the same, like customers */
         return r;
-    o = cJSON_CreateObject();
-    if (!o || !cJSON_AddBoolToObject(o, "deleted", true) ||
-        !cJSON_AddStringToObject(o, "id", p->id)) {
-        cJSON_Delete(o);
-        return -ENOMEM;
-    }
-    return am_response_json(resp, 200, o);
+    return am_api_answer_deleted(resp, p->id);
 }
 
 int am_api_payments_restore(struct am_ctx *ctx, const char *id, const struct am_request *req,
@@ -898,15 +886,17 @@ out:
 
 /* ---- shared with the installment and subscription areas ---------------------------- */
 
-int am_api_payments_answer_page(struct am_ctx *ctx, const struct am_payment_filter *f,
+int am_api_payments_answer_page(struct am_ctx *ctx, struct am_payment_filter *f,
                                 struct am_response *resp)
 {
     struct am_payment *page[100];
     struct am_page pg;
     size_t n = 0, total;
     cJSON *data;
-    int r = am_api_parse_page(ctx->query, resp, &pg);
+    int r = am_api_payments_status_filter(ctx, f, resp);
 
+    if (r == 0)
+        r = am_api_parse_page(ctx->query, resp, &pg);
     if (r != 0)
         return am_input_done(r);
     total = am_billing_payments_query(ctx->account->billing, f, pg.offset, pg.limit, page, &n);
@@ -923,6 +913,19 @@ int am_api_payments_answer_page(struct am_ctx *ctx, const struct am_payment_filt
         cJSON_AddItemToArray(data, o);
     }
     return am_api_list_response(resp, &pg, total, data);
+}
+
+int am_api_billing_type_filter(const struct am_ctx *ctx, int *ret, struct am_response *resp)
+{
+    const char *v = am_api_query_value(ctx->query, "billingType");
+    enum am_billing_type t;
+
+    if (!v)
+        return 0;
+    if (am_billing_type_parse(v, &t) < 0)
+        return am_input_fail(resp, 400, AM_ERR_FILTER_BILLING_TYPE, AM_TXT_FILTER_BILLING_TYPE);
+    *ret = (int)t;
+    return 0;
 }
 
 /* status=... of a payments list. Returns 0, 1 (answered) or <0. */

@@ -43,9 +43,13 @@ struct am_payment_filter;
  * Returns 0, 1 or -EINVAL (no account). */
 int am_api_payments_find(struct am_ctx *ctx, const char *id, struct am_response *resp,
                          struct am_payment **ret);
-/* Answers one page (offset/limit of ctx->query) of the payments matching f. */
-int am_api_payments_answer_page(struct am_ctx *ctx, const struct am_payment_filter *f,
+/* Answers one page (offset/limit of ctx->query) of the payments matching f narrowed by
+ * the query's status= (a bad status answers 400). */
+int am_api_payments_answer_page(struct am_ctx *ctx, struct am_payment_filter *f,
                                 struct am_response *resp);
+/* Reads billingType=... of a list query into *ret (untouched when absent). 0, 1 (answered
+ * 400) or <0. */
+int am_api_billing_type_filter(const struct am_ctx *ctx, int *ret, struct am_response *resp);
 /* Reads status=... of a payments list into f. 0, 1 (answered 400) or <0. */
 int am_api_payments_status_filter(const struct am_ctx *ctx, struct am_payment_filter *f,
                                   struct am_response *resp);

@@ -43,10 +43,7 @@ struct sub_req {
     int64_t end_day; /* AM_NO_DAY = cleared */
     bool has_max;
     unsigned max_payments; /* 0 = cleared */
-    bool has_discount, has_fine, has_interest;
-    struct am_discount discount;
-    struct am_fine fine;
-    struct am_interest interest;
+    struct am_input_terms terms; /* discount, fine, interest: those sent */
     bool has_external_reference;
     const char *external_reference;
     const cJSON *split; /* borrowed; NULL when absent */
@@ -62,13 +59,12 @@ static int sub_validate(const struct am_ctx *ctx, const cJSON *j, bool creating,
                         struct am_response *resp)
 {
     const char *s = NULL;
-    struct am_input_terms terms;
     bool present;
     int64_t today = am_api_today(ctx);
     int r;
 
     memset(q, 0, sizeof(*q));
-    q->discount.limit_day = AM_NO_DAY;
+    q->terms.discount.limit_day = AM_NO_DAY;
     q->end_day = AM_NO_DAY;
     if (creating) {
         r = am_input_customer(ctx, j, &q->customer, resp);
@@ -122,15 +118,9 @@ static int sub_validate(const struct am_ctx *ctx, const cJSON *j, bool creating,
     if (r == -EINVAL || (r == 0 && q->max_payments < 1))
         return am_input_fail(resp, 400, AM_ERR_SUB_MAX_PAYMENTS, AM_TXT_SUB_MAX_PAYMENTS);
     q->has_max = cJSON_GetObjectItemCaseSensitive(j, "maxPayments") != NULL;
-    r = am_input_terms(j, &terms, resp);
+    r = am_input_terms(j, &q->terms, resp);
     if (r)
         return r;
-    q->discount = terms.discount;
-    q->fine = terms.fine;
-    q->interest = terms.interest;
-    q->has_discount = terms.has_discount;
-    q->has_fine = terms.has_fine;
-    q->has_interest = terms.has_interest;
     if (am_input_str(j, "externalReference", &q->external_reference, &q->has_external_reference) < 0)
         return am_input_type_error(resp, "externalReference");
     q->split = cJSON_GetObjectItemCaseSensitive(j, "split");
@@ -223,12 +213,7 @@ int am_api_subscriptions_create(struct am_ctx *ctx, const char *id, const struct
     s->status = AM_SUB_ACTIVE;
     s->end_day = q.end_day;
     s->max_payments = q.max_payments;
-    if (q.has_discount)
-        s->discount = q.discount;
-    if (q.has_fine)
-        s->fine = q.fine;
-    if (q.has_interest)
-        s->interest = q.interest;
+    am_input_terms_apply(&q.terms, &s->discount, &s->fine, &s->interest);
     if (q.card.present)
         s->card = q.card.info;
     if (dup_or_null(q.description, &s->description) < 0 ||
@@ -318,24 +303,17 @@ int am_api_subscriptions_list(struct am_ctx *ctx, const char *id, const struct a
 
     (void)id;
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    rec = ctx->account->recurring;
-    r = am_api_parse_page(ctx->query, resp, &pg);
+    r = am_api_list_begin(ctx, resp, &pg);
     if (r != 0)
         return am_input_done(r);
+    rec = ctx->account->recurring;
     f.customer = am_api_query_value(ctx->query, "customer");
     f.external_reference = am_api_query_value(ctx->query, "externalReference");
     f.deleted_only = query_bool(ctx->query, "deletedOnly");
     f.include_deleted = query_bool(ctx->query, "includeDeleted");
-    v = am_api_query_value(ctx->query, "billingType");
-    if (v) {
-        enum am_billing_type t;
-
-        if (am_billing_type_parse(v, &t) < 0)
-            return am_input_done(am_input_fail(resp, 400, AM_ERR_FILTER_BILLING_TYPE, AM_TXT_FILTER_BILLING_TYPE));
-        f.billing_type = (int)t;
-    }
+    r = am_api_billing_type_filter(ctx, &f.billing_type, resp);
+    if (r != 0)
+        return am_input_done(r);
     v = am_api_query_value(ctx->query, "status");
     if (v) {
         enum am_sub_status st;
@@ -354,22 +332,25 @@ int am_api_subscriptions_list(struct am_ctx *ctx, const char *id, const struct a
     return am_api_pager_answer(&pager, resp);
 }
 
-static struct am_subscription *find_subscription(const struct am_ctx *ctx, const char *id)
+/* The subscription named by id: 0, or the answer to return (-EINVAL before setup, 1 after
+ * writing the 404). */
+static int find_subscription(struct am_ctx *ctx, const char *id, struct am_response *resp,
+                             struct am_subscription **ret)
 {
-    return id ? am_recurring_find(ctx->account->recurring, id) : NULL;
+    *ret = am_api_ready(ctx) && id ? am_recurring_find(ctx->account->recurring, id) : NULL;
+    return am_api_found(ctx, *ret, resp);
 }
 
 int am_api_subscriptions_get(struct am_ctx *ctx, const char *id, const struct am_request *req,
                              struct am_response *resp)
 {
     struct am_subscription *s;
+    int r;
 
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    s = find_subscription(ctx, id);
-    if (!s)
-        return am_api_not_found(resp);
+    r = find_subscription(ctx, id, resp, &s);
+    if (r)
+        return am_input_done(r);
     return answer_subscription(resp, s);
 }
 
@@ -390,12 +371,7 @@ static int update_pending(const struct am_ctx *ctx, const struct am_subscription
     u.billing_type = q->type;
     u.has_description = q->has_description;
     u.description = q->description;
-    u.has_discount = q->has_discount;
-    u.discount = q->discount;
-    u.has_fine = q->has_fine;
-    u.fine = q->fine;
-    u.has_interest = q->has_interest;
-    u.interest = q->interest;
+    am_input_terms_update(&q->terms, &u);
     if (!u.has_value && !u.has_billing_type && !u.has_description && !u.has_discount &&
         !u.has_fine && !u.has_interest)
         return 0;
@@ -424,11 +400,9 @@ int am_api_subscriptions_update(struct am_ctx *ctx, const char *id, const struct
     bool inactivated = false;
     int r;
 
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    s = find_subscription(ctx, id);
-    if (!s)
-        return am_api_not_found(resp);
+    r = find_subscription(ctx, id, resp, &s);
+    if (r)
+        return am_input_done(r);
     r = am_api_parse_body(req, resp, true, &j);
     if (r != 0)
         return am_input_done(r);
@@ -477,12 +451,7 @@ int am_api_subscriptions_update(struct am_ctx *ctx, const char *id, const struct
         s->end_day = q.end_day;
     if (q.has_max)
         s->max_payments = q.max_payments;
-    if (q.has_discount)
-        s->discount = q.discount;
-    if (q.has_fine)
-        s->fine = q.fine;
-    if (q.has_interest)
-        s->interest = q.interest;
+    am_input_terms_apply(&q.terms, &s->discount, &s->fine, &s->interest);
     if (q.has_status && q.status != s->status) {
         if (q.status == AM_SUB_INACTIVE) {
             inactivated = true;
@@ -525,11 +494,9 @@ int am_api_subscriptions_delete(struct am_ctx *ctx, const char *id, const struct
     int r;
 
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    s = find_subscription(ctx, id);
-    if (!s)
-        return am_api_not_found(resp);
+    r = find_subscription(ctx, id, resp, &s);
+    if (r)
+        return am_input_done(r);
     if (s->deleted)
         return am_api_answer_deleted(resp, s->id); /* idempotent, no second event */
     r = am_billing_payments_of_subscription(ctx->account->billing, s->id, &list, &n);
@@ -552,15 +519,10 @@ int am_api_subscriptions_payments(struct am_ctx *ctx, const char *id, const stru
     int r;
 
     (void)req;
-    if (!am_api_ready(ctx))
-        return -EINVAL;
-    s = find_subscription(ctx, id);
-    if (!s)
-        return am_api_not_found(resp);
+    r = find_subscription(ctx, id, resp, &s);
+    if (r)
+        return am_input_done(r);
     am_payment_filter_init(&f);
     f.subscription = s->id;
-    r = am_api_payments_status_filter(ctx, &f, resp);
-    if (r != 0)
-        return am_input_done(r);
     return am_api_payments_answer_page(ctx, &f, resp);
 }

@@ -205,6 +205,27 @@ int am_input_terms(const cJSON *obj, struct am_input_terms *ret, struct am_respo
     return 0;
 }
 
+void am_input_terms_apply(const struct am_input_terms *t, struct am_discount *discount,
+                          struct am_fine *fine, struct am_interest *interest)
+{
+    if (t->has_discount)
+        *discount = t->discount;
+    if (t->has_fine)
+        *fine = t->fine;
+    if (t->has_interest)
+        *interest = t->interest;
+}
+
+void am_input_terms_update(const struct am_input_terms *t, struct am_payment_update *u)
+{
+    u->discount = t->discount;
+    u->fine = t->fine;
+    u->interest = t->interest;
+    u->has_discount = t->has_discount;
+    u->has_fine = t->has_fine;
+    u->has_interest = t->has_interest;
+}
+
 /* ---- credit card ------------------------------------------------------------------ */
 
 /* Digits of a card number (spaces and dashes dropped): 13 to 19 of them. */

@@ -83,6 +83,13 @@ struct am_input_terms {
 int am_input_terms(const struct cJSON *obj, struct am_input_terms *ret,
                    struct am_response *resp);
 
+/* Sets the terms that were sent on a stored charge or subscription; the rest keep theirs. */
+void am_input_terms_apply(const struct am_input_terms *t, struct am_discount *discount,
+                          struct am_fine *fine, struct am_interest *interest);
+
+/* The terms as a payment update (sent ones flagged). */
+void am_input_terms_update(const struct am_input_terms *t, struct am_payment_update *u);
+
 /* ---- credit card ------------------------------------------------------------------ */
 
 struct am_input_card {

@@ -1,6 +1,7 @@
 /* control_billing.c - /__mock/ clock, events and ledger routes of one account (see
  * control_billing.h). */
 #include "control_billing.h"
+#include "ascii.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -187,24 +188,6 @@ out:
     return r;
 }
 
-/* Parses a non-negative decimal no larger than max. */
-static bool parse_count(const char *s, unsigned long long max, size_t *ret)
-{
-    unsigned long long v = 0;
-
-    if (!s || !*s)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        v = v * 10 + (unsigned long long)(*s - '0');
-        if (v > max)
-            return false;
-    }
-    *ret = (size_t)v;
-    return true;
-}
-
 static cJSON *event_json(const struct am_event *e)
 {
     cJSON *o = cJSON_CreateObject();
@@ -246,12 +229,12 @@ static int events_list(struct am_account *a, const struct am_request *req,
         return r == -E2BIG ? bad_request(resp, "invalid_query", "query string grande demais") : r;
     off = am_query_get(&q, "offset");
     lim = am_query_get(&q, "limit");
-    if (off && *off && !parse_count(off, 1000000000000ULL, &page.offset)) {
+    if (off && *off && !am_ascii_size(off, 1000000000000ULL, &page.offset)) {
         r = bad_request(resp, "invalid_offset", "offset deve ser um inteiro não negativo");
         goto out;
     }
     if (lim && *lim &&
-        (!parse_count(lim, EVENTS_MAX_LIMIT, &page.limit) || page.limit < 1)) {
+        (!am_ascii_size(lim, EVENTS_MAX_LIMIT, &page.limit) || page.limit < 1)) {
         r = bad_request(resp, "invalid_limit", "limit deve estar entre 1 e 1000");
         goto out;
     }

@@ -30,40 +30,44 @@ struct opt {
     enum opt_kind kind;
     long min, max;
     int has_arg;
+    unsigned modes; /* AM_CONFIG_SERVER and/or AM_CONFIG_RECORD; 0 = the server only */
 };
+
+#define BOTH (AM_CONFIG_SERVER | AM_CONFIG_RECORD)
 
 enum {
     O_PORT, O_BIND, O_PLAIN_PORT, O_PORT_FILE, O_TLS_CERT, O_TLS_KEY, O_TLS_SAN, O_CA_OUT,
     O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_HEAD_TIMEOUT, O_BODY_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
     O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
-    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP, _O_MAX
+    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP,
+    O_UPSTREAM, O_OUT, O_UPSTREAM_CA, O_UPSTREAM_TIMEOUT, _O_MAX
 };
 
 static const struct opt opts[_O_MAX] = {
-    [O_PORT] = {"port", "ASAAS_MOCK_PORT", "port", OPT_INT, 0, 65535, 1},
-    [O_BIND] = {"bind", "ASAAS_MOCK_BIND", "bind", OPT_STR, 0, 0, 1},
+    [O_PORT] = {"port", "ASAAS_MOCK_PORT", "port", OPT_INT, 0, 65535, 1, BOTH},
+    [O_BIND] = {"bind", "ASAAS_MOCK_BIND", "bind", OPT_STR, 0, 0, 1, BOTH},
     [O_PLAIN_PORT] = {"plain-port", "ASAAS_MOCK_PLAIN_PORT", "plainPort", OPT_INT, 0, 65535, 1},
-    [O_PORT_FILE] = {"port-file", "ASAAS_MOCK_PORT_FILE", "portFile", OPT_STR, 0, 0, 1},
-    [O_TLS_CERT] = {"tls-cert", "ASAAS_MOCK_TLS_CERT", "tlsCert", OPT_STR, 0, 0, 1},
-    [O_TLS_KEY] = {"tls-key", "ASAAS_MOCK_TLS_KEY", "tlsKey", OPT_STR, 0, 0, 1},
-    [O_TLS_SAN] = {"tls-san", "ASAAS_MOCK_TLS_SANS", "tlsSans", OPT_LIST, 0, 0, 1},
-    [O_CA_OUT] = {"ca-out", "ASAAS_MOCK_CA_OUT", "caOut", OPT_STR, 0, 0, 1},
+    [O_PORT_FILE] = {"port-file", "ASAAS_MOCK_PORT_FILE", "portFile", OPT_STR, 0, 0, 1, BOTH},
+    [O_TLS_CERT] = {"tls-cert", "ASAAS_MOCK_TLS_CERT", "tlsCert", OPT_STR, 0, 0, 1, BOTH},
+    [O_TLS_KEY] = {"tls-key", "ASAAS_MOCK_TLS_KEY", "tlsKey", OPT_STR, 0, 0, 1, BOTH},
+    [O_TLS_SAN] = {"tls-san", "ASAAS_MOCK_TLS_SANS", "tlsSans", OPT_LIST, 0, 0, 1, BOTH},
+    [O_CA_OUT] = {"ca-out", "ASAAS_MOCK_CA_OUT", "caOut", OPT_STR, 0, 0, 1, BOTH},
     [O_ENVIRONMENT] = {"environment", "ASAAS_MOCK_ENVIRONMENT", "environment", OPT_ENV, 0, 0, 1},
     [O_FIXTURES] = {"fixtures", "ASAAS_MOCK_FIXTURES", "fixtures", OPT_STR, 0, 0, 1},
     [O_API_KEY] = {"api-key", "ASAAS_MOCK_API_KEYS", "apiKeys", OPT_LIST, 0, 0, 1},
     [O_AUTO_ACCOUNTS] = {"auto-accounts", "ASAAS_MOCK_AUTO_ACCOUNTS", "autoAccounts", OPT_BOOL, 0, 0, 0},
     [O_SEED] = {"seed", "ASAAS_MOCK_SEED", "seed", OPT_SEED, 0, 0, 1},
-    [O_IDLE_TIMEOUT] = {"idle-timeout", "ASAAS_MOCK_IDLE_TIMEOUT", "idleTimeout", OPT_INT, 1, 3600, 1},
+    [O_IDLE_TIMEOUT] = {"idle-timeout", "ASAAS_MOCK_IDLE_TIMEOUT", "idleTimeout", OPT_INT, 1, 3600, 1, BOTH},
     [O_HEAD_TIMEOUT] = {"head-timeout", "ASAAS_MOCK_HEAD_TIMEOUT", "headTimeout", OPT_INT, 1, 3600, 1},
     [O_BODY_TIMEOUT] = {"body-timeout", "ASAAS_MOCK_BODY_TIMEOUT", "bodyTimeout", OPT_INT, 1, 3600, 1},
-    [O_MAX_BODY] = {"max-body", "ASAAS_MOCK_MAX_BODY", "maxBody", OPT_SIZE, 1024, 64L << 20, 1},
+    [O_MAX_BODY] = {"max-body", "ASAAS_MOCK_MAX_BODY", "maxBody", OPT_SIZE, 1024, 64L << 20, 1, BOTH},
     [O_MAX_HEADERS] = {"max-headers", "ASAAS_MOCK_MAX_HEADERS", "maxHeaders", OPT_SIZE, 1024, 1L << 20, 1},
     [O_ALERT_THRESHOLD] = {"alert-threshold", "ASAAS_MOCK_ALERT_THRESHOLD", "alertThreshold", OPT_INT, 1, 1000000, 1},
     [O_ALERT_WINDOW] = {"alert-window", "ASAAS_MOCK_ALERT_WINDOW", "alertWindow", OPT_INT, 1, 86400, 1},
     [O_JOURNAL_SIZE] = {"journal-size", "ASAAS_MOCK_JOURNAL_SIZE", "journalSize", OPT_SIZE, 1, 1000000, 1},
-    [O_SHUTDOWN_GRACE] = {"shutdown-grace-ms", "ASAAS_MOCK_SHUTDOWN_GRACE_MS", "shutdownGraceMs", OPT_INT, 0, 600000, 1},
-    [O_LOG_LEVEL] = {"log-level", "ASAAS_MOCK_LOG_LEVEL", "logLevel", OPT_STR, 0, 0, 1},
+    [O_SHUTDOWN_GRACE] = {"shutdown-grace-ms", "ASAAS_MOCK_SHUTDOWN_GRACE_MS", "shutdownGraceMs", OPT_INT, 0, 600000, 1, BOTH},
+    [O_LOG_LEVEL] = {"log-level", "ASAAS_MOCK_LOG_LEVEL", "logLevel", OPT_STR, 0, 0, 1, BOTH},
     [O_CLOCK] = {"clock", "ASAAS_MOCK_CLOCK", "clock", OPT_STR, 0, 0, 1},
     [O_FAULTS] = {"faults", "ASAAS_MOCK_FAULTS", "faults", OPT_STR, 0, 0, 1},
     [O_FAULT_HEADER] = {"fault-header", "ASAAS_MOCK_FAULT_HEADER", "faultHeader", OPT_BOOL, 0, 0, 0},
@@ -82,8 +86,19 @@ static const struct opt opts[_O_MAX] = {
     [O_CONFIG] = {"config", "ASAAS_MOCK_CONFIG", NULL, OPT_STR, 0, 0, 1},
     [O_HEALTHCHECK] = {"healthcheck", NULL, NULL, OPT_FLAG, 0, 0, 0},
     [O_VERSION] = {"version", NULL, NULL, OPT_FLAG, 0, 0, 0},
-    [O_HELP] = {"help", NULL, NULL, OPT_FLAG, 0, 0, 0},
+    [O_HELP] = {"help", NULL, NULL, OPT_FLAG, 0, 0, 0, BOTH},
+    /* `asaas-mock record` only; it reads no environment (a server's ASAAS_MOCK_PORT
+     * exported in the same shell must not move the recorder) and no config file. */
+    [O_UPSTREAM] = {"upstream", NULL, NULL, OPT_STR, 0, 0, 1, AM_CONFIG_RECORD},
+    [O_OUT] = {"out", NULL, NULL, OPT_STR, 0, 0, 1, AM_CONFIG_RECORD},
+    [O_UPSTREAM_CA] = {"upstream-ca", NULL, NULL, OPT_STR, 0, 0, 1, AM_CONFIG_RECORD},
+    [O_UPSTREAM_TIMEOUT] = {"upstream-timeout", NULL, NULL, OPT_INT, 1, 3600, 1, AM_CONFIG_RECORD},
 };
+
+static bool in_mode(int o, unsigned mode)
+{
+    return (opts[o].modes ? opts[o].modes : AM_CONFIG_SERVER) & mode;
+}
 
 void am_config_defaults(struct am_config *cfg)
 {
@@ -108,6 +123,7 @@ void am_config_defaults(struct am_config *cfg)
     cfg->rl_quota = 25000;
     cfg->rl_window = 43200;
     cfg->rl_max_gets = 50;
+    cfg->upstream_timeout = 30;
 }
 
 static void free_list(char **list, size_t *n)
@@ -140,6 +156,9 @@ void am_config_finish(struct am_config *cfg)
     free(cfg->state_file);
     free(cfg->state_out);
     free(cfg->webhook_ca);
+    free(cfg->upstream);
+    free(cfg->out);
+    free(cfg->upstream_ca);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -354,6 +373,18 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
     case O_WEBHOOK_TIMEOUT:
         cfg->webhook_timeout_ms = (int)v;
         break;
+    case O_UPSTREAM:
+        r = set_str(&cfg->upstream, value);
+        break;
+    case O_OUT:
+        r = set_str(&cfg->out, value);
+        break;
+    case O_UPSTREAM_CA:
+        r = set_str(&cfg->upstream_ca, value);
+        break;
+    case O_UPSTREAM_TIMEOUT:
+        cfg->upstream_timeout = (int)v;
+        break;
     case O_BIND:
         if (!*value)
             return fail(err, err_len, name, "must not be empty");
@@ -518,16 +549,13 @@ out:
     return r;
 }
 
-int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, char *err,
-                   size_t err_len)
+/* getopt's table for the options of one mode. longopts holds _O_MAX + 1 entries. */
+static void build_longopts(struct option *longopts, unsigned mode)
 {
-    struct option longopts[_O_MAX + 1];
     size_t n = 0;
-    const char *config_path = env_get(envp, "ASAAS_MOCK_CONFIG");
-    int r, c, idx;
 
     for (int o = 0; o < _O_MAX; o++) {
-        if (!opts[o].flag)
+        if (!opts[o].flag || !in_mode(o, mode))
             continue;
         longopts[n].name = opts[o].flag;
         longopts[n].has_arg = opts[o].has_arg ? required_argument : no_argument;
@@ -536,29 +564,18 @@ int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, ch
         n++;
     }
     memset(&longopts[n], 0, sizeof(longopts[n]));
+}
 
-    /* Pass 1: find --config so the file applies below the environment and flags. */
+/* The command-line pass, the last and strongest source. */
+static int apply_flags(struct am_config *cfg, unsigned mode, int argc, char **argv,
+                       const struct option *longopts, char *err, size_t err_len)
+{
+    const char *shortopts = mode == AM_CONFIG_RECORD ? "h" : "hV";
+    int r, c, idx;
+
     opterr = 0;
     optind = 0; /* 0, not 1: glibc then also forgets its pointer into the previous argv */
-    while ((c = getopt_long(argc, argv, "hV", longopts, &idx)) != -1) {
-        if (c == 1000 + O_CONFIG)
-            config_path = optarg;
-    }
-    if (config_path && (r = apply_file(cfg, config_path, err, err_len)) < 0)
-        return r;
-
-    for (int o = 0; o < _O_MAX; o++) {
-        const char *v;
-        if (!opts[o].env || o == O_CONFIG || !(v = env_get(envp, opts[o].env)))
-            continue;
-        if (opts[o].kind == OPT_LIST && o == O_API_KEY)
-            free_list(cfg->api_keys, &cfg->n_api_keys);
-        if ((r = apply(cfg, o, v, true, opts[o].env, err, err_len)) < 0)
-            return r;
-    }
-
-    optind = 0; /* 0, not 1: glibc then also forgets its pointer into the previous argv */
-    while ((c = getopt_long(argc, argv, "hV", longopts, &idx)) != -1) {
+    while ((c = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
         char name[64];
         int o = c - 1000;
 
@@ -572,7 +589,8 @@ int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, ch
         }
         if (c == '?' || c == ':' || o < 0 || o >= _O_MAX) {
             const char *bad = (optind - 1 < argc && optind > 0) ? argv[optind - 1] : "?";
-            return fail(err, err_len, bad, "unknown option or missing value (see --help)");
+            return fail(err, err_len, bad, "unknown option or missing value (see %s--help)",
+                        mode == AM_CONFIG_RECORD ? "record " : "");
         }
         snprintf(name, sizeof(name), "--%s", opts[o].flag);
         switch (o) {
@@ -603,9 +621,41 @@ int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, ch
     }
     if (optind < argc)
         return fail(err, err_len, argv[optind], "unexpected argument");
-
     if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
         return fail(err, err_len, "--tls-cert/--tls-key", "give both or neither");
+    return 0;
+}
+
+int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, char *err,
+                   size_t err_len)
+{
+    struct option longopts[_O_MAX + 1];
+    const char *config_path = env_get(envp, "ASAAS_MOCK_CONFIG");
+    int r, c, idx;
+
+    build_longopts(longopts, AM_CONFIG_SERVER);
+    /* Pass 1: find --config so the file applies below the environment and flags. */
+    opterr = 0;
+    optind = 0; /* 0, not 1: glibc then also forgets its pointer into the previous argv */
+    while ((c = getopt_long(argc, argv, "hV", longopts, &idx)) != -1) {
+        if (c == 1000 + O_CONFIG)
+            config_path = optarg;
+    }
+    if (config_path && (r = apply_file(cfg, config_path, err, err_len)) < 0)
+        return r;
+
+    for (int o = 0; o < _O_MAX; o++) {
+        const char *v;
+        if (!opts[o].env || o == O_CONFIG || !(v = env_get(envp, opts[o].env)))
+            continue;
+        if (opts[o].kind == OPT_LIST && o == O_API_KEY)
+            free_list(cfg->api_keys, &cfg->n_api_keys);
+        if ((r = apply(cfg, o, v, true, opts[o].env, err, err_len)) < 0)
+            return r;
+    }
+
+    if ((r = apply_flags(cfg, AM_CONFIG_SERVER, argc, argv, longopts, err, err_len)) < 0)
+        return r;
     if (cfg->plain_port >= 0 && cfg->plain_port == cfg->port && cfg->port != 0)
         return fail(err, err_len, "--plain-port", "must differ from --port");
     for (size_t i = 0; i < cfg->n_api_keys; i++) {
@@ -613,6 +663,24 @@ int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, ch
             return fail(err, err_len, "--api-key",
                         "value #%zu is not shaped like an Asaas key ($aact_...)", i + 1);
     }
+    return 0;
+}
+
+int am_config_load_record(struct am_config *cfg, int argc, char **argv, char *err,
+                          size_t err_len)
+{
+    struct option longopts[_O_MAX + 1];
+    int r;
+
+    build_longopts(longopts, AM_CONFIG_RECORD);
+    if ((r = apply_flags(cfg, AM_CONFIG_RECORD, argc, argv, longopts, err, err_len)) < 0)
+        return r;
+    if (cfg->show_help)
+        return 0;
+    if (!cfg->upstream)
+        return fail(err, err_len, "--upstream", "https://HOST[:PORT][/BASE] is required");
+    if (!cfg->out)
+        return fail(err, err_len, "--out", "DIR is required");
     return 0;
 }
 
@@ -690,4 +758,29 @@ const char *am_config_usage(void)
            "  --healthcheck          probe the configured running server; exit 0 healthy, 1 not\n"
            "  --version, --help\n\n"
            "ASAAS_MOCK_ADMIN_TOKEN protects /__mock/ (required when binding beyond loopback).\n";
+}
+
+const char *am_config_record_usage(void)
+{
+    return "Usage: asaas-mock record --upstream https://HOST[:PORT][/BASE] --out DIR [options]\n"
+           "A recording proxy: forwards every request to the upstream over verified TLS, returns\n"
+           "its answer unchanged and writes DIR/exchanges/*.json for `asaas-mock --fixtures DIR`\n"
+           "(without DIR/accounts.json the replay uses the embedded default accounts plus --api-key).\n\n"
+           "  --upstream URL          https://host[:port][/base] (the base prefixes every path)\n"
+           "  --out DIR               output folder (created; its exchanges/ must hold no *.json)\n"
+           "  --upstream-ca FILE      trust only these PEM certificates for the upstream\n"
+           "                          (default: the system's trust store)\n"
+           "  --upstream-timeout SECS connect/answer timeout towards the upstream (default 30)\n"
+           "  --port N                HTTPS port (default 8443; 0 picks a free port)\n"
+           "  --bind ADDR             listen address (default 127.0.0.1)\n"
+           "  --port-file PATH        write the bound port here once listening\n"
+           "  --tls-cert PATH --tls-key PATH   serve this certificate instead of a generated one\n"
+           "  --tls-san NAME          extra SAN for the generated certificate (repeatable)\n"
+           "  --ca-out PATH           write the certificate PEM here for clients to trust\n"
+           "  --idle-timeout SECS     client idle/handshake/read timeout (default 30)\n"
+           "  --max-body BYTES        request body limit (default 1048576)\n"
+           "  --shutdown-grace-ms N   how long SIGTERM waits for in-flight exchanges (10000)\n"
+           "  --log-level LEVEL       debug, info (default), warn, error\n"
+           "  --help\n"
+           "The recorder reads no ASAAS_MOCK_* variable and no --config file: flags only.\n";
 }

@@ -14,6 +14,10 @@
 
 #define AM_CONFIG_MAX_LIST 32
 
+/* Which command an option belongs to (one table serves both parsers). */
+#define AM_CONFIG_SERVER 1u
+#define AM_CONFIG_RECORD 2u
+
 struct am_config {
     int port;                 /* 0 = ephemeral */
     char *bind;               /* listen address */
@@ -55,6 +59,11 @@ struct am_config {
     int webhook_timeout_ms;   /* --webhook-timeout: no answer within it = failed attempt */
     char *admin_token;        /* from ASAAS_MOCK_ADMIN_TOKEN / config file only; secret */
     char *log_level;
+    /* `asaas-mock record` only (flags only; see am_config_load_record). */
+    char *upstream;           /* --upstream https://HOST[:PORT][/BASE] */
+    char *out;                /* --out DIR */
+    char *upstream_ca;        /* --upstream-ca FILE, NULL = the system's trust store */
+    int upstream_timeout;     /* seconds */
     bool healthcheck;         /* run as a healthcheck client */
     bool show_version, show_help;
 };
@@ -67,6 +76,12 @@ void am_config_finish(struct am_config *cfg);
 int am_config_load(struct am_config *cfg, int argc, char **argv, char **envp, char *err,
                    size_t err_len);
 
+/* `asaas-mock record`'s options (argv[0] is "record"): the same table, flags only (no
+ * environment, no config file), the record-only options added and the server-only ones
+ * unknown. Requires --upstream and --out unless --help. Errors as am_config_load. */
+int am_config_load_record(struct am_config *cfg, int argc, char **argv, char *err,
+                          size_t err_len);
+
 /* Wipes and frees the API keys held by the config (once they are registered as hashes). */
 void am_config_forget_keys(struct am_config *cfg);
 
@@ -75,5 +90,6 @@ bool am_config_is_loopback(const char *addr);
 
 /* Usage text for --help. Static string. */
 const char *am_config_usage(void);
+const char *am_config_record_usage(void);
 
 #endif

@@ -1,5 +1,6 @@
 /* httphead.c - HTTP/1.1 request framing and head validation (see httphead.h). */
 #include "httphead.h"
+#include "ascii.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,17 +66,6 @@ static bool is_tchar(unsigned char c)
 static bool is_value_byte(unsigned char c)
 {
     return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static const struct {
@@ -345,10 +335,10 @@ static enum am_httphead_step chunked(struct am_httphead *h, const char *data, si
                 h->trailer_len = 0;
             } else if (c == '\r' && h->hexdigits > 0) {
                 h->seen_cr = true;
-            } else if (hex_value(c) >= 0 && !h->seen_space) {
+            } else if (am_ascii_hex(c) >= 0 && !h->seen_space) {
                 if (++h->hexdigits > 16)
                     return fail(h, AM_HH_BAD_CHUNK);
-                h->chunk_left = h->chunk_left * 16 + (uint64_t)hex_value(c);
+                h->chunk_left = h->chunk_left * 16 + (uint64_t)am_ascii_hex(c);
             } else if (c == ' ' && h->hexdigits > 0) {
                 h->seen_space = true; /* evhttp ignores spaces after the size, nothing else */
             } else {

@@ -1,22 +1,12 @@
 /* query.c - URL query string decoder (see query.h). */
 #include "query.h"
+#include "ascii.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Decodes s[0..len) into a new NUL-terminated string. "%00" stays literal: a C string
  * cannot carry the byte, and silently truncating a filter value would be worse. */
@@ -30,9 +20,9 @@ static char *decode(const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '+') {
             out[o++] = ' ';
-        } else if (s[i] == '%' && i + 2 < len && hex_value(s[i + 1]) >= 0 &&
-                   hex_value(s[i + 2]) >= 0) {
-            int byte = hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]);
+        } else if (s[i] == '%' && i + 2 < len && am_ascii_hex(s[i + 1]) >= 0 &&
+                   am_ascii_hex(s[i + 2]) >= 0) {
+            int byte = am_ascii_hex(s[i + 1]) * 16 + am_ascii_hex(s[i + 2]);
 
             if (byte == 0) {
                 out[o++] = s[i];

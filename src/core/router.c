@@ -1,6 +1,7 @@
 /* router.c - table-driven matcher for /v3, /api/v3 and /__mock paths (see router.h). */
 #include "router.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "api_customers.h"
@@ -142,6 +143,19 @@ am_handler_fn am_route_handler(enum am_route r)
             return routes[i].handler;
     }
     return NULL;
+}
+
+int am_route_parse_api(const char *s, enum am_route *ret)
+{
+    if (strncmp(s, "mock.", 5) == 0)
+        return -EINVAL;
+    for (int r = AM_ROUTE_NONE + 1; r < _AM_ROUTE_MAX; r++) {
+        if (strcmp(s, am_route_name((enum am_route)r)) == 0) {
+            *ret = (enum am_route)r;
+            return 0;
+        }
+    }
+    return -EINVAL;
 }
 
 const char *am_route_name(enum am_route r)

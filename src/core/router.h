@@ -146,4 +146,8 @@ const char *am_router_normalise_path(const char *p);
 /* Stable operation name of a route, e.g. "customers.create"; "none" for NONE. */
 const char *am_route_name(enum am_route r);
 
+/* The /v3 operation named s (as am_route_name spells it); the control API's "mock.*"
+ * operations are refused (-EINVAL), so faults and limits can never lock the operator out. */
+int am_route_parse_api(const char *s, enum am_route *ret);
+
 #endif

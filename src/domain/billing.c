@@ -30,6 +30,27 @@
 
 /* ---- the billing state ------------------------------------------------------------ */
 
+
+/* Room for item n in the array *vecp (item bytes each, *cap allocated): doubles from
+ * first, never beyond max (0 = no bound). On failure nothing changed. */
+static int grow(void *vecp, size_t n, size_t *cap, size_t item, size_t first, size_t max)
+{
+    void *v;
+    size_t c;
+
+    if (n < *cap)
+        return 0;
+    c = *cap ? *cap * 2 : first;
+    if (max && c > max)
+        c = max;
+    memcpy(&v, vecp, sizeof(v));
+    v = realloc(v, c * item);
+    if (!v)
+        return -ENOMEM;
+    memcpy(vecp, &v, sizeof(v));
+    *cap = c;
+    return 0;
+}
 static const char *const status_names[_AM_PAY_STATUS_MAX] = {
     [AM_PAY_PENDING] = "PENDING",
     [AM_PAY_RECEIVED] = "RECEIVED",
@@ -185,19 +206,13 @@ uint64_t am_billing_events_append(struct am_billing *b, const char *name, int64_
 
     if (!snap)
         return 0;
-    if (b->ev_n == b->ev_cap && b->ev_cap < AM_BILLING_EVENTS_KEEP) {
-        size_t cap = b->ev_cap ? b->ev_cap * 2 : 64;
-        struct am_event *ev;
-
-        if (cap > AM_BILLING_EVENTS_KEEP)
-            cap = AM_BILLING_EVENTS_KEEP;
-        ev = realloc(b->events, cap * sizeof(*ev));
-        if (!ev) {
+    if (b->ev_cap < AM_BILLING_EVENTS_KEEP) {
+        /* ev_start is 0 until the ring is full */
+        if (grow(&b->events, b->ev_n, &b->ev_cap, sizeof(*b->events), 64,
+                 AM_BILLING_EVENTS_KEEP) < 0) {
             free(snap);
             return 0;
         }
-        b->events = ev;
-        b->ev_cap = cap; /* ev_start is 0 until the ring is full */
     }
     if (b->ev_n == b->ev_cap) {
         /* Full: the oldest goes. */
@@ -292,15 +307,8 @@ int am_billing_ledger_append(struct am_billing *b, enum am_ledger_type type, int
 {
     struct am_ledger_entry *e;
 
-    if (b->led_n == b->led_cap) {
-        size_t cap = b->led_cap ? b->led_cap * 2 : 64;
-        struct am_ledger_entry *l = realloc(b->ledger, cap * sizeof(*l));
-
-        if (!l)
-            return -ENOMEM;
-        b->ledger = l;
-        b->led_cap = cap;
-    }
+    if (grow(&b->ledger, b->led_n, &b->led_cap, sizeof(*b->ledger), 64, 0) < 0)
+        return -ENOMEM;
     e = &b->ledger[b->led_n];
     memset(e, 0, sizeof(*e));
     snprintf(e->id, sizeof(e->id), "ftr_%012llu",
@@ -418,6 +426,19 @@ static int reserve_all(struct am_billing *b, size_t nbits)
     return r;
 }
 
+/* Room for one more payment: the pointer array, every bitmap and the hot rows. */
+static int reserve_payment(struct am_billing *b)
+{
+    int r;
+
+    if (grow(&b->payments, b->n, &b->cap, sizeof(*b->payments), 64, 0) < 0)
+        return -ENOMEM;
+    r = reserve_all(b, b->n + 1);
+    if (r < 0)
+        return r;
+    return grow(&b->hot, b->n, &b->hot_cap, sizeof(*b->hot), 64, 0);
+}
+
 int am_billing_dup_opt(const char *s, char **ret)
 {
     *ret = NULL;
@@ -440,27 +461,9 @@ int am_billing_payment_create_quiet(struct am_billing *b, struct am_ids *ids,
         (spec->subscription && strlen(spec->subscription) >= AM_BILLING_REF_MAX) ||
         (spec->installment && strlen(spec->installment) >= AM_UUID_MAX))
         return -EINVAL;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        struct am_payment **v = realloc(b->payments, cap * sizeof(*v));
-
-        if (!v)
-            return -ENOMEM;
-        b->payments = v;
-        b->cap = cap;
-    }
-    r = reserve_all(b, b->n + 1);
+    r = reserve_payment(b);
     if (r < 0)
         return r;
-    if (b->n == b->hot_cap) {
-        size_t cap = b->hot_cap ? b->hot_cap * 2 : 64;
-        struct hot *h = realloc(b->hot, cap * sizeof(*h));
-
-        if (!h)
-            return -ENOMEM;
-        b->hot = h;
-        b->hot_cap = cap;
-    }
     p = calloc(1, sizeof(*p));
     if (!p)
         return -ENOMEM;
@@ -582,15 +585,8 @@ int am_billing_installment_add(struct am_billing *b, const struct am_installment
         return -EINVAL;
     if (am_bidx_map_get(&b->inst_by_id, inst->id))
         return -EEXIST;
-    if (b->n_inst == b->cap_inst) {
-        size_t cap = b->cap_inst ? b->cap_inst * 2 : 16;
-        struct am_installment **v = realloc(b->installments, cap * sizeof(*v));
-
-        if (!v)
-            return -ENOMEM;
-        b->installments = v;
-        b->cap_inst = cap;
-    }
+    if (grow(&b->installments, b->n_inst, &b->cap_inst, sizeof(*b->installments), 16, 0) < 0)
+        return -ENOMEM;
     copy = malloc(sizeof(*copy));
     if (!copy)
         return -ENOMEM;
@@ -640,15 +636,8 @@ int am_billing_token_add(struct am_billing *b, const struct am_card_token *t)
         return -EINVAL;
     if (am_bidx_map_get(&b->token_by_id, t->token))
         return -EEXIST;
-    if (b->n_tokens == b->cap_tokens) {
-        size_t cap = b->cap_tokens ? b->cap_tokens * 2 : 16;
-        struct am_card_token **v = realloc(b->tokens, cap * sizeof(*v));
-
-        if (!v)
-            return -ENOMEM;
-        b->tokens = v;
-        b->cap_tokens = cap;
-    }
+    if (grow(&b->tokens, b->n_tokens, &b->cap_tokens, sizeof(*b->tokens), 16, 0) < 0)
+        return -ENOMEM;
     copy = malloc(sizeof(*copy));
     if (!copy)
         return -ENOMEM;
@@ -705,31 +694,9 @@ int am_billing_payment_insert(struct am_billing *b, struct am_payment *p)
         r = -EEXIST;
         goto fail;
     }
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        struct am_payment **v = realloc(b->payments, cap * sizeof(*v));
-
-        if (!v) {
-            r = -ENOMEM;
-            goto fail;
-        }
-        b->payments = v;
-        b->cap = cap;
-    }
-    r = reserve_all(b, b->n + 1);
+    r = reserve_payment(b);
     if (r < 0)
         goto fail;
-    if (b->n == b->hot_cap) {
-        size_t cap = b->hot_cap ? b->hot_cap * 2 : 64;
-        struct hot *h = realloc(b->hot, cap * sizeof(*h));
-
-        if (!h) {
-            r = -ENOMEM;
-            goto fail;
-        }
-        b->hot = h;
-        b->hot_cap = cap;
-    }
     r = am_bidx_map_put(&b->by_id, p->id, p->seq);
     if (r < 0)
         goto fail;
@@ -765,20 +732,11 @@ int am_billing_events_restore(struct am_billing *b, const struct am_event *e)
     snap = strdup(e->snapshot ? e->snapshot : "null");
     if (!snap)
         return -ENOMEM;
-    if (b->ev_n == b->ev_cap) {
-        /* Same growth as am_billing_events_append; ev_start stays 0 while not full. */
-        size_t cap = b->ev_cap ? b->ev_cap * 2 : 64;
-        struct am_event *ev;
-
-        if (cap > AM_BILLING_EVENTS_KEEP)
-            cap = AM_BILLING_EVENTS_KEEP;
-        ev = realloc(b->events, cap * sizeof(*ev));
-        if (!ev) {
-            free(snap);
-            return -ENOMEM;
-        }
-        b->events = ev;
-        b->ev_cap = cap;
+    /* Same growth as am_billing_events_append; ev_start stays 0 while not full. */
+    if (grow(&b->events, b->ev_n, &b->ev_cap, sizeof(*b->events), 64,
+             AM_BILLING_EVENTS_KEEP) < 0) {
+        free(snap);
+        return -ENOMEM;
     }
     slot = event_slot(b, b->ev_n);
     *slot = *e;
@@ -808,15 +766,8 @@ int am_billing_ledger_restore(struct am_billing *b, const struct am_ledger_entry
         __builtin_add_overflow(b->balance, e->value_cents, &balance) ||
         balance != e->balance_cents)
         return -EINVAL;
-    if (b->led_n == b->led_cap) {
-        size_t cap = b->led_cap ? b->led_cap * 2 : 64;
-        struct am_ledger_entry *l = realloc(b->ledger, cap * sizeof(*l));
-
-        if (!l)
-            return -ENOMEM;
-        b->ledger = l;
-        b->led_cap = cap;
-    }
+    if (grow(&b->ledger, b->led_n, &b->led_cap, sizeof(*b->ledger), 64, 0) < 0)
+        return -ENOMEM;
     b->ledger[b->led_n] = *e;
     b->ledger[b->led_n].id[sizeof(e->id) - 1] = '\0';
     b->ledger[b->led_n].description[sizeof(e->description) - 1] = '\0';

@@ -255,6 +255,11 @@ struct cJSON *am_payment_to_json(const struct am_payment *p);
  * effectiveDate, transactionReceiptUrl, refundedSplits}. New object or NULL (OOM). */
 struct cJSON *am_refund_to_json(const struct am_refund *rf);
 
+/* Rendering pieces shared with the subscriptions: "PERCENTAGE" or "FIXED"; and
+ * key: "YYYY-MM-DD" (null for AM_NO_DAY) added to o, false when out of memory. */
+const char *am_billing_amount_type_name(enum am_amount_type t);
+bool am_billing_add_day(struct cJSON *o, const char *key, int64_t day);
+
 /* ---- State machine ---------------------------------------------------------------- *
  * Each returns 0, or -EIDRM (payment deleted), -EPERM (its status forbids the action),
  * -EINVAL (bad argument such as a refund above the refundable amount) or -ENOMEM.

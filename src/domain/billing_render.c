@@ -15,7 +15,7 @@
 
 /* ---- rendering -------------------------------------------------------------------- */
 
-static bool add_day(cJSON *o, const char *key, int64_t day)
+bool am_billing_add_day(cJSON *o, const char *key, int64_t day)
 {
     char buf[11];
 
@@ -65,7 +65,7 @@ static int add_str_or_null(cJSON *o, const char *key, const char *value)
     return 0;
 }
 
-static const char *amount_type_name(enum am_amount_type t)
+const char *am_billing_amount_type_name(enum am_amount_type t)
 {
     return t == AM_AMOUNT_PERCENTAGE ? "PERCENTAGE" : "FIXED";
 }
@@ -98,7 +98,7 @@ cJSON *am_refund_to_json(const struct am_refund *rf)
          am_money_add(o, "value", rf->value_cents) == 0 &&
          cJSON_AddNullToObject(o, "endToEndIdentifier") &&
          add_str_or_null(o, "description", rf->description) == 0 &&
-         add_day(o, "effectiveDate", rf->effective_day) &&
+         am_billing_add_day(o, "effectiveDate", rf->effective_day) &&
          add_url(o, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/",
                  rf->receipt) &&
          cJSON_AddArrayToObject(o, "refundedSplits");
@@ -132,7 +132,7 @@ static bool add_card(cJSON *o, const struct am_payment *p)
 {
     cJSON *card;
 
-    if (!add_day(o, "confirmedDate", p->confirmed_day))
+    if (!am_billing_add_day(o, "confirmedDate", p->confirmed_day))
         return false;
     if (!p->card.present)
         return cJSON_AddNullToObject(o, "creditCard") != NULL;
@@ -152,13 +152,13 @@ static bool add_terms(cJSON *o, const struct am_payment *p)
     cJSON *f, *i;
 
     if (!d || am_money_add(d, "value", p->discount.value) != 0 ||
-        !add_day(d, "limitDate", p->discount.limit_day) ||
+        !am_billing_add_day(d, "limitDate", p->discount.limit_day) ||
         !cJSON_AddNumberToObject(d, "dueDateLimitDays", p->discount.due_date_limit_days) ||
-        !cJSON_AddStringToObject(d, "type", amount_type_name(p->discount.type)))
+        !cJSON_AddStringToObject(d, "type", am_billing_amount_type_name(p->discount.type)))
         return false;
     f = cJSON_AddObjectToObject(o, "fine");
     if (!f || am_money_add(f, "value", p->fine.value) != 0 ||
-        !cJSON_AddStringToObject(f, "type", amount_type_name(p->fine.type)))
+        !cJSON_AddStringToObject(f, "type", am_billing_amount_type_name(p->fine.type)))
         return false;
     i = cJSON_AddObjectToObject(o, "interest");
     return i && am_money_add(i, "value", p->interest.value) == 0 &&
@@ -194,10 +194,10 @@ cJSON *am_payment_to_json(const struct am_payment *p)
          (p->billing_type != AM_BILLING_CREDIT_CARD || add_card(o, p)) &&
          cJSON_AddNullToObject(o, "pixTransaction") &&
          cJSON_AddStringToObject(o, "status", am_payment_status_name(p->status)) &&
-         add_day(o, "dueDate", p->due_day) &&
-         add_day(o, "originalDueDate", p->original_due_day) &&
-         add_day(o, "paymentDate", p->payment_day) &&
-         add_day(o, "clientPaymentDate", p->client_payment_day) &&
+         am_billing_add_day(o, "dueDate", p->due_day) &&
+         am_billing_add_day(o, "originalDueDate", p->original_due_day) &&
+         am_billing_add_day(o, "paymentDate", p->payment_day) &&
+         am_billing_add_day(o, "clientPaymentDate", p->client_payment_day) &&
          (p->installment_number
               ? cJSON_AddNumberToObject(o, "installmentNumber", p->installment_number) != NULL
               : cJSON_AddNullToObject(o, "installmentNumber") != NULL) &&
@@ -207,8 +207,8 @@ cJSON *am_payment_to_json(const struct am_payment *p)
          cJSON_AddBoolToObject(o, "deleted", p->deleted) &&
          cJSON_AddBoolToObject(o, "anticipated", p->anticipated) &&
          cJSON_AddBoolToObject(o, "anticipable", p->anticipable) &&
-         add_day(o, "creditDate", p->credit_day) &&
-         add_day(o, "estimatedCreditDate", p->estimated_credit_day) &&
+         am_billing_add_day(o, "creditDate", p->credit_day) &&
+         am_billing_add_day(o, "estimatedCreditDate", p->estimated_credit_day) &&
          add_url(o, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/",
                  p->receipt) &&
          add_str_or_null(o, "nossoNumero", p->nosso_numero[0] ? p->nosso_numero : NULL) == 0 &&

@@ -1,5 +1,6 @@
 /* brcode.c - Pix BR Code payloads (see brcode.h). */
 #include "brcode.h"
+#include "ascii.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -156,17 +157,6 @@ static int walk_tlv(const char *s, size_t len, bool top, size_t *ret_last)
     return 0;
 }
 
-static int hex_val(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 int am_brcode_validate(const char *payload)
 {
     size_t len, last = 0;
@@ -183,7 +173,7 @@ int am_brcode_validate(const char *payload)
     if (walk_tlv(payload, len, true, &last) < 0 || last != len - 8)
         return -EINVAL;
     for (size_t i = len - 4; i < len; i++) {
-        int v = hex_val(payload[i]);
+        int v = am_ascii_hex(payload[i]);
         if (v < 0)
             return -EINVAL;
         want = (uint16_t)(want << 4 | v);

@@ -298,21 +298,6 @@ void am_recurring_set_jobs_day(struct am_recurring *r, int64_t day)
     r->jobs_day = day;
 }
 
-static const char *amount_type_name(enum am_amount_type t)
-{
-    return t == AM_AMOUNT_PERCENTAGE ? "PERCENTAGE" : "FIXED";
-}
-
-static bool add_day(cJSON *o, const char *key, int64_t day)
-{
-    char buf[11];
-
-    if (day == AM_NO_DAY)
-        return cJSON_AddNullToObject(o, key) != NULL;
-    am_cal_format_day(day, buf);
-    return cJSON_AddStringToObject(o, key, buf) != NULL;
-}
-
 cJSON *am_subscription_to_json(const struct am_subscription *s)
 {
     cJSON *o = cJSON_CreateObject();
@@ -328,7 +313,7 @@ cJSON *am_subscription_to_json(const struct am_subscription *s)
          cJSON_AddStringToObject(o, "dateCreated", created) &&
          cJSON_AddStringToObject(o, "customer", s->customer) &&
          cJSON_AddNullToObject(o, "paymentLink") && am_money_add(o, "value", s->value_cents) == 0 &&
-         add_day(o, "nextDueDate", s->next_due_day) &&
+         am_billing_add_day(o, "nextDueDate", s->next_due_day) &&
          cJSON_AddStringToObject(o, "cycle", am_sub_cycle_name(s->cycle)) &&
          am_json_add_string_or_null(o, "description", s->description) == 0 &&
          cJSON_AddStringToObject(o, "billingType", am_billing_type_name(s->billing_type)) &&
@@ -341,7 +326,7 @@ cJSON *am_subscription_to_json(const struct am_subscription *s)
         goto fail;
     fine = cJSON_AddObjectToObject(o, "fine");
     if (!fine || am_money_add(fine, "value", s->fine.value) < 0 ||
-        !cJSON_AddStringToObject(fine, "type", amount_type_name(s->fine.type)))
+        !cJSON_AddStringToObject(fine, "type", am_billing_amount_type_name(s->fine.type)))
         goto fail;
     interest = cJSON_AddObjectToObject(o, "interest");
     if (!interest || am_money_add(interest, "value", s->interest.value) < 0 ||
@@ -356,17 +341,17 @@ cJSON *am_subscription_to_json(const struct am_subscription *s)
     } else if (!cJSON_AddNullToObject(o, "split")) {
         goto fail;
     }
-    if (s->end_day != AM_NO_DAY && !add_day(o, "endDate", s->end_day))
+    if (s->end_day != AM_NO_DAY && !am_billing_add_day(o, "endDate", s->end_day))
         goto fail;
     if (s->max_payments && !cJSON_AddNumberToObject(o, "maxPayments", s->max_payments))
         goto fail;
     if (s->discount.value != 0) {
         discount = cJSON_AddObjectToObject(o, "discount");
         if (!discount || am_money_add(discount, "value", s->discount.value) < 0 ||
-            !add_day(discount, "limitDate", s->discount.limit_day) ||
+            !am_billing_add_day(discount, "limitDate", s->discount.limit_day) ||
             !cJSON_AddNumberToObject(discount, "dueDateLimitDays",
                                      s->discount.due_date_limit_days) ||
-            !cJSON_AddStringToObject(discount, "type", amount_type_name(s->discount.type)))
+            !cJSON_AddStringToObject(discount, "type", am_billing_amount_type_name(s->discount.type)))
             goto fail;
     }
     return o;

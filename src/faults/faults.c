@@ -11,6 +11,7 @@
 #include "ident.h"
 #include "json_text.h"
 #include "pathpat.h"
+#include "textfile.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -834,20 +835,6 @@ static int parse_method(const char *s, enum am_method *ret)
     return -EINVAL;
 }
 
-/* Only /v3 operations: faults on the control API would lock the operator out. */
-static int parse_operation(const char *s, enum am_route *ret)
-{
-    if (strncmp(s, "mock.", 5) == 0)
-        return -EINVAL;
-    for (int r = AM_ROUTE_NONE + 1; r < _AM_ROUTE_MAX; r++) {
-        if (strcmp(s, am_route_name((enum am_route)r)) == 0) {
-            *ret = (enum am_route)r;
-            return 0;
-        }
-    }
-    return -EINVAL;
-}
-
 static bool valid_header_name(const char *s)
 {
     if (!*s || strlen(s) > 128)
@@ -900,7 +887,7 @@ static int parse_match(const cJSON *m, struct rule *r, const char *where, char *
         r->has_path = true;
     }
     if ((it = cJSON_GetObjectItemCaseSensitive(m, "operation"))) {
-        if (!cJSON_IsString(it) || parse_operation(it->valuestring, &r->route) < 0)
+        if (!cJSON_IsString(it) || am_route_parse_api(it->valuestring, &r->route) < 0)
             return ferr(err, err_len, w, "operation", "unknown operation '%.48s'",
                         cJSON_IsString(it) ? it->valuestring : "");
     }
@@ -1444,16 +1431,10 @@ int am_fault_rules_load_text(struct am_fault_rules *rules, const char *text, siz
     struct rule **batch = NULL;
     size_t nb = 0, n = 0;
     char msg[256];
-    int rc = 0;
+    int rc = am_json_text_load(text, len, source, err, err_len, &root);
 
-    {
-        bool oom;
-        root = am_json_text_parse(text, len, source, err, err_len, &oom);
-        if (!root) {
-            rc = oom ? -ENOMEM : -EINVAL;
-            goto out;
-        }
-    }
+    if (rc < 0)
+        goto out;
     arr = root;
     if (cJSON_IsObject(root)) {
         static const char *const keys[] = {"rules", NULL};
@@ -1511,52 +1492,13 @@ out:
 int am_fault_rules_load_file(struct am_fault_rules *rules, const char *path, char *err,
                              size_t err_len)
 {
-    FILE *f = fopen(path, "rb");
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc;
+    size_t len = 0;
+    int rc = am_textfile_read(path, 64u << 20, &buf, &len, err, err_len);
 
-    if (!f) {
-        rc = -errno;
-        if (err && err_len)
-            snprintf(err, err_len, "%s: %s", path, strerror(errno));
-        return rc;
-    }
-    for (;;) {
-        size_t got;
-
-        if (len == cap) {
-            char *nbuf;
-
-            if (cap >= 64u << 20) {
-                if (err && err_len)
-                    snprintf(err, err_len, "%s: file too large", path);
-                rc = -EFBIG;
-                goto out;
-            }
-            cap = cap ? cap * 2 : 4096;
-            nbuf = realloc(buf, cap);
-            if (!nbuf) {
-                rc = -ENOMEM;
-                goto out;
-            }
-            buf = nbuf;
-        }
-        got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        rc = -EIO;
-        if (err && err_len)
-            snprintf(err, err_len, "%s: read error", path);
-        goto out;
-    }
-    rc = am_fault_rules_load_text(rules, buf ? buf : "", len, path, err, err_len);
-out:
+    if (rc == 0)
+        rc = am_fault_rules_load_text(rules, buf, len, path, err, err_len);
     free(buf);
-    fclose(f);
     return rc;
 }
 

@@ -2,6 +2,7 @@
 #include "ratelimit.h"
 
 #include "errmsg.h"
+#include "json_text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -333,26 +334,10 @@ static bool json_uint(const cJSON *item, double min, double max, uint32_t *ret)
 {
     double v;
 
-    if (!cJSON_IsNumber(item))
-        return false;
-    v = item->valuedouble;
-    if (!isfinite(v) || v != floor(v) || v < min || v > max)
+    if (!am_json_integer(item, min, max, &v))
         return false;
     *ret = (uint32_t)v;
     return true;
-}
-
-static int parse_operation(const char *s, enum am_route *ret)
-{
-    if (strncmp(s, "mock.", 5) == 0)
-        return -EINVAL;
-    for (int r = AM_ROUTE_NONE + 1; r < _AM_ROUTE_MAX; r++) {
-        if (strcmp(s, am_route_name((enum am_route)r)) == 0) {
-            *ret = (enum am_route)r;
-            return 0;
-        }
-    }
-    return -EINVAL;
 }
 
 static int parse_endpoints(const cJSON *arr, struct am_ratelimit_config *cfg, char *err,
@@ -376,7 +361,7 @@ static int parse_endpoints(const cJSON *arr, struct am_ratelimit_config *cfg, ch
         win = cJSON_GetObjectItemCaseSensitive(e, "windowSeconds");
         for (const cJSON *c = e->child; c; c = c->next)
             fields++;
-        if (!cJSON_IsString(op) || parse_operation(op->valuestring, &ep->route) < 0)
+        if (!cJSON_IsString(op) || am_route_parse_api(op->valuestring, &ep->route) < 0)
             return jerr(err, err_len, "endpoints[%zu].operation: unknown operation", n);
         if (!json_uint(limit, 1, MAX_LIMIT, &ep->limit))
             return jerr(err, err_len, "endpoints[%zu].limit: must be an integer in 1..%.0f", n,

@@ -1,5 +1,6 @@
 /* crypto.c - OpenSSL-backed primitives for the pure core (see crypto.h). */
 #include "crypto.h"
+#include "ascii.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -47,22 +48,11 @@ void am_hex(const uint8_t *data, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int am_unhex(const char *hex, uint8_t *out, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
-        int hi = hexval(hex[2 * i]);
-        int lo = hi < 0 ? -1 : hexval(hex[2 * i + 1]);
+        int hi = am_ascii_hex(hex[2 * i]);
+        int lo = hi < 0 ? -1 : am_ascii_hex(hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             return -EINVAL;

@@ -9,6 +9,7 @@
 #include <event2/listener.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -444,3 +445,76 @@ int am_listener_write_port_file(const char *path, int port)
     return 0;
 }
 
+void am_listener_drain_check(struct am_listener_drain *d)
+{
+    if (d->draining && *d->inflight == 0) {
+        /* The last reply is only queued on its socket: give the loop a moment to write it. */
+        struct timeval flush = {0, 50000};
+        event_base_loopexit(d->base, &flush);
+    }
+}
+
+static void on_drain_grace(evutil_socket_t fd, short what, void *arg)
+{
+    struct am_listener_drain *d = arg;
+
+    (void)fd;
+    (void)what;
+    if (*d->inflight > 0)
+        am_log(AM_LOG_WARN, "shutdown", "what=grace_expired inflight=%d", *d->inflight);
+    event_base_loopexit(d->base, NULL);
+}
+
+static void on_drain_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct am_listener_drain *d = arg;
+    struct timeval grace = {d->grace_ms / 1000, (d->grace_ms % 1000) * 1000};
+
+    (void)what;
+    if (++d->signals_seen > 1) {
+        if (sig == SIGINT) {
+            am_log(AM_LOG_WARN, "shutdown", "what=second_sigint exiting=now");
+            _exit(130);
+        }
+        return;
+    }
+    am_log(AM_LOG_INFO, "shutdown", "signal=%s inflight=%d", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+           *d->inflight);
+    d->draining = true;
+    if (d->stop)
+        d->stop(d->arg);
+    if (*d->inflight == 0) {
+        am_listener_drain_check(d);
+        return;
+    }
+    d->grace = evtimer_new(d->base, on_drain_grace, d);
+    if (!d->grace || evtimer_add(d->grace, &grace) < 0)
+        event_base_loopexit(d->base, NULL);
+}
+
+int am_listener_drain_init(struct am_listener_drain *d, struct event_base *base, int grace_ms,
+                           const int *inflight, void (*stop)(void *arg), void *arg)
+{
+    d->base = base;
+    d->grace_ms = grace_ms;
+    d->inflight = inflight;
+    d->stop = stop;
+    d->arg = arg;
+    d->sigterm = evsignal_new(base, SIGTERM, on_drain_signal, d);
+    d->sigint = evsignal_new(base, SIGINT, on_drain_signal, d);
+    if (!d->sigterm || !d->sigint || event_add(d->sigterm, NULL) < 0 ||
+        event_add(d->sigint, NULL) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+void am_listener_drain_free(struct am_listener_drain *d)
+{
+    if (d->grace)
+        event_free(d->grace);
+    if (d->sigterm)
+        event_free(d->sigterm);
+    if (d->sigint)
+        event_free(d->sigint);
+    d->grace = d->sigterm = d->sigint = NULL;
+}

@@ -13,6 +13,7 @@
 
 #include <event2/bufferevent.h>
 #include <event2/http.h>
+#include <stdbool.h>
 
 #include "http_types.h"
 #include "httphead.h"
@@ -55,5 +56,28 @@ enum am_method am_listener_method(enum evhttp_cmd_type t);
 /* The whole HTTP/1.1 response as bytes, with Connection: close (refusals, dribble). */
 void am_listener_serialise(struct evbuffer *b, const struct am_response *resp,
                            const char *request_id);
+
+/* SIGTERM/SIGINT and the graceful drain, shared by the server and the recorder. The first
+ * signal logs, calls stop (stop accepting; drop connections with nothing worth waiting
+ * for) and lets the loop exit once *inflight is 0 (after a 50 ms flush of replies queued
+ * on sockets) or when grace_ms runs out; a second SIGINT exits at once (130). The owner
+ * calls am_listener_drain_check after every reply that lowers *inflight. Owns its events:
+ * free with am_listener_drain_free (safe on a zeroed or half-made struct). */
+struct am_listener_drain {
+    struct event_base *base;
+    struct event *sigterm, *sigint, *grace;
+    const int *inflight;
+    int grace_ms;
+    int signals_seen;
+    bool draining;
+    void (*stop)(void *arg);
+    void *arg;
+};
+
+/* Returns 0, or -ENOMEM when the signal events cannot be added. */
+int am_listener_drain_init(struct am_listener_drain *d, struct event_base *base, int grace_ms,
+                           const int *inflight, void (*stop)(void *arg), void *arg);
+void am_listener_drain_check(struct am_listener_drain *d);
+void am_listener_drain_free(struct am_listener_drain *d);
 
 #endif

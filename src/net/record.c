@@ -10,7 +10,6 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -35,16 +34,7 @@
 #include "recording.h"
 #include "tls.h"
 
-#define MAX_SANS 32
 #define UPSTREAM_MAX_BODY (64L << 20) /* an answer bigger than this is a 502, not a file */
-
-struct opts {
-    const char *upstream, *out, *upstream_ca;
-    const char *bind, *port_file, *tls_cert, *tls_key, *ca_out, *log_level;
-    const char *sans[MAX_SANS];
-    size_t n_sans;
-    long port, idle_timeout, upstream_timeout, max_body, grace_ms;
-};
 
 struct upstream {
     char host[256];     /* name or IP literal, without brackets */
@@ -57,7 +47,7 @@ struct upstream {
 struct forward;
 
 struct rec {
-    const struct opts *o;
+    const struct am_config *o; /* am_config_load_record's options */
     struct upstream up;
     struct event_base *base;
     struct evhttp *http;
@@ -65,12 +55,11 @@ struct rec {
     SSL_CTX *server_ctx, *client_ctx;
     struct am_recording *recording;
     char exchanges_dir[4096];
-    struct event *sigterm, *sigint, *grace;
+    struct am_listener_drain drain; /* SIGTERM/SIGINT: stop accepting, wait, exit */
     struct evbuffer *out;
     struct am_listener_opts front; /* the HTTP/1.1 framer in front of evhttp */
     struct forward *forwards; /* in flight or waiting for their cleanup */
     int inflight;
-    bool draining;
     unsigned long recorded, skipped, failed;
 };
 
@@ -103,29 +92,7 @@ static int64_t mono_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* ---- options --------------------------------------------------------------------------- */
-
-static const char usage[] =
-    "Usage: asaas-mock record --upstream https://HOST[:PORT][/BASE] --out DIR [options]\n"
-    "A recording proxy: forwards every request to the upstream over verified TLS, returns\n"
-    "its answer unchanged and writes DIR/exchanges/*.json for `asaas-mock --fixtures DIR`\n"
-    "(without DIR/accounts.json the replay uses the embedded default accounts plus --api-key).\n\n"
-    "  --upstream URL          https://host[:port][/base] (the base prefixes every path)\n"
-    "  --out DIR               output folder (created; its exchanges/ must hold no *.json)\n"
-    "  --upstream-ca FILE      trust only these PEM certificates for the upstream\n"
-    "                          (default: the system's trust store)\n"
-    "  --upstream-timeout SECS connect/answer timeout towards the upstream (default 30)\n"
-    "  --port N                HTTPS port (default 8443; 0 picks a free port)\n"
-    "  --bind ADDR             listen address (default 127.0.0.1)\n"
-    "  --port-file PATH        write the bound port here once listening\n"
-    "  --tls-cert PATH --tls-key PATH   serve this certificate instead of a generated one\n"
-    "  --tls-san NAME          extra SAN for the generated certificate (repeatable)\n"
-    "  --ca-out PATH           write the certificate PEM here for clients to trust\n"
-    "  --idle-timeout SECS     client idle/handshake/read timeout (default 30)\n"
-    "  --max-body BYTES        request body limit (default 1048576)\n"
-    "  --shutdown-grace-ms N   how long SIGTERM waits for in-flight exchanges (10000)\n"
-    "  --log-level LEVEL       debug, info (default), warn, error\n"
-    "  --help\n";
+/* ---- options (parsed by config.c's table: am_config_load_record) ------------------------ */
 
 static int bad(const char *what, const char *value)
 {
@@ -137,138 +104,6 @@ static int bad(const char *what, const char *value)
     fprintf(stderr, "asaas-mock record: %s%s%s%s\n", what, value ? " '" : "", shown,
             value ? "'" : "");
     return 2;
-}
-
-static int parse_num(const char *s, long min, long max, long *ret)
-{
-    char *end = NULL;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (!*s || errno || *end || v < min || v > max)
-        return -EINVAL;
-    *ret = v;
-    return 0;
-}
-
-/* Returns -1 to go on, else an exit code (0 after --help). */
-static int parse_opts(int argc, char **argv, struct opts *o)
-{
-    enum {
-        O_UPSTREAM = 1000, O_OUT, O_UPSTREAM_CA, O_UPSTREAM_TIMEOUT, O_PORT, O_BIND,
-        O_PORT_FILE, O_TLS_CERT, O_TLS_KEY, O_TLS_SAN, O_CA_OUT, O_IDLE, O_MAX_BODY, O_GRACE,
-        O_LOG_LEVEL, O_HELP
-    };
-    static const struct option longopts[] = {
-        {"upstream", required_argument, NULL, O_UPSTREAM},
-        {"out", required_argument, NULL, O_OUT},
-        {"upstream-ca", required_argument, NULL, O_UPSTREAM_CA},
-        {"upstream-timeout", required_argument, NULL, O_UPSTREAM_TIMEOUT},
-        {"port", required_argument, NULL, O_PORT},
-        {"bind", required_argument, NULL, O_BIND},
-        {"port-file", required_argument, NULL, O_PORT_FILE},
-        {"tls-cert", required_argument, NULL, O_TLS_CERT},
-        {"tls-key", required_argument, NULL, O_TLS_KEY},
-        {"tls-san", required_argument, NULL, O_TLS_SAN},
-        {"ca-out", required_argument, NULL, O_CA_OUT},
-        {"idle-timeout", required_argument, NULL, O_IDLE},
-        {"max-body", required_argument, NULL, O_MAX_BODY},
-        {"shutdown-grace-ms", required_argument, NULL, O_GRACE},
-        {"log-level", required_argument, NULL, O_LOG_LEVEL},
-        {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    int c, idx;
-
-    memset(o, 0, sizeof(*o));
-    o->bind = "127.0.0.1";
-    o->port = 8443;
-    o->idle_timeout = 30;
-    o->upstream_timeout = 30;
-    o->max_body = 1 << 20;
-    o->grace_ms = 10000;
-    opterr = 0;
-    optind = 0; /* 0, not 1: glibc then also forgets any earlier argv */
-    while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
-        switch (c) {
-        case O_UPSTREAM:
-            o->upstream = optarg;
-            break;
-        case O_OUT:
-            o->out = optarg;
-            break;
-        case O_UPSTREAM_CA:
-            o->upstream_ca = optarg;
-            break;
-        case O_UPSTREAM_TIMEOUT:
-            if (parse_num(optarg, 1, 3600, &o->upstream_timeout) < 0)
-                return bad("--upstream-timeout: not an integer in 1..3600:", optarg);
-            break;
-        case O_PORT:
-            if (parse_num(optarg, 0, 65535, &o->port) < 0)
-                return bad("--port: not an integer in 0..65535:", optarg);
-            break;
-        case O_BIND:
-            if (!*optarg)
-                return bad("--bind: must not be empty", NULL);
-            o->bind = optarg;
-            break;
-        case O_PORT_FILE:
-            o->port_file = optarg;
-            break;
-        case O_TLS_CERT:
-            o->tls_cert = optarg;
-            break;
-        case O_TLS_KEY:
-            o->tls_key = optarg;
-            break;
-        case O_TLS_SAN:
-            if (o->n_sans == MAX_SANS)
-                return bad("--tls-san: at most 32 values", NULL);
-            o->sans[o->n_sans++] = optarg;
-            break;
-        case O_CA_OUT:
-            o->ca_out = optarg;
-            break;
-        case O_IDLE:
-            if (parse_num(optarg, 1, 3600, &o->idle_timeout) < 0)
-                return bad("--idle-timeout: not an integer in 1..3600:", optarg);
-            break;
-        case O_MAX_BODY:
-            if (parse_num(optarg, 1024, 64L << 20, &o->max_body) < 0)
-                return bad("--max-body: not an integer in 1024..67108864:", optarg);
-            break;
-        case O_GRACE:
-            if (parse_num(optarg, 0, 600000, &o->grace_ms) < 0)
-                return bad("--shutdown-grace-ms: not an integer in 0..600000:", optarg);
-            break;
-        case O_LOG_LEVEL: {
-            enum am_log_level lvl;
-
-            if (am_log_parse_level(optarg, &lvl) < 0)
-                return bad("--log-level: not debug, info, warn or error:", optarg);
-            o->log_level = optarg;
-            break;
-        }
-        case 'h':
-        case O_HELP:
-            fputs(usage, stdout);
-            return 0;
-        default:
-            return bad("unknown option or missing value (see record --help):",
-                       optind > 0 && optind - 1 < argc ? argv[optind - 1] : "?");
-        }
-    }
-    if (optind < argc)
-        return bad("unexpected argument", argv[optind]);
-    if (!o->upstream)
-        return bad("--upstream https://HOST[:PORT][/BASE] is required", NULL);
-    if (!o->out)
-        return bad("--out DIR is required", NULL);
-    if (!o->tls_cert != !o->tls_key)
-        return bad("--tls-cert/--tls-key: give both or neither", NULL);
-    return -1;
 }
 
 /* https://host[:port][/base]: a bracketed IPv6 literal, an IPv4 literal or a DNS name. */
@@ -315,7 +150,8 @@ static int parse_upstream(const char *url, struct upstream *up)
             return -EINVAL;
         memcpy(digits, rest + 1, n);
         digits[n] = '\0';
-        if (parse_num(digits, 1, 65535, &port) < 0)
+        port = strtol(digits, NULL, 10); /* digits only, at most 7 */
+        if (port < 1 || port > 65535)
             return -EINVAL;
         rest += 1 + n;
     }
@@ -434,7 +270,7 @@ static void reply_502(struct forward *f, const char *description)
         evhttp_add_header(oh, "Content-Type", "application/json");
         evbuffer_add(r->out, resp.body, resp.body_len);
     }
-    if (r->draining)
+    if (r->drain.draining)
         evhttp_add_header(oh, "Connection", "close");
     evhttp_send_reply(f->client, 502, "Bad Gateway", r->out);
     evbuffer_drain(r->out, evbuffer_get_length(r->out));
@@ -480,7 +316,7 @@ static void fail_upstream(struct forward *f)
         snprintf(desc, sizeof(desc), "upstream %s:%d: TLS handshake failed: %s", r->up.host,
                  r->up.port, f->alert);
     else if (f->req_error == EVREQ_HTTP_TIMEOUT + 1)
-        snprintf(desc, sizeof(desc), "upstream %s:%d: no answer within %lds", r->up.host,
+        snprintf(desc, sizeof(desc), "upstream %s:%d: no answer within %ds", r->up.host,
                  r->up.port, r->o->upstream_timeout);
     else if (!f->handshake_done)
         snprintf(desc, sizeof(desc), "upstream %s:%d: cannot connect", r->up.host, r->up.port);
@@ -521,7 +357,7 @@ static void pass_on(struct forward *f, struct evhttp_request *ureq)
             continue;
         evhttp_add_header(oh, kv->key, kv->value);
     }
-    if (r->draining)
+    if (r->drain.draining)
         evhttp_add_header(oh, "Connection", "close");
     if (body && f->cmd != EVHTTP_REQ_HEAD)
         evbuffer_add(r->out, body, len);
@@ -617,15 +453,6 @@ static void on_cleanup(evutil_socket_t fd, short what, void *arg)
     forward_free(arg);
 }
 
-static void maybe_exit(struct rec *r)
-{
-    if (r->draining && r->inflight == 0) {
-        /* The last reply is only queued on its socket: give the loop a moment. */
-        struct timeval flush = {0, 50000};
-        event_base_loopexit(r->base, &flush);
-    }
-}
-
 /* The exchange is over: the upstream connection is freed from the loop, never from
  * inside its own callback. */
 static void forward_finish(struct forward *f)
@@ -638,7 +465,7 @@ static void forward_finish(struct forward *f)
         /* Cannot defer: keep it until shutdown rather than free it under evhttp. */
         am_log(AM_LOG_ERROR, "record_failed", "what=cleanup_timer");
     }
-    maybe_exit(r);
+    am_listener_drain_check(&r->drain);
 }
 
 static int add_forward_headers(struct forward *f, struct evhttp_request *client,
@@ -826,46 +653,20 @@ static void on_refused(void *arg, struct am_request *req, struct am_response *re
            info->status, am_log_quote(req->client_ip, quoted, sizeof(quoted)));
 }
 
-static void on_grace(evutil_socket_t fd, short what, void *arg)
+/* The first SIGTERM/SIGINT (listener.h): no new connections; exchanges under way finish. */
+static void stop_accepting(void *arg)
 {
     struct rec *r = arg;
 
-    (void)fd;
-    (void)what;
-    am_log(AM_LOG_WARN, "shutdown", "what=grace_expired inflight=%d", r->inflight);
-    event_base_loopexit(r->base, NULL);
-}
-
-static void on_signal(evutil_socket_t sig, short what, void *arg)
-{
-    struct rec *r = arg;
-    struct timeval grace = {r->o->grace_ms / 1000, (r->o->grace_ms % 1000) * 1000};
-
-    (void)what;
-    if (r->draining) {
-        if (sig == SIGINT)
-            _exit(130);
-        return;
-    }
-    am_log(AM_LOG_INFO, "shutdown", "signal=%s inflight=%d", sig == SIGTERM ? "SIGTERM" : "SIGINT",
-           r->inflight);
-    r->draining = true;
     if (r->handle) {
         evhttp_del_accept_socket(r->http, r->handle);
         r->handle = NULL;
     }
-    if (r->inflight == 0) {
-        maybe_exit(r);
-        return;
-    }
-    r->grace = evtimer_new(r->base, on_grace, r);
-    if (!r->grace || evtimer_add(r->grace, &grace) < 0)
-        event_base_loopexit(r->base, NULL);
 }
 
 static int setup_server(struct rec *r)
 {
-    const struct opts *o = r->o;
+    const struct am_config *o = r->o;
     struct timeval tv = {o->idle_timeout, 0};
     int port;
 
@@ -888,9 +689,9 @@ static int setup_server(struct rec *r)
     evhttp_set_default_content_type(r->http, NULL);
     evhttp_set_gencb(r->http, on_request, r);
     /* TCP_NODELAY: no 40 ms Nagle stall towards the client. */
-    r->handle = am_listener_bind(r->http, o->bind, (int)o->port);
+    r->handle = am_listener_bind(r->http, o->bind, o->port);
     if (!r->handle) {
-        am_log(AM_LOG_ERROR, "startup_failed", "what=bind addr=%s port=%ld error=\"%s\"", o->bind,
+        am_log(AM_LOG_ERROR, "startup_failed", "what=bind addr=%s port=%d error=\"%s\"", o->bind,
                o->port, strerror(errno));
         return -EADDRINUSE;
     }
@@ -908,7 +709,7 @@ static int setup_server(struct rec *r)
 
 int am_record_main(int argc, char **argv)
 {
-    struct opts o;
+    struct am_config o;
     struct rec r;
     struct am_tls_options topts;
     struct am_tls_info info;
@@ -918,10 +719,21 @@ int am_record_main(int argc, char **argv)
 
     memset(&r, 0, sizeof(r));
     memset(&info, 0, sizeof(info));
-    if ((rc = parse_opts(argc, argv, &o)) >= 0)
-        return rc;
-    if (parse_upstream(o.upstream, &r.up) < 0)
-        return bad("--upstream: expected https://HOST[:PORT][/BASE], got", o.upstream);
+    am_config_defaults(&o);
+    rc = 2;
+    if (am_config_load_record(&o, argc, argv, err, sizeof(err)) < 0) {
+        fprintf(stderr, "asaas-mock record: %s\n", err);
+        goto out;
+    }
+    if (o.show_help) {
+        fputs(am_config_record_usage(), stdout);
+        rc = 0;
+        goto out;
+    }
+    if (parse_upstream(o.upstream, &r.up) < 0) {
+        rc = bad("--upstream: expected https://HOST[:PORT][/BASE], got", o.upstream);
+        goto out;
+    }
     if (o.log_level) {
         enum am_log_level lvl;
 
@@ -947,8 +759,8 @@ int am_record_main(int argc, char **argv)
     memset(&topts, 0, sizeof(topts));
     topts.cert_path = o.tls_cert;
     topts.key_path = o.tls_key;
-    topts.extra_sans = o.sans;
-    topts.n_extra_sans = o.n_sans;
+    topts.extra_sans = (const char *const *)o.tls_sans;
+    topts.n_extra_sans = o.n_tls_sans;
     topts.ca_out_path = o.ca_out;
     if (!(r.server_ctx = am_tls_ctx_new(&topts, &info, err, sizeof(err)))) {
         fprintf(stderr, "asaas-mock record: tls: %s\n", err);
@@ -964,10 +776,8 @@ int am_record_main(int argc, char **argv)
     event_config_free(ecfg);
     if (!r.base || !(r.out = evbuffer_new()) || setup_server(&r) < 0)
         goto out;
-    r.sigterm = evsignal_new(r.base, SIGTERM, on_signal, &r);
-    r.sigint = evsignal_new(r.base, SIGINT, on_signal, &r);
-    if (!r.sigterm || !r.sigint || event_add(r.sigterm, NULL) < 0 ||
-        event_add(r.sigint, NULL) < 0)
+    if (am_listener_drain_init(&r.drain, r.base, o.shutdown_grace_ms, &r.inflight,
+                               stop_accepting, &r) < 0)
         goto out;
     if (event_base_dispatch(r.base) < 0)
         goto out;
@@ -981,12 +791,7 @@ out:
      * evhttp_free() frees the client connections and their requests. */
     while (r.forwards)
         forward_free(r.forwards);
-    if (r.grace)
-        event_free(r.grace);
-    if (r.sigterm)
-        event_free(r.sigterm);
-    if (r.sigint)
-        event_free(r.sigint);
+    am_listener_drain_free(&r.drain);
     if (r.http)
         evhttp_free(r.http);
     if (r.out)
@@ -997,6 +802,7 @@ out:
     SSL_CTX_free(r.client_ctx);
     free(info.cert_pem);
     am_recording_free(r.recording);
+    am_config_finish(&o);
     am_log_flush();
     return rc;
 }

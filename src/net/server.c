@@ -41,12 +41,11 @@ struct server {
     struct evhttp *https;
     struct evhttp *http; /* plaintext, only with --plain-port */
     struct evhttp_bound_socket *tls_handle, *plain_handle;
-    struct event *sigterm, *sigint, *sighup, *grace;
+    struct event *sighup;
+    struct am_listener_drain drain; /* SIGTERM/SIGINT and the graceful drain */
     struct evbuffer *out; /* reused reply buffer (single-threaded) */
     struct pending *pending; /* deferred replies and wire faults in progress */
     int inflight;         /* replies owed by deferred handlers */
-    int signals_seen;
-    int draining;
     struct event *trim;            /* periodic malloc_trim while idle */
     struct event *refuse_timer;    /* the refuse fault re-binds the listener */
     int tls_port;
@@ -141,7 +140,7 @@ static void add_headers(struct server *srv, struct evhttp_request *ereq,
     evhttp_add_header(oh, "X-Request-Id", request_id);
     for (size_t i = 0; i < resp->n_headers; i++)
         evhttp_add_header(oh, resp->headers[i].name, resp->headers[i].value);
-    if (srv->draining)
+    if (srv->drain.draining)
         evhttp_add_header(oh, "Connection", "close");
 }
 
@@ -201,12 +200,7 @@ static void pending_free(struct pending *p)
     am_response_finish(&p->resp);
     if (p->counted) {
         srv->inflight--;
-        if (srv->draining && srv->inflight == 0) {
-            /* The last reply is only queued on its bufferevent: give the loop a moment
-             * to write it before exiting. */
-            struct timeval flush = {0, 50000};
-            event_base_loopexit(srv->base, &flush);
-        }
+        am_listener_drain_check(&srv->drain);
     }
     free(p);
 }
@@ -583,7 +577,7 @@ static void on_refuse_over(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    if (srv->draining || srv->tls_handle)
+    if (srv->drain.draining || srv->tls_handle)
         return;
     srv->tls_handle = am_listener_bind(srv->https, srv->cfg->bind, srv->tls_port);
     if (!srv->tls_handle) {
@@ -612,51 +606,19 @@ static void refuse_for(struct server *srv, uint32_t seconds)
         evtimer_add(srv->refuse_timer, &tv);
 }
 
-static void on_grace(evutil_socket_t fd, short what, void *arg)
+/* The first SIGTERM/SIGINT (listener.h): no new connections. Connections held by a
+ * blackhole or a dribble have no answer worth waiting for: drop them now; delayed replies
+ * (latency) still complete within the grace period. */
+static void on_drain(void *arg)
 {
     struct server *srv = arg;
 
-    (void)fd;
-    (void)what;
-    if (srv->inflight > 0)
-        am_log(AM_LOG_WARN, "shutdown", "what=grace_expired inflight=%d", srv->inflight);
-    event_base_loopexit(srv->base, NULL);
-}
-
-static void on_signal(evutil_socket_t sig, short what, void *arg)
-{
-    struct server *srv = arg;
-    struct timeval grace = {srv->cfg->shutdown_grace_ms / 1000,
-                            (srv->cfg->shutdown_grace_ms % 1000) * 1000};
-
-    (void)what;
-    if (++srv->signals_seen > 1) {
-        if (sig == SIGINT) {
-            am_log(AM_LOG_WARN, "shutdown", "what=second_sigint exiting=now");
-            _exit(130);
-        }
-        return;
-    }
-    am_log(AM_LOG_INFO, "shutdown", "signal=%s inflight=%d", sig == SIGTERM ? "SIGTERM" : "SIGINT",
-           srv->inflight);
-    srv->draining = 1;
     stop_accepting(srv);
-    /* Connections held by a blackhole or a dribble have no answer worth waiting for:
-     * drop them now; delayed replies (latency) still complete within the grace period. */
     for (struct pending *p = srv->pending, *next; p; p = next) {
         next = p->next;
         if (p->evcon)
             finish_connection(p);
     }
-    if (srv->inflight == 0) {
-        /* Replies already queued on sockets are flushed by the loop's last pass. */
-        struct timeval flush = {0, 50000};
-        event_base_loopexit(srv->base, &flush);
-        return;
-    }
-    srv->grace = evtimer_new(srv->base, on_grace, srv);
-    if (!srv->grace || evtimer_add(srv->grace, &grace) < 0)
-        event_base_loopexit(srv->base, NULL);
 }
 
 /* SIGHUP reloads the fixture set; a broken file leaves the current set in force. */
@@ -775,11 +737,10 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
         am_log(AM_LOG_WARN, "listening", "addr=%s port=%d tls=0 note=\"plaintext listener\"",
                cfg->bind, am_listener_bound_port(srv.plain_handle));
     }
-    srv.sigterm = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
-    srv.sigint = evsignal_new(srv.base, SIGINT, on_signal, &srv);
     srv.sighup = evsignal_new(srv.base, SIGHUP, on_sighup, &srv);
-    if (!srv.sigterm || !srv.sigint || !srv.sighup || event_add(srv.sigterm, NULL) < 0 ||
-        event_add(srv.sigint, NULL) < 0 || event_add(srv.sighup, NULL) < 0)
+    if (am_listener_drain_init(&srv.drain, srv.base, cfg->shutdown_grace_ms, &srv.inflight,
+                               on_drain, &srv) < 0 ||
+        !srv.sighup || event_add(srv.sighup, NULL) < 0)
         goto out;
     {
         struct timeval tick = {0, 100000};
@@ -822,16 +783,11 @@ out:
         event_free(srv.commit);
     if (srv.idle)
         event_free(srv.idle);
-    if (srv.grace)
-        event_free(srv.grace);
     if (srv.trim)
         event_free(srv.trim);
     if (srv.refuse_timer)
         event_free(srv.refuse_timer);
-    if (srv.sigterm)
-        event_free(srv.sigterm);
-    if (srv.sigint)
-        event_free(srv.sigint);
+    am_listener_drain_free(&srv.drain);
     if (srv.sighup)
         event_free(srv.sighup);
     if (srv.https)

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,41 +163,35 @@ bool am_pristine_idle_pending(const struct am_pristine *p)
     return p->n_parked || p->unready;
 }
 
-void am_pristine_idle(struct am_pristine *p)
+/* Frees the parked stores, then builds the standby of up to max unready entries, stopping
+ * at the first failure (OOM: the next reset builds on the spot). */
+static void prepare(struct am_pristine *p, size_t max)
 {
     char err[256];
 
     for (size_t i = 0; i < p->n_parked; i++)
         am_stores_free(&p->parked[i]);
     p->n_parked = 0;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->n && max > 0; i++) {
         struct entry *e = &p->entries[i];
         if (e->standby_ready)
             continue;
-        if (build(e, &e->standby, err, sizeof(err)) == 0) {
-            e->standby_ready = true;
-            p->unready--;
-        }
-        return; /* one per call: keep each pause of the event loop short */
+        max--;
+        if (build(e, &e->standby, err, sizeof(err)) < 0)
+            return;
+        e->standby_ready = true;
+        p->unready--;
     }
+}
+
+void am_pristine_idle(struct am_pristine *p)
+{
+    prepare(p, 1); /* one per call: keep each pause of the event loop short */
 }
 
 void am_pristine_prepare_all(struct am_pristine *p)
 {
-    char err[256];
-
-    for (size_t i = 0; i < p->n_parked; i++)
-        am_stores_free(&p->parked[i]);
-    p->n_parked = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        struct entry *e = &p->entries[i];
-        if (e->standby_ready)
-            continue;
-        if (build(e, &e->standby, err, sizeof(err)) < 0)
-            return; /* OOM: the next reset builds on the spot */
-        e->standby_ready = true;
-        p->unready--;
-    }
+    prepare(p, SIZE_MAX);
 }
 
 size_t am_pristine_objects(const struct am_pristine *p)

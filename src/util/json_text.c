@@ -187,3 +187,14 @@ int am_json_add_string_or_null(cJSON *obj, const char *key, const char *value)
     }
     return 0;
 }
+
+int am_json_text_load(const char *text, size_t len, const char *source, char *err,
+                      size_t err_len, cJSON **ret)
+{
+    bool oom = false;
+
+    *ret = am_json_text_parse(text, len, source, err, err_len, &oom);
+    if (*ret)
+        return 0;
+    return oom ? -ENOMEM : -EINVAL;
+}

@@ -18,6 +18,11 @@ struct cJSON;
 struct cJSON *am_json_text_parse(const char *text, size_t len, const char *source, char *err,
                                  size_t err_len, bool *ret_oom);
 
+/* The same for the file loaders: 0 with the tree in *ret, or -EINVAL (the located message
+ * in err) or -ENOMEM. */
+int am_json_text_load(const char *text, size_t len, const char *source, char *err,
+                      size_t err_len, struct cJSON **ret);
+
 /* Checks an object's member names against allowed (NULL-terminated): returns NULL when
  * every name is allowed and unique, else the first offending name (borrowed), with
  * *ret_duplicate telling a repeated name from an unknown one. */

@@ -51,6 +51,25 @@ static int load(struct am_config *cfg, const char *const *args, const char *cons
     return r;
 }
 
+/* Runs am_config_load_record on writable copies of args (after argv[0] "record"). */
+static int load_record(struct am_config *cfg, const char *const *args)
+{
+    char *argv[64];
+    int argc = 0, r;
+
+    argv[argc++] = strdup("record");
+    for (; args && *args; args++)
+        argv[argc++] = strdup(*args);
+    argv[argc] = NULL;
+    err[0] = '\0';
+    am_config_defaults(cfg);
+    r = am_config_load_record(cfg, argc, argv, err, sizeof(err));
+    reset_getopt();
+    for (int i = 0; i < argc; i++)
+        free(argv[i]);
+    return r;
+}
+
 static char *write_temp(const char *text)
 {
     char *path = strdup("/tmp/am_test_config_XXXXXX");
@@ -652,6 +671,134 @@ static void test_config_state_file_recover_is_a_flag_only(void **state)
     am_config_finish(&cfg);
 }
 
+static void test_config_record_every_option(void **state)
+{
+    struct am_config cfg;
+
+    (void)state;
+    assert_int_equal(load_record(&cfg, (const char *const[]){"--upstream", "https://up.example:8443/base",
+                     "--out", "/tmp/rec", "--upstream-ca", "ca.pem", "--upstream-timeout", "7",
+                     "--port", "0", "--bind", "::1", "--port-file", "pf", "--tls-cert", "c.pem",
+                     "--tls-key", "k.pem", "--tls-san", "a.test", "--tls-san=b.test",
+                     "--ca-out", "ca-out.pem", "--idle-timeout", "5", "--max-body", "2048",
+                     "--shutdown-grace-ms", "250", "--log-level", "warn", NULL}), 0);
+    assert_string_equal(cfg.upstream, "https://up.example:8443/base");
+    assert_string_equal(cfg.out, "/tmp/rec");
+    assert_string_equal(cfg.upstream_ca, "ca.pem");
+    assert_int_equal(cfg.upstream_timeout, 7);
+    assert_int_equal(cfg.port, 0);
+    assert_string_equal(cfg.bind, "::1");
+    assert_string_equal(cfg.port_file, "pf");
+    assert_string_equal(cfg.tls_cert, "c.pem");
+    assert_string_equal(cfg.tls_key, "k.pem");
+    assert_int_equal(cfg.n_tls_sans, 2);
+    assert_string_equal(cfg.tls_sans[1], "b.test");
+    assert_string_equal(cfg.ca_out, "ca-out.pem");
+    assert_int_equal(cfg.idle_timeout, 5);
+    assert_int_equal(cfg.max_body, 2048);
+    assert_int_equal(cfg.shutdown_grace_ms, 250);
+    assert_string_equal(cfg.log_level, "warn");
+    assert_false(cfg.show_help);
+    am_config_finish(&cfg);
+}
+
+static void test_config_record_defaults_and_help(void **state)
+{
+    struct am_config cfg;
+
+    (void)state;
+    assert_int_equal(load_record(&cfg, (const char *const[]){"--upstream", "https://x", "--out",
+                                                             "d", NULL}), 0);
+    assert_int_equal(cfg.port, 8443);
+    assert_string_equal(cfg.bind, "127.0.0.1");
+    assert_int_equal(cfg.upstream_timeout, 30);
+    assert_int_equal(cfg.idle_timeout, 30);
+    assert_int_equal(cfg.max_body, 1 << 20);
+    assert_int_equal(cfg.shutdown_grace_ms, 10000);
+    assert_null(cfg.upstream_ca);
+    am_config_finish(&cfg);
+    /* --help (or -h) needs nothing else. */
+    assert_int_equal(load_record(&cfg, (const char *const[]){"--help", NULL}), 0);
+    assert_true(cfg.show_help);
+    am_config_finish(&cfg);
+    assert_int_equal(load_record(&cfg, (const char *const[]){"-h", NULL}), 0);
+    assert_true(cfg.show_help);
+    am_config_finish(&cfg);
+    for (const char *const *f = (const char *const[]){"--upstream ", "--out ", "--upstream-ca",
+                                                      "--upstream-timeout", "--port ", "--bind",
+                                                      "--port-file", "--tls-cert", "--tls-key",
+                                                      "--tls-san", "--ca-out", "--idle-timeout",
+                                                      "--max-body", "--shutdown-grace-ms",
+                                                      "--log-level", "--help", NULL};
+         *f; f++) {
+        if (!strstr(am_config_record_usage(), *f))
+            fail_msg("record usage does not mention %s", *f);
+    }
+}
+
+static void test_config_record_refusals(void **state)
+{
+    static const struct {
+        const char *args[8];
+        const char *prefix;
+    } cases[] = {
+        {{"--out", "d", NULL}, "--upstream: https://HOST[:PORT][/BASE] is required"},
+        {{"--upstream", "https://x", NULL}, "--out: DIR is required"},
+        {{"--upstream", "https://x", "--out", "d", "--bogus", NULL},
+         "--bogus: unknown option or missing value (see record --help)"},
+        {{"--upstream", "https://x", "--out", NULL}, "--out: unknown option or missing value"},
+        /* Server-only options are unknown here, and the reverse (below). */
+        {{"--upstream", "https://x", "--out", "d", "--fixtures", "f", NULL}, "--fixtures: unknown"},
+        {{"--upstream", "https://x", "--out", "d", "-V", NULL}, "-V: unknown"},
+        {{"--upstream", "https://x", "--out", "d", "stray", NULL}, "stray: unexpected argument"},
+        {{"--upstream", "https://x", "--out", "d", "--port", "65536", NULL},
+         "--port: '65536' is not an integer in 0..65535"},
+        {{"--upstream", "https://x", "--out", "d", "--upstream-timeout", "0", NULL},
+         "--upstream-timeout: '0' is not an integer in 1..3600"},
+        {{"--upstream", "https://x", "--out", "d", "--max-body", "10", NULL}, "--max-body: "},
+        {{"--upstream", "https://x", "--out", "d", "--shutdown-grace-ms", "-1", NULL},
+         "--shutdown-grace-ms: "},
+        {{"--upstream", "https://x", "--out", "d", "--bind", "", NULL}, "--bind: must not be empty"},
+        {{"--upstream", "https://x", "--out", "d", "--log-level", "loud", NULL}, "--log-level: "},
+        {{"--upstream", "https://x", "--out", "d", "--tls-cert", "c", NULL},
+         "--tls-cert/--tls-key: give both or neither"},
+        {{"--upstream", "https://x", "--out", "d", "--port", KEY_B, NULL}, "--port: "},
+    };
+    struct am_config cfg;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (load_record(&cfg, cases[i].args) != -EINVAL || strncmp(err, cases[i].prefix,
+                                                                   strlen(cases[i].prefix)) != 0)
+            fail_msg("case %zu: got '%s', want '%s...'", i, err, cases[i].prefix);
+        /* A key pasted into the wrong option is never echoed whole. */
+        assert_null(strstr(err, "BBBBBBBBBBBBBBBB"));
+        am_config_finish(&cfg);
+    }
+    assert_int_equal(load(&cfg, (const char *const[]){"--upstream", "https://x", NULL}, NULL),
+                     -EINVAL);
+    assert_non_null(strstr(err, "--upstream: unknown option"));
+    am_config_finish(&cfg);
+}
+
+/* The recorder reads flags only: the server's ASAAS_MOCK_* variables, exported in the same
+ * shell, must not move it (the record parser takes no environment at all). */
+static void test_config_record_ignores_environment(void **state)
+{
+    struct am_config cfg;
+    char port[] = "ASAAS_MOCK_PORT=9999", cfgfile[] = "ASAAS_MOCK_CONFIG=/nonexistent";
+
+    (void)state;
+    assert_int_equal(putenv(port), 0);
+    assert_int_equal(putenv(cfgfile), 0);
+    assert_int_equal(load_record(&cfg, (const char *const[]){"--upstream", "https://x", "--out",
+                                                             "d", NULL}), 0);
+    assert_int_equal(cfg.port, 8443);
+    am_config_finish(&cfg);
+    unsetenv("ASAAS_MOCK_PORT");
+    unsetenv("ASAAS_MOCK_CONFIG");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -678,6 +825,10 @@ int main(void)
         cmocka_unit_test(test_config_blank_admin_token_refused),
         cmocka_unit_test(test_config_head_and_body_deadlines),
         cmocka_unit_test(test_config_usage_mentions_every_flag),
+        cmocka_unit_test(test_config_record_every_option),
+        cmocka_unit_test(test_config_record_defaults_and_help),
+        cmocka_unit_test(test_config_record_refusals),
+        cmocka_unit_test(test_config_record_ignores_environment),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

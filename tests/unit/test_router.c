@@ -1,6 +1,8 @@
 /* test_router.c - (method, path) -> route, params, 405 Allow lists and hostile paths. */
 #include "test_helpers.h"
 
+#include <errno.h>
+
 #include <stdbool.h>
 
 #include "router.h"
@@ -486,6 +488,23 @@ static void test_route_names(void **state)
         assert_string_equal(am_route_name(ctl_cases[i].route), ctl_cases[i].name);
 }
 
+/* Faults and rate-limit rules name /v3 operations; control ones are refused. */
+static void test_route_parse_api(void **state)
+{
+    enum am_route r = AM_ROUTE_NONE;
+
+    (void)state;
+    for (size_t i = 0; i < N_OF(api_cases); i++) {
+        assert_int_equal(am_route_parse_api(api_cases[i].name, &r), 0);
+        assert_int_equal(r, api_cases[i].route);
+    }
+    for (size_t i = 0; i < N_OF(ctl_cases); i++)
+        assert_int_equal(am_route_parse_api(ctl_cases[i].name, &r), -EINVAL);
+    assert_int_equal(am_route_parse_api("none", &r), -EINVAL);
+    assert_int_equal(am_route_parse_api("customers.nope", &r), -EINVAL);
+    assert_int_equal(am_route_parse_api("", &r), -EINVAL);
+}
+
 /* Every route in the enum has a case above (add one when adding a route), and names are
  * unique so metrics labels never merge two operations. */
 static void test_router_cases_cover_every_route(void **state)
@@ -543,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_router_match_resets_previous_result),
         cmocka_unit_test(test_router_params_survive_path_being_freed),
         cmocka_unit_test(test_route_names),
+        cmocka_unit_test(test_route_parse_api),
         cmocka_unit_test(test_router_cases_cover_every_route),
     };
     return cmocka_run_group_tests_name("router", tests, NULL, NULL);
