@@ -1,4 +1,9 @@
-/* app.c - request dispatch: prefix, auth, router, handler, control API (see app.h). */
+/* app.c - request dispatch: prefix, auth, router, handler, control API (see app.h).
+ *
+ * Over 1,000 lines on purpose: struct am_app is opaque, so its definition, its lifetime
+ * (new, reload, reset, shutdown), its accessors (app_iface.h) and the one request entry
+ * point that reads its fields live in this one file; splitting it would mean exposing the
+ * struct again to the pieces. */
 #include "app.h"
 
 #include <cjson/cJSON.h>
