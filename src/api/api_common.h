@@ -24,6 +24,9 @@ struct am_ctx {
     int64_t now;                /* the account's clock, Unix seconds */
     struct am_ids *ids;
     const struct am_query *query; /* decoded query parameters */
+    /* Every account, for the operations that reach another one (transfers by walletId,
+     * split receivers, subaccounts). NULL in unit tests that need none. */
+    struct am_registry *registry;
 };
 
 /* Parses the request body as one JSON object. An empty body (or only whitespace) gives

@@ -49,9 +49,15 @@ static int query_day(const struct am_ctx *ctx, const char *key, int64_t *ret,
     return 0;
 }
 
+/* The members naming the line's other object, in Asaas's order after paymentId. */
+static const char *const ref_keys[] = {"splitId",   "transferId",       "anticipationId",
+                                       "billId",    "invoiceId",        "paymentDunningId",
+                                       "creditBureauReportId"};
+
 static cJSON *ledger_json(const struct am_ledger_entry *e)
 {
     cJSON *o = cJSON_CreateObject();
+    const char *payment = e->payment_id[0] ? e->payment_id : NULL;
     char day[11];
     bool ok;
 
@@ -65,11 +71,12 @@ static cJSON *ledger_json(const struct am_ledger_entry *e)
          cJSON_AddStringToObject(o, "type", am_ledger_type_name(e->type)) &&
          cJSON_AddStringToObject(o, "date", day) &&
          cJSON_AddStringToObject(o, "description", e->description) &&
-         am_json_add_string_or_null(o, "paymentId", e->payment_id[0] ? e->payment_id : NULL) == 0 &&
-         cJSON_AddNullToObject(o, "splitId") && cJSON_AddNullToObject(o, "transferId") &&
-         cJSON_AddNullToObject(o, "anticipationId") && cJSON_AddNullToObject(o, "billId") &&
-         cJSON_AddNullToObject(o, "invoiceId") && cJSON_AddNullToObject(o, "paymentDunningId") &&
-         cJSON_AddNullToObject(o, "creditBureauReportId");
+         am_json_add_string_or_null(
+             o, "paymentId", strcmp(e->ref_key, "paymentId") == 0 ? e->ref_id : payment) == 0;
+    for (size_t i = 0; ok && i < sizeof(ref_keys) / sizeof(ref_keys[0]); i++)
+        ok = am_json_add_string_or_null(o, ref_keys[i], strcmp(e->ref_key, ref_keys[i]) == 0
+                                                            ? e->ref_id
+                                                            : NULL) == 0;
     if (!ok) {
         cJSON_Delete(o);
         return NULL;

@@ -666,6 +666,7 @@ int am_app_call(struct am_app *app, struct am_account *account, const struct am_
     ctx.now = am_clock_now(&account->clock, real_now);
     ctx.ids = &app->ids;
     ctx.query = &query;
+    ctx.registry = account->registry;
     r = am_jobs_catch_up(account, &app->ids, ctx.now, NULL);
     if (r == 0)
         r = dispatch_api(app, &m, req, &ctx, resp);
@@ -696,6 +697,7 @@ int am_app_replay(struct am_app *app, struct am_account *account, struct am_ids 
     ctx.now = now;
     ctx.ids = ids;
     ctx.query = &query;
+    ctx.registry = account->registry;
     r = am_jobs_catch_up(account, ids, now, NULL);
     if (r == 0)
         r = dispatch_api(app, &m, req, &ctx, resp);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "billing.h"
+#include "records.h"
 #include "webhooks.h"
 #include "customers.h"
 #include "subscriptions.h"
@@ -225,6 +226,7 @@ static void account_free(struct am_account *account)
     am_billing_free(account->billing);
     am_recurring_free(account->recurring);
     am_webhooks_free(account->webhooks);
+    am_records_free(account->records);
     /* Key hashes are not secrets, but there is no reason to leave them in freed memory. */
     explicit_bzero(account->keys, sizeof(account->keys));
     free(account);
@@ -268,12 +270,15 @@ struct am_account *am_registry_add_account(struct am_registry *reg, const char *
     /* Spec silent on names: default to the id so listings never show an empty name. */
     memcpy(account->name, id, len + 1);
     account->require_user_agent = true;
+    account->registry = reg;
     account->clock = reg->initial_clock;
     account->customers = am_customer_store_new();
     account->billing = am_billing_new(account->id);
     account->recurring = am_recurring_new();
     account->webhooks = am_webhooks_new();
-    if (!account->customers || !account->billing || !account->recurring || !account->webhooks)
+    account->records = am_records_new();
+    if (!account->customers || !account->billing || !account->recurring || !account->webhooks ||
+        !account->records)
         goto fail;
     if (id_index_insert(reg, account) < 0)
         goto fail;

@@ -50,6 +50,8 @@ struct am_account {
     struct am_billing *billing;          /* owned: payments, installments, events, ledger */
     struct am_recurring *recurring;      /* owned: subscriptions, account status, jobs */
     struct am_webhooks *webhooks;        /* owned: webhook configs and delivery queues */
+    struct am_records *records;          /* owned: the other API areas' objects (records.h) */
+    struct am_registry *registry;        /* borrowed: the registry holding this account */
 };
 
 struct am_registry;

@@ -8,6 +8,11 @@
 #include "api_payments.h"
 #include "api_recurring.h"
 #include "api_webhooks.h"
+/* area pix headers */
+/* area moneyout headers */
+/* area accounts headers */
+/* area links headers */
+/* area payrest headers */
 
 struct route_def {
     enum am_route route;
@@ -83,6 +88,11 @@ static const struct route_def routes[] = {
     {AM_ROUTE_WEBHOOK_LEGACY_INVOICE_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook/invoice", "webhook.legacy.invoice.save", am_api_webhook_legacy_invoice_save},
     {AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_GET, AM_SCOPE_API, AM_METHOD_GET, "webhook/mobilePhoneRecharge", "webhook.legacy.mobilePhoneRecharge.get", am_api_webhook_legacy_recharge_get},
     {AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook/mobilePhoneRecharge", "webhook.legacy.mobilePhoneRecharge.save", am_api_webhook_legacy_recharge_save},
+    /* area pix */
+    /* area moneyout */
+    /* area accounts */
+    /* area links */
+    /* area payrest */
 
     {AM_ROUTE_CTL_HEALTH, AM_SCOPE_CONTROL, AM_METHOD_GET, "health", "mock.health", NULL},
     {AM_ROUTE_CTL_CA_PEM, AM_SCOPE_CONTROL, AM_METHOD_GET, "ca.pem", "mock.ca", NULL},

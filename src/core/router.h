@@ -71,6 +71,11 @@ enum am_route {
     AM_ROUTE_WEBHOOK_LEGACY_INVOICE_SAVE,
     AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_GET,
     AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE,
+    /* area pix: Pix keys, QR codes, Pix transactions, recurring and automatic Pix (breadth I) */
+    /* area moneyout: transfers, wallets, bills, mobile recharges, anticipations, escrow (breadth I) */
+    /* area accounts: subaccounts and their keys, account info, account documents, splits (breadth I) */
+    /* area links: payment links, checkouts, invoices, fiscal info, dunning (breadth II) */
+    /* area payrest: lean payments, payment documents, chargebacks, notifications, credit bureau, the rest (breadth II) */
     /* /__mock control API */
     AM_ROUTE_CTL_HEALTH,
     AM_ROUTE_CTL_CA_PEM,

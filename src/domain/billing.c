@@ -93,6 +93,37 @@ static const char *const ledger_names[_AM_LEDGER_MAX] = {
     [AM_LEDGER_PAYMENT_REFUND] = "PAYMENT_REFUND",
     [AM_LEDGER_PAYMENT_REVERSAL] = "PAYMENT_REVERSAL",
     [AM_LEDGER_PAYMENT_FEE_REVERSAL] = "PAYMENT_FEE_REVERSAL",
+    [AM_LEDGER_TRANSFER] = "TRANSFER",
+    [AM_LEDGER_TRANSFER_FEE] = "TRANSFER_FEE",
+    [AM_LEDGER_TRANSFER_REVERSAL] = "TRANSFER_REVERSAL",
+    [AM_LEDGER_INTERNAL_TRANSFER_DEBIT] = "INTERNAL_TRANSFER_DEBIT",
+    [AM_LEDGER_INTERNAL_TRANSFER_CREDIT] = "INTERNAL_TRANSFER_CREDIT",
+    [AM_LEDGER_INTERNAL_TRANSFER_REVERSAL] = "INTERNAL_TRANSFER_REVERSAL",
+    [AM_LEDGER_PIX_TRANSACTION_DEBIT] = "PIX_TRANSACTION_DEBIT",
+    [AM_LEDGER_PIX_TRANSACTION_CREDIT] = "PIX_TRANSACTION_CREDIT",
+    [AM_LEDGER_PIX_TRANSACTION_DEBIT_FEE] = "PIX_TRANSACTION_DEBIT_FEE",
+    [AM_LEDGER_PIX_TRANSACTION_DEBIT_REFUND] = "PIX_TRANSACTION_DEBIT_REFUND",
+    [AM_LEDGER_BILL_PAYMENT] = "BILL_PAYMENT",
+    [AM_LEDGER_BILL_PAYMENT_FEE] = "BILL_PAYMENT_FEE",
+    [AM_LEDGER_BILL_PAYMENT_CANCELLED] = "BILL_PAYMENT_CANCELLED",
+    [AM_LEDGER_BILL_PAYMENT_FEE_CANCELLED] = "BILL_PAYMENT_FEE_CANCELLED",
+    [AM_LEDGER_BILL_PAYMENT_REFUNDED] = "BILL_PAYMENT_REFUNDED",
+    [AM_LEDGER_MOBILE_PHONE_RECHARGE] = "MOBILE_PHONE_RECHARGE",
+    [AM_LEDGER_REFUND_MOBILE_PHONE_RECHARGE] = "REFUND_MOBILE_PHONE_RECHARGE",
+    [AM_LEDGER_RECEIVABLE_ANTICIPATION_GROSS_CREDIT] = "RECEIVABLE_ANTICIPATION_GROSS_CREDIT",
+    [AM_LEDGER_RECEIVABLE_ANTICIPATION_FEE] = "RECEIVABLE_ANTICIPATION_FEE",
+    [AM_LEDGER_RECEIVABLE_ANTICIPATION_DEBIT] = "RECEIVABLE_ANTICIPATION_DEBIT",
+    [AM_LEDGER_CHARGEBACK] = "CHARGEBACK",
+    [AM_LEDGER_CHARGEBACK_REVERSAL] = "CHARGEBACK_REVERSAL",
+    [AM_LEDGER_PAYMENT_CUSTODY_BLOCK] = "PAYMENT_CUSTODY_BLOCK",
+    [AM_LEDGER_PAYMENT_CUSTODY_BLOCK_REVERSAL] = "PAYMENT_CUSTODY_BLOCK_REVERSAL",
+    [AM_LEDGER_PAYMENT_DUNNING_REQUEST_FEE] = "PAYMENT_DUNNING_REQUEST_FEE",
+    [AM_LEDGER_PAYMENT_DUNNING_RECEIVED_FEE] = "PAYMENT_DUNNING_RECEIVED_FEE",
+    [AM_LEDGER_PAYMENT_DUNNING_CANCELLATION_FEE] = "PAYMENT_DUNNING_CANCELLATION_FEE",
+    [AM_LEDGER_INVOICE_FEE] = "INVOICE_FEE",
+    [AM_LEDGER_CREDIT_BUREAU_REPORT] = "CREDIT_BUREAU_REPORT",
+    [AM_LEDGER_CREDIT] = "CREDIT",
+    [AM_LEDGER_DEBIT] = "DEBIT",
 };
 
 const char *am_ledger_type_name(enum am_ledger_type t)
@@ -305,6 +336,15 @@ int am_billing_ledger_append(struct am_billing *b, enum am_ledger_type type, int
                              int64_t day, int64_t now, const char *description,
                              const char *payment_id)
 {
+    return am_billing_ledger_append_ref(b, type, value_cents, day, now, description, payment_id,
+                                        NULL, NULL);
+}
+
+int am_billing_ledger_append_ref(struct am_billing *b, enum am_ledger_type type,
+                                 int64_t value_cents, int64_t day, int64_t now,
+                                 const char *description, const char *payment_id,
+                                 const char *ref_key, const char *ref_id)
+{
     struct am_ledger_entry *e;
 
     if (grow(&b->ledger, b->led_n, &b->led_cap, sizeof(*b->ledger), 64, 0) < 0)
@@ -321,6 +361,10 @@ int am_billing_ledger_append(struct am_billing *b, enum am_ledger_type type, int
     e->created_at = now;
     snprintf(e->description, sizeof(e->description), "%s", description ? description : "");
     snprintf(e->payment_id, sizeof(e->payment_id), "%s", payment_id ? payment_id : "");
+    if (ref_key && ref_id) {
+        snprintf(e->ref_key, sizeof(e->ref_key), "%s", ref_key);
+        snprintf(e->ref_id, sizeof(e->ref_id), "%s", ref_id);
+    }
     b->led_n++;
     return 0;
 }

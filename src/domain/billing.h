@@ -444,6 +444,38 @@ enum am_ledger_type {
     AM_LEDGER_PAYMENT_REFUND,   /* debit of a refund after credit */
     AM_LEDGER_PAYMENT_REVERSAL, /* debit reversing a credit (e.g. chargeback) */
     AM_LEDGER_PAYMENT_FEE_REVERSAL, /* credit giving a fee back */
+    /* The other areas' statement lines, named as Asaas's financialTransaction type. */
+    AM_LEDGER_TRANSFER,
+    AM_LEDGER_TRANSFER_FEE,
+    AM_LEDGER_TRANSFER_REVERSAL,
+    AM_LEDGER_INTERNAL_TRANSFER_DEBIT,
+    AM_LEDGER_INTERNAL_TRANSFER_CREDIT,
+    AM_LEDGER_INTERNAL_TRANSFER_REVERSAL,
+    AM_LEDGER_PIX_TRANSACTION_DEBIT,
+    AM_LEDGER_PIX_TRANSACTION_CREDIT,
+    AM_LEDGER_PIX_TRANSACTION_DEBIT_FEE,
+    AM_LEDGER_PIX_TRANSACTION_DEBIT_REFUND,
+    AM_LEDGER_BILL_PAYMENT,
+    AM_LEDGER_BILL_PAYMENT_FEE,
+    AM_LEDGER_BILL_PAYMENT_CANCELLED,
+    AM_LEDGER_BILL_PAYMENT_FEE_CANCELLED,
+    AM_LEDGER_BILL_PAYMENT_REFUNDED,
+    AM_LEDGER_MOBILE_PHONE_RECHARGE,
+    AM_LEDGER_REFUND_MOBILE_PHONE_RECHARGE,
+    AM_LEDGER_RECEIVABLE_ANTICIPATION_GROSS_CREDIT,
+    AM_LEDGER_RECEIVABLE_ANTICIPATION_FEE,
+    AM_LEDGER_RECEIVABLE_ANTICIPATION_DEBIT,
+    AM_LEDGER_CHARGEBACK,
+    AM_LEDGER_CHARGEBACK_REVERSAL,
+    AM_LEDGER_PAYMENT_CUSTODY_BLOCK,
+    AM_LEDGER_PAYMENT_CUSTODY_BLOCK_REVERSAL,
+    AM_LEDGER_PAYMENT_DUNNING_REQUEST_FEE,
+    AM_LEDGER_PAYMENT_DUNNING_RECEIVED_FEE,
+    AM_LEDGER_PAYMENT_DUNNING_CANCELLATION_FEE,
+    AM_LEDGER_INVOICE_FEE,
+    AM_LEDGER_CREDIT_BUREAU_REPORT,
+    AM_LEDGER_CREDIT,
+    AM_LEDGER_DEBIT,
     _AM_LEDGER_MAX
 };
 
@@ -459,6 +491,12 @@ struct am_ledger_entry {
     int64_t created_at;      /* instant */
     char description[160];
     char payment_id[AM_PAYMENT_ID_MAX]; /* "" = null */
+    /* The other object the line belongs to, as the financialTransaction member that
+     * names it ("transferId", "billId", "anticipationId", "splitId", "invoiceId",
+     * "paymentDunningId", "creditBureauReportId"); "" = none. A payment of another
+     * account (a split's receiver) goes here too, as "paymentId" is checked locally. */
+    char ref_key[24];
+    char ref_id[64];
 };
 
 /* Appends an entry (description borrowed, truncated to fit; payment_id may be NULL).
@@ -466,6 +504,12 @@ struct am_ledger_entry {
 int am_billing_ledger_append(struct am_billing *b, enum am_ledger_type type, int64_t value_cents,
                              int64_t day, int64_t now, const char *description,
                              const char *payment_id);
+/* Same, naming the other object of the line (ref_key/ref_id as in am_ledger_entry; both
+ * NULL = none; truncated to fit). */
+int am_billing_ledger_append_ref(struct am_billing *b, enum am_ledger_type type,
+                                 int64_t value_cents, int64_t day, int64_t now,
+                                 const char *description, const char *payment_id,
+                                 const char *ref_key, const char *ref_id);
 size_t am_billing_ledger_count(const struct am_billing *b);
 /* i-th entry, oldest first. Borrowed. */
 const struct am_ledger_entry *am_billing_ledger_at(const struct am_billing *b, size_t i);

@@ -421,6 +421,11 @@ static cJSON *ledger_export(const struct am_ledger_entry *e)
     TRY(am_sc_add_instant(o, "dateCreated", e->created_at));
     TRY(am_sc_add_str(o, "description", e->description));
     TRY(add_buf(o, "paymentId", e->payment_id));
+    /* Only when set: snapshots of payment-only ledgers stay as they were. */
+    if (e->ref_key[0]) {
+        TRY(am_sc_add_str(o, "refKey", e->ref_key));
+        TRY(am_sc_add_str(o, "refId", e->ref_id));
+    }
     return o;
 oom:
     cJSON_Delete(o);
@@ -1018,8 +1023,9 @@ static int event_import(const cJSON *o, const char *where, struct am_billing *b,
 
 static const char *const ledger_keys[] = {"id",   "valueCents",  "balanceCents", "type",
                                           "date", "dateCreated", "description",  "paymentId",
-                                          NULL};
-enum { L_ID, L_VALUE, L_BALANCE, L_TYPE, L_DATE, L_CREATED, L_DESCRIPTION, L_PAYMENT };
+                                          "refKey", "refId", NULL};
+enum { L_ID, L_VALUE, L_BALANCE, L_TYPE, L_DATE, L_CREATED, L_DESCRIPTION, L_PAYMENT, L_REF_KEY,
+       L_REF_ID };
 
 static int ledger_import(const cJSON *o, const char *where, struct am_billing *b, char *err,
                          size_t err_len)
@@ -1058,7 +1064,9 @@ static int ledger_import(const cJSON *o, const char *where, struct am_billing *b
         (rc = am_sc_get_buf(AT(&r, L_DESCRIPTION), e.description, sizeof(e.description),
                             CTX(&r))) < 0 ||
         (rc = am_sc_get_buf(AT(&r, L_PAYMENT), e.payment_id, sizeof(e.payment_id), CTX(&r))) <
-            0)
+            0 ||
+        (rc = am_sc_get_buf(AT(&r, L_REF_KEY), e.ref_key, sizeof(e.ref_key), CTX(&r))) < 0 ||
+        (rc = am_sc_get_buf(AT(&r, L_REF_ID), e.ref_id, sizeof(e.ref_id), CTX(&r))) < 0)
         return rc;
     if (e.payment_id[0] && !am_billing_payment_find(b, e.payment_id))
         return fail(err, err_len, where, "paymentId", "unknown payment '%s'", e.payment_id);

@@ -17,6 +17,8 @@
 #include "recurring_state.h"
 #include "state_codec.h"
 #include "subscriptions.h"
+#include "records.h"
+#include "records_state.h"
 #include "webhooks.h"
 #include "webhooks_state.h"
 
@@ -28,17 +30,19 @@ void am_stores_free(struct am_stores *s)
     am_billing_free(s->billing);
     am_recurring_free(s->recurring);
     am_webhooks_free(s->webhooks);
+    am_records_free(s->records);
     memset(s, 0, sizeof(*s));
 }
 
 void am_stores_swap(struct am_account *a, struct am_stores *s)
 {
-    struct am_stores old = {a->customers, a->billing, a->recurring, a->webhooks};
+    struct am_stores old = {a->customers, a->billing, a->recurring, a->webhooks, a->records};
 
     a->customers = s->customers;
     a->billing = s->billing;
     a->recurring = s->recurring;
     a->webhooks = s->webhooks;
+    a->records = s->records;
     *s = old;
 }
 
@@ -48,7 +52,8 @@ int am_stores_new(const char *account_id, struct am_stores *s)
     s->billing = am_billing_new(account_id);
     s->recurring = am_recurring_new();
     s->webhooks = am_webhooks_new();
-    if (s->customers && s->billing && s->recurring && s->webhooks)
+    s->records = am_records_new();
+    if (s->customers && s->billing && s->recurring && s->webhooks && s->records)
         return 0;
     am_stores_free(s);
     return -ENOMEM;
@@ -160,6 +165,14 @@ struct cJSON *am_state_export_data(const struct am_account *a)
         if (!r)
             goto oom;
         cJSON_AddItemToObject(o, "webhooks", r);
+        r = NULL;
+    }
+    /* Likewise only when an area keeps something there. */
+    if (!am_records_empty(a->records)) {
+        r = am_records_state_export(a->records);
+        if (!r)
+            goto oom;
+        cJSON_AddItemToObject(o, "records", r);
     }
     return o;
 oom:
@@ -173,7 +186,8 @@ oom:
 int am_state_import_data(const cJSON *data, const char *account_id, const char *where,
                          struct am_stores *ret, char *err, size_t err_len)
 {
-    static const char *const allowed[] = {"customers", "billing", "recurring", "webhooks", NULL};
+    static const char *const allowed[] = {"customers", "billing", "recurring", "webhooks",
+                                          "records", NULL};
     struct am_stores s = {0};
     const cJSON *it;
     char sub[256];
@@ -209,6 +223,12 @@ int am_state_import_data(const cJSON *data, const char *account_id, const char *
     /* Events already in the log were emitted before any config here: never deliver them. */
     if (!it)
         am_webhooks_set_cursor(s.webhooks, am_billing_events_last_seq(s.billing));
+    it = cJSON_GetObjectItemCaseSensitive(data, "records");
+    r = it ? am_records_state_import(it, am_sc_where_key(sub, sizeof(sub), where, "records"),
+                                     &s.records, err, err_len)
+           : ((s.records = am_records_new()) ? 0 : -ENOMEM);
+    if (r < 0)
+        goto fail;
     *ret = s;
     return 0;
 fail:
