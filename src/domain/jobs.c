@@ -9,6 +9,11 @@
 #include "clock.h"
 #include "registry.h"
 #include "subscriptions.h"
+/* area pix headers */
+/* area moneyout headers */
+/* area accounts headers */
+/* area links headers */
+/* area payrest headers */
 
 /* 00:00 Brasilia time of a day: the instant a day's jobs are stamped with. */
 static int64_t day_start(int64_t day)
@@ -117,15 +122,30 @@ int am_jobs_subscriptions_day(struct am_account *a, struct am_ids *ids, int64_t 
     return 0;
 }
 
+/* The other API areas' daily jobs (am_jobs_area_fn), run after billing's and the
+ * subscriptions' of the same day, in this order. */
+static const am_jobs_area_fn area_jobs[] = {
+    /* area pix */
+    /* area moneyout */
+    /* area accounts */
+    /* area links */
+    /* area payrest */
+    NULL,
+};
+
 static int run_day(struct am_account *a, struct am_ids *ids, int64_t day,
                    struct am_jobs_report *rep)
 {
     int64_t now = day_start(day);
+    int r;
 
     rep->overdue += am_billing_job_overdue(a->billing, day, now);
     rep->settled += am_billing_job_settle(a->billing, day, now);
     rep->days++;
-    return am_jobs_subscriptions_day(a, ids, day, now, rep);
+    r = am_jobs_subscriptions_day(a, ids, day, now, rep);
+    for (size_t i = 0; r == 0 && area_jobs[i]; i++)
+        r = area_jobs[i](a, ids, day, now);
+    return r;
 }
 
 int am_jobs_advance(struct am_account *a, struct am_ids *ids, int64_t from_now, int64_t to_now,

@@ -37,6 +37,12 @@ struct am_jobs_report {
     size_t expired;              /* subscriptions that became EXPIRED */
 };
 
+/* One API area's job for one day (transfers done, invoices authorized ...): acts on
+ * what is due by day, stamps events with now (the day's 00:00 BRT), must be idempotent
+ * (a day may run again after the clock moved back). Returns 0 or a negative errno. */
+typedef int (*am_jobs_area_fn)(struct am_account *a, struct am_ids *ids, int64_t day,
+                               int64_t now);
+
 /* Runs the jobs of every day in (last day run, day of to_now]; when the account never
  * ran its jobs, the range starts at the day of from_now. Remembers the day of to_now.
  * ret may be NULL (otherwise zeroed, then filled). Returns 0, -EINVAL (account without
