@@ -213,6 +213,36 @@ static int id_index_insert(struct am_registry *reg, struct am_account *account)
     return 0;
 }
 
+/* A stable UUID (version 4 layout) from the account id: FNV-1a over two seeds. */
+static void derive_wallet_id(const char *id, char out[37])
+{
+    uint64_t h[2] = {1469598103934665603ULL, 0x9e3779b97f4a7c15ULL};
+    unsigned char b[16];
+
+    for (int k = 0; k < 2; k++) {
+        for (const char *s = "wallet:"; *s; s++)
+            h[k] = (h[k] ^ (unsigned char)*s) * 1099511628211ULL;
+        for (const char *s = id; *s; s++)
+            h[k] = (h[k] ^ (unsigned char)*s) * 1099511628211ULL;
+        for (int i = 0; i < 8; i++)
+            b[k * 8 + i] = (unsigned char)(h[k] >> (8 * i));
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+}
+
+struct am_account *am_registry_find_wallet(struct am_registry *reg, const char *wallet_id)
+{
+    for (size_t i = 0; reg && wallet_id && i < reg->n_accounts; i++)
+        if (strcmp(reg->accounts[i]->wallet_id, wallet_id) == 0)
+            return reg->accounts[i];
+    return NULL;
+}
+
 struct am_registry *am_registry_new(void)
 {
     return calloc(1, sizeof(struct am_registry));
@@ -269,6 +299,7 @@ struct am_account *am_registry_add_account(struct am_registry *reg, const char *
     memcpy(account->id, id, len + 1);
     /* Spec silent on names: default to the id so listings never show an empty name. */
     memcpy(account->name, id, len + 1);
+    derive_wallet_id(id, account->wallet_id);
     account->require_user_agent = true;
     account->registry = reg;
     account->clock = reg->initial_clock;

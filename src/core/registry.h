@@ -40,6 +40,9 @@ struct am_api_key {
 struct am_account {
     char id[AM_ACCOUNT_ID_LEN];
     char name[128];
+    /* The account's walletId (a UUID): transfers between accounts and split receivers
+     * name the account by it. Derived from id, so it survives snapshots unchanged. */
+    char wallet_id[37];
     bool require_user_agent; /* true for every account created since 13/06/2024 */
     bool auto_created;       /* made by --auto-accounts */
     char allowed_ips[AM_MAX_ALLOWED_IPS][48]; /* "203.0.113.7" or "192.168.1.x" */
@@ -78,6 +81,8 @@ void am_registry_free(struct am_registry *reg);
 struct am_account *am_registry_add_account(struct am_registry *reg, const char *id);
 
 struct am_account *am_registry_find_account(struct am_registry *reg, const char *id);
+/* The account whose walletId is wallet_id, or NULL. */
+struct am_account *am_registry_find_wallet(struct am_registry *reg, const char *wallet_id);
 size_t am_registry_count(const struct am_registry *reg);
 /* i-th account in creation order, NULL past the end. */
 struct am_account *am_registry_account_at(struct am_registry *reg, size_t i);

@@ -411,11 +411,31 @@ static void test_registry_allowlist_matches_ipv6_after_normalising(void **state)
     assert_false(am_account_ip_allowed(a, "::1"));
 }
 
+static void test_registry_wallet_ids_are_stable_uuids(void **state)
+{
+    struct am_registry *reg = *state, *other = am_registry_new();
+    struct am_account *a = am_registry_add_account(reg, "default");
+    struct am_account *b = am_registry_add_account(reg, "acc_b");
+    struct am_account *again = am_registry_add_account(other, "default");
+
+    assert_int_equal(strlen(a->wallet_id), 36);
+    assert_int_equal(a->wallet_id[8], '-');
+    assert_int_equal(a->wallet_id[14], '4');
+    assert_string_not_equal(a->wallet_id, b->wallet_id);
+    /* Same id, same wallet: a snapshot restored elsewhere keeps it. */
+    assert_string_equal(a->wallet_id, again->wallet_id);
+    assert_ptr_equal(am_registry_find_wallet(reg, b->wallet_id), b);
+    assert_null(am_registry_find_wallet(reg, "00000000-0000-4000-8000-000000000000"));
+    assert_null(am_registry_find_wallet(reg, NULL));
+    am_registry_free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_registry_new_account_has_defaults),
+        T(test_registry_wallet_ids_are_stable_uuids),
         T(test_registry_rejects_duplicate_and_bad_ids),
         T(test_registry_keeps_creation_order_and_stable_pointers),
         T(test_registry_adds_key_from_plaintext_keeping_only_hash),
