@@ -11,15 +11,14 @@ Two sweeps over GET /__mock/coverage on a server with the embedded default fixtu
   their status. A step: {"op": operationId, "method", "path", "query"?, "body"?,
   "status": 200, "save"?: {"name": "field.path"}, "expect"?: {"field.path": value}}.
   "{{name}}" in path, query or body is replaced by a value saved by an earlier step of
-  the same file ("field.path" is dotted: "id", "data.0.id"). Every implemented operation
-  needs at least one example whose status is 2xx, except those named in
-  tests/e2e/sweep/_no_example.txt (operations emulated before the sweep existed); that
-  list may only shrink: an operation listed there that gains an example fails the sweep
-  until it is removed from the list, so the list stays true.
+  the same file ("field.path" is dotted: "id", "data.0.id"); "{{today}}" and "{{due}}" (ten
+  days later) are the account's dates. Every implemented operation needs at least one
+  example whose status is 2xx.
 
 Usage: run_e2e_sweep.py path/to/asaas-mock [-k PATTERN]
 """
 
+import datetime
 import glob
 import json
 import os
@@ -125,7 +124,11 @@ def run_file(s, path):
     """Runs one example file; returns the operations it answered 2xx."""
     with open(path, encoding="utf-8") as f:
         steps = json.load(f)
-    saved, ok = {}, set()
+    # The dev account runs on real time, in Brasilia (UTC-3, no daylight saving).
+    brt = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
+    saved = {"today": brt.date().isoformat(),
+             "due": (brt.date() + datetime.timedelta(days=10)).isoformat()}
+    ok = set()
     name = os.path.basename(path)
     for i, st in enumerate(steps):
         what = f"{name}[{i}] {st.get('op')}"
@@ -160,14 +163,10 @@ def _(ctx):
         known |= run_file(s, path)
     unknown = known - {op["operation"] for op in catalogue(s)}
     check(not unknown, f"examples name operations the catalogue lacks: {sorted(unknown)}")
-    with open(os.path.join(SWEEP_DIR, "_no_example.txt"), encoding="utf-8") as f:
-        exempt = {line.split("#")[0].strip() for line in f} - {""}
-    stale = sorted(exempt & known)
-    check(not stale, f"remove from sweep/_no_example.txt (they have examples now): {stale}")
-    missing = sorted(ops - known - exempt)
+    missing = sorted(ops - known)
     check(not missing, f"implemented operations without a passing valid example: {missing}")
-    print(f"#   {len(known & ops)} of {len(ops)} implemented operations have a valid example "
-          f"({len(exempt & ops)} exempt, emulated before the sweep)", flush=True)
+    print(f"#   {len(known & ops)} of {len(ops)} implemented operations have a valid example",
+          flush=True)
 
 
 if __name__ == "__main__":
