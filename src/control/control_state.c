@@ -197,7 +197,8 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
     for (size_t i = 0; i < am_registry_count(tmp); i++) {
         struct am_account *src = am_registry_account_at(tmp, i);
         struct am_account *dst = am_registry_find_account(am_app_registry(app), src->id);
-        struct am_stores s = {src->customers, src->billing, src->recurring, src->webhooks};
+        struct am_stores s = {src->customers, src->billing, src->recurring, src->webhooks,
+                              src->secreport};
 
         if (*account && strcmp(src->id, account) != 0)
             continue;
@@ -216,6 +217,7 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
         src->billing = s.billing;
         src->webhooks = s.webhooks;
         src->recurring = s.recurring;
+        src->secreport = s.secreport;
         cJSON_AddItemToArray(list, cJSON_CreateString(dst->id));
         imported++;
     }

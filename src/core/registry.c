@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "billing.h"
+#include "secreport.h"
 #include "webhooks.h"
 #include "customers.h"
 #include "subscriptions.h"
@@ -225,6 +226,7 @@ static void account_free(struct am_account *account)
     am_billing_free(account->billing);
     am_recurring_free(account->recurring);
     am_webhooks_free(account->webhooks);
+    am_secreport_free(account->secreport);
     /* Key hashes are not secrets, but there is no reason to leave them in freed memory. */
     explicit_bzero(account->keys, sizeof(account->keys));
     free(account);

@@ -24,6 +24,7 @@ struct am_customer_store;
 struct am_billing;
 struct am_recurring;
 struct am_webhooks;
+struct am_secreport;
 
 struct am_api_key {
     bool in_use;            /* slot holds a key (deleted keys free their slot) */
@@ -50,6 +51,7 @@ struct am_account {
     struct am_billing *billing;          /* owned: payments, installments, events, ledger */
     struct am_recurring *recurring;      /* owned: subscriptions, account status, jobs */
     struct am_webhooks *webhooks;        /* owned: webhook configs and delivery queues */
+    struct am_secreport *secreport;      /* owned: security findings; NULL = none yet */
 };
 
 struct am_registry;

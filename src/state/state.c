@@ -15,6 +15,8 @@
 #include "customers_state.h"
 #include "keys.h"
 #include "recurring_state.h"
+#include "secreport.h"
+#include "secreport_state.h"
 #include "state_codec.h"
 #include "subscriptions.h"
 #include "webhooks.h"
@@ -28,17 +30,19 @@ void am_stores_free(struct am_stores *s)
     am_billing_free(s->billing);
     am_recurring_free(s->recurring);
     am_webhooks_free(s->webhooks);
+    am_secreport_free(s->secreport);
     memset(s, 0, sizeof(*s));
 }
 
 void am_stores_swap(struct am_account *a, struct am_stores *s)
 {
-    struct am_stores old = {a->customers, a->billing, a->recurring, a->webhooks};
+    struct am_stores old = {a->customers, a->billing, a->recurring, a->webhooks, a->secreport};
 
     a->customers = s->customers;
     a->billing = s->billing;
     a->recurring = s->recurring;
     a->webhooks = s->webhooks;
+    a->secreport = s->secreport;
     *s = old;
 }
 
@@ -48,6 +52,7 @@ int am_stores_new(const char *account_id, struct am_stores *s)
     s->billing = am_billing_new(account_id);
     s->recurring = am_recurring_new();
     s->webhooks = am_webhooks_new();
+    s->secreport = NULL; /* made on the first finding */
     if (s->customers && s->billing && s->recurring && s->webhooks)
         return 0;
     am_stores_free(s);
@@ -160,6 +165,14 @@ struct cJSON *am_state_export_data(const struct am_account *a)
         if (!r)
             goto oom;
         cJSON_AddItemToObject(o, "webhooks", r);
+        r = NULL;
+    }
+    /* Only with findings, likewise. */
+    if (!am_secreport_empty(a->secreport)) {
+        r = am_secreport_state_export(a->secreport);
+        if (!r)
+            goto oom;
+        cJSON_AddItemToObject(o, "security", r);
     }
     return o;
 oom:
@@ -173,7 +186,8 @@ oom:
 int am_state_import_data(const cJSON *data, const char *account_id, const char *where,
                          struct am_stores *ret, char *err, size_t err_len)
 {
-    static const char *const allowed[] = {"customers", "billing", "recurring", "webhooks", NULL};
+    static const char *const allowed[] = {"customers", "billing", "recurring", "webhooks",
+                                          "security", NULL};
     struct am_stores s = {0};
     const cJSON *it;
     char sub[256];
@@ -209,6 +223,13 @@ int am_state_import_data(const cJSON *data, const char *account_id, const char *
     /* Events already in the log were emitted before any config here: never deliver them. */
     if (!it)
         am_webhooks_set_cursor(s.webhooks, am_billing_events_last_seq(s.billing));
+    it = cJSON_GetObjectItemCaseSensitive(data, "security");
+    if (it) {
+        r = am_secreport_state_import(it, am_sc_where_key(sub, sizeof(sub), where, "security"),
+                                      &s.secreport, err, err_len);
+        if (r < 0)
+            goto fail;
+    }
     *ret = s;
     return 0;
 fail:
