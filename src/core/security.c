@@ -47,6 +47,20 @@ static void describe(const struct am_request *req, char *out, size_t out_len)
     free(all);
 }
 
+/* The query decoded: "%24aact_..." is a key in the URL too. */
+static bool query_has_key(const char *query)
+{
+    char *copy = query ? strdup(query) : NULL;
+    bool found;
+
+    if (!copy)
+        return false;
+    am_ascii_percent_decode(copy);
+    found = am_key_shaped_text(copy);
+    free(copy);
+    return found;
+}
+
 static bool is_create(int route)
 {
     return route == AM_ROUTE_CUSTOMERS_CREATE || route == AM_ROUTE_PAYMENTS_CREATE ||
@@ -95,7 +109,7 @@ static void observe_request(struct am_app *app, struct am_secreport *s, const ch
         snprintf(ev, sizeof(ev), "TLSv1.2 negotiated by %s (%s)", ip, what);
         am_secreport_record(s, AM_SEC_TLS12_NEGOTIATED, t, ev);
     }
-    if (req->query && am_key_shaped_text(what + strcspn(what, "?")))
+    if (query_has_key(req->query))
         am_secreport_record(s, AM_SEC_KEY_IN_QUERY, t, what);
     if (am_key_shaped_text(req->path))
         am_secreport_record(s, AM_SEC_KEY_IN_PATH, t, what);
@@ -263,8 +277,10 @@ static void scan_data(struct derived *d, const cJSON *it, const char *path, int6
     }
 }
 
+/* Rotation age is on the account's clock (advancing it ages the keys); expiry and use are
+ * real-time facts, as authentication treats them. */
 static int derive_account(struct am_app *app, struct am_account *a, int64_t now,
-                          struct derived *d)
+                          int64_t real_now, struct derived *d)
 {
     const struct am_sec_options opt = {am_app_config(app)->key_rotation_days,
                                        am_app_config(app)->status_poll_interval};
@@ -278,7 +294,7 @@ static int derive_account(struct am_app *app, struct am_account *a, int64_t now,
         derive(d, AM_SEC_NO_IP_ALLOWLIST, now, "allowedIps is empty");
     for (size_t i = 0; i < AM_MAX_KEYS_PER_ACCOUNT; i++) {
         const struct am_api_key *k = &a->keys[i];
-        bool expired = k->expires_at != 0 && k->expires_at <= now;
+        bool expired = k->expires_at != 0 && k->expires_at <= real_now;
         int64_t last = k->last_used_at ? k->last_used_at : k->created_at;
 
         if (!k->in_use)
@@ -289,7 +305,7 @@ static int derive_account(struct am_app *app, struct am_account *a, int64_t now,
             derive(d, AM_SEC_STALE_KEY_PRESENT, now, ev);
             continue;
         }
-        if (now - last > unused) {
+        if (real_now - last > unused) {
             am_clock_format_date(last, day);
             snprintf(ev, sizeof(ev), "key %s (%s) unused since %s (over %d days)", k->display,
                      k->name, day, AM_SEC_UNUSED_KEY_DAYS);
@@ -431,7 +447,7 @@ struct cJSON *am_security_report(struct am_app *app, int64_t real_now, const cha
         if (am_secreport_empty(a->secreport) && !account_used(a))
             continue;
         memset(d, 0, sizeof(*d));
-        if (derive_account(app, a, now, d) < 0)
+        if (derive_account(app, a, now, real_now, d) < 0)
             goto oom;
         item = render_account(a->id, now, a->secreport, d, summary);
         if (!item)
