@@ -510,8 +510,8 @@ char *am_secreport_markdown(const struct cJSON *report)
 
     am_strbuf_str(&b, "# Integration security report\n\n");
     snprintf(line, sizeof(line),
-             "Generated %s by asaas-mock. Findings: **%.0f error**, **%.0f warning**, "
-             "**%.0f advice**.",
+             "Generated %s (Brasília time) by asaas-mock; first and last seen are on each "
+             "account's clock. Findings: **%.0f error**, **%.0f warning**, **%.0f advice**.",
              str_of(report, "generatedAt", "?"), num_of(summary, "error"),
              num_of(summary, "warning"), num_of(summary, "advice"));
     am_strbuf_str(&b, line);
