@@ -304,7 +304,8 @@ bool am_secreport_body_key(const char *body, size_t len, char *out, size_t out_l
     cJSON *root;
     bool found;
 
-    if (!body || !len)
+    /* most bodies hold no key: skip the parse */
+    if (!body || !len || !memmem(body, len, "aact_", 5))
         return false;
     root = cJSON_ParseWithLength(body, len);
     if (!root)

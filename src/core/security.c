@@ -92,11 +92,34 @@ static const char *retry_after(const struct am_response *resp)
     return NULL;
 }
 
+/* Where a request's findings go: its account's store, made on the first finding (most
+ * accounts never need one), or the app's store for requests that named no account. */
+struct sink {
+    struct am_app *app;
+    struct am_account *a; /* NULL: unattributed */
+    int64_t t;            /* account clock (real time when unattributed) */
+};
+
+static struct am_secreport *sink_store(const struct sink *k)
+{
+    return k->a ? store_of(k->a) : am_app_secreport(k->app);
+}
+
+/* The store only if it exists: for checks that need no new one. */
+static struct am_secreport *sink_peek(const struct sink *k)
+{
+    return k->a ? k->a->secreport : am_app_secreport(k->app);
+}
+
+static void found(const struct sink *k, enum am_sec_code c, const char *evidence)
+{
+    am_secreport_record(sink_store(k), c, k->t, evidence); /* NULL store (OOM): dropped */
+}
+
 /* What the request itself shows, authenticated or not: transport, where the key went,
  * the User-Agent, and keys that keep failing. */
-static void observe_request(struct am_app *app, struct am_secreport *s, const char *ip,
-                            const struct am_request *req, const struct am_outcome *o,
-                            const char *what, int64_t t, int64_t now_ms)
+static void observe_request(const struct sink *k, const char *ip, const struct am_request *req,
+                            const struct am_outcome *o, const char *what, int64_t now_ms)
 {
     const char *ua = am_request_header(req, "User-Agent");
     const char *lib;
@@ -104,77 +127,79 @@ static void observe_request(struct am_app *app, struct am_secreport *s, const ch
 
     if (req->transport == AM_TRANSPORT_PLAIN) {
         snprintf(ev, sizeof(ev), "%s from %s over http://", what, ip);
-        am_secreport_record(s, AM_SEC_PLAINTEXT_TRANSPORT, t, ev);
+        found(k, AM_SEC_PLAINTEXT_TRANSPORT, ev);
     } else if (req->transport == AM_TRANSPORT_TLS12) {
         snprintf(ev, sizeof(ev), "TLSv1.2 negotiated by %s (%s)", ip, what);
-        am_secreport_record(s, AM_SEC_TLS12_NEGOTIATED, t, ev);
+        found(k, AM_SEC_TLS12_NEGOTIATED, ev);
     }
     if (query_has_key(req->query))
-        am_secreport_record(s, AM_SEC_KEY_IN_QUERY, t, what);
+        found(k, AM_SEC_KEY_IN_QUERY, what);
     if (am_key_shaped_text(req->path))
-        am_secreport_record(s, AM_SEC_KEY_IN_PATH, t, what);
+        found(k, AM_SEC_KEY_IN_PATH, what);
     if (am_secreport_body_key(req->body, req->body_len, field, sizeof(field))) {
         snprintf(ev, sizeof(ev), "%s: %s", what, field);
-        am_secreport_record(s, AM_SEC_KEY_IN_BODY, t, ev);
+        found(k, AM_SEC_KEY_IN_BODY, ev);
     }
     if (!ua || am_json_text_blank(ua, strlen(ua))) {
         snprintf(ev, sizeof(ev), "%s from %s", what, ip);
-        am_secreport_record(s, AM_SEC_USER_AGENT_MISSING, t, ev);
+        found(k, AM_SEC_USER_AGENT_MISSING, ev);
     } else if ((lib = am_secreport_library_ua(ua)) != NULL) {
         char shown[64];
         am_secreport_clip(ua, shown, sizeof(shown));
         snprintf(ev, sizeof(ev), "User-Agent \"%s\" (%s's default) on %s", shown, lib, what);
-        am_secreport_record(s, AM_SEC_USER_AGENT_LIBRARY_DEFAULT, t, ev);
+        found(k, AM_SEC_USER_AGENT_LIBRARY_DEFAULT, ev);
     }
-    if (o->auth_result && strcmp(o->auth_result, "invalid_environment") == 0) {
-        snprintf(ev, sizeof(ev), "key %s from %s on a %s server", o->redacted_key,
-                 ip, am_environment_name(am_app_environment(app)));
-        am_secreport_record(s, AM_SEC_PRODUCTION_KEY, t, ev);
+    if (strcmp(o->auth_result, "invalid_environment") == 0) {
+        snprintf(ev, sizeof(ev), "key %s from %s on a %s server",
+                 o->redacted_key ? o->redacted_key : "-", ip,
+                 am_environment_name(am_app_environment(k->app)));
+        found(k, AM_SEC_PRODUCTION_KEY, ev);
     }
     if (o->redacted_key && strcmp(o->auth_result, "ok") != 0 &&
-        am_secreport_note_auth_failure(s, o->redacted_key, now_ms)) {
+        am_secreport_note_auth_failure(sink_store(k), o->redacted_key, now_ms)) {
         snprintf(ev, sizeof(ev), "key %s failed (%s) %d+ times within %d s", o->redacted_key,
                  o->auth_result, AM_SEC_LOOP_FAILURES, AM_SEC_LOOP_WINDOW_MS / 1000);
-        am_secreport_record(s, AM_SEC_FAILING_KEY_RETRIED, t, ev);
+        found(k, AM_SEC_FAILING_KEY_RETRIED, ev);
     }
 }
 
 /* What an authenticated request shows about the client's resilience. */
-static void observe_resilience(struct am_app *app, struct am_account *a, struct am_secreport *s,
-                               const struct am_request *req, const struct am_response *resp,
-                               const char *what, int64_t t, int64_t now_ms)
+static void observe_resilience(const struct sink *k, const struct am_request *req,
+                               const struct am_response *resp, const char *what, int64_t now_ms)
 {
     const struct am_outcome *o = &resp->outcome;
     struct am_route_match m;
     const char *ra;
     char ev[512], why[120];
 
-    if (am_secreport_before_retry_after(s, now_ms)) {
+    if (am_secreport_before_retry_after(sink_peek(k), now_ms)) {
         snprintf(ev, sizeof(ev), "%s while a 429's Retry-After was still running", what);
-        am_secreport_record(s, AM_SEC_REQUEST_BEFORE_RETRY_AFTER, t, ev);
+        found(k, AM_SEC_REQUEST_BEFORE_RETRY_AFTER, ev);
     }
     if (resp->status == 429) {
         ra = retry_after(resp);
-        am_secreport_note_429(s, now_ms, ra ? strtoll(ra, NULL, 10) : 1);
+        am_secreport_note_429(sink_store(k), now_ms, ra ? strtoll(ra, NULL, 10) : 1);
     }
     if (req->method == AM_METHOD_POST && is_create(o->route) && resp->status / 100 == 2) {
-        if (am_secreport_duplicate(s, o->route, req->body, req->body_len, now_ms, why,
-                                   sizeof(why))) {
+        if (am_secreport_duplicate(sink_peek(k), o->route, req->body, req->body_len, now_ms,
+                                   why, sizeof(why))) {
             snprintf(ev, sizeof(ev), "%s: %s", what, why);
-            am_secreport_record(s, AM_SEC_DUPLICATE_AFTER_AMBIGUOUS, t, ev);
+            found(k, AM_SEC_DUPLICATE_AFTER_AMBIGUOUS, ev);
         }
         if (o->fault && strcmp(o->fault, "ambiguous") == 0)
-            am_secreport_note_ambiguous(s, o->route, req->body, req->body_len, now_ms);
+            am_secreport_note_ambiguous(sink_store(k), o->route, req->body, req->body_len,
+                                        now_ms);
     }
     if (req->method == AM_METHOD_GET && resp->status == 200 &&
         (o->route == AM_ROUTE_PAYMENTS_GET || o->route == AM_ROUTE_PAYMENTS_STATUS)) {
-        unsigned interval = am_app_config(app)->status_poll_interval;
+        unsigned interval = am_app_config(k->app)->status_poll_interval;
         am_router_match(req->method, req->path, &m);
-        if (m.n_params && webhook_covers_payments(a) &&
-            am_secreport_note_poll(s, m.params[0], now_ms, (int64_t)interval * 1000)) {
+        if (m.n_params && webhook_covers_payments(k->a) &&
+            am_secreport_note_poll(sink_store(k), m.params[0], now_ms,
+                                   (int64_t)interval * 1000)) {
             snprintf(ev, sizeof(ev), "%s read again within %u s while a webhook config "
                                      "covers PAYMENT_* events", what, interval);
-            am_secreport_record(s, AM_SEC_POLLING_WITH_WEBHOOK, t, ev);
+            found(k, AM_SEC_POLLING_WITH_WEBHOOK, ev);
         }
     }
 }
@@ -183,11 +208,9 @@ void am_security_observe(struct am_app *app, const struct am_request *req,
                          const struct am_response *resp, int64_t now_ms)
 {
     const struct am_outcome *o = &resp->outcome;
-    struct am_account *a = NULL;
-    struct am_secreport *s;
+    struct sink k = {app, NULL, now_ms / 1000};
     struct am_route_match m;
     char what[AM_SEC_EVIDENCE_MAX / 2], ip[48];
-    int64_t t = now_ms / 1000;
 
     /* Only /v3 requests that reached authentication: the integration's own traffic. */
     if (!o->auth_result)
@@ -196,17 +219,14 @@ void am_security_observe(struct am_app *app, const struct am_request *req,
     if (m.scope != AM_SCOPE_API)
         return;
     if (o->account_id[0])
-        a = am_registry_find_account(am_app_registry(app), o->account_id);
-    s = a ? store_of(a) : am_app_secreport(app);
-    if (!s)
-        return; /* out of memory: a report is not worth failing a request for */
-    if (a)
-        t = am_clock_now(&a->clock, t);
+        k.a = am_registry_find_account(am_app_registry(app), o->account_id);
+    if (k.a)
+        k.t = am_clock_now(&k.a->clock, k.t);
     describe(req, what, sizeof(what));
     snprintf(ip, sizeof(ip), "%s", req->client_ip);
-    observe_request(app, s, ip, req, o, what, t, now_ms);
-    if (a && strcmp(o->auth_result, "ok") == 0)
-        observe_resilience(app, a, s, req, resp, what, t, now_ms);
+    observe_request(&k, ip, req, o, what, now_ms);
+    if (k.a && strcmp(o->auth_result, "ok") == 0)
+        observe_resilience(&k, req, resp, what, now_ms);
 }
 
 void am_security_webhook(struct am_app *app, const char *account_id, const char *config_id,

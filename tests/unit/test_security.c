@@ -181,6 +181,8 @@ static void test_clean_client_has_no_error(void **state)
     assert_int_equal(api(f, AM_METHOD_POST, "/v3/customers",
                          "{\"name\":\"Maria\",\"cpfCnpj\":\"24971563792\"}"),
                      200);
+    /* no finding, no store: 10,000 clean accounts cost nothing */
+    assert_null(am_registry_find_account(am_app_registry(f->app), "default")->secreport);
     r = report(f, NULL);
     assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "summary"), "error")->valueint, 0);
     assert_true(am_secreport_max_severity(r) < AM_SEC_ERROR);
