@@ -10,6 +10,7 @@
 
 #include "keys.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 #define N_FAILING 8
 #define N_POLLS 16
@@ -237,6 +238,7 @@ void am_secreport_clip(const char *in, char *out, size_t out_len)
     am_key_scrub(copy);
     snprintf(out, out_len, "%s", copy);
     free(copy);
+    am_utf8_scrub(out); /* a cut in the middle of a character must not break the JSON */
 }
 
 void am_secreport_record(struct am_secreport *s, enum am_sec_code c, int64_t now,

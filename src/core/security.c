@@ -234,22 +234,21 @@ void am_security_webhook(struct am_app *app, const char *account_id, const char 
                          int64_t real_now_ms)
 {
     struct am_account *a = am_registry_find_account(am_app_registry(app), account_id);
+    bool ignored = status == 200 && fault && strcmp(fault, "corrupt-token") == 0;
     struct am_secreport *s;
     char ev[512], shown[96];
     int64_t t;
 
-    if (!a || status / 100 != 2)
-        return;
-    s = store_of(a);
-    if (!s)
+    /* only a finding makes the store: most deliveries are fine */
+    if (!a || status / 100 != 2 || (status == 200 && !ignored) || !(s = store_of(a)))
         return;
     t = am_clock_now(&a->clock, real_now_ms / 1000);
     am_secreport_clip(url, shown, sizeof(shown));
-    if (status == 200 && fault && strcmp(fault, "corrupt-token") == 0) {
+    if (ignored) {
         snprintf(ev, sizeof(ev), "config %s (%s) answered 200 to a delivery %s", config_id,
                  shown, token_sent ? "with a wrong asaas-access-token" : "without asaas-access-token");
         am_secreport_record(s, AM_SEC_RECEIVER_IGNORES_TOKEN, t, ev);
-    } else if (status != 200) {
+    } else {
         snprintf(ev, sizeof(ev), "config %s (%s) answered %d", config_id, shown, status);
         am_secreport_record(s, AM_SEC_RECEIVER_NOT_200, t, ev);
     }

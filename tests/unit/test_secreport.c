@@ -80,6 +80,9 @@ static void test_clip_scrubs_before_cutting(void **state)
     am_secreport_clip(long_text, out, sizeof(out));
     assert_null(strstr(out, "000Mzkw"));
     assert_string_equal(out, "0123456789$aact_hmlg_..");
+    /* "ção" cut after the first byte of "ç": no half character left */
+    am_secreport_clip("ab\xc3\xa7\xc3\xa3o", out, 4);
+    assert_string_equal(out, "ab?");
     am_secreport_clip(NULL, out, sizeof(out));
     assert_string_equal(out, "");
 }

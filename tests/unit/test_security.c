@@ -436,16 +436,17 @@ static void test_webhook_receiver_findings(void **state)
     const cJSON *x;
     cJSON *r;
 
-    am_security_webhook(f->app, "default", "cfg-1", "https://rx.example/hook", "corrupt-token",
-                        true, 200, f->now_ms);
-    am_security_webhook(f->app, "default", "cfg-1", "https://rx.example/hook", "", true, 204,
-                        f->now_ms);
-    /* failures and ordinary 200s are the queue's business, not findings */
+    /* failures and ordinary 200s are the queue's business, not findings (not even a store) */
     am_security_webhook(f->app, "default", "cfg-1", "https://rx.example/hook", "", true, 500,
                         f->now_ms);
     am_security_webhook(f->app, "default", "cfg-1", "https://rx.example/hook", "", true, 200,
                         f->now_ms);
     am_security_webhook(f->app, "nobody", "cfg-1", "https://rx.example/hook", "", true, 204,
+                        f->now_ms);
+    assert_null(am_registry_find_account(am_app_registry(f->app), "default")->secreport);
+    am_security_webhook(f->app, "default", "cfg-1", "https://rx.example/hook", "corrupt-token",
+                        true, 200, f->now_ms);
+    am_security_webhook(f->app, "default", "cfg-1", "https://rx.example/hook", "", true, 204,
                         f->now_ms);
     r = report(f, NULL);
     x = finding(r, "default", "RECEIVER_IGNORES_TOKEN");
