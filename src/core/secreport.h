@@ -8,7 +8,7 @@
  * bounded, transient trackers (failing keys, a 429's Retry-After, payment polls, POSTs
  * answered by an `ambiguous` fault) that are not part of snapshots.
  * Findings that follow from the account's state (key hygiene, webhook URLs, key-shaped
- * stored data) are not stored: am_secreport_report() derives them when the report is
+ * stored data) are not stored: am_security_report() derives them when the report is
  * made, on the account's clock, so they reset and snapshot with the state itself.
  *
  * Ownership: am_secreport_new() returns a store the caller frees with

@@ -32,8 +32,13 @@ void am_security_webhook(struct am_app *app, const char *account_id, const char 
                          const char *url, const char *fault, bool token_sent, int status,
                          int64_t real_now_ms);
 
-/* The report (secreport.h's shape) for every account, or only account_id when not NULL.
- * New tree, NULL on OOM. */
+/* The report for every account that has findings or whose keys were used (only account_id
+ * when not NULL), plus the unattributed entry ("account": null) when it has findings:
+ *   {"object":"securityReport","generatedAt","failOn","failed","summary":{"error",
+ *    "warning","advice"},"accounts":[{"account","today","findings":[{"code","severity",
+ *    "category","title","evidence","count","firstSeen","lastSeen","practice"}]}]}
+ * Findings of the account's state (hygiene, webhook URLs, stored data) are derived here.
+ * New tree (caller frees), NULL on OOM. */
 struct cJSON *am_security_report(struct am_app *app, int64_t real_now, const char *account_id);
 
 /* GET /__mock/security/report[?account=ID][&format=md]. Returns 0 with resp filled or a
