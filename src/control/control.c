@@ -25,6 +25,7 @@
 #include "billing.h"
 #include "keys.h"
 #include "query.h"
+#include "security.h"
 #include "strbuf.h"
 
 static int bad_request(struct am_response *resp, const char *code, const char *description)
@@ -562,6 +563,8 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     }
     case AM_ROUTE_CTL_INCIDENTS:
         return incidents_get(app, resp);
+    case AM_ROUTE_CTL_SECURITY_REPORT:
+        return am_security_control(app, req, real_now, resp);
     case AM_ROUTE_CTL_FAULTS_LIST:
         return am_response_json(resp, 200, am_fault_rules_list_json(am_app_faults(app)));
     case AM_ROUTE_CTL_FAULTS_ADD:

@@ -198,7 +198,7 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
         struct am_account *src = am_registry_account_at(tmp, i);
         struct am_account *dst = am_registry_find_account(am_app_registry(app), src->id);
         struct am_stores s = {src->customers, src->billing, src->recurring, src->webhooks,
-                             src->records};
+                              src->records, src->secreport};
 
         if (*account && strcmp(src->id, account) != 0)
             continue;
@@ -218,6 +218,7 @@ static int state_put(struct am_app *app, const struct am_request *req, int64_t r
         src->webhooks = s.webhooks;
         src->recurring = s.recurring;
         src->records = s.records;
+        src->secreport = s.secreport;
         cJSON_AddItemToArray(list, cJSON_CreateString(dst->id));
         imported++;
     }

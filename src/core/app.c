@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api_common.h"
+#include "ascii.h"
 #include "atomic_file.h"
 #include "api_customers.h"
 #include "api_payments.h"
@@ -30,6 +31,8 @@
 #include "log.h"
 #include "query.h"
 #include "router.h"
+#include "secreport.h"
+#include "security.h"
 #include "persist.h"
 #include "pristine.h"
 #include "seed.h"
@@ -61,6 +64,7 @@ struct am_app {
     struct am_pristine *pristine; /* owned: what POST /__mock/reset returns to */
     struct am_persist *persist;   /* owned: --state-file, NULL without one */
     struct am_pump_stats webhook_stats; /* outbound webhook deliveries */
+    struct am_secreport *secreport; /* owned: security findings of requests naming no account */
     bool tls_ready;    /* set by the server once the TLS context is built */
     bool fixtures_ready;
 };
@@ -194,6 +198,7 @@ int am_app_reload(struct am_app *app, int64_t real_now, char *err, size_t err_le
     app->reloads++;
     /* Limits count per account of the old set; the new set starts afresh. */
     am_ratelimit_reset(app->ratelimit);
+    am_secreport_clear(app->secreport);
     r = adopt_fixture_set(app);
     if (r == 0)
         r = am_persist_checkpoint(app);
@@ -229,6 +234,7 @@ int am_app_reset_all(struct am_app *app, bool *ret_fast, char *err, size_t err_l
     }
     app->ids = am_pristine_ids(app->pristine);
     am_ratelimit_reset(app->ratelimit);
+    am_secreport_clear(app->secreport);
     am_exchanges_reset_calls(app->exchanges);
     if (ret_fast)
         *ret_fast = all_fast;
@@ -300,7 +306,8 @@ struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *e
     app->cfg = cfg;
     app->audit = am_audit_new(cfg->alert_threshold, cfg->alert_window, 256);
     app->journal = am_journal_new(cfg->journal_size);
-    if (!app->audit || !app->journal)
+    app->secreport = am_secreport_new();
+    if (!app->audit || !app->journal || !app->secreport)
         goto oom;
     if (!cfg->has_seed && am_random_bytes(&seed, sizeof(seed)) < 0) {
         snprintf(err, err_len, "random: the system RNG failed");
@@ -363,6 +370,7 @@ void am_app_free(struct am_app *app)
     am_ratelimit_free(app->ratelimit);
     am_pristine_free(app->pristine);
     am_persist_free(app->persist);
+    am_secreport_free(app->secreport);
     free(app->ca_pem);
     free(app);
 }
@@ -394,24 +402,6 @@ const char *am_app_request_id(struct am_app *app, const struct am_request *req, 
     am_ids_request(&app->request_ids, gen);
     snprintf(out, out_len, "%s", gen);
     return out;
-}
-
-/* In-place %XX decoding (the result is never longer); invalid escapes stay as they are. */
-static void percent_decode(char *s)
-{
-    char *w = s;
-
-    for (const char *r = s; *r; r++) {
-        if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
-            char hex[3] = {r[1], r[2], 0};
-            char c = (char)strtol(hex, NULL, 16);
-            *w++ = c ? c : '?';
-            r += 2;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
 }
 
 static void set_redacted(struct am_response *resp, const char *redacted)
@@ -978,7 +968,7 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     snprintf(e.path, sizeof(e.path), "%s%s%s", req->path, req->query ? "?" : "",
              req->query ? req->query : "");
     /* Decode first: "%24aact%5Fhmlg%5F..." must be scrubbed like the plain key. */
-    percent_decode(e.path);
+    am_ascii_percent_decode(e.path);
     am_utf8_scrub(e.path); /* a refused request is journalled too: keep the journal JSON */
     am_key_scrub(e.path);
     e.status = resp->status;
@@ -993,6 +983,7 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     e.duration_us = duration_us;
     e.bytes = resp->body_len;
     am_journal_add(app->journal, &e);
+    am_security_observe(app, req, resp, now_ms);
 
     am_log(AM_LOG_INFO, "request",
            "req_id=%s ip=%s method=%s path=%s status=%d bytes=%zu dur_us=%llu delay_ms=%u op=%s "
@@ -1061,6 +1052,11 @@ struct am_metrics *am_app_metrics(struct am_app *app)
 struct am_pump_stats *am_app_webhook_stats(struct am_app *app)
 {
     return &app->webhook_stats;
+}
+
+struct am_secreport *am_app_secreport(const struct am_app *app)
+{
+    return app->secreport;
 }
 
 struct am_fault_rules *am_app_faults(const struct am_app *app)

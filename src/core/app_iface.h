@@ -26,6 +26,7 @@
 #include "registry.h"
 
 struct am_exchange_set;
+struct am_secreport;
 struct am_pristine;
 struct am_persist;
 struct am_request;
@@ -43,6 +44,8 @@ struct am_audit *am_app_audit(const struct am_app *app);
 struct am_journal *am_app_journal(const struct am_app *app);
 struct am_metrics *am_app_metrics(struct am_app *app);
 struct am_pump_stats *am_app_webhook_stats(struct am_app *app); /* outbound deliveries */
+/* Security findings of requests that named no account (secreport.h). */
+struct am_secreport *am_app_secreport(const struct am_app *app);
 struct am_fault_rules *am_app_faults(const struct am_app *app);
 struct am_ratelimit *am_app_ratelimit(const struct am_app *app);
 struct am_exchange_set *am_app_exchanges(const struct am_app *app); /* may be NULL */

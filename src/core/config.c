@@ -18,6 +18,7 @@
 #include "asaas_facts.h"
 #include "clock.h"
 #include "log.h"
+#include "secreport.h"
 
 /* One table drives the flag names, environment names and config-file keys, so the three
  * sources can never disagree. */
@@ -40,7 +41,8 @@ enum {
     O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_HEAD_TIMEOUT, O_BODY_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
     O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
-    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP,
+    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_SECURITY_REPORT, O_FAIL_ON_FINDINGS,
+    O_KEY_ROTATION_DAYS, O_STATUS_POLL_INTERVAL, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP,
     O_UPSTREAM, O_OUT, O_UPSTREAM_CA, O_UPSTREAM_TIMEOUT, _O_MAX
 };
 
@@ -82,6 +84,10 @@ static const struct opt opts[_O_MAX] = {
     /* The admin token is a secret: no flag, so it never shows up in `ps`. */
     [O_WEBHOOK_CA] = {"webhook-ca", "ASAAS_MOCK_WEBHOOK_CA", "webhookCa", OPT_STR, 0, 0, 1},
     [O_WEBHOOK_TIMEOUT] = {"webhook-timeout", "ASAAS_MOCK_WEBHOOK_TIMEOUT", "webhookTimeout", OPT_INT, 1, 600000, 1},
+    [O_SECURITY_REPORT] = {"security-report", "ASAAS_MOCK_SECURITY_REPORT", "securityReport", OPT_STR, 0, 0, 1},
+    [O_FAIL_ON_FINDINGS] = {"fail-on-findings", "ASAAS_MOCK_FAIL_ON_FINDINGS", "failOnFindings", OPT_STR, 0, 0, 1},
+    [O_KEY_ROTATION_DAYS] = {"key-rotation-days", "ASAAS_MOCK_KEY_ROTATION_DAYS", "keyRotationDays", OPT_INT, 1, 36500, 1},
+    [O_STATUS_POLL_INTERVAL] = {"status-poll-interval", "ASAAS_MOCK_STATUS_POLL_INTERVAL", "statusPollInterval", OPT_INT, 0, 86400, 1},
     [O_ADMIN_TOKEN] = {NULL, "ASAAS_MOCK_ADMIN_TOKEN", "adminToken", OPT_STR, 0, 0, 1},
     [O_CONFIG] = {"config", "ASAAS_MOCK_CONFIG", NULL, OPT_STR, 0, 0, 1},
     [O_HEALTHCHECK] = {"healthcheck", NULL, NULL, OPT_FLAG, 0, 0, 0},
@@ -124,6 +130,9 @@ void am_config_defaults(struct am_config *cfg)
     cfg->rl_window = 43200;
     cfg->rl_max_gets = 50;
     cfg->upstream_timeout = 30;
+    cfg->fail_on_findings = -1;
+    cfg->key_rotation_days = AM_SEC_ROTATION_DAYS_DEFAULT;
+    cfg->status_poll_interval = AM_SEC_POLL_INTERVAL_DEFAULT_S;
 }
 
 static void free_list(char **list, size_t *n)
@@ -156,6 +165,7 @@ void am_config_finish(struct am_config *cfg)
     free(cfg->state_file);
     free(cfg->state_out);
     free(cfg->webhook_ca);
+    free(cfg->security_report);
     free(cfg->upstream);
     free(cfg->out);
     free(cfg->upstream_ca);
@@ -372,6 +382,22 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
         break;
     case O_WEBHOOK_TIMEOUT:
         cfg->webhook_timeout_ms = (int)v;
+        break;
+    case O_SECURITY_REPORT:
+        r = set_str(&cfg->security_report, value);
+        break;
+    case O_FAIL_ON_FINDINGS: {
+        enum am_sec_severity sev;
+        if (am_sec_severity_parse(value, &sev) < 0)
+            return fail(err, err_len, name, "'%s' is not advice, warning or error", value);
+        cfg->fail_on_findings = (int)sev;
+        break;
+    }
+    case O_KEY_ROTATION_DAYS:
+        cfg->key_rotation_days = (unsigned)v;
+        break;
+    case O_STATUS_POLL_INTERVAL:
+        cfg->status_poll_interval = (unsigned)v;
         break;
     case O_UPSTREAM:
         r = set_str(&cfg->upstream, value);
@@ -753,6 +779,13 @@ const char *am_config_usage(void)
            "  --shutdown-grace-ms N  how long SIGTERM waits for in-flight requests (10000)\n"
            "  --webhook-ca FILE      extra CA (PEM) trusted for https:// webhook receivers\n"
            "  --webhook-timeout MS   webhook delivery timeout (10000; no answer = failure)\n"
+           "  --security-report FILE write the integration security report at shutdown\n"
+           "                         (Markdown when FILE ends in .md, else JSON)\n"
+           "  --fail-on-findings SEV exit 3 at shutdown when a finding of SEV (advice, warning,\n"
+           "                         error) or worse exists\n"
+           "  --key-rotation-days N  keys older than N days are rotation-overdue (90)\n"
+           "  --status-poll-interval S  reads of one payment closer than S seconds while a\n"
+           "                         webhook covers it are polling (30; 0 = never)\n"
            "  --log-level LEVEL      debug, info (default), warn, error\n"
            "  --config FILE          JSON file with the same options in camelCase\n"
            "  --healthcheck          probe the configured running server; exit 0 healthy, 1 not\n"

@@ -57,6 +57,10 @@ struct am_config {
     int shutdown_grace_ms;
     char *webhook_ca;         /* --webhook-ca FILE: extra trust for https receivers */
     int webhook_timeout_ms;   /* --webhook-timeout: no answer within it = failed attempt */
+    char *security_report;    /* --security-report FILE: the report, written at shutdown */
+    int fail_on_findings;     /* --fail-on-findings: enum am_sec_severity, -1 = off */
+    unsigned key_rotation_days;    /* --key-rotation-days: rotation period of a key */
+    unsigned status_poll_interval; /* --status-poll-interval: seconds (0 = never polling) */
     char *admin_token;        /* from ASAAS_MOCK_ADMIN_TOKEN / config file only; secret */
     char *log_level;
     /* `asaas-mock record` only (flags only; see am_config_load_record). */

@@ -38,6 +38,9 @@ struct am_header {
 
 #define AM_REQUEST_MAX_HEADERS 64
 
+/* How a request reached the server (set by the adapter; UNKNOWN when built by hand). */
+enum am_transport { AM_TRANSPORT_UNKNOWN, AM_TRANSPORT_PLAIN, AM_TRANSPORT_TLS12, AM_TRANSPORT_TLS13 };
+
 struct am_request {
     enum am_method method;
     const char *path;  /* percent-decoded path, without the query; never NULL */
@@ -49,6 +52,7 @@ struct am_request {
     struct am_header headers[AM_REQUEST_MAX_HEADERS];
     size_t n_headers;
     bool headers_overflow; /* more headers than fit: answered 431, never half-read */
+    enum am_transport transport; /* plaintext listener or the TLS version negotiated */
 };
 
 /* The encoding check every request passes before any handler: the path and each decoded

@@ -14,6 +14,7 @@
 
 #include "billing.h"
 #include "records.h"
+#include "secreport.h"
 #include "webhooks.h"
 #include "customers.h"
 #include "subscriptions.h"
@@ -257,6 +258,7 @@ static void account_free(struct am_account *account)
     am_recurring_free(account->recurring);
     am_webhooks_free(account->webhooks);
     am_records_free(account->records);
+    am_secreport_free(account->secreport);
     /* Key hashes are not secrets, but there is no reason to leave them in freed memory. */
     explicit_bzero(account->keys, sizeof(account->keys));
     free(account);

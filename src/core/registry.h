@@ -24,6 +24,7 @@ struct am_customer_store;
 struct am_billing;
 struct am_recurring;
 struct am_webhooks;
+struct am_secreport;
 
 struct am_api_key {
     bool in_use;            /* slot holds a key (deleted keys free their slot) */
@@ -55,6 +56,7 @@ struct am_account {
     struct am_webhooks *webhooks;        /* owned: webhook configs and delivery queues */
     struct am_records *records;          /* owned: the other API areas' objects (records.h) */
     struct am_registry *registry;        /* borrowed: the registry holding this account */
+    struct am_secreport *secreport;      /* owned: security findings; NULL = none yet */
 };
 
 struct am_registry;

@@ -141,6 +141,7 @@ static const struct route_def routes[] = {
     {AM_ROUTE_CTL_WEBHOOK_DELIVERIES, AM_SCOPE_CONTROL, AM_METHOD_GET, "accounts/*/webhooks/deliveries", "mock.webhooks.deliveries", NULL},
     {AM_ROUTE_CTL_WEBHOOK_FLUSH, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/webhooks/deliveries/flush", "mock.webhooks.flush", NULL},
     {AM_ROUTE_CTL_EVENT_REDELIVER, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/events/*/redeliver", "mock.events.redeliver", NULL},
+    {AM_ROUTE_CTL_SECURITY_REPORT, AM_SCOPE_CONTROL, AM_METHOD_GET, "security/report", "mock.security.report", NULL},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -17,6 +17,7 @@
 #include "keys.h"
 #include "log.h"
 #include "persist.h"
+#include "security.h"
 #include "strbuf.h"
 
 static const char *const failure_names[_AM_PUMP_FAIL_MAX] = {"status", "timeout", "connect",
@@ -277,6 +278,8 @@ void am_pump_done(struct am_app *app, const struct am_pump_job *job, int64_t rea
     if (a)
         am_webhooks_log_attempt(a->webhooks, &at);
     journal(app, job, real_now_ms, status, at.outcome, latency_ms);
+    am_security_webhook(app, job->account_id, job->config_id, job->url_text, job->fault,
+                        job->token[0] != '\0', status, real_now_ms);
     am_log(ok ? AM_LOG_INFO : AM_LOG_WARN, "webhook",
            "account=%s config=%s event=%s event_id=%s attempt=%u status=%d outcome=%s "
            "error=%s latency_ms=%lld fault=%s url=%s",

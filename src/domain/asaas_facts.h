@@ -360,4 +360,18 @@
 /* What the corrupt-token webhook fault sends instead of the config's token. */
 #define AM_WEBHOOK_CORRUPT_TOKEN "asaas-mock-corrupted-token-0000000000000000"
 
+/* Integration security report (issue 19; docs/security-report.md). Asaas publishes the
+ * practice (Security Best Practices, Authentication) but no numbers; our choices:
+ * - a key is rotation-overdue when older than AM_SEC_ROTATION_DAYS_DEFAULT days on the
+ *   account's clock (--key-rotation-days); "unused" means no use for
+ *   AM_SEC_UNUSED_KEY_DAYS days;
+ * - reading one payment (GET /v3/payments/{id} or /status) again within
+ *   AM_SEC_POLL_INTERVAL_DEFAULT_S seconds while an enabled webhook config wants
+ *   PAYMENT_RECEIVED/CONFIRMED/OVERDUE/UPDATED is polling (--status-poll-interval);
+ * - a key failing 5 times within 10 s is a tight retry loop (secreport.h);
+ * - TLS 1.3 is always offered by the mock, so TLS 1.2 means the client capped it. */
+#define AM_SEC_ROTATION_DAYS_DEFAULT 90
+#define AM_SEC_UNUSED_KEY_DAYS 30
+#define AM_SEC_POLL_INTERVAL_DEFAULT_S 30
+
 #endif

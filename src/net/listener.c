@@ -6,7 +6,10 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/http.h>
 #include <event2/listener.h>
+#include <openssl/ssl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -517,4 +520,25 @@ void am_listener_drain_free(struct am_listener_drain *d)
     if (d->sigint)
         event_free(d->sigint);
     d->grace = d->sigterm = d->sigint = NULL;
+}
+
+enum am_transport am_listener_transport(struct evhttp_connection *evcon)
+{
+    struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+    struct bufferevent *under = bev ? bufferevent_get_underlying(bev) : NULL;
+    SSL *ssl;
+
+    if (!under)
+        return AM_TRANSPORT_UNKNOWN;
+    ssl = bufferevent_openssl_get_ssl(under); /* NULL for a plain socket */
+    if (!ssl)
+        return AM_TRANSPORT_PLAIN;
+    switch (SSL_version(ssl)) {
+    case TLS1_3_VERSION:
+        return AM_TRANSPORT_TLS13;
+    case TLS1_2_VERSION:
+        return AM_TRANSPORT_TLS12;
+    default:
+        return AM_TRANSPORT_UNKNOWN;
+    }
 }

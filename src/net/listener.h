@@ -53,6 +53,10 @@ int am_listener_write_port_file(const char *path, int port);
 
 enum am_method am_listener_method(enum evhttp_cmd_type t);
 
+/* How the connection of a request arrived: the plaintext listener, or the TLS version its
+ * handshake negotiated (for the security report). */
+enum am_transport am_listener_transport(struct evhttp_connection *evcon);
+
 /* The whole HTTP/1.1 response as bytes, with Connection: close (refusals, dribble). */
 void am_listener_serialise(struct evbuffer *b, const struct am_response *resp,
                            const char *request_id);

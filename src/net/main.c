@@ -1,5 +1,5 @@
 /* main.c - argv -> config -> app + TLS -> server; exit codes: 0 ok, 1 runtime failure,
- * 2 bad configuration. Nothing else lives here. */
+ * 2 bad configuration, 3 a security finding at or above --fail-on-findings. Nothing else lives here. */
 #include <event2/event.h>
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
@@ -12,6 +12,7 @@
 #include "config.h"
 #include "log.h"
 #include "record.h"
+#include "security.h"
 #include "server.h"
 #include "tls.h"
 
@@ -147,6 +148,8 @@ int main(int argc, char **argv)
            info.generated ? "generated" : "loaded", info.fingerprint_sha256,
            cfg.ca_out ? cfg.ca_out : "-");
     rc = am_server_run(&cfg, app, ssl_ctx);
+    if (rc == 0) /* --security-report, --fail-on-findings */
+        rc = am_security_shutdown(app, time(NULL));
 out:
     free(info.cert_pem);
     SSL_CTX_free(ssl_ctx);

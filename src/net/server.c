@@ -533,6 +533,7 @@ static void on_request(struct evhttp_request *ereq, void *arg)
         }
     }
     req.request_id = am_app_request_id(srv->app, &req, request_id, sizeof(request_id));
+    req.transport = am_listener_transport(evcon);
 
     am_app_handle(srv->app, &req, time(NULL), &resp);
     am_app_complete(srv->app, &req, &resp, wall_ms(), (uint64_t)(mono_us() - start));

@@ -15,6 +15,8 @@
 #include "customers_state.h"
 #include "keys.h"
 #include "recurring_state.h"
+#include "secreport.h"
+#include "secreport_state.h"
 #include "state_codec.h"
 #include "subscriptions.h"
 #include "records.h"
@@ -31,18 +33,21 @@ void am_stores_free(struct am_stores *s)
     am_recurring_free(s->recurring);
     am_webhooks_free(s->webhooks);
     am_records_free(s->records);
+    am_secreport_free(s->secreport);
     memset(s, 0, sizeof(*s));
 }
 
 void am_stores_swap(struct am_account *a, struct am_stores *s)
 {
-    struct am_stores old = {a->customers, a->billing, a->recurring, a->webhooks, a->records};
+    struct am_stores old = {a->customers, a->billing, a->recurring, a->webhooks, a->records,
+                            a->secreport};
 
     a->customers = s->customers;
     a->billing = s->billing;
     a->recurring = s->recurring;
     a->webhooks = s->webhooks;
     a->records = s->records;
+    a->secreport = s->secreport;
     *s = old;
 }
 
@@ -53,6 +58,7 @@ int am_stores_new(const char *account_id, struct am_stores *s)
     s->recurring = am_recurring_new();
     s->webhooks = am_webhooks_new();
     s->records = am_records_new();
+    s->secreport = NULL; /* made on the first finding */
     if (s->customers && s->billing && s->recurring && s->webhooks && s->records)
         return 0;
     am_stores_free(s);
@@ -173,6 +179,14 @@ struct cJSON *am_state_export_data(const struct am_account *a)
         if (!r)
             goto oom;
         cJSON_AddItemToObject(o, "records", r);
+        r = NULL;
+    }
+    /* Only with findings, likewise. */
+    if (!am_secreport_empty(a->secreport)) {
+        r = am_secreport_state_export(a->secreport);
+        if (!r)
+            goto oom;
+        cJSON_AddItemToObject(o, "security", r);
     }
     return o;
 oom:
@@ -187,7 +201,7 @@ int am_state_import_data(const cJSON *data, const char *account_id, const char *
                          struct am_stores *ret, char *err, size_t err_len)
 {
     static const char *const allowed[] = {"customers", "billing", "recurring", "webhooks",
-                                          "records", NULL};
+                                          "records",   "security", NULL};
     struct am_stores s = {0};
     const cJSON *it;
     char sub[256];
@@ -229,6 +243,13 @@ int am_state_import_data(const cJSON *data, const char *account_id, const char *
            : ((s.records = am_records_new()) ? 0 : -ENOMEM);
     if (r < 0)
         goto fail;
+    it = cJSON_GetObjectItemCaseSensitive(data, "security");
+    if (it) {
+        r = am_secreport_state_import(it, am_sc_where_key(sub, sizeof(sub), where, "security"),
+                                      &s.secreport, err, err_len);
+        if (r < 0)
+            goto fail;
+    }
     *ret = s;
     return 0;
 fail:

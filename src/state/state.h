@@ -32,6 +32,7 @@ struct am_stores {
     struct am_recurring *recurring;
     struct am_webhooks *webhooks;
     struct am_records *records;
+    struct am_secreport *secreport; /* NULL = no findings */
 };
 
 /* Frees the stores and zeroes s. Accepts NULL and empty members. */

@@ -28,3 +28,21 @@ bool am_ascii_size(const char *s, unsigned long long max, size_t *ret)
     *ret = (size_t)v;
     return true;
 }
+
+void am_ascii_percent_decode(char *s)
+{
+    char *w = s;
+
+    for (const char *r = s; *r; r++) {
+        int hi = r[0] == '%' ? am_ascii_hex((unsigned char)r[1]) : -1;
+        int lo = hi >= 0 ? am_ascii_hex((unsigned char)r[2]) : -1;
+        if (lo >= 0) {
+            char c = (char)(hi * 16 + lo);
+            *w++ = c ? c : '?';
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}

@@ -564,7 +564,7 @@ class Server:
     def control_texts(self):
         """(label, text) of every GET of the control API that can show a key: journal,
         metrics, incidents, accounts and their keys and events, fault rules, rate limits,
-        exchanges, coverage and the state snapshot."""
+        exchanges, coverage, the state snapshot and the security report."""
         token = self.admin_token()
 
         def get(path):
@@ -573,7 +573,8 @@ class Server:
             return r
         paths = ["/__mock/journal?limit=1000000", "/__mock/metrics", "/__mock/incidents",
                  "/__mock/faults", "/__mock/ratelimit", "/__mock/exchanges",
-                 "/__mock/coverage", "/__mock/state"]
+                 "/__mock/coverage", "/__mock/state", "/__mock/security/report",
+                 "/__mock/security/report?format=md"]
         accounts = get("/__mock/accounts")
         yield "/__mock/accounts", accounts.text
         for a in accounts.json().get("data", []):

@@ -226,6 +226,40 @@ static void test_config_webhook_options(void **state)
     am_config_finish(&cfg);
 }
 
+static void test_config_security_report_options(void **state)
+{
+    static const char *const env[] = {"ASAAS_MOCK_FAIL_ON_FINDINGS=advice",
+                                      "ASAAS_MOCK_KEY_ROTATION_DAYS=30", NULL};
+    struct am_config cfg;
+
+    (void)state;
+    am_config_defaults(&cfg);
+    assert_null(cfg.security_report);
+    assert_int_equal(cfg.fail_on_findings, -1);
+    assert_int_equal(cfg.key_rotation_days, 90);
+    assert_int_equal(cfg.status_poll_interval, 30);
+    assert_int_equal(load(&cfg, (const char *const[]){"--security-report", "/r.md",
+                                                      "--fail-on-findings", "warning",
+                                                      "--status-poll-interval=0", NULL},
+                          env),
+                     0);
+    assert_string_equal(cfg.security_report, "/r.md");
+    assert_int_equal(cfg.fail_on_findings, 1); /* the flag wins over the environment */
+    assert_int_equal(cfg.key_rotation_days, 30);
+    assert_int_equal(cfg.status_poll_interval, 0);
+    am_config_finish(&cfg);
+    am_config_defaults(&cfg);
+    assert_int_equal(load(&cfg, (const char *const[]){"--fail-on-findings", "high", NULL}, NULL),
+                     -EINVAL);
+    assert_non_null(strstr(err, "--fail-on-findings"));
+    assert_non_null(strstr(err, "advice, warning or error"));
+    am_config_finish(&cfg);
+    am_config_defaults(&cfg);
+    assert_int_equal(load(&cfg, (const char *const[]){"--key-rotation-days=0", NULL}, NULL),
+                     -EINVAL);
+    am_config_finish(&cfg);
+}
+
 static void test_config_every_environment_variable(void **state)
 {
     static const char *const env[] = {
@@ -808,6 +842,7 @@ int main(void)
         cmocka_unit_test(test_config_every_flag),
         cmocka_unit_test(test_config_flag_equals_form_and_short_options),
         cmocka_unit_test(test_config_webhook_options),
+        cmocka_unit_test(test_config_security_report_options),
         cmocka_unit_test(test_config_every_environment_variable),
         cmocka_unit_test(test_config_flags_override_env_override_file),
         cmocka_unit_test(test_config_file_accepts_lists_bools_and_admin_token),

@@ -175,6 +175,7 @@ static const struct route_case ctl_cases[] = {
      "mock.webhooks.flush", P0("acme")},
     {AM_METHOD_POST, "accounts/acme/events/evt_1/redeliver", AM_ROUTE_CTL_EVENT_REDELIVER,
      "mock.events.redeliver", 2, "acme", "evt_1"},
+    {AM_METHOD_GET, "security/report", AM_ROUTE_CTL_SECURITY_REPORT, "mock.security.report", NOP},
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
