@@ -12,6 +12,7 @@
 /* area moneyout headers */
 /* area accounts headers */
 /* area links headers */
+#include "api_links.h"
 /* area payrest headers */
 
 struct route_def {
@@ -92,6 +93,22 @@ static const struct route_def routes[] = {
     /* area moneyout */
     /* area accounts */
     /* area links */
+    {AM_ROUTE_LINKS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "paymentLinks", "paymentLinks.create", am_api_links_create},
+    {AM_ROUTE_LINKS_LIST, AM_SCOPE_API, AM_METHOD_GET, "paymentLinks", "paymentLinks.list", am_api_links_list},
+    {AM_ROUTE_LINKS_GET, AM_SCOPE_API, AM_METHOD_GET, "paymentLinks/*", "paymentLinks.get", am_api_links_get},
+    {AM_ROUTE_LINKS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "paymentLinks/*", "paymentLinks.update", am_api_links_update},
+    {AM_ROUTE_LINKS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "paymentLinks/*", "paymentLinks.delete", am_api_links_delete},
+    {AM_ROUTE_LINKS_RESTORE, AM_SCOPE_API, AM_METHOD_POST, "paymentLinks/*/restore", "paymentLinks.restore", am_api_links_restore},
+    {AM_ROUTE_LINK_IMAGES_ADD, AM_SCOPE_API, AM_METHOD_POST, "paymentLinks/*/images", "paymentLinks.images.add", am_api_link_images_add},
+    {AM_ROUTE_LINK_IMAGES_LIST, AM_SCOPE_API, AM_METHOD_GET, "paymentLinks/*/images", "paymentLinks.images.list", am_api_link_images_list},
+    {AM_ROUTE_LINK_IMAGE_GET, AM_SCOPE_API, AM_METHOD_GET, "paymentLinks/*/images/*", "paymentLinks.images.get", am_api_link_image_get},
+    {AM_ROUTE_LINK_IMAGE_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "paymentLinks/*/images/*", "paymentLinks.images.delete", am_api_link_image_delete},
+    {AM_ROUTE_LINK_IMAGE_SET_MAIN, AM_SCOPE_API, AM_METHOD_PUT, "paymentLinks/*/images/*/setAsMain", "paymentLinks.images.setAsMain", am_api_link_image_set_main},
+    {AM_ROUTE_CHECKOUTS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "checkouts", "checkouts.create", am_api_checkouts_create},
+    {AM_ROUTE_CHECKOUTS_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "checkouts/*/cancel", "checkouts.cancel", am_api_checkouts_cancel},
+    {AM_ROUTE_SANDBOX_LINK_VIEW, AM_SCOPE_API, AM_METHOD_POST, "sandbox/paymentLinks/*/view", "sandbox.paymentLink.view", am_api_sandbox_link_view},
+    {AM_ROUTE_SANDBOX_LINK_PAY, AM_SCOPE_API, AM_METHOD_POST, "sandbox/paymentLinks/*/pay", "sandbox.paymentLink.pay", am_api_sandbox_link_pay},
+    {AM_ROUTE_SANDBOX_CHECKOUT_PAY, AM_SCOPE_API, AM_METHOD_POST, "sandbox/checkouts/*/pay", "sandbox.checkout.pay", am_api_sandbox_checkout_pay},
     /* area payrest */
 
     {AM_ROUTE_CTL_HEALTH, AM_SCOPE_CONTROL, AM_METHOD_GET, "health", "mock.health", NULL},

@@ -75,6 +75,22 @@ enum am_route {
     /* area moneyout: transfers, wallets, bills, mobile recharges, anticipations, escrow (breadth I) */
     /* area accounts: subaccounts and their keys, account info, account documents, splits (breadth I) */
     /* area links: payment links, checkouts, invoices, fiscal info, dunning (breadth II) */
+    AM_ROUTE_LINKS_CREATE,
+    AM_ROUTE_LINKS_LIST,
+    AM_ROUTE_LINKS_GET,
+    AM_ROUTE_LINKS_UPDATE,
+    AM_ROUTE_LINKS_DELETE,
+    AM_ROUTE_LINKS_RESTORE,
+    AM_ROUTE_LINK_IMAGES_ADD,
+    AM_ROUTE_LINK_IMAGES_LIST,
+    AM_ROUTE_LINK_IMAGE_GET,
+    AM_ROUTE_LINK_IMAGE_DELETE,
+    AM_ROUTE_LINK_IMAGE_SET_MAIN,
+    AM_ROUTE_CHECKOUTS_CREATE,
+    AM_ROUTE_CHECKOUTS_CANCEL,
+    AM_ROUTE_SANDBOX_LINK_VIEW,
+    AM_ROUTE_SANDBOX_LINK_PAY,
+    AM_ROUTE_SANDBOX_CHECKOUT_PAY,
     /* area payrest: lean payments, payment documents, chargebacks, notifications, credit bureau, the rest (breadth II) */
     /* /__mock control API */
     AM_ROUTE_CTL_HEALTH,

@@ -283,6 +283,8 @@ static cJSON *payment_export(const struct am_payment *p)
     TRY(am_sc_add_str(o, "customer", p->customer));
     TRY(add_buf(o, "subscription", p->subscription));
     TRY(add_buf(o, "installment", p->installment));
+    TRY(add_buf(o, "paymentLink", p->payment_link));
+    TRY(add_buf(o, "checkoutSession", p->checkout_session));
     TRY(am_sc_add_int(o, "valueCents", p->value_cents));
     TRY(am_sc_add_int(o, "netValueCents", p->net_value_cents));
     TRY(add_int_or_null(o, "originalValueCents", p->original_value_cents, -1));
@@ -676,6 +678,8 @@ static const char *const payment_keys[] = {"id",
                                            "feeCents",
                                            "cashSavedValueCents",
                                            "credited",
+                                           "paymentLink",
+                                           "checkoutSession",
                                            NULL};
 enum {
     P_ID,
@@ -719,6 +723,8 @@ enum {
     P_FEE,
     P_CASH_SAVED,
     P_CREDITED,
+    P_PAYMENT_LINK,
+    P_CHECKOUT_SESSION,
 };
 
 /* The defaults of a payment fresh from am_billing_payment_create_quiet. */
@@ -877,7 +883,11 @@ static int payment_import(const cJSON *o, const char *where, struct am_billing *
     if ((rc = refunds_import(&r, p)) < 0 ||
         (rc = rd_int_or_null(&r, P_CASH_SAVED, 1, EXACT_MAX, -1, &p->cash_saved_value_cents)) <
             0 ||
-        (rc = am_sc_get_bool(AT(&r, P_CREDITED), &p->credited, CTX(&r))) < 0)
+        (rc = am_sc_get_bool(AT(&r, P_CREDITED), &p->credited, CTX(&r))) < 0 ||
+        (rc = am_sc_get_buf(AT(&r, P_PAYMENT_LINK), p->payment_link, sizeof(p->payment_link),
+                            CTX(&r))) < 0 ||
+        (rc = am_sc_get_buf(AT(&r, P_CHECKOUT_SESSION), p->checkout_session,
+                            sizeof(p->checkout_session), CTX(&r))) < 0)
         return rc;
     return 0;
 }

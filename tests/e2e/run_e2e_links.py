@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""run_e2e_links.py - payment links, checkouts, invoices and fiscal info, dunning (issue 15).
+
+Flows on one --auto-accounts server with a frozen clock (each test takes its own account):
+payment link -> pay (the sandbox-style action standing for the hosted page) -> charge with
+paymentLink set -> link viewCount; images over multipart; checkouts ACTIVE -> PAID |
+CANCELED | EXPIRED with their CHECKOUT_* events; fiscal info -> invoice for a received
+payment -> authorized on the clock -> cancel; dunning request/cancel with its fee in the
+ledger. The ledger check stays ok throughout.
+
+Usage: run_e2e_links.py path/to/asaas-mock [-k PATTERN]
+"""
+
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from harness import Server, check, eq, registry  # noqa: E402
+import harness  # noqa: E402
+from run_e2e_billing import Account, CUSTOMER_REQ, CLOCK, SEED, CARD_REQ  # noqa: E402
+
+TESTS, test = registry()
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+HOLDER = {"name": "Cliente Paridade", "email": "paridade@example.com", "cpfCnpj": "24971563792",
+          "postalCode": "89223005", "addressNumber": "277", "phone": "4738010919"}
+
+
+class Ctx(harness.Ctx):
+    SHARED_CHECK = "server_exits_cleanly"
+
+    def make_shared(self):
+        return Server(self.binary, "links", root=self.root, accounts=[],
+                      args=["--clock", CLOCK, "--seed", SEED, "--auto-accounts"])
+
+    def account(self):
+        return Account(self.shared)
+
+
+def multipart(fields, files):
+    """A multipart/form-data body: fields {name: text}, files {name: (filename, bytes)}."""
+    boundary = "----amlinks7d1f"
+    out = b""
+    for name, value in fields.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                f"{value}\r\n").encode()
+    for name, (filename, data) in files.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; "
+                f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                ).encode() + data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return out, ("Content-Type", f"multipart/form-data; boundary={boundary}")
+
+
+def error_code(r):
+    return r.json()["errors"][0]["code"]
+
+
+def ledger_ok(a):
+    c = a.ctl("GET", "/ledger/check")
+    check(c["ok"] is True, f"ledger check: {c}")
+    return c
+
+
+def events_of(a, rid):
+    return [e["event"] for e in a.events().json()["data"] if e["resourceId"] == rid]
+
+
+@test("payment_link_pay_creates_customer_and_charge_with_paymentLink_and_counts_views")
+def _(ctx):
+    a = ctx.account()
+    link = a.ok("POST", "/v3/paymentLinks", {"name": "Curso", "billingType": "PIX",
+                                            "chargeType": "DETACHED", "value": 150,
+                                            "dueDateLimitDays": 3})
+    lid = link["id"]
+    check(lid.isdigit() and len(lid) == 12, f"link id {lid!r}: 12 digits")
+    eq(list(link.keys()), ["id", "name", "value", "active", "chargeType", "url", "billingType",
+                           "subscriptionCycle", "description", "endDate", "deleted", "viewCount",
+                           "maxInstallmentCount", "dueDateLimitDays", "notificationEnabled",
+                           "isAddressRequired", "externalReference"], "link field order")
+    eq((link["url"], link["viewCount"], link["active"]),
+       ("https://sandbox.asaas.com/c/" + lid, 0, True), "new link")
+    a.ok("POST", f"/v3/sandbox/paymentLinks/{lid}/view")
+    pay = a.ok("POST", f"/v3/sandbox/paymentLinks/{lid}/pay",
+               {"customerData": {"name": "Pagador Link", "cpfCnpj": "24971563792"}})
+    eq((pay["object"], pay["paymentLink"], pay["billingType"], pay["value"], pay["dueDate"]),
+       ("payment", lid, "PIX", 150, "2026-07-17"), "charge created by paying the link")
+    cust = a.ok("GET", f"/v3/customers/{pay['customer']}")
+    eq(cust["name"], "Pagador Link", "payer created as a customer")
+    eq(a.ok("GET", f"/v3/payments/{pay['id']}")["paymentLink"], lid, "GET payment paymentLink")
+    created = [e for e in a.events().json()["data"] if e["event"] == "PAYMENT_CREATED"
+               and e["resourceId"] == pay["id"]]
+    eq(len(created), 1, "one PAYMENT_CREATED")
+    eq(a.ok("GET", f"/v3/paymentLinks/{lid}")["viewCount"], 2, "viewCount: view + pay")
+    # Installment link: every installment carries the link.
+    inst = a.ok("POST", "/v3/paymentLinks", {"name": "Parcelado", "billingType": "BOLETO",
+                                            "chargeType": "INSTALLMENT", "value": 300,
+                                            "maxInstallmentCount": 3})
+    r = a.post(f"/v3/sandbox/paymentLinks/{inst['id']}/pay",
+               json.dumps({"customer": pay["customer"], "installmentCount": 4}))
+    eq((r.status, error_code(r)), (400, "invalid_installmentCount"), "more than the maximum")
+    first = a.ok("POST", f"/v3/sandbox/paymentLinks/{inst['id']}/pay",
+                 {"customer": pay["customer"], "installmentCount": 3})
+    parts = a.ok("GET", f"/v3/installments/{first['installment']}/payments")["data"]
+    eq(sorted(p["paymentLink"] for p in parts), [inst["id"]] * 3, "installments carry the link")
+    # Recurrent link: a subscription whose first charge carries the link.
+    rec = a.ok("POST", "/v3/paymentLinks", {"name": "Mensal", "billingType": "UNDEFINED",
+                                           "chargeType": "RECURRENT", "value": 49.9,
+                                           "subscriptionCycle": "MONTHLY"})
+    r = a.post(f"/v3/sandbox/paymentLinks/{rec['id']}/pay", json.dumps({"customer": pay["customer"]}))
+    eq((r.status, error_code(r)), (400, "invalid_billingType"), "UNDEFINED link: payer chooses")
+    sub = a.ok("POST", f"/v3/sandbox/paymentLinks/{rec['id']}/pay",
+               {"customer": pay["customer"], "billingType": "PIX"})
+    eq((sub["object"], sub["cycle"]), ("subscription", "MONTHLY"), "subscription created")
+    charges = a.ok("GET", f"/v3/subscriptions/{sub['id']}/payments")["data"]
+    eq([c["paymentLink"] for c in charges], [rec["id"]], "subscription charge carries the link")
+    # Filters, delete / restore, closed link.
+    eq(a.ok("GET", "/v3/paymentLinks?name=Parc")["totalCount"], 1, "name filter")
+    a.ok("DELETE", f"/v3/paymentLinks/{lid}")
+    eq(a.ok("GET", "/v3/paymentLinks")["totalCount"], 2, "deleted left out")
+    eq(a.ok("GET", "/v3/paymentLinks?includeDeleted=true")["totalCount"], 3, "includeDeleted")
+    r = a.post(f"/v3/sandbox/paymentLinks/{lid}/pay", json.dumps({"customer": pay["customer"]}))
+    eq((r.status, error_code(r)), (400, "invalid_action"), "a deleted link cannot be paid")
+    eq(a.ok("POST", f"/v3/paymentLinks/{lid}/restore")["deleted"], False, "restored")
+    upd = a.ok("PUT", f"/v3/paymentLinks/{lid}", {"active": False, "value": 10})
+    eq((upd["active"], upd["value"]), (False, 10), "update")
+    ledger_ok(a)
+
+
+@test("payment_link_validation_first_error")
+def _(ctx):
+    a = ctx.account()
+    cases = [({}, "invalid_name"),
+             ({"name": "x"}, "invalid_billingType"),
+             ({"name": "x", "billingType": "CASH", "chargeType": "DETACHED"}, "invalid_billingType"),
+             ({"name": "x", "billingType": "PIX"}, "invalid_chargeType"),
+             ({"name": "x", "billingType": "PIX", "chargeType": "DETACHED", "value": -1},
+              "invalid_value"),
+             ({"name": "x", "billingType": "PIX", "chargeType": "RECURRENT"},
+              "invalid_subscriptionCycle"),
+             ({"name": "x", "billingType": "PIX", "chargeType": "INSTALLMENT",
+               "maxInstallmentCount": 22}, "invalid_maxInstallmentCount"),
+             ({"name": "x", "billingType": "PIX", "chargeType": "DETACHED",
+               "endDate": "2020-01-01"}, "invalid_endDate"),
+             ({"name": "x", "billingType": "PIX", "chargeType": "DETACHED", "callback": {}},
+              "invalid_callback")]
+    for body, code in cases:
+        r = a.post("/v3/paymentLinks", json.dumps(body))
+        eq((r.status, error_code(r)), (400, code), f"create {body}")
+    eq(a.ok("GET", "/v3/paymentLinks")["totalCount"], 0, "nothing created")
+
+
+@test("payment_link_images_multipart_limits_and_main")
+def _(ctx):
+    a = ctx.account()
+    lid = a.ok("POST", "/v3/paymentLinks", {"name": "Fotos", "billingType": "PIX",
+                                           "chargeType": "DETACHED"})["id"]
+    body, hdr = multipart({}, {"image": ("a.png", PNG)})
+    r = a.post(f"/v3/paymentLinks/{lid}/images", body, headers=[hdr])
+    eq(r.status, 200, f"upload (body {r.body[:300]!r})")
+    first = r.json()
+    eq((first["main"], first["image"]["originalName"], first["image"]["size"],
+        first["image"]["extension"]), (True, "a.png", len(PNG), "png"), "first image is main")
+    body, hdr = multipart({"main": "true"}, {"image": ("b.png", PNG)})
+    second = a.ok("POST", f"/v3/paymentLinks/{lid}/images", body, headers=[hdr])
+    eq(second["main"], True, "main=true")
+    eq(a.ok("GET", f"/v3/paymentLinks/{lid}/images/{first['id']}")["main"], False, "only one main")
+    a.ok("PUT", f"/v3/paymentLinks/{lid}/images/{first['id']}/setAsMain")
+    eq([i["main"] for i in a.ok("GET", f"/v3/paymentLinks/{lid}/images")["data"]], [True, False],
+       "setAsMain")
+    eq(a.ok("DELETE", f"/v3/paymentLinks/{lid}/images/{first['id']}"),
+       {"deleted": True, "id": first["id"]}, "delete image")
+    eq(a.ok("GET", f"/v3/paymentLinks/{lid}/images/{second['id']}")["main"], True,
+       "the remaining image becomes main")
+    body, hdr = multipart({}, {"image": ("x.txt", b"not an image")})
+    r = a.post(f"/v3/paymentLinks/{lid}/images", body, headers=[hdr])
+    eq((r.status, error_code(r)), (400, "invalid_image"), "not an image")
+    body, hdr = multipart({}, {"image": ("big.png", PNG + b"\0" * (512 * 1024))})
+    r = a.post(f"/v3/paymentLinks/{lid}/images", body, headers=[hdr])
+    eq((r.status, error_code(r)), (400, "invalid_image"), "too big")
+    r = a.post(f"/v3/paymentLinks/{lid}/images", json.dumps({}))
+    eq((r.status, error_code(r)), (400, "invalid_image"), "no image part")
+    r = a.post(f"/v3/paymentLinks/{lid}/images", b"--x\r\ngarbage",
+               headers=[("Content-Type", "multipart/form-data; boundary=x")])
+    eq((r.status, error_code(r)), (400, "invalid_multipart"), "malformed multipart")
+    r = a.get(f"/v3/paymentLinks/{lid}/images/{first['id']}")
+    eq(r.status, 404, "deleted image")
+
+
+CHECKOUT = {"billingTypes": ["PIX"], "chargeTypes": ["DETACHED"], "minutesToExpire": 30,
+            "callback": {"successUrl": "https://example.com/ok",
+                         "cancelUrl": "https://example.com/cancel"},
+            "items": [{"name": "Camiseta", "quantity": 2, "value": 25.5, "imageBase64": "aGk="}],
+            "customerData": {"name": "Comprador", "cpfCnpj": "24971563792"}}
+
+
+@test("checkout_paid_canceled_expired_with_events")
+def _(ctx):
+    a = ctx.account()
+    co = a.ok("POST", "/v3/checkouts", CHECKOUT)
+    eq((co["status"], co["link"]),
+       ("ACTIVE", "https://sandbox.asaas.com/checkoutSession/show/" + co["id"]), "new checkout")
+    pay = a.ok("POST", f"/v3/sandbox/checkouts/{co['id']}/pay", {})
+    eq((pay["checkoutSession"], pay["value"], pay["billingType"]), (co["id"], 51, "PIX"),
+       "charge of the checkout")
+    r = a.post(f"/v3/checkouts/{co['id']}/cancel", "{}")
+    eq((r.status, error_code(r)), (400, "invalid_action"), "a paid checkout cannot be canceled")
+    co2 = a.ok("POST", "/v3/checkouts", CHECKOUT)
+    eq(a.ok("POST", f"/v3/checkouts/{co2['id']}/cancel")["status"], "CANCELED", "cancel")
+    co3 = a.ok("POST", "/v3/checkouts", CHECKOUT)
+    a.ctl("POST", "/clock/advance", {"days": 1})
+    r = a.post(f"/v3/checkouts/{co3['id']}/cancel", "{}")
+    eq((r.status, error_code(r)), (400, "invalid_action"), "expired")
+    eq(events_of(a, co["id"]), ["CHECKOUT_CREATED", "CHECKOUT_PAID"], "paid events")
+    eq(events_of(a, co2["id"]), ["CHECKOUT_CREATED", "CHECKOUT_CANCELED"], "canceled events")
+    eq(events_of(a, co3["id"]), ["CHECKOUT_CREATED", "CHECKOUT_EXPIRED"], "expired events")
+    for body, code in [({}, "invalid_billingTypes"),
+                       (dict(CHECKOUT, chargeTypes=["X"]), "invalid_chargeTypes"),
+                       (dict(CHECKOUT, minutesToExpire=5), "invalid_minutesToExpire"),
+                       (dict(CHECKOUT, callback={}), "invalid_callback"),
+                       (dict(CHECKOUT, items=[]), "invalid_items"),
+                       (dict(CHECKOUT, chargeTypes=["RECURRENT"]), "invalid_subscription")]:
+        r = a.post("/v3/checkouts", json.dumps(body))
+        eq((r.status, error_code(r)), (400, code), f"checkout {code}")
+    ledger_ok(a)
+
+
+if __name__ == "__main__":
+    harness.run_main(TESTS, Ctx, "e2e-links-", __doc__)
