@@ -13,6 +13,9 @@
 /* area moneyout headers */
 /* area accounts headers */
 /* area links headers */
+#include "dunning.h"
+#include "invoices.h"
+#include "links.h"
 /* area payrest headers */
 
 /* 00:00 Brasilia time of a day: the instant a day's jobs are stamped with. */
@@ -129,6 +132,9 @@ static const am_jobs_area_fn area_jobs[] = {
     /* area moneyout */
     /* area accounts */
     /* area links */
+    am_links_job_day,
+    am_invoices_job_day,
+    am_dunning_job_day,
     /* area payrest */
     NULL,
 };

@@ -14,6 +14,7 @@
 #include "ids.h"
 #include "money.h"
 #include "records.h"
+#include "registry.h"
 
 #define SANDBOX "https://sandbox.asaas.com"
 
@@ -37,7 +38,7 @@ long am_link_int(const cJSON *o, const char *key, long dflt)
 }
 
 /* Replaces (or appends) key with item, keeping its place. false on OOM (item freed). */
-static bool put(cJSON *o, const char *key, cJSON *item)
+bool am_links_put(cJSON *o, const char *key, cJSON *item)
 {
     if (!item)
         return false;
@@ -51,7 +52,7 @@ static bool put(cJSON *o, const char *key, cJSON *item)
 }
 
 /* A copy of body's member key, or null (absent or null). */
-static cJSON *copy_or_null(const cJSON *body, const char *key)
+cJSON *am_links_copy(const cJSON *body, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
 
@@ -59,7 +60,7 @@ static cJSON *copy_or_null(const cJSON *body, const char *key)
 }
 
 /* A money member of body as Asaas renders money (null when absent). */
-static cJSON *money_or_null(const cJSON *body, const char *key)
+cJSON *am_links_money(const cJSON *body, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
     int64_t cents;
@@ -78,7 +79,7 @@ static cJSON *money_or_null(const cJSON *body, const char *key)
 }
 
 /* A boolean member ("true"/"false" strings from forms too), dflt when absent. */
-static cJSON *bool_or(const cJSON *body, const char *key, bool dflt)
+cJSON *am_links_bool_or(const cJSON *body, const char *key, bool dflt)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
 
@@ -90,7 +91,7 @@ static cJSON *bool_or(const cJSON *body, const char *key, bool dflt)
 }
 
 /* A whole-number member (numbers or digit strings), dflt (or null when dflt < 0). */
-static cJSON *int_or(const cJSON *body, const char *key, long dflt)
+cJSON *am_links_int_or(const cJSON *body, const char *key, long dflt)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, key);
 
@@ -116,26 +117,26 @@ cJSON *am_link_create(struct am_records *r, const char *id, const cJSON *body)
     bool installment = ct && strcmp(ct, "INSTALLMENT") == 0;
 
     snprintf(url, sizeof(url), SANDBOX "/c/%s", id);
-    if (!o || !put(o, "id", cJSON_CreateString(id)) || !put(o, "name", copy_or_null(body, "name")) ||
-        !put(o, "value", money_or_null(body, "value")) || !put(o, "active", cJSON_CreateTrue()) ||
-        !put(o, "chargeType", copy_or_null(body, "chargeType")) ||
-        !put(o, "url", cJSON_CreateString(url)) ||
-        !put(o, "billingType", copy_or_null(body, "billingType")) ||
-        !put(o, "subscriptionCycle", copy_or_null(body, "subscriptionCycle")) ||
-        !put(o, "description", copy_or_null(body, "description")) ||
-        !put(o, "endDate", copy_or_null(body, "endDate")) ||
-        !put(o, "deleted", cJSON_CreateFalse()) || !put(o, "viewCount", cJSON_CreateNumber(0)) ||
-        !put(o, "maxInstallmentCount", int_or(body, "maxInstallmentCount", installment ? 1 : -1)) ||
-        !put(o, "dueDateLimitDays", int_or(body, "dueDateLimitDays", -1)) ||
-        !put(o, "notificationEnabled", bool_or(body, "notificationEnabled", true)) ||
-        !put(o, "isAddressRequired", bool_or(body, "isAddressRequired", false)) ||
-        !put(o, "externalReference", copy_or_null(body, "externalReference"))) {
+    if (!o || !am_links_put(o, "id", cJSON_CreateString(id)) || !am_links_put(o, "name", am_links_copy(body, "name")) ||
+        !am_links_put(o, "value", am_links_money(body, "value")) || !am_links_put(o, "active", cJSON_CreateTrue()) ||
+        !am_links_put(o, "chargeType", am_links_copy(body, "chargeType")) ||
+        !am_links_put(o, "url", cJSON_CreateString(url)) ||
+        !am_links_put(o, "billingType", am_links_copy(body, "billingType")) ||
+        !am_links_put(o, "subscriptionCycle", am_links_copy(body, "subscriptionCycle")) ||
+        !am_links_put(o, "description", am_links_copy(body, "description")) ||
+        !am_links_put(o, "endDate", am_links_copy(body, "endDate")) ||
+        !am_links_put(o, "deleted", cJSON_CreateFalse()) || !am_links_put(o, "viewCount", cJSON_CreateNumber(0)) ||
+        !am_links_put(o, "maxInstallmentCount", am_links_int_or(body, "maxInstallmentCount", installment ? 1 : -1)) ||
+        !am_links_put(o, "dueDateLimitDays", am_links_int_or(body, "dueDateLimitDays", -1)) ||
+        !am_links_put(o, "notificationEnabled", am_links_bool_or(body, "notificationEnabled", true)) ||
+        !am_links_put(o, "isAddressRequired", am_links_bool_or(body, "isAddressRequired", false)) ||
+        !am_links_put(o, "externalReference", am_links_copy(body, "externalReference"))) {
         cJSON_Delete(o);
         return NULL;
     }
     /* The callback is kept (the hosted page redirects to it) but Asaas does not render it. */
     if (cJSON_GetObjectItemCaseSensitive(body, "callback") &&
-        !put(o, "_callback", copy_or_null(body, "callback"))) {
+        !am_links_put(o, "_callback", am_links_copy(body, "callback"))) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -152,29 +153,29 @@ int am_link_update(cJSON *link, const cJSON *body)
 
     for (size_t i = 0; ok && i < sizeof(plain) / sizeof(plain[0]); i++) {
         if (cJSON_GetObjectItemCaseSensitive(body, plain[i]))
-            ok = put(link, plain[i], copy_or_null(body, plain[i]));
+            ok = am_links_put(link, plain[i], am_links_copy(body, plain[i]));
     }
     if (ok && cJSON_GetObjectItemCaseSensitive(body, "value"))
-        ok = put(link, "value", money_or_null(body, "value"));
+        ok = am_links_put(link, "value", am_links_money(body, "value"));
     if (ok && cJSON_GetObjectItemCaseSensitive(body, "active"))
-        ok = put(link, "active", bool_or(body, "active", true));
+        ok = am_links_put(link, "active", am_links_bool_or(body, "active", true));
     if (ok && cJSON_GetObjectItemCaseSensitive(body, "notificationEnabled"))
-        ok = put(link, "notificationEnabled", bool_or(body, "notificationEnabled", true));
+        ok = am_links_put(link, "notificationEnabled", am_links_bool_or(body, "notificationEnabled", true));
     if (ok && cJSON_GetObjectItemCaseSensitive(body, "isAddressRequired"))
-        ok = put(link, "isAddressRequired", bool_or(body, "isAddressRequired", false));
+        ok = am_links_put(link, "isAddressRequired", am_links_bool_or(body, "isAddressRequired", false));
     if (ok && cJSON_GetObjectItemCaseSensitive(body, "maxInstallmentCount"))
-        ok = put(link, "maxInstallmentCount", int_or(body, "maxInstallmentCount", 1));
+        ok = am_links_put(link, "maxInstallmentCount", am_links_int_or(body, "maxInstallmentCount", 1));
     if (ok && cJSON_GetObjectItemCaseSensitive(body, "dueDateLimitDays"))
-        ok = put(link, "dueDateLimitDays", int_or(body, "dueDateLimitDays", -1));
+        ok = am_links_put(link, "dueDateLimitDays", am_links_int_or(body, "dueDateLimitDays", -1));
     if (ok && cJSON_GetObjectItemCaseSensitive(body, "callback"))
-        ok = put(link, "_callback", copy_or_null(body, "callback"));
+        ok = am_links_put(link, "_callback", am_links_copy(body, "callback"));
     return ok ? 0 : -ENOMEM;
 }
 
 void am_link_set_deleted(cJSON *link, bool deleted)
 {
-    put(link, "deleted", cJSON_CreateBool(deleted));
-    put(link, "active", cJSON_CreateBool(!deleted));
+    am_links_put(link, "deleted", cJSON_CreateBool(deleted));
+    am_links_put(link, "active", cJSON_CreateBool(!deleted));
 }
 
 void am_link_count_view(cJSON *link)
@@ -224,7 +225,7 @@ static void set_main_only(struct am_records *r, const char *link_id, const cJSON
         cJSON *img = am_records_at(r, AM_LINK_IMAGES_COLL, i);
 
         if (image_of(img, link_id))
-            put(img, "main", cJSON_CreateBool(img == main_img));
+            am_links_put(img, "main", cJSON_CreateBool(img == main_img));
     }
 }
 
@@ -244,19 +245,19 @@ cJSON *am_link_image_add(struct am_records *r, struct am_ids *ids, const char *l
         am_ids_uuid(ids, id);
     } while (am_records_find(r, AM_LINK_IMAGES_COLL, id));
     o = cJSON_CreateObject();
-    if (!o || !put(o, "id", cJSON_CreateString(id)) ||
-        !put(o, "main", cJSON_CreateBool(main || first)) ||
+    if (!o || !am_links_put(o, "id", cJSON_CreateString(id)) ||
+        !am_links_put(o, "main", cJSON_CreateBool(main || first)) ||
         !(im = cJSON_AddObjectToObject(o, "image")) ||
-        !put(im, "originalName", cJSON_CreateString(original_name)) ||
-        !put(im, "size", cJSON_CreateNumber((double)len)) ||
-        !put(im, "extension", cJSON_CreateString(ext)))
+        !am_links_put(im, "originalName", cJSON_CreateString(original_name)) ||
+        !am_links_put(im, "size", cJSON_CreateNumber((double)len)) ||
+        !am_links_put(im, "extension", cJSON_CreateString(ext)))
         goto fail;
     snprintf(url, sizeof(url), SANDBOX "/paymentLinkFile/preview/%s", id);
-    if (!put(im, "previewUrl", cJSON_CreateString(url)))
+    if (!am_links_put(im, "previewUrl", cJSON_CreateString(url)))
         goto fail;
     snprintf(url, sizeof(url), SANDBOX "/paymentLinkFile/download/%s", id);
-    if (!put(im, "downloadUrl", cJSON_CreateString(url)) ||
-        !put(o, "_link", cJSON_CreateString(link_id)) || !put(o, "_data", cJSON_CreateString(b64)))
+    if (!am_links_put(im, "downloadUrl", cJSON_CreateString(url)) ||
+        !am_links_put(o, "_link", cJSON_CreateString(link_id)) || !am_links_put(o, "_data", cJSON_CreateString(b64)))
         goto fail;
     free(b64);
     if (am_records_add(r, AM_LINK_IMAGES_COLL, o) < 0)
@@ -309,12 +310,13 @@ int am_link_image_remove(struct am_records *r, const char *link_id, const char *
 
 /* ---- checkouts --------------------------------------------------------------------- */
 
-static void checkout_emit(struct am_billing *b, const cJSON *co, const char *event, int64_t at)
+void am_links_emit(struct am_billing *b, const char *event, int64_t at, const char *type,
+                   const cJSON *obj)
 {
-    cJSON *pub = am_records_public(co);
+    cJSON *pub = am_records_public(obj);
     char *text = pub ? cJSON_PrintUnformatted(pub) : NULL;
 
-    am_billing_events_append(b, event, at, "checkout", am_link_str(co, "id"), text);
+    am_billing_events_append(b, event, at, type, am_link_str(obj, "id"), text);
     free(text);
     cJSON_Delete(pub);
 }
@@ -333,24 +335,24 @@ cJSON *am_checkout_create(struct am_records *r, struct am_billing *b, struct am_
         am_ids_uuid(ids, id);
     } while (am_records_find(r, AM_CHECKOUTS_COLL, id));
     snprintf(url, sizeof(url), SANDBOX "/checkoutSession/show/%s", id);
-    if (!o || !put(o, "id", cJSON_CreateString(id)) || !put(o, "link", cJSON_CreateString(url)) ||
-        !put(o, "status", cJSON_CreateString("ACTIVE")))
+    if (!o || !am_links_put(o, "id", cJSON_CreateString(id)) || !am_links_put(o, "link", cJSON_CreateString(url)) ||
+        !am_links_put(o, "status", cJSON_CreateString("ACTIVE")))
         goto fail;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        cJSON *v = i == 2 ? cJSON_CreateNumber((double)minutes) : copy_or_null(body, keys[i]);
+        cJSON *v = i == 2 ? cJSON_CreateNumber((double)minutes) : am_links_copy(body, keys[i]);
 
-        if (!put(o, keys[i], v))
+        if (!am_links_put(o, keys[i], v))
             goto fail;
     }
     /* The request's "splits" is rendered as "split" (as the spec's response names it). */
-    if (!put(o, "split", copy_or_null(body, "splits")) ||
-        !put(o, "_expiresAt", cJSON_CreateNumber((double)(now + minutes * 60))))
+    if (!am_links_put(o, "split", am_links_copy(body, "splits")) ||
+        !am_links_put(o, "_expiresAt", cJSON_CreateNumber((double)(now + minutes * 60))))
         goto fail;
     if (am_records_add(r, AM_CHECKOUTS_COLL, o) < 0)
         return NULL;
     stored = am_records_find(r, AM_CHECKOUTS_COLL, id);
     if (stored)
-        checkout_emit(b, stored, "CHECKOUT_CREATED", now);
+        am_links_emit(b, "CHECKOUT_CREATED", now, "checkout", stored);
     return stored;
 fail:
     cJSON_Delete(o);
@@ -364,10 +366,10 @@ int am_checkout_move(struct am_billing *b, cJSON *co, const char *status, int64_
 
     if (!cur || strcmp(cur, "ACTIVE") != 0)
         return -EPERM;
-    if (!put(co, "status", cJSON_CreateString(status)))
+    if (!am_links_put(co, "status", cJSON_CreateString(status)))
         return -ENOMEM;
     snprintf(event, sizeof(event), "CHECKOUT_%s", status);
-    checkout_emit(b, co, event, at);
+    am_links_emit(b, event, at, "checkout", co);
     return 0;
 }
 
@@ -400,4 +402,13 @@ int64_t am_checkout_total_cents(const cJSON *co)
             total += v * am_link_int(it, "quantity", 1);
     }
     return total;
+}
+
+int am_links_job_day(struct am_account *a, struct am_ids *ids, int64_t day, int64_t now)
+{
+    (void)ids;
+    (void)day;
+    if (a->records)
+        am_checkouts_expire_due(a->records, a->billing, now);
+    return 0;
 }

@@ -25,6 +25,22 @@ struct am_ids;
 #define AM_LINK_IMAGES_COLL "paymentLinkImages"
 #define AM_CHECKOUTS_COLL "checkouts"
 
+/* Appends event (resource type, e.g. "checkout", "invoice") with obj's public JSON as
+ * its snapshot, at instant at. Shared by the records-based areas (links, invoices, dunning). */
+void am_links_emit(struct am_billing *b, const char *event, int64_t at, const char *type,
+                   const struct cJSON *obj);
+
+/* Building blocks of the records-based areas' objects (each returns a new item or NULL on
+ * OOM): am_links_put replaces (keeping its place) or appends key with item, false on
+ * OOM; am_links_copy is a copy of body[key] or null; am_links_money body[key] as Asaas
+ * renders money or null; am_links_bool_or a boolean (also "true"/"false") or dflt;
+ * am_links_int_or a whole number (also digit strings) or dflt (null when dflt < 0). */
+bool am_links_put(struct cJSON *o, const char *key, struct cJSON *item);
+struct cJSON *am_links_copy(const struct cJSON *body, const char *key);
+struct cJSON *am_links_money(const struct cJSON *body, const char *key);
+struct cJSON *am_links_bool_or(const struct cJSON *body, const char *key, bool dflt);
+struct cJSON *am_links_int_or(const struct cJSON *body, const char *key, long dflt);
+
 /* ---- payment links -------------------------------------------------------------- */
 
 /* A 12-digit payment link id (out holds 13 bytes) not yet used in r. */
@@ -97,6 +113,10 @@ int am_checkout_move(struct am_billing *b, struct cJSON *co, const char *status,
 /* Expires every ACTIVE checkout whose expiry instant is <= now (the event carries the
  * expiry instant). Returns how many expired. */
 size_t am_checkouts_expire_due(struct am_records *r, struct am_billing *b, int64_t now);
+
+/* The area's daily job (am_jobs_area_fn): expires the checkouts due by now. */
+struct am_account;
+int am_links_job_day(struct am_account *a, struct am_ids *ids, int64_t day, int64_t now);
 
 /* The checkout's total: sum of its items' value * quantity, in cents. */
 int64_t am_checkout_total_cents(const struct cJSON *co);

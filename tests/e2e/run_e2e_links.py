@@ -230,5 +230,154 @@ def _(ctx):
     ledger_ok(a)
 
 
+INVOICE = {"serviceDescription": "Consultoria", "observations": "Mensal", "value": 300,
+           "deductions": 0, "effectiveDate": "2026-07-16", "municipalServiceName": "Consultoria",
+           "municipalServiceCode": "17.01",
+           "taxes": {"retainIss": False, "iss": 2, "pis": 0.65, "cofins": 3, "csll": 0, "inss": 0,
+                     "ir": 0}}
+
+
+@test("fiscal_info_invoice_for_received_payment_authorized_on_the_clock_then_canceled")
+def _(ctx):
+    a = ctx.account()
+    cid = a.customer()
+    pay = a.ok("POST", "/v3/payments", {"customer": cid, "billingType": "PIX", "value": 300,
+                                        "dueDate": "2026-07-20"})
+    a.ok("POST", f"/v3/sandbox/payment/{pay['id']}/confirm")
+    # Without fiscal info: GET is 404 and an invoice is refused.
+    eq(a.get("/v3/fiscalInfo").status, 404, "no fiscal info yet")
+    r = a.post("/v3/invoices", json.dumps(dict(INVOICE, payment=pay["id"])))
+    eq((r.status, error_code(r)), (400, "invalid_action"), "invoice without fiscal info")
+    opts = a.ok("GET", "/v3/fiscalInfo/municipalOptions")
+    check(opts["authenticationType"] in ("CERTIFICATE", "TOKEN", "USER_AND_PASSWORD"),
+          "municipal options")
+    svc = a.ok("GET", "/v3/fiscalInfo/services?description=1.01")
+    eq(svc["data"][0]["id"], "3544", "municipal service found by description")
+    r = a.post("/v3/fiscalInfo", json.dumps({"simplesNacional": True}))
+    eq((r.status, error_code(r)), (400, "invalid_email"), "fiscal info without email")
+    body, hdr = multipart({"email": "nf@example.com", "simplesNacional": "true",
+                           "rpsSerie": "E", "rpsNumber": "10", "password": "segredo-nao-guardado"},
+                          {"certificateFile": ("cert.pfx", b"\x30\x82\x01\x00binary")})
+    fi = a.ok("POST", "/v3/fiscalInfo/", body, headers=[hdr])
+    eq((fi["object"], fi["email"], fi["simplesNacional"], fi["passwordSent"], fi["certificateSent"],
+        fi["accessTokenSent"]), ("customerFiscalInfo", "nf@example.com", True, True, True, False),
+       "fiscal info saved (secrets as flags)")
+    check("segredo" not in json.dumps(a.ok("GET", "/v3/fiscalInfo/")), "password never echoed")
+    eq(a.ok("GET", "/v3/customerFiscalInfo")["email"], "nf@example.com", "legacy path")
+    # Validation, first error only.
+    for body_, code in [(dict(INVOICE, payment="pay_unknown0000000"), "invalid_payment"),
+                        ({k: v for k, v in INVOICE.items()}, "invalid_customer"),
+                        (dict(INVOICE, payment=pay["id"], value=0), "invalid_value"),
+                        (dict(INVOICE, payment=pay["id"], effectiveDate="2020-01-01"),
+                         "invalid_effectiveDate"),
+                        (dict(INVOICE, payment=pay["id"], taxes={"iss": 2}), "invalid_taxes")]:
+        r = a.post("/v3/invoices", json.dumps(body_))
+        eq((r.status, error_code(r)), (400, code), f"invoice {code}")
+    inv = a.ok("POST", "/v3/invoices", dict(INVOICE, payment=pay["id"]))
+    iid = inv["id"]
+    check(iid.startswith("inv_") and len(iid) == 16 and iid[4:].isdigit(), f"invoice id {iid}")
+    eq((inv["status"], inv["customer"], inv["payment"], inv["type"], inv["number"]),
+       ("SCHEDULED", cid, pay["id"], "NFS-e", None), "scheduled invoice")
+    eq(a.ok("PUT", f"/v3/invoices/{iid}", {"observations": "Alterada"})["observations"], "Alterada",
+       "update while scheduled")
+    eq(a.ok("GET", f"/v3/invoices?payment={pay['id']}")["totalCount"], 1, "payment filter")
+    eq(a.ok("GET", "/v3/invoices?effectiveDate[Ge]=2026-07-17")["totalCount"], 0, "date filter")
+    balance = ledger_ok(a)["balance"]
+    a.ctl("POST", "/clock/advance", {"days": 1})
+    eq(a.ok("GET", f"/v3/invoices/{iid}")["status"], "SCHEDULED", "not before effectiveDate")
+    a.ctl("POST", "/clock/advance", {"days": 1})
+    got = a.ok("GET", f"/v3/invoices/{iid}")
+    eq((got["status"], got["number"], got["rpsSerie"], got["rpsNumber"]),
+       ("AUTHORIZED", "1", "E", "11"), "authorized by the daily job on effectiveDate")
+    check(got["pdfUrl"] and got["xmlUrl"] and got["validationCode"], "documents of an invoice")
+    after = ledger_ok(a)
+    eq(round(after["balance"] - balance, 2), -0.49, "INVOICE_FEE debited")
+    fees = [t for t in a.ok("GET", "/v3/financialTransactions?limit=100")["data"]
+            if t["type"] == "INVOICE_FEE"]
+    eq((len(fees), fees[0]["invoiceId"]), (1, iid), "INVOICE_FEE statement line")
+    r = a.call("PUT", f"/v3/invoices/{iid}", json.dumps({"observations": "x"}))
+    eq((r.status, error_code(r)), (400, "invalid_action"), "no update once authorized")
+    eq(a.ok("POST", f"/v3/invoices/{iid}/cancel")["status"], "PROCESSING_CANCELLATION", "cancel")
+    a.ctl("POST", "/clock/advance", {"days": 1})
+    eq(a.ok("GET", f"/v3/invoices/{iid}")["status"], "CANCELED", "canceled on the next day")
+    eq(events_of(a, iid), ["INVOICE_CREATED", "INVOICE_UPDATED", "INVOICE_AUTHORIZED",
+                           "INVOICE_PROCESSING_CANCELLATION", "INVOICE_CANCELED"], "invoice events")
+    # A standalone invoice issued at once, and one whose payment went away.
+    alone = a.ok("POST", "/v3/invoices", dict(INVOICE, customer=cid, effectiveDate="2026-07-17"))
+    eq(a.ok("POST", f"/v3/invoices/{alone['id']}/authorize")["status"], "AUTHORIZED", "authorize")
+    p2 = a.ok("POST", "/v3/payments", {"customer": cid, "billingType": "BOLETO", "value": 50,
+                                       "dueDate": "2026-07-30"})
+    gone = a.ok("POST", "/v3/invoices", dict(INVOICE, payment=p2["id"], effectiveDate="2026-07-18"))
+    a.ok("DELETE", f"/v3/payments/{p2['id']}")
+    a.ctl("POST", "/clock/advance", {"days": 1})
+    got = a.ok("GET", f"/v3/invoices/{gone['id']}")
+    eq(got["status"], "ERROR", "payment deleted before issuing")
+    check(got["statusDescription"], "ERROR explains itself")
+    eq(a.ok("POST", "/v3/fiscalInfo/nationalPortal", {"enabled": True}), {"success": True},
+       "national portal")
+    ledger_ok(a)
+
+
+@test("dunning_simulate_request_documents_processed_fee_cancel")
+def _(ctx):
+    a = ctx.account()
+    cid = a.customer()
+    pay = a.ok("POST", "/v3/payments", {"customer": cid, "billingType": "BOLETO", "value": 200,
+                                        "dueDate": "2026-07-15"})
+    sim = a.ok("POST", f"/v3/paymentDunnings/simulate?payment={pay['id']}")
+    eq(sim["typeSimulations"][0]["isAllowed"], False, "not overdue yet")
+    payer = {"payment": pay["id"], "type": "CREDIT_BUREAU", "customerName": "Devedor",
+             "customerCpfCnpj": "24971563792", "customerPrimaryPhone": "4738010919",
+             "customerPostalCode": "89223005", "customerAddress": "Rua A",
+             "customerAddressNumber": "10", "customerProvince": "Centro"}
+    r = a.post("/v3/paymentDunnings", json.dumps(payer))
+    eq((r.status, error_code(r)), (400, "invalid_payment"), "a pending charge cannot be dunned")
+    a.ctl("POST", "/clock/advance", {"days": 2})
+    sim = a.ok("POST", f"/v3/paymentDunnings/simulate?payment={pay['id']}")
+    eq((sim["value"], sim["typeSimulations"][0]["isAllowed"], sim["typeSimulations"][0]["feeValue"]),
+       (200, True, 9.99), "simulation of an overdue charge")
+    eq([x["payment"] for x in a.ok("GET", "/v3/paymentDunnings/paymentsAvailableForDunning")["data"]],
+       [pay["id"]], "available for dunning")
+    r = a.post("/v3/paymentDunnings", json.dumps(dict(payer, customerCpfCnpj="123")))
+    eq((r.status, error_code(r)), (400, "invalid_customerCpfCnpj"), "bad CPF")
+    r = a.post("/v3/paymentDunnings", json.dumps(dict(payer, customerProvince="")))
+    eq((r.status, error_code(r)), (400, "invalid_customerProvince"), "missing province")
+    d = a.ok("POST", "/v3/paymentDunnings", payer)
+    eq((d["status"], d["isNecessaryResendDocumentation"], d["canBeCancelled"], d["payment"]),
+       ("PENDING", True, True, pay["id"]), "requested without documents")
+    r = a.post("/v3/paymentDunnings", json.dumps(payer))
+    eq((r.status, error_code(r)), (400, "invalid_payment"), "one dunning per charge")
+    body, hdr = multipart({}, {"documents": ("nota.pdf", b"%PDF-1.4 fake")})
+    d = a.ok("POST", f"/v3/paymentDunnings/{d['id']}/documents", body, headers=[hdr])
+    eq((d["status"], d["isNecessaryResendDocumentation"]), ("AWAITING_APPROVAL", False), "documents")
+    before = ledger_ok(a)["balance"]
+    a.ctl("POST", "/clock/advance", {"days": 1})
+    got = a.ok("GET", f"/v3/paymentDunnings/{d['id']}")
+    eq(got["status"], "PROCESSED", "processed by the next day's job")
+    eq(round(ledger_ok(a)["balance"] - before, 2), -9.99, "dunning fee debited")
+    eq([h["status"] for h in a.ok("GET", f"/v3/paymentDunnings/{d['id']}/history")["data"]],
+       ["IN_NEGOTIATION"], "history")
+    eq(a.ok("GET", f"/v3/paymentDunnings/{d['id']}/partialPayments")["totalCount"], 0, "partials")
+    eq(a.ok("POST", f"/v3/paymentDunnings/{d['id']}/cancel")["status"], "AWAITING_CANCELLATION",
+       "cancel after processing")
+    a.ctl("POST", "/clock/advance", {"days": 1})
+    got = a.ok("GET", f"/v3/paymentDunnings/{d['id']}")
+    eq((got["status"], got["canBeCancelled"]), ("CANCELLED", False), "cancelled by the job")
+    r = a.post(f"/v3/paymentDunnings/{d['id']}/cancel", "{}")
+    eq((r.status, error_code(r)), (400, "invalid_action"), "cancel twice")
+    eq(a.ok("GET", "/v3/paymentDunnings?status=CANCELLED")["totalCount"], 1, "status filter")
+    check("PAYMENT_DUNNING_REQUESTED" in events_of(a, pay["id"]), "dunning event")
+    # Multipart request with documents goes straight to AWAITING_APPROVAL, then PAID.
+    body, hdr = multipart(payer, {"documents": ("nota.pdf", b"%PDF-1.4 fake")})
+    d2 = a.ok("POST", "/v3/paymentDunnings", body, headers=[hdr])
+    eq(d2["status"], "AWAITING_APPROVAL", "with documents")
+    a.ctl("POST", "/clock/advance", {"days": 1})
+    a.ok("POST", f"/v3/payments/{pay['id']}/receiveInCash",
+         {"paymentDate": "2026-07-18", "value": 200})
+    a.ctl("POST", "/clock/advance", {"days": 1})
+    eq(a.ok("GET", f"/v3/paymentDunnings/{d2['id']}")["status"], "PAID", "paid charge")
+    ledger_ok(a)
+
+
 if __name__ == "__main__":
     harness.run_main(TESTS, Ctx, "e2e-links-", __doc__)
