@@ -271,7 +271,7 @@ static bool pattern_match(const char *pattern, const char **segs, int n, struct 
         if (i >= n)
             return false;
         if (plen == 1 && *p == '*') {
-            if (np == AM_ROUTE_MAX_PARAMS)
+            if (np == AM_ROUTE_MAX_PARAMS || !segs[i][0]) /* never an empty parameter */
                 return false;
             params[np++] = segs[i];
         } else if (strlen(segs[i]) != plen || strncmp(segs[i], p, plen) != 0) {

@@ -259,12 +259,13 @@ int am_invoice_authorize(struct am_records *r, struct am_billing *b, cJSON *inv,
 {
     cJSON *fiscal = am_records_doc(r, AM_FISCAL_DOC);
     const char *id = am_link_str(inv, "id"), *serie = am_link_str(fiscal, "rpsSerie");
-    uint64_t n = am_records_next(r, "invoiceNumber");
+    uint64_t n;
     char number[16], rps[24], code[24], url[128], desc[96];
     uint64_t h = 1469598103934665603ULL;
 
     if (!status_is(inv, "SCHEDULED"))
         return -EPERM;
+    n = am_records_next(r, "invoiceNumber"); /* only once the move is certain */
     for (const char *p = id; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ULL;
     snprintf(number, sizeof(number), "%" PRIu64, n);
