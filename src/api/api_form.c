@@ -64,15 +64,24 @@ const struct am_multipart_part *am_api_form_file(const struct am_api_form *f, co
     return NULL;
 }
 
-void am_api_path_param(const struct am_request *req, size_t n, char *out, size_t out_len)
+void am_api_path_segment(const struct am_request *req, size_t n, char *out, size_t out_len)
 {
-    struct am_route_match m;
+    const char *p = req->path;
+    size_t len;
 
-    am_router_match(req->method, req->path, &m);
-    snprintf(out, out_len, "%s", n < m.n_params ? m.params[n] : "");
+    if (strncmp(p, "/api/v3/", 8) == 0)
+        p += 8;
+    else if (strncmp(p, "/v3/", 4) == 0)
+        p += 4;
+    for (; n > 0 && p; n--) {
+        p = strchr(p, '/');
+        p = p ? p + 1 : NULL;
+    }
+    len = p ? strcspn(p, "/") : 0;
+    snprintf(out, out_len, "%.*s", (int)len, p ? p : "");
 }
 
-int am_api_call(struct am_ctx *ctx, const struct am_request *outer, am_handler_fn handler,
+int am_api_call(struct am_ctx *ctx, const struct am_request *outer, am_api_handler handler,
                 const char *path, const cJSON *body, struct am_response *resp,
                 cJSON **ret_json)
 {

@@ -14,7 +14,6 @@
 
 #include "api_common.h"
 #include "multipart.h"
-#include "router.h"
 
 struct cJSON;
 
@@ -33,14 +32,18 @@ void am_api_form_free(struct am_api_form *f);
 /* The first file part named name, or NULL. */
 const struct am_multipart_part *am_api_form_file(const struct am_api_form *f, const char *name);
 
-/* The n-th path parameter (0 = the id handlers get) of req, copied into out ("" when
- * absent). */
-void am_api_path_param(const struct am_request *req, size_t n, char *out, size_t out_len);
+/* The n-th segment (0-based) of req's path after its "/v3/" or "/api/v3/" prefix,
+ * copied into out ("" when absent): "paymentLinks/1/images/abc" has "abc" at 3. */
+void am_api_path_segment(const struct am_request *req, size_t n, char *out, size_t out_len);
+
+/* The handler shape of router.h's am_handler_fn (spelled out: no include cycle). */
+typedef int (*am_api_handler)(struct am_ctx *ctx, const char *id, const struct am_request *req,
+                              struct am_response *resp);
 
 /* Calls handler for this account as a POST of body (compact JSON of it) to path. On a
  * 200 answer *ret_json (caller owns) is its JSON body and 0 is returned; otherwise the
  * answer is copied into resp and 1 returned (the caller returns it). <0 on failure. */
-int am_api_call(struct am_ctx *ctx, const struct am_request *outer, am_handler_fn handler,
+int am_api_call(struct am_ctx *ctx, const struct am_request *outer, am_api_handler handler,
                 const char *path, const struct cJSON *body, struct am_response *resp,
                 struct cJSON **ret_json);
 

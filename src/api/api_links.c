@@ -355,7 +355,7 @@ static int find_image(struct am_ctx *ctx, const char *id, const struct am_reques
     char image_id[64];
 
     *ret = NULL;
-    am_api_path_param(req, 1, image_id, sizeof(image_id));
+    am_api_path_segment(req, 3, image_id, sizeof(image_id));
     if (id && am_records_find(recs(ctx), AM_LINKS_COLL, id))
         *ret = am_link_image_find(recs(ctx), id, image_id);
     return am_api_found(ctx, *ret, resp);

@@ -283,8 +283,6 @@ static cJSON *payment_export(const struct am_payment *p)
     TRY(am_sc_add_str(o, "customer", p->customer));
     TRY(add_buf(o, "subscription", p->subscription));
     TRY(add_buf(o, "installment", p->installment));
-    TRY(add_buf(o, "paymentLink", p->payment_link));
-    TRY(add_buf(o, "checkoutSession", p->checkout_session));
     TRY(am_sc_add_int(o, "valueCents", p->value_cents));
     TRY(am_sc_add_int(o, "netValueCents", p->net_value_cents));
     TRY(add_int_or_null(o, "originalValueCents", p->original_value_cents, -1));
@@ -343,6 +341,12 @@ static cJSON *payment_export(const struct am_payment *p)
     TRY(am_sc_add_int(o, "feeCents", p->fee_cents));
     TRY(add_int_or_null(o, "cashSavedValueCents", p->cash_saved_value_cents, -1));
     TRY(am_sc_add_bool(o, "credited", p->credited));
+    /* Only when set (snapshots of other charges are unchanged), last as in payment_keys
+     * (the reader's hint stays O(1)). */
+    if (p->payment_link[0])
+        TRY(add_buf(o, "paymentLink", p->payment_link));
+    if (p->checkout_session[0])
+        TRY(add_buf(o, "checkoutSession", p->checkout_session));
     return o;
 oom:
     cJSON_Delete(o);
