@@ -426,6 +426,16 @@ void am_billing_set_origin(struct am_billing *b, const char *payment_link,
              checkout_session ? checkout_session : "");
 }
 
+const char *am_billing_origin_link(const struct am_billing *b)
+{
+    return b->origin_link;
+}
+
+const char *am_billing_origin_checkout(const struct am_billing *b)
+{
+    return b->origin_checkout;
+}
+
 void am_payment_filter_init(struct am_payment_filter *f)
 {
     memset(f, 0, sizeof(*f));
@@ -648,6 +658,11 @@ int am_billing_installment_add(struct am_billing *b, const struct am_installment
         return -ENOMEM;
     *copy = *inst;
     copy->description = NULL;
+    if (!copy->payment_link[0])
+        snprintf(copy->payment_link, sizeof(copy->payment_link), "%s", b->origin_link);
+    if (!copy->checkout_session[0])
+        snprintf(copy->checkout_session, sizeof(copy->checkout_session), "%s",
+                 b->origin_checkout);
     if (am_billing_dup_opt(inst->description, &copy->description) < 0) {
         free(copy);
         return -ENOMEM;

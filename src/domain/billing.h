@@ -213,6 +213,9 @@ int am_billing_payment_create_quiet(struct am_billing *b, struct am_ids *ids,
  * around one request and clear it after. */
 void am_billing_set_origin(struct am_billing *b, const char *payment_link,
                            const char *checkout_session);
+/* The origin set now ("" when none). Borrowed. */
+const char *am_billing_origin_link(const struct am_billing *b);
+const char *am_billing_origin_checkout(const struct am_billing *b);
 
 /* Payment by id (deleted ones included), NULL when unknown. O(1) average. */
 struct am_payment *am_billing_payment_find(const struct am_billing *b, const char *id);
@@ -380,6 +383,8 @@ struct am_installment {
     char receipt[17];            /* shared card receipt, "" = null */
     int64_t payment_day;         /* card: confirmation day; AM_NO_DAY = null */
     bool deleted;
+    char payment_link[AM_BILLING_REF_MAX]; /* "" = null; the origin's when added */
+    char checkout_session[AM_UUID_MAX];
 };
 
 /* Adds an installment grouping (copied; description copied). *ret borrowed. Returns 0,

@@ -39,6 +39,8 @@ int am_jobs_subscription_charge(struct am_billing *b, struct am_ids *ids,
     spec.description = s->description;
     spec.external_reference = s->external_reference;
     spec.subscription = s->id;
+    spec.payment_link = s->payment_link[0] ? s->payment_link : NULL;
+    spec.checkout_session = s->checkout_session[0] ? s->checkout_session : NULL;
     spec.discount = s->discount;
     spec.fine = s->fine;
     spec.interest = s->interest;

@@ -372,6 +372,10 @@ static cJSON *installment_export(const struct am_installment *in)
     TRY(add_buf(o, "transactionReceipt", in->receipt));
     TRY(am_sc_add_day(o, "paymentDate", in->payment_day));
     TRY(am_sc_add_bool(o, "deleted", in->deleted));
+    if (in->payment_link[0]) /* only when set: other snapshots are unchanged */
+        TRY(add_buf(o, "paymentLink", in->payment_link));
+    if (in->checkout_session[0])
+        TRY(add_buf(o, "checkoutSession", in->checkout_session));
     return o;
 oom:
     cJSON_Delete(o);
@@ -899,7 +903,7 @@ static int payment_import(const cJSON *o, const char *where, struct am_billing *
 static const char *const installment_keys[] = {
     "id",           "dateCreated", "customer",   "billingType",        "valueCents",
     "paymentValueCents", "installmentCount", "description", "firstDueDate", "creditCard",
-    "transactionReceipt", "paymentDate", "deleted", NULL};
+    "transactionReceipt", "paymentDate", "deleted", "paymentLink", "checkoutSession", NULL};
 enum {
     N_ID,
     N_CREATED,
@@ -914,6 +918,8 @@ enum {
     N_RECEIPT,
     N_PAYMENT_DATE,
     N_DELETED,
+    N_PAYMENT_LINK,
+    N_CHECKOUT_SESSION,
 };
 
 static int installment_import(const cJSON *o, const char *where, struct am_billing *b, char *err,
@@ -958,7 +964,11 @@ static int installment_import(const cJSON *o, const char *where, struct am_billi
         (rc = card_import(&r, N_CARD, &in.card)) < 0 ||
         (rc = am_sc_get_buf(AT(&r, N_RECEIPT), in.receipt, sizeof(in.receipt), CTX(&r))) < 0 ||
         (rc = am_sc_get_day(AT(&r, N_PAYMENT_DATE), &in.payment_day, CTX(&r))) < 0 ||
-        (rc = am_sc_get_bool(AT(&r, N_DELETED), &in.deleted, CTX(&r))) < 0)
+        (rc = am_sc_get_bool(AT(&r, N_DELETED), &in.deleted, CTX(&r))) < 0 ||
+        (rc = am_sc_get_buf(AT(&r, N_PAYMENT_LINK), in.payment_link, sizeof(in.payment_link),
+                            CTX(&r))) < 0 ||
+        (rc = am_sc_get_buf(AT(&r, N_CHECKOUT_SESSION), in.checkout_session,
+                            sizeof(in.checkout_session), CTX(&r))) < 0)
         goto out;
     rc = am_billing_installment_add(b, &in, NULL); /* copies the description */
 out:

@@ -108,6 +108,8 @@ def _(ctx):
                  {"customer": pay["customer"], "installmentCount": 3})
     parts = a.ok("GET", f"/v3/installments/{first['installment']}/payments")["data"]
     eq(sorted(p["paymentLink"] for p in parts), [inst["id"]] * 3, "installments carry the link")
+    eq(a.ok("GET", f"/v3/installments/{first['installment']}")["paymentLink"], inst["id"],
+       "installment paymentLink")
     # Recurrent link: a subscription whose first charge carries the link.
     rec = a.ok("POST", "/v3/paymentLinks", {"name": "Mensal", "billingType": "UNDEFINED",
                                            "chargeType": "RECURRENT", "value": 49.9,
@@ -117,6 +119,7 @@ def _(ctx):
     sub = a.ok("POST", f"/v3/sandbox/paymentLinks/{rec['id']}/pay",
                {"customer": pay["customer"], "billingType": "PIX"})
     eq((sub["object"], sub["cycle"]), ("subscription", "MONTHLY"), "subscription created")
+    eq(sub["paymentLink"], rec["id"], "subscription paymentLink")
     charges = a.ok("GET", f"/v3/subscriptions/{sub['id']}/payments")["data"]
     eq([c["paymentLink"] for c in charges], [rec["id"]], "subscription charge carries the link")
     # Filters, delete / restore, closed link.
@@ -129,6 +132,13 @@ def _(ctx):
     eq(a.ok("POST", f"/v3/paymentLinks/{lid}/restore")["deleted"], False, "restored")
     upd = a.ok("PUT", f"/v3/paymentLinks/{lid}", {"active": False, "value": 10})
     eq((upd["active"], upd["value"]), (False, 10), "update")
+    r = a.post(f"/v3/sandbox/paymentLinks/{lid}/pay", json.dumps({"customer": pay["customer"]}))
+    eq((r.status, error_code(r)), (400, "invalid_action"), "an inactive link cannot be paid")
+    # The subscription's later charges (daily job) carry the link too.
+    a.ctl("POST", "/clock/advance", {"days": 40})
+    charges = a.ok("GET", f"/v3/subscriptions/{sub['id']}/payments")["data"]
+    check(len(charges) >= 2, f"later subscription charges generated ({len(charges)})")
+    eq({c["paymentLink"] for c in charges}, {rec["id"]}, "every subscription charge carries it")
     ledger_ok(a)
 
 
@@ -206,8 +216,18 @@ def _(ctx):
     eq((co["status"], co["link"]),
        ("ACTIVE", "https://sandbox.asaas.com/checkoutSession/show/" + co["id"]), "new checkout")
     pay = a.ok("POST", f"/v3/sandbox/checkouts/{co['id']}/pay", {})
-    eq((pay["checkoutSession"], pay["value"], pay["billingType"]), (co["id"], 51, "PIX"),
-       "charge of the checkout")
+    eq((pay["checkoutSession"], pay["value"], pay["billingType"], pay["paymentLink"]),
+       (co["id"], 51, "PIX", None), "charge of the checkout")
+    eq(a.ok("GET", f"/v3/customers/{pay['customer']}")["name"], "Comprador",
+       "payer from the checkout's customerData")
+    rec = a.ok("POST", "/v3/checkouts", dict(CHECKOUT, chargeTypes=["DETACHED", "RECURRENT"],
+                                              subscription={"cycle": "MONTHLY",
+                                                            "nextDueDate": "2026-08-01"}))
+    r = a.post(f"/v3/sandbox/checkouts/{rec['id']}/pay", "{}")
+    eq((r.status, error_code(r)), (400, "invalid_chargeType"), "two charge types: payer chooses")
+    sub = a.ok("POST", f"/v3/sandbox/checkouts/{rec['id']}/pay", {"chargeType": "RECURRENT"})
+    eq((sub["object"], sub["checkoutSession"], sub["nextDueDate"], sub["value"]),
+       ("subscription", rec["id"], "2026-09-01", 51), "subscription of the checkout")
     r = a.post(f"/v3/checkouts/{co['id']}/cancel", "{}")
     eq((r.status, error_code(r)), (400, "invalid_action"), "a paid checkout cannot be canceled")
     co2 = a.ok("POST", "/v3/checkouts", CHECKOUT)

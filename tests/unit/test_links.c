@@ -17,7 +17,9 @@
 #include "links.h"
 #include "multipart.h"
 #include "records.h"
+#include "recurring_state.h"
 #include "registry.h"
+#include "subscriptions.h"
 
 #define NOW 1784030400 /* 2026-07-14 12:00 UTC */
 
@@ -249,12 +251,60 @@ static void test_billing_origin_sets_payment_link_and_survives_snapshots(void **
     /* The PAYMENT_CREATED snapshot already carries it. */
     assert_non_null(strstr(am_billing_event_at(f->a.billing, 0)->snapshot,
                            "\"paymentLink\":\"725104409743\""));
+    /* An installment added while the origin is set carries it too. */
+    {
+        struct am_installment in = {.id = "5f0c8a5e-0000-4000-8000-000000000001",
+                                    .customer = "cus_000000000001", .count = 2};
+        struct am_installment *stored;
+
+        in.first_due_day = in.payment_day = AM_NO_DAY;
+        am_billing_set_origin(f->a.billing, "725104409743", NULL);
+        assert_int_equal(am_billing_installment_add(f->a.billing, &in, &stored), 0);
+        am_billing_set_origin(f->a.billing, NULL, NULL);
+        assert_string_equal(stored->payment_link, "725104409743");
+        assert_string_equal(am_billing_origin_link(f->a.billing), "");
+    }
     snap = am_billing_state_export(f->a.billing);
     assert_int_equal(am_billing_state_import(snap, "acc-links", "b", &back, err, sizeof(err)), 0);
     assert_string_equal(am_billing_payment_find(back, p->id)->payment_link, "725104409743");
     assert_string_equal(am_billing_payment_find(back, q->id)->checkout_session, "co-1");
+    assert_string_equal(
+        am_billing_installment_find(back, "5f0c8a5e-0000-4000-8000-000000000001")->payment_link,
+        "725104409743");
     am_billing_free(back);
     cJSON_Delete(snap);
+}
+
+static void test_subscription_payment_link_survives_snapshots(void **state)
+{
+    struct am_recurring *r = am_recurring_new(), *back = NULL;
+    struct am_subscription *s = am_subscription_new();
+    cJSON *snap;
+    char err[160];
+
+    (void)state;
+    snprintf(s->id, sizeof(s->id), "sub_0000000000000001");
+    snprintf(s->customer, sizeof(s->customer), "cus_000000000001");
+    s->value_cents = 1000;
+    s->next_due_day = today();
+    snprintf(s->payment_link, sizeof(s->payment_link), "725104409743");
+    snprintf(s->checkout_session, sizeof(s->checkout_session), "co-1");
+    assert_int_equal(am_recurring_add(r, s), 0);
+    snap = am_recurring_state_export(r);
+    assert_int_equal(am_recurring_state_import(snap, "r", &back, err, sizeof(err)), 0);
+    assert_string_equal(am_recurring_find(back, "sub_0000000000000001")->payment_link,
+                        "725104409743");
+    assert_string_equal(am_recurring_find(back, "sub_0000000000000001")->checkout_session, "co-1");
+    {
+        cJSON *o = am_subscription_to_json(am_recurring_find(back, "sub_0000000000000001"));
+
+        assert_string_equal(cJSON_GetObjectItem(o, "paymentLink")->valuestring, "725104409743");
+        assert_string_equal(cJSON_GetObjectItem(o, "checkoutSession")->valuestring, "co-1");
+        cJSON_Delete(o);
+    }
+    cJSON_Delete(snap);
+    am_recurring_free(back);
+    am_recurring_free(r);
 }
 
 /* ---- checkouts ---------------------------------------------------------------------- */
@@ -501,6 +551,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_link_images_kinds_main_and_removal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_billing_origin_sets_payment_link_and_survives_snapshots,
                                         setup, teardown),
+        cmocka_unit_test(test_subscription_payment_link_survives_snapshots),
         cmocka_unit_test_setup_teardown(test_checkout_states_events_and_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fiscal_info_keeps_secrets_as_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invoice_machine_job_fee_and_error, setup, teardown),
