@@ -732,12 +732,13 @@ int am_api_sandbox_link_pay(struct am_ctx *ctx, const char *id, const struct am_
     r = payer_customer(ctx, req, j, NULL, resp, customer, sizeof(customer));
     if (r != 0)
         goto out;
-    am_link_count_view(link); /* the payer opened the page */
     am_billing_set_origin(ctx->account->billing, id, NULL);
     r = payer_charge(ctx, req, j, customer, &c, resp, &made);
     am_billing_set_origin(ctx->account->billing, NULL, NULL);
-    if (r == 0)
+    if (r == 0) {
+        am_link_count_view(link); /* the payer opened the page */
         r = am_api_answer_json(resp, made);
+    }
 out:
     cJSON_Delete(j);
     return am_input_done(r);

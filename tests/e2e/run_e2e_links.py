@@ -399,5 +399,45 @@ def _(ctx):
     ledger_ok(a)
 
 
+DEV_KEY = ("$aact_hmlg_000MzkwODA2MWY2OGM3MWRlMDU2NWM3MzJlNzZmNGZhZGY6OjAwMDAwMDAwMDAwMDA0MjAw"
+           "MDA6OiRhYWNoX2RldmVsb3BtZW50LWtleS1ub3Qtc2VjcmV0")
+
+
+@test("state_file_replays_links_multipart_uploads_and_paid_links")
+def _(ctx):
+    state = os.path.join(ctx.root, "links.state")
+
+    def start(name):
+        return ctx.own(Server(ctx.binary, name, root=ctx.root, use_fixtures=False,
+                              default_key=DEV_KEY,
+                              args=["--clock", CLOCK, "--seed", SEED, "--state-file", state]))
+
+    def ok(s, method, path, body=None, headers=()):
+        if isinstance(body, dict):
+            body = json.dumps(body)
+        r = harness.api(s, method, path, body=body, headers=headers)
+        eq(r.status, 200, f"{method} {path} (body {r.body[:300]!r})")
+        return r.json()
+
+    s = start("links-state-1")
+    lid = ok(s, "POST", "/v3/paymentLinks", {"name": "Durável", "billingType": "PIX",
+                                            "chargeType": "DETACHED", "value": 20})["id"]
+    body, hdr = multipart({"main": "true"}, {"image": ("a.png", PNG + b"\xff\xfe 12345678901234")})
+    img = ok(s, "POST", f"/v3/paymentLinks/{lid}/images", body, headers=[hdr])
+    pay = ok(s, "POST", f"/v3/sandbox/paymentLinks/{lid}/pay",
+             {"customerData": {"name": "Durável", "cpfCnpj": "24971563792"}})
+    body, hdr = multipart({"email": "nf@example.com", "simplesNacional": "false"},
+                          {"certificateFile": ("c.pfx", b"\x00\x01binary")})
+    ok(s, "POST", "/v3/fiscalInfo", body, headers=[hdr])
+    before = [ok(s, "GET", f"/v3/paymentLinks/{lid}"), ok(s, "GET", f"/v3/paymentLinks/{lid}/images"),
+              ok(s, "GET", f"/v3/payments/{pay['id']}"), ok(s, "GET", "/v3/fiscalInfo")]
+    s.stop()
+    s2 = start("links-state-2")
+    after = [ok(s2, "GET", f"/v3/paymentLinks/{lid}"), ok(s2, "GET", f"/v3/paymentLinks/{lid}/images"),
+             ok(s2, "GET", f"/v3/payments/{pay['id']}"), ok(s2, "GET", "/v3/fiscalInfo")]
+    eq(after, before, "state after replaying the --state-file")
+    eq(after[1]["data"][0]["id"], img["id"], "the uploaded image replayed")
+    eq(after[2]["paymentLink"], lid, "paid link replayed")
+
 if __name__ == "__main__":
     harness.run_main(TESTS, Ctx, "e2e-links-", __doc__)
