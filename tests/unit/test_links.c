@@ -145,6 +145,44 @@ static void test_multipart_refuses_malformed_bodies(void **state)
                      -EINVAL);
 }
 
+/* Every prefix of a valid body and every single-byte change of it: the parser answers 0
+ * or -EINVAL and every part stays inside the body (ASan builds check the reads). */
+static void test_multipart_survives_truncation_and_byte_changes(void **state)
+{
+    static const char body[] = "--b0\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nxy\r\n"
+                               "--b0\r\nContent-Disposition: form-data; name=\"f\"; filename=\"q\"\r\n"
+                               "Content-Type: t\r\n\r\n\x01\x02\r\n--b0--\r\n";
+    static const char subst[] = {'\0', '\r', '\n', '-', '"', ';', 'b', '0', '='};
+    const size_t len = sizeof(body) - 1;
+    char buf[sizeof(body)], err[128];
+    struct am_multipart m;
+
+    (void)state;
+    for (size_t cut = 0; cut <= len; cut++) {
+        char *copy = malloc(cut ? cut : 1); /* exact size: ASan sees any overread */
+        int r;
+
+        memcpy(copy, body, cut);
+        r = am_multipart_parse("multipart/form-data; boundary=b0", copy, cut, &m, err,
+                               sizeof(err));
+        assert_true(r == 0 || r == -EINVAL);
+        for (size_t i = 0; r == 0 && i < m.n; i++)
+            assert_true(m.parts[i].data >= copy && m.parts[i].data + m.parts[i].len <= copy + cut);
+        free(copy);
+    }
+    for (size_t i = 0; i < len; i++) {
+        for (size_t k = 0; k < sizeof(subst); k++) {
+            int r;
+
+            memcpy(buf, body, len);
+            buf[i] = subst[k];
+            r = am_multipart_parse("multipart/form-data; boundary=b0", buf, len, &m, err,
+                                   sizeof(err));
+            assert_true(r == 0 || r == -EINVAL);
+        }
+    }
+}
+
 /* ---- payment links ------------------------------------------------------------------ */
 
 static void test_link_create_defaults_update_delete_view(void **state)
@@ -546,6 +584,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_multipart_parses_fields_and_files),
         cmocka_unit_test(test_multipart_refuses_malformed_bodies),
+        cmocka_unit_test(test_multipart_survives_truncation_and_byte_changes),
         cmocka_unit_test_setup_teardown(test_link_create_defaults_update_delete_view, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_link_images_kinds_main_and_removal, setup, teardown),
