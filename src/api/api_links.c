@@ -71,12 +71,15 @@ static int link_validate(const struct am_ctx *ctx, const cJSON *j, const cJSON *
     long n;
     bool b = false;
 
-    if (am_input_str(j, "name", &name, NULL) < 0 || (create && !name))
+    bool sent;
+
+    /* Required on create; on update they may be left out but not cleared. */
+    if (am_input_str(j, "name", &name, &sent) < 0 || ((create || sent) && !name))
         return fail(resp, AM_ERR_LINK_NAME, AM_TXT_LINK_NAME);
-    if (am_input_str(j, "billingType", &bt, NULL) < 0 || (create && !bt) ||
+    if (am_input_str(j, "billingType", &bt, &sent) < 0 || ((create || sent) && !bt) ||
         (bt && am_billing_type_parse(bt, &type) < 0))
         return fail(resp, AM_ERR_LINK_BILLING_TYPE, AM_TXT_LINK_BILLING_TYPE);
-    if (am_input_str(j, "chargeType", &ct, NULL) < 0 || (create && !ct) ||
+    if (am_input_str(j, "chargeType", &ct, &sent) < 0 || ((create || sent) && !ct) ||
         (ct && !one_of(ct, charge_types)))
         return fail(resp, AM_ERR_LINK_CHARGE_TYPE, AM_TXT_LINK_CHARGE_TYPE);
     if (!ct && cur)

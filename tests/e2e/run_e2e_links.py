@@ -163,6 +163,13 @@ def _(ctx):
         r = a.post("/v3/paymentLinks", json.dumps(body))
         eq((r.status, error_code(r)), (400, code), f"create {body}")
     eq(a.ok("GET", "/v3/paymentLinks")["totalCount"], 0, "nothing created")
+    lid = a.ok("POST", "/v3/paymentLinks", {"name": "x", "billingType": "PIX",
+                                           "chargeType": "DETACHED"})["id"]
+    for body, code in [({"name": ""}, "invalid_name"), ({"billingType": None}, "invalid_billingType"),
+                       ({"chargeType": "RECURRENT"}, "invalid_subscriptionCycle")]:
+        r = a.call("PUT", f"/v3/paymentLinks/{lid}", json.dumps(body))
+        eq((r.status, error_code(r)), (400, code), f"update {body}")
+    eq(a.ok("GET", f"/v3/paymentLinks/{lid}")["name"], "x", "refused updates change nothing")
 
 
 @test("payment_link_images_multipart_limits_and_main")
