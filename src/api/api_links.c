@@ -561,6 +561,37 @@ struct payer_charge {
     const char *description;  /* may be NULL */
 };
 
+/* The customer fields of a customerData object; numbers become text (the checkout spec
+ * types addressNumber and city as integers). New object (caller owns) or NULL on OOM. */
+static cJSON *customer_body(const cJSON *data)
+{
+    static const char *const keys[] = {"name", "cpfCnpj", "email", "phone", "mobilePhone",
+                                       "address", "addressNumber", "complement", "province",
+                                       "postalCode"};
+    cJSON *o = cJSON_CreateObject();
+
+    for (size_t i = 0; o && i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, keys[i]);
+        cJSON *copy = NULL;
+        char num[32];
+
+        if (cJSON_IsNumber(v)) {
+            snprintf(num, sizeof(num), "%.0f", v->valuedouble);
+            copy = cJSON_CreateString(num);
+        } else if (v) {
+            copy = cJSON_Duplicate(v, true);
+        } else {
+            continue;
+        }
+        if (!copy || !cJSON_AddItemToObject(o, keys[i], copy)) {
+            cJSON_Delete(copy);
+            cJSON_Delete(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
 /* The payer: body.customer (an active customer) or a new customer from customerData
  * (body's, else fallback's). Writes its id into out. 0, 1 (answered) or <0. */
 static int payer_customer(struct am_ctx *ctx, const struct am_request *req, const cJSON *body,
@@ -569,7 +600,7 @@ static int payer_customer(struct am_ctx *ctx, const struct am_request *req, cons
 {
     const cJSON *data = am_input_field(body, "customerData");
     const char *id = NULL;
-    cJSON *made = NULL;
+    cJSON *made = NULL, *fields;
     int r;
 
     if (am_input_field(body, "customer")) {
@@ -583,7 +614,11 @@ static int payer_customer(struct am_ctx *ctx, const struct am_request *req, cons
         data = fallback;
     if (!cJSON_IsObject(data))
         return fail(resp, AM_ERR_PAYER_CUSTOMER, AM_TXT_PAYER_CUSTOMER);
-    r = am_api_call(ctx, req, am_api_customers_create, "/v3/customers", data, resp, &made);
+    fields = customer_body(data);
+    if (!fields)
+        return -ENOMEM;
+    r = am_api_call(ctx, req, am_api_customers_create, "/v3/customers", fields, resp, &made);
+    cJSON_Delete(fields);
     if (r != 0)
         return r;
     snprintf(out, out_len, "%s", am_link_str(made, "id") ? am_link_str(made, "id") : "");

@@ -213,7 +213,8 @@ CHECKOUT = {"billingTypes": ["PIX"], "chargeTypes": ["DETACHED"], "minutesToExpi
             "callback": {"successUrl": "https://example.com/ok",
                          "cancelUrl": "https://example.com/cancel"},
             "items": [{"name": "Camiseta", "quantity": 2, "value": 25.5, "imageBase64": "aGk="}],
-            "customerData": {"name": "Comprador", "cpfCnpj": "24971563792"}}
+            "customerData": {"name": "Comprador", "cpfCnpj": "24971563792", "addressNumber": 150,
+                             "city": 12987382, "postalCode": "89223005"}}
 
 
 @test("checkout_paid_canceled_expired_with_events")
@@ -225,7 +226,8 @@ def _(ctx):
     pay = a.ok("POST", f"/v3/sandbox/checkouts/{co['id']}/pay", {})
     eq((pay["checkoutSession"], pay["value"], pay["billingType"], pay["paymentLink"]),
        (co["id"], 51, "PIX", None), "charge of the checkout")
-    eq(a.ok("GET", f"/v3/customers/{pay['customer']}")["name"], "Comprador",
+    payer = a.ok("GET", f"/v3/customers/{pay['customer']}")
+    eq((payer["name"], payer["addressNumber"]), ("Comprador", "150"),
        "payer from the checkout's customerData")
     rec = a.ok("POST", "/v3/checkouts", dict(CHECKOUT, chargeTypes=["DETACHED", "RECURRENT"],
                                               subscription={"cycle": "MONTHLY",
