@@ -73,9 +73,11 @@ static cJSON *installment_json(const struct am_ctx *ctx, const struct am_install
          cJSON_AddNumberToObject(o, "expirationDay", am_sub_mday(inst->first_due_day)) &&
          cJSON_AddBoolToObject(o, "deleted", inst->deleted) &&
          cJSON_AddStringToObject(o, "dateCreated", created) &&
-         cJSON_AddNullToObject(o, "checkoutSession") &&
+         am_json_add_string_or_null(o, "checkoutSession",
+                                    inst->checkout_session[0] ? inst->checkout_session : NULL) == 0 &&
          cJSON_AddStringToObject(o, "customer", inst->customer) &&
-         cJSON_AddNullToObject(o, "paymentLink");
+         am_json_add_string_or_null(o, "paymentLink",
+                                    inst->payment_link[0] ? inst->payment_link : NULL) == 0;
     if (ok) {
         if (inst->receipt[0]) {
             snprintf(url, sizeof(url), "https://sandbox.asaas.com/comprovantes/%s", inst->receipt);

@@ -205,6 +205,10 @@ int am_api_subscriptions_create(struct am_ctx *ctx, const char *id, const struct
         goto out;
     s->created_at = ctx->now;
     snprintf(s->customer, sizeof(s->customer), "%s", q.customer);
+    /* Paid through a payment link or checkout (api_links.c sets the origin). */
+    snprintf(s->payment_link, sizeof(s->payment_link), "%s", am_billing_origin_link(b));
+    snprintf(s->checkout_session, sizeof(s->checkout_session), "%s",
+             am_billing_origin_checkout(b));
     s->value_cents = q.value_cents;
     s->next_due_day = q.next_due_day;
     s->anchor_mday = am_sub_mday(q.next_due_day);

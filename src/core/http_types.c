@@ -31,9 +31,14 @@ const char *am_request_encoding_error(const struct am_request *req)
 
     if (!am_utf8_valid(req->path, strlen(req->path), NULL))
         return AM_TXT_ENCODING_PATH;
-    if (req->body_len && !am_utf8_valid(req->body, req->body_len, NULL))
+    /* A multipart body carries files (images, documents): its text parts are checked
+     * where they are read (api_form.c). */
+    const char *ct = am_request_header(req, "Content-Type");
+    bool multipart = ct && strncasecmp(ct, "multipart/form-data", 19) == 0;
+
+    if (req->body_len && !multipart && !am_utf8_valid(req->body, req->body_len, NULL))
         return AM_TXT_ENCODING_BODY;
-    if (req->body_len && am_utf8_json_has_nul(req->body, req->body_len, NULL))
+    if (req->body_len && !multipart && am_utf8_json_has_nul(req->body, req->body_len, NULL))
         return AM_TXT_ENCODING_NUL;
     r = am_query_parse(req->query, &q);
     am_query_finish(&q);

@@ -12,6 +12,9 @@
 /* area moneyout headers */
 /* area accounts headers */
 /* area links headers */
+#include "api_dunning.h"
+#include "api_invoices.h"
+#include "api_links.h"
 /* area payrest headers */
 
 struct route_def {
@@ -92,6 +95,51 @@ static const struct route_def routes[] = {
     /* area moneyout */
     /* area accounts */
     /* area links */
+    {AM_ROUTE_LINKS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "paymentLinks", "paymentLinks.create", am_api_links_create},
+    {AM_ROUTE_LINKS_LIST, AM_SCOPE_API, AM_METHOD_GET, "paymentLinks", "paymentLinks.list", am_api_links_list},
+    {AM_ROUTE_LINKS_GET, AM_SCOPE_API, AM_METHOD_GET, "paymentLinks/*", "paymentLinks.get", am_api_links_get},
+    {AM_ROUTE_LINKS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "paymentLinks/*", "paymentLinks.update", am_api_links_update},
+    {AM_ROUTE_LINKS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "paymentLinks/*", "paymentLinks.delete", am_api_links_delete},
+    {AM_ROUTE_LINKS_RESTORE, AM_SCOPE_API, AM_METHOD_POST, "paymentLinks/*/restore", "paymentLinks.restore", am_api_links_restore},
+    {AM_ROUTE_LINK_IMAGES_ADD, AM_SCOPE_API, AM_METHOD_POST, "paymentLinks/*/images", "paymentLinks.images.add", am_api_link_images_add},
+    {AM_ROUTE_LINK_IMAGES_LIST, AM_SCOPE_API, AM_METHOD_GET, "paymentLinks/*/images", "paymentLinks.images.list", am_api_link_images_list},
+    {AM_ROUTE_LINK_IMAGE_GET, AM_SCOPE_API, AM_METHOD_GET, "paymentLinks/*/images/*", "paymentLinks.images.get", am_api_link_image_get},
+    {AM_ROUTE_LINK_IMAGE_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "paymentLinks/*/images/*", "paymentLinks.images.delete", am_api_link_image_delete},
+    {AM_ROUTE_LINK_IMAGE_SET_MAIN, AM_SCOPE_API, AM_METHOD_PUT, "paymentLinks/*/images/*/setAsMain", "paymentLinks.images.setAsMain", am_api_link_image_set_main},
+    {AM_ROUTE_CHECKOUTS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "checkouts", "checkouts.create", am_api_checkouts_create},
+    {AM_ROUTE_CHECKOUTS_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "checkouts/*/cancel", "checkouts.cancel", am_api_checkouts_cancel},
+    {AM_ROUTE_SANDBOX_LINK_VIEW, AM_SCOPE_API, AM_METHOD_POST, "sandbox/paymentLinks/*/view", "sandbox.paymentLink.view", am_api_sandbox_link_view},
+    {AM_ROUTE_SANDBOX_LINK_PAY, AM_SCOPE_API, AM_METHOD_POST, "sandbox/paymentLinks/*/pay", "sandbox.paymentLink.pay", am_api_sandbox_link_pay},
+    {AM_ROUTE_SANDBOX_CHECKOUT_PAY, AM_SCOPE_API, AM_METHOD_POST, "sandbox/checkouts/*/pay", "sandbox.checkout.pay", am_api_sandbox_checkout_pay},
+    {AM_ROUTE_FISCAL_GET, AM_SCOPE_API, AM_METHOD_GET, "fiscalInfo", "fiscalInfo.get", am_api_fiscal_get},
+    {AM_ROUTE_FISCAL_GET, AM_SCOPE_API, AM_METHOD_GET, "fiscalInfo/", "fiscalInfo.get", am_api_fiscal_get},
+    {AM_ROUTE_FISCAL_SAVE, AM_SCOPE_API, AM_METHOD_POST, "fiscalInfo", "fiscalInfo.save", am_api_fiscal_save},
+    {AM_ROUTE_FISCAL_SAVE, AM_SCOPE_API, AM_METHOD_POST, "fiscalInfo/", "fiscalInfo.save", am_api_fiscal_save},
+    {AM_ROUTE_FISCAL_MUNICIPAL_OPTIONS, AM_SCOPE_API, AM_METHOD_GET, "fiscalInfo/municipalOptions", "fiscalInfo.municipalOptions", am_api_fiscal_municipal_options},
+    {AM_ROUTE_FISCAL_SERVICES, AM_SCOPE_API, AM_METHOD_GET, "fiscalInfo/services", "fiscalInfo.services", am_api_fiscal_services},
+    {AM_ROUTE_FISCAL_NBS_CODES, AM_SCOPE_API, AM_METHOD_GET, "fiscalInfo/nbsCodes", "fiscalInfo.nbsCodes", am_api_fiscal_nbs_codes},
+    {AM_ROUTE_FISCAL_FEDERAL_CODES, AM_SCOPE_API, AM_METHOD_GET, "fiscalInfo/federalServiceCodes", "fiscalInfo.federalServiceCodes", am_api_fiscal_federal_codes},
+    {AM_ROUTE_FISCAL_INDICATOR_CODES, AM_SCOPE_API, AM_METHOD_GET, "fiscalInfo/operationIndicatorCodes", "fiscalInfo.operationIndicatorCodes", am_api_fiscal_indicator_codes},
+    {AM_ROUTE_FISCAL_CLASSIFICATION_CODES, AM_SCOPE_API, AM_METHOD_GET, "fiscalInfo/taxClassificationCodes", "fiscalInfo.taxClassificationCodes", am_api_fiscal_classification_codes},
+    {AM_ROUTE_FISCAL_SITUATION_CODES, AM_SCOPE_API, AM_METHOD_GET, "fiscalInfo/taxSituationCodes", "fiscalInfo.taxSituationCodes", am_api_fiscal_situation_codes},
+    {AM_ROUTE_FISCAL_NATIONAL_PORTAL, AM_SCOPE_API, AM_METHOD_POST, "fiscalInfo/nationalPortal", "fiscalInfo.nationalPortal", am_api_fiscal_national_portal},
+    {AM_ROUTE_FISCAL_LEGACY_GET, AM_SCOPE_API, AM_METHOD_GET, "customerFiscalInfo", "customerFiscalInfo.get", am_api_fiscal_get},
+    {AM_ROUTE_FISCAL_LEGACY_SAVE, AM_SCOPE_API, AM_METHOD_POST, "customerFiscalInfo", "customerFiscalInfo.save", am_api_fiscal_save},
+    {AM_ROUTE_INVOICES_CREATE, AM_SCOPE_API, AM_METHOD_POST, "invoices", "invoices.create", am_api_invoices_create},
+    {AM_ROUTE_INVOICES_LIST, AM_SCOPE_API, AM_METHOD_GET, "invoices", "invoices.list", am_api_invoices_list},
+    {AM_ROUTE_INVOICES_GET, AM_SCOPE_API, AM_METHOD_GET, "invoices/*", "invoices.get", am_api_invoices_get},
+    {AM_ROUTE_INVOICES_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "invoices/*", "invoices.update", am_api_invoices_update},
+    {AM_ROUTE_INVOICES_AUTHORIZE, AM_SCOPE_API, AM_METHOD_POST, "invoices/*/authorize", "invoices.authorize", am_api_invoices_authorize},
+    {AM_ROUTE_INVOICES_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "invoices/*/cancel", "invoices.cancel", am_api_invoices_cancel},
+    {AM_ROUTE_DUNNINGS_SIMULATE, AM_SCOPE_API, AM_METHOD_POST, "paymentDunnings/simulate", "paymentDunnings.simulate", am_api_dunning_simulate},
+    {AM_ROUTE_DUNNINGS_AVAILABLE, AM_SCOPE_API, AM_METHOD_GET, "paymentDunnings/paymentsAvailableForDunning", "paymentDunnings.paymentsAvailableForDunning", am_api_dunning_available},
+    {AM_ROUTE_DUNNINGS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "paymentDunnings", "paymentDunnings.create", am_api_dunning_create},
+    {AM_ROUTE_DUNNINGS_LIST, AM_SCOPE_API, AM_METHOD_GET, "paymentDunnings", "paymentDunnings.list", am_api_dunning_list},
+    {AM_ROUTE_DUNNINGS_GET, AM_SCOPE_API, AM_METHOD_GET, "paymentDunnings/*", "paymentDunnings.get", am_api_dunning_get},
+    {AM_ROUTE_DUNNINGS_HISTORY, AM_SCOPE_API, AM_METHOD_GET, "paymentDunnings/*/history", "paymentDunnings.history", am_api_dunning_history},
+    {AM_ROUTE_DUNNINGS_PARTIAL_PAYMENTS, AM_SCOPE_API, AM_METHOD_GET, "paymentDunnings/*/partialPayments", "paymentDunnings.partialPayments", am_api_dunning_partial_payments},
+    {AM_ROUTE_DUNNINGS_DOCUMENTS, AM_SCOPE_API, AM_METHOD_POST, "paymentDunnings/*/documents", "paymentDunnings.documents", am_api_dunning_documents},
+    {AM_ROUTE_DUNNINGS_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "paymentDunnings/*/cancel", "paymentDunnings.cancel", am_api_dunning_cancel},
     /* area payrest */
 
     {AM_ROUTE_CTL_HEALTH, AM_SCOPE_CONTROL, AM_METHOD_GET, "health", "mock.health", NULL},
@@ -179,7 +227,9 @@ const char *am_route_name(enum am_route r)
 }
 
 /* Splits rest ("a/b/c", no leading slash) into NUL-terminated segments inside buf.
- * Returns the count, or -1 when empty segments ("a//b", trailing "/") or too many. */
+ * Returns the count, or -1 when empty segments ("a//b", a leading one) or too many. A
+ * trailing "/" gives a last empty segment: the spec spells some paths that way
+ * ("/v3/fiscalInfo/"), and only a pattern ending in "/" matches it. */
 static int split(const char *rest, char *buf, size_t buf_len, const char **segs)
 {
     size_t len = strlen(rest);
@@ -195,7 +245,7 @@ static int split(const char *rest, char *buf, size_t buf_len, const char **segs)
             return -1;
         if (slash)
             *slash = '\0';
-        if (*p == '\0')
+        if (*p == '\0' && (slash || n == 0))
             return -1;
         segs[n++] = p;
         if (!slash)
@@ -212,6 +262,8 @@ static bool pattern_match(const char *pattern, const char **segs, int n, struct 
     int i = 0;
     size_t np = 0;
     const char *params[AM_ROUTE_MAX_PARAMS];
+    size_t len = strlen(pattern);
+    bool trailing = len > 0 && pattern[len - 1] == '/';
 
     while (*p) {
         const char *slash = strchr(p, '/');
@@ -220,7 +272,7 @@ static bool pattern_match(const char *pattern, const char **segs, int n, struct 
         if (i >= n)
             return false;
         if (plen == 1 && *p == '*') {
-            if (np == AM_ROUTE_MAX_PARAMS)
+            if (np == AM_ROUTE_MAX_PARAMS || !segs[i][0]) /* never an empty parameter */
                 return false;
             params[np++] = segs[i];
         } else if (strlen(segs[i]) != plen || strncmp(segs[i], p, plen) != 0) {
@@ -230,6 +282,11 @@ static bool pattern_match(const char *pattern, const char **segs, int n, struct 
         p += plen;
         if (*p == '/')
             p++;
+    }
+    if (trailing) { /* "x/": one last empty segment */
+        if (i >= n || segs[i][0])
+            return false;
+        i++;
     }
     if (i != n)
         return false;

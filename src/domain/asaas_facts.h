@@ -374,4 +374,123 @@
 #define AM_SEC_UNUSED_KEY_DAYS 30
 #define AM_SEC_POLL_INTERVAL_DEFAULT_S 30
 
+
+/* ---- area links ---- */
+/* Payment links, checkouts, invoices, fiscal info and dunning (§5.10). UNCONFIRMED (no
+ * capture): every code and text below follows the invalid_<field> family; the choices
+ * are listed in the README's "Unconfirmed behaviour" table:
+ * - paying a link or a checkout (the real route is the hosted page) is the sandbox-style
+ *   action POST /v3/sandbox/paymentLinks/{id}/pay (and .../view, which counts a view;
+ *   paying counts one too) and POST /v3/sandbox/checkouts/{id}/pay;
+ * - a link's charge is due today + dueDateLimitDays (AM_LINK_DUE_DAYS_DEFAULT when null);
+ * - images: jpg/png/gif/webp by their bytes, at most AM_LINK_IMAGE_MAX_BYTES each and
+ *   AM_LINK_IMAGES_MAX per link (links.h); the first image is the main one;
+ * - a checkout expires minutesToExpire after creation (default 60), seen by the next
+ *   request or the daily job; the event carries the expiry instant;
+ * - invoices are authorized by the daily job of the first day after they were scheduled
+ *   that is on or after effectiveDate (ERROR when their payment was deleted or refunded
+ *   by then); cancelling an AUTHORIZED one passes PROCESSING_CANCELLATION until the next
+ *   day's job; each authorization debits AM_INVOICE_FEE_CENTS (INVOICE_FEE);
+ * - dunning: allowed for OVERDUE charges; PENDING until documents are sent (with the
+ *   request or later), then AWAITING_APPROVAL, PROCESSED by the next day's job with the
+ *   request fee AM_DUNNING_FEE_CENTS (PAYMENT_DUNNING_REQUEST_FEE), PAID once the charge
+ *   is paid; cancel of a PROCESSED one passes AWAITING_CANCELLATION until the next job. */
+#define AM_ERR_MULTIPART "invalid_multipart"
+#define AM_LINK_DUE_DAYS_DEFAULT 10
+#define AM_ERR_LINK_NAME "invalid_name"
+#define AM_TXT_LINK_NAME "O nome do link de pagamento deve ser informado."
+#define AM_ERR_LINK_BILLING_TYPE "invalid_billingType"
+#define AM_TXT_LINK_BILLING_TYPE "Informe uma forma de pagamento válida: UNDEFINED, BOLETO, CREDIT_CARD ou PIX."
+#define AM_ERR_LINK_CHARGE_TYPE "invalid_chargeType"
+#define AM_TXT_LINK_CHARGE_TYPE "Informe um tipo de cobrança válido: DETACHED, RECURRENT ou INSTALLMENT."
+#define AM_ERR_LINK_VALUE "invalid_value"
+#define AM_TXT_LINK_VALUE "O valor deve ser maior que zero."
+#define AM_ERR_LINK_CYCLE "invalid_subscriptionCycle"
+#define AM_TXT_LINK_CYCLE "Informe a periodicidade (subscriptionCycle) da assinatura."
+#define AM_ERR_LINK_MAX_INSTALLMENTS "invalid_maxInstallmentCount"
+#define AM_TXT_LINK_MAX_INSTALLMENTS "O número máximo de parcelas deve estar entre 1 e 21."
+#define AM_LINK_MAX_INSTALLMENTS 21
+#define AM_ERR_LINK_DUE_DAYS "invalid_dueDateLimitDays"
+#define AM_TXT_LINK_DUE_DAYS "A quantidade de dias para vencimento deve ser zero ou maior."
+#define AM_ERR_LINK_END_DATE "invalid_endDate"
+#define AM_TXT_LINK_END_DATE "A data de encerramento deve ser uma data válida, igual ou posterior a hoje."
+#define AM_ERR_LINK_CALLBACK "invalid_callback"
+#define AM_TXT_LINK_CALLBACK "Informe a URL de sucesso (successUrl) com até 255 caracteres."
+#define AM_ERR_LINK_ACTION "invalid_action"
+#define AM_TXT_LINK_DELETED "Este link de pagamento foi removido."
+#define AM_TXT_LINK_NOT_DELETED "Este link de pagamento não está removido."
+#define AM_TXT_LINK_INACTIVE "Este link de pagamento não está ativo."
+#define AM_ERR_LINK_IMAGE "invalid_image"
+#define AM_TXT_LINK_IMAGE_MISSING "Envie a imagem no campo image (multipart/form-data)."
+#define AM_TXT_LINK_IMAGE_FORMAT "A imagem deve ser JPG, PNG, GIF ou WEBP."
+#define AM_TXT_LINK_IMAGE_SIZE "A imagem deve ter no máximo 512 KB."
+#define AM_TXT_LINK_IMAGE_COUNT "O link de pagamento já possui o máximo de 5 imagens."
+#define AM_ERR_LINK_INSTALLMENT_COUNT "invalid_installmentCount"
+#define AM_TXT_LINK_INSTALLMENT_COUNT "O número de parcelas deve estar entre 1 e o máximo do link."
+#define AM_ERR_CHECKOUT_BILLING_TYPES "invalid_billingTypes"
+#define AM_TXT_CHECKOUT_BILLING_TYPES "Informe ao menos uma forma de pagamento: CREDIT_CARD ou PIX."
+#define AM_ERR_CHECKOUT_CHARGE_TYPES "invalid_chargeTypes"
+#define AM_TXT_CHECKOUT_CHARGE_TYPES "Informe ao menos um tipo de cobrança: DETACHED, RECURRENT ou INSTALLMENT."
+#define AM_ERR_CHECKOUT_MINUTES "invalid_minutesToExpire"
+#define AM_TXT_CHECKOUT_MINUTES "O tempo de expiração deve estar entre 10 e 1440 minutos."
+#define AM_ERR_CHECKOUT_CALLBACK "invalid_callback"
+#define AM_TXT_CHECKOUT_CALLBACK "Informe as URLs de sucesso (successUrl) e de cancelamento (cancelUrl)."
+#define AM_ERR_CHECKOUT_ITEMS "invalid_items"
+#define AM_TXT_CHECKOUT_ITEMS "Informe ao menos um item com name (até 30 caracteres), quantity, value e imageBase64."
+#define AM_ERR_CHECKOUT_SUBSCRIPTION "invalid_subscription"
+#define AM_TXT_CHECKOUT_SUBSCRIPTION "Informe subscription.cycle e subscription.nextDueDate para cobranças recorrentes."
+#define AM_ERR_CHECKOUT_INSTALLMENT "invalid_installment"
+#define AM_TXT_CHECKOUT_INSTALLMENT "installment.maxInstallmentCount deve estar entre 1 e 21 e exige o tipo INSTALLMENT."
+#define AM_ERR_CHECKOUT_ACTION "invalid_action"
+#define AM_TXT_CHECKOUT_NOT_ACTIVE "Este checkout não está ativo."
+#define AM_ERR_CHECKOUT_CHARGE_TYPE "invalid_chargeType"
+#define AM_TXT_CHECKOUT_CHARGE_TYPE "Escolha um dos tipos de cobrança do checkout."
+#define AM_ERR_CHECKOUT_BILLING_TYPE "invalid_billingType"
+#define AM_TXT_CHECKOUT_BILLING_TYPE "Escolha uma das formas de pagamento do checkout."
+#define AM_ERR_PAYER_CUSTOMER "invalid_customer"
+#define AM_TXT_PAYER_CUSTOMER "Informe o customer ou os dados do pagador (customerData)."
+
+#define AM_ERR_FISCAL_EMAIL "invalid_email"
+#define AM_TXT_FISCAL_EMAIL "Informe um email válido para o envio das notas fiscais."
+#define AM_ERR_FISCAL_SIMPLES "invalid_simplesNacional"
+#define AM_TXT_FISCAL_SIMPLES "Informe se a empresa é optante pelo Simples Nacional (simplesNacional)."
+#define AM_ERR_FISCAL_ENABLED "invalid_enabled"
+#define AM_TXT_FISCAL_ENABLED "Informe enabled (true ou false)."
+/* The real API answers GET /v3/fiscalInfo with 404 while none was saved (doc FAQ). */
+#define AM_ERR_INVOICE_NO_FISCAL "invalid_action"
+#define AM_TXT_INVOICE_NO_FISCAL "Antes de emitir notas fiscais é necessário configurar as informações fiscais da conta."
+#define AM_ERR_INVOICE_PAYMENT "invalid_payment"
+#define AM_TXT_INVOICE_PAYMENT "A cobrança informada não existe ou foi removida."
+#define AM_ERR_INVOICE_INSTALLMENT "invalid_installment"
+#define AM_TXT_INVOICE_INSTALLMENT "O parcelamento informado não existe ou foi removido."
+#define AM_ERR_INVOICE_CUSTOMER "invalid_customer"
+#define AM_TXT_INVOICE_ORIGIN "Informe a cobrança (payment), o parcelamento (installment) ou o cliente (customer) da nota fiscal."
+#define AM_TXT_INVOICE_FIELD_FMT "O campo %s deve ser informado."
+#define AM_ERR_INVOICE_VALUE "invalid_value"
+#define AM_TXT_INVOICE_VALUE "O valor da nota fiscal deve ser maior que zero."
+#define AM_ERR_INVOICE_DEDUCTIONS "invalid_deductions"
+#define AM_TXT_INVOICE_DEDUCTIONS "As deduções devem ser zero ou maiores e menores que o valor."
+#define AM_ERR_INVOICE_EFFECTIVE_DATE "invalid_effectiveDate"
+#define AM_TXT_INVOICE_EFFECTIVE_DATE "A data de emissão deve ser uma data válida, igual ou posterior a hoje."
+#define AM_ERR_INVOICE_TAXES "invalid_taxes"
+#define AM_TXT_INVOICE_TAXES "Informe os impostos: retainIss (true ou false) e iss, pis, cofins, csll, inss e ir entre 0 e 100."
+#define AM_ERR_INVOICE_ACTION "invalid_action"
+#define AM_TXT_INVOICE_NOT_SCHEDULED "Somente notas fiscais agendadas podem ser alteradas ou emitidas."
+#define AM_TXT_INVOICE_NOT_CANCELABLE "Esta nota fiscal não pode ser cancelada."
+#define AM_ERR_INVOICE_STATUS "invalid_status"
+#define AM_TXT_INVOICE_STATUS "Status inválido."
+
+#define AM_ERR_DUNNING_PAYMENT "invalid_payment"
+#define AM_TXT_DUNNING_PAYMENT "Informe uma cobrança existente."
+#define AM_ERR_DUNNING_TYPE "invalid_type"
+#define AM_TXT_DUNNING_TYPE "O tipo de negativação deve ser CREDIT_BUREAU."
+#define AM_TXT_DUNNING_FIELD_FMT "O campo %s deve ser informado."
+#define AM_ERR_DUNNING_CPF_CNPJ "invalid_customerCpfCnpj"
+#define AM_TXT_DUNNING_CPF_CNPJ "O CPF/CNPJ informado é inválido."
+#define AM_ERR_DUNNING_ACTION "invalid_action"
+#define AM_TXT_DUNNING_NO_DOCUMENTS "Esta negativação não aguarda documentos."
+#define AM_TXT_DUNNING_DOCUMENTS_MISSING "Envie os documentos no campo documents (multipart/form-data)."
+#define AM_TXT_DUNNING_NOT_CANCELABLE "A negativação não pode mais ser cancelada."
+#define AM_ERR_DUNNING_STATUS "invalid_status"
+
 #endif

@@ -418,6 +418,24 @@ void am_payment_spec_init(struct am_payment_spec *spec)
     spec->days_after_due_to_cancel = -1;
 }
 
+void am_billing_set_origin(struct am_billing *b, const char *payment_link,
+                           const char *checkout_session)
+{
+    snprintf(b->origin_link, sizeof(b->origin_link), "%s", payment_link ? payment_link : "");
+    snprintf(b->origin_checkout, sizeof(b->origin_checkout), "%s",
+             checkout_session ? checkout_session : "");
+}
+
+const char *am_billing_origin_link(const struct am_billing *b)
+{
+    return b->origin_link;
+}
+
+const char *am_billing_origin_checkout(const struct am_billing *b)
+{
+    return b->origin_checkout;
+}
+
 void am_payment_filter_init(struct am_payment_filter *f)
 {
     memset(f, 0, sizeof(*f));
@@ -532,6 +550,10 @@ int am_billing_payment_create_quiet(struct am_billing *b, struct am_ids *ids,
         snprintf(p->subscription, sizeof(p->subscription), "%s", spec->subscription);
     if (spec->installment)
         snprintf(p->installment, sizeof(p->installment), "%s", spec->installment);
+    snprintf(p->payment_link, sizeof(p->payment_link), "%s",
+             spec->payment_link ? spec->payment_link : b->origin_link);
+    snprintf(p->checkout_session, sizeof(p->checkout_session), "%s",
+             spec->checkout_session ? spec->checkout_session : b->origin_checkout);
     p->value_cents = spec->value_cents;
     p->fee_cents = spec->fee_cents >= 0 ? spec->fee_cents
                                         : am_fee_for(spec->billing_type, spec->value_cents);
@@ -636,6 +658,11 @@ int am_billing_installment_add(struct am_billing *b, const struct am_installment
         return -ENOMEM;
     *copy = *inst;
     copy->description = NULL;
+    if (!copy->payment_link[0])
+        snprintf(copy->payment_link, sizeof(copy->payment_link), "%s", b->origin_link);
+    if (!copy->checkout_session[0])
+        snprintf(copy->checkout_session, sizeof(copy->checkout_session), "%s",
+                 b->origin_checkout);
     if (am_billing_dup_opt(inst->description, &copy->description) < 0) {
         free(copy);
         return -ENOMEM;

@@ -96,6 +96,8 @@ struct am_payment {
     char customer[AM_BILLING_REF_MAX];
     char subscription[AM_BILLING_REF_MAX]; /* "" = none (key omitted) */
     char installment[AM_UUID_MAX];         /* "" = none (key omitted) */
+    char payment_link[AM_BILLING_REF_MAX]; /* paymentLink, "" = null */
+    char checkout_session[AM_UUID_MAX];    /* checkoutSession, "" = null */
     int64_t value_cents;
     int64_t net_value_cents;
     int64_t original_value_cents; /* -1 = null */
@@ -146,6 +148,8 @@ struct am_payment_spec {
     const char *external_reference; /* NULL = null */
     const char *subscription;       /* NULL = none */
     const char *installment;        /* NULL = none */
+    const char *payment_link;       /* NULL = the origin's (am_billing_set_origin) */
+    const char *checkout_session;   /* NULL = the origin's */
     unsigned installment_number;    /* 0 = none */
     int64_t fee_cents;              /* -1 = am_fee_for(billing_type, value) */
     struct am_discount discount;    /* zero = defaults {0, null, 0, FIXED} */
@@ -202,6 +206,16 @@ int am_billing_payment_create(struct am_billing *b, struct am_ids *ids,
 int am_billing_payment_create_quiet(struct am_billing *b, struct am_ids *ids,
                                     const struct am_payment_spec *spec, int64_t now,
                                     struct am_payment **ret);
+
+/* The payment link / checkout whose payer is being charged: payments created while it is
+ * set (through any path: plain, installment, subscription) carry it as paymentLink /
+ * checkoutSession unless their spec names one. NULL or "" clears; copied. Callers set it
+ * around one request and clear it after. */
+void am_billing_set_origin(struct am_billing *b, const char *payment_link,
+                           const char *checkout_session);
+/* The origin set now ("" when none). Borrowed. */
+const char *am_billing_origin_link(const struct am_billing *b);
+const char *am_billing_origin_checkout(const struct am_billing *b);
 
 /* Payment by id (deleted ones included), NULL when unknown. O(1) average. */
 struct am_payment *am_billing_payment_find(const struct am_billing *b, const char *id);
@@ -369,6 +383,8 @@ struct am_installment {
     char receipt[17];            /* shared card receipt, "" = null */
     int64_t payment_day;         /* card: confirmation day; AM_NO_DAY = null */
     bool deleted;
+    char payment_link[AM_BILLING_REF_MAX]; /* "" = null; the origin's when added */
+    char checkout_session[AM_UUID_MAX];
 };
 
 /* Adds an installment grouping (copied; description copied). *ret borrowed. Returns 0,

@@ -83,6 +83,8 @@ struct am_billing {
     struct map token_by_id;
 
     uint64_t salt;
+    char origin_link[AM_BILLING_REF_MAX]; /* am_billing_set_origin */
+    char origin_checkout[AM_UUID_MAX];
     uint64_t invoice_seq;
     uint64_t nosso_seq;
 

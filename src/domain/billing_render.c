@@ -181,8 +181,8 @@ cJSON *am_payment_to_json(const struct am_payment *p)
          cJSON_AddStringToObject(o, "customer", p->customer) &&
          (!p->subscription[0] || cJSON_AddStringToObject(o, "subscription", p->subscription)) &&
          (!p->installment[0] || cJSON_AddStringToObject(o, "installment", p->installment)) &&
-         cJSON_AddNullToObject(o, "checkoutSession") &&
-         cJSON_AddNullToObject(o, "paymentLink") &&
+         add_str_or_null(o, "checkoutSession", p->checkout_session[0] ? p->checkout_session : NULL) == 0 &&
+         add_str_or_null(o, "paymentLink", p->payment_link[0] ? p->payment_link : NULL) == 0 &&
          am_money_add(o, "value", p->value_cents) == 0 &&
          am_money_add(o, "netValue", p->net_value_cents) == 0 &&
          add_money_or_null(o, "originalValue", p->original_value_cents) &&

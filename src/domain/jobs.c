@@ -13,6 +13,9 @@
 /* area moneyout headers */
 /* area accounts headers */
 /* area links headers */
+#include "dunning.h"
+#include "invoices.h"
+#include "links.h"
 /* area payrest headers */
 
 /* 00:00 Brasilia time of a day: the instant a day's jobs are stamped with. */
@@ -36,6 +39,8 @@ int am_jobs_subscription_charge(struct am_billing *b, struct am_ids *ids,
     spec.description = s->description;
     spec.external_reference = s->external_reference;
     spec.subscription = s->id;
+    spec.payment_link = s->payment_link[0] ? s->payment_link : NULL;
+    spec.checkout_session = s->checkout_session[0] ? s->checkout_session : NULL;
     spec.discount = s->discount;
     spec.fine = s->fine;
     spec.interest = s->interest;
@@ -129,6 +134,9 @@ static const am_jobs_area_fn area_jobs[] = {
     /* area moneyout */
     /* area accounts */
     /* area links */
+    am_links_job_day,
+    am_invoices_job_day,
+    am_dunning_job_day,
     /* area payrest */
     NULL,
 };

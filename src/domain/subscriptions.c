@@ -312,7 +312,9 @@ cJSON *am_subscription_to_json(const struct am_subscription *s)
          cJSON_AddStringToObject(o, "id", s->id) &&
          cJSON_AddStringToObject(o, "dateCreated", created) &&
          cJSON_AddStringToObject(o, "customer", s->customer) &&
-         cJSON_AddNullToObject(o, "paymentLink") && am_money_add(o, "value", s->value_cents) == 0 &&
+         am_json_add_string_or_null(o, "paymentLink",
+                                    s->payment_link[0] ? s->payment_link : NULL) == 0 &&
+         am_money_add(o, "value", s->value_cents) == 0 &&
          am_billing_add_day(o, "nextDueDate", s->next_due_day) &&
          cJSON_AddStringToObject(o, "cycle", am_sub_cycle_name(s->cycle)) &&
          am_json_add_string_or_null(o, "description", s->description) == 0 &&
@@ -320,7 +322,8 @@ cJSON *am_subscription_to_json(const struct am_subscription *s)
          cJSON_AddBoolToObject(o, "deleted", s->deleted) &&
          cJSON_AddStringToObject(o, "status", am_sub_status_name(s->status)) &&
          am_json_add_string_or_null(o, "externalReference", s->external_reference) == 0 &&
-         cJSON_AddNullToObject(o, "checkoutSession") &&
+         am_json_add_string_or_null(o, "checkoutSession",
+                                    s->checkout_session[0] ? s->checkout_session : NULL) == 0 &&
          cJSON_AddBoolToObject(o, "sendPaymentByPostalService", false);
     if (!ok)
         goto fail;

@@ -76,6 +76,8 @@ struct am_subscription {
     unsigned max_payments; /* 0 = unlimited */
     unsigned generated;    /* charges generated so far */
     struct am_card_info card; /* card subscriptions: charged on each due date */
+    char payment_link[AM_BILLING_REF_MAX]; /* paymentLink, "" = null (its charges carry it) */
+    char checkout_session[AM_UUID_MAX];    /* checkoutSession, "" = null */
 };
 
 /* Returns a new zeroed subscription (end_day = AM_NO_DAY); free with

@@ -341,6 +341,12 @@ static cJSON *payment_export(const struct am_payment *p)
     TRY(am_sc_add_int(o, "feeCents", p->fee_cents));
     TRY(add_int_or_null(o, "cashSavedValueCents", p->cash_saved_value_cents, -1));
     TRY(am_sc_add_bool(o, "credited", p->credited));
+    /* Only when set (snapshots of other charges are unchanged), last as in payment_keys
+     * (the reader's hint stays O(1)). */
+    if (p->payment_link[0])
+        TRY(add_buf(o, "paymentLink", p->payment_link));
+    if (p->checkout_session[0])
+        TRY(add_buf(o, "checkoutSession", p->checkout_session));
     return o;
 oom:
     cJSON_Delete(o);
@@ -366,6 +372,10 @@ static cJSON *installment_export(const struct am_installment *in)
     TRY(add_buf(o, "transactionReceipt", in->receipt));
     TRY(am_sc_add_day(o, "paymentDate", in->payment_day));
     TRY(am_sc_add_bool(o, "deleted", in->deleted));
+    if (in->payment_link[0]) /* only when set: other snapshots are unchanged */
+        TRY(add_buf(o, "paymentLink", in->payment_link));
+    if (in->checkout_session[0])
+        TRY(add_buf(o, "checkoutSession", in->checkout_session));
     return o;
 oom:
     cJSON_Delete(o);
@@ -676,6 +686,8 @@ static const char *const payment_keys[] = {"id",
                                            "feeCents",
                                            "cashSavedValueCents",
                                            "credited",
+                                           "paymentLink",
+                                           "checkoutSession",
                                            NULL};
 enum {
     P_ID,
@@ -719,6 +731,8 @@ enum {
     P_FEE,
     P_CASH_SAVED,
     P_CREDITED,
+    P_PAYMENT_LINK,
+    P_CHECKOUT_SESSION,
 };
 
 /* The defaults of a payment fresh from am_billing_payment_create_quiet. */
@@ -877,7 +891,11 @@ static int payment_import(const cJSON *o, const char *where, struct am_billing *
     if ((rc = refunds_import(&r, p)) < 0 ||
         (rc = rd_int_or_null(&r, P_CASH_SAVED, 1, EXACT_MAX, -1, &p->cash_saved_value_cents)) <
             0 ||
-        (rc = am_sc_get_bool(AT(&r, P_CREDITED), &p->credited, CTX(&r))) < 0)
+        (rc = am_sc_get_bool(AT(&r, P_CREDITED), &p->credited, CTX(&r))) < 0 ||
+        (rc = am_sc_get_buf(AT(&r, P_PAYMENT_LINK), p->payment_link, sizeof(p->payment_link),
+                            CTX(&r))) < 0 ||
+        (rc = am_sc_get_buf(AT(&r, P_CHECKOUT_SESSION), p->checkout_session,
+                            sizeof(p->checkout_session), CTX(&r))) < 0)
         return rc;
     return 0;
 }
@@ -885,7 +903,7 @@ static int payment_import(const cJSON *o, const char *where, struct am_billing *
 static const char *const installment_keys[] = {
     "id",           "dateCreated", "customer",   "billingType",        "valueCents",
     "paymentValueCents", "installmentCount", "description", "firstDueDate", "creditCard",
-    "transactionReceipt", "paymentDate", "deleted", NULL};
+    "transactionReceipt", "paymentDate", "deleted", "paymentLink", "checkoutSession", NULL};
 enum {
     N_ID,
     N_CREATED,
@@ -900,6 +918,8 @@ enum {
     N_RECEIPT,
     N_PAYMENT_DATE,
     N_DELETED,
+    N_PAYMENT_LINK,
+    N_CHECKOUT_SESSION,
 };
 
 static int installment_import(const cJSON *o, const char *where, struct am_billing *b, char *err,
@@ -944,7 +964,11 @@ static int installment_import(const cJSON *o, const char *where, struct am_billi
         (rc = card_import(&r, N_CARD, &in.card)) < 0 ||
         (rc = am_sc_get_buf(AT(&r, N_RECEIPT), in.receipt, sizeof(in.receipt), CTX(&r))) < 0 ||
         (rc = am_sc_get_day(AT(&r, N_PAYMENT_DATE), &in.payment_day, CTX(&r))) < 0 ||
-        (rc = am_sc_get_bool(AT(&r, N_DELETED), &in.deleted, CTX(&r))) < 0)
+        (rc = am_sc_get_bool(AT(&r, N_DELETED), &in.deleted, CTX(&r))) < 0 ||
+        (rc = am_sc_get_buf(AT(&r, N_PAYMENT_LINK), in.payment_link, sizeof(in.payment_link),
+                            CTX(&r))) < 0 ||
+        (rc = am_sc_get_buf(AT(&r, N_CHECKOUT_SESSION), in.checkout_session,
+                            sizeof(in.checkout_session), CTX(&r))) < 0)
         goto out;
     rc = am_billing_installment_add(b, &in, NULL); /* copies the description */
 out:

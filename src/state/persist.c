@@ -17,6 +17,7 @@
 #include "keys.h"
 #include "json_text.h"
 #include "log.h"
+#include "multipart.h"
 #include "state.h"
 #include "state_codec.h"
 #include "statelog.h"
@@ -153,6 +154,35 @@ static bool may_hold_card(const char *body, size_t len)
     return false;
 }
 
+/* A multipart body (uploads) is logged whole as hex with its Content-Type ("ct"), so
+ * replay parses the same parts; "!" when a text part may hold a card number (the files
+ * are the client's own documents). Returns 0 or -ENOMEM. */
+static int add_multipart(cJSON *o, const struct am_request *req, const char *ct, bool *elided)
+{
+    struct am_multipart m;
+    bool card = false;
+    char *text;
+    cJSON *item;
+
+    if (am_multipart_parse(ct, req->body, req->body_len, &m, NULL, 0) == 0) {
+        for (size_t i = 0; !card && i < m.n; i++)
+            card = !m.parts[i].is_file && may_hold_card(m.parts[i].data, m.parts[i].len);
+    } else {
+        card = may_hold_card(req->body, req->body_len);
+    }
+    if (card) {
+        *elided = true;
+        return cJSON_AddStringToObject(o, "b", "!") ? 0 : -ENOMEM;
+    }
+    text = malloc(2 * req->body_len + 1);
+    if (!text)
+        return -ENOMEM;
+    am_hex((const uint8_t *)req->body, req->body_len, text);
+    item = cJSON_AddStringToObject(o, "bx", text);
+    free(text);
+    return item && cJSON_AddStringToObject(o, "ct", ct) ? 0 : -ENOMEM;
+}
+
 /* The body as logged, under "b" or, with a NUL in it, as hex under "bx": the bytes
  * themselves, except that card data in a JSON body is masked, and a body that is not a
  * JSON object but may hold a card number becomes "!" (handlers only accept a JSON object,
@@ -166,6 +196,8 @@ static int add_body(cJSON *o, const struct am_request *req, bool *elided)
     char *text;
     int r;
 
+    if (am_multipart_is(am_request_header(req, "Content-Type")))
+        return add_multipart(o, req, am_request_header(req, "Content-Type"), elided);
     am_response_init(&scratch);
     r = am_api_parse_body(req, &scratch, true, &json);
     am_response_finish(&scratch);
@@ -303,7 +335,7 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
                         char *err, size_t err_len)
 {
     cJSON *o = cJSON_ParseWithLength(text, len);
-    const cJSON *a, *t, *i, *m, *path, *q, *b, *bx;
+    const cJSON *a, *t, *i, *m, *path, *q, *b, *bx, *ct;
     uint8_t *raw = NULL;
     struct am_account *acc;
     struct am_request req;
@@ -347,6 +379,9 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
     req.path = path->valuestring;
     req.query = q ? q->valuestring : NULL;
     req.client_ip = "";
+    ct = cJSON_GetObjectItemCaseSensitive(o, "ct");
+    if (cJSON_IsString(ct))
+        am_request_add_header(&req, "Content-Type", ct->valuestring);
     if (b) {
         req.body = b->valuestring;
         req.body_len = strlen(b->valuestring);

@@ -23,7 +23,8 @@
 enum {
     S_ID, S_SEQ, S_CREATED, S_CUSTOMER, S_VALUE, S_NEXT_DUE, S_ANCHOR, S_CYCLE,
     S_DESCRIPTION, S_BILLING, S_DELETED, S_STATUS, S_EXT_REF, S_DISCOUNT, S_FINE,
-    S_INTEREST, S_SPLIT, S_END, S_MAX_PAYMENTS, S_GENERATED, S_CARD, S_COUNT
+    S_INTEREST, S_SPLIT, S_END, S_MAX_PAYMENTS, S_GENERATED, S_CARD, S_PAYMENT_LINK,
+    S_CHECKOUT_SESSION, S_COUNT
 };
 static const char *const sub_keys[S_COUNT + 1] = {
     [S_ID] = "id",
@@ -47,6 +48,8 @@ static const char *const sub_keys[S_COUNT + 1] = {
     [S_MAX_PAYMENTS] = "maxPayments",
     [S_GENERATED] = "generated",
     [S_CARD] = "card",
+    [S_PAYMENT_LINK] = "paymentLink",
+    [S_CHECKOUT_SESSION] = "checkoutSession",
     [S_COUNT] = NULL,
 };
 _Static_assert(S_COUNT <= 32, "index_members' bit set");
@@ -214,6 +217,11 @@ static cJSON *export_sub(const struct am_subscription *s)
         r = am_sc_add_int(o, "generated", s->generated);
     if (r == 0)
         r = export_card(o, &s->card);
+    /* Only when set: snapshots of other subscriptions are unchanged. */
+    if (r == 0 && s->payment_link[0])
+        r = am_sc_add_str(o, "paymentLink", s->payment_link);
+    if (r == 0 && s->checkout_session[0])
+        r = am_sc_add_str(o, "checkoutSession", s->checkout_session);
     if (r < 0) {
         cJSON_Delete(o);
         return NULL;
@@ -491,6 +499,12 @@ static int import_sub(const cJSON *o, size_t i, struct am_subscription *s, const
     s->generated = (unsigned)n;
     if (r == 0)
         r = import_card(at[S_CARD], &s->card, where, err, err_len);
+    if (r == 0)
+        r = am_sc_get_buf(M(S_PAYMENT_LINK), s->payment_link, sizeof(s->payment_link), where,
+                          err, err_len);
+    if (r == 0)
+        r = am_sc_get_buf(M(S_CHECKOUT_SESSION), s->checkout_session,
+                          sizeof(s->checkout_session), where, err, err_len);
     return r;
 }
 

@@ -12,13 +12,15 @@ Two sweeps over GET /__mock/coverage on a server with the embedded default fixtu
   "status": 200, "save"?: {"name": "field.path"}, "expect"?: {"field.path": value}}.
   "{{name}}" in path, query or body is replaced by a value saved by an earlier step of
   the same file ("field.path" is dotted: "id", "data.0.id"); "{{today}}" and "{{due}}" (ten
-  days later) are the account's dates. Every implemented operation needs at least one
-  example whose status is 2xx.
+  days later) are the account's dates. A step may send "multipart": {"fields": {name:
+  text}, "files": {name: [filename, base64]}} instead of "body". Every implemented
+  operation needs at least one example whose status is 2xx.
 
 Usage: run_e2e_sweep.py path/to/asaas-mock [-k PATTERN]
 """
 
 import datetime
+import base64
 import glob
 import json
 import os
@@ -116,6 +118,21 @@ def fill(value, saved):
     return value
 
 
+def multipart_body(spec):
+    """A step's "multipart": {"fields": {name: text}, "files": {name: [filename, base64]}}
+    as a multipart/form-data body and its Content-Type header (uploads: images, documents)."""
+    boundary = "sweep0boundary"
+    out = b""
+    for name, value in (spec.get("fields") or {}).items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                f"{value}\r\n").encode()
+    for name, (filename, data) in (spec.get("files") or {}).items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; "
+                f"filename=\"{filename}\"\r\n\r\n").encode() + base64.b64decode(data) + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return out, [("Content-Type", f"multipart/form-data; boundary={boundary}")]
+
+
 def example_files():
     return sorted(glob.glob(os.path.join(SWEEP_DIR, "*.json")))
 
@@ -136,10 +153,12 @@ def run_file(s, path):
         q = fill(st.get("query", ""), saved)
         if q:
             p += "?" + q
-        body = st.get("body")
+        body, headers = st.get("body"), ()
         if body is not None:
             body = json.dumps(fill(body, saved))
-        r = harness.api(s, st["method"], p, body=body)
+        if st.get("multipart") is not None:
+            body, headers = multipart_body(fill(st["multipart"], saved))
+        r = harness.api(s, st["method"], p, body=body, headers=headers)
         eq(r.status, st.get("status", 200), f"{what}: {st['method']} {p} status "
                                              f"(body {r.body[:300]!r})")
         data = None

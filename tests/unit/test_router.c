@@ -124,6 +124,52 @@ static const struct route_case api_cases[] = {
      "webhook.legacy.mobilePhoneRecharge.get", NOP},
     {AM_METHOD_POST, "webhook/mobilePhoneRecharge", AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE,
      "webhook.legacy.mobilePhoneRecharge.save", NOP},
+    /* area links */
+    {AM_METHOD_POST, "paymentLinks", AM_ROUTE_LINKS_CREATE, "paymentLinks.create", NOP},
+    {AM_METHOD_GET, "paymentLinks", AM_ROUTE_LINKS_LIST, "paymentLinks.list", NOP},
+    {AM_METHOD_GET, "paymentLinks/725104409743", AM_ROUTE_LINKS_GET, "paymentLinks.get", P0("725104409743")},
+    {AM_METHOD_PUT, "paymentLinks/725104409743", AM_ROUTE_LINKS_UPDATE, "paymentLinks.update", P0("725104409743")},
+    {AM_METHOD_DELETE, "paymentLinks/725104409743", AM_ROUTE_LINKS_DELETE, "paymentLinks.delete", P0("725104409743")},
+    {AM_METHOD_POST, "paymentLinks/725104409743/restore", AM_ROUTE_LINKS_RESTORE, "paymentLinks.restore", P0("725104409743")},
+    {AM_METHOD_POST, "paymentLinks/1/images", AM_ROUTE_LINK_IMAGES_ADD, "paymentLinks.images.add", P0("1")},
+    {AM_METHOD_GET, "paymentLinks/1/images", AM_ROUTE_LINK_IMAGES_LIST, "paymentLinks.images.list", P0("1")},
+    {AM_METHOD_GET, "paymentLinks/1/images/img-1", AM_ROUTE_LINK_IMAGE_GET, "paymentLinks.images.get", 2, "1", "img-1"},
+    {AM_METHOD_DELETE, "paymentLinks/1/images/img-1", AM_ROUTE_LINK_IMAGE_DELETE, "paymentLinks.images.delete", 2, "1", "img-1"},
+    {AM_METHOD_PUT, "paymentLinks/1/images/img-1/setAsMain", AM_ROUTE_LINK_IMAGE_SET_MAIN, "paymentLinks.images.setAsMain", 2, "1", "img-1"},
+    {AM_METHOD_POST, "checkouts", AM_ROUTE_CHECKOUTS_CREATE, "checkouts.create", NOP},
+    {AM_METHOD_POST, "checkouts/co-1/cancel", AM_ROUTE_CHECKOUTS_CANCEL, "checkouts.cancel", P0("co-1")},
+    {AM_METHOD_POST, "sandbox/paymentLinks/1/view", AM_ROUTE_SANDBOX_LINK_VIEW, "sandbox.paymentLink.view", P0("1")},
+    {AM_METHOD_POST, "sandbox/paymentLinks/1/pay", AM_ROUTE_SANDBOX_LINK_PAY, "sandbox.paymentLink.pay", P0("1")},
+    {AM_METHOD_POST, "sandbox/checkouts/co-1/pay", AM_ROUTE_SANDBOX_CHECKOUT_PAY, "sandbox.checkout.pay", P0("co-1")},
+    {AM_METHOD_GET, "fiscalInfo", AM_ROUTE_FISCAL_GET, "fiscalInfo.get", NOP},
+    {AM_METHOD_GET, "fiscalInfo/", AM_ROUTE_FISCAL_GET, "fiscalInfo.get", NOP},
+    {AM_METHOD_POST, "fiscalInfo", AM_ROUTE_FISCAL_SAVE, "fiscalInfo.save", NOP},
+    {AM_METHOD_POST, "fiscalInfo/", AM_ROUTE_FISCAL_SAVE, "fiscalInfo.save", NOP},
+    {AM_METHOD_GET, "fiscalInfo/municipalOptions", AM_ROUTE_FISCAL_MUNICIPAL_OPTIONS, "fiscalInfo.municipalOptions", NOP},
+    {AM_METHOD_GET, "fiscalInfo/services", AM_ROUTE_FISCAL_SERVICES, "fiscalInfo.services", NOP},
+    {AM_METHOD_GET, "fiscalInfo/nbsCodes", AM_ROUTE_FISCAL_NBS_CODES, "fiscalInfo.nbsCodes", NOP},
+    {AM_METHOD_GET, "fiscalInfo/federalServiceCodes", AM_ROUTE_FISCAL_FEDERAL_CODES, "fiscalInfo.federalServiceCodes", NOP},
+    {AM_METHOD_GET, "fiscalInfo/operationIndicatorCodes", AM_ROUTE_FISCAL_INDICATOR_CODES, "fiscalInfo.operationIndicatorCodes", NOP},
+    {AM_METHOD_GET, "fiscalInfo/taxClassificationCodes", AM_ROUTE_FISCAL_CLASSIFICATION_CODES, "fiscalInfo.taxClassificationCodes", NOP},
+    {AM_METHOD_GET, "fiscalInfo/taxSituationCodes", AM_ROUTE_FISCAL_SITUATION_CODES, "fiscalInfo.taxSituationCodes", NOP},
+    {AM_METHOD_POST, "fiscalInfo/nationalPortal", AM_ROUTE_FISCAL_NATIONAL_PORTAL, "fiscalInfo.nationalPortal", NOP},
+    {AM_METHOD_GET, "customerFiscalInfo", AM_ROUTE_FISCAL_LEGACY_GET, "customerFiscalInfo.get", NOP},
+    {AM_METHOD_POST, "customerFiscalInfo", AM_ROUTE_FISCAL_LEGACY_SAVE, "customerFiscalInfo.save", NOP},
+    {AM_METHOD_POST, "invoices", AM_ROUTE_INVOICES_CREATE, "invoices.create", NOP},
+    {AM_METHOD_GET, "invoices", AM_ROUTE_INVOICES_LIST, "invoices.list", NOP},
+    {AM_METHOD_GET, "invoices/inv_000000000232", AM_ROUTE_INVOICES_GET, "invoices.get", P0("inv_000000000232")},
+    {AM_METHOD_PUT, "invoices/inv_1", AM_ROUTE_INVOICES_UPDATE, "invoices.update", P0("inv_1")},
+    {AM_METHOD_POST, "invoices/inv_1/authorize", AM_ROUTE_INVOICES_AUTHORIZE, "invoices.authorize", P0("inv_1")},
+    {AM_METHOD_POST, "invoices/inv_1/cancel", AM_ROUTE_INVOICES_CANCEL, "invoices.cancel", P0("inv_1")},
+    {AM_METHOD_POST, "paymentDunnings/simulate", AM_ROUTE_DUNNINGS_SIMULATE, "paymentDunnings.simulate", NOP},
+    {AM_METHOD_GET, "paymentDunnings/paymentsAvailableForDunning", AM_ROUTE_DUNNINGS_AVAILABLE, "paymentDunnings.paymentsAvailableForDunning", NOP},
+    {AM_METHOD_POST, "paymentDunnings", AM_ROUTE_DUNNINGS_CREATE, "paymentDunnings.create", NOP},
+    {AM_METHOD_GET, "paymentDunnings", AM_ROUTE_DUNNINGS_LIST, "paymentDunnings.list", NOP},
+    {AM_METHOD_GET, "paymentDunnings/d-1", AM_ROUTE_DUNNINGS_GET, "paymentDunnings.get", P0("d-1")},
+    {AM_METHOD_GET, "paymentDunnings/d-1/history", AM_ROUTE_DUNNINGS_HISTORY, "paymentDunnings.history", P0("d-1")},
+    {AM_METHOD_GET, "paymentDunnings/d-1/partialPayments", AM_ROUTE_DUNNINGS_PARTIAL_PAYMENTS, "paymentDunnings.partialPayments", P0("d-1")},
+    {AM_METHOD_POST, "paymentDunnings/d-1/documents", AM_ROUTE_DUNNINGS_DOCUMENTS, "paymentDunnings.documents", P0("d-1")},
+    {AM_METHOD_POST, "paymentDunnings/d-1/cancel", AM_ROUTE_DUNNINGS_CANCEL, "paymentDunnings.cancel", P0("d-1")},
 };
 
 static const struct route_case ctl_cases[] = {
@@ -371,6 +417,10 @@ static void test_router_malformed_paths_match_nothing(void **state)
     expect_none(AM_METHOD_GET, "/api/v3/", AM_SCOPE_API);
     expect_none(AM_METHOD_GET, "/__mock/", AM_SCOPE_CONTROL);
     expect_none(AM_METHOD_GET, "/v3/CUSTOMERS", AM_SCOPE_API);
+    /* A trailing slash matches only a pattern spelled with it (fiscalInfo/). */
+    expect_none(AM_METHOD_GET, "/v3/invoices/", AM_SCOPE_API);
+    expect_none(AM_METHOD_GET, "/v3/fiscalInfo//", AM_SCOPE_API);
+    expect_none(AM_METHOD_GET, "/v3/fiscalInfo/services/", AM_SCOPE_API);
 }
 
 static void test_router_bare_prefix_and_unknown_prefix(void **state)
