@@ -12,6 +12,7 @@
 /* area pix headers */
 /* area moneyout headers */
 /* area accounts headers */
+#include "splits.h"
 /* area links headers */
 /* area payrest headers */
 
@@ -128,6 +129,7 @@ static const am_jobs_area_fn area_jobs[] = {
     /* area pix */
     /* area moneyout */
     /* area accounts */
+    am_splits_job,
     /* area links */
     /* area payrest */
     NULL,
