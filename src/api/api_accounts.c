@@ -284,6 +284,19 @@ static cJSON *build_commercial(const struct sub_input *in)
     return o;
 }
 
+/* The subaccount remembers its parent (DELETE /v3/myAccount is for subaccounts only). */
+static int set_parent(struct am_account *child, const struct am_account *parent)
+{
+    cJSON *d = cJSON_CreateObject();
+
+    if (!d || !cJSON_AddStringToObject(d, "id", parent->uuid) ||
+        !cJSON_AddStringToObject(d, "account", parent->id)) {
+        cJSON_Delete(d);
+        return -ENOMEM;
+    }
+    return am_records_set_doc(child->records, AM_MY_ACCOUNT_PARENT_DOC, d);
+}
+
 AM_HANDLER(am_api_accounts_create)
 {
     cJSON *body = NULL, *obj = NULL, *out = NULL, *tok;
@@ -317,6 +330,8 @@ AM_HANDLER(am_api_accounts_create)
         goto out;
     }
     r = am_records_set_doc(child->records, AM_MY_ACCOUNT_COMMERCIAL_DOC, build_commercial(&in));
+    if (r == 0)
+        r = set_parent(child, ctx->account);
     if (r == 0)
         r = mint_key(ctx, child, AM_SUBACCOUNT_KEY_NAME, 0, key, &slot);
     if (r < 0)

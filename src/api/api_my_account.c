@@ -247,6 +247,8 @@ AM_HANDLER(am_api_my_account_delete)
     (void)req;
     if (!ready(ctx))
         return -EINVAL;
+    if (!am_records_doc(ctx->account->records, AM_MY_ACCOUNT_PARENT_DOC))
+        return fail(resp, "invalid_action", AM_TXT_MY_ACCOUNT_NOT_SUBACCOUNT);
     if (!reason)
         return fail(resp, "invalid_removeReason", AM_TXT_MY_ACCOUNT_REMOVE_REASON);
     doc = cJSON_CreateObject();

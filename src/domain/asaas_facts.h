@@ -394,8 +394,10 @@
  * are ignored), answers the whole object and emits no event; the checkout
  * personalization is taken as JSON or multipart (logoFile accepted up to
  * AM_MY_ACCOUNT_FILE_MAX bytes, kept as its size only) and starts AWAITING_APPROVAL;
- * DELETE /v3/myAccount (white-label subaccounts) needs removeReason, disables the
- * account's keys and answers AM_TXT_MY_ACCOUNT_DISABLED. */
+ * DELETE /v3/myAccount is refused for an account that is no subaccount
+ * (AM_TXT_MY_ACCOUNT_NOT_SUBACCOUNT), needs removeReason, disables the account's keys
+ * and answers AM_TXT_MY_ACCOUNT_DISABLED. */
+#define AM_TXT_MY_ACCOUNT_NOT_SUBACCOUNT "Somente subcontas podem ser removidas por este endpoint."
 #define AM_TXT_MY_ACCOUNT_DISABLED "Conta desabilitada com sucesso"
 #define AM_TXT_MY_ACCOUNT_REMOVE_REASON "Informe o motivo da remoção (removeReason)."
 #define AM_TXT_CHECKOUT_COLOR "As cores devem ser informadas no formato hexadecimal (#RRGGBB)."

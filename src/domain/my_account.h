@@ -17,6 +17,7 @@ struct cJSON;
 #define AM_MY_ACCOUNT_CHECKOUT_DOC "paymentCheckoutConfig"
 #define AM_MY_ACCOUNT_DOCS_COLL "accountDocuments" /* sent files, by file id */
 #define AM_MY_ACCOUNT_DISABLED_DOC "disabled"      /* DELETE /v3/myAccount */
+#define AM_MY_ACCOUNT_PARENT_DOC "parentAccount"   /* subaccounts: {id, account} */
 
 /* A stable account number from seed (the account UUID): agency "0001", 6 digits and a
  * mod-11 check digit. */

@@ -9,7 +9,9 @@ Two sweeps over GET /__mock/coverage on a server with the embedded default fixtu
 - **valid input:** the examples in tests/e2e/sweep/*.json (one file per API area, run in
   file order, each file's steps in order) call operations with valid input and expect
   their status. A step: {"op": operationId, "method", "path", "query"?, "body"?,
-  "status": 200, "save"?: {"name": "field.path"}, "expect"?: {"field.path": value}}.
+  "status": 200, "save"?: {"name": "field.path"}, "expect"?: {"field.path": value},
+  "key"?: "{{saved}}" (call with another account's key, e.g. a subaccount's),
+  "multipart"?: {name: text | {"filename", "content"}} (a multipart/form-data body)}.
   "{{name}}" in path, query or body is replaced by a value saved by an earlier step of
   the same file ("field.path" is dotted: "id", "data.0.id"). Every implemented operation
   needs at least one example whose status is 2xx, except those named in
@@ -117,6 +119,22 @@ def fill(value, saved):
     return value
 
 
+def multipart(fields):
+    """A multipart/form-data body of {name: text} or {name: {"filename", "content"}}."""
+    b = "sweepboundary7f3a"
+    parts = []
+    for name, v in fields.items():
+        if isinstance(v, dict):
+            parts.append(f'--{b}\r\nContent-Disposition: form-data; name="{name}"; '
+                         f'filename="{v["filename"]}"\r\nContent-Type: text/plain\r\n\r\n'
+                         f'{v["content"]}\r\n')
+        else:
+            parts.append(f'--{b}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                         f'{v}\r\n')
+    return "".join(parts) + f"--{b}--\r\n", (("Content-Type",
+                                               f"multipart/form-data; boundary={b}"),)
+
+
 def example_files():
     return sorted(glob.glob(os.path.join(SWEEP_DIR, "*.json")))
 
@@ -133,10 +151,13 @@ def run_file(s, path):
         q = fill(st.get("query", ""), saved)
         if q:
             p += "?" + q
-        body = st.get("body")
+        body, headers = st.get("body"), ()
         if body is not None:
             body = json.dumps(fill(body, saved))
-        r = harness.api(s, st["method"], p, body=body)
+        if st.get("multipart") is not None:
+            body, headers = multipart(fill(st["multipart"], saved))
+        key = fill(st["key"], saved) if st.get("key") else None  # another account's key
+        r = harness.api(s, st["method"], p, key=key, body=body, headers=headers)
         eq(r.status, st.get("status", 200), f"{what}: {st['method']} {p} status "
                                              f"(body {r.body[:300]!r})")
         data = None
