@@ -128,13 +128,12 @@ static void add_copy(cJSON *o, const char *key, const cJSON *from)
                                                         : cJSON_CreateNull());
 }
 
-/* PaymentSplitGetResponseDTO of one paid part (+ _payment). */
+/* PaymentSplitGetResponseDTO of one part (+ _payment), PENDING until paid. */
 static cJSON *split_object(const char *sid, const cJSON *part, int64_t cents,
                            const struct am_account *payer, const struct am_account *to,
-                           const struct am_payment *p, const char *day)
+                           const struct am_payment *p)
 {
     cJSON *o = cJSON_CreateObject(), *pay;
-    char confirmed[11];
 
     if (!o)
         return NULL;
@@ -144,64 +143,61 @@ static cJSON *split_object(const char *sid, const cJSON *part, int64_t cents,
     add_copy(o, "percentualValue", part);
     am_money_add(o, "totalValue", cents);
     cJSON_AddNullToObject(o, "cancellationReason");
-    cJSON_AddStringToObject(o, "status", "DONE");
+    cJSON_AddStringToObject(o, "status", "PENDING");
     add_copy(o, "externalReference", part);
     add_copy(o, "description", part);
     cJSON_AddStringToObject(o, "originAccountId", payer->uuid);
     cJSON_AddStringToObject(o, "destinationAccountId", to->uuid);
-    cJSON_AddStringToObject(o, "creditDate", day);
+    cJSON_AddNullToObject(o, "creditDate");
     pay = cJSON_AddObjectToObject(o, "payment");
-    if (p->payment_day != AM_NO_DAY) {
-        am_billing_format_day(p->payment_day, confirmed);
-        cJSON_AddStringToObject(pay, "confirmedDate", confirmed);
-    } else {
-        cJSON_AddStringToObject(pay, "confirmedDate", day);
-    }
+    cJSON_AddNullToObject(pay, "confirmedDate");
     cJSON_AddStringToObject(pay, "invoiceNumber", p->invoice_number);
     am_json_add_string_or_null(pay, "externalReference", p->external_reference);
     cJSON_AddStringToObject(o, "_payment", p->id);
-    if (!pay || !cJSON_GetObjectItemCaseSensitive(o, "_payment")) {
+    cJSON_AddNumberToObject(o, "_cents", (double)cents);
+    if (!pay || !cJSON_GetObjectItemCaseSensitive(o, "_cents")) {
         cJSON_Delete(o);
         return NULL;
     }
     return o;
 }
 
-/* Pays the parts of payment p (credited, not split yet) of config cfg. */
-static int settle_payment(struct am_account *payer, struct am_ids *ids, int64_t now,
-                          const cJSON *cfg, const struct am_payment *p, unsigned count)
+/* The parts of payment p become split objects (PENDING) on both sides; its record in
+ * AM_SPLITS_SETTLED lists them ("parts": [[split id, receiver account id]...]). */
+static int materialise(struct am_account *payer, struct am_ids *ids, const cJSON *cfg,
+                       const struct am_payment *p, unsigned count)
 {
     const cJSON *part;
-    int64_t today = am_billing_day_of(now);
-    char day[11], desc[160];
     unsigned number = p->installment_number ? p->installment_number : 1;
-    cJSON *mark;
+    cJSON *mark = cJSON_CreateObject(), *parts;
     int r;
 
-    am_billing_format_day(today, day);
+    if (!mark || !cJSON_AddStringToObject(mark, "id", p->id) ||
+        !cJSON_AddStringToObject(mark, "state", "PENDING") ||
+        !(parts = cJSON_AddArrayToObject(mark, "parts"))) {
+        cJSON_Delete(mark);
+        return -ENOMEM;
+    }
     cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(cfg, "split"))
     {
         const char *w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "walletId"));
         struct am_account *to = am_registry_find_wallet(payer->registry, w);
         int64_t cents = part_cents(part, p->net_value_cents, number, count ? count : 1);
-        cJSON *o, *copy;
+        cJSON *o, *copy, *pair;
         char sid[37];
 
         if (!to || cents <= 0)
-            continue; /* the receiver vanished (never: accounts are not removed) */
+            continue; /* checked at creation; accounts are never removed */
         am_ids_uuid(ids, sid);
-        snprintf(desc, sizeof(desc), "Split de cobrança - fatura nr. %s", p->invoice_number);
-        r = am_billing_ledger_append_ref(payer->billing, AM_LEDGER_DEBIT, -cents, today, now, desc,
-                                         p->id, "splitId", sid);
-        if (r == 0)
-            r = am_billing_ledger_append_ref(to->billing, AM_LEDGER_CREDIT, cents, today, now,
-                                             desc, NULL, "splitId", sid);
-        if (r < 0)
-            return r;
-        o = split_object(sid, part, cents, payer, to, p, day);
+        o = split_object(sid, part, cents, payer, to, p);
         copy = o ? cJSON_Duplicate(o, true) : NULL;
-        if (!copy) {
+        pair = cJSON_CreateArray();
+        if (!copy || !pair || !cJSON_AddItemToArray(parts, pair) ||
+            !cJSON_AddItemToArray(pair, cJSON_CreateString(sid)) ||
+            !cJSON_AddItemToArray(pair, cJSON_CreateString(to->id))) {
             cJSON_Delete(o);
+            cJSON_Delete(copy);
+            cJSON_Delete(mark);
             return -ENOMEM;
         }
         r = am_records_add(payer->records, AM_SPLITS_PAID, o);
@@ -209,15 +205,105 @@ static int settle_payment(struct am_account *payer, struct am_ids *ids, int64_t 
             r = am_records_add(to->records, AM_SPLITS_RECEIVED, copy);
         else
             cJSON_Delete(copy);
-        if (r < 0)
+        if (r < 0) {
+            cJSON_Delete(mark);
             return r;
-    }
-    mark = cJSON_CreateObject();
-    if (!mark || !cJSON_AddStringToObject(mark, "id", p->id)) {
-        cJSON_Delete(mark);
-        return -ENOMEM;
+        }
     }
     return am_records_add(payer->records, AM_SPLITS_SETTLED, mark);
+}
+
+static void set_member(cJSON *o, const char *key, cJSON *v)
+{
+    if (!v)
+        return;
+    if (cJSON_GetObjectItemCaseSensitive(o, key))
+        cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+    else
+        cJSON_AddItemToObject(o, key, v);
+}
+
+/* Moves both copies of a part to status (reason: cancellationReason or NULL; day: the
+ * creditDate or NULL; confirmed: the payment's confirmedDate or NULL). */
+static void part_status(cJSON *obj, const char *status, const char *reason, const char *day,
+                        const char *confirmed)
+{
+    set_member(obj, "status", cJSON_CreateString(status));
+    set_member(obj, "cancellationReason", reason ? cJSON_CreateString(reason) : cJSON_CreateNull());
+    if (day)
+        set_member(obj, "creditDate", cJSON_CreateString(day));
+    if (confirmed)
+        set_member(cJSON_GetObjectItemCaseSensitive(obj, "payment"), "confirmedDate",
+                   cJSON_CreateString(confirmed));
+}
+
+/* Where payment p stands for its parts: the state its record should reach (NULL: no
+ * change) and, when cancelled, why. */
+static const char *target(const struct am_payment *p, const char **reason)
+{
+    *reason = NULL;
+    if (p->credited && !p->deleted)
+        return "DONE";
+    if (p->deleted)
+        *reason = "PAYMENT_DELETED";
+    else if (p->status == AM_PAY_RECEIVED_IN_CASH)
+        *reason = "PAYMENT_RECEIVED_IN_CASH";
+    else if (p->status == AM_PAY_REFUNDED)
+        *reason = "PAYMENT_REFUNDED";
+    if (*reason)
+        return "CANCELLED";
+    if (p->status == AM_PAY_RECEIVED || p->status == AM_PAY_CONFIRMED)
+        return "AWAITING_CREDIT";
+    return "PENDING";
+}
+
+/* Brings payment p's parts to where the payment stands: pays them (ledgers, DONE) once it
+ * is credited, cancels them when it is deleted, refunded or received in cash before. A
+ * paid or cancelled part never moves again. */
+static int advance(struct am_account *payer, int64_t now, cJSON *mark, const struct am_payment *p)
+{
+    const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mark, "state"));
+    const char *reason, *want = target(p, &reason);
+    int64_t today = am_billing_day_of(now);
+    char day[11], confirmed[11], desc[160];
+    const cJSON *pair;
+    bool pay = strcmp(want, "DONE") == 0;
+    int r;
+
+    if (!state || strcmp(state, "DONE") == 0 || strcmp(state, "CANCELLED") == 0 ||
+        strcmp(state, want) == 0)
+        return 0;
+    am_billing_format_day(today, day);
+    if (p->payment_day != AM_NO_DAY)
+        am_billing_format_day(p->payment_day, confirmed);
+    snprintf(desc, sizeof(desc), "Split de cobrança - fatura nr. %s", p->invoice_number);
+    cJSON_ArrayForEach(pair, cJSON_GetObjectItemCaseSensitive(mark, "parts"))
+    {
+        const char *sid = cJSON_GetStringValue(cJSON_GetArrayItem(pair, 0));
+        const char *acc = cJSON_GetStringValue(cJSON_GetArrayItem(pair, 1));
+        struct am_account *to = am_registry_find_account(payer->registry, acc);
+        cJSON *mine = sid ? am_records_find(payer->records, AM_SPLITS_PAID, sid) : NULL;
+        cJSON *theirs = to && sid ? am_records_find(to->records, AM_SPLITS_RECEIVED, sid) : NULL;
+        int64_t cents = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(mine, "_cents"));
+
+        if (!mine || !theirs)
+            continue;
+        if (pay) {
+            r = am_billing_ledger_append_ref(payer->billing, AM_LEDGER_DEBIT, -cents, today, now,
+                                             desc, p->id, "splitId", sid);
+            if (r == 0)
+                r = am_billing_ledger_append_ref(to->billing, AM_LEDGER_CREDIT, cents, today, now,
+                                                 desc, NULL, "splitId", sid);
+            if (r < 0)
+                return r;
+        }
+        part_status(mine, want, reason, pay ? day : NULL,
+                    p->payment_day != AM_NO_DAY ? confirmed : NULL);
+        part_status(theirs, want, reason, pay ? day : NULL,
+                    p->payment_day != AM_NO_DAY ? confirmed : NULL);
+    }
+    set_member(mark, "state", cJSON_CreateString(want));
+    return 0;
 }
 
 int am_splits_settle(struct am_account *payer, struct am_ids *ids, int64_t now)
@@ -245,9 +331,15 @@ int am_splits_settle(struct am_account *payer, struct am_ids *ids, int64_t now)
             r = am_billing_payments_of_subscription(payer->billing, owner, &list, &m);
         }
         for (size_t j = 0; r == 0 && j < m; j++) {
-            if (list[j]->credited && !list[j]->deleted &&
-                !am_records_find(payer->records, AM_SPLITS_SETTLED, list[j]->id))
-                r = settle_payment(payer, ids, now, cfg, list[j], count);
+            cJSON *mark = am_records_find(payer->records, AM_SPLITS_SETTLED, list[j]->id);
+
+            if (!mark) {
+                r = materialise(payer, ids, cfg, list[j], count);
+                mark = r == 0 ? am_records_find(payer->records, AM_SPLITS_SETTLED, list[j]->id)
+                              : NULL;
+            }
+            if (r == 0 && mark)
+                r = advance(payer, now, mark, list[j]);
         }
         if (list != &one)
             free(list);

@@ -2,10 +2,14 @@
  * each payment is credited (pure; reaches other accounts through the registry).
  *
  * Kept in records stores (records.h): the payer's "splitConfigs" (one object per split
- * charge, id = the payment, installment or subscription id), its "splits" (paid parts)
- * and "splitSettled" (payments already split), and each receiver's "splitsReceived".
- * Money: the payer's ledger gets a DEBIT and the receiver's a CREDIT line per part, both
- * naming the split (ref "splitId"). Choices: asaas_facts.h "area accounts". */
+ * charge, id = the payment, installment or subscription id), its "splits" (the parts it
+ * pays) and "splitSettled" (per payment: where its parts stand and which they are), and
+ * each receiver's "splitsReceived" (a copy of each part). A payment's parts appear
+ * PENDING when the payment exists, AWAITING_CREDIT once it is received, DONE when it is
+ * credited (money moves: the payer's ledger gets a DEBIT and the receiver's a CREDIT
+ * line, both naming the split, ref "splitId"), or CANCELLED (PAYMENT_DELETED,
+ * PAYMENT_REFUNDED, PAYMENT_RECEIVED_IN_CASH) when that comes first. DONE and CANCELLED
+ * are final. Choices: asaas_facts.h "area accounts". */
 #ifndef AM_SPLITS_H
 #define AM_SPLITS_H
 
@@ -35,8 +39,8 @@ int am_splits_check(struct am_account *payer, const struct cJSON *split, int64_t
 int am_splits_attach(struct am_account *payer, const char *kind, const char *owner_id,
                      const struct cJSON *split, unsigned count);
 
-/* Pays the parts of every credited payment of payer's split charges not split yet
- * (now: the instant; day: its date). Idempotent. 0 or -errno. */
+/* Brings the parts of every payment of payer's split charges to where the payment stands
+ * (above), at instant now. Idempotent. 0 or -errno. */
 int am_splits_settle(struct am_account *payer, struct am_ids *ids, int64_t now);
 
 /* am_jobs_area_fn: the daily form of am_splits_settle. */

@@ -219,6 +219,39 @@ def _(ctx):
        "paid once")
 
 
+@test("installment_and_subscription_splits_pay_each_credited_payment")
+def _(ctx):
+    s = ctx.shared
+    sub, sub_key = create_sub(s)
+    cus = harness.api(s, "POST", "/v3/customers",
+                      body=body({"name": "Parcelado", "cpfCnpj": new_cpf()})).json()["id"]
+    r = harness.api(s, "POST", "/v3/installments", body=body({
+        "customer": cus, "billingType": "PIX", "installmentCount": 3, "totalValue": 300,
+        "dueDate": "2025-03-20", "splits": [{"walletId": sub["walletId"], "totalFixedValue": 30}]}))
+    eq(r.status, 200, f"installment {r.body[:300]!r}")
+    pays = harness.api(s, "GET", f"/v3/installments/{r.json()['id']}/payments").json()["data"]
+    eq(len(pays), 3, "three installments")
+    pend = harness.api(s, "GET", "/v3/payments/splits/received?status=PENDING", key=sub_key).json()
+    eq(pend["totalCount"], 3, "one pending part per installment")
+    first = sorted(pays, key=lambda p: p["installmentNumber"])[0]["id"]
+    eq(harness.api(s, "POST", f"/v3/sandbox/payment/{first}/confirm", body="{}").status, 200,
+       "confirm the first installment")
+    eq(harness.api(s, "GET", "/v3/finance/balance", key=sub_key).json()["balance"], 10,
+       "a third of totalFixedValue per installment")
+    r = harness.api(s, "POST", "/v3/subscriptions", body=body({
+        "customer": cus, "billingType": "PIX", "value": 50, "cycle": "MONTHLY",
+        "nextDueDate": "2025-03-15", "split": [{"walletId": sub["walletId"], "fixedValue": 2}]}))
+    eq(r.status, 200, f"subscription {r.body[:300]!r}")
+    spay = harness.api(s, "GET", f"/v3/subscriptions/{r.json()['id']}/payments").json()["data"]
+    check(spay, "the subscription's first charge exists")
+    eq(harness.api(s, "POST", f"/v3/sandbox/payment/{spay[0]['id']}/confirm", body="{}").status,
+       200, "confirm the subscription charge")
+    eq(harness.api(s, "GET", "/v3/finance/balance", key=sub_key).json()["balance"], 12,
+       "subscription part paid")
+    ledger_ok(s, "default")
+    ledger_ok(s, sub["id"])
+
+
 @test("state_file_kill9_keeps_subaccount_keys_without_plaintext")
 def _(ctx):
     state = os.path.join(tempfile.mkdtemp(prefix="accounts-", dir=ctx.root), "state.jsonl")

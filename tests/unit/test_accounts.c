@@ -321,8 +321,12 @@ static void test_split_paid_once_when_credited(void **state)
              cus, sub->wallet_id, sub->wallet_id);
     assert_int_equal(call(f, am_api_payments_create, NULL, body), 200);
     snprintf(pid, sizeof(pid), "%s", str(f->json, "id"));
-    assert_int_equal(am_api_splits_after(&f->ctx), 0); /* not credited: nothing */
+    assert_int_equal(am_api_splits_after(&f->ctx), 0); /* not credited: PENDING, no money */
     assert_int_equal(am_billing_balance(sub->billing), 0);
+    assert_int_equal(call_as(f, sub, am_api_splits_received_list, "/v3/x", NULL, NULL,
+                             "status=PENDING"),
+                     200);
+    assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f->json, "totalCount")), 2);
     before = am_billing_balance(f->parent->billing);
     assert_int_equal(call(f, am_api_sandbox_confirm, pid, "{}"), 200);
     assert_int_equal(am_api_splits_after(&f->ctx), 0);
@@ -348,6 +352,36 @@ static void test_split_paid_once_when_credited(void **state)
     assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f->json, "totalCount")), 0);
 }
 
+static void test_split_cancelled_when_payment_deleted(void **state)
+{
+    struct fx *f = *state;
+    char key[AM_KEY_MAX_LEN], body[512], pid[64];
+    struct am_account *sub = create_sub(f, SUB_BODY("e@example.com"), key);
+    const char *cus = make_customer(f);
+
+    snprintf(body, sizeof(body),
+             "{\"customer\":\"%s\",\"billingType\":\"BOLETO\",\"value\":100,"
+             "\"dueDate\":\"2025-03-20\",\"split\":[{\"walletId\":\"%s\",\"fixedValue\":5}]}",
+             cus, sub->wallet_id);
+    assert_int_equal(call(f, am_api_payments_create, NULL, body), 200);
+    snprintf(pid, sizeof(pid), "%s", str(f->json, "id"));
+    assert_int_equal(am_api_splits_after(&f->ctx), 0);
+    assert_int_equal(call(f, am_api_payments_delete, pid, NULL), 200);
+    assert_int_equal(am_api_splits_after(&f->ctx), 0);
+    assert_int_equal(call_as(f, sub, am_api_splits_received_list, "/v3/x", NULL, NULL, NULL), 200);
+    assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(f->json, "data"), 0),
+                            "status"),
+                        "CANCELLED");
+    assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(f->json, "data"), 0),
+                            "cancellationReason"),
+                        "PAYMENT_DELETED");
+    /* final: restoring the payment does not bring the part back */
+    assert_int_equal(call(f, am_api_payments_restore, pid, "{}"), 200);
+    assert_int_equal(am_api_splits_after(&f->ctx), 0);
+    assert_int_equal(am_billing_balance(sub->billing), 0);
+    assert_int_equal(am_billing_ledger_check(f->parent->billing, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +392,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_document_groups_and_upload, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split_check_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split_paid_once_when_credited, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_split_cancelled_when_payment_deleted, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
