@@ -417,6 +417,9 @@ int am_api_subscriptions_update(struct am_ctx *ctx, const char *id, const struct
         goto out;
     }
     r = sub_validate(ctx, j, false, s, &q, resp);
+    if (r == 0) /* area accounts: a new split[] against the wallets */
+        r = am_api_splits_check(ctx, j, "split", q.has_value ? q.value_cents : s->value_cents,
+                                q.has_type ? q.type : s->billing_type, 1, resp);
     if (r != 0) {
         r = am_input_done(r);
         goto out;
@@ -482,7 +485,12 @@ int am_api_subscriptions_update(struct am_ctx *ctx, const char *id, const struct
                          inactivated ? "SUBSCRIPTION_INACTIVATED" : "SUBSCRIPTION_UPDATED", s,
                          ctx->now);
     am_jobs_subscription_expire(ctx->account->billing, s, ctx->now);
-    r = answer_subscription(resp, s);
+    /* area accounts: a split given later makes the subscription a split charge */
+    r = s->split ? am_api_splits_attach(ctx, j, "split", "subscription", s->id, 1) : 0;
+    if (r == -EEXIST)
+        r = 0;
+    if (r == 0)
+        r = answer_subscription(resp, s);
 out:
     free(desc);
     free(ext);

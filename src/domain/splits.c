@@ -17,6 +17,7 @@
 #include "money.h"
 #include "records.h"
 #include "registry.h"
+#include "subscriptions.h"
 
 /* The cents of a money member (absent/null = 0); -EINVAL when not a positive amount. */
 static int part_money(const cJSON *o, const char *key, int64_t *ret, bool *present)
@@ -167,18 +168,25 @@ static cJSON *split_object(const char *sid, const cJSON *part, int64_t cents,
 static int materialise(struct am_account *payer, struct am_ids *ids, const cJSON *cfg,
                        const struct am_payment *p, unsigned count)
 {
-    const cJSON *part;
+    const cJSON *part, *split = cJSON_GetObjectItemCaseSensitive(cfg, "split");
+    const struct am_subscription *sub = NULL;
     unsigned number = p->installment_number ? p->installment_number : 1;
     cJSON *mark = cJSON_CreateObject(), *parts;
     int r;
 
+    /* A subscription's charges take its split as it is when they are made (PUT may
+     * change it, or remove it). */
+    if (p->subscription[0] && payer->recurring &&
+        (sub = am_recurring_find(payer->recurring, p->subscription)) &&
+        strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cfg, "kind")), "subscription") == 0)
+        split = sub->split;
     if (!mark || !cJSON_AddStringToObject(mark, "id", p->id) ||
         !cJSON_AddStringToObject(mark, "state", "PENDING") ||
         !(parts = cJSON_AddArrayToObject(mark, "parts"))) {
         cJSON_Delete(mark);
         return -ENOMEM;
     }
-    cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(cfg, "split"))
+    cJSON_ArrayForEach(part, split)
     {
         const char *w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "walletId"));
         struct am_account *to = am_registry_find_wallet(payer->registry, w);
