@@ -11,7 +11,6 @@
 #define AM_API_ACCOUNTS_H
 
 #include "api_payments.h" /* AM_HANDLER */
-#include "fees.h"
 
 /* Subaccounts (api_accounts.c) */
 AM_HANDLER(am_api_accounts_create);        /* POST /accounts */
@@ -39,26 +38,6 @@ AM_HANDLER(am_api_document_file_get);          /* GET /myAccount/documents/files
 AM_HANDLER(am_api_document_file_update);       /* POST /myAccount/documents/files/{id} */
 AM_HANDLER(am_api_document_file_delete);       /* DELETE /myAccount/documents/files/{id} */
 
-/* Payment splits (api_splits.c) */
-AM_HANDLER(am_api_splits_paid_list);      /* GET /payments/splits/paid */
-AM_HANDLER(am_api_splits_paid_get);       /* GET /payments/splits/paid/{id} */
-AM_HANDLER(am_api_splits_received_list);  /* GET /payments/splits/received */
-AM_HANDLER(am_api_splits_received_get);   /* GET /payments/splits/received/{id} */
-
-struct cJSON;
-/* The split[] of a charge being created (key "split", or "splits" for installments),
- * checked (splits.h) before anything is written, for count payments of value_cents of
- * billing type type: 0, 1 (resp holds the first error) or a negative errno. */
-int am_api_splits_check(struct am_ctx *ctx, const struct cJSON *body, const char *key,
-                        int64_t value_cents, enum am_billing_type type, unsigned count,
-                        struct am_response *resp);
-/* After the charge owner_id of kind "payment", "installment" or "subscription" was
- * created: keeps its checked split[] so each of its payments pays the parts when
- * credited. 0 or -errno. */
-int am_api_splits_attach(struct am_ctx *ctx, const struct cJSON *body, const char *key,
-                         const char *kind, const char *owner_id, unsigned count);
-/* After every write operation (app.c): pays the parts of the account's payments that
- * were credited since (am_splits_settle). 0 or -errno. */
-int am_api_splits_after(struct am_ctx *ctx);
+/* Payment splits: api_splits.h. */
 
 #endif

@@ -4,7 +4,7 @@
  * Requests are validated completely (first error only, as Asaas short-circuits) before
  * anything changes, so a refused request leaves no trace. Charges are created through
  * the billing domain (billing.h), which keeps indexes, ledger and events in step. */
-#include "api_accounts.h"
+#include "api_splits.h"
 #include "api_recurring.h"
 
 #include <cjson/cJSON.h>

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_accounts.h"
+#include "api_splits.h"
 #include "asaas_facts.h"
 #include "billing.h"
 #include "boleto.h"

@@ -1,5 +1,5 @@
-/* api_splits.c - the split lists and the split[] of charges (see api_accounts.h). */
-#include "api_accounts.h"
+/* api_splits.c - the split lists and the split[] of charges (see api_splits.h). */
+#include "api_splits.h"
 
 #include <errno.h>
 #include <string.h>
@@ -79,27 +79,31 @@ static int get(struct am_ctx *ctx, const char *coll, const char *id, struct am_r
     return am_api_answer_json(resp, am_records_public(o));
 }
 
-AM_HANDLER(am_api_splits_paid_list)
+int am_api_splits_paid_list(struct am_ctx *ctx, const char *id, const struct am_request *req,
+                struct am_response *resp)
 {
     (void)id;
     (void)req;
     return list(ctx, AM_SPLITS_PAID, resp);
 }
 
-AM_HANDLER(am_api_splits_received_list)
+int am_api_splits_received_list(struct am_ctx *ctx, const char *id, const struct am_request *req,
+                struct am_response *resp)
 {
     (void)id;
     (void)req;
     return list(ctx, AM_SPLITS_RECEIVED, resp);
 }
 
-AM_HANDLER(am_api_splits_paid_get)
+int am_api_splits_paid_get(struct am_ctx *ctx, const char *id, const struct am_request *req,
+                struct am_response *resp)
 {
     (void)req;
     return get(ctx, AM_SPLITS_PAID, id, resp);
 }
 
-AM_HANDLER(am_api_splits_received_get)
+int am_api_splits_received_get(struct am_ctx *ctx, const char *id, const struct am_request *req,
+                struct am_response *resp)
 {
     (void)req;
     return get(ctx, AM_SPLITS_RECEIVED, id, resp);

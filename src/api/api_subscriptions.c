@@ -3,7 +3,7 @@
  *
  * Validated completely before anything changes, like every area. Subscriptions live in
  * the account's am_recurring (subscriptions.h); their charges in billing.h. */
-#include "api_accounts.h"
+#include "api_splits.h"
 #include "api_recurring.h"
 
 #include <cjson/cJSON.h>

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "api_common.h"
-#include "api_accounts.h"
+#include "api_splits.h"
 #include "atomic_file.h"
 #include "api_customers.h"
 #include "api_payments.h"

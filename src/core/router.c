@@ -12,6 +12,7 @@
 /* area moneyout headers */
 /* area accounts headers */
 #include "api_accounts.h"
+#include "api_splits.h"
 /* area links headers */
 /* area payrest headers */
 

@@ -9,6 +9,7 @@
 
 #include "api_accounts.h"
 #include "api_customers.h"
+#include "api_splits.h"
 #include "billing.h"
 #include "crypto.h"
 #include "ids.h"
