@@ -63,9 +63,8 @@ static cJSON *render_token(const struct am_api_key *k, const char *api_key)
     return o;
 }
 
-/* ACCESS_TOKEN_* in the key owner's event log; the snapshot never holds the key. */
-static int token_event(struct am_account *owner, const char *name, const struct am_api_key *k,
-                       int64_t now)
+int am_api_access_token_event(struct am_account *owner, const char *name,
+                              const struct am_api_key *k, int64_t now)
 {
     cJSON *o = render_token(k, NULL);
     char *text = o ? cJSON_PrintUnformatted(o) : NULL;
@@ -92,7 +91,7 @@ static int mint_key(struct am_ctx *ctx, struct am_account *owner, const char *na
                             true, ret);
     if (r < 0)
         return r;
-    return token_event(owner, "ACCESS_TOKEN_CREATED", *ret, ctx->now);
+    return am_api_access_token_event(owner, "ACCESS_TOKEN_CREATED", *ret, ctx->now);
 }
 
 /* ---- subaccount objects ---------------------------------------------------------- */
@@ -442,7 +441,7 @@ AM_HANDLER(am_api_accounts_delete)
         if (!k->in_use || !k->enabled)
             continue;
         k->enabled = false;
-        r = token_event(a, "ACCESS_TOKEN_DISABLED", k, ctx->now);
+        r = am_api_access_token_event(a, "ACCESS_TOKEN_DISABLED", k, ctx->now);
         if (r < 0)
             return r;
     }
@@ -603,8 +602,8 @@ AM_HANDLER(am_api_access_tokens_update)
         k->expires_at = exp;
         if (k->enabled != cJSON_IsTrue(enabled)) {
             k->enabled = cJSON_IsTrue(enabled);
-            r = token_event(a, k->enabled ? "ACCESS_TOKEN_ENABLED" : "ACCESS_TOKEN_DISABLED", k,
-                            ctx->now);
+            r = am_api_access_token_event(
+                a, k->enabled ? "ACCESS_TOKEN_ENABLED" : "ACCESS_TOKEN_DISABLED", k, ctx->now);
         }
     }
     if (r == 0)
@@ -626,7 +625,7 @@ AM_HANDLER(am_api_access_tokens_delete)
     if (r != 0)
         return am_input_done(r);
     snprintf(key_id, sizeof(key_id), "%s", k->id);
-    r = token_event(a, "ACCESS_TOKEN_DELETED", k, ctx->now);
+    r = am_api_access_token_event(a, "ACCESS_TOKEN_DELETED", k, ctx->now);
     if (r == 0)
         r = am_registry_delete_key(ctx->registry, a, key_id);
     if (r < 0)

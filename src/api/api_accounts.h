@@ -38,6 +38,12 @@ AM_HANDLER(am_api_document_file_get);          /* GET /myAccount/documents/files
 AM_HANDLER(am_api_document_file_update);       /* POST /myAccount/documents/files/{id} */
 AM_HANDLER(am_api_document_file_delete);       /* DELETE /myAccount/documents/files/{id} */
 
+/* ACCESS_TOKEN_* (name) for key k in its owner's event log, stamped now; the snapshot is
+ * the key as the API lists it, never the key. 0 or -ENOMEM. */
+struct am_api_key;
+int am_api_access_token_event(struct am_account *owner, const char *name,
+                              const struct am_api_key *k, int64_t now);
+
 /* Payment splits: api_splits.h. */
 
 #endif

@@ -255,8 +255,15 @@ AM_HANDLER(am_api_my_account_delete)
     if (!doc || !cJSON_AddStringToObject(doc, "removeReason", reason) ||
         am_records_set_doc(ctx->account->records, AM_MY_ACCOUNT_DISABLED_DOC, doc) < 0)
         return -ENOMEM;
-    for (size_t i = 0; i < AM_MAX_KEYS_PER_ACCOUNT; i++)
-        ctx->account->keys[i].enabled = false;
+    for (size_t i = 0; i < AM_MAX_KEYS_PER_ACCOUNT; i++) {
+        struct am_api_key *k = &ctx->account->keys[i];
+
+        if (!k->in_use || !k->enabled)
+            continue;
+        k->enabled = false;
+        if (am_api_access_token_event(ctx->account, "ACCESS_TOKEN_DISABLED", k, ctx->now) < 0)
+            return -ENOMEM;
+    }
     o = cJSON_CreateObject();
     if (!o || !cJSON_AddStringToObject(o, "observations", AM_TXT_MY_ACCOUNT_DISABLED)) {
         cJSON_Delete(o);
