@@ -271,9 +271,11 @@ def _(ctx):
         "customer": pcus, "billingType": "PIX", "value": 50, "dueDate": "2025-03-20",
         "split": [{"walletId": sub["walletId"], "fixedValue": 10}]})).json()["id"]
     harness.api(s, "POST", f"/v3/sandbox/payment/{pay}/confirm", body="{}")
+    # the last write before the crash mints a key: nothing after it compacts the log
+    last, last_key = create_sub(s)
     with open(state, encoding="utf-8") as f:
         text = f.read()
-    for k in (sub_key, second):
+    for k in (sub_key, second, last_key):
         check(k not in text, "the state file never holds a minted key")
     check(harness.sha256_hex(sub_key) in text, "the state file holds the key's SHA-256")
     s.assert_no_secret()
@@ -283,6 +285,10 @@ def _(ctx):
     eq(r.status, 200, f"first key after restart {r.body[:200]!r}")
     eq(r.json()["email"], "filha@example.com", "replayed update")
     eq(harness.api(s2, "GET", "/v3/customers", key=second).status, 200, "second key")
+    eq(harness.api(s2, "GET", "/v3/customers", key=last_key).status, 200,
+       "the key minted just before the crash")
+    eq(harness.api(s2, "GET", f"/v3/accounts/{last['id']}").json()["walletId"], last["walletId"],
+       "the last subaccount kept")
     eq(harness.api(s2, "GET", "/v3/finance/balance", key=sub_key).json()["balance"], 10,
        "split credit kept")
     ledger_ok(s2, sub["id"])
