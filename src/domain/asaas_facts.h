@@ -426,7 +426,9 @@
  *   each receiver a CREDIT line, both naming the split (splitId); the split is DONE;
  *   before that it is PENDING (AWAITING_CREDIT once received, not yet credited);
  * - a split payment that is refunded or deleted before credit cancels its parts
- *   (CANCELLED, cancellationReason PAYMENT_REFUNDED / PAYMENT_DELETED). */
+ *   (CANCELLED, cancellationReason PAYMENT_REFUNDED / PAYMENT_DELETED /
+ *   PAYMENT_RECEIVED_IN_CASH) and emits PAYMENT_SPLIT_CANCELLED with the payment as its
+ *   snapshot; a part paid is final (a later refund does not reverse it). */
 #define AM_ERR_SPLIT "invalid_split"
 #define AM_TXT_SPLIT_WALLET "A carteira (walletId) informada no split não existe."
 #define AM_TXT_SPLIT_SELF "Não é permitido informar a própria carteira no split."

@@ -310,6 +310,9 @@ static int advance(struct am_account *payer, int64_t now, cJSON *mark, const str
         part_status(theirs, want, reason, pay ? day : NULL,
                     p->payment_day != AM_NO_DAY ? confirmed : NULL);
     }
+    /* A PAYMENT_* event: the payment is the snapshot, as for the other payment events. */
+    if (reason && !am_billing_events_append_payment(payer->billing, "PAYMENT_SPLIT_CANCELLED", p, now))
+        return -ENOMEM;
     set_member(mark, "state", cJSON_CreateString(want));
     return 0;
 }

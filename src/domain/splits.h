@@ -8,8 +8,8 @@
  * PENDING when the payment exists, AWAITING_CREDIT once it is received, DONE when it is
  * credited (money moves: the payer's ledger gets a DEBIT and the receiver's a CREDIT
  * line, both naming the split, ref "splitId"), or CANCELLED (PAYMENT_DELETED,
- * PAYMENT_REFUNDED, PAYMENT_RECEIVED_IN_CASH) when that comes first. DONE and CANCELLED
- * are final. Choices: asaas_facts.h "area accounts". */
+ * PAYMENT_REFUNDED, PAYMENT_RECEIVED_IN_CASH) when that comes first, with a
+ * PAYMENT_SPLIT_CANCELLED event (the payment as snapshot) in the payer's log. DONE and CANCELLED are final. Choices: asaas_facts.h "area accounts". */
 #ifndef AM_SPLITS_H
 #define AM_SPLITS_H
 

@@ -376,6 +376,10 @@ static void test_split_cancelled_when_payment_deleted(void **state)
     assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(f->json, "data"), 0),
                             "cancellationReason"),
                         "PAYMENT_DELETED");
+    assert_string_equal(am_billing_event_at(f->parent->billing,
+                                            am_billing_events_count(f->parent->billing) - 1)
+                            ->name,
+                        "PAYMENT_SPLIT_CANCELLED");
     /* final: restoring the payment does not bring the part back */
     assert_int_equal(call(f, am_api_payments_restore, pid, "{}"), 200);
     assert_int_equal(am_api_splits_after(&f->ctx), 0);
