@@ -373,7 +373,9 @@
  *   leaves GET /v3/accounts; its key routes answer invalid_action afterwards;
  * - commercialInfoExpiration.scheduledDate is creation + AM_COMMERCIAL_INFO_VALID_DAYS;
  * - the account number is agency 0001, 6 digits and a mod-11 digit derived from the id;
- * - a disabled key shows disabledReason MANUAL. */
+ * - a disabled key shows disabledReason MANUAL;
+ * - PUT .../accessTokens/{id} requires name and enabled; expirationDate absent or null
+ *   means the key never expires; a past expirationDate is refused. */
 #define AM_SUBACCOUNT_KEY_NAME "Chave de API"
 #define AM_COMMERCIAL_INFO_VALID_DAYS 365
 #define AM_TXT_SUBACCOUNT_REQUIRED_FMT "O campo %s deve ser informado."
