@@ -27,6 +27,8 @@ struct am_ctx {
     /* Every account, for the operations that reach another one (transfers by walletId,
      * split receivers, subaccounts). NULL in unit tests that need none. */
     struct am_registry *registry;
+    /* The server's environment: keys minted through the API (subaccounts) are of it. */
+    enum am_environment env;
 };
 
 /* Parses the request body as one JSON object. An empty body (or only whitespace) gives

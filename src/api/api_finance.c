@@ -207,7 +207,7 @@ static cJSON *kyc_json(const struct am_account *a, const struct am_kyc *k)
 {
     cJSON *o = cJSON_CreateObject();
 
-    if (!o || !cJSON_AddStringToObject(o, "id", a->id) ||
+    if (!o || !cJSON_AddStringToObject(o, "id", a->uuid) ||
         !cJSON_AddStringToObject(o, "commercialInfo", am_kyc_status_name(k->commercial_info)) ||
         !cJSON_AddStringToObject(o, "bankAccountInfo", am_kyc_status_name(k->bank_account_info)) ||
         !cJSON_AddStringToObject(o, "documentation", am_kyc_status_name(k->documentation)) ||
@@ -261,7 +261,7 @@ int am_api_sandbox_approve(struct am_ctx *ctx, const char *id, const struct am_r
         if (!text)
             return -ENOMEM;
         am_billing_events_append(ctx->account->billing, events[i], ctx->now, "accountStatus",
-                                 ctx->account->id, text);
+                                 ctx->account->uuid, text);
         free(text);
     }
     return am_api_answer_json(resp, kyc_json(ctx->account, k));

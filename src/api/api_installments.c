@@ -4,6 +4,7 @@
  * Requests are validated completely (first error only, as Asaas short-circuits) before
  * anything changes, so a refused request leaves no trace. Charges are created through
  * the billing domain (billing.h), which keeps indexes, ledger and events in step. */
+#include "api_splits.h"
 #include "api_recurring.h"
 
 #include <cjson/cJSON.h>
@@ -231,6 +232,10 @@ int am_api_installments_create(struct am_ctx *ctx, const char *id, const struct 
     if (r != 0)
         return am_input_done(r);
     r = inst_validate(ctx, j, &q, resp);
+    if (r == 0) /* area accounts: splits[] against the wallets */
+        r = am_api_splits_check(ctx, j, "splits",
+                                q.per_installment ? q.each_cents : q.total_cents / q.count,
+                                q.type, q.count, resp);
     if (r != 0) {
         r = am_input_done(r);
         goto out;
@@ -312,7 +317,9 @@ int am_api_installments_create(struct am_ctx *ctx, const char *id, const struct 
         if (r < 0)
             goto out;
     }
-    r = answer_installment(ctx, stored, resp);
+    r = am_api_splits_attach(ctx, j, "splits", "installment", stored->id, q.count);
+    if (r == 0)
+        r = answer_installment(ctx, stored, resp);
 out:
     free(values);
     free(fees);

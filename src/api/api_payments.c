@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_splits.h"
 #include "asaas_facts.h"
 #include "billing.h"
 #include "boleto.h"
@@ -320,12 +321,18 @@ int am_api_payments_create(struct am_ctx *ctx, const char *id, const struct am_r
     if (r != 0)
         return am_input_done(r);
     r = validate_create(ctx, json, &q, resp);
+    if (r == 0) /* area accounts: split[] against the wallets, before anything is written */
+        r = am_api_splits_check(ctx, json, "split", q.n ? (q.each ? q.each : q.total / q.n) : q.value,
+                                q.type, q.n ? q.n : 1, resp);
     if (r != 0)
         goto out;
     if (q.n)
         r = create_installments(ctx, b, &q, &p);
     else
         r = create_plain(ctx, b, &q, &p);
+    if (r == 0)
+        r = am_api_splits_attach(ctx, json, "split", q.n ? "installment" : "payment",
+                                 q.n ? p->installment : p->id, q.n ? q.n : 1);
     if (r < 0)
         goto out;
     r = answer_payment(resp, p);

@@ -3,6 +3,7 @@
  *
  * Validated completely before anything changes, like every area. Subscriptions live in
  * the account's am_recurring (subscriptions.h); their charges in billing.h. */
+#include "api_splits.h"
 #include "api_recurring.h"
 
 #include <cjson/cJSON.h>
@@ -191,6 +192,8 @@ int am_api_subscriptions_create(struct am_ctx *ctx, const char *id, const struct
     if (r != 0)
         return am_input_done(r);
     r = sub_validate(ctx, j, true, NULL, &q, resp);
+    if (r == 0) /* area accounts: split[] against the wallets */
+        r = am_api_splits_check(ctx, j, "split", q.value_cents, q.type, 1, resp);
     if (r != 0) {
         r = am_input_done(r);
         goto out;
@@ -241,6 +244,9 @@ int am_api_subscriptions_create(struct am_ctx *ctx, const char *id, const struct
         goto out;
     stored = am_recurring_at(ctx->account->recurring,
                              am_recurring_count(ctx->account->recurring) - 1);
+    r = am_api_splits_attach(ctx, j, "split", "subscription", stored->id, 1);
+    if (r < 0)
+        goto out;
     /* SUBSCRIPTION_CREATED first, with the state the answer will show (first charge
      * generated, nextDueDate one cycle later). A shallow copy: nothing is freed. */
     snapshot = *stored;
@@ -415,6 +421,9 @@ int am_api_subscriptions_update(struct am_ctx *ctx, const char *id, const struct
         goto out;
     }
     r = sub_validate(ctx, j, false, s, &q, resp);
+    if (r == 0) /* area accounts: a new split[] against the wallets */
+        r = am_api_splits_check(ctx, j, "split", q.has_value ? q.value_cents : s->value_cents,
+                                q.has_type ? q.type : s->billing_type, 1, resp);
     if (r != 0) {
         r = am_input_done(r);
         goto out;
@@ -480,7 +489,12 @@ int am_api_subscriptions_update(struct am_ctx *ctx, const char *id, const struct
                          inactivated ? "SUBSCRIPTION_INACTIVATED" : "SUBSCRIPTION_UPDATED", s,
                          ctx->now);
     am_jobs_subscription_expire(ctx->account->billing, s, ctx->now);
-    r = answer_subscription(resp, s);
+    /* area accounts: a split given later makes the subscription a split charge */
+    r = s->split ? am_api_splits_attach(ctx, j, "split", "subscription", s->id, 1) : 0;
+    if (r == -EEXIST)
+        r = 0;
+    if (r == 0)
+        r = answer_subscription(resp, s);
 out:
     free(desc);
     free(ext);

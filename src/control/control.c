@@ -89,11 +89,7 @@ static void key_event(struct am_account *a, const char *name, const struct am_ap
 
 static size_t key_count(const struct am_account *a)
 {
-    size_t n = 0;
-
-    for (size_t i = 0; i < AM_MAX_KEYS_PER_ACCOUNT; i++)
-        n += a->keys[i].in_use;
-    return n;
+    return am_registry_key_count(a);
 }
 
 static cJSON *render_account(const struct am_account *a, int64_t real_now)

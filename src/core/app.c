@@ -15,6 +15,7 @@
 
 #include "api_common.h"
 #include "ascii.h"
+#include "api_splits.h"
 #include "atomic_file.h"
 #include "api_customers.h"
 #include "api_payments.h"
@@ -459,8 +460,15 @@ static int dispatch_api(struct am_app *app, const struct am_route_match *m,
     (void)app;
     am_handler_fn handler = am_route_handler(m->route);
 
-    if (handler)
-        return handler(ctx, id, req, resp);
+    if (handler) {
+        int r = handler(ctx, id, req, resp);
+
+        /* A write may have credited a split payment: pay its parts in the same step,
+         * so replay and the live server agree (area accounts). */
+        if (r == 0 && req->method != AM_METHOD_GET && req->method != AM_METHOD_HEAD)
+            r = am_api_splits_after(ctx);
+        return r;
+    }
     return am_response_error(resp, 501, AM_ERR_NOT_IMPLEMENTED, AM_TXT_NOT_IMPLEMENTED);
 }
 
@@ -552,7 +560,7 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
     struct am_fault fault;
     const char *header = app->cfg->fault_header ? am_request_header(req, "X-Mock-Fault") : NULL;
     char rule_id[AM_FAULT_ID_MAX];
-    bool fired = false, run = true;
+    bool fired = false, run = true, checkpoint = false;
     int r;
 
     struct am_ids before = *ctx->ids;
@@ -615,9 +623,14 @@ static int run_api(struct am_app *app, const struct am_route_match *m,
     if (run) {
         before = *ctx->ids;
         r = dispatch_api(app, m, req, ctx, resp);
+        /* An operation that minted an API key (a subaccount, its keys) cannot be
+         * replayed: the key is random and must not reach the file. It is made durable
+         * as a checkpoint (the state with the key's SHA-256 only) once it has run. */
+        if (app->persist && r == 0 && resp->status < 300 && am_route_mints_key(m->route))
+            checkpoint = true;
         /* Reads change nothing; any other operation that ran is logged, whatever it
          * answered, so replay walks exactly the same path. */
-        if (app->persist && req->method != AM_METHOD_GET && req->method != AM_METHOD_HEAD) {
+        else if (app->persist && req->method != AM_METHOD_GET && req->method != AM_METHOD_HEAD) {
             int pr = am_persist_note_api(app->persist, ctx->account->id, ctx->now, &before, req,
                                              r == 0 ? resp : NULL);
             if (pr < 0)
@@ -634,6 +647,10 @@ headers:
      * Remaining 0): the real limiter must not overwrite them. */
     if (r == 0 && !(fired && fault.kind == AM_FAULT_STATUS))
         r = am_ratelimit_set_headers(&rl, resp);
+    if (r == 0 && checkpoint) {
+        r = am_persist_checkpoint(app);
+        resp->outcome.durable = true;
+    }
     return r;
 }
 
@@ -657,6 +674,7 @@ int am_app_call(struct am_app *app, struct am_account *account, const struct am_
     ctx.ids = &app->ids;
     ctx.query = &query;
     ctx.registry = account->registry;
+    ctx.env = app->policy.environment;
     r = am_jobs_catch_up(account, &app->ids, ctx.now, NULL);
     if (r == 0)
         r = dispatch_api(app, &m, req, &ctx, resp);
@@ -688,6 +706,7 @@ int am_app_replay(struct am_app *app, struct am_account *account, struct am_ids 
     ctx.ids = ids;
     ctx.query = &query;
     ctx.registry = account->registry;
+    ctx.env = app->policy.environment;
     r = am_jobs_catch_up(account, ids, now, NULL);
     if (r == 0)
         r = dispatch_api(app, &m, req, &ctx, resp);
@@ -924,6 +943,8 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     ctx.now = am_clock_now(&res.account->clock, real_now);
     ctx.ids = &app->ids;
     ctx.query = &query;
+    ctx.registry = res.account->registry;
+    ctx.env = app->policy.environment;
     r = run_api(app, &m, req, &ctx, resp);
     am_query_finish(&query);
     return r;

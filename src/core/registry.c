@@ -214,14 +214,14 @@ static int id_index_insert(struct am_registry *reg, struct am_account *account)
     return 0;
 }
 
-/* A stable UUID (version 4 layout) from the account id: FNV-1a over two seeds. */
-static void derive_wallet_id(const char *id, char out[37])
+/* A stable UUID (version 4 layout) from tag + the account id: FNV-1a over two seeds. */
+static void derive_uuid(const char *tag, const char *id, char out[37])
 {
     uint64_t h[2] = {1469598103934665603ULL, 0x9e3779b97f4a7c15ULL};
     unsigned char b[16];
 
     for (int k = 0; k < 2; k++) {
-        for (const char *s = "wallet:"; *s; s++)
+        for (const char *s = tag; *s; s++)
             h[k] = (h[k] ^ (unsigned char)*s) * 1099511628211ULL;
         for (const char *s = id; *s; s++)
             h[k] = (h[k] ^ (unsigned char)*s) * 1099511628211ULL;
@@ -234,6 +234,26 @@ static void derive_wallet_id(const char *id, char out[37])
              "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
              b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
              b[15]);
+}
+
+/* True when s is a UUID in lower-case text (what am_ids_uuid makes). */
+static bool is_uuid(const char *s)
+{
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    }
+    return s[36] == '\0';
+}
+
+size_t am_registry_key_count(const struct am_account *account)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; account && i < AM_MAX_KEYS_PER_ACCOUNT; i++)
+        n += account->keys[i].in_use;
+    return n;
 }
 
 struct am_account *am_registry_find_wallet(struct am_registry *reg, const char *wallet_id)
@@ -301,7 +321,13 @@ struct am_account *am_registry_add_account(struct am_registry *reg, const char *
     memcpy(account->id, id, len + 1);
     /* Spec silent on names: default to the id so listings never show an empty name. */
     memcpy(account->name, id, len + 1);
-    derive_wallet_id(id, account->wallet_id);
+    derive_uuid("wallet:", id, account->wallet_id);
+    /* Subaccounts made through the API are registered under their UUID; other ids
+     * ("default", fixtures) get a stable one, as the wallet does. */
+    if (is_uuid(id))
+        memcpy(account->uuid, id, 37);
+    else
+        derive_uuid("account:", id, account->uuid);
     account->require_user_agent = true;
     account->registry = reg;
     account->clock = reg->initial_clock;

@@ -44,6 +44,9 @@ struct am_account {
     /* The account's walletId (a UUID): transfers between accounts and split receivers
      * name the account by it. Derived from id, so it survives snapshots unchanged. */
     char wallet_id[37];
+    /* The account's Asaas id (a UUID, GET /v3/myAccount/status, subaccount ids): the id
+     * itself when it is a UUID (subaccounts), else derived from it like wallet_id. */
+    char uuid[37];
     bool require_user_agent; /* true for every account created since 13/06/2024 */
     bool auto_created;       /* made by --auto-accounts */
     char allowed_ips[AM_MAX_ALLOWED_IPS][48]; /* "203.0.113.7" or "192.168.1.x" */
@@ -86,6 +89,8 @@ struct am_account *am_registry_find_account(struct am_registry *reg, const char 
 /* The account whose walletId is wallet_id, or NULL. */
 struct am_account *am_registry_find_wallet(struct am_registry *reg, const char *wallet_id);
 size_t am_registry_count(const struct am_registry *reg);
+/* Number of key slots of account in use (0..AM_MAX_KEYS_PER_ACCOUNT). */
+size_t am_registry_key_count(const struct am_account *account);
 /* i-th account in creation order, NULL past the end. */
 struct am_account *am_registry_account_at(struct am_registry *reg, size_t i);
 

@@ -11,6 +11,8 @@
 /* area pix headers */
 /* area moneyout headers */
 /* area accounts headers */
+#include "api_accounts.h"
+#include "api_splits.h"
 /* area links headers */
 #include "api_dunning.h"
 #include "api_invoices.h"
@@ -94,6 +96,32 @@ static const struct route_def routes[] = {
     /* area pix */
     /* area moneyout */
     /* area accounts */
+    {AM_ROUTE_ACCOUNTS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "accounts", "accounts.create", am_api_accounts_create},
+    {AM_ROUTE_ACCOUNTS_LIST, AM_SCOPE_API, AM_METHOD_GET, "accounts", "accounts.list", am_api_accounts_list},
+    {AM_ROUTE_ACCOUNTS_GET, AM_SCOPE_API, AM_METHOD_GET, "accounts/*", "accounts.get", am_api_accounts_get},
+    {AM_ROUTE_ACCOUNTS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "accounts/*", "accounts.delete", am_api_accounts_delete},
+    {AM_ROUTE_ACCOUNTS_RESEND_LINK, AM_SCOPE_API, AM_METHOD_POST, "accounts/*/resendActivationLink", "accounts.resendActivationLink", am_api_accounts_resend_link},
+    {AM_ROUTE_ACCESS_TOKENS_LIST, AM_SCOPE_API, AM_METHOD_GET, "accounts/*/accessTokens", "accounts.accessTokens.list", am_api_access_tokens_list},
+    {AM_ROUTE_ACCESS_TOKENS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "accounts/*/accessTokens", "accounts.accessTokens.create", am_api_access_tokens_create},
+    {AM_ROUTE_ACCESS_TOKENS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "accounts/*/accessTokens/*", "accounts.accessTokens.update", am_api_access_tokens_update},
+    {AM_ROUTE_ACCESS_TOKENS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "accounts/*/accessTokens/*", "accounts.accessTokens.delete", am_api_access_tokens_delete},
+    {AM_ROUTE_MY_ACCOUNT_COMMERCIAL_GET, AM_SCOPE_API, AM_METHOD_GET, "myAccount/commercialInfo", "myAccount.commercialInfo.get", am_api_my_account_commercial_get},
+    {AM_ROUTE_MY_ACCOUNT_COMMERCIAL_SAVE, AM_SCOPE_API, AM_METHOD_POST, "myAccount/commercialInfo", "myAccount.commercialInfo.save", am_api_my_account_commercial_save},
+    {AM_ROUTE_MY_ACCOUNT_FEES, AM_SCOPE_API, AM_METHOD_GET, "myAccount/fees", "myAccount.fees", am_api_my_account_fees},
+    {AM_ROUTE_MY_ACCOUNT_NUMBER, AM_SCOPE_API, AM_METHOD_GET, "myAccount/accountNumber", "myAccount.accountNumber", am_api_my_account_number},
+    {AM_ROUTE_MY_ACCOUNT_CHECKOUT_GET, AM_SCOPE_API, AM_METHOD_GET, "myAccount/paymentCheckoutConfig", "myAccount.paymentCheckoutConfig.get", am_api_my_account_checkout_get},
+    {AM_ROUTE_MY_ACCOUNT_CHECKOUT_SAVE, AM_SCOPE_API, AM_METHOD_POST, "myAccount/paymentCheckoutConfig", "myAccount.paymentCheckoutConfig.save", am_api_my_account_checkout_save},
+    {AM_ROUTE_MY_ACCOUNT_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "myAccount", "myAccount.delete", am_api_my_account_delete},
+    {AM_ROUTE_WALLETS_LIST, AM_SCOPE_API, AM_METHOD_GET, "wallets", "wallets.list", am_api_wallets_list},
+    {AM_ROUTE_DOCUMENTS_LIST, AM_SCOPE_API, AM_METHOD_GET, "myAccount/documents", "myAccount.documents.list", am_api_documents_list},
+    {AM_ROUTE_DOCUMENT_FILE_GET, AM_SCOPE_API, AM_METHOD_GET, "myAccount/documents/files/*", "myAccount.documents.files.get", am_api_document_file_get},
+    {AM_ROUTE_DOCUMENT_FILE_UPDATE, AM_SCOPE_API, AM_METHOD_POST, "myAccount/documents/files/*", "myAccount.documents.files.update", am_api_document_file_update},
+    {AM_ROUTE_DOCUMENT_FILE_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "myAccount/documents/files/*", "myAccount.documents.files.delete", am_api_document_file_delete},
+    {AM_ROUTE_DOCUMENTS_SEND, AM_SCOPE_API, AM_METHOD_POST, "myAccount/documents/*", "myAccount.documents.send", am_api_documents_send},
+    {AM_ROUTE_SPLITS_PAID_LIST, AM_SCOPE_API, AM_METHOD_GET, "payments/splits/paid", "payments.splits.paid.list", am_api_splits_paid_list},
+    {AM_ROUTE_SPLITS_PAID_GET, AM_SCOPE_API, AM_METHOD_GET, "payments/splits/paid/*", "payments.splits.paid.get", am_api_splits_paid_get},
+    {AM_ROUTE_SPLITS_RECEIVED_LIST, AM_SCOPE_API, AM_METHOD_GET, "payments/splits/received", "payments.splits.received.list", am_api_splits_received_list},
+    {AM_ROUTE_SPLITS_RECEIVED_GET, AM_SCOPE_API, AM_METHOD_GET, "payments/splits/received/*", "payments.splits.received.get", am_api_splits_received_get},
     /* area links */
     {AM_ROUTE_LINKS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "paymentLinks", "paymentLinks.create", am_api_links_create},
     {AM_ROUTE_LINKS_LIST, AM_SCOPE_API, AM_METHOD_GET, "paymentLinks", "paymentLinks.list", am_api_links_list},
@@ -357,4 +385,9 @@ const char *am_router_normalise_path(const char *p)
     if (strncmp(p, "/api/v3", 7) == 0 && (p[7] == '/' || p[7] == '\0'))
         return p + 4;
     return p;
+}
+
+bool am_route_mints_key(enum am_route r)
+{
+    return r == AM_ROUTE_ACCOUNTS_CREATE || r == AM_ROUTE_ACCESS_TOKENS_CREATE;
 }

@@ -74,6 +74,32 @@ enum am_route {
     /* area pix: Pix keys, QR codes, Pix transactions, recurring and automatic Pix (breadth I) */
     /* area moneyout: transfers, wallets, bills, mobile recharges, anticipations, escrow (breadth I) */
     /* area accounts: subaccounts and their keys, account info, account documents, splits (breadth I) */
+    AM_ROUTE_ACCOUNTS_CREATE,
+    AM_ROUTE_ACCOUNTS_LIST,
+    AM_ROUTE_ACCOUNTS_GET,
+    AM_ROUTE_ACCOUNTS_DELETE,
+    AM_ROUTE_ACCOUNTS_RESEND_LINK,
+    AM_ROUTE_ACCESS_TOKENS_LIST,
+    AM_ROUTE_ACCESS_TOKENS_CREATE,
+    AM_ROUTE_ACCESS_TOKENS_UPDATE,
+    AM_ROUTE_ACCESS_TOKENS_DELETE,
+    AM_ROUTE_MY_ACCOUNT_COMMERCIAL_GET,
+    AM_ROUTE_MY_ACCOUNT_COMMERCIAL_SAVE,
+    AM_ROUTE_MY_ACCOUNT_FEES,
+    AM_ROUTE_MY_ACCOUNT_NUMBER,
+    AM_ROUTE_MY_ACCOUNT_CHECKOUT_GET,
+    AM_ROUTE_MY_ACCOUNT_CHECKOUT_SAVE,
+    AM_ROUTE_MY_ACCOUNT_DELETE,
+    AM_ROUTE_WALLETS_LIST,
+    AM_ROUTE_DOCUMENTS_LIST,
+    AM_ROUTE_DOCUMENTS_SEND,
+    AM_ROUTE_DOCUMENT_FILE_GET,
+    AM_ROUTE_DOCUMENT_FILE_UPDATE,
+    AM_ROUTE_DOCUMENT_FILE_DELETE,
+    AM_ROUTE_SPLITS_PAID_LIST,
+    AM_ROUTE_SPLITS_PAID_GET,
+    AM_ROUTE_SPLITS_RECEIVED_LIST,
+    AM_ROUTE_SPLITS_RECEIVED_GET,
     /* area links: payment links, checkouts, invoices, fiscal info, dunning (breadth II) */
     AM_ROUTE_LINKS_CREATE,
     AM_ROUTE_LINKS_LIST,
@@ -198,5 +224,9 @@ const char *am_route_name(enum am_route r);
 /* The /v3 operation named s (as am_route_name spells it); the control API's "mock.*"
  * operations are refused (-EINVAL), so faults and limits can never lock the operator out. */
 int am_route_parse_api(const char *s, enum am_route *ret);
+
+/* area accounts: true for the operations whose answer shows a freshly generated API key
+ * (a subaccount, a subaccount's key): not replayable, so the state file checkpoints. */
+bool am_route_mints_key(enum am_route r);
 
 #endif

@@ -493,4 +493,82 @@
 #define AM_TXT_DUNNING_NOT_CANCELABLE "A negativação não pode mais ser cancelada."
 #define AM_ERR_DUNNING_STATUS "invalid_status"
 
+/* ---- area accounts ---- */
+/* Subaccounts (POST /v3/accounts). UNCONFIRMED choices:
+ * - required fields are checked in the spec's order, first error only, as
+ *   invalid_<field>; companyType is required for a CNPJ; the login e-mail (loginEmail,
+ *   else email) is unique among the parent's open subaccounts;
+ * - the webhooks[] of the create body are accepted and not configured;
+ * - the subaccount's clock starts where the parent's is and moves on its own;
+ * - its first key is named AM_SUBACCOUNT_KEY_NAME and never expires;
+ * - only the parent's keys find a subaccount: any other caller gets 404 not_found;
+ * - closing disables the subaccount's keys (they stop authenticating) and its object
+ *   leaves GET /v3/accounts; its key routes answer invalid_action afterwards;
+ * - commercialInfoExpiration.scheduledDate is creation + AM_COMMERCIAL_INFO_VALID_DAYS;
+ * - the account number is agency 0001, 6 digits and a mod-11 digit derived from the id;
+ * - a disabled key shows disabledReason MANUAL;
+ * - PUT .../accessTokens/{id} requires name and enabled; expirationDate absent or null
+ *   means the key never expires; a past expirationDate is refused. */
+#define AM_SUBACCOUNT_KEY_NAME "Chave de API"
+#define AM_COMMERCIAL_INFO_VALID_DAYS 365
+#define AM_TXT_SUBACCOUNT_REQUIRED_FMT "O campo %s deve ser informado."
+#define AM_TXT_SUBACCOUNT_BIRTH_DATE "A data de nascimento informada é inválida."
+#define AM_TXT_SUBACCOUNT_COMPANY_TYPE "Informe o tipo de empresa: MEI, LIMITED, INDIVIDUAL ou ASSOCIATION."
+#define AM_TXT_SUBACCOUNT_INCOME "Informe o faturamento/renda mensal (incomeValue)."
+#define AM_TXT_SUBACCOUNT_EMAIL_IN_USE "O email informado já está em uso."
+/* Confirmed texts (spec examples). */
+#define AM_TXT_SUBACCOUNT_CLOSED "A subconta já foi encerrada"
+#define AM_TXT_SUBACCOUNT_LINK_RESENT "O link de ativação já foi reenviado para esta subconta."
+#define AM_TXT_ACCESS_TOKEN_LIMIT "A conta já possui o número máximo de 10 chaves de API"
+#define AM_TXT_ACCESS_TOKEN_EXPIRATION "A data de expiração deve ser futura (AAAA-MM-DD HH:MM:SS)."
+#define AM_TXT_ACCESS_TOKEN_NAME "O nome da chave deve ser informado."
+#define AM_TXT_ACCESS_TOKEN_ENABLED "Informe se a chave está habilitada (enabled)."
+
+/* Account info. UNCONFIRMED: commercial info of an account not created through the API
+ * starts from its name with status APPROVED; POST merges the fields sent (unknown fields
+ * are ignored), answers the whole object and emits no event; the checkout
+ * personalization is taken as JSON or multipart (logoFile accepted up to
+ * AM_MY_ACCOUNT_FILE_MAX bytes, kept as its size only) and starts AWAITING_APPROVAL;
+ * DELETE /v3/myAccount is refused for an account that is no subaccount
+ * (AM_TXT_MY_ACCOUNT_NOT_SUBACCOUNT), needs removeReason, disables the account's keys
+ * and answers AM_TXT_MY_ACCOUNT_DISABLED. */
+#define AM_TXT_MY_ACCOUNT_NOT_SUBACCOUNT "Somente subcontas podem ser removidas por este endpoint."
+#define AM_TXT_MY_ACCOUNT_DISABLED "Conta desabilitada com sucesso"
+#define AM_TXT_MY_ACCOUNT_REMOVE_REASON "Informe o motivo da remoção (removeReason)."
+#define AM_TXT_CHECKOUT_COLOR "As cores devem ser informadas no formato hexadecimal (#RRGGBB)."
+
+/* Account documents. UNCONFIRMED: the groups asked of every account are the ones below;
+ * an upload (multipart, the part "documentFile", at most AM_MY_ACCOUNT_FILE_MAX bytes,
+ * kept in memory as its name, type and size) is PENDING and stays so (the sandbox
+ * approves the account, not each file); a file can be replaced or removed while not
+ * APPROVED; the group's status is its newest file's. */
+#define AM_MY_ACCOUNT_FILE_MAX (10u * 1024u * 1024u)
+#define AM_MY_ACCOUNT_DOC_GROUPS                                                                  \
+    {"IDENTIFICATION", "Documento de identificação com foto", "ASAAS_ACCOUNT_OWNER"},            \
+    {"IDENTIFICATION_SELFIE", "Selfie segurando o documento", "ASAAS_ACCOUNT_OWNER"},           \
+    {"SOCIAL_CONTRACT", "Contrato social", "ASAAS_ACCOUNT_OWNER"}
+#define AM_TXT_DOCUMENT_FILE "Envie o arquivo do documento (documentFile) como multipart/form-data."
+#define AM_TXT_DOCUMENT_SIZE "O arquivo excede o tamanho máximo de 10 MB."
+#define AM_TXT_DOCUMENT_TYPE "O tipo de documento informado é inválido."
+#define AM_TXT_DOCUMENT_APPROVED "Documento já aprovado não pode ser alterado."
+
+/* Splits. UNCONFIRMED choices:
+ * - percentualValue applies to the payment's netValue (value - fee), fixedValue is per
+ *   payment, totalFixedValue is divided over an installment's payments like its value;
+ * - a walletId must name another existing account (AM_TXT_SPLIT_WALLET), not the payer;
+ * - the parts may not exceed the netValue (AM_TXT_SPLIT_EXCEEDS);
+ * - parts are paid when the payment is credited: the payer's ledger gets a DEBIT line and
+ *   each receiver a CREDIT line, both naming the split (splitId); the split is DONE;
+ *   before that it is PENDING (AWAITING_CREDIT once received, not yet credited);
+ * - a split payment that is refunded or deleted before credit cancels its parts
+ *   (CANCELLED, cancellationReason PAYMENT_REFUNDED / PAYMENT_DELETED /
+ *   PAYMENT_RECEIVED_IN_CASH) and emits PAYMENT_SPLIT_CANCELLED with the payment as its
+ *   snapshot; a part paid is final (a later refund does not reverse it). */
+#define AM_ERR_SPLIT "invalid_split"
+#define AM_TXT_SPLIT_WALLET "A carteira (walletId) informada no split não existe."
+#define AM_TXT_SPLIT_SELF "Não é permitido informar a própria carteira no split."
+#define AM_TXT_SPLIT_VALUE "Informe fixedValue, percentualValue ou totalFixedValue em cada split."
+#define AM_TXT_SPLIT_EXCEEDS "O valor total do split excede o valor a receber da cobrança."
+#define AM_TXT_SPLIT_SHAPE "O split deve ser uma lista de objetos com walletId."
+
 #endif

@@ -12,6 +12,7 @@
 /* area pix headers */
 /* area moneyout headers */
 /* area accounts headers */
+#include "splits.h"
 /* area links headers */
 #include "dunning.h"
 #include "invoices.h"
@@ -133,6 +134,7 @@ static const am_jobs_area_fn area_jobs[] = {
     /* area pix */
     /* area moneyout */
     /* area accounts */
+    am_splits_job,
     /* area links */
     am_links_job_day,
     am_invoices_job_day,

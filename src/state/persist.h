@@ -9,6 +9,10 @@
  *     inputs, so replaying the entry recreates the same objects with the same ids;
  *   - the daily jobs moving an account's day (any request, GETs included): a "jobs"
  *     entry with the instant and the id position;
+ *   - a /v3 operation that mints an API key (POST /v3/accounts, POST
+ *     /v3/accounts/{id}/accessTokens: am_route_mints_key): the key is random, so the
+ *     operation cannot be replayed and its answer must not reach the file; it is made
+ *     durable as a checkpoint (below), which keeps the key's SHA-256 only;
  *   - everything else that changes state (clock moves, accounts and keys, reset,
  *     PUT /__mock/state, fixture reloads, accounts created by --auto-accounts): a
  *     checkpoint, i.e. a compaction - the whole state written as the new snapshot.

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -162,4 +163,26 @@ const struct am_multipart_part *am_multipart_find(const struct am_multipart *m, 
             return &m->parts[i];
     }
     return NULL;
+}
+
+int am_multipart_get(const char *content_type, const char *body, size_t len, const char *name,
+                     struct am_multipart_part *ret)
+{
+    struct am_multipart *m = malloc(sizeof(*m));
+    const struct am_multipart_part *p;
+    char err[128];
+    int r;
+
+    if (!m)
+        return -ENOMEM;
+    r = am_multipart_parse(content_type, body, len, m, err, sizeof(err));
+    if (r == 0) {
+        p = am_multipart_find(m, name);
+        if (p)
+            *ret = *p;
+        else
+            r = -ENOENT;
+    }
+    free(m);
+    return r < 0 && r != -ENOENT && r != -ENOMEM ? -EINVAL : r;
 }

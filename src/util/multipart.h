@@ -43,4 +43,10 @@ int am_multipart_parse(const char *content_type, const char *body, size_t len,
 const struct am_multipart_part *am_multipart_find(const struct am_multipart *m,
                                                   const char *name);
 
+/* One part by name straight from a body: parses it and copies the part named name into
+ * *ret (its data still borrowed from body). Returns 0, -ENOENT (well-formed, no such
+ * part) or -EINVAL (not multipart, no boundary, malformed). */
+int am_multipart_get(const char *content_type, const char *body, size_t len, const char *name,
+                     struct am_multipart_part *ret);
+
 #endif

@@ -639,9 +639,10 @@ class Server:
         finally:
             if own:
                 conn.close()
-        if method == "POST" and path.startswith("/__mock/") and b'"apiKey"' in r.body:
-            try:  # a key the server created and shows once: a secret from now on
-                note_secret(json.loads(r.body).get("apiKey"))
+        if method == "POST" and b'"apiKey"' in r.body:
+            try:  # a key the server created and shows once (control API, subaccounts)
+                data = json.loads(r.body)
+                note_secret(data.get("apiKey"), (data.get("accessToken") or {}).get("apiKey"))
             except (ValueError, AttributeError):
                 pass
         return r

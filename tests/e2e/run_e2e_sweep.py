@@ -9,7 +9,9 @@ Two sweeps over GET /__mock/coverage on a server with the embedded default fixtu
 - **valid input:** the examples in tests/e2e/sweep/*.json (one file per API area, run in
   file order, each file's steps in order) call operations with valid input and expect
   their status. A step: {"op": operationId, "method", "path", "query"?, "body"?,
-  "status": 200, "save"?: {"name": "field.path"}, "expect"?: {"field.path": value}}.
+  "status": 200, "save"?: {"name": "field.path"}, "expect"?: {"field.path": value},
+  "key"?: "{{saved}}" (call with another account's key, e.g. a subaccount's),
+  "multipart"?: {name: text | {"filename", "content"}} (a multipart/form-data body)}.
   "{{name}}" in path, query or body is replaced by a value saved by an earlier step of
   the same file ("field.path" is dotted: "id", "data.0.id"); "{{today}}" and "{{due}}" (ten
   days later) are the account's dates. A step may send "multipart": {"fields": {name:
@@ -158,7 +160,8 @@ def run_file(s, path):
             body = json.dumps(fill(body, saved))
         if st.get("multipart") is not None:
             body, headers = multipart_body(fill(st["multipart"], saved))
-        r = harness.api(s, st["method"], p, body=body, headers=headers)
+        key = fill(st["key"], saved) if st.get("key") else None  # another account's key
+        r = harness.api(s, st["method"], p, key=key, body=body, headers=headers)
         eq(r.status, st.get("status", 200), f"{what}: {st['method']} {p} status "
                                              f"(body {r.body[:300]!r})")
         data = None

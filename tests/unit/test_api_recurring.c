@@ -55,6 +55,8 @@ static int setup(void **state)
 
     assert_non_null(f);
     snprintf(f->account.id, sizeof(f->account.id), "acc-test");
+    /* myAccount/status answers the account's UUID (registry.c derives it for real ones). */
+    snprintf(f->account.uuid, sizeof(f->account.uuid), "0d9c6f3e-55b1-4c1e-9a8e-acc000000001");
     f->account.customers = am_customer_store_new();
     f->account.billing = am_billing_new("acc-test");
     f->account.recurring = am_recurring_new();
@@ -813,11 +815,11 @@ static void test_account_status_pending_until_sandbox_approve(void **state)
     struct fx *f = *state;
 
     assert_int_equal(call(f, am_api_my_account_status, NULL, NULL, NULL), 200);
-    assert_string_equal(f->body, "{\"id\":\"acc-test\",\"commercialInfo\":\"PENDING\","
+    assert_string_equal(f->body, "{\"id\":\"0d9c6f3e-55b1-4c1e-9a8e-acc000000001\",\"commercialInfo\":\"PENDING\","
                                  "\"bankAccountInfo\":\"PENDING\",\"documentation\":\"PENDING\","
                                  "\"general\":\"PENDING\"}");
     assert_int_equal(call(f, am_api_sandbox_approve, NULL, NULL, NULL), 200);
-    assert_string_equal(f->body, "{\"id\":\"acc-test\",\"commercialInfo\":\"APPROVED\","
+    assert_string_equal(f->body, "{\"id\":\"0d9c6f3e-55b1-4c1e-9a8e-acc000000001\",\"commercialInfo\":\"APPROVED\","
                                  "\"bankAccountInfo\":\"APPROVED\",\"documentation\":\"APPROVED\","
                                  "\"general\":\"APPROVED\"}");
     assert_int_equal(am_billing_events_count(f->account.billing), 4);
@@ -826,7 +828,7 @@ static void test_account_status_pending_until_sandbox_approve(void **state)
     assert_int_equal(call(f, am_api_sandbox_approve, NULL, NULL, NULL), 200);
     assert_int_equal(am_billing_events_count(f->account.billing), 4);
     assert_int_equal(call(f, am_api_my_account_status, NULL, NULL, NULL), 200);
-    assert_string_equal(f->body, "{\"id\":\"acc-test\",\"commercialInfo\":\"APPROVED\","
+    assert_string_equal(f->body, "{\"id\":\"0d9c6f3e-55b1-4c1e-9a8e-acc000000001\",\"commercialInfo\":\"APPROVED\","
                                  "\"bankAccountInfo\":\"APPROVED\",\"documentation\":\"APPROVED\","
                                  "\"general\":\"APPROVED\"}");
 }
