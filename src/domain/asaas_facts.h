@@ -446,6 +446,8 @@
 #define AM_TXT_PIX_AUTO_CANCEL "Esta autorização não pode ser cancelada."
 #define AM_PIX_AUTO_CANCEL_REASON "CANCELLED_BY_RECEIVER"
 #define AM_PIX_AUTO_REFUSE_PREFIX "REFUSE"
+/* UNCONFIRMED: the webhook bodies of PIX_AUTOMATIC_* events carry the object under
+ * "authorization" or "paymentInstruction". */
 #define AM_TXT_PIX_AUTO_REFUSED "Pagamento recusado pelo pagador."
 #define AM_ERR_PIX_AUTO_FIELD_FMT "invalid_%s"
 #define AM_TXT_PIX_AUTO_FIELD_FMT "O campo %s é inválido ou não foi informado."

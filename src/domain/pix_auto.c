@@ -205,8 +205,8 @@ static int emit(struct am_account *a, const char *name, const cJSON *o, const ch
 
 #define EV_AUTH "PIX_AUTOMATIC_RECURRING_AUTHORIZATION_"
 #define EV_INSTR "PIX_AUTOMATIC_RECURRING_PAYMENT_INSTRUCTION_"
-#define RT_AUTH "pixAutomaticRecurringAuthorization"
-#define RT_INSTR "pixAutomaticRecurringPaymentInstruction"
+#define RT_AUTH "authorization" /* resource_type is at most 23 bytes */
+#define RT_INSTR "paymentInstruction"
 
 int am_pix_auth_create(struct am_account *a, struct am_ids *ids, const struct am_pix_auth_spec *s,
                        int64_t now, struct cJSON **ret)
