@@ -62,7 +62,8 @@ static bool in_csv(const char *csv, const char *value)
 }
 
 int am_api_pix_list(struct am_ctx *ctx, struct am_response *resp, const char *coll,
-                    am_api_pix_match_fn match, am_api_pix_render_fn render, bool newest_first)
+                    am_api_pix_match_fn match, const void *arg, am_api_pix_render_fn render,
+                    bool newest_first)
 {
     struct am_page page;
     struct am_api_pager pg;
@@ -76,7 +77,7 @@ int am_api_pix_list(struct am_ctx *ctx, struct am_response *resp, const char *co
     for (size_t k = 0; k < n; k++) {
         const cJSON *o = am_records_at(ctx->account->records, coll, newest_first ? n - 1 - k : k);
 
-        if (match && !match(o, ctx->query))
+        if (match && !match(o, ctx->query, arg))
             continue;
         if (am_api_pager_take(&pg))
             am_api_pager_add(&pg, render(o));
@@ -130,7 +131,7 @@ out:
     return am_input_done(r);
 }
 
-static bool key_match(const cJSON *k, const struct am_query *q)
+static bool key_match(const cJSON *k, const struct am_query *q, const void *arg)
 {
     const char *status = am_api_query_value(q, "status");
     const char *list = am_api_query_value(q, "statusList");
@@ -152,7 +153,7 @@ AM_HANDLER(am_api_pix_keys_list)
     r = am_api_pix_enum_filter(ctx, "status", key_statuses, resp);
     if (r)
         return am_input_done(r);
-    return am_api_pix_list(ctx, resp, AM_PIX_KEYS, key_match, am_pix_key_to_json, true);
+    return am_api_pix_list(ctx, resp, AM_PIX_KEYS, key_match, NULL, am_pix_key_to_json, true);
 }
 
 static cJSON *find_key(struct am_ctx *ctx, const char *id)
@@ -649,7 +650,7 @@ static const char *const tx_statuses[] = {
 static const char *const tx_types[] = {"DEBIT", "CREDIT", "CREDIT_REFUND", "DEBIT_REFUND",
                                        "DEBIT_REFUND_CANCELLATION", NULL};
 
-static bool tx_match(const cJSON *tx, const struct am_query *q)
+static bool tx_match(const cJSON *tx, const struct am_query *q, const void *arg)
 {
     static const char *const keys[] = {"status", "type", "endToEndIdentifier"};
 
@@ -680,7 +681,7 @@ AM_HANDLER(am_api_pix_tx_list)
     type = am_api_query_value(ctx->query, "type");
     if (type && !am_api_pix_in_list(type, tx_types))
         return am_input_done(am_input_fail(resp, 400, AM_ERR_PIX_EXT_TYPE, AM_TXT_FILTER_STATUS));
-    return am_api_pix_list(ctx, resp, AM_PIX_TRANSACTIONS, tx_match, am_pix_transaction_to_json, true);
+    return am_api_pix_list(ctx, resp, AM_PIX_TRANSACTIONS, tx_match, NULL, am_pix_transaction_to_json, true);
 }
 
 static cJSON *find_tx(struct am_ctx *ctx, const char *id)

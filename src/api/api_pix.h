@@ -40,7 +40,8 @@ AM_HANDLER(am_api_pix_rec_sandbox_create); /* POST /sandbox/pix/recurrings (mock
 
 /* Shared by api_pix.c and api_pix_auto.c. */
 struct cJSON;
-typedef bool (*am_api_pix_match_fn)(const struct cJSON *o, const struct am_query *q);
+typedef bool (*am_api_pix_match_fn)(const struct cJSON *o, const struct am_query *q,
+                                    const void *arg);
 typedef struct cJSON *(*am_api_pix_render_fn)(const struct cJSON *o);
 /* ctx is ready and the account has a records store. */
 bool am_api_pix_ready(const struct am_ctx *ctx);
@@ -51,8 +52,9 @@ bool am_api_pix_in_list(const char *value, const char *const *names);
 int am_api_pix_enum_filter(const struct am_ctx *ctx, const char *key, const char *const *names,
                            struct am_response *resp);
 /* Answers one page of the records collection coll (newest or oldest first) of the
- * objects match accepts (NULL = all), rendered by render. 0 or <0. */
+ * objects match accepts (NULL = all; arg is handed to it), rendered by render. 0 or <0. */
 int am_api_pix_list(struct am_ctx *ctx, struct am_response *resp, const char *coll,
-                    am_api_pix_match_fn match, am_api_pix_render_fn render, bool newest_first);
+                    am_api_pix_match_fn match, const void *arg, am_api_pix_render_fn render,
+                    bool newest_first);
 
 #endif

@@ -57,7 +57,7 @@ static int answer(struct am_response *resp, int status, const cJSON *o)
 static const char *const rec_statuses[] = {"AWAITING_CRITICAL_ACTION_AUTHORIZATION", "PENDING",
                                            "SCHEDULED", "CANCELLED", "DONE", NULL};
 
-static bool rec_match(const cJSON *rec, const struct am_query *q)
+static bool rec_match(const cJSON *rec, const struct am_query *q, const void *arg)
 {
     const char *status = am_api_query_value(q, "status");
     const char *value = am_api_query_value(q, "value");
@@ -88,7 +88,7 @@ AM_HANDLER(am_api_pix_rec_list)
     r = am_api_pix_enum_filter(ctx, "status", rec_statuses, resp);
     if (r)
         return am_input_done(r);
-    return am_api_pix_list(ctx, resp, AM_PIX_RECURRINGS, rec_match, render_public, true);
+    return am_api_pix_list(ctx, resp, AM_PIX_RECURRINGS, rec_match, NULL, render_public, true);
 }
 
 AM_HANDLER(am_api_pix_rec_get)
@@ -118,13 +118,11 @@ AM_HANDLER(am_api_pix_rec_cancel)
     return answer(resp, 200, rec);
 }
 
-/* The recurrence id the items walk is filtered by. */
-static const char *items_of; /* the server is single-threaded */
-
-static bool item_match(const cJSON *it, const struct am_query *q)
+/* arg: the recurrence id. */
+static bool item_match(const cJSON *it, const struct am_query *q, const void *arg)
 {
     (void)q;
-    return am_pix_is(it, "_recurrence", items_of);
+    return am_pix_is(it, "_recurrence", arg);
 }
 
 AM_HANDLER(am_api_pix_rec_items)
@@ -135,10 +133,8 @@ AM_HANDLER(am_api_pix_rec_items)
     (void)req;
     if (r)
         return am_input_done(r);
-    items_of = id;
-    r = am_api_pix_list(ctx, resp, AM_PIX_RECURRING_ITEMS, item_match, render_public, false);
-    items_of = NULL;
-    return r;
+    return am_api_pix_list(ctx, resp, AM_PIX_RECURRING_ITEMS, item_match, id, render_public,
+                           false);
 }
 
 AM_HANDLER(am_api_pix_rec_item_cancel)
@@ -339,7 +335,7 @@ AM_HANDLER(am_api_pix_auth_create)
     return am_input_done(r);
 }
 
-static bool auth_match(const cJSON *a, const struct am_query *q)
+static bool auth_match(const cJSON *a, const struct am_query *q, const void *arg)
 {
     const char *status = am_api_query_value(q, "status");
     const char *customer = am_api_query_value(q, "customerId");
@@ -359,7 +355,7 @@ AM_HANDLER(am_api_pix_auth_list)
     r = am_api_pix_enum_filter(ctx, "status", auth_statuses, resp);
     if (r)
         return am_input_done(r);
-    return am_api_pix_list(ctx, resp, AM_PIX_AUTHORIZATIONS, auth_match, render_public, true);
+    return am_api_pix_list(ctx, resp, AM_PIX_AUTHORIZATIONS, auth_match, NULL, render_public, true);
 }
 
 AM_HANDLER(am_api_pix_auth_get)
@@ -391,7 +387,7 @@ AM_HANDLER(am_api_pix_auth_cancel)
 
 /* ---- automatic Pix: payment instructions -------------------------------------------- */
 
-static bool instr_match(const cJSON *in, const struct am_query *q)
+static bool instr_match(const cJSON *in, const struct am_query *q, const void *arg)
 {
     const cJSON *ref = cJSON_GetObjectItemCaseSensitive(in, "authorization");
     const char *auth = am_api_query_value(q, "authorizationId");
@@ -416,7 +412,7 @@ AM_HANDLER(am_api_pix_instr_list)
     r = am_api_pix_enum_filter(ctx, "status", instr_statuses, resp);
     if (r)
         return am_input_done(r);
-    return am_api_pix_list(ctx, resp, AM_PIX_INSTRUCTIONS, instr_match, render_public, true);
+    return am_api_pix_list(ctx, resp, AM_PIX_INSTRUCTIONS, instr_match, NULL, render_public, true);
 }
 
 AM_HANDLER(am_api_pix_instr_get)

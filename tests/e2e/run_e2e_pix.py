@@ -323,5 +323,49 @@ def _(ctx):
     ledger_ok(a)
 
 
+@test("pix_state_survives_a_restart_with_state_file_replay")
+def _(ctx):
+    state = os.path.join(ctx.root, "pix-state.log")
+    args = ["--clock", CLOCK, "--seed", SEED, "--auto-accounts", "--state-file", state]
+    s = Server(ctx.binary, "pix-state", root=ctx.root, accounts=[], args=args)
+    s.start()
+    try:
+        a = Account(s)
+        a.get("/v3/pix/addressKeys")  # a GET writes the initial key: replay must agree
+        cus = a.customer()
+        p = a.ok("POST", "/v3/payments", {"customer": cus, "billingType": "PIX", "value": 80,
+                                           "dueDate": "2026-07-20"})
+        a.ok("POST", f"/v3/sandbox/payment/{p['id']}/confirm")
+        initial = a.ok("GET", "/v3/pix/addressKeys")["data"][0]
+        a.ok("POST", "/v3/pix/addressKeys", {"type": "EVP"})
+        a.ok("DELETE", f"/v3/pix/addressKeys/{initial['id']}")
+        qr = a.ok("POST", "/v3/pix/qrCodes/static", {"value": 7})
+        a.ok("POST", "/v3/pix/qrCodes/pay", {"qrCode": {"payload": qr["payload"]}, "value": 7})
+        a.ok("POST", "/v3/pix/qrCodes/pay", {"qrCode": {"payload": qr["payload"]}, "value": 7,
+                                            "scheduleDate": "2026-07-15"})
+        auth = a.ok("POST", "/v3/pix/automatic/authorizations",
+                    {"frequency": "WEEKLY", "contractId": "S1", "startDate": "2026-07-16",
+                     "customerId": cus, "immediateQrCode": {"expirationSeconds": 600, "originalValue": 3}})
+        a.ok("POST", "/v3/pix/qrCodes/pay", {"qrCode": {"payload": auth["payload"]}, "value": 3})
+        a.advance(3)
+        before = {path: a.get(path).body for path in
+                  ("/v3/pix/addressKeys?limit=100", "/v3/pix/transactions?limit=100",
+                   "/v3/pix/automatic/authorizations", "/v3/pix/automatic/paymentInstructions",
+                   "/v3/finance/balance")}
+        acct_id, key = a.id, a.key
+    finally:
+        s.stop()
+    s2 = Server(ctx.binary, "pix-state-2", root=ctx.root, accounts=[], args=args)
+    s2.start()
+    try:
+        for path, body in before.items():
+            r = s2.request("GET", path, key=key)
+            eq(r.body, body, f"{path} after the restart")
+        c = s2.control("GET", f"/__mock/accounts/{acct_id}/ledger/check").json()
+        check(c.get("ok") is True, f"ledger after the restart: {c}")
+    finally:
+        s2.stop()
+
+
 if __name__ == "__main__":
     harness.run_main(TESTS, Ctx, "e2e-pix-", __doc__)

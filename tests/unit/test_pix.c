@@ -11,6 +11,7 @@
 #include "brcode.h"
 #include "calendar.h"
 #include "clock.h"
+#include "cpfcnpj.h"
 #include "customers.h"
 #include "ids.h"
 #include "pix.h"
@@ -196,6 +197,14 @@ static void test_pix_pay_static_qr_of_another_account(void **state)
     /* The receiver: a PIX charge received (fee 1.99) and a CREDIT transaction. */
     assert_int_equal(am_billing_balance(f->b->billing), 2500 - 199);
     assert_int_equal(am_records_count(f->b->records, AM_PIX_TRANSACTIONS), 1);
+    {
+        /* The customer standing for the payer has a valid document (snapshots need one). */
+        struct am_customer *c = am_customer_store_at(f->b->customers, 0);
+        char digits[15];
+
+        assert_int_equal(am_cpfcnpj_validate(c->cpf_cnpj, digits), AM_DOC_CPF);
+        assert_string_equal(c->name, "acct-a");
+    }
     assert_int_equal(am_billing_ledger_check(f->a->billing, NULL), 0);
     assert_int_equal(am_billing_ledger_check(f->b->billing, NULL), 0);
     /* Single use: paid once. */
