@@ -642,46 +642,49 @@ out:
 
 /* ---- transactions ------------------------------------------------------------------- */
 
-static const char *const tx_statuses[] = {
-    "AWAITING_BALANCE_VALIDATION", "AWAITING_INSTANT_PAYMENT_ACCOUNT_BALANCE",
-    "AWAITING_CRITICAL_ACTION_AUTHORIZATION", "AWAITING_CHECKOUT_RISK_ANALYSIS_REQUEST",
-    "AWAITING_CASH_IN_RISK_ANALYSIS_REQUEST", "SCHEDULED", "AWAITING_REQUEST", "REQUESTED",
-    "DONE", "REFUSED", "CANCELLED", NULL};
-static const char *const tx_types[] = {"DEBIT", "CREDIT", "CREDIT_REFUND", "DEBIT_REFUND",
-                                       "DEBIT_REFUND_CANCELLATION", NULL};
-
-static bool tx_match(const cJSON *tx, const struct am_query *q, const void *arg)
-{
-    static const char *const keys[] = {"status", "type", "endToEndIdentifier"};
-
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        const char *want = am_api_query_value(q, keys[i]), *v;
-
-        if (!want)
-            continue;
-        v = am_pix_str(tx, keys[i]);
-        if (!v || strcmp(v, want) != 0)
-            return false;
-    }
-    return true;
-}
-
+/* The list walks the records tags (status and type packed, contiguous), not the JSON:
+ * a filtered page over 100k transactions touches only the tags and the page's objects. */
 AM_HANDLER(am_api_pix_tx_list)
 {
-    const char *type;
-    int r;
+    struct am_records *rec;
+    const char *status, *type, *e2e;
+    int want_status = -1, want_type = -1, r;
+    struct am_page page;
+    struct am_api_pager pg;
+    uint32_t *tags;
+    size_t n;
 
     (void)id;
     (void)req;
     if (!am_api_pix_ready(ctx))
         return -EINVAL;
-    r = am_api_pix_enum_filter(ctx, "status", tx_statuses, resp);
+    rec = ctx->account->records;
+    status = am_api_query_value(ctx->query, "status");
+    type = am_api_query_value(ctx->query, "type");
+    e2e = am_api_query_value(ctx->query, "endToEndIdentifier");
+    if (status && (want_status = am_pix_name_index(am_pix_tx_statuses, status)) < 0)
+        return am_input_done(am_input_fail(resp, 400, AM_ERR_FILTER_STATUS, AM_TXT_FILTER_STATUS));
+    if (type && (want_type = am_pix_name_index(am_pix_tx_types, type)) < 0)
+        return am_input_done(am_input_fail(resp, 400, AM_ERR_PIX_EXT_TYPE, AM_TXT_FILTER_STATUS));
+    r = am_api_list_begin(ctx, resp, &page);
     if (r)
         return am_input_done(r);
-    type = am_api_query_value(ctx->query, "type");
-    if (type && !am_api_pix_in_list(type, tx_types))
-        return am_input_done(am_input_fail(resp, 400, AM_ERR_PIX_EXT_TYPE, AM_TXT_FILTER_STATUS));
-    return am_api_pix_list(ctx, resp, AM_PIX_TRANSACTIONS, tx_match, NULL, am_pix_transaction_to_json, true);
+    am_api_pager_init(&pg, &page);
+    tags = am_records_tags(rec, AM_PIX_TRANSACTIONS, &n);
+    for (size_t k = n; k-- > 0;) {
+        uint32_t tag = tags[k];
+
+        if (!tag) /* not derived yet (a snapshot import) */
+            tag = tags[k] = am_pix_tx_tag(am_records_at(rec, AM_PIX_TRANSACTIONS, k));
+        if ((want_status >= 0 && am_pix_tag_status(tag) != want_status) ||
+            (want_type >= 0 && am_pix_tag_type(tag) != want_type))
+            continue;
+        if (e2e && !am_pix_is(am_records_at(rec, AM_PIX_TRANSACTIONS, k), "endToEndIdentifier", e2e))
+            continue;
+        if (am_api_pager_take(&pg))
+            am_api_pager_add(&pg, am_pix_transaction_to_json(am_records_at(rec, AM_PIX_TRANSACTIONS, k)));
+    }
+    return am_api_pager_answer(&pg, resp);
 }
 
 static cJSON *find_tx(struct am_ctx *ctx, const char *id)
@@ -716,7 +719,7 @@ AM_HANDLER(am_api_pix_tx_cancel)
     r = am_api_found(ctx, tx, resp);
     if (r)
         return am_input_done(r);
-    r = am_pix_transaction_cancel(tx, ctx->now);
+    r = am_pix_transaction_cancel(ctx->account->records, tx, ctx->now);
     if (r == -EPERM)
         return am_input_done(am_input_fail(resp, 400, AM_ERR_PIX_ACTION, AM_TXT_PIX_CANCEL));
     if (r < 0)

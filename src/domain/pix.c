@@ -436,6 +436,37 @@ const char *am_pix_target_refusal(const struct am_pix_target *t, int64_t value_c
 
 /* ---- transactions ------------------------------------------------------------------- */
 
+const char *const am_pix_tx_statuses[] = {
+    "AWAITING_BALANCE_VALIDATION", "AWAITING_INSTANT_PAYMENT_ACCOUNT_BALANCE",
+    "AWAITING_CRITICAL_ACTION_AUTHORIZATION", "AWAITING_CHECKOUT_RISK_ANALYSIS_REQUEST",
+    "AWAITING_CASH_IN_RISK_ANALYSIS_REQUEST", "SCHEDULED", "AWAITING_REQUEST", "REQUESTED",
+    "DONE", "REFUSED", "CANCELLED", NULL};
+const char *const am_pix_tx_types[] = {"DEBIT", "CREDIT", "CREDIT_REFUND", "DEBIT_REFUND",
+                                       "DEBIT_REFUND_CANCELLATION", NULL};
+
+int am_pix_name_index(const char *const *names, const char *name)
+{
+    for (int i = 0; name && names[i]; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+uint32_t am_pix_tx_tag(const struct cJSON *tx)
+{
+    int s = am_pix_name_index(am_pix_tx_statuses, am_pix_str(tx, "status"));
+    int t = am_pix_name_index(am_pix_tx_types, am_pix_str(tx, "type"));
+
+    /* Unknown values (never written by the mock) match no filter value: 15 and 7. */
+    return 1u + (uint32_t)(s < 0 ? 15 : s) * 8u + (uint32_t)(t < 0 ? 7 : t);
+}
+
+/* After a change of tx's status: its tag follows. */
+static void retag(struct am_records *r, const cJSON *tx)
+{
+    am_records_set_tag(r, AM_PIX_TRANSACTIONS, am_pix_str(tx, "id"), am_pix_tx_tag(tx));
+}
+
 /* "E" + Asaas's ISPB + yyyyMMddHHmm + 11 alphanumerics: 32 characters. */
 static void end_to_end(struct am_ids *ids, int64_t now, char out[33])
 {
@@ -627,7 +658,10 @@ static int credit_receiver(struct am_account *payer, struct am_ids *ids,
         cJSON_Delete(tx);
         return -ENOMEM;
     }
-    return am_records_add(rcv->records, AM_PIX_TRANSACTIONS, tx);
+    r = am_records_add(rcv->records, AM_PIX_TRANSACTIONS, tx);
+    if (r == 0)
+        retag(rcv->records, tx);
+    return r;
 }
 
 /* Debits the payer and credits the receiver; DONE. -ENOSPC when the balance is short. */
@@ -681,23 +715,24 @@ int am_pix_pay(struct am_account *payer, struct am_ids *ids, const struct am_pix
     r = am_records_add(payer->records, AM_PIX_TRANSACTIONS, tx);
     if (r < 0)
         return r;
-    if (!later) {
+    if (!later)
         r = settle(payer, ids, tx, t, now);
-        if (r < 0)
-            return r;
-    }
+    retag(payer->records, tx);
+    if (r < 0)
+        return r;
     if (ret)
         *ret = tx;
     return 0;
 }
 
-int am_pix_transaction_cancel(struct cJSON *tx, int64_t now)
+int am_pix_transaction_cancel(struct am_records *r, struct cJSON *tx, int64_t now)
 {
     (void)now;
     if (!key_is(tx, "SCHEDULED"))
         return -EPERM;
     if (!am_pix_set_str(tx, "status", "CANCELLED") || !am_pix_set_bool(tx, "canBeCanceled", false))
         return -ENOMEM;
+    retag(r, tx);
     return 0;
 }
 
@@ -731,6 +766,7 @@ static int run_scheduled(struct am_account *a, struct am_ids *ids, cJSON *tx, in
     if (why && (!am_pix_set_str(tx, "status", "REFUSED") || !am_pix_set_str(tx, "refusalReason", why) ||
                 !am_pix_set_bool(tx, "canBeCanceled", false)))
         return -ENOMEM;
+    retag(a->records, tx);
     return 0;
 }
 

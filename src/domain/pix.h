@@ -129,8 +129,26 @@ struct am_pix_pay_spec {
 int am_pix_pay(struct am_account *payer, struct am_ids *ids, const struct am_pix_pay_spec *s,
                const struct am_pix_target *t, int64_t now, struct cJSON **ret);
 
-/* SCHEDULED -> CANCELLED. 0 or -EPERM. */
-int am_pix_transaction_cancel(struct cJSON *tx, int64_t now);
+/* SCHEDULED -> CANCELLED (tx of the store r). 0 or -EPERM. */
+int am_pix_transaction_cancel(struct am_records *r, struct cJSON *tx, int64_t now);
+
+/* Filtering long transaction lists: every transaction carries a records tag (records.h)
+ * packing its status and type, kept up to date on each change (0 = derive it again,
+ * as after a snapshot import). NULL-terminated names, in the spec's order. */
+extern const char *const am_pix_tx_statuses[];
+extern const char *const am_pix_tx_types[];
+/* Index of name in the list, or -1. */
+int am_pix_name_index(const char *const *names, const char *name);
+/* The tag of tx: 1 + status index * 8 + type index (never 0). */
+uint32_t am_pix_tx_tag(const struct cJSON *tx);
+static inline int am_pix_tag_status(uint32_t tag)
+{
+    return (int)((tag - 1) / 8);
+}
+static inline int am_pix_tag_type(uint32_t tag)
+{
+    return (int)((tag - 1) % 8);
+}
 
 /* The transaction as Asaas shows it. */
 struct cJSON *am_pix_transaction_to_json(const struct cJSON *tx);

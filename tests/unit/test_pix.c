@@ -277,17 +277,38 @@ static void test_pix_scheduled_payment_done_refused_cancelled(void **state)
     s.schedule_day = day + 2;
     assert_int_equal(am_pix_pay(f->a, &f->ids, &s, &t, NOW, &later), 0);
     assert_string_equal(am_pix_str(ok, "status"), "SCHEDULED");
-    assert_int_equal(am_pix_transaction_cancel(later, NOW), 0);
-    assert_int_equal(am_pix_transaction_cancel(later, NOW), -EPERM);
+    assert_int_equal(am_pix_transaction_cancel(f->a->records, later, NOW), 0);
+    assert_int_equal(am_pix_transaction_cancel(f->a->records, later, NOW), -EPERM);
     assert_int_equal(am_pix_job(f->a, &f->ids, day + 1, NOW + 86400), 0);
     assert_string_equal(am_pix_str(ok, "status"), "DONE");
     assert_string_equal(am_pix_str(big, "status"), "REFUSED");
     assert_string_equal(am_pix_str(big, "refusalReason"), AM_TXT_PIX_REFUSED_BALANCE);
-    assert_int_equal(am_pix_transaction_cancel(ok, NOW), -EPERM);
+    assert_int_equal(am_pix_transaction_cancel(f->a->records, ok, NOW), -EPERM);
     /* Idempotent: running the day again changes nothing. */
     assert_int_equal(am_pix_job(f->a, &f->ids, day + 1, NOW + 86400), 0);
     assert_int_equal(am_billing_balance(f->a->billing), 1500 - 1000 + 1000 - 199);
     assert_int_equal(am_billing_ledger_check(f->a->billing, NULL), 0);
+    /* Every transaction's records tag follows its status and type. */
+    {
+        size_t n;
+        uint32_t *tags = am_records_tags(f->a->records, AM_PIX_TRANSACTIONS, &n);
+
+        assert_int_equal(n, 4); /* 3 debits and the credit of the one that ran */
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(tags[i], am_pix_tx_tag(am_records_at(f->a->records,
+                                                                 AM_PIX_TRANSACTIONS, i)));
+        assert_int_equal(am_pix_tag_status(am_pix_tx_tag(big)),
+                         am_pix_name_index(am_pix_tx_statuses, "REFUSED"));
+        assert_int_equal(am_pix_tag_type(tags[3]), am_pix_name_index(am_pix_tx_types, "CREDIT"));
+        /* A removed object takes its tag along; new objects start at 0. */
+        assert_int_equal(am_records_remove(f->a->records, AM_PIX_TRANSACTIONS,
+                                           am_pix_str(ok, "id")), 0);
+        tags = am_records_tags(f->a->records, AM_PIX_TRANSACTIONS, &n);
+        assert_int_equal(n, 3);
+        assert_int_equal(tags[0], am_pix_tx_tag(big));
+        assert_int_equal(am_records_set_tag(f->a->records, AM_PIX_TRANSACTIONS, "nope", 1),
+                         -ENOENT);
+    }
 }
 
 static void test_pix_recurring_items(void **state)
