@@ -151,6 +151,10 @@ def _(ctx):
     body = {"customer": cus, "billingType": "PIX", "value": 50, "dueDate": "2026-07-20"}
     r = a.post("/v3/payments", body)
     eq((r.status, r.json()), (400, harness.err("invalid_billingType", TXT_NO_KEY)), "PIX charge")
+    for path in ("/v3/installments", "/v3/subscriptions"):
+        r = a.post(path, {"customer": cus, "billingType": "PIX", "value": 50, "installmentCount": 2,
+                          "dueDate": "2026-07-20", "nextDueDate": "2026-07-20", "cycle": "MONTHLY"})
+        eq((r.status, r.json()), (400, harness.err("invalid_billingType", TXT_NO_KEY)), path)
     a.ok("POST", "/v3/payments", dict(body, billingType="BOLETO"))
     r = a.post("/v3/pix/qrCodes/static", {})
     eq(r.status, 400, "static QR without an active key")
