@@ -292,29 +292,29 @@ AM_HANDLER(am_api_pix_keys_external)
     fi = cJSON_CreateObject();
     owner = cJSON_CreateObject();
     bank = cJSON_CreateObject();
-    if (!o || !fi || !owner || !bank || !cJSON_AddStringToObject(o, "type", type) ||
-        !cJSON_AddStringToObject(o, "key", key) ||
-        !cJSON_AddStringToObject(o, "ispb", AM_PIX_ASAAS_ISPB) ||
-        !cJSON_AddStringToObject(o, "ispbName", AM_PIX_ASAAS_ISPB_NAME) ||
-        !cJSON_AddNumberToObject(fi, "id", 461) ||
-        !cJSON_AddStringToObject(fi, "name", AM_PIX_ASAAS_ISPB_NAME) ||
-        !cJSON_AddStringToObject(fi, "code", AM_BOLETO_BANK) ||
-        !cJSON_AddStringToObject(bank, "object", "bank") ||
+    r = -ENOMEM;
+    if (!o || !fi || !owner || !bank || !cJSON_AddStringToObject(bank, "object", "bank") ||
         !cJSON_AddNumberToObject(bank, "id", 461) ||
         !cJSON_AddStringToObject(bank, "code", AM_BOLETO_BANK) ||
         !cJSON_AddStringToObject(bank, "name", AM_PIX_ASAAS_ISPB_NAME) ||
-        !cJSON_AddItemToObject(fi, "bank", bank) ||
-        !cJSON_AddItemToObject(o, "financialInstitution", fi)) {
-        r = -ENOMEM;
+        !cJSON_AddNumberToObject(fi, "id", 461) ||
+        !cJSON_AddStringToObject(fi, "name", AM_PIX_ASAAS_ISPB_NAME) ||
+        !cJSON_AddStringToObject(fi, "code", AM_BOLETO_BANK) ||
+        !cJSON_AddStringToObject(owner, "name", t.receiver->name) ||
+        !cJSON_AddNullToObject(owner, "cpfCnpj"))
         goto fail;
-    }
+    /* Each subtree is handed over once; from then on its parent owns it. */
+    if (!cJSON_AddItemToObject(fi, "bank", bank))
+        goto fail;
     bank = NULL;
-    fi = NULL;
-    if (!cJSON_AddStringToObject(owner, "name", t.receiver->name) ||
-        !cJSON_AddNullToObject(owner, "cpfCnpj") || !cJSON_AddItemToObject(o, "owner", owner)) {
-        r = -ENOMEM;
+    if (!cJSON_AddStringToObject(o, "type", type) || !cJSON_AddStringToObject(o, "key", key) ||
+        !cJSON_AddStringToObject(o, "ispb", AM_PIX_ASAAS_ISPB) ||
+        !cJSON_AddStringToObject(o, "ispbName", AM_PIX_ASAAS_ISPB_NAME) ||
+        !cJSON_AddItemToObject(o, "financialInstitution", fi))
         goto fail;
-    }
+    fi = NULL;
+    if (!cJSON_AddItemToObject(o, "owner", owner))
+        goto fail;
     return am_response_json(resp, 200, o);
 fail:
     cJSON_Delete(bank);

@@ -52,7 +52,11 @@ int am_pix_recurring_create(struct am_records *r, struct am_ids *ids,
     am_ids_uuid(ids, id);
     rec = cJSON_CreateObject();
     ext = external_account(s->name, s->pix_key);
-    if (!rec || !ext || !am_pix_set_str(rec, "id", id) ||
+    if (!ext) {
+        cJSON_Delete(rec);
+        return -ENOMEM;
+    }
+    if (!rec || !am_pix_set_str(rec, "id", id) ||
         !am_pix_set_str(rec, "status", "SCHEDULED") || !am_pix_set_str(rec, "origin", "PIX") ||
         !am_pix_set_money(rec, "value", s->value_cents) ||
         !am_pix_set_str(rec, "frequency", s->monthly ? "MONTHLY" : "WEEKLY") ||
@@ -60,11 +64,14 @@ int am_pix_recurring_create(struct am_records *r, struct am_ids *ids,
         !am_pix_set_day(rec, "startDate", s->start_day) ||
         !am_pix_set_day(rec, "finishDate", step_day(s->start_day, s->monthly, s->quantity - 1)) ||
         !am_pix_set_bool(rec, "canBeCancelled", true) ||
-        !cJSON_AddItemToObject(rec, "externalAccount", ext) ||
-        !am_pix_set_num(rec, "_createdAt", (double)now)) {
+        !cJSON_AddItemToObject(rec, "externalAccount", ext)) {
         cJSON_Delete(rec);
-        if (!cJSON_IsObject(ext) || !rec)
-            cJSON_Delete(ext);
+        cJSON_Delete(ext);
+        return -ENOMEM;
+    }
+    /* rec owns ext from here on. */
+    if (!am_pix_set_num(rec, "_createdAt", (double)now)) {
+        cJSON_Delete(rec);
         return -ENOMEM;
     }
     if (am_records_add(r, AM_PIX_RECURRINGS, rec) < 0)
@@ -75,15 +82,24 @@ int am_pix_recurring_create(struct am_records *r, struct am_ids *ids,
         int64_t day = step_day(s->start_day, s->monthly, i);
 
         am_ids_uuid(ids, item_id);
-        if (!it || !e || !am_pix_set_str(it, "id", item_id) ||
+        if (!it || !e) {
+            cJSON_Delete(it);
+            cJSON_Delete(e);
+            return -ENOMEM;
+        }
+        if (!am_pix_set_str(it, "id", item_id) ||
             !am_pix_set_str(it, "status", "PENDING") || !am_pix_set_day(it, "scheduledDate", day) ||
             !am_pix_set_bool(it, "canBeCancelled", true) ||
             !am_pix_set_num(it, "recurrenceNumber", i + 1) ||
             !am_pix_set_num(it, "quantity", s->quantity) ||
             !am_pix_set_money(it, "value", s->value_cents) ||
             !am_pix_set_str(it, "refusalReasonDescription", NULL) ||
-            !cJSON_AddItemToObject(it, "externalAccount", e) ||
-            !am_pix_set_str(it, "_recurrence", id) || !am_pix_set_num(it, "_day", (double)day)) {
+            !cJSON_AddItemToObject(it, "externalAccount", e)) {
+            cJSON_Delete(it);
+            cJSON_Delete(e);
+            return -ENOMEM;
+        }
+        if (!am_pix_set_str(it, "_recurrence", id) || !am_pix_set_num(it, "_day", (double)day)) {
             cJSON_Delete(it);
             return -ENOMEM;
         }
@@ -342,6 +358,7 @@ static int instr_new(struct am_account *a, struct am_ids *ids, const cJSON *auth
         cJSON_Delete(ref);
         return -ENOMEM;
     }
+    /* o owns ref from here on. */
     if (!am_pix_set_day(o, "dueDate", due_day) || !am_pix_set_str(o, "status", "SCHEDULED") ||
         !am_pix_set_str(o, "paymentId", NULL) || !am_pix_set_str(o, "purpose", purpose) ||
         !am_pix_set_str(o, "refusalReason", NULL) || !am_pix_set_num(o, "retryAttempt", (double)attempt) ||
