@@ -501,7 +501,7 @@ static int run_instruction(struct am_account *a, struct am_ids *ids, cJSON *in, 
     if (r < 0)
         return r;
     {
-        char e2e[33], tail[12], d[11];
+        char e2e[33], tail[16], d[11];
 
         am_cal_format_day(day, d);
         am_ids_alnum(ids, "", 15, tail);
