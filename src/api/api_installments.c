@@ -146,6 +146,8 @@ static int inst_validate(const struct am_ctx *ctx, const cJSON *j, struct inst_r
     if (r)
         return r;
     r = am_input_billing_type(j, &q->type, resp);
+    if (r == 0)
+        r = am_input_pix_available(ctx, q->type, resp); /* area pix */
     if (r)
         return r;
     max = q->type == AM_BILLING_CREDIT_CARD ? AM_INSTALLMENTS_MAX_CARD : AM_INSTALLMENTS_MAX;

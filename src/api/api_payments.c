@@ -113,6 +113,9 @@ static int validate_create(struct am_ctx *ctx, const cJSON *json, struct create_
         return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_MISSING);
     if (!cJSON_IsString(item) || am_billing_type_parse(item->valuestring, &q->type) < 0)
         return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
+    r = am_input_pix_available(ctx, q->type, resp); /* area pix */
+    if (r)
+        return r;
 
     r = am_input_int(am_input_field(json, "installmentCount"), 1, 1000, &n);
     if (r == -EINVAL || (r == 0 && (n < 2 || n > (q->type == AM_BILLING_CREDIT_CARD

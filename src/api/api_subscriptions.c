@@ -74,6 +74,8 @@ static int sub_validate(const struct am_ctx *ctx, const cJSON *j, bool creating,
     }
     if (creating || cJSON_GetObjectItemCaseSensitive(j, "billingType")) {
         r = am_input_billing_type(j, &q->type, resp);
+        if (r == 0)
+            r = am_input_pix_available(ctx, q->type, resp); /* area pix */
         if (r)
             return r;
         q->has_type = true;

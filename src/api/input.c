@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "customers.h"
 #include "money.h"
+#include "pix.h"
 
 /* Percentages are hundredths of a percent: 100% = 10000. */
 #define PERCENT_MAX 10000
@@ -417,6 +418,15 @@ int am_input_billing_type(const cJSON *obj, enum am_billing_type *ret, struct am
     if (am_billing_type_parse(s, ret) < 0)
         return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PAY_BILLING_TYPE_INVALID);
     return 0;
+}
+
+int am_input_pix_available(const struct am_ctx *ctx, enum am_billing_type type,
+                           struct am_response *resp)
+{
+    if (type != AM_BILLING_PIX || !ctx->account->records ||
+        am_pix_has_active_key(ctx->account->records))
+        return 0;
+    return am_input_fail(resp, 400, AM_ERR_PAY_BILLING_TYPE, AM_TXT_PIX_NO_KEY);
 }
 
 int am_input_charge_card(const struct am_ctx *ctx, const cJSON *obj, const char *customer,

@@ -67,6 +67,12 @@ int am_input_customer(const struct am_ctx *ctx, const struct cJSON *obj, const c
 int am_input_billing_type(const struct cJSON *obj, enum am_billing_type *ret,
                           struct am_response *resp);
 
+/* A PIX charge (payment, installment, subscription) needs an ACTIVE Pix key of ctx's
+ * account (domain/pix.h; every account starts with one): else 400 invalid_billingType.
+ * Other types pass. 0, 1 (answered) or <0. */
+int am_input_pix_available(const struct am_ctx *ctx, enum am_billing_type type,
+                           struct am_response *resp);
+
 /* ---- discount / fine / interest ----------------------------------------------------- */
 
 struct am_input_terms {

@@ -9,6 +9,7 @@
 #include "api_recurring.h"
 #include "api_webhooks.h"
 /* area pix headers */
+#include "api_pix.h"
 /* area moneyout headers */
 /* area accounts headers */
 #include "api_accounts.h"
@@ -94,6 +95,34 @@ static const struct route_def routes[] = {
     {AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_GET, AM_SCOPE_API, AM_METHOD_GET, "webhook/mobilePhoneRecharge", "webhook.legacy.mobilePhoneRecharge.get", am_api_webhook_legacy_recharge_get},
     {AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook/mobilePhoneRecharge", "webhook.legacy.mobilePhoneRecharge.save", am_api_webhook_legacy_recharge_save},
     /* area pix */
+    {AM_ROUTE_PIX_KEYS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "pix/addressKeys", "pix.addressKeys.create", am_api_pix_keys_create},
+    {AM_ROUTE_PIX_KEYS_LIST, AM_SCOPE_API, AM_METHOD_GET, "pix/addressKeys", "pix.addressKeys.list", am_api_pix_keys_list},
+    {AM_ROUTE_PIX_KEYS_EXTERNAL, AM_SCOPE_API, AM_METHOD_GET, "pix/addressKeys/external", "pix.addressKeys.external", am_api_pix_keys_external},
+    {AM_ROUTE_PIX_KEYS_GET, AM_SCOPE_API, AM_METHOD_GET, "pix/addressKeys/*", "pix.addressKeys.get", am_api_pix_keys_get},
+    {AM_ROUTE_PIX_KEYS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "pix/addressKeys/*", "pix.addressKeys.delete", am_api_pix_keys_delete},
+    {AM_ROUTE_PIX_TOKEN_BUCKET, AM_SCOPE_API, AM_METHOD_GET, "pix/tokenBucket/addressKey", "pix.tokenBucket.addressKey", am_api_pix_token_bucket},
+    {AM_ROUTE_PIX_QR_STATIC_CREATE, AM_SCOPE_API, AM_METHOD_POST, "pix/qrCodes/static", "pix.qrCodes.static.create", am_api_pix_qr_static_create},
+    {AM_ROUTE_PIX_QR_STATIC_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "pix/qrCodes/static/*", "pix.qrCodes.static.delete", am_api_pix_qr_static_delete},
+    {AM_ROUTE_PIX_QR_DECODE, AM_SCOPE_API, AM_METHOD_POST, "pix/qrCodes/decode", "pix.qrCodes.decode", am_api_pix_qr_decode},
+    {AM_ROUTE_PIX_QR_PAY, AM_SCOPE_API, AM_METHOD_POST, "pix/qrCodes/pay", "pix.qrCodes.pay", am_api_pix_qr_pay},
+    {AM_ROUTE_PIX_REC_LIST, AM_SCOPE_API, AM_METHOD_GET, "pix/transactions/recurrings", "pix.recurrings.list", am_api_pix_rec_list},
+    {AM_ROUTE_PIX_REC_ITEM_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "pix/transactions/recurrings/items/*/cancel", "pix.recurrings.items.cancel", am_api_pix_rec_item_cancel},
+    {AM_ROUTE_PIX_REC_GET, AM_SCOPE_API, AM_METHOD_GET, "pix/transactions/recurrings/*", "pix.recurrings.get", am_api_pix_rec_get},
+    {AM_ROUTE_PIX_REC_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "pix/transactions/recurrings/*/cancel", "pix.recurrings.cancel", am_api_pix_rec_cancel},
+    {AM_ROUTE_PIX_REC_ITEMS, AM_SCOPE_API, AM_METHOD_GET, "pix/transactions/recurrings/*/items", "pix.recurrings.items", am_api_pix_rec_items},
+    {AM_ROUTE_PIX_TX_LIST, AM_SCOPE_API, AM_METHOD_GET, "pix/transactions", "pix.transactions.list", am_api_pix_tx_list},
+    {AM_ROUTE_PIX_TX_GET, AM_SCOPE_API, AM_METHOD_GET, "pix/transactions/*", "pix.transactions.get", am_api_pix_tx_get},
+    {AM_ROUTE_PIX_TX_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "pix/transactions/*/cancel", "pix.transactions.cancel", am_api_pix_tx_cancel},
+    {AM_ROUTE_PIX_AUTH_CREATE, AM_SCOPE_API, AM_METHOD_POST, "pix/automatic/authorizations", "pix.automatic.authorizations.create", am_api_pix_auth_create},
+    {AM_ROUTE_PIX_AUTH_LIST, AM_SCOPE_API, AM_METHOD_GET, "pix/automatic/authorizations", "pix.automatic.authorizations.list", am_api_pix_auth_list},
+    {AM_ROUTE_PIX_AUTH_GET, AM_SCOPE_API, AM_METHOD_GET, "pix/automatic/authorizations/*", "pix.automatic.authorizations.get", am_api_pix_auth_get},
+    {AM_ROUTE_PIX_AUTH_CANCEL, AM_SCOPE_API, AM_METHOD_DELETE, "pix/automatic/authorizations/*", "pix.automatic.authorizations.cancel", am_api_pix_auth_cancel},
+    {AM_ROUTE_PIX_INSTR_LIST, AM_SCOPE_API, AM_METHOD_GET, "pix/automatic/paymentInstructions", "pix.automatic.paymentInstructions.list", am_api_pix_instr_list},
+    {AM_ROUTE_PIX_INSTR_GET, AM_SCOPE_API, AM_METHOD_GET, "pix/automatic/paymentInstructions/*", "pix.automatic.paymentInstructions.get", am_api_pix_instr_get},
+    {AM_ROUTE_PIX_INSTR_RETRY, AM_SCOPE_API, AM_METHOD_POST, "pix/automatic/paymentInstructions/*/retries", "pix.automatic.paymentInstructions.retry", am_api_pix_instr_retry},
+    /* Mock-only sandbox action (not an Asaas operation): a recurring Pix series, as a Pix
+     * transfer with "recurring" makes it. */
+    {AM_ROUTE_SANDBOX_PIX_RECURRINGS, AM_SCOPE_API, AM_METHOD_POST, "sandbox/pix/recurrings", "sandbox.pix.recurrings", am_api_pix_rec_sandbox_create},
     /* area moneyout */
     /* area accounts */
     {AM_ROUTE_ACCOUNTS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "accounts", "accounts.create", am_api_accounts_create},

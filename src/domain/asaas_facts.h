@@ -571,4 +571,98 @@
 #define AM_TXT_SPLIT_EXCEEDS "O valor total do split excede o valor a receber da cobrança."
 #define AM_TXT_SPLIT_SHAPE "O split deve ser uma lista de objetos com walletId."
 
+
+/* ---- area pix ---- */
+/* Captured (integrator code quoting the API): a PIX charge on an account with no ACTIVE
+ * Pix key. */
+#define AM_TXT_PIX_NO_KEY "Não há nenhuma chave Pix disponível para receber cobranças."
+/* Documented: only EVP keys through the API; 5 keys (PF) / 20 (PJ); 1 minute between
+ * creations. UNCONFIRMED: the mock's accounts count as PJ (20); the texts below. */
+#define AM_PIX_KEYS_MAX 20
+#define AM_ERR_PIX_ACTION "invalid_action"
+#define AM_PIX_KEY_INTERVAL_SECONDS 60
+#define AM_ERR_PIX_KEY_TYPE "invalid_type"
+#define AM_TXT_PIX_KEY_TYPE "Somente chaves aleatórias (EVP) podem ser criadas pela API."
+#define AM_TXT_PIX_KEY_LIMIT "A conta atingiu o limite de chaves Pix permitido."
+#define AM_TXT_PIX_KEY_INTERVAL "Aguarde 1 minuto entre a criação de chaves Pix."
+#define AM_TXT_PIX_KEY_NOT_DELETABLE "Esta chave Pix não pode ser removida."
+#define AM_TXT_PIX_KEY_AWAITING_DELETION "A chave já está em processo de exclusão."
+#define AM_TXT_PIX_KEY_DELETED "A chave foi excluída."
+/* UNCONFIRMED: every account starts with one ACTIVE EVP key derived from its id (as a
+ * sandbox account with a key), dateCreated fixed below; EVP keys are ACTIVE at once;
+ * DELETE answers AWAITING_DELETION and the next day's job makes it DELETED. */
+#define AM_PIX_INITIAL_KEY_CREATED "2024-01-01 00:00:00"
+/* Asaas's ISPB (example of GET /pix/addressKeys/external) and institution name. */
+#define AM_PIX_ASAAS_ISPB "19540550"
+#define AM_PIX_ASAAS_ISPB_NAME "ASAAS GESTÃO FINANCEIRA INSTITUIÇÃO DE PAGAMENTO S.A."
+/* UNCONFIRMED: texts and codes of static QR codes, decode and pay. */
+#define AM_ERR_PIX_ADDRESS_KEY "invalid_addressKey"
+#define AM_TXT_PIX_ADDRESS_KEY "A chave Pix informada não pertence à sua conta ou não está ativa."
+#define AM_ERR_PIX_FORMAT "invalid_format"
+#define AM_TXT_PIX_FORMAT "O formato informado é inválido. Use ALL, IMAGE ou PAYLOAD."
+#define AM_ERR_PIX_EXPIRATION "invalid_expirationDate"
+#define AM_TXT_PIX_EXPIRATION "A data de expiração deve ser futura."
+#define AM_ERR_PIX_EXPIRATION_SECONDS "invalid_expirationSeconds"
+#define AM_TXT_PIX_EXPIRATION_SECONDS "O campo expirationSeconds deve ser maior que zero."
+#define AM_ERR_PIX_EXTERNAL_REFERENCE "invalid_externalReference"
+#define AM_TXT_PIX_EXTERNAL_REFERENCE "O campo externalReference deve ter no máximo 100 caracteres."
+#define AM_ERR_PIX_VALUE "invalid_value"
+#define AM_TXT_PIX_VALUE "O valor informado é inválido."
+#define AM_TXT_PIX_VALUE_MISSING "O campo value deve ser informado."
+#define AM_ERR_PIX_QRCODE "invalid_qrCode"
+#define AM_TXT_PIX_QRCODE_MISSING "O campo qrCode deve ser informado."
+#define AM_ERR_PIX_PAYLOAD "invalid_payload"
+#define AM_TXT_PIX_PAYLOAD_MISSING "O campo payload deve ser informado."
+#define AM_TXT_PIX_PAYLOAD "O QR Code informado é inválido."
+#define AM_ERR_PIX_SCHEDULE "invalid_scheduleDate"
+#define AM_TXT_PIX_SCHEDULE "A data de agendamento não pode ser anterior a hoje."
+#define AM_TXT_PIX_QR_DELETED "Este QR Code foi removido."
+#define AM_TXT_PIX_QR_EXPIRED "Este QR Code está expirado."
+#define AM_TXT_PIX_QR_ALREADY_PAID "Este QR Code já foi pago."
+#define AM_TXT_PIX_CHARGE_NOT_PAYABLE "A cobrança deste QR Code não pode mais ser paga."
+#define AM_TXT_PIX_VALUE_DIFFERS "O valor informado difere do valor do QR Code."
+#define AM_TXT_PIX_QR_NOT_FOUND "QR Code não encontrado."
+/* UNCONFIRMED: the balance refusal of a Pix payment (invalid_action, as Asaas refuses
+ * other actions), and the refusal reasons of scheduled payments executed by the job. */
+#define AM_TXT_PIX_BALANCE "Saldo insuficiente para realizar o pagamento do QR Code."
+#define AM_TXT_PIX_REFUSED_BALANCE "Saldo insuficiente."
+#define AM_TXT_PIX_REFUSED_DESTINATION "Destino do pagamento não encontrado."
+#define AM_TXT_PIX_CANCEL "Somente transações agendadas podem ser canceladas."
+/* UNCONFIRMED: paying a QR code from an account with no ACTIVE key answers 404 (the
+ * sandbox docs' "tentar pagar QR Code Pix sem chave cadastrada = erro 404"); paying is
+ * free (chargedFeeValue 0, no PIX_TRANSACTION_DEBIT_FEE) and done at once (DONE). */
+/* UNCONFIRMED: GET /pix/addressKeys/external and the DICT token bucket. */
+#define AM_ERR_PIX_EXT_TYPE "invalid_type"
+#define AM_TXT_PIX_EXT_TYPE "O tipo de chave informado é inválido."
+#define AM_ERR_PIX_EXT_KEY "invalid_key"
+#define AM_TXT_PIX_EXT_KEY "A chave informada é inválida."
+#define AM_PIX_TOKEN_BUCKET_CAPACITY 60
+/* Recurring Pix (spec: WEEKLY max 51, MONTHLY max 11 occurrences). UNCONFIRMED: texts;
+ * recurrences are made by a Pix transfer with "recurring" (transfers area) and by the
+ * mock-only sandbox route POST /v3/sandbox/pix/recurrings. */
+#define AM_PIX_RECURRING_MAX 51
+#define AM_PIX_RECURRING_MAX_MONTHLY 11
+#define AM_TXT_PIX_REC_CANCEL "Esta recorrência não pode ser cancelada."
+#define AM_TXT_PIX_REC_ITEM_CANCEL "Este item da recorrência não pode ser cancelado."
+#define AM_ERR_PIX_REC_FREQUENCY "invalid_frequency"
+#define AM_TXT_PIX_REC_FREQUENCY "A periodicidade deve ser WEEKLY ou MONTHLY."
+#define AM_ERR_PIX_REC_QUANTITY "invalid_quantity"
+#define AM_TXT_PIX_REC_QUANTITY "A quantidade de recorrências é inválida."
+/* Automatic Pix. Documented text: the retry refusal. UNCONFIRMED: the other texts;
+ * activation by paying the authorization's QR code; the mock convention that the payer
+ * refuses every instruction of a contractId starting with "REFUSE". */
+#define AM_TXT_PIX_AUTO_NO_RETRY "A autorização não permite retentativas extradia."
+#define AM_TXT_PIX_AUTO_RETRY_STATE "Somente instruções de pagamento recusadas podem ser retentadas, até 3 vezes."
+#define AM_TXT_PIX_AUTO_NOT_PAYABLE "Esta autorização não está aguardando pagamento."
+#define AM_TXT_PIX_AUTO_CANCEL "Esta autorização não pode ser cancelada."
+#define AM_PIX_AUTO_CANCEL_REASON "CANCELLED_BY_RECEIVER"
+#define AM_PIX_AUTO_REFUSE_PREFIX "REFUSE"
+/* UNCONFIRMED: the webhook bodies of PIX_AUTOMATIC_* events carry the object under
+ * "authorization" or "paymentInstruction". */
+#define AM_TXT_PIX_AUTO_REFUSED "Pagamento recusado pelo pagador."
+#define AM_ERR_PIX_AUTO_FIELD_FMT "invalid_%s"
+#define AM_TXT_PIX_AUTO_FIELD_FMT "O campo %s é inválido ou não foi informado."
+#define AM_ERR_PIX_AUTO_CUSTOMER "invalid_customerId"
+#define AM_TXT_PIX_AUTO_CUSTOMER "Customer inválido ou não informado."
+
 #endif

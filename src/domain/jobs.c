@@ -10,6 +10,8 @@
 #include "registry.h"
 #include "subscriptions.h"
 /* area pix headers */
+#include "pix.h"
+#include "pix_auto.h"
 /* area moneyout headers */
 /* area accounts headers */
 #include "splits.h"
@@ -132,6 +134,8 @@ int am_jobs_subscriptions_day(struct am_account *a, struct am_ids *ids, int64_t 
  * subscriptions' of the same day, in this order. */
 static const am_jobs_area_fn area_jobs[] = {
     /* area pix */
+    am_pix_job,
+    am_pix_auto_job,
     /* area moneyout */
     /* area accounts */
     am_splits_job,

@@ -16,6 +16,8 @@ struct collection {
     size_t n, cap;
     size_t *slots; /* position + 1; 0 = empty */
     size_t n_slots;
+    uint32_t *tags; /* one per item (am_records_tags), tag_cap >= cap */
+    size_t tag_cap;
 };
 
 struct named_doc {
@@ -142,6 +144,7 @@ void am_records_free(struct am_records *r)
             cJSON_Delete(r->colls[i].items[k]);
         free(r->colls[i].items);
         free(r->colls[i].slots);
+        free(r->colls[i].tags);
     }
     for (size_t i = 0; i < r->n_docs; i++)
         cJSON_Delete(r->docs[i].doc);
@@ -179,13 +182,15 @@ int am_records_add(struct am_records *r, const char *coll, cJSON *obj)
         rc = -EEXIST;
         goto fail;
     }
-    if (grow((void **)&c->items, &c->cap, c->n, sizeof(*c->items)) < 0)
+    if (grow((void **)&c->items, &c->cap, c->n, sizeof(*c->items)) < 0 ||
+        grow((void **)&c->tags, &c->tag_cap, c->n, sizeof(*c->tags)) < 0)
         goto fail;
     if (2 * (c->n + 1) > c->n_slots) {
         if (reindex(c, c->n_slots * 2) < 0)
             goto fail;
         slot = probe(c, id);
     }
+    c->tags[c->n] = 0;
     c->items[c->n++] = obj;
     c->slots[slot] = c->n;
     return 0;
@@ -232,11 +237,34 @@ int am_records_remove(struct am_records *r, const char *coll, const char *id)
     pos = c->slots[slot] - 1;
     cJSON_Delete(c->items[pos]);
     memmove(&c->items[pos], &c->items[pos + 1], (c->n - pos - 1) * sizeof(*c->items));
+    memmove(&c->tags[pos], &c->tags[pos + 1], (c->n - pos - 1) * sizeof(*c->tags));
     c->n--;
     /* Same size: cannot fail for want of memory once rebuilt in place. */
     memset(c->slots, 0, c->n_slots * sizeof(*c->slots));
     for (size_t k = 0; k < c->n; k++)
         c->slots[probe(c, id_of(c->items[k]))] = k + 1;
+    return 0;
+}
+
+uint32_t *am_records_tags(struct am_records *r, const char *coll, size_t *ret_n)
+{
+    struct collection *c = find_coll(r, coll);
+
+    *ret_n = c ? c->n : 0;
+    return c && c->n ? c->tags : NULL;
+}
+
+int am_records_set_tag(struct am_records *r, const char *coll, const char *id, uint32_t tag)
+{
+    struct collection *c = find_coll(r, coll);
+    size_t slot;
+
+    if (!c || !id)
+        return -ENOENT;
+    slot = probe(c, id);
+    if (!c->slots[slot])
+        return -ENOENT;
+    c->tags[c->slots[slot] - 1] = tag;
     return 0;
 }
 

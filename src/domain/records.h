@@ -46,6 +46,15 @@ struct cJSON *am_records_at(struct am_records *r, const char *coll, size_t i);
 /* Removes (and frees) the object; 0 or -ENOENT. Later objects keep their order. */
 int am_records_remove(struct am_records *r, const char *coll, const char *id);
 
+/* Tags: one uint32 per object that an area may keep for fast filtering of long
+ * collections (a packed status and type, say), contiguous in creation order. New objects
+ * get 0 ("not computed"); snapshots do not keep tags, so an area treats 0 as "derive it
+ * from the object" and sets it again. am_records_tags returns the array (borrowed until
+ * the next add or remove of coll; writable) and its length, NULL when coll is empty. */
+uint32_t *am_records_tags(struct am_records *r, const char *coll, size_t *ret_n);
+/* Sets the tag of the object of coll with that id. 0 or -ENOENT. */
+int am_records_set_tag(struct am_records *r, const char *coll, const char *id, uint32_t tag);
+
 /* The named document, or NULL. */
 struct cJSON *am_records_doc(struct am_records *r, const char *name);
 /* Replaces the named document (NULL removes it). Takes ownership of doc.
