@@ -10,6 +10,7 @@
 #include "api_webhooks.h"
 /* area pix headers */
 /* area moneyout headers */
+#include "api_moneyout.h"
 /* area accounts headers */
 /* area links headers */
 /* area payrest headers */
@@ -90,6 +91,12 @@ static const struct route_def routes[] = {
     {AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE, AM_SCOPE_API, AM_METHOD_POST, "webhook/mobilePhoneRecharge", "webhook.legacy.mobilePhoneRecharge.save", am_api_webhook_legacy_recharge_save},
     /* area pix */
     /* area moneyout */
+    {AM_ROUTE_TRANSFERS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "transfers", "transfers.create", am_api_transfers_create},
+    /* The spec's own spelling of the transfer to another Asaas account (trailing slash). */
+    {AM_ROUTE_TRANSFERS_CREATE_INTERNAL, AM_SCOPE_API, AM_METHOD_POST, "transfers/", "transfers.createInternal", am_api_transfers_create_internal},
+    {AM_ROUTE_TRANSFERS_LIST, AM_SCOPE_API, AM_METHOD_GET, "transfers", "transfers.list", am_api_transfers_list},
+    {AM_ROUTE_TRANSFERS_GET, AM_SCOPE_API, AM_METHOD_GET, "transfers/*", "transfers.get", am_api_transfers_get},
+    {AM_ROUTE_TRANSFERS_CANCEL, AM_SCOPE_API, AM_METHOD_DELETE, "transfers/*/cancel", "transfers.cancel", am_api_transfers_cancel},
     /* area accounts */
     /* area links */
     /* area payrest */
@@ -204,6 +211,19 @@ static int split(const char *rest, char *buf, size_t buf_len, const char **segs)
     return n;
 }
 
+/* When rest ends in one '/' after a segment ("transfers/"), copies it without that slash
+ * into buf and returns true; otherwise false (buf untouched). */
+static bool rest_trailing_slash(const char *rest, char *buf, size_t buf_len)
+{
+    size_t len = strlen(rest);
+
+    if (len < 2 || rest[len - 1] != '/' || rest[len - 2] == '/' || len >= buf_len)
+        return false;
+    memcpy(buf, rest, len - 1);
+    buf[len - 1] = '\0';
+    return true;
+}
+
 /* Returns true and fills params when segs match pattern. */
 static bool pattern_match(const char *pattern, const char **segs, int n, struct am_route_match *m)
 {
@@ -254,6 +274,8 @@ void am_router_match(enum am_method method, const char *path, struct am_route_ma
 {
     const char *segs[MAX_SEGMENTS];
     const char *rest = NULL;
+    char unslashed[AM_ROUTE_MAX_PATH];
+    bool slash;
     int n;
 
     memset(m, 0, sizeof(*m));
@@ -272,13 +294,17 @@ void am_router_match(enum am_method method, const char *path, struct am_route_ma
     } else {
         return;
     }
-    n = split(rest, m->buf, sizeof(m->buf), segs);
+    /* One trailing slash matches only a pattern spelled with it (the spec's
+     * POST /v3/transfers/ is another operation than POST /v3/transfers). */
+    slash = rest_trailing_slash(rest, unslashed, sizeof(unslashed));
+    n = split(slash ? unslashed : rest, m->buf, sizeof(m->buf), segs);
     if (n <= 0)
         return;
     for (size_t i = 0; i < N_ROUTES; i++) {
         const struct route_def *r = &routes[i];
+        size_t plen = strlen(r->pattern);
 
-        if (r->scope != m->scope)
+        if (r->scope != m->scope || (plen > 0 && r->pattern[plen - 1] == '/') != slash)
             continue;
         if (r->method != method && !(method == AM_METHOD_HEAD && r->method == AM_METHOD_GET)) {
             if (pattern_match(r->pattern, segs, n, NULL)) {

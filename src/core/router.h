@@ -73,6 +73,11 @@ enum am_route {
     AM_ROUTE_WEBHOOK_LEGACY_RECHARGE_SAVE,
     /* area pix: Pix keys, QR codes, Pix transactions, recurring and automatic Pix (breadth I) */
     /* area moneyout: transfers, wallets, bills, mobile recharges, anticipations, escrow (breadth I) */
+    AM_ROUTE_TRANSFERS_CREATE,
+    AM_ROUTE_TRANSFERS_CREATE_INTERNAL,
+    AM_ROUTE_TRANSFERS_LIST,
+    AM_ROUTE_TRANSFERS_GET,
+    AM_ROUTE_TRANSFERS_CANCEL,
     /* area accounts: subaccounts and their keys, account info, account documents, splits (breadth I) */
     /* area links: payment links, checkouts, invoices, fiscal info, dunning (breadth II) */
     /* area payrest: lean payments, payment documents, chargebacks, notifications, credit bureau, the rest (breadth II) */

@@ -360,4 +360,59 @@
 /* What the corrupt-token webhook fault sends instead of the config's token. */
 #define AM_WEBHOOK_CORRUPT_TOKEN "asaas-mock-corrupted-token-0000000000000000"
 
+/* ---- area moneyout ---- */
+/* Transfers, bills, mobile recharges, anticipations and escrow. Texts marked (doc) come
+ * from the reference; everything else is an UNCONFIRMED choice (README table). */
+#define AM_ASAAS_ISPB "19540550" /* Asaas's ISPB in Pix end-to-end ids */
+/* Fees: internal transfers are free (doc); Pix transfers free and TED R$ 5.00 (chosen). */
+#define AM_TRANSFER_FEE_PIX_CENTS 0
+#define AM_TRANSFER_FEE_TED_CENTS 500
+/* An identical transfer (same destination and value) within 15 minutes is refused with
+ * 409 (doc: transfers FAQ); the body's code/text are chosen, and the mock checks the
+ * newest AM_TRANSFER_DUPLICATE_SCAN transfers only. */
+#define AM_TRANSFER_DUPLICATE_SECONDS 900
+#define AM_TRANSFER_DUPLICATE_SCAN 200
+#define AM_ERR_TRANSFER_DUPLICATE "duplicated_transfer"
+#define AM_TXT_TRANSFER_DUPLICATE \
+    "Já existe uma transferência idêntica solicitada nos últimos 15 minutos."
+#define AM_ERR_TRANSFER_VALUE "invalid_value"
+#define AM_TXT_TRANSFER_VALUE_MISSING AM_TXT_PAY_VALUE_MISSING
+#define AM_TXT_TRANSFER_VALUE_INVALID "O valor da transferência deve ser maior que zero."
+#define AM_ERR_TRANSFER_BALANCE "invalid_action"
+#define AM_TXT_TRANSFER_BALANCE "Saldo insuficiente para realizar a transferência."
+#define AM_ERR_TRANSFER_WALLET "invalid_walletId"
+#define AM_TXT_TRANSFER_WALLET_MISSING "O campo walletId deve ser informado."
+#define AM_TXT_TRANSFER_WALLET_UNKNOWN "A carteira informada não existe."
+#define AM_TXT_TRANSFER_WALLET_SELF "Não é possível transferir para a sua própria conta."
+#define AM_ERR_TRANSFER_DEST "invalid_bankAccount"
+#define AM_TXT_TRANSFER_DEST_MISSING "Informe a conta bancária ou a chave Pix de destino."
+#define AM_TXT_TRANSFER_BANK_FIELD_FMT "O campo bankAccount.%s deve ser informado."
+#define AM_TXT_TRANSFER_BANK_CPF "O CPF/CNPJ do titular da conta é inválido."
+#define AM_ERR_TRANSFER_KEY_TYPE "invalid_pixAddressKeyType"
+#define AM_TXT_TRANSFER_KEY_TYPE "Tipo de chave Pix inválido."
+#define AM_ERR_TRANSFER_KEY "invalid_pixAddressKey"
+#define AM_TXT_TRANSFER_KEY "A chave Pix informada é inválida."
+#define AM_ERR_TRANSFER_OPERATION "invalid_operationType"
+#define AM_TXT_TRANSFER_OPERATION "Tipo de operação inválido."
+#define AM_TXT_TRANSFER_OPERATION_KEY "Transferências para chave Pix são sempre do tipo PIX."
+#define AM_ERR_TRANSFER_SCHEDULE "invalid_scheduleDate"
+#define AM_TXT_TRANSFER_SCHEDULE "A data de agendamento não pode ser anterior a hoje."
+#define AM_ERR_TRANSFER_RECURRING "invalid_recurring"
+#define AM_TXT_TRANSFER_RECURRING "Recorrência inválida: frequency WEEKLY (até 51) ou MONTHLY (até 11)."
+#define AM_ERR_TRANSFER_CANCEL "invalid_action"
+#define AM_TXT_TRANSFER_CANCEL "Somente transferências pendentes podem ser canceladas."
+#define AM_ERR_TRANSFER_FILTER "invalid_type"
+#define AM_TXT_TRANSFER_FILTER "Tipo de transferência inválido."
+/* A destination the bank refuses (chosen): a bank account number of only zeros or a Pix
+ * e-mail key at AM_TRANSFER_FAIL_DOMAIN; it goes FAILED after BANK_PROCESSING. */
+#define AM_TRANSFER_FAIL_DOMAIN "@fail.test"
+#define AM_TXT_TRANSFER_FAIL_REASON "Conta de destino inexistente ou encerrada."
+#define AM_TXT_TRANSFER_LEDGER "Transferência para conta bancária"
+#define AM_TXT_TRANSFER_LEDGER_FEE "Taxa de transferência"
+#define AM_TXT_TRANSFER_LEDGER_REVERSAL "Estorno de transferência"
+#define AM_TXT_TRANSFER_LEDGER_FEE_REVERSAL "Estorno da taxa de transferência"
+#define AM_TXT_TRANSFER_LEDGER_INTERNAL "Transferência para outra conta Asaas"
+#define AM_TXT_TRANSFER_LEDGER_INTERNAL_IN "Transferência recebida de outra conta Asaas"
+/* ---- end area moneyout ---- */
+
 #endif

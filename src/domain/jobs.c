@@ -11,6 +11,7 @@
 #include "subscriptions.h"
 /* area pix headers */
 /* area moneyout headers */
+#include "moneyout.h"
 /* area accounts headers */
 /* area links headers */
 /* area payrest headers */
@@ -127,6 +128,7 @@ int am_jobs_subscriptions_day(struct am_account *a, struct am_ids *ids, int64_t 
 static const am_jobs_area_fn area_jobs[] = {
     /* area pix */
     /* area moneyout */
+    am_moneyout_job,
     /* area accounts */
     /* area links */
     /* area payrest */
