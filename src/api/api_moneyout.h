@@ -50,8 +50,9 @@ int am_api_mo_answer_found(struct am_ctx *ctx, const char *coll, const char *id,
  * -> 400 invalid text. 0 (cents in *ret), 1 (answered) or <0. */
 int am_api_mo_value(const struct cJSON *body, const char *key, const char *missing,
                     const char *invalid, int64_t *ret, struct am_response *resp);
-/* 400 when cents exceed the balance (code/text given). 0, 1 (answered) or <0. */
-int am_api_mo_balance(const struct am_ctx *ctx, int64_t cents, const char *code,
+/* 400 when cents exceed the balance (code/text given), after taking the escrow holds
+ * due (escrow.h). 0, 1 (answered) or <0. */
+int am_api_mo_balance(struct am_ctx *ctx, int64_t cents, const char *code,
                       const char *text, struct am_response *resp);
 
 #endif

@@ -13,6 +13,7 @@
 #include "calendar.h"
 #include "clock.h"
 #include "cpfcnpj.h"
+#include "escrow.h"
 #include "input.h"
 #include "jobs.h"
 #include "money.h"
@@ -51,9 +52,14 @@ int am_api_mo_value(const cJSON *body, const char *key, const char *missing,
     return 0;
 }
 
-int am_api_mo_balance(const struct am_ctx *ctx, int64_t cents, const char *code,
-                      const char *text, struct am_response *resp)
+int am_api_mo_balance(struct am_ctx *ctx, int64_t cents, const char *code, const char *text,
+                      struct am_response *resp)
 {
+    /* money held in escrow since the last request is not available */
+    int r = am_escrow_sync(ctx->account, ctx->ids, am_api_today(ctx), ctx->now);
+
+    if (r < 0)
+        return r;
     if (cents > am_billing_balance(ctx->account->billing))
         return am_input_fail(resp, 400, code, text);
     return 0;

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anticipations.h"
 #include "billing.h"
+#include "bills.h"
+#include "escrow.h"
 #include "money.h"
 #include "records.h"
 #include "registry.h"
@@ -124,5 +127,13 @@ int am_moneyout_job(struct am_account *a, struct am_ids *ids, int64_t day, int64
     if (!a || !a->billing || !a->records)
         return -EINVAL;
     r = am_transfers_job(a->billing, a->records, ids, day, now);
+    if (r == 0)
+        r = am_bills_job(a->billing, a->records, day, now);
+    if (r == 0)
+        r = am_recharges_job(a->billing, a->records, day, now);
+    if (r == 0)
+        r = am_anticipations_job(a->billing, a->records, day, now);
+    if (r == 0)
+        r = am_escrow_job(a, ids, day, now);
     return r;
 }

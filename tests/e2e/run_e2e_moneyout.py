@@ -274,5 +274,219 @@ def _(ctx):
            400, "invalid_recurring")
 
 
+# ---------------------------------------------------------------------------- bills
+
+def _mod10(digits):
+    total, weight = 0, 2
+    for ch in reversed(digits):
+        v = int(ch) * weight
+        total += v // 10 + v % 10
+        weight = 1 if weight == 2 else 2
+    return str((10 - total % 10) % 10)
+
+
+def _mod11(barcode43):
+    total, weight = 0, 2
+    for ch in reversed(barcode43):
+        total += int(ch) * weight
+        weight = 2 if weight == 9 else weight + 1
+    dv = 11 - total % 11
+    return "1" if dv in (0, 1, 10, 11) else str(dv)
+
+
+def linha(bank, factor, cents, free="1234567890123456789012345"):
+    """A valid 47-digit linha digitável (FEBRABAN check digits)."""
+    body = f"{bank}9{factor:04d}{cents:010d}{free}"
+    bar = body[:4] + _mod11(body) + body[4:]
+    f1 = bar[0:4] + bar[19:24]
+    f2, f3 = bar[24:34], bar[34:44]
+    return f1 + _mod10(f1) + f2 + _mod10(f2) + f3 + _mod10(f3) + bar[4] + bar[5:19]
+
+
+@test("bill_of_an_asaas_boleto_paid_other_banks_failed_cancel_gives_money_back")
+def _(ctx):
+    a = ctx.account()
+    a.fund(300)  # 298.01
+    cid = a.ok("POST", "/v3/customers", CUSTOMER)["id"]
+    boleto = a.ok("POST", "/v3/payments", {"customer": cid, "billingType": "BOLETO", "value": 50,
+                                           "dueDate": "2026-07-30"})
+    line = a.ok("GET", f"/v3/payments/{boleto['id']}/identificationField")["identificationField"]
+    sim = a.ok("POST", "/v3/bill/simulate", {"identificationField": line})
+    eq((sim["minimumScheduleDate"], sim["bankSlipInfo"]["value"], sim["bankSlipInfo"]["dueDate"],
+        sim["bankSlipInfo"]["bank"], sim["bankSlipInfo"]["isOverdue"]),
+       (CLOCK, 50, "2026-07-30", "461", False), "simulate decodes the line")
+    bill = a.ok("POST", "/v3/bill", {"identificationField": line, "description": "Conta"})
+    eq(list(bill)[:4], ["object", "id", "status", "value"], "bill field order")
+    eq((bill["object"], bill["status"], bill["value"], bill["dueDate"], bill["canBeCancelled"]),
+       ("bill", "PENDING", 50, "2026-07-30", True), "bill created")
+    check(UUID.match(bill["id"]), "bill id is a UUID")
+    a.ledger_ok(248.01)
+    eq([(x["type"], x["value"]) for x in a.ledger() if x.get("billId") == bill["id"]],
+       [("BILL_PAYMENT", -50)], "bill ledger line")
+    other = linha("033", 1300, 4550)  # Santander, R$ 45.50, due 2025-12-19
+    foreign = a.ok("POST", "/v3/bill", {"identificationField": other})
+    eq(foreign["value"], 45.5, "value from the line")
+    gone = a.ok("POST", "/v3/bill", {"identificationField": line, "value": 10})
+    c = a.ok("POST", f"/v3/bill/{gone['id']}/cancel", {})
+    eq((c["status"], c["canBeCancelled"]), ("CANCELLED", False), "cancelled bill")
+    a.ledger_ok(202.51)
+    a.advance(1)
+    eq(a.ok("GET", f"/v3/bill/{bill['id']}")["status"], "BANK_PROCESSING", "next day")
+    a.fail("POST", f"/v3/bill/{bill['id']}/cancel", {}, 400, "invalid_action")
+    a.advance(1)
+    paid = a.ok("GET", f"/v3/bill/{bill['id']}")
+    eq((paid["status"], paid["paymentDate"]), ("PAID", "2026-07-16"), "paid")
+    failed = a.ok("GET", f"/v3/bill/{foreign['id']}")
+    eq((failed["status"], len(failed["failReasons"])), ("FAILED", 1), "foreign slip failed")
+    eq(a.events(bill["id"]), ["BILL_CREATED", "BILL_BANK_PROCESSING", "BILL_PAID"], "bill events")
+    eq(a.events(foreign["id"])[-1], "BILL_FAILED", "failed event")
+    a.ledger_ok(248.01)
+    eq([x["id"] for x in a.ok("GET", "/v3/bill?status=PAID")["data"]], [bill["id"]], "status filter")
+    a.fail("GET", "/v3/bill?status=NOPE", None, 400, "invalid_status")
+    a.fail("POST", "/v3/bill", {}, 400, "invalid_identificationField")
+    a.fail("POST", "/v3/bill", {"identificationField": line[:5] + str((int(line[5]) + 1) % 10) + line[6:]}, 400,
+           "invalid_identificationField")
+    a.fail("POST", "/v3/bill", {"identificationField": line, "value": 5000}, 400, "invalid_action")
+    a.fail("POST", "/v3/bill", {"identificationField": line, "scheduleDate": "2026-07-01"}, 400,
+           "invalid_scheduleDate")
+    a.ledger_ok(248.01)
+
+
+# ---------------------------------------------------------------------------- recharges
+
+@test("mobile_recharge_provider_create_cancel_confirm")
+def _(ctx):
+    a = ctx.account()
+    a.fund(100)  # 98.01
+    prov = a.ok("GET", "/v3/mobilePhoneRecharges/47996321478/provider")
+    check(prov["name"] in ("Vivo", "Claro", "TIM", "Oi"), f"operator {prov['name']!r}")
+    eq(prov["values"][0]["name"], "R$ 12,00", "first value")
+    a.fail("GET", "/v3/mobilePhoneRecharges/123/provider", None, 400, "invalid_phoneNumber")
+    r1 = a.ok("POST", "/v3/mobilePhoneRecharges", {"value": 20, "phoneNumber": "47996321478"})
+    eq(list(r1), ["id", "value", "phoneNumber", "status", "canBeCancelled", "operatorName"],
+       "recharge fields")
+    eq((r1["status"], r1["canBeCancelled"], r1["operatorName"]), ("PENDING", True, prov["name"]),
+       "recharge")
+    r2 = a.ok("POST", "/v3/mobilePhoneRecharges", {"value": 15, "phoneNumber": "(11) 98765-4321"})
+    a.ledger_ok(63.01)
+    eq(a.ok("POST", f"/v3/mobilePhoneRecharges/{r2['id']}/cancel", {})["status"], "CANCELLED",
+       "cancel")
+    a.ledger_ok(78.01)
+    a.advance(1)
+    eq(a.ok("GET", f"/v3/mobilePhoneRecharges/{r1['id']}")["status"], "CONFIRMED", "confirmed")
+    a.fail("POST", f"/v3/mobilePhoneRecharges/{r1['id']}/cancel", {}, 400, "invalid_action")
+    eq(a.events(r1["id"]), ["MOBILE_PHONE_RECHARGE_PENDING", "MOBILE_PHONE_RECHARGE_CONFIRMED"],
+       "recharge events")
+    eq(a.ok("GET", "/v3/mobilePhoneRecharges")["totalCount"], 2, "list")
+    a.fail("POST", "/v3/mobilePhoneRecharges", {"phoneNumber": "47996321478"}, 400, "invalid_value")
+    a.fail("POST", "/v3/mobilePhoneRecharges", {"value": 5, "phoneNumber": "47996321478"}, 400,
+           "invalid_value")
+    a.fail("POST", "/v3/mobilePhoneRecharges", {"value": 20}, 400, "invalid_phoneNumber")
+    a.fail("POST", "/v3/mobilePhoneRecharges", {"value": 100, "phoneNumber": "47996321478"}, 400,
+           "invalid_action")
+    a.ledger_ok(78.01)
+
+
+# ---------------------------------------------------------------------------- anticipations
+
+@test("anticipation_credited_then_debited_when_the_boleto_is_received")
+def _(ctx):
+    a = ctx.account()
+    cid = a.ok("POST", "/v3/customers", CUSTOMER)["id"]
+    p = a.ok("POST", "/v3/payments", {"customer": cid, "billingType": "BOLETO", "value": 100,
+                                      "dueDate": "2026-08-13"})
+    sim = a.ok("POST", "/v3/anticipations/simulate", {"payment": p["id"]})
+    eq((sim["payment"], sim["anticipationDays"], sim["value"], sim["fee"], sim["netValue"],
+        sim["totalValue"], sim["dueDate"], sim["isDocumentationRequired"]),
+       (p["id"], 30, 98.01, 1.95, 96.06, 100, "2026-08-13", True), "simulation")
+    limits = a.ok("GET", "/v3/anticipations/limits")
+    eq(limits["bankSlip"], {"total": 50000, "available": 50000}, "limits before")
+    boundary = "moneyoutBoundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"payment\"\r\n\r\n{p['id']}\r\n"
+            f"--{boundary}--\r\n")
+    r = ctx.shared.request("POST", "/v3/anticipations", key=a.key, body=body,
+                           headers=[("Content-Type", f"multipart/form-data; boundary={boundary}")])
+    eq(r.status, 200, f"multipart request (body {r.body[:300]!r})")
+    ant = r.json()
+    eq((ant["object"], ant["status"], ant["payment"], ant["fee"], ant["netValue"]),
+       ("receivableAnticipation", "PENDING", p["id"], 1.95, 96.06), "requested")
+    eq(a.ok("GET", "/v3/anticipations/limits")["bankSlip"]["available"], 49901.99, "limit in use")
+    a.fail("POST", "/v3/anticipations", {"payment": p["id"]}, 400, "invalid_action")
+    a.ledger_ok(0)
+    a.advance(1)
+    eq(a.ok("GET", f"/v3/anticipations/{ant['id']}")["status"], "CREDITED", "credited next day")
+    eq(a.ok("GET", f"/v3/payments/{p['id']}")["anticipated"], True, "payment anticipated flag")
+    a.ledger_ok(96.06)
+    eq([(x["type"], x["value"]) for x in a.ledger() if x.get("anticipationId") == ant["id"]],
+       [("RECEIVABLE_ANTICIPATION_GROSS_CREDIT", 98.01), ("RECEIVABLE_ANTICIPATION_FEE", -1.95)],
+       "credit lines")
+    check("PAYMENT_ANTICIPATED" in a.events(p["id"]), "PAYMENT_ANTICIPATED event")
+    a.ok("POST", f"/v3/sandbox/payment/{p['id']}/confirm", {})
+    for _ in range(5):
+        a.advance(1)
+    eq(a.ok("GET", f"/v3/payments/{p['id']}")["status"], "RECEIVED", "boleto received")
+    eq(a.ok("GET", f"/v3/anticipations/{ant['id']}")["status"], "DEBITED", "debited")
+    eq(a.events(ant["id"]), ["RECEIVABLE_ANTICIPATION_PENDING", "RECEIVABLE_ANTICIPATION_CREDITED",
+                             "RECEIVABLE_ANTICIPATION_DEBITED"], "anticipation events")
+    a.ledger_ok(96.06)
+    # a second one cancelled while pending; filters; configuration
+    p2 = a.ok("POST", "/v3/payments", {"customer": cid, "billingType": "BOLETO", "value": 40,
+                                       "dueDate": "2026-08-30"})
+    ant2 = a.ok("POST", "/v3/anticipations", {"payment": p2["id"]})
+    eq(a.ok("POST", f"/v3/anticipations/{ant2['id']}/cancel", {})["status"], "CANCELLED", "cancel")
+    a.fail("POST", f"/v3/anticipations/{ant2['id']}/cancel", {}, 400, "invalid_action")
+    eq([x["id"] for x in a.ok("GET", f"/v3/anticipations?payment={p2['id']}")["data"]],
+       [ant2["id"]], "payment filter")
+    eq(a.ok("GET", "/v3/anticipations?status=DEBITED")["totalCount"], 1, "status filter")
+    a.fail("POST", "/v3/anticipations", {}, 400, "invalid_payment")
+    a.fail("POST", "/v3/anticipations", {"payment": "pay_unknown00000000"}, 400, "invalid_payment")
+    eq(a.ok("GET", "/v3/anticipations/configurations"), {"creditCardAutomaticEnabled": False},
+       "config default")
+    eq(a.ok("PUT", "/v3/anticipations/configurations", {"creditCardAutomaticEnabled": True}),
+       {"creditCardAutomaticEnabled": True}, "config saved")
+    a.fail("PUT", "/v3/anticipations/configurations", {"creditCardAutomaticEnabled": "x"}, 400,
+           "invalid_creditCardAutomaticEnabled")
+    a.ledger_ok(96.06)
+
+
+# ---------------------------------------------------------------------------- escrow
+
+@test("escrow_holds_received_payments_until_finished_or_expired")
+def _(ctx):
+    parent = ctx.account()
+    sub = ctx.control_account("moneyout-escrow")
+    eq(parent.ok("GET", "/v3/accounts/escrow"),
+       {"daysToExpire": None, "enabled": False, "isFeePayer": False}, "no default yet")
+    eq(parent.ok("POST", "/v3/accounts/escrow", {"daysToExpire": 10}),
+       {"daysToExpire": 10, "enabled": True, "isFeePayer": False}, "default saved")
+    cfg = parent.ok("POST", f"/v3/accounts/{sub.id}/escrow", {"daysToExpire": 3, "enabled": True})
+    eq(cfg, {"daysToExpire": 3, "enabled": True, "isFeePayer": False}, "subaccount config")
+    eq(parent.ok("GET", f"/v3/accounts/{sub.id}/escrow"), cfg, "read back")
+    parent.fail("POST", f"/v3/accounts/{sub.id}/escrow", {"daysToExpire": 0}, 400,
+                "invalid_daysToExpire")
+    eq(parent.call("GET", "/v3/accounts/no-such-account/escrow").status, 404, "unknown subaccount")
+    p1 = sub.fund(100)
+    e1 = sub.ok("GET", f"/v3/payments/{p1}/escrow")
+    eq((e1["status"], e1["expirationDate"], e1["finishDate"], e1["finishReason"]),
+       ("ACTIVE", "2026-07-17", None, None), "held")
+    sub.ledger_ok(0)
+    sub.fail("POST", "/v3/transfers/", {"value": 10, "walletId": parent.wallet}, 400,
+             "invalid_action")
+    done = sub.ok("POST", f"/v3/escrow/{e1['id']}/finish", {})
+    eq((done["id"], done["escrow"]["status"], done["escrow"]["finishReason"]),
+       (p1, "DONE", "REQUESTED_BY_CUSTOMER"), "finished: the payment with its escrow")
+    sub.ledger_ok(98.01)
+    sub.fail("POST", f"/v3/escrow/{e1['id']}/finish", {}, 400, "invalid_action")
+    p2 = sub.fund(50)
+    eq(sub.ok("GET", f"/v3/payments/{p2}/escrow")["status"], "ACTIVE", "held at once")
+    sub.advance(3)
+    e2 = sub.ok("GET", f"/v3/payments/{p2}/escrow")
+    eq((e2["status"], e2["finishReason"], e2["finishDate"]), ("DONE", "EXPIRED", "2026-07-17"),
+       "expired")
+    sub.ledger_ok(146.02)
+    eq(sub.call("GET", "/v3/payments/pay_unknown00000000/escrow").status, 404, "unknown payment")
+    parent.ledger_ok(0)
+
+
 if __name__ == "__main__":
     harness.run_main(TESTS, Ctx, "asaas-e2e-moneyout-", __doc__.split("\n")[0])
