@@ -59,7 +59,23 @@ static cJSON *render(const char *id, struct am_transfer_spec *s, int64_t fee, in
 
     if (!o)
         return NULL;
-    r = am_mo_set_str(o, "object", "transfer");
+    /* private members first: the duplicate check reads them on the newest transfers */
+    r = am_mo_set_int(o, "_createdAt", now);
+    if (r == 0)
+        r = am_mo_set_int(o, "_valueCents", s->value_cents);
+    if (r == 0)
+        r = am_mo_set_int(o, "_feeCents", fee);
+    if (r == 0)
+        r = am_mo_set_int(o, "_createdDay", today);
+    if (r == 0)
+        r = am_mo_set_int(o, "_processDay",
+                           s->schedule_day == AM_NO_DAY ? today : s->schedule_day);
+    if (r == 0)
+        r = am_mo_set_str(o, "_dest", s->dest ? s->dest : "");
+    if (r == 0)
+        r = am_mo_set_bool(o, "_fails", s->fails);
+    if (r == 0)
+        r = am_mo_set_str(o, "object", "transfer");
     if (r == 0)
         r = am_mo_set_str(o, "id", id);
     if (r == 0)
@@ -107,21 +123,6 @@ static cJSON *render(const char *id, struct am_transfer_spec *s, int64_t fee, in
         if (r == 0)
             s->bank_account = NULL;
     }
-    if (r == 0)
-        r = am_mo_set_int(o, "_valueCents", s->value_cents);
-    if (r == 0)
-        r = am_mo_set_int(o, "_feeCents", fee);
-    if (r == 0)
-        r = am_mo_set_int(o, "_createdAt", now);
-    if (r == 0)
-        r = am_mo_set_int(o, "_createdDay", today);
-    if (r == 0)
-        r = am_mo_set_int(o, "_processDay",
-                           s->schedule_day == AM_NO_DAY ? today : s->schedule_day);
-    if (r == 0)
-        r = am_mo_set_str(o, "_dest", s->dest ? s->dest : "");
-    if (r == 0)
-        r = am_mo_set_bool(o, "_fails", s->fails);
     if (r < 0) {
         cJSON_Delete(o);
         return NULL;
@@ -226,9 +227,9 @@ cJSON *am_transfer_duplicate(struct am_records *rec, const char *dest, int64_t v
 
         if (am_mo_int(t, "_createdAt", 0) <= now - AM_TRANSFER_DUPLICATE_SECONDS)
             break;
-        if (am_mo_status_is(t, "CANCELLED") || am_mo_status_is(t, "FAILED"))
+        if (am_mo_int(t, "_valueCents", -1) != value_cents || !d || !dest || strcmp(d, dest) != 0)
             continue;
-        if (d && dest && strcmp(d, dest) == 0 && am_mo_int(t, "_valueCents", -1) == value_cents)
+        if (!am_mo_status_is(t, "CANCELLED") && !am_mo_status_is(t, "FAILED"))
             return t;
     }
     return NULL;
