@@ -27,6 +27,9 @@ struct am_ctx {
     /* Every account, for the operations that reach another one (transfers by walletId,
      * split receivers, subaccounts). NULL in unit tests that need none. */
     struct am_registry *registry;
+    /* Set by a handler that changed another account (an internal transfer's receiver):
+     * the app then queues the new events of every account for its webhooks. */
+    bool others_changed;
 };
 
 /* Parses the request body as one JSON object. An empty body (or only whitespace) gives

@@ -473,6 +473,7 @@ static int create(struct am_ctx *ctx, const struct am_request *req, struct am_re
         r = am_jobs_catch_up(recv, ctx->ids, rnow, NULL);
         if (r == 0)
             r = am_transfer_credit_internal(recv->billing, first, am_cal_day_of(rnow), rnow);
+        ctx->others_changed = true;
     }
     if (r == 0)
         r = am_api_answer_json(resp, am_records_public(first));
