@@ -15,7 +15,7 @@
 #include "escrow.h"
 #include "input.h"
 #include "money.h"
-#include "moneyout.h"
+#include "mo_record.h"
 #include "records.h"
 
 /* Answers one records object found by id after an action: 404, the action's refusal

@@ -17,7 +17,7 @@
 #include "input.h"
 #include "jobs.h"
 #include "money.h"
-#include "moneyout.h"
+#include "mo_record.h"
 #include "records.h"
 #include "transfers.h"
 

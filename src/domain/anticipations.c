@@ -10,7 +10,7 @@
 #include "billing.h"
 #include "calendar.h"
 #include "ids.h"
-#include "moneyout.h"
+#include "mo_record.h"
 #include "records.h"
 
 /* The payment is in a PENDING or CREDITED anticipation already. */

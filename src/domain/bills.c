@@ -13,7 +13,7 @@
 #include "boleto.h"
 #include "calendar.h"
 #include "ids.h"
-#include "moneyout.h"
+#include "mo_record.h"
 #include "records.h"
 
 /* ---- slips ------------------------------------------------------------------------- */

@@ -9,7 +9,7 @@
 #include "billing.h"
 #include "calendar.h"
 #include "ids.h"
-#include "moneyout.h"
+#include "mo_record.h"
 #include "records.h"
 #include "registry.h"
 

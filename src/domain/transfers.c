@@ -11,7 +11,7 @@
 #include "calendar.h"
 #include "ids.h"
 #include "money.h"
-#include "moneyout.h"
+#include "mo_record.h"
 #include "records.h"
 
 const char *am_transfer_op_name(enum am_transfer_op op)

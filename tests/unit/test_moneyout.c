@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "escrow.h"
 #include "ids.h"
+#include "mo_record.h"
 #include "moneyout.h"
 #include "records.h"
 #include "registry.h"
