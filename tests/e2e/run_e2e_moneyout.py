@@ -488,5 +488,45 @@ def _(ctx):
     parent.ledger_ok(0)
 
 
+# ---------------------------------------------------------------------------- durability
+
+@test("state_file_replays_money_out_exactly_after_restart")
+def _(ctx):
+    state = os.path.join(ctx.root, "moneyout.state")
+    args = ["--clock", CLOCK, "--seed", "7", "--auto-accounts", "--state-file", state]
+
+    def server(name):
+        return ctx.own(Server(ctx.binary, name, root=ctx.root, accounts=[], args=args))
+
+    s1 = server("durable-1")
+    a = Account(s1)
+    s1.control("POST", "/__mock/accounts", body={"id": "durable-b"})
+    key_b = s1.control("POST", "/__mock/accounts/durable-b/keys", body={"name": "k"}).json()["apiKey"]
+    harness.note_secret(key_b)
+    b = Account(s1, key=key_b, account_id="durable-b")
+    a.fund(500)
+    a.ok("POST", "/v3/transfers", {"value": 20, "pixAddressKey": "24971563792",
+                                   "pixAddressKeyType": "CPF"})
+    a.ok("POST", "/v3/transfers/", {"value": 30, "walletId": b.wallet})
+    a.ok("POST", "/v3/mobilePhoneRecharges", {"value": 20, "phoneNumber": "47996321478"})
+    a.advance(1)
+    a.ok("POST", "/v3/transfers", {"value": 11, "bankAccount": BANK})
+    before = {k: a.ok("GET", f"/v3/{k}?limit=100") for k in ("transfers", "mobilePhoneRecharges",
+                                                               "financialTransactions")}
+    before_b = b.ok("GET", "/v3/financialTransactions?limit=100")
+    s1.stop()
+    s2 = server("durable-2")
+    a2 = Account(s2, key=a.key, account_id=a.id)
+    b2 = Account(s2, key=key_b, account_id="durable-b")
+    for k, v in before.items():
+        eq(a2.ok("GET", f"/v3/{k}?limit=100"), v, f"{k} after restart")
+    eq(b2.ok("GET", "/v3/financialTransactions?limit=100"), before_b, "receiver after restart")
+    a2.ledger_ok(500 - 1.99 - 20 - 30 - 20 - 11)
+    b2.ledger_ok(30)
+    a2.advance(1)
+    eq(sorted(t["status"] for t in a2.ok("GET", "/v3/transfers")["data"]),
+       ["BANK_PROCESSING", "DONE", "DONE"], "the clock goes on after the restart")
+
+
 if __name__ == "__main__":
     harness.run_main(TESTS, Ctx, "asaas-e2e-moneyout-", __doc__.split("\n")[0])
