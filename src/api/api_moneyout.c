@@ -646,12 +646,9 @@ int am_api_anticipations_limits(struct am_ctx *ctx, const char *id, const struct
 
 static cJSON *anticipation_config(struct am_records *rec)
 {
-    const cJSON *doc = am_records_doc(rec, "anticipationConfig");
     cJSON *o = cJSON_CreateObject();
 
-    if (o && am_mo_set_bool(o, "creditCardAutomaticEnabled",
-                            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                                doc, "creditCardAutomaticEnabled"))) < 0) {
+    if (o && am_mo_set_bool(o, "creditCardAutomaticEnabled", am_anticipation_automatic(rec)) < 0) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -671,7 +668,7 @@ int am_api_anticipations_config_get(struct am_ctx *ctx, const char *id,
 int am_api_anticipations_config_put(struct am_ctx *ctx, const char *id,
                                     const struct am_request *req, struct am_response *resp)
 {
-    cJSON *body = NULL, *doc;
+    cJSON *body = NULL;
     const cJSON *v;
     int r;
 
@@ -686,13 +683,7 @@ int am_api_anticipations_config_put(struct am_ctx *ctx, const char *id,
         r = am_input_fail(resp, 400, AM_ERR_ANTICIPATION_CONFIG, AM_TXT_ANTICIPATION_CONFIG);
         goto out;
     }
-    doc = cJSON_CreateObject();
-    r = doc ? am_mo_set_bool(doc, "creditCardAutomaticEnabled", cJSON_IsTrue(v)) : -ENOMEM;
-    if (r < 0) {
-        cJSON_Delete(doc);
-        goto out;
-    }
-    r = am_records_set_doc(ctx->account->records, "anticipationConfig", doc);
+    r = am_anticipation_configure(ctx->account->billing, ctx->account->records, cJSON_IsTrue(v));
     if (r == 0)
         r = am_api_answer_json(resp, anticipation_config(ctx->account->records));
 out:

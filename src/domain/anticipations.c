@@ -300,9 +300,75 @@ static int step(cJSON *o, void *ud)
     return 1;
 }
 
-int am_anticipations_job(struct am_billing *b, struct am_records *rec, int64_t day, int64_t now)
+#define CONFIG_DOC "anticipationConfig"
+#define CURSOR_DOC "anticipationCursor"
+
+bool am_anticipation_automatic(struct am_records *rec)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(am_records_doc(rec, CONFIG_DOC),
+                                                         "creditCardAutomaticEnabled"));
+}
+
+/* The event seq the automatic anticipation has read up to. */
+static int set_cursor(struct am_records *rec, uint64_t seq)
+{
+    cJSON *c = cJSON_CreateObject();
+
+    if (!c || am_mo_set_int(c, "seq", (int64_t)seq) < 0) {
+        cJSON_Delete(c);
+        return -ENOMEM;
+    }
+    return am_records_set_doc(rec, CURSOR_DOC, c);
+}
+
+int am_anticipation_configure(struct am_billing *b, struct am_records *rec, bool automatic)
+{
+    bool was = am_anticipation_automatic(rec);
+    cJSON *doc = cJSON_CreateObject();
+    int r;
+
+    if (!doc || am_mo_set_bool(doc, "creditCardAutomaticEnabled", automatic) < 0) {
+        cJSON_Delete(doc);
+        return -ENOMEM;
+    }
+    r = am_records_set_doc(rec, CONFIG_DOC, doc);
+    if (r == 0 && automatic && !was)
+        r = set_cursor(rec, am_billing_events_last_seq(b));
+    return r;
+}
+
+/* Automatic anticipation: the card charges confirmed since the cursor. */
+static int automatic(struct am_billing *b, struct am_records *rec, struct am_ids *ids,
+                     int64_t day, int64_t now)
+{
+    uint64_t last = am_billing_events_last_seq(b);
+    uint64_t seq = (uint64_t)am_mo_int(am_records_doc(rec, CURSOR_DOC), "seq", (int64_t)last);
+    int r = 0;
+
+    if (!am_anticipation_automatic(rec) || seq >= last)
+        return 0;
+    for (uint64_t s = seq + 1; r == 0 && s <= last; s++) {
+        const struct am_event *ev = am_billing_event_by_seq(b, s);
+        const struct am_payment *p = ev && strcmp(ev->name, "PAYMENT_CONFIRMED") == 0
+                                         ? am_billing_payment_find(b, ev->resource_id)
+                                         : NULL;
+        struct am_anticipation_calc c;
+
+        if (!p || p->billing_type != AM_BILLING_CREDIT_CARD ||
+            am_anticipation_calc(b, rec, p->id, NULL, day, &c) != 0 ||
+            am_anticipation_used(rec, true) + c.value_cents > AM_ANTICIPATION_LIMIT_CARD_CENTS)
+            continue;
+        r = am_anticipation_create(b, rec, ids, p->id, NULL, &c, NULL, day, now, NULL);
+    }
+    /* the anticipations' own events are past the cursor too */
+    return r ? r : set_cursor(rec, am_billing_events_last_seq(b));
+}
+
+int am_anticipations_job(struct am_billing *b, struct am_records *rec, struct am_ids *ids,
+                         int64_t day, int64_t now)
 {
     struct day j = {b, day, now};
+    int r = automatic(b, rec, ids, day, now);
 
-    return am_mo_walk(rec, AM_ANTICIPATIONS, step, &j);
+    return r ? r : am_mo_walk(rec, AM_ANTICIPATIONS, step, &j);
 }

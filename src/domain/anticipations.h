@@ -7,7 +7,8 @@
  * payments' anticipated flag, PAYMENT_ANTICIPATED) or DENIES it when a payment is no
  * longer anticipable; once every payment is received the value is DEBITED back
  * (RECEIVABLE_ANTICIPATION_DEBIT); a payment that goes overdue, is refunded or deleted
- * makes it OVERDUE with the same debit. PENDING ones may be cancelled.
+ * makes it OVERDUE with the same debit. PENDING ones may be cancelled. With automatic
+ * anticipation on, the daily job requests one for each card charge confirmed since.
  *
  * Ownership: objects belong to the records store; payments are borrowed from billing. */
 #ifndef AM_ANTICIPATIONS_H
@@ -56,8 +57,17 @@ int am_anticipation_create(struct am_billing *b, struct am_records *rec, struct 
 /* PENDING -> CANCELLED (RECEIVABLE_ANTICIPATION_CANCELLED); -EPERM otherwise. */
 int am_anticipation_cancel(struct am_billing *b, struct cJSON *o, int64_t now);
 
-/* The day's job (idempotent). */
-int am_anticipations_job(struct am_billing *b, struct am_records *rec, int64_t day,
-                         int64_t now);
+/* Saves the automatic anticipation setting (records document "anticipationConfig");
+ * when it turns on, card charges confirmed from now on are anticipated by the daily job.
+ * Returns 0 or -ENOMEM. */
+int am_anticipation_configure(struct am_billing *b, struct am_records *rec, bool automatic);
+/* Whether automatic anticipation of card charges is on. */
+bool am_anticipation_automatic(struct am_records *rec);
+
+/* The day's job (idempotent): with automatic anticipation on, every card charge
+ * confirmed since the last run gets a PENDING anticipation (within the limit); then
+ * PENDING ones are credited or denied, CREDITED ones debited or overdue. */
+int am_anticipations_job(struct am_billing *b, struct am_records *rec, struct am_ids *ids,
+                         int64_t day, int64_t now);
 
 #endif

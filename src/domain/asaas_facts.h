@@ -456,7 +456,9 @@
 #define AM_TXT_RECHARGE_LEDGER_BACK "Estorno de recarga de celular"
 /* Anticipations (chosen): card receivables 1.15% and bank slips 1.99% per 30 days on
  * the net value, pro rata; limits R$ 100,000.00 (card) and R$ 50,000.00 (slip); a
- * request above the available limit is DENIED; bank slips need documentation. */
+ * request above the available limit is DENIED; bank slips need documentation;
+ * automatic anticipation requests one per card charge confirmed while it is on, at the
+ * next daily job. */
 #define AM_ANTICIPATION_CARD_BP_30D 115
 #define AM_ANTICIPATION_SLIP_BP_30D 199
 #define AM_ANTICIPATION_LIMIT_CARD_CENTS 10000000

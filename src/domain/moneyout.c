@@ -21,7 +21,7 @@ int am_moneyout_job(struct am_account *a, struct am_ids *ids, int64_t day, int64
     if (r == 0)
         r = am_recharges_job(a->billing, a->records, day, now);
     if (r == 0)
-        r = am_anticipations_job(a->billing, a->records, day, now);
+        r = am_anticipations_job(a->billing, a->records, ids, day, now);
     if (r == 0)
         r = am_escrow_job(a, ids, day, now);
     return r;

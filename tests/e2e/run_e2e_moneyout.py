@@ -449,6 +449,34 @@ def _(ctx):
     a.ledger_ok(96.06)
 
 
+@test("automatic_anticipation_of_card_charges_confirmed_after_it_is_enabled")
+def _(ctx):
+    a = ctx.account()
+    cid = a.ok("POST", "/v3/customers", CUSTOMER)["id"]
+    card = {"customer": cid, "billingType": "CREDIT_CARD", "value": 300, "dueDate": CLOCK,
+            "creditCard": {"holderName": "Cliente Saida", "number": "4444444444444444",
+                           "expiryMonth": "12", "expiryYear": "2030", "ccv": "123"},
+            "creditCardHolderInfo": {"name": "Cliente Saida", "email": "saida@example.com",
+                                     "cpfCnpj": "24971563792", "postalCode": "01310-100",
+                                     "addressNumber": "100", "phone": "47999999999"},
+            "remoteIp": "127.0.0.1"}
+    before = a.ok("POST", "/v3/payments", card)
+    eq(before["status"], "CONFIRMED", "card charge confirmed")
+    a.ok("PUT", "/v3/anticipations/configurations", {"creditCardAutomaticEnabled": True})
+    after = a.ok("POST", "/v3/payments", card)
+    a.advance(1)
+    data = a.ok("GET", "/v3/anticipations")["data"]
+    eq([(x["payment"], x["status"]) for x in data], [(after["id"], "PENDING")],
+       "only the charge confirmed after enabling")
+    a.advance(1)
+    ant = a.ok("GET", f"/v3/anticipations/{data[0]['id']}")
+    eq(ant["status"], "CREDITED", "credited the next day")
+    check(ant["fee"] > 0 and ant["value"] == after["netValue"], f"anticipation {ant}")
+    a.ledger_ok()
+    lim = a.ok("GET", "/v3/anticipations/limits")["creditCard"]
+    eq(lim["available"], round(100000 - after["netValue"], 2), "card limit in use")
+
+
 # ---------------------------------------------------------------------------- escrow
 
 @test("escrow_holds_received_payments_until_finished_or_expired")

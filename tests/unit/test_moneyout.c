@@ -335,6 +335,38 @@ static void test_anticipation_credit_debit_deny(void **state)
     am_registry_free(f.reg);
 }
 
+static void test_anticipation_automatic_for_card_charges(void **state)
+{
+    struct fx f = setup_fx();
+    struct am_billing *b = f.a->billing;
+    struct am_payment *old, *p, *q;
+
+    (void)state;
+    old = fund(&f, 10000, AM_BILLING_CREDIT_CARD);
+    assert_int_equal(am_billing_payment_confirm(b, old, NOW), 0);
+    assert_false(am_anticipation_automatic(f.a->records));
+    assert_int_equal(am_anticipation_configure(b, f.a->records, true), 0);
+    assert_true(am_anticipation_automatic(f.a->records));
+    p = fund(&f, 20000, AM_BILLING_CREDIT_CARD);
+    assert_int_equal(am_billing_payment_confirm(b, p, NOW), 0);
+    run_days(&f, today() + 1, today() + 1);
+    assert_int_equal(am_records_count(f.a->records, AM_ANTICIPATIONS), 1);
+    assert_string_equal(am_mo_str(am_records_at(f.a->records, AM_ANTICIPATIONS, 0), "payment"),
+                        p->id);
+    run_days(&f, today() + 1, today() + 2); /* idempotent; credited the next day */
+    assert_int_equal(am_records_count(f.a->records, AM_ANTICIPATIONS), 1);
+    assert_true(p->anticipated);
+    assert_false(old->anticipated);
+    /* off: later confirmations stay as they are */
+    assert_int_equal(am_anticipation_configure(b, f.a->records, false), 0);
+    q = fund(&f, 5000, AM_BILLING_CREDIT_CARD);
+    assert_int_equal(am_billing_payment_confirm(b, q, NOW), 0);
+    run_days(&f, today() + 3, today() + 3);
+    assert_int_equal(am_records_count(f.a->records, AM_ANTICIPATIONS), 1);
+    assert_int_equal(am_billing_ledger_check(b, NULL), 0);
+    am_registry_free(f.reg);
+}
+
 static void test_escrow_hold_finish_expire(void **state)
 {
     struct fx f = setup_fx();
@@ -403,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_bill_decode),
         cmocka_unit_test(test_bill_and_recharge_lifecycle),
         cmocka_unit_test(test_anticipation_credit_debit_deny),
+        cmocka_unit_test(test_anticipation_automatic_for_card_charges),
         cmocka_unit_test(test_escrow_hold_finish_expire),
         cmocka_unit_test(test_router_trailing_slash),
     };
