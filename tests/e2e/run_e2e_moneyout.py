@@ -12,9 +12,12 @@ in as a received Pix charge (sandbox confirm). Every test ends with every accoun
 ledger check ok. Standard library only; reuses harness.py.
 """
 
+import http.server
+import json
 import os
 import re
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -272,6 +275,42 @@ def _(ctx):
                                      "pixAddressKeyType": "EMAIL",
                                      "recurring": {"frequency": "MONTHLY", "quantity": 12}},
            400, "invalid_recurring")
+
+
+@test("internal_transfer_credit_is_delivered_to_the_receivers_webhook")
+def _(ctx):
+    """The receiver's INTERNAL_TRANSFER_CREDIT reaches its webhook with no request of the
+    receiver's and no control call after the transfer."""
+    got = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            n = int(self.headers.get("Content-Length") or 0)
+            got.append(json.loads(self.rfile.read(n)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        a = ctx.account()
+        b = ctx.control_account("moneyout-hooked")
+        b.ok("POST", "/v3/webhooks", {"name": "saida",
+                                      "url": f"http://127.0.0.1:{srv.server_address[1]}/hook",
+                                      "email": "saida@example.com", "enabled": True,
+                                      "interrupted": False, "apiVersion": 3,
+                                      "sendType": "SEQUENTIALLY",
+                                      "events": ["INTERNAL_TRANSFER_CREDIT"]})
+        a.fund(100)
+        t = a.ok("POST", "/v3/transfers/", {"value": 5, "walletId": b.wallet})
+        harness.wait_until(lambda: got, 5, what="the receiver's webhook delivery")
+        eq((got[0]["event"], got[0]["transfer"]["id"], got[0]["transfer"]["value"]),
+           ("INTERNAL_TRANSFER_CREDIT", t["id"], 5), "delivered event")
+    finally:
+        srv.shutdown()
 
 
 # ---------------------------------------------------------------------------- bills
