@@ -516,6 +516,30 @@ def _(ctx):
     eq(lim["available"], round(100000 - after["netValue"], 2), "card limit in use")
 
 
+@test("anticipation_of_an_installment_covers_its_open_payments")
+def _(ctx):
+    a = ctx.account()
+    cid = a.ok("POST", "/v3/customers", CUSTOMER)["id"]
+    first = a.ok("POST", "/v3/payments", {"customer": cid, "billingType": "BOLETO",
+                                          "installmentCount": 3, "totalValue": 300,
+                                          "dueDate": "2026-08-13"})
+    inst = first["installment"]
+    pays = a.ok("GET", f"/v3/installments/{inst}/payments")["data"]
+    eq(len(pays), 3, "three installments")
+    sim = a.ok("POST", "/v3/anticipations/simulate", {"installment": inst})
+    eq((sim["installment"], sim["payment"], sim["totalValue"],
+        sim["value"]), (inst, None, 300, round(sum(p["netValue"] for p in pays), 2)),
+       "the whole installment")
+    ant = a.ok("POST", "/v3/anticipations", {"installment": inst})
+    eq((ant["installment"], ant["payment"], ant["status"]), (inst, None, "PENDING"), "requested")
+    a.fail("POST", "/v3/anticipations", {"payment": pays[0]["id"]}, 400, "invalid_action")
+    a.advance(1)
+    eq(a.ok("GET", f"/v3/anticipations/{ant['id']}")["status"], "CREDITED", "credited")
+    eq([a.ok("GET", f"/v3/payments/{p['id']}")["anticipated"] for p in pays], [True] * 3,
+       "every payment anticipated")
+    a.ledger_ok(round(sim["netValue"], 2))
+
+
 # ---------------------------------------------------------------------------- escrow
 
 @test("escrow_holds_received_payments_until_finished_or_expired")
