@@ -29,6 +29,9 @@ struct am_ctx {
     struct am_registry *registry;
     /* The server's environment: keys minted through the API (subaccounts) are of it. */
     enum am_environment env;
+    /* Set by a handler that changed another account (an internal transfer's receiver):
+     * the app then queues the new events of every account for its webhooks. */
+    bool others_changed;
 };
 
 /* Parses the request body as one JSON object. An empty body (or only whitespace) gives

@@ -104,6 +104,7 @@ static cJSON *render_account(const struct am_account *a, int64_t real_now)
     cJSON_AddStringToObject(o, "object", "account");
     cJSON_AddStringToObject(o, "id", a->id);
     cJSON_AddStringToObject(o, "name", a->name);
+    cJSON_AddStringToObject(o, "walletId", a->wallet_id); /* transfers between accounts */
     cJSON_AddBoolToObject(o, "requireUserAgent", a->require_user_agent);
     cJSON_AddItemToObject(o, "allowedIps", ips);
     cJSON_AddBoolToObject(o, "autoCreated", a->auto_created);

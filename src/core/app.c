@@ -642,7 +642,7 @@ headers:
     /* Whatever ran (the days' jobs included) may have emitted events: queue them now, so
      * a state-file replay rebuilds the queues exactly. */
     if (r == 0)
-        r = am_pump_feed(ctx->account);
+        r = ctx->others_changed ? am_pump_feed_all(app->registry) : am_pump_feed(ctx->account);
     /* An injected status answer carries its own RateLimit-* and Retry-After (a 429 says
      * Remaining 0): the real limiter must not overwrite them. */
     if (r == 0 && !(fired && fault.kind == AM_FAULT_STATUS))
@@ -659,7 +659,7 @@ int am_app_call(struct am_app *app, struct am_account *account, const struct am_
 {
     struct am_route_match m;
     struct am_query query;
-    struct am_ctx ctx;
+    struct am_ctx ctx = {0};
     int r;
 
     am_router_match(req->method, req->path, &m);
@@ -689,7 +689,7 @@ int am_app_replay(struct am_app *app, struct am_account *account, struct am_ids 
 {
     struct am_route_match m;
     struct am_query query;
-    struct am_ctx ctx;
+    struct am_ctx ctx = {0};
     int r;
 
     am_router_match(req->method, req->path, &m);
@@ -840,7 +840,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     struct am_auth_input in;
     struct am_auth_result res;
     struct am_query query;
-    struct am_ctx ctx;
+    struct am_ctx ctx = {0};
     const char *bad_encoding;
     int r;
 
@@ -945,6 +945,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     ctx.query = &query;
     ctx.registry = res.account->registry;
     ctx.env = app->policy.environment;
+    ctx.registry = res.account->registry;
     r = run_api(app, &m, req, &ctx, resp);
     am_query_finish(&query);
     return r;

@@ -11,6 +11,7 @@
 /* area pix headers */
 #include "api_pix.h"
 /* area moneyout headers */
+#include "api_moneyout.h"
 /* area accounts headers */
 #include "api_accounts.h"
 #include "api_splits.h"
@@ -124,6 +125,36 @@ static const struct route_def routes[] = {
      * transfer with "recurring" makes it. */
     {AM_ROUTE_SANDBOX_PIX_RECURRINGS, AM_SCOPE_API, AM_METHOD_POST, "sandbox/pix/recurrings", "sandbox.pix.recurrings", am_api_pix_rec_sandbox_create},
     /* area moneyout */
+    {AM_ROUTE_TRANSFERS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "transfers", "transfers.create", am_api_transfers_create},
+    /* The spec's own spelling of the transfer to another Asaas account (trailing slash). */
+    {AM_ROUTE_TRANSFERS_CREATE_INTERNAL, AM_SCOPE_API, AM_METHOD_POST, "transfers/", "transfers.createInternal", am_api_transfers_create_internal},
+    {AM_ROUTE_TRANSFERS_LIST, AM_SCOPE_API, AM_METHOD_GET, "transfers", "transfers.list", am_api_transfers_list},
+    {AM_ROUTE_TRANSFERS_GET, AM_SCOPE_API, AM_METHOD_GET, "transfers/*", "transfers.get", am_api_transfers_get},
+    {AM_ROUTE_TRANSFERS_CANCEL, AM_SCOPE_API, AM_METHOD_DELETE, "transfers/*/cancel", "transfers.cancel", am_api_transfers_cancel},
+    {AM_ROUTE_BILLS_SIMULATE, AM_SCOPE_API, AM_METHOD_POST, "bill/simulate", "bill.simulate", am_api_bills_simulate},
+    {AM_ROUTE_BILLS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "bill", "bill.create", am_api_bills_create},
+    {AM_ROUTE_BILLS_LIST, AM_SCOPE_API, AM_METHOD_GET, "bill", "bill.list", am_api_bills_list},
+    {AM_ROUTE_BILLS_GET, AM_SCOPE_API, AM_METHOD_GET, "bill/*", "bill.get", am_api_bills_get},
+    {AM_ROUTE_BILLS_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "bill/*/cancel", "bill.cancel", am_api_bills_cancel},
+    {AM_ROUTE_RECHARGES_CREATE, AM_SCOPE_API, AM_METHOD_POST, "mobilePhoneRecharges", "mobilePhoneRecharges.create", am_api_recharges_create},
+    {AM_ROUTE_RECHARGES_LIST, AM_SCOPE_API, AM_METHOD_GET, "mobilePhoneRecharges", "mobilePhoneRecharges.list", am_api_recharges_list},
+    {AM_ROUTE_RECHARGES_GET, AM_SCOPE_API, AM_METHOD_GET, "mobilePhoneRecharges/*", "mobilePhoneRecharges.get", am_api_recharges_get},
+    {AM_ROUTE_RECHARGES_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "mobilePhoneRecharges/*/cancel", "mobilePhoneRecharges.cancel", am_api_recharges_cancel},
+    {AM_ROUTE_RECHARGES_PROVIDER, AM_SCOPE_API, AM_METHOD_GET, "mobilePhoneRecharges/*/provider", "mobilePhoneRecharges.provider", am_api_recharges_provider},
+    {AM_ROUTE_ANTICIPATIONS_SIMULATE, AM_SCOPE_API, AM_METHOD_POST, "anticipations/simulate", "anticipations.simulate", am_api_anticipations_simulate},
+    {AM_ROUTE_ANTICIPATIONS_LIMITS, AM_SCOPE_API, AM_METHOD_GET, "anticipations/limits", "anticipations.limits", am_api_anticipations_limits},
+    {AM_ROUTE_ANTICIPATIONS_CONFIG_GET, AM_SCOPE_API, AM_METHOD_GET, "anticipations/configurations", "anticipations.configurations.get", am_api_anticipations_config_get},
+    {AM_ROUTE_ANTICIPATIONS_CONFIG_PUT, AM_SCOPE_API, AM_METHOD_PUT, "anticipations/configurations", "anticipations.configurations.update", am_api_anticipations_config_put},
+    {AM_ROUTE_ANTICIPATIONS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "anticipations", "anticipations.create", am_api_anticipations_create},
+    {AM_ROUTE_ANTICIPATIONS_LIST, AM_SCOPE_API, AM_METHOD_GET, "anticipations", "anticipations.list", am_api_anticipations_list},
+    {AM_ROUTE_ANTICIPATIONS_GET, AM_SCOPE_API, AM_METHOD_GET, "anticipations/*", "anticipations.get", am_api_anticipations_get},
+    {AM_ROUTE_ANTICIPATIONS_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "anticipations/*/cancel", "anticipations.cancel", am_api_anticipations_cancel},
+    {AM_ROUTE_ESCROW_DEFAULT_GET, AM_SCOPE_API, AM_METHOD_GET, "accounts/escrow", "accounts.escrow.get", am_api_escrow_default_get},
+    {AM_ROUTE_ESCROW_DEFAULT_SAVE, AM_SCOPE_API, AM_METHOD_POST, "accounts/escrow", "accounts.escrow.save", am_api_escrow_default_save},
+    {AM_ROUTE_ESCROW_ACCOUNT_GET, AM_SCOPE_API, AM_METHOD_GET, "accounts/*/escrow", "accounts.subaccountEscrow.get", am_api_escrow_account_get},
+    {AM_ROUTE_ESCROW_ACCOUNT_SAVE, AM_SCOPE_API, AM_METHOD_POST, "accounts/*/escrow", "accounts.subaccountEscrow.save", am_api_escrow_account_save},
+    {AM_ROUTE_ESCROW_FINISH, AM_SCOPE_API, AM_METHOD_POST, "escrow/*/finish", "escrow.finish", am_api_escrow_finish},
+    {AM_ROUTE_ESCROW_PAYMENT_GET, AM_SCOPE_API, AM_METHOD_GET, "payments/*/escrow", "payments.escrow", am_api_escrow_payment_get},
     /* area accounts */
     {AM_ROUTE_ACCOUNTS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "accounts", "accounts.create", am_api_accounts_create},
     {AM_ROUTE_ACCOUNTS_LIST, AM_SCOPE_API, AM_METHOD_GET, "accounts", "accounts.list", am_api_accounts_list},
@@ -387,6 +418,8 @@ void am_router_match(enum am_method method, const char *path, struct am_route_ma
     } else {
         return;
     }
+    /* A trailing slash is an empty last segment: it matches only a pattern spelled with
+     * it (the spec's POST /v3/transfers/ is another operation than POST /v3/transfers). */
     n = split(rest, m->buf, sizeof(m->buf), segs);
     if (n <= 0)
         return;

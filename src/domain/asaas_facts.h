@@ -665,4 +665,137 @@
 #define AM_ERR_PIX_AUTO_CUSTOMER "invalid_customerId"
 #define AM_TXT_PIX_AUTO_CUSTOMER "Customer inválido ou não informado."
 
+/* ---- area moneyout ---- */
+/* Transfers, bills, mobile recharges, anticipations and escrow. Texts marked (doc) come
+ * from the reference; everything else is an UNCONFIRMED choice (README table). */
+#define AM_ASAAS_ISPB "19540550" /* Asaas's ISPB in Pix end-to-end ids */
+/* Fees: internal transfers are free (doc); Pix transfers free and TED R$ 5.00 (chosen). */
+#define AM_TRANSFER_FEE_PIX_CENTS 0
+#define AM_TRANSFER_FEE_TED_CENTS 500
+/* An identical transfer (same destination and value) within 15 minutes is refused with
+ * 409 (doc: transfers FAQ); the body's code/text are chosen, and the mock checks the
+ * newest AM_TRANSFER_DUPLICATE_SCAN transfers only. */
+#define AM_TRANSFER_DUPLICATE_SECONDS 900
+#define AM_TRANSFER_DUPLICATE_SCAN 200
+#define AM_ERR_TRANSFER_DUPLICATE "duplicated_transfer"
+#define AM_TXT_TRANSFER_DUPLICATE \
+    "Já existe uma transferência idêntica solicitada nos últimos 15 minutos."
+#define AM_ERR_TRANSFER_VALUE "invalid_value"
+#define AM_TXT_TRANSFER_VALUE_MISSING AM_TXT_PAY_VALUE_MISSING
+#define AM_TXT_TRANSFER_VALUE_INVALID "O valor da transferência deve ser maior que zero."
+#define AM_ERR_TRANSFER_BALANCE "invalid_action"
+#define AM_TXT_TRANSFER_BALANCE "Saldo insuficiente para realizar a transferência."
+#define AM_ERR_TRANSFER_WALLET "invalid_walletId"
+#define AM_TXT_TRANSFER_WALLET_MISSING "O campo walletId deve ser informado."
+#define AM_TXT_TRANSFER_WALLET_UNKNOWN "A carteira informada não existe."
+#define AM_TXT_TRANSFER_WALLET_SELF "Não é possível transferir para a sua própria conta."
+#define AM_ERR_TRANSFER_DEST "invalid_bankAccount"
+#define AM_TXT_TRANSFER_DEST_MISSING "Informe a conta bancária ou a chave Pix de destino."
+#define AM_TXT_TRANSFER_BANK_FIELD_FMT "O campo bankAccount.%s deve ser informado."
+#define AM_TXT_TRANSFER_BANK_CPF "O CPF/CNPJ do titular da conta é inválido."
+#define AM_ERR_TRANSFER_KEY_TYPE "invalid_pixAddressKeyType"
+#define AM_TXT_TRANSFER_KEY_TYPE "Tipo de chave Pix inválido."
+#define AM_ERR_TRANSFER_KEY "invalid_pixAddressKey"
+#define AM_TXT_TRANSFER_KEY "A chave Pix informada é inválida."
+#define AM_ERR_TRANSFER_OPERATION "invalid_operationType"
+#define AM_TXT_TRANSFER_OPERATION "Tipo de operação inválido."
+#define AM_TXT_TRANSFER_OPERATION_KEY "Transferências para chave Pix são sempre do tipo PIX."
+#define AM_ERR_TRANSFER_SCHEDULE "invalid_scheduleDate"
+#define AM_TXT_TRANSFER_SCHEDULE "A data de agendamento não pode ser anterior a hoje."
+#define AM_ERR_TRANSFER_RECURRING "invalid_recurring"
+#define AM_TXT_TRANSFER_RECURRING "Recorrência inválida: frequency WEEKLY (até 51) ou MONTHLY (até 11)."
+#define AM_ERR_TRANSFER_CANCEL "invalid_action"
+#define AM_TXT_TRANSFER_CANCEL "Somente transferências pendentes podem ser canceladas."
+#define AM_ERR_TRANSFER_FILTER "invalid_type"
+#define AM_TXT_TRANSFER_FILTER "Tipo de transferência inválido."
+/* A destination the bank refuses (chosen): a bank account number of only zeros or a Pix
+ * e-mail key at AM_TRANSFER_FAIL_DOMAIN; it goes FAILED after BANK_PROCESSING. */
+#define AM_TRANSFER_FAIL_DOMAIN "@fail.test"
+#define AM_TXT_TRANSFER_FAIL_REASON "Conta de destino inexistente ou encerrada."
+#define AM_TXT_TRANSFER_LEDGER "Transferência para conta bancária"
+#define AM_TXT_TRANSFER_LEDGER_FEE "Taxa de transferência"
+#define AM_TXT_TRANSFER_LEDGER_REVERSAL "Estorno de transferência"
+#define AM_TXT_TRANSFER_LEDGER_FEE_REVERSAL "Estorno da taxa de transferência"
+#define AM_TXT_TRANSFER_LEDGER_INTERNAL "Transferência para outra conta Asaas"
+#define AM_TXT_TRANSFER_LEDGER_INTERNAL_IN "Transferência recebida de outra conta Asaas"
+/* Bills: the sandbox pays only boletos issued by Asaas (doc): a slip of bank 461 or a
+ * utility slip is PAID, any other bank's slip FAILED (money back). Fee chosen. */
+#define AM_BILL_ASAAS_BANK "461"
+#define AM_BILL_FEE_CENTS 0
+#define AM_BILL_UTILITY_COMPANY "Concessionária"
+#define AM_TXT_BILL_FAIL_REASON "Somente boletos emitidos pelo Asaas podem ser pagos no Sandbox."
+#define AM_ERR_BILL_FIELD "invalid_identificationField"
+#define AM_TXT_BILL_FIELD_MISSING "O campo identificationField deve ser informado."
+#define AM_TXT_BILL_FIELD_INVALID "A linha digitável informada é inválida."
+#define AM_ERR_BILL_VALUE "invalid_value"
+#define AM_TXT_BILL_VALUE "Informe o valor a pagar (value) maior que zero."
+#define AM_ERR_BILL_SCHEDULE "invalid_scheduleDate"
+#define AM_TXT_BILL_SCHEDULE "A data de agendamento não pode ser anterior a hoje."
+#define AM_ERR_BILL_AMOUNT "invalid_value"
+#define AM_TXT_BILL_AMOUNT "O valor informado é inválido."
+#define AM_ERR_BILL_CANCEL "invalid_action"
+#define AM_TXT_BILL_CANCEL "Este pagamento de conta não pode mais ser cancelado."
+#define AM_ERR_BILL_BALANCE "invalid_action"
+#define AM_TXT_BILL_BALANCE "Saldo insuficiente para realizar o pagamento."
+#define AM_ERR_BILL_STATUS "invalid_status"
+#define AM_TXT_BILL_STATUS "Status inválido."
+#define AM_TXT_BILL_LEDGER "Pagamento de conta"
+#define AM_TXT_BILL_LEDGER_FEE "Taxa de pagamento de conta"
+#define AM_TXT_BILL_LEDGER_BACK "Estorno de pagamento de conta"
+#define AM_TXT_BILL_LEDGER_FEE_BACK "Estorno da taxa de pagamento de conta"
+/* Mobile recharges: numbers of 11 digits (DDD + 9xxxxxxxx); the operator is derived
+ * from the number; values from R$ 12.00 to R$ 100.00; CONFIRMED the next day (chosen). */
+#define AM_RECHARGE_MIN_CENTS 1200
+#define AM_RECHARGE_MAX_CENTS 10000
+#define AM_ERR_RECHARGE_PHONE "invalid_phoneNumber"
+#define AM_TXT_RECHARGE_PHONE_MISSING "O campo phoneNumber deve ser informado."
+#define AM_TXT_RECHARGE_PHONE "O número de celular informado é inválido."
+#define AM_ERR_RECHARGE_VALUE "invalid_value"
+#define AM_TXT_RECHARGE_VALUE_MISSING AM_TXT_PAY_VALUE_MISSING
+#define AM_TXT_RECHARGE_VALUE "O valor da recarga deve estar entre R$ 12,00 e R$ 100,00."
+#define AM_ERR_RECHARGE_BALANCE "invalid_action"
+#define AM_TXT_RECHARGE_BALANCE "Saldo insuficiente para realizar a recarga."
+#define AM_ERR_RECHARGE_CANCEL "invalid_action"
+#define AM_TXT_RECHARGE_CANCEL "Esta recarga não pode mais ser cancelada."
+#define AM_TXT_RECHARGE_LEDGER "Recarga de celular"
+#define AM_TXT_RECHARGE_LEDGER_BACK "Estorno de recarga de celular"
+/* Anticipations (chosen): card receivables 1.15% and bank slips 1.99% per 30 days on
+ * the net value, pro rata; limits R$ 100,000.00 (card) and R$ 50,000.00 (slip); a
+ * request above the available limit is DENIED; bank slips need documentation;
+ * automatic anticipation requests one per card charge confirmed while it is on, at the
+ * next daily job. */
+#define AM_ANTICIPATION_CARD_BP_30D 115
+#define AM_ANTICIPATION_SLIP_BP_30D 199
+#define AM_ANTICIPATION_LIMIT_CARD_CENTS 10000000
+#define AM_ANTICIPATION_LIMIT_SLIP_CENTS 5000000
+#define AM_ERR_ANTICIPATION_TARGET "invalid_payment"
+#define AM_TXT_ANTICIPATION_TARGET "Informe a cobrança (payment) ou o parcelamento (installment)."
+#define AM_TXT_ANTICIPATION_NOT_FOUND "A cobrança ou o parcelamento informado não existe."
+#define AM_ERR_ANTICIPATION_ACTION "invalid_action"
+#define AM_TXT_ANTICIPATION_NOT_ANTICIPABLE \
+    "Esta cobrança não pode ser antecipada: somente cobranças por cartão confirmadas ou boletos pendentes a vencer, ainda não antecipados."
+#define AM_TXT_ANTICIPATION_CANCEL "Somente antecipações pendentes podem ser canceladas."
+#define AM_TXT_ANTICIPATION_DENIED_LIMIT "Limite de antecipação insuficiente."
+#define AM_TXT_ANTICIPATION_DENIED_PAID "A cobrança não está mais disponível para antecipação."
+#define AM_ERR_ANTICIPATION_CONFIG "invalid_creditCardAutomaticEnabled"
+#define AM_TXT_ANTICIPATION_CONFIG "O campo creditCardAutomaticEnabled deve ser booleano."
+#define AM_ERR_ANTICIPATION_STATUS "invalid_status"
+#define AM_TXT_ANTICIPATION_LEDGER "Antecipação de recebível"
+#define AM_TXT_ANTICIPATION_LEDGER_FEE "Taxa de antecipação de recebível"
+#define AM_TXT_ANTICIPATION_LEDGER_DEBIT "Baixa de antecipação de recebível"
+/* Escrow (chosen): a hold debits the payment's net value as PAYMENT_CUSTODY_BLOCK and
+ * emits BALANCE_VALUE_BLOCKED (BALANCE_VALUE_UNBLOCKED on release); holds are taken at
+ * the account's next money-out request or daily job after the payment is received;
+ * daysToExpire 1..365; a payment may be finished by its escrow id or its payment id. */
+#define AM_ESCROW_DAYS_MAX 365
+#define AM_ERR_ESCROW_DAYS "invalid_daysToExpire"
+#define AM_TXT_ESCROW_DAYS "O campo daysToExpire deve ser informado entre 1 e 365."
+#define AM_ERR_ESCROW_BOOL "invalid_object"
+#define AM_TXT_ESCROW_BOOL "Os campos enabled e isFeePayer devem ser booleanos."
+#define AM_ERR_ESCROW_FINISH "invalid_action"
+#define AM_TXT_ESCROW_FINISH "Esta garantia já foi finalizada."
+#define AM_TXT_ESCROW_LEDGER "Bloqueio de saldo em garantia (Conta Escrow)"
+#define AM_TXT_ESCROW_LEDGER_BACK "Liberação de saldo em garantia (Conta Escrow)"
+/* ---- end area moneyout ---- */
+
 #endif

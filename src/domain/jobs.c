@@ -13,6 +13,7 @@
 #include "pix.h"
 #include "pix_auto.h"
 /* area moneyout headers */
+#include "moneyout.h"
 /* area accounts headers */
 #include "splits.h"
 /* area links headers */
@@ -137,6 +138,7 @@ static const am_jobs_area_fn area_jobs[] = {
     am_pix_job,
     am_pix_auto_job,
     /* area moneyout */
+    am_moneyout_job,
     /* area accounts */
     am_splits_job,
     /* area links */

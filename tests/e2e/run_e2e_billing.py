@@ -1188,9 +1188,13 @@ def _(ctx):
 @test("unimplemented_operations_501_and_coverage_consistent")
 def _(ctx):
     a = ctx.account()
-    assert_body(a.get("/v3/transfers"), err("not_implemented", TXT_NOT_IMPLEMENTED),
-                "GET /v3/transfers", status=501)
     cov = a.server.control("GET", "/__mock/coverage").json()
+    # A missing operation answers 501 (any one: the breadth issues shrink the list to none).
+    missing = [o for o in cov["operations"] if not o["implemented"] and o["method"] == "GET"
+               and "{" not in o["path"]]
+    if missing:
+        assert_body(a.get(missing[0]["path"]), err("not_implemented", TXT_NOT_IMPLEMENTED),
+                    f"GET {missing[0]['path']}", status=501)
     eq(list(cov.keys()), ["implemented", "missing", "total", "specOperations", "legacyOperations",
                           "operations"], "coverage keys")
     ops = cov["operations"]
@@ -1201,7 +1205,8 @@ def _(ctx):
     eq(cov["specOperations"] + cov["legacyOperations"], cov["total"], "spec + legacy")
     eq(cov["specOperations"], 213, "spec operations (reference section 5: 213)")
     by_route = {(o["method"], o["path"]): o for o in ops}
-    eq(by_route[("GET", "/v3/transfers")]["implemented"], False, "transfers listed as missing")
+    if missing:
+        eq(by_route[("GET", missing[0]["path"])]["implemented"], False, "listed as missing")
     for route in (("POST", "/v3/payments"), ("GET", "/v3/payments"),
                   ("POST", "/v3/sandbox/payment/{id}/confirm"), ("GET", "/v3/installments/{id}"),
                   ("POST", "/v3/subscriptions"), ("GET", "/v3/finance/balance")):
