@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "asaas_facts.h"
+#include "multipart.h"
 #include "query.h"
 #include "utf8.h"
 
@@ -31,10 +32,13 @@ const char *am_request_encoding_error(const struct am_request *req)
 
     if (!am_utf8_valid(req->path, strlen(req->path), NULL))
         return AM_TXT_ENCODING_PATH;
-    if (req->body_len && !am_utf8_valid(req->body, req->body_len, NULL))
-        return AM_TXT_ENCODING_BODY;
-    if (req->body_len && am_utf8_json_has_nul(req->body, req->body_len, NULL))
-        return AM_TXT_ENCODING_NUL;
+    /* A multipart upload carries files as raw bytes: its handler checks the text parts. */
+    if (req->body_len && !am_multipart_is_form(am_request_header(req, "Content-Type"))) {
+        if (!am_utf8_valid(req->body, req->body_len, NULL))
+            return AM_TXT_ENCODING_BODY;
+        if (am_utf8_json_has_nul(req->body, req->body_len, NULL))
+            return AM_TXT_ENCODING_NUL;
+    }
     r = am_query_parse(req->query, &q);
     am_query_finish(&q);
     if (r == -EILSEQ)

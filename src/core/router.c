@@ -13,6 +13,7 @@
 /* area accounts headers */
 /* area links headers */
 /* area payrest headers */
+#include "api_payrest.h"
 
 struct route_def {
     enum am_route route;
@@ -93,6 +94,19 @@ static const struct route_def routes[] = {
     /* area accounts */
     /* area links */
     /* area payrest */
+    {AM_ROUTE_CUSTOMERS_NOTIFICATIONS, AM_SCOPE_API, AM_METHOD_GET, "customers/*/notifications", "customers.notifications", am_api_customers_notifications},
+    {AM_ROUTE_NOTIFICATIONS_BATCH, AM_SCOPE_API, AM_METHOD_PUT, "notifications/batch", "notifications.batch", am_api_notifications_batch},
+    {AM_ROUTE_NOTIFICATIONS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "notifications/*", "notifications.update", am_api_notifications_update},
+    {AM_ROUTE_LEAN_CREATE, AM_SCOPE_API, AM_METHOD_POST, "lean/payments", "lean.payments.create", am_api_lean_create},
+    {AM_ROUTE_LEAN_LIST, AM_SCOPE_API, AM_METHOD_GET, "lean/payments", "lean.payments.list", am_api_lean_list},
+    {AM_ROUTE_LEAN_GET, AM_SCOPE_API, AM_METHOD_GET, "lean/payments/*", "lean.payments.get", am_api_lean_get},
+    {AM_ROUTE_LEAN_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "lean/payments/*", "lean.payments.update", am_api_lean_update},
+    {AM_ROUTE_LEAN_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "lean/payments/*", "lean.payments.delete", am_api_lean_delete},
+    {AM_ROUTE_LEAN_RESTORE, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/restore", "lean.payments.restore", am_api_lean_restore},
+    {AM_ROUTE_LEAN_REFUND, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/refund", "lean.payments.refund", am_api_lean_refund},
+    {AM_ROUTE_LEAN_RECEIVE_IN_CASH, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/receiveInCash", "lean.payments.receiveInCash", am_api_lean_receive_in_cash},
+    {AM_ROUTE_LEAN_UNDO_RECEIVED_IN_CASH, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/undoReceivedInCash", "lean.payments.undoReceivedInCash", am_api_lean_undo_received_in_cash},
+    {AM_ROUTE_LEAN_CAPTURE, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/captureAuthorizedPayment", "lean.payments.captureAuthorizedPayment", am_api_lean_capture},
 
     {AM_ROUTE_CTL_HEALTH, AM_SCOPE_CONTROL, AM_METHOD_GET, "health", "mock.health", NULL},
     {AM_ROUTE_CTL_CA_PEM, AM_SCOPE_CONTROL, AM_METHOD_GET, "ca.pem", "mock.ca", NULL},

@@ -76,6 +76,19 @@ enum am_route {
     /* area accounts: subaccounts and their keys, account info, account documents, splits (breadth I) */
     /* area links: payment links, checkouts, invoices, fiscal info, dunning (breadth II) */
     /* area payrest: lean payments, payment documents, chargebacks, notifications, credit bureau, the rest (breadth II) */
+    AM_ROUTE_CUSTOMERS_NOTIFICATIONS,
+    AM_ROUTE_NOTIFICATIONS_BATCH,
+    AM_ROUTE_NOTIFICATIONS_UPDATE,
+    AM_ROUTE_LEAN_CREATE,
+    AM_ROUTE_LEAN_LIST,
+    AM_ROUTE_LEAN_GET,
+    AM_ROUTE_LEAN_UPDATE,
+    AM_ROUTE_LEAN_DELETE,
+    AM_ROUTE_LEAN_RESTORE,
+    AM_ROUTE_LEAN_REFUND,
+    AM_ROUTE_LEAN_RECEIVE_IN_CASH,
+    AM_ROUTE_LEAN_UNDO_RECEIVED_IN_CASH,
+    AM_ROUTE_LEAN_CAPTURE,
     /* /__mock control API */
     AM_ROUTE_CTL_HEALTH,
     AM_ROUTE_CTL_CA_PEM,

@@ -360,4 +360,31 @@
 /* What the corrupt-token webhook fault sends instead of the config's token. */
 #define AM_WEBHOOK_CORRUPT_TOKEN "asaas-mock-corrupted-token-0000000000000000"
 
+/* ---- area payrest ---- */
+/* Notifications (§5.1). UNCONFIRMED choices:
+ * - the default set of a new customer: PAYMENT_CREATED 0, PAYMENT_UPDATED 0,
+ *   PAYMENT_DUEDATE_WARNING 10 and 0, SEND_LINHA_DIGITAVEL 0, PAYMENT_OVERDUE 0 and 7,
+ *   PAYMENT_RECEIVED 0 (8 notifications, e-mail and SMS to the customer on, to the
+ *   provider only for OVERDUE and RECEIVED; phone call and WhatsApp off);
+ * - scheduleOffset may change only on PAYMENT_DUEDATE_WARNING (0, 5, 10, 15, 30) and
+ *   PAYMENT_OVERDUE (1, 7, 15, 30, as the spec's note lists); sending a notification's
+ *   current offset again is accepted on every event;
+ * - a batch refuses (changing nothing) a notification of another customer. */
+#define AM_ERR_NOTIF_OFFSET "invalid_scheduleOffset"
+#define AM_TXT_NOTIF_OFFSET_WARNING                                                               \
+    "O scheduleOffset informado é inválido. Para PAYMENT_DUEDATE_WARNING utilize 0, 5, 10, 15 "  \
+    "ou 30."
+#define AM_TXT_NOTIF_OFFSET_OVERDUE                                                               \
+    "O scheduleOffset informado é inválido. Para PAYMENT_OVERDUE utilize 1, 7, 15 ou 30."
+#define AM_TXT_NOTIF_OFFSET_FIXED "O scheduleOffset não pode ser alterado para este evento."
+#define AM_ERR_NOTIF_CUSTOMER "invalid_customer"
+#define AM_TXT_NOTIF_CUSTOMER "O campo customer deve ser informado."
+#define AM_ERR_NOTIF_LIST "invalid_notifications"
+#define AM_TXT_NOTIF_LIST "Informe ao menos uma notificação."
+#define AM_TXT_NOTIF_LIST_MAX "Informe no máximo 50 notificações."
+#define AM_NOTIF_BATCH_MAX 50
+#define AM_ERR_NOTIF_ID "invalid_notification"
+#define AM_TXT_NOTIF_ID "Informe o id de cada notificação."
+#define AM_TXT_NOTIF_OTHER_FMT "A notificação %s não pertence ao cliente informado."
+
 #endif

@@ -17,6 +17,7 @@
 #include "keys.h"
 #include "json_text.h"
 #include "log.h"
+#include "multipart.h"
 #include "state.h"
 #include "state_codec.h"
 #include "statelog.h"
@@ -163,6 +164,8 @@ static int add_body(cJSON *o, const struct am_request *req, bool *elided)
     struct am_response scratch;
     cJSON *json = NULL, *item;
     bool binary = false;
+    /* An upload (files as raw bytes) goes in whole as hex: replay must store it again. */
+    bool multipart = am_multipart_is_form(am_request_header(req, "Content-Type"));
     char *text;
     int r;
 
@@ -173,11 +176,11 @@ static int add_body(cJSON *o, const struct am_request *req, bool *elided)
         return r;
     if (r == 0 && mask_cards(json) > 0) {
         text = cJSON_PrintUnformatted(json);
-    } else if (r > 0 && may_hold_card(req->body, req->body_len)) {
+    } else if (r > 0 && !multipart && may_hold_card(req->body, req->body_len)) {
         text = strdup("!");
         *elided = true;
     } else {
-        binary = memchr(req->body, 0, req->body_len) != NULL;
+        binary = multipart || memchr(req->body, 0, req->body_len) != NULL;
         text = malloc(binary ? 2 * req->body_len + 1 : req->body_len + 1);
         if (text && binary) {
             am_hex((const uint8_t *)req->body, req->body_len, text);

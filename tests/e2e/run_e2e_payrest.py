@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""run_e2e_payrest.py - the "payrest" area end to end (issue #15): customer
+notifications, lean payments, payment documents, payment books (PDF read back with
+pdftotext), chargebacks and their balance effects, credit bureau reports and the
+remaining payment/subscription/installment operations.
+
+Usage: run_e2e_payrest.py path/to/asaas-mock [-k PATTERN]
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from harness import Server, TestFailure, check, eq, registry  # noqa: E402
+import harness  # noqa: E402
+
+DEV_KEY = ("$aact_hmlg_000MzkwODA2MWY2OGM3MWRlMDU2NWM3MzJlNzZmNGZhZGY6OjAwMDAwMDAwMDAwMDA0MjAw"
+           "MDA6OiRhYWNoX2RldmVsb3BtZW50LWtleS1ub3Qtc2VjcmV0")
+
+TESTS, test = registry()
+
+
+class Ctx(harness.Ctx):
+    def make_shared(self):
+        return Server(self.binary, "payrest", root=self.root, use_fixtures=False,
+                      default_key=DEV_KEY)
+
+
+def call(s, method, path, body=None, status=200, headers=(), raw=None):
+    data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+    r = harness.api(s, method, path, body=data, headers=headers)
+    if status is not None:
+        eq(r.status, status, f"{method} {path} status (body {r.body[:400]!r})")
+    return r
+
+
+def js(s, method, path, body=None, status=200, **kw):
+    return call(s, method, path, body, status, **kw).json()
+
+
+def error_code(r):
+    return r.json()["errors"][0]["code"]
+
+
+def customer(s, name="Payrest Silva"):
+    return js(s, "POST", "/v3/customers", {"name": name, "cpfCnpj": "24971563792"})["id"]
+
+
+def account_id(s):
+    return s.control("GET", "/__mock/whoami").json().get("accountId") or "dev"
+
+
+def ledger_ok(s, acc):
+    r = s.control("GET", f"/__mock/accounts/{acc}/ledger/check")
+    eq(r.json().get("ok"), True, f"ledger check {r.body[:300]!r}")
+
+
+def multipart(fields, files):
+    """(body bytes, content type) of a multipart/form-data form."""
+    boundary = "payrestBoundary7d93a1"
+    out = b""
+    for name, value in fields:
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                f"{value}\r\n").encode()
+    for name, filename, ctype, data in files:
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; "
+                f"filename=\"{filename}\"\r\nContent-Type: {ctype}\r\n\r\n").encode()
+        out += data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
+# ---------------------------------------------------------------- notifications
+
+@test("notifications_default_set_listed_for_a_new_customer")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    page = js(s, "GET", f"/v3/customers/{cus}/notifications")
+    eq(page["object"], "list", "envelope")
+    eq(page["totalCount"], 8, "default set size")
+    events = [n["event"] for n in page["data"]]
+    eq(events.count("PAYMENT_DUEDATE_WARNING"), 2, "two due-date warnings")
+    first = page["data"][0]
+    eq(list(first.keys()), ["object", "id", "customer", "enabled", "emailEnabledForProvider",
+                            "smsEnabledForProvider", "emailEnabledForCustomer",
+                            "smsEnabledForCustomer", "phoneCallEnabledForCustomer",
+                            "whatsappEnabledForCustomer", "event", "scheduleOffset", "deleted"],
+       "key order")
+    check(first["id"].startswith("not_") and len(first["id"]) == 16, f"id {first['id']}")
+    eq(first["customer"], cus, "customer")
+    again = js(s, "GET", f"/v3/customers/{cus}/notifications")
+    eq([n["id"] for n in again["data"]], [n["id"] for n in page["data"]], "stable ids")
+    call(s, "GET", "/v3/customers/cus_000000000000/notifications", status=404)
+
+
+@test("notification_update_validates_schedule_offset_per_event")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    data = js(s, "GET", f"/v3/customers/{cus}/notifications", )["data"]
+    warn = next(n for n in data if n["event"] == "PAYMENT_DUEDATE_WARNING")
+    created = next(n for n in data if n["event"] == "PAYMENT_CREATED")
+    r = call(s, "PUT", f"/v3/notifications/{warn['id']}", {"scheduleOffset": 7}, status=400)
+    eq(error_code(r), "invalid_scheduleOffset", "7 is not a warning offset")
+    r = call(s, "PUT", f"/v3/notifications/{created['id']}", {"scheduleOffset": 5}, status=400)
+    eq(error_code(r), "invalid_scheduleOffset", "created has no offset")
+    r = call(s, "PUT", f"/v3/notifications/{warn['id']}", {"enabled": "yes"}, status=400)
+    eq(error_code(r), "invalid_enabled", "type error")
+    n = js(s, "PUT", f"/v3/notifications/{warn['id']}",
+           {"scheduleOffset": 15, "smsEnabledForCustomer": False, "whatsappEnabledForCustomer": True})
+    eq((n["scheduleOffset"], n["smsEnabledForCustomer"], n["whatsappEnabledForCustomer"]),
+       (15, False, True), "updated")
+    listed = js(s, "GET", f"/v3/customers/{cus}/notifications")["data"]
+    eq(next(x for x in listed if x["id"] == warn["id"])["scheduleOffset"], 15, "kept")
+    call(s, "PUT", "/v3/notifications/not_000000000000", {"enabled": False}, status=404)
+
+
+@test("notifications_batch_update_validated_and_all_or_nothing")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    other = customer(s, "Other Person")
+    data = js(s, "GET", f"/v3/customers/{cus}/notifications")["data"]
+    foreign = js(s, "GET", f"/v3/customers/{other}/notifications")["data"][0]
+    overdue = [n for n in data if n["event"] == "PAYMENT_OVERDUE"]
+    r = call(s, "PUT", "/v3/notifications/batch", {"notifications": [{"id": data[0]["id"]}]},
+             status=400)
+    eq(error_code(r), "invalid_customer", "customer required")
+    r = call(s, "PUT", "/v3/notifications/batch", {"customer": cus, "notifications": []},
+             status=400)
+    eq(error_code(r), "invalid_notifications", "empty list")
+    # a valid change followed by a bad one: nothing changes
+    r = call(s, "PUT", "/v3/notifications/batch", {"customer": cus, "notifications": [
+        {"id": data[0]["id"], "enabled": False},
+        {"id": overdue[1]["id"], "scheduleOffset": 10}]}, status=400)
+    eq(error_code(r), "invalid_scheduleOffset", "10 is not an overdue offset")
+    r = call(s, "PUT", "/v3/notifications/batch", {"customer": cus, "notifications": [
+        {"id": foreign["id"], "enabled": False}]}, status=400)
+    eq(error_code(r), "invalid_notification", "another customer's notification")
+    eq(js(s, "GET", f"/v3/customers/{cus}/notifications")["data"][0]["enabled"], True,
+       "refused batch changed nothing")
+    out = js(s, "PUT", "/v3/notifications/batch", {"customer": cus, "notifications": [
+        {"id": data[0]["id"], "enabled": False, "emailEnabledForProvider": True},
+        {"id": overdue[1]["id"], "scheduleOffset": 30}]})
+    eq(len(out["notifications"]), 2, "answered both")
+    eq(out["notifications"][1]["scheduleOffset"], 30, "offset")
+    now = {n["id"]: n for n in js(s, "GET", f"/v3/customers/{cus}/notifications")["data"]}
+    eq((now[data[0]["id"]]["enabled"], now[data[0]["id"]]["emailEnabledForProvider"]),
+       (False, True), "first changed")
+    eq(now[overdue[1]["id"]]["scheduleOffset"], 30, "second changed")
+
+
+# ---------------------------------------------------------------- lean payments
+
+@test("lean_payments_share_state_with_payments_in_the_summary_shape")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    p = js(s, "POST", "/v3/lean/payments", {"customer": cus, "billingType": "PIX",
+                                            "value": 50, "dueDate": "2031-01-10"})
+    check(p["id"].startswith("pay_"), "payment id")
+    eq(p["customerId"], cus, "customerId")
+    for gone in ("customer", "invoiceUrl", "bankSlipUrl", "nossoNumero", "refunds"):
+        check(gone not in p, f"{gone} not in the summary")
+    eq(list(p.keys())[:4], ["object", "id", "dateCreated", "customerId"], "order")
+    full = js(s, "GET", f"/v3/payments/{p['id']}")
+    eq(full["value"], 50, "same charge through /v3/payments")
+    got = js(s, "GET", f"/v3/lean/payments/{p['id']}")
+    eq(got["id"], p["id"], "get")
+    lst = js(s, "GET", f"/v3/lean/payments?customer={cus}")
+    eq(lst["totalCount"], 1, "list")
+    check("customerId" in lst["data"][0], "list items are summaries")
+    up = js(s, "PUT", f"/v3/lean/payments/{p['id']}", {"value": 60})
+    eq(up["value"], 60, "update")
+    cash = js(s, "POST", f"/v3/lean/payments/{p['id']}/receiveInCash",
+              {"paymentDate": full["dueDate"], "value": 60})
+    eq(cash["status"], "RECEIVED_IN_CASH", "cash")
+    undo = js(s, "POST", f"/v3/lean/payments/{p['id']}/undoReceivedInCash")
+    eq(undo["status"], "PENDING", "undo")
+    d = js(s, "DELETE", f"/v3/lean/payments/{p['id']}")
+    eq(d, {"deleted": True, "id": p["id"]}, "delete")
+    eq(js(s, "POST", f"/v3/lean/payments/{p['id']}/restore")["deleted"], False, "restore")
+    r = call(s, "POST", "/v3/lean/payments", {"customer": cus}, status=400)
+    check(r.json()["errors"][0]["code"], "same validation")
+    r = call(s, "POST", f"/v3/lean/payments/{p['id']}/refund", {}, status=400)
+    call(s, "POST", f"/v3/lean/payments/{p['id']}/captureAuthorizedPayment", {}, status=400)
+    call(s, "GET", "/v3/lean/payments/pay_unknown000000", status=404)
+
+
+if __name__ == "__main__":
+    harness.run_main(TESTS, Ctx, "e2e-payrest-", __doc__)
