@@ -386,5 +386,41 @@
 #define AM_ERR_NOTIF_ID "invalid_notification"
 #define AM_TXT_NOTIF_ID "Informe o id de cada notificação."
 #define AM_TXT_NOTIF_OTHER_FMT "A notificação %s não pertence ao cliente informado."
+/* payWithCard (PaymentPayWithCardRequestDTO). UNCONFIRMED: cardType VOUCHER is charged as
+ * CREDIT; the holder's addressNumber and phone (required on payWithCreditCard, not here)
+ * may be left out. */
+#define AM_ERR_CARD_TYPE "invalid_cardType"
+#define AM_TXT_CARD_TYPE "O tipo do cartão (cardType) deve ser CREDIT ou VOUCHER."
+/* bankSlip/refund. UNCONFIRMED: only a paid boleto (RECEIVED or CONFIRMED, also
+ * UNDEFINED paid by boleto) gets the link; asking again gives the same link; the
+ * charge keeps its status until the payer sends bank details (never, in the mock). */
+#define AM_TXT_BANK_SLIP_REFUND_TYPE "Somente cobranças pagas por boleto podem ser estornadas por este link."
+#define AM_BANK_SLIP_REFUND_URL "https://sandbox.asaas.com/solicitar-estorno/"
+/* Payment documents. UNCONFIRMED: at most AM_PAYMENT_DOCUMENTS_MAX per payment and
+ * AM_PAYMENT_DOCUMENT_MAX_BYTES per file (also bounded by --max-body); the upload is
+ * validated in the order type, availableAfterPayment, file; preview and download URLs
+ * below. */
+#define AM_PAYMENT_DOCUMENTS_MAX 20
+#define AM_PAYMENT_DOCUMENT_MAX_BYTES (5 * 1024 * 1024)
+#define AM_PAYMENT_DOCUMENT_URL "https://sandbox.asaas.com/downloadPaymentDocument/"
+#define AM_ERR_MULTIPART "invalid_object"
+#define AM_TXT_MULTIPART "Envie os dados como multipart/form-data."
+#define AM_ERR_DOC_TYPE "invalid_type"
+#define AM_TXT_DOC_TYPE "O tipo do documento deve ser INVOICE, CONTRACT, MEDIA, DOCUMENT, SPREADSHEET, PROGRAM ou OTHER."
+#define AM_ERR_DOC_AVAILABLE "invalid_availableAfterPayment"
+#define AM_TXT_DOC_AVAILABLE "O campo availableAfterPayment deve ser informado."
+#define AM_ERR_DOC_FILE "invalid_file"
+#define AM_TXT_DOC_FILE "O arquivo deve ser informado."
+#define AM_TXT_DOC_FILE_SIZE "O arquivo excede o tamanho máximo de 5 MB."
+#define AM_TXT_DOC_FILE_NAME "O nome do arquivo é inválido."
+#define AM_TXT_DOC_MAX "O limite de 20 documentos por cobrança foi atingido."
+/* Pre-authorization config: the range and text are the spec's; UNCONFIRMED: the default
+ * before any POST (7 days) and the code/text when daysToExpire is missing. */
+#define AM_PREAUTH_DAYS_DEFAULT 7
+#define AM_PREAUTH_DAYS_MIN 3
+#define AM_PREAUTH_DAYS_MAX 25
+#define AM_TXT_PREAUTH_RANGE "O prazo de cobranças com pré-autorização deve estar dentro do intervalo de 3 a 25 dias."
+#define AM_ERR_PREAUTH_MISSING "invalid_daysToExpire"
+#define AM_TXT_PREAUTH_MISSING "O campo daysToExpire deve ser informado."
 
 #endif

@@ -52,13 +52,31 @@ def customer(s, name="Payrest Silva"):
     return js(s, "POST", "/v3/customers", {"name": name, "cpfCnpj": "24971563792"})["id"]
 
 
-def account_id(s):
-    return s.control("GET", "/__mock/whoami").json().get("accountId") or "dev"
+ACCOUNT = "default"  # the account of the development key
+CARD = {"holderName": "Cliente Payrest", "number": "4444444444444444", "expiryMonth": "12",
+        "expiryYear": "2030", "ccv": "123"}
+HOLDER = {"name": "Cliente Payrest", "email": "payrest@example.com", "cpfCnpj": "24971563792",
+          "postalCode": "01310-100", "addressNumber": "100", "phone": "47999999999"}
 
 
-def ledger_ok(s, acc):
-    r = s.control("GET", f"/__mock/accounts/{acc}/ledger/check")
-    eq(r.json().get("ok"), True, f"ledger check {r.body[:300]!r}")
+def ctl(s, method, sub, body=None):
+    return s.control(method, f"/__mock/accounts/{ACCOUNT}{sub}",
+                     body=json.dumps(body) if body is not None else None).json()
+
+
+def ledger_ok(s):
+    r = ctl(s, "GET", "/ledger/check")
+    eq(r.get("ok"), True, f"ledger check {r!r}")
+    return r
+
+
+def balance(s):
+    return js(s, "GET", "/v3/finance/balance")["balance"]
+
+
+def charge(s, cus, billing="BOLETO", value=100, due="2031-01-10"):
+    return js(s, "POST", "/v3/payments", {"customer": cus, "billingType": billing,
+                                          "value": value, "dueDate": due})
 
 
 def multipart(fields, files):
@@ -192,6 +210,109 @@ def _(ctx):
     r = call(s, "POST", f"/v3/lean/payments/{p['id']}/refund", {}, status=400)
     call(s, "POST", f"/v3/lean/payments/{p['id']}/captureAuthorizedPayment", {}, status=400)
     call(s, "GET", "/v3/lean/payments/pay_unknown000000", status=404)
+
+
+# ---------------------------------------------------------------- payment extras
+
+@test("pay_with_card_maps_the_card_body_and_confirms")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    p = charge(s, cus, "CREDIT_CARD")
+    r = call(s, "POST", f"/v3/payments/{p['id']}/payWithCard", {"card": CARD}, status=400)
+    eq(error_code(r), "invalid_cardType", "cardType required")
+    holder = {k: HOLDER[k] for k in ("name", "email", "cpfCnpj", "postalCode")}
+    r = call(s, "POST", f"/v3/payments/{p['id']}/payWithCard",
+             {"cardType": "CREDIT", "card": dict(CARD, number="1234", holder=holder)}, status=400)
+    eq(error_code(r), "invalid_creditCard", "card rules of payWithCreditCard")
+    got = js(s, "POST", f"/v3/payments/{p['id']}/payWithCard",
+             {"cardType": "CREDIT", "card": dict(CARD, holder=holder)})
+    eq(got["status"], "CONFIRMED", "paid")
+    eq(got["creditCard"]["creditCardNumber"], "4444", "last 4")
+    r = call(s, "POST", f"/v3/payments/{p['id']}/payWithCard",
+             {"cardType": "CREDIT", "cardToken": got["creditCard"]["creditCardToken"]}, status=400)
+    eq(error_code(r), "invalid_action", "already paid")
+
+
+@test("bank_slip_refund_link_only_for_a_paid_boleto")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    p = charge(s, cus, "BOLETO")
+    r = call(s, "POST", f"/v3/payments/{p['id']}/bankSlip/refund", {}, status=400)
+    eq(error_code(r), "invalid_action", "not paid")
+    js(s, "POST", f"/v3/sandbox/payment/{p['id']}/confirm", {})
+    a = js(s, "POST", f"/v3/payments/{p['id']}/bankSlip/refund", {})
+    check(a["requestUrl"].startswith("https://sandbox.asaas.com/solicitar-estorno/"), a)
+    eq(js(s, "POST", f"/v3/payments/{p['id']}/bankSlip/refund", {}), a, "same link")
+    pix = charge(s, cus, "PIX")
+    js(s, "POST", f"/v3/sandbox/payment/{pix['id']}/confirm", {})
+    r = call(s, "POST", f"/v3/payments/{pix['id']}/bankSlip/refund", {}, status=400)
+    eq(error_code(r), "invalid_action", "not a boleto")
+    lst = js(s, "GET", f"/v3/payments/{p['id']}/contractualEffectRestrictions")
+    eq((lst["object"], lst["totalCount"]), ("list", 0), "no restrictions")
+
+
+@test("payment_documents_upload_list_update_delete_with_limits")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    p = charge(s, cus)
+    pdf = b"%PDF-1.4\n\x00\xff\xfe binary \x80\x81 content\n%%EOF\n"
+    body, ctype = multipart([("type", "INVOICE"), ("availableAfterPayment", "true")],
+                            [("file", "nota fiscal.pdf", "application/pdf", pdf)])
+    hdr = [("Content-Type", ctype)]
+    d = js(s, "POST", f"/v3/payments/{p['id']}/documents", raw=body, headers=hdr)
+    eq(d["object"], "paymentDocument", "object")
+    eq((d["name"], d["type"], d["availableAfterPayment"]), ("nota fiscal.pdf", "INVOICE", True),
+       "fields")
+    eq((d["file"]["size"], d["file"]["extension"]), (len(pdf), "pdf"), "file")
+    check(not any(k.startswith("_") for k in d), "no private members")
+    lst = js(s, "GET", f"/v3/payments/{p['id']}/documents")
+    eq([x["id"] for x in lst["data"]], [d["id"]], "listed")
+    eq(js(s, "GET", f"/v3/payments/{p['id']}/documents/{d['id']}")["id"], d["id"], "get")
+    up = js(s, "PUT", f"/v3/payments/{p['id']}/documents/{d['id']}",
+            {"type": "CONTRACT", "availableAfterPayment": False})
+    eq((up["type"], up["availableAfterPayment"]), ("CONTRACT", False), "updated")
+    r = call(s, "PUT", f"/v3/payments/{p['id']}/documents/{d['id']}", {"type": "PHOTO",
+             "availableAfterPayment": False}, status=400)
+    eq(error_code(r), "invalid_type", "bad type")
+    bad, ctype2 = multipart([("type", "NOPE"), ("availableAfterPayment", "true")],
+                            [("file", "a.pdf", "application/pdf", pdf)])
+    r = call(s, "POST", f"/v3/payments/{p['id']}/documents", raw=bad,
+             headers=[("Content-Type", ctype2)], status=400)
+    eq(error_code(r), "invalid_type", "upload type checked")
+    nofile, ctype3 = multipart([("type", "OTHER"), ("availableAfterPayment", "false")], [])
+    r = call(s, "POST", f"/v3/payments/{p['id']}/documents", raw=nofile,
+             headers=[("Content-Type", ctype3)], status=400)
+    eq(error_code(r), "invalid_file", "file required")
+    r = call(s, "POST", f"/v3/payments/{p['id']}/documents", {"type": "OTHER"}, status=400)
+    eq(error_code(r), "invalid_object", "multipart required")
+    big, ctype4 = multipart([("type", "OTHER"), ("availableAfterPayment", "false")],
+                            [("file", "big.bin", "application/octet-stream",
+                              b"x" * (5 * 1024 * 1024 + 1))])
+    r = call(s, "POST", f"/v3/payments/{p['id']}/documents", raw=big,
+             headers=[("Content-Type", ctype4)], status=None)
+    check(r.status in (400, 413), f"oversized refused: {r.status}")
+    eq(js(s, "DELETE", f"/v3/payments/{p['id']}/documents/{d['id']}"),
+       {"deleted": True, "id": d["id"]}, "deleted")
+    call(s, "GET", f"/v3/payments/{p['id']}/documents/{d['id']}", status=404)
+    eq(js(s, "GET", f"/v3/payments/{p['id']}/documents")["totalCount"], 0, "gone")
+
+
+@test("pre_authorization_config_range_and_split_statistics")
+def _(ctx):
+    s = ctx.shared
+    eq(js(s, "GET", "/v3/creditCard/preAuthorization/config"), {"daysToExpire": 7}, "default")
+    r = call(s, "POST", "/v3/creditCard/preAuthorization/config", {"daysToExpire": 2}, status=400)
+    eq(r.json()["errors"][0]["description"],
+       "O prazo de cobranças com pré-autorização deve estar dentro do intervalo de 3 a 25 dias.",
+       "range text")
+    call(s, "POST", "/v3/creditCard/preAuthorization/config", {}, status=400)
+    eq(js(s, "POST", "/v3/creditCard/preAuthorization/config", {"daysToExpire": 12}),
+       {"daysToExpire": 12}, "saved")
+    eq(js(s, "GET", "/v3/creditCard/preAuthorization/config"), {"daysToExpire": 12}, "kept")
+    eq(js(s, "GET", "/v3/finance/split/statistics"), {"income": 0, "value": 0}, "no splits")
 
 
 if __name__ == "__main__":
