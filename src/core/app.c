@@ -934,6 +934,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     ctx.now = am_clock_now(&res.account->clock, real_now);
     ctx.ids = &app->ids;
     ctx.query = &query;
+    ctx.registry = res.account->registry;
     r = run_api(app, &m, req, &ctx, resp);
     am_query_finish(&query);
     return r;

@@ -422,5 +422,48 @@
 #define AM_TXT_PREAUTH_RANGE "O prazo de cobranças com pré-autorização deve estar dentro do intervalo de 3 a 25 dias."
 #define AM_ERR_PREAUTH_MISSING "invalid_daysToExpire"
 #define AM_TXT_PREAUTH_MISSING "O campo daysToExpire deve ser informado."
+/* Payment books. UNCONFIRMED: a card installment has no book (400 invalid_action);
+ * the slips are sorted by dueDate (sort=dueDate, the only key read), order=asc by
+ * default; a subscription's book holds its charges generated so far, up to the end of
+ * month/year when both are given; deleted charges are left out. */
+#define AM_TXT_PAYBOOK_CARD "Não é possível gerar carnê para cobranças de cartão de crédito."
+#define AM_TXT_PAYBOOK_EMPTY "Não há cobranças para gerar o carnê."
+#define AM_ERR_PAYBOOK_QUERY "invalid_object"
+#define AM_TXT_PAYBOOK_QUERY "Os parâmetros month, year, sort ou order são inválidos."
+/* Subscription card change. UNCONFIRMED: refused (invalid_action) for a subscription that
+ * is not CREDIT_CARD or is deleted; its PENDING/OVERDUE charges take the new card;
+ * SUBSCRIPTION_UPDATED is emitted. */
+#define AM_TXT_SUB_CARD_TYPE "Só é possível alterar o cartão de assinaturas por cartão de crédito."
+/* Subscription invoice settings. UNCONFIRMED: one configuration per subscription (a
+ * second POST is refused); municipalServiceId or municipalServiceCode is required;
+ * daysBeforeDueDate one of 5, 10, 15, 30, 60 and required with
+ * BEFORE_PAYMENT_DUE_DATE; tax rates 0..100; the invoices themselves are the links
+ * area's (records collection "invoices"); /subscriptions/{id}/invoices lists those of
+ * the subscription's charges. */
+#define AM_ERR_INV_SETTINGS "invalid_action"
+#define AM_TXT_INV_SETTINGS_EXISTS "Esta assinatura já possui configuração de emissão de notas fiscais."
+#define AM_ERR_INV_TAXES "invalid_taxes"
+#define AM_TXT_INV_TAXES "Informe os impostos (taxes) da nota fiscal."
+#define AM_TXT_INV_TAX_FMT "O campo taxes.%s deve ser informado com um valor entre 0 e 100."
+#define AM_ERR_INV_SERVICE "invalid_municipalService"
+#define AM_TXT_INV_SERVICE "Informe o serviço municipal (municipalServiceId ou municipalServiceCode)."
+#define AM_ERR_INV_PERIOD "invalid_effectiveDatePeriod"
+#define AM_TXT_INV_PERIOD "O período de emissão (effectiveDatePeriod) informado é inválido."
+#define AM_ERR_INV_DAYS "invalid_daysBeforeDueDate"
+#define AM_TXT_INV_DAYS "Os dias de antecedência devem ser 5, 10, 15, 30 ou 60."
+#define AM_ERR_INV_DEDUCTIONS "invalid_deductions"
+#define AM_TXT_INV_DEDUCTIONS "O valor das deduções não pode ser negativo."
+/* Installment splits. UNCONFIRMED: stored per installment and answered with status
+ * PENDING; walletId must name another account of the mock; exactly one of fixedValue,
+ * percentualValue, totalFixedValue; percentages 0 < p <= 100; installmentNumber within
+ * the installment's count and not beside totalFixedValue. Settling them at receipt is
+ * the splits area's (accounts). */
+#define AM_ERR_SPLIT "invalid_split"
+#define AM_TXT_SPLIT_LIST "Informe ao menos um split."
+#define AM_TXT_SPLIT_WALLET "O walletId informado é inválido."
+#define AM_TXT_SPLIT_OWN_WALLET "Não é possível fazer split para a sua própria carteira."
+#define AM_TXT_SPLIT_VALUE "Informe apenas um dentre fixedValue, percentualValue e totalFixedValue, com valor positivo."
+#define AM_TXT_SPLIT_PERCENT "O percentualValue deve ser maior que 0 e no máximo 100."
+#define AM_TXT_SPLIT_NUMBER "O installmentNumber informado é inválido."
 
 #endif

@@ -315,5 +315,145 @@ def _(ctx):
     eq(js(s, "GET", "/v3/finance/split/statistics"), {"income": 0, "value": 0}, "no splits")
 
 
+# ---------------------------------------------------------------- books, subscriptions
+
+def wallet_of(account_id):
+    """The walletId the mock derives from an account id (core/registry.c)."""
+    h = [1469598103934665603, 0x9e3779b97f4a7c15]
+    b = bytearray(16)
+    for k in range(2):
+        for c in ("wallet:" + account_id).encode():
+            h[k] = ((h[k] ^ c) * 1099511628211) % (1 << 64)
+        for i in range(8):
+            b[k * 8 + i] = (h[k] >> (8 * i)) & 0xff
+    b[6] = (b[6] & 0x0f) | 0x40
+    b[8] = (b[8] & 0x3f) | 0x80
+    x = b.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+
+
+def pdftotext(data):
+    check(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is installed")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True,
+                             timeout=30)
+    eq(out.returncode, 0, f"pdftotext exit ({out.stderr[:200]!r})")
+    return out.stdout.decode("utf-8", "replace")
+
+
+@test("installment_payment_book_is_a_pdf_with_the_installment_values")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s, "Joana Carnê")
+    first = js(s, "POST", "/v3/payments", {"customer": cus, "billingType": "BOLETO",
+                                           "installmentCount": 3, "totalValue": 100,
+                                           "dueDate": "2031-03-05", "description": "Curso"})
+    inst = first["installment"]
+    pays = js(s, "GET", f"/v3/installments/{inst}/payments")["data"]
+    r = call(s, "GET", f"/v3/installments/{inst}/paymentBook")
+    eq(r.headers.get("content-type", r.headers.get("Content-Type")), "application/pdf",
+       "content type")
+    check(r.body.startswith(b"%PDF-"), "a PDF")
+    text = pdftotext(r.body)
+    for p in pays:
+        brl = f"{p['value']:.2f}".replace(".", ",")
+        check(f"R$ {brl}" in text, f"value {brl} in the book: {text[:600]!r}")
+        d = p["dueDate"]
+        check(f"{d[8:10]}/{d[5:7]}/{d[0:4]}" in text, f"due date {d} in the book")
+        check(p["id"] in text, f"payment {p['id']} in the book")
+    check("Parcela 1/3" in text and "Parcela 3/3" in text, "numbers")
+    check("Joana Carnê" in text, "payer name with its accent")
+    desc = pdftotext(call(s, "GET", f"/v3/installments/{inst}/paymentBook?order=desc").body)
+    check(desc.index("Parcela 3/3") < desc.index("Parcela 1/3"), "order=desc")
+    r = call(s, "GET", f"/v3/installments/{inst}/paymentBook?order=sideways", status=400)
+    call(s, "GET", "/v3/installments/00000000-0000-4000-8000-000000000000/paymentBook",
+         status=404)
+
+
+@test("subscription_book_card_change_and_invoice_settings")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    sub = js(s, "POST", "/v3/subscriptions", {"customer": cus, "billingType": "BOLETO",
+                                               "value": 49.9, "nextDueDate": "2031-02-10",
+                                               "cycle": "MONTHLY"})
+    text = pdftotext(call(s, "GET", f"/v3/subscriptions/{sub['id']}/paymentBook").body)
+    check("49,90" in text, f"subscription charge value in the book: {text[:400]!r}")
+    call(s, "GET", f"/v3/subscriptions/{sub['id']}/paymentBook?month=13&year=2031", status=400)
+    r = call(s, "PUT", f"/v3/subscriptions/{sub['id']}/creditCard",
+             {"creditCard": CARD, "creditCardHolderInfo": HOLDER, "remoteIp": "127.0.0.1"},
+             status=400)
+    eq(error_code(r), "invalid_action", "boleto subscription has no card")
+    card_sub = js(s, "POST", "/v3/subscriptions", {
+        "customer": cus, "billingType": "CREDIT_CARD", "value": 30, "nextDueDate": "2031-02-10",
+        "cycle": "MONTHLY", "creditCard": CARD, "creditCardHolderInfo": HOLDER,
+        "remoteIp": "127.0.0.1"})
+    r = call(s, "PUT", f"/v3/subscriptions/{card_sub['id']}/creditCard",
+             {"creditCard": dict(CARD, number="123"), "creditCardHolderInfo": HOLDER,
+              "remoteIp": "127.0.0.1"}, status=400)
+    eq(error_code(r), "invalid_creditCard", "card rules")
+    up = js(s, "PUT", f"/v3/subscriptions/{card_sub['id']}/creditCard",
+            {"creditCard": dict(CARD, number="5162306219378829"), "creditCardHolderInfo": HOLDER,
+             "remoteIp": "127.0.0.1"})
+    eq(up["id"], card_sub["id"], "subscription answered")
+    pend = js(s, "GET", f"/v3/subscriptions/{card_sub['id']}/payments?status=PENDING")["data"]
+    check(pend, "the subscription has a pending charge")
+    for p in pend:
+        eq(p["creditCard"]["creditCardNumber"], "8829", "pending charge takes the new card")
+    # invoice settings
+    base = f"/v3/subscriptions/{sub['id']}/invoiceSettings"
+    call(s, "GET", base, status=404)
+    taxes = {"retainIss": False, "iss": 3, "pis": 0.65, "cofins": 3, "csll": 1, "inss": 0,
+             "ir": 1.5}
+    r = call(s, "POST", base, {"municipalServiceCode": "1.01", "taxes": taxes,
+                               "effectiveDatePeriod": "BEFORE_PAYMENT_DUE_DATE"}, status=400)
+    eq(error_code(r), "invalid_daysBeforeDueDate", "days required before due date")
+    r = call(s, "POST", base, {"municipalServiceCode": "1.01"}, status=400)
+    eq(error_code(r), "invalid_taxes", "taxes required")
+    r = call(s, "POST", base, {"taxes": taxes}, status=400)
+    eq(error_code(r), "invalid_municipalService", "service required")
+    got = js(s, "POST", base, {"municipalServiceCode": "1.01", "municipalServiceName": "Análise",
+                               "taxes": taxes, "effectiveDatePeriod": "BEFORE_PAYMENT_DUE_DATE",
+                               "daysBeforeDueDate": 10, "deductions": 5})
+    eq((got["invoiceCreationPeriod"], got["daysBeforeDueDate"], got["deductions"]),
+       ("BEFORE_PAYMENT_DUE_DATE", 10, 5), "settings")
+    check("id" not in got, "no id in the settings")
+    call(s, "POST", base, {"municipalServiceCode": "1.01", "taxes": taxes}, status=400)
+    upd = js(s, "PUT", base, {"taxes": dict(taxes, iss=5), "effectiveDatePeriod": "ON_NEXT_MONTH"})
+    eq((upd["taxes"]["iss"], upd["invoiceCreationPeriod"], upd["daysBeforeDueDate"],
+        upd["municipalServiceCode"]), (5, "ON_NEXT_MONTH", None, "1.01"), "updated")
+    eq(js(s, "GET", base), upd, "get")
+    eq(js(s, "GET", f"/v3/subscriptions/{sub['id']}/invoices")["totalCount"], 0, "no invoices")
+    eq(js(s, "DELETE", base), {"deleted": True, "id": sub["id"]}, "removed")
+    call(s, "GET", base, status=404)
+
+
+@test("installment_splits_validated_and_stored")
+def _(ctx):
+    s = ctx.shared
+    s.control("POST", "/__mock/accounts", body=json.dumps({"id": "payrest-receiver"}), expect=None)
+    cus = customer(s)
+    first = js(s, "POST", "/v3/payments", {"customer": cus, "billingType": "PIX",
+                                           "installmentCount": 4, "totalValue": 200,
+                                           "dueDate": "2031-03-05"})
+    inst = first["installment"]
+    path = f"/v3/installments/{inst}/splits"
+    r = call(s, "PUT", path, {"splits": [{"walletId": wallet_of(ACCOUNT), "fixedValue": 5}]},
+             status=400)
+    eq(error_code(r), "invalid_split", "own wallet")
+    other = wallet_of("payrest-receiver")
+    r = call(s, "PUT", path, {"splits": [{"walletId": other, "fixedValue": 5,
+                                          "percentualValue": 10}]}, status=400)
+    eq(error_code(r), "invalid_split", "one value kind")
+    r = call(s, "PUT", path, {"splits": []}, status=400)
+    got = js(s, "PUT", path, {"splits": [{"walletId": other, "percentualValue": 10,
+                                          "installmentNumber": 2}]})
+    sp = got["splits"][0]
+    eq((sp["walletId"], sp["percentualValue"], sp["totalValue"], sp["status"],
+        sp["installmentNumber"]), (other, 10, 5, "PENDING", 2), "split")
+
+
 if __name__ == "__main__":
     harness.run_main(TESTS, Ctx, "e2e-payrest-", __doc__)
