@@ -127,6 +127,13 @@ static const struct route_def routes[] = {
     {AM_ROUTE_SUB_INVOICE_SETTINGS_GET, AM_SCOPE_API, AM_METHOD_GET, "subscriptions/*/invoiceSettings", "subscriptions.invoiceSettings.get", am_api_sub_invoice_settings_get},
     {AM_ROUTE_SUB_INVOICE_SETTINGS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "subscriptions/*/invoiceSettings", "subscriptions.invoiceSettings.update", am_api_sub_invoice_settings_update},
     {AM_ROUTE_SUB_INVOICE_SETTINGS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "subscriptions/*/invoiceSettings", "subscriptions.invoiceSettings.delete", am_api_sub_invoice_settings_delete},
+    {AM_ROUTE_PAYMENTS_CHARGEBACK, AM_SCOPE_API, AM_METHOD_GET, "payments/*/chargeback", "payments.chargeback", am_api_payments_chargeback},
+    {AM_ROUTE_CHARGEBACKS_LIST, AM_SCOPE_API, AM_METHOD_GET, "chargebacks", "chargebacks.list", am_api_chargebacks_list},
+    {AM_ROUTE_CHARGEBACKS_DISPUTE, AM_SCOPE_API, AM_METHOD_POST, "chargebacks/*/dispute", "chargebacks.dispute", am_api_chargebacks_dispute},
+    {AM_ROUTE_SANDBOX_CHARGEBACK, AM_SCOPE_API, AM_METHOD_POST, "sandbox/payment/*/chargeback", "sandbox.payment.chargeback", am_api_sandbox_chargeback},
+    {AM_ROUTE_CREDIT_BUREAU_CREATE, AM_SCOPE_API, AM_METHOD_POST, "creditBureauReport", "creditBureauReport.create", am_api_credit_bureau_create},
+    {AM_ROUTE_CREDIT_BUREAU_LIST, AM_SCOPE_API, AM_METHOD_GET, "creditBureauReport", "creditBureauReport.list", am_api_credit_bureau_list},
+    {AM_ROUTE_CREDIT_BUREAU_GET, AM_SCOPE_API, AM_METHOD_GET, "creditBureauReport/*", "creditBureauReport.get", am_api_credit_bureau_get},
 
     {AM_ROUTE_CTL_HEALTH, AM_SCOPE_CONTROL, AM_METHOD_GET, "health", "mock.health", NULL},
     {AM_ROUTE_CTL_CA_PEM, AM_SCOPE_CONTROL, AM_METHOD_GET, "ca.pem", "mock.ca", NULL},

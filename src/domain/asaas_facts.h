@@ -465,5 +465,45 @@
 #define AM_TXT_SPLIT_VALUE "Informe apenas um dentre fixedValue, percentualValue e totalFixedValue, com valor positivo."
 #define AM_TXT_SPLIT_PERCENT "O percentualValue deve ser maior que 0 e no máximo 100."
 #define AM_TXT_SPLIT_NUMBER "O installmentNumber informado é inválido."
+/* Chargebacks. UNCONFIRMED (no sandbox action exists; the mock's is
+ * POST /v3/sandbox/payment/{id}/chargeback {reason?, disputeResult?}):
+ * - only a CONFIRMED or RECEIVED card charge; reason defaults to
+ *   AM_CHARGEBACK_DEFAULT_REASON; disputeResult (ACCEPTED, the default, or REJECTED) is
+ *   what a dispute will come to;
+ * - a received charge gives back its value less refunds at once (ledger CHARGEBACK; the
+ *   fee is not returned); a confirmed one is simply not settled;
+ * - documents may be sent until deadlineToSendDisputeDocuments (AM_CHARGEBACK_DEADLINE_DAYS
+ *   after the chargeback); then, undisputed, it becomes DONE;
+ * - a dispute (1..11 files: pdf, jpg, jpeg, doc or docx; the spec's example refuses png)
+ *   is decided AM_CHARGEBACK_DECISION_DAYS after it started: ACCEPTED -> REVERSED and the
+ *   charge AWAITING_CHARGEBACK_REVERSAL, credited back (CHARGEBACK_REVERSAL) and RECEIVED
+ *   (PAYMENT_RECEIVED; CONFIRMED with PAYMENT_CONFIRMED if never credited) the next day;
+ *   REJECTED -> DISPUTE_LOST, the charge stays CHARGEBACK_DISPUTE. */
+#define AM_CHARGEBACK_DEFAULT_REASON "ABSENT_CARD_FRAUD"
+#define AM_CHARGEBACK_DEADLINE_DAYS 10
+#define AM_CHARGEBACK_DECISION_DAYS 5
+#define AM_CHARGEBACK_FILES_MAX 11
+#define AM_TXT_CHARGEBACK_NOT_CARD "Somente cobranças de cartão confirmadas ou recebidas podem receber chargeback."
+#define AM_ERR_CHARGEBACK_REASON "invalid_reason"
+#define AM_TXT_CHARGEBACK_REASON "O motivo (reason) do chargeback é inválido."
+#define AM_ERR_CHARGEBACK_RESULT "invalid_disputeResult"
+#define AM_TXT_CHARGEBACK_RESULT "O disputeResult deve ser ACCEPTED ou REJECTED."
+#define AM_TXT_CHARGEBACK_NO_DISPUTE "Não é possível contestar este chargeback."
+#define AM_TXT_CHARGEBACK_FILES "Envie entre 1 e 11 arquivos (files) para a contestação."
+#define AM_ERR_CHARGEBACK_FILE "invalid_object"
+#define AM_TXT_CHARGEBACK_EXT_FMT "A extensão do arquivo '%s' é inválida."
+#define AM_ERR_CHARGEBACK_FILTER "invalid_object"
+#define AM_TXT_CHARGEBACK_FILTER "Um filtro da listagem de chargebacks é inválido."
+/* Credit bureau reports. UNCONFIRMED: customer or cpfCnpj required (cpfCnpj defaults to
+ * the customer's); the fee of asaas-v3-schemas' fees (R$ 16,99) is debited
+ * (CREDIT_BUREAU_REPORT) even when the balance goes negative; the report is a PDF whose
+ * score and restrictions are derived from the document number (same document, same
+ * report); reportFile only in the creation answer; downloadUrl below. */
+#define AM_CREDIT_BUREAU_FEE_CENTS 1699
+#define AM_CREDIT_BUREAU_URL "https://sandbox.asaas.com/creditBureauReport/download/"
+#define AM_ERR_BUREAU_CUSTOMER "invalid_customer"
+#define AM_TXT_BUREAU_MISSING "Informe o cliente (customer) ou o CPF/CNPJ a consultar."
+#define AM_ERR_BUREAU_DOC "invalid_cpfCnpj"
+#define AM_TXT_BUREAU_FILTER "As datas startDate e endDate devem estar no formato AAAA-MM-DD."
 
 #endif

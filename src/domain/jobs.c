@@ -14,6 +14,7 @@
 /* area accounts headers */
 /* area links headers */
 /* area payrest headers */
+#include "chargebacks.h"
 
 /* 00:00 Brasilia time of a day: the instant a day's jobs are stamped with. */
 static int64_t day_start(int64_t day)
@@ -130,6 +131,7 @@ static const am_jobs_area_fn area_jobs[] = {
     /* area accounts */
     /* area links */
     /* area payrest */
+    am_chargebacks_job,
     NULL,
 };
 

@@ -120,14 +120,36 @@ static void slip(HPDF_Page page, HPDF_Font bold, HPDF_Font font, const struct am
     text(page, font, 10, MARGIN + 10, top - 88, line);
 }
 
+/* Saves the document into a new buffer: 0, or -ENOMEM when anything failed. */
+static int finish(HPDF_Doc pdf, bool failed, uint8_t **ret, size_t *ret_len)
+{
+    HPDF_UINT32 size, got;
+    uint8_t *out;
+
+    if (failed || HPDF_SaveToStream(pdf) != HPDF_OK)
+        return -ENOMEM;
+    size = HPDF_GetStreamSize(pdf);
+    out = malloc(size ? size : 1);
+    if (!out)
+        return -ENOMEM;
+    got = size;
+    /* The read reports HPDF_STREAM_EOF on reaching the end: the length is the test. */
+    HPDF_ReadFromStream(pdf, out, &got);
+    if (got != size || size == 0) {
+        free(out);
+        return -ENOMEM;
+    }
+    *ret = out;
+    *ret_len = got;
+    return 0;
+}
+
 int am_paybook_pdf(const struct am_paybook *book, uint8_t **ret, size_t *ret_len)
 {
     bool failed = false;
     HPDF_Doc pdf;
     HPDF_Font font, bold;
-    HPDF_UINT32 size;
-    uint8_t *out = NULL;
-    int rc = -ENOMEM;
+    int rc;
 
     *ret = NULL;
     *ret_len = 0;
@@ -151,26 +173,37 @@ int am_paybook_pdf(const struct am_paybook *book, uint8_t **ret, size_t *ret_len
             slip(page, bold, font, book, &book->rows[k],
                  PAGE_H - MARGIN - 70 - (float)(k - i) * SLIP_H);
     }
-    if (failed || HPDF_SaveToStream(pdf) != HPDF_OK)
-        goto out;
-    size = HPDF_GetStreamSize(pdf);
-    out = malloc(size ? size : 1);
-    if (!out)
-        goto out;
-    {
-        HPDF_UINT32 got = size;
+    rc = finish(pdf, failed, ret, ret_len);
+    HPDF_Free(pdf);
+    return rc;
+}
 
-        /* The read reports HPDF_STREAM_EOF on reaching the end: the length is the test. */
-        HPDF_ReadFromStream(pdf, out, &got);
-        if (got != size)
-            goto out;
-        *ret_len = got;
+int am_paybook_lines_pdf(const char *title, const char *const *lines, size_t n, uint8_t **ret,
+                         size_t *ret_len)
+{
+    bool failed = false;
+    HPDF_Doc pdf;
+    HPDF_Font font, bold;
+    HPDF_Page page;
+    int rc;
+
+    *ret = NULL;
+    *ret_len = 0;
+    pdf = HPDF_New(on_error, &failed);
+    if (!pdf)
+        return -ENOMEM;
+    HPDF_SetCompressionMode(pdf, HPDF_COMP_NONE);
+    font = HPDF_GetFont(pdf, "Helvetica", "WinAnsiEncoding");
+    bold = HPDF_GetFont(pdf, "Helvetica-Bold", "WinAnsiEncoding");
+    page = HPDF_AddPage(pdf);
+    if (page) {
+        HPDF_Page_SetWidth(page, PAGE_W);
+        HPDF_Page_SetHeight(page, PAGE_H);
+        text(page, bold, 16, MARGIN, PAGE_H - MARGIN - 10, title);
+        for (size_t i = 0; i < n && i < 48; i++)
+            text(page, font, 11, MARGIN, PAGE_H - MARGIN - 40 - 15 * (float)i, lines[i]);
     }
-    *ret = out;
-    out = NULL;
-    rc = 0;
-out:
-    free(out);
+    rc = finish(pdf, failed || !page, ret, ret_len);
     HPDF_Free(pdf);
     return rc;
 }

@@ -39,6 +39,10 @@ struct am_paybook {
  * any libharu failure, which is only ever an allocation one for this input). */
 int am_paybook_pdf(const struct am_paybook *book, uint8_t **ret, size_t *ret_len);
 
+/* A one-page PDF: title and up to 48 lines of text (UTF-8, as above). Same returns. */
+int am_paybook_lines_pdf(const char *title, const char *const *lines, size_t n, uint8_t **ret,
+                         size_t *ret_len);
+
 /* "1.234,56": cents as Brazilian reais digits (out holds 32 bytes). */
 void am_paybook_format_brl(int64_t cents, char out[32]);
 

@@ -454,5 +454,143 @@ def _(ctx):
         sp["installmentNumber"]), (other, 10, 5, "PENDING", 2), "split")
 
 
+# ---------------------------------------------------------------- chargebacks
+
+def received_card_charge(s, cus, value=200):
+    p = js(s, "POST", "/v3/payments", {"customer": cus, "billingType": "CREDIT_CARD",
+                                       "value": value, "dueDate": "2031-01-10",
+                                       "creditCard": CARD, "creditCardHolderInfo": HOLDER,
+                                       "remoteIp": "127.0.0.1"})
+    eq(p["status"], "CONFIRMED", "card charge confirmed")
+    ctl(s, "POST", "/clock/advance", {"days": 40})
+    p = js(s, "GET", f"/v3/payments/{p['id']}")
+    eq(p["status"], "RECEIVED", "settled after its credit date")
+    return p
+
+
+def advance(s, days):
+    ctl(s, "POST", "/clock/advance", {"days": days})
+
+
+def events_of(s, pid):
+    return [e["event"] for e in ctl(s, "GET", "/events?limit=1000")["data"]
+            if e.get("resourceId") == pid]
+
+
+def dispute(s, cb_id, names=("defesa.pdf",), status=200):
+    body, ctype = multipart([], [("files", n, "application/pdf", b"%PDF-1.4 defesa") for n in names])
+    return call(s, "POST", f"/v3/chargebacks/{cb_id}/dispute", raw=body,
+                headers=[("Content-Type", ctype)], status=status)
+
+
+@test("chargeback_moves_the_balance_dispute_won_gives_it_back_and_the_ledger_stays_ok")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    p = received_card_charge(s, cus)
+    before = balance(s)
+    ledger_ok(s)
+    r = call(s, "POST", f"/v3/sandbox/payment/{p['id']}/chargeback", {"reason": "NOPE"}, status=400)
+    eq(error_code(r), "invalid_reason", "reason checked")
+    cb = js(s, "POST", f"/v3/sandbox/payment/{p['id']}/chargeback",
+            {"reason": "CARD_FRAUD", "disputeResult": "ACCEPTED"})
+    eq((cb["status"], cb["payment"], cb["reason"], cb["value"], cb["disputeStatus"]),
+       ("REQUESTED", p["id"], "CARD_FRAUD", 200, None), "chargeback")
+    eq(list(cb.keys()), ["id", "payment", "installment", "customerAccount", "status", "reason",
+                         "disputeStartDate", "value", "paymentDate", "creditCard",
+                         "disputeStatus", "deadlineToSendDisputeDocuments"], "key order")
+    eq(cb["creditCard"]["number"], "4444", "card")
+    eq(balance(s), round(before - 200, 2), "the charge's value left the balance")
+    ledger_ok(s)
+    eq(js(s, "GET", f"/v3/payments/{p['id']}")["status"], "CHARGEBACK_REQUESTED", "payment")
+    eq(js(s, "GET", f"/v3/payments/{p['id']}/chargeback")["id"], cb["id"], "payment's chargeback")
+    call(s, "POST", f"/v3/sandbox/payment/{p['id']}/chargeback", {}, status=400)
+    r = dispute(s, cb["id"], names=("file.png",), status=400)
+    eq(r.json()["errors"][0]["description"], "A extensão do arquivo 'file.png' é inválida.",
+       "the spec's example")
+    d = dispute(s, cb["id"], names=("defesa.pdf", "nota.jpg")).json()
+    eq(d, {"chargebackId": cb["id"], "status": "REQUESTED", "files": ["defesa.pdf", "nota.jpg"]},
+       "dispute")
+    dispute(s, cb["id"], status=400)
+    got = js(s, "GET", f"/v3/payments/{p['id']}/chargeback")
+    eq((got["status"], got["disputeStatus"]), ("IN_DISPUTE", "REQUESTED"), "in dispute")
+    eq(js(s, "GET", f"/v3/payments/{p['id']}")["status"], "CHARGEBACK_DISPUTE", "payment")
+    lst = js(s, "GET", "/v3/chargebacks?status=IN_DISPUTE")
+    check(cb["id"] in [c["id"] for c in lst["data"]], "listed by status")
+    call(s, "GET", "/v3/chargebacks?status=WHATEVER", status=400)
+    advance(s, 5)
+    got = js(s, "GET", f"/v3/payments/{p['id']}/chargeback")
+    eq((got["status"], got["disputeStatus"]), ("REVERSED", "ACCEPTED"), "dispute won")
+    eq(js(s, "GET", f"/v3/payments/{p['id']}")["status"], "AWAITING_CHARGEBACK_REVERSAL", "payment")
+    advance(s, 1)
+    eq(js(s, "GET", f"/v3/payments/{p['id']}")["status"], "RECEIVED", "reversed")
+    eq(balance(s), before, "the value came back")
+    ledger_ok(s)
+    ev = events_of(s, p["id"])
+    for name in ("PAYMENT_CHARGEBACK_REQUESTED", "PAYMENT_CHARGEBACK_DISPUTE",
+                 "PAYMENT_AWAITING_CHARGEBACK_REVERSAL"):
+        check(name in ev, f"{name} emitted: {ev}")
+    lines = js(s, "GET", "/v3/financialTransactions?limit=100")["data"]
+    types = [l["type"] for l in lines if l.get("paymentId") == p["id"]]
+    check("CHARGEBACK" in types and "CHARGEBACK_REVERSAL" in types, f"statement lines {types}")
+
+
+@test("chargeback_lost_or_undisputed_keeps_the_money_out")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s)
+    p = received_card_charge(s, cus, 80)
+    before = balance(s)
+    cb = js(s, "POST", f"/v3/sandbox/payment/{p['id']}/chargeback", {"disputeResult": "REJECTED"})
+    dispute(s, cb["id"])
+    advance(s, 6)
+    got = js(s, "GET", f"/v3/payments/{p['id']}/chargeback")
+    eq((got["status"], got["disputeStatus"]), ("DISPUTE_LOST", "REJECTED"), "lost")
+    eq(js(s, "GET", f"/v3/payments/{p['id']}")["status"], "CHARGEBACK_DISPUTE", "payment stays")
+    eq(balance(s), round(before - 80, 2), "money stays out")
+    q = received_card_charge(s, cus, 30)
+    cb2 = js(s, "POST", f"/v3/sandbox/payment/{q['id']}/chargeback", {})
+    advance(s, 11)
+    eq(js(s, "GET", f"/v3/payments/{q['id']}/chargeback")["status"], "DONE", "undisputed: done")
+    dispute(s, cb2["id"], status=400)
+    ledger_ok(s)
+    pix = charge(s, cus, "PIX")
+    js(s, "POST", f"/v3/sandbox/payment/{pix['id']}/confirm", {})
+    r = call(s, "POST", f"/v3/sandbox/payment/{pix['id']}/chargeback", {}, status=400)
+    eq(error_code(r), "invalid_action", "only card charges")
+    call(s, "GET", f"/v3/payments/{pix['id']}/chargeback", status=404)
+
+
+# ---------------------------------------------------------------- credit bureau
+
+@test("credit_bureau_report_is_deterministic_and_charged")
+def _(ctx):
+    s = ctx.shared
+    cus = customer(s, "Consulta Serasa")
+    before = balance(s)
+    r = call(s, "POST", "/v3/creditBureauReport", {}, status=400)
+    eq(error_code(r), "invalid_customer", "customer or cpfCnpj")
+    r = call(s, "POST", "/v3/creditBureauReport", {"cpfCnpj": "11111111111"}, status=400)
+    eq(error_code(r), "invalid_cpfCnpj", "document checked")
+    rep = js(s, "POST", "/v3/creditBureauReport", {"customer": cus})
+    eq((rep["customer"], rep["cpfCnpj"]), (cus, "24971563792"), "report")
+    import base64
+    pdf = base64.b64decode(rep["reportFile"])
+    text = pdftotext(pdf)
+    check("24971563792" in text and "Score:" in text, f"report text {text[:300]!r}")
+    again = js(s, "POST", "/v3/creditBureauReport", {"cpfCnpj": "249.715.637-92"})
+    score = [l for l in text.splitlines() if "Score" in l]
+    eq([l for l in pdftotext(base64.b64decode(again["reportFile"])).splitlines() if "Score" in l],
+       score, "same document, same score")
+    got = js(s, "GET", f"/v3/creditBureauReport/{rep['id']}")
+    check("reportFile" not in got, "reportFile only on creation")
+    eq(got["downloadUrl"], rep["downloadUrl"], "get")
+    lst = js(s, "GET", "/v3/creditBureauReport")
+    check(rep["id"] in [x["id"] for x in lst["data"]], "listed")
+    call(s, "GET", "/v3/creditBureauReport?startDate=yesterday", status=400)
+    eq(balance(s), round(before - 2 * 16.99, 2), "two consultations charged")
+    ledger_ok(s)
+
+
 if __name__ == "__main__":
     harness.run_main(TESTS, Ctx, "e2e-payrest-", __doc__)
