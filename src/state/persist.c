@@ -222,6 +222,10 @@ int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t no
         goto oom;
     if (req->body_len && add_body(o, req, &elided) < 0)
         goto oom;
+    /* An upload is read by its boundary: replay needs the Content-Type that names it. */
+    if (req->body_len && am_multipart_is_form(am_request_header(req, "Content-Type")) &&
+        !cJSON_AddStringToObject(o, "ct", am_request_header(req, "Content-Type")))
+        goto oom;
     /* The original answer, so replay can prove it walked the same path. */
     if (resp && !elided) {
         body_digest(resp, digest);
@@ -306,7 +310,7 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
                         char *err, size_t err_len)
 {
     cJSON *o = cJSON_ParseWithLength(text, len);
-    const cJSON *a, *t, *i, *m, *path, *q, *b, *bx;
+    const cJSON *a, *t, *i, *m, *path, *q, *b, *bx, *ct;
     uint8_t *raw = NULL;
     struct am_account *acc;
     struct am_request req;
@@ -350,6 +354,9 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
     req.path = path->valuestring;
     req.query = q ? q->valuestring : NULL;
     req.client_ip = "";
+    ct = cJSON_GetObjectItemCaseSensitive(o, "ct");
+    if (cJSON_IsString(ct))
+        am_request_add_header(&req, "Content-Type", ct->valuestring);
     if (b) {
         req.body = b->valuestring;
         req.body_len = strlen(b->valuestring);

@@ -592,5 +592,42 @@ def _(ctx):
     ledger_ok(s)
 
 
+# ---------------------------------------------------------------- durability
+
+@test("state_file_replays_uploads_notifications_and_chargebacks")
+def _(ctx):
+    state = os.path.join(ctx.root, "payrest.state")
+
+    def start(name):
+        return ctx.own(Server(ctx.binary, name, args=["--state-file", state], root=ctx.root,
+                              use_fixtures=False, default_key=DEV_KEY))
+    a = start("payrest-a")
+    cus = customer(a)
+    notif = js(a, "GET", f"/v3/customers/{cus}/notifications")["data"][3]
+    js(a, "PUT", f"/v3/notifications/{notif['id']}", {"scheduleOffset": 30, "enabled": False})
+    p = charge(a, cus)
+    pdf = bytes(range(256)) * 4 + b"0123456789012345"  # binary, with a card-like digit run
+    body, ctype = multipart([("type", "MEDIA"), ("availableAfterPayment", "false")],
+                            [("file", "foto.bin", "application/octet-stream", pdf)])
+    doc = js(a, "POST", f"/v3/payments/{p['id']}/documents", raw=body,
+             headers=[("Content-Type", ctype)])
+    card = js(a, "POST", "/v3/payments", {"customer": cus, "billingType": "CREDIT_CARD",
+                                          "value": 25, "dueDate": "2031-01-10",
+                                          "creditCard": CARD, "creditCardHolderInfo": HOLDER,
+                                          "remoteIp": "127.0.0.1"})
+    cb = js(a, "POST", f"/v3/sandbox/payment/{card['id']}/chargeback", {})
+    a.proc.kill()  # no clean stop: what comes back is what the log replays
+    a.proc.wait()
+    a.exit_code = 0
+    b = start("payrest-b")
+    got = {n["id"]: n for n in js(b, "GET", f"/v3/customers/{cus}/notifications")["data"]}
+    eq((got[notif["id"]]["scheduleOffset"], got[notif["id"]]["enabled"]), (30, False),
+       "notification change kept")
+    d = js(b, "GET", f"/v3/payments/{p['id']}/documents/{doc['id']}")
+    eq((d["file"]["size"], d["type"]), (len(pdf), "MEDIA"), "document kept")
+    eq(js(b, "GET", f"/v3/payments/{card['id']}/chargeback")["id"], cb["id"], "chargeback kept")
+    eq(js(b, "GET", f"/v3/payments/{card['id']}")["status"], "CHARGEBACK_REQUESTED", "status kept")
+
+
 if __name__ == "__main__":
     harness.run_main(TESTS, Ctx, "e2e-payrest-", __doc__)
