@@ -288,6 +288,10 @@ def _(ctx):
     eq(error_code(r), "invalid_file", "file required")
     r = call(s, "POST", f"/v3/payments/{p['id']}/documents", {"type": "OTHER"}, status=400)
     eq(error_code(r), "invalid_object", "multipart required")
+    # a JSON handler fed a "multipart" body that is not UTF-8 stores nothing unreadable
+    r = call(s, "POST", "/v3/customers", raw=b'{"name":"\xff\xfe","cpfCnpj":"24971563792"}',
+             headers=[("Content-Type", ctype)], status=400)
+    eq(error_code(r), "invalid_encoding", "encoding still checked for JSON handlers")
     big, ctype4 = multipart([("type", "OTHER"), ("availableAfterPayment", "false")],
                             [("file", "big.bin", "application/octet-stream",
                               b"x" * (5 * 1024 * 1024 + 1))])
