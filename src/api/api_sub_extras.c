@@ -51,7 +51,7 @@ static int read_order(const struct am_ctx *ctx, bool *desc, struct am_response *
 /* Renders the live payments of list (sorted by due date) as a book and answers it. */
 static int answer_book(struct am_ctx *ctx, struct am_payment **list, size_t n, int64_t last_day,
                        bool desc, const char *customer, const char *description,
-                       const char *title, struct am_response *resp)
+                       const char *title, unsigned count, struct am_response *resp)
 {
     const struct am_customer *c = am_customer_store_find(ctx->account->customers, customer);
     struct am_paybook_row *rows = NULL;
@@ -89,6 +89,7 @@ static int answer_book(struct am_ctx *ctx, struct am_payment **list, size_t n, i
     book.description = description;
     book.rows = rows;
     book.n_rows = m;
+    book.count = count; /* an installment's own count, even with charges deleted */
     r = am_paybook_pdf(&book, &pdf, &pdf_len);
     free(rows);
     if (r < 0)
@@ -123,7 +124,7 @@ int am_api_installments_payment_book(struct am_ctx *ctx, const char *id,
     if (r < 0)
         return r;
     r = answer_book(ctx, list, n, AM_NO_DAY, desc, inst->customer, inst->description,
-                    "Carnê de pagamento - parcelamento", resp);
+                    "Carnê de pagamento - parcelamento", inst->count, resp);
     free(list);
     return am_input_done(r);
 }
@@ -171,7 +172,7 @@ int am_api_subscriptions_payment_book(struct am_ctx *ctx, const char *id,
     if (r < 0)
         return r;
     r = answer_book(ctx, list, n, last, desc, s->customer, s->description,
-                    "Carnê de pagamento - assinatura", resp);
+                    "Carnê de pagamento - assinatura", 0, resp);
     free(list);
     return am_input_done(r);
 }

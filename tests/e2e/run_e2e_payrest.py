@@ -371,6 +371,9 @@ def _(ctx):
     check("Joana Carnê" in text, "payer name with its accent")
     desc = pdftotext(call(s, "GET", f"/v3/installments/{inst}/paymentBook?order=desc").body)
     check(desc.index("Parcela 3/3") < desc.index("Parcela 1/3"), "order=desc")
+    js(s, "DELETE", f"/v3/payments/{pays[0]['id']}")
+    left = pdftotext(call(s, "GET", f"/v3/installments/{inst}/paymentBook").body)
+    check(pays[0]["id"] not in left and "Parcela 2/3" in left, "a deleted charge leaves the book")
     r = call(s, "GET", f"/v3/installments/{inst}/paymentBook?order=sideways", status=400)
     call(s, "GET", "/v3/installments/00000000-0000-4000-8000-000000000000/paymentBook",
          status=404)
