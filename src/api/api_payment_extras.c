@@ -15,11 +15,11 @@
 #include "input.h"
 #include "money.h"
 #include "multipart.h"
+#include "preauth.h"
 #include "records.h"
 #include "utf8.h"
 
 #define DOCS "paymentDocuments"
-#define PREAUTH_DOC "preAuthorizationConfig"
 #define MAX_PARTS 8
 
 /* The last segment of the request path (the second path parameter of
@@ -423,13 +423,9 @@ int am_api_payment_document_delete(struct am_ctx *ctx, const char *id,
 
 static cJSON *preauth_render(struct am_records *r)
 {
-    const cJSON *doc = r ? am_records_doc(r, PREAUTH_DOC) : NULL;
-    const cJSON *days = doc ? cJSON_GetObjectItemCaseSensitive(doc, "daysToExpire") : NULL;
     cJSON *o = cJSON_CreateObject();
 
-    if (o && !cJSON_AddNumberToObject(o, "daysToExpire",
-                                      cJSON_IsNumber(days) ? days->valuedouble
-                                                           : AM_PREAUTH_DAYS_DEFAULT)) {
+    if (o && !cJSON_AddNumberToObject(o, "daysToExpire", (double)am_preauth_days(r))) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -472,7 +468,7 @@ int am_api_preauth_config_save(struct am_ctx *ctx, const char *id, const struct 
         cJSON_Delete(doc);
         return -ENOMEM;
     }
-    r = am_records_set_doc(ctx->account->records, PREAUTH_DOC, doc);
+    r = am_records_set_doc(ctx->account->records, AM_PREAUTH_DOC, doc);
     if (r < 0)
         return r;
     return am_api_answer_json(resp, preauth_render(ctx->account->records));

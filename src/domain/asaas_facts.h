@@ -415,7 +415,9 @@
 #define AM_TXT_DOC_FILE_NAME "O nome do arquivo é inválido."
 #define AM_TXT_DOC_MAX "O limite de 20 documentos por cobrança foi atingido."
 /* Pre-authorization config: the range and text are the spec's; UNCONFIRMED: the default
- * before any POST (7 days) and the code/text when daysToExpire is missing. */
+ * before any POST (7 days), the code/text when daysToExpire is missing, and what expiry
+ * does: an AUTHORIZED charge created daysToExpire days ago or more and not captured
+ * becomes REFUNDED (PAYMENT_REFUNDED, no ledger line) at that day's jobs. */
 #define AM_PREAUTH_DAYS_DEFAULT 7
 #define AM_PREAUTH_DAYS_MIN 3
 #define AM_PREAUTH_DAYS_MAX 25

@@ -364,6 +364,12 @@ int am_billing_payment_chargeback_won(struct am_billing *b, struct am_payment *p
 int am_billing_payment_chargeback_reverse(struct am_billing *b, struct am_payment *p,
                                           int64_t debited_cents, int64_t now);
 
+/* A pre-authorization not captured in time (billing_chargeback.c, beside the other card
+ * after-life states): AUTHORIZED -> REFUNDED (PAYMENT_REFUNDED); no ledger line, as
+ * nothing was credited. */
+int am_billing_payment_authorization_expire(struct am_billing *b, struct am_payment *p,
+                                            int64_t now);
+
 /* ---- Daily jobs (one simulated day each, in this order) ---------------------------- */
 
 /* PENDING payments with dueDate < day -> OVERDUE. Returns how many changed. */

@@ -1,5 +1,6 @@
 /* billing_chargeback.c - a card charge's chargeback states, with their ledger lines and
- * events (see billing.h). Kept apart from billing_machine.c: the chargeback area owns it. */
+ * events, and the expiry of an uncaptured pre-authorization (see billing.h). Kept apart
+ * from billing_machine.c: the payrest area owns it. */
 #include "billing_impl.h"
 
 #include <errno.h>
@@ -75,4 +76,15 @@ int am_billing_payment_chargeback_reverse(struct am_billing *b, struct am_paymen
     }
     am_billing_set_status(b, p, AM_PAY_RECEIVED);
     return am_billing_emit(b, "PAYMENT_RECEIVED", p, now);
+}
+
+int am_billing_payment_authorization_expire(struct am_billing *b, struct am_payment *p,
+                                            int64_t now)
+{
+    if (p->deleted)
+        return -EIDRM;
+    if (p->status != AM_PAY_AUTHORIZED)
+        return -EPERM;
+    am_billing_set_status(b, p, AM_PAY_REFUNDED);
+    return am_billing_emit(b, "PAYMENT_REFUNDED", p, now);
 }

@@ -15,6 +15,7 @@
 /* area links headers */
 /* area payrest headers */
 #include "chargebacks.h"
+#include "preauth.h"
 
 /* 00:00 Brasilia time of a day: the instant a day's jobs are stamped with. */
 static int64_t day_start(int64_t day)
@@ -132,6 +133,7 @@ static const am_jobs_area_fn area_jobs[] = {
     /* area links */
     /* area payrest */
     am_chargebacks_job,
+    am_preauth_job,
     NULL,
 };
 

@@ -319,6 +319,32 @@ def _(ctx):
     eq(js(s, "GET", "/v3/finance/split/statistics"), {"income": 0, "value": 0}, "no splits")
 
 
+@test("uncaptured_pre_authorization_expires_after_days_to_expire")
+def _(ctx):
+    s = ctx.own(Server(ctx.binary, "payrest-preauth", root=ctx.root, use_fixtures=False,
+                       default_key=DEV_KEY))
+    cus = customer(s)
+    js(s, "POST", "/v3/creditCard/preAuthorization/config", {"daysToExpire": 3})
+
+    def authorized():
+        return js(s, "POST", "/v3/payments", {
+            "customer": cus, "billingType": "CREDIT_CARD", "value": 15, "dueDate": "2031-01-10",
+            "authorizeOnly": True, "creditCard": CARD, "creditCardHolderInfo": HOLDER,
+            "remoteIp": "127.0.0.1"})
+    a, b = authorized(), authorized()
+    eq(a["status"], "AUTHORIZED", "authorized")
+    advance(s, 2)
+    eq(js(s, "POST", f"/v3/payments/{b['id']}/captureAuthorizedPayment")["status"], "CONFIRMED",
+       "captured in time")
+    eq(js(s, "GET", f"/v3/payments/{a['id']}")["status"], "AUTHORIZED", "not yet expired")
+    advance(s, 1)
+    eq(js(s, "GET", f"/v3/payments/{a['id']}")["status"], "REFUNDED", "expired on day 3")
+    eq(js(s, "GET", f"/v3/payments/{b['id']}")["status"], "CONFIRMED", "captured one untouched")
+    check("PAYMENT_REFUNDED" in events_of(s, a["id"]), "event")
+    call(s, "POST", f"/v3/payments/{a['id']}/captureAuthorizedPayment", status=400)
+    ledger_ok(s)
+
+
 # ---------------------------------------------------------------- books, subscriptions
 
 def wallet_of(account_id):
