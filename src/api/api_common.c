@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "asaas_facts.h"
+#include "multipart.h"
+#include "utf8.h"
 
 #define PAGE_DEFAULT_LIMIT 10
 #define PAGE_MAX_LIMIT 100
@@ -47,6 +49,14 @@ int am_api_parse_body(const struct am_request *req, struct am_response *resp, bo
     char *copy = NULL;
     cJSON *json = NULL;
 
+    /* Uploads skip the app's encoding check (their files are raw bytes); a JSON handler
+     * reading one must still never store text that is not UTF-8. */
+    if (len && am_multipart_is(am_request_header(req, "Content-Type")) &&
+        (!am_utf8_valid(body, len, NULL) || am_utf8_json_has_nul(body, len, NULL))) {
+        int r = am_response_error(resp, 400, AM_ERR_ENCODING, AM_TXT_ENCODING_BODY);
+
+        return r < 0 ? r : 1;
+    }
     if (only_space(body, len)) {
         if (!allow_empty)
             return bad_json(resp);

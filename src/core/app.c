@@ -946,6 +946,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     ctx.registry = res.account->registry;
     ctx.env = app->policy.environment;
     ctx.registry = res.account->registry;
+    ctx.registry = res.account->registry;
     r = run_api(app, &m, req, &ctx, resp);
     am_query_finish(&query);
     return r;

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "asaas_facts.h"
+#include "multipart.h"
 #include "query.h"
 #include "utf8.h"
 

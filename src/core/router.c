@@ -20,6 +20,7 @@
 #include "api_invoices.h"
 #include "api_links.h"
 /* area payrest headers */
+#include "api_payrest.h"
 
 struct route_def {
     enum am_route route;
@@ -229,6 +230,46 @@ static const struct route_def routes[] = {
     {AM_ROUTE_DUNNINGS_DOCUMENTS, AM_SCOPE_API, AM_METHOD_POST, "paymentDunnings/*/documents", "paymentDunnings.documents", am_api_dunning_documents},
     {AM_ROUTE_DUNNINGS_CANCEL, AM_SCOPE_API, AM_METHOD_POST, "paymentDunnings/*/cancel", "paymentDunnings.cancel", am_api_dunning_cancel},
     /* area payrest */
+    {AM_ROUTE_CUSTOMERS_NOTIFICATIONS, AM_SCOPE_API, AM_METHOD_GET, "customers/*/notifications", "customers.notifications", am_api_customers_notifications},
+    {AM_ROUTE_NOTIFICATIONS_BATCH, AM_SCOPE_API, AM_METHOD_PUT, "notifications/batch", "notifications.batch", am_api_notifications_batch},
+    {AM_ROUTE_NOTIFICATIONS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "notifications/*", "notifications.update", am_api_notifications_update},
+    {AM_ROUTE_LEAN_CREATE, AM_SCOPE_API, AM_METHOD_POST, "lean/payments", "lean.payments.create", am_api_lean_create},
+    {AM_ROUTE_LEAN_LIST, AM_SCOPE_API, AM_METHOD_GET, "lean/payments", "lean.payments.list", am_api_lean_list},
+    {AM_ROUTE_LEAN_GET, AM_SCOPE_API, AM_METHOD_GET, "lean/payments/*", "lean.payments.get", am_api_lean_get},
+    {AM_ROUTE_LEAN_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "lean/payments/*", "lean.payments.update", am_api_lean_update},
+    {AM_ROUTE_LEAN_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "lean/payments/*", "lean.payments.delete", am_api_lean_delete},
+    {AM_ROUTE_LEAN_RESTORE, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/restore", "lean.payments.restore", am_api_lean_restore},
+    {AM_ROUTE_LEAN_REFUND, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/refund", "lean.payments.refund", am_api_lean_refund},
+    {AM_ROUTE_LEAN_RECEIVE_IN_CASH, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/receiveInCash", "lean.payments.receiveInCash", am_api_lean_receive_in_cash},
+    {AM_ROUTE_LEAN_UNDO_RECEIVED_IN_CASH, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/undoReceivedInCash", "lean.payments.undoReceivedInCash", am_api_lean_undo_received_in_cash},
+    {AM_ROUTE_LEAN_CAPTURE, AM_SCOPE_API, AM_METHOD_POST, "lean/payments/*/captureAuthorizedPayment", "lean.payments.captureAuthorizedPayment", am_api_lean_capture},
+    {AM_ROUTE_PAYMENTS_PAY_WITH_CARD_V2, AM_SCOPE_API, AM_METHOD_POST, "payments/*/payWithCard", "payments.payWithCard", am_api_payments_pay_with_card_v2},
+    {AM_ROUTE_PAYMENTS_BANK_SLIP_REFUND, AM_SCOPE_API, AM_METHOD_POST, "payments/*/bankSlip/refund", "payments.bankSlip.refund", am_api_payments_bank_slip_refund},
+    {AM_ROUTE_PAYMENTS_RESTRICTIONS, AM_SCOPE_API, AM_METHOD_GET, "payments/*/contractualEffectRestrictions", "payments.contractualEffectRestrictions", am_api_payments_restrictions},
+    {AM_ROUTE_PAYMENT_DOCUMENTS_UPLOAD, AM_SCOPE_API, AM_METHOD_POST, "payments/*/documents", "payments.documents.upload", am_api_payment_documents_upload},
+    {AM_ROUTE_PAYMENT_DOCUMENTS_LIST, AM_SCOPE_API, AM_METHOD_GET, "payments/*/documents", "payments.documents.list", am_api_payment_documents_list},
+    {AM_ROUTE_PAYMENT_DOCUMENT_GET, AM_SCOPE_API, AM_METHOD_GET, "payments/*/documents/*", "payments.documents.get", am_api_payment_document_get},
+    {AM_ROUTE_PAYMENT_DOCUMENT_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "payments/*/documents/*", "payments.documents.update", am_api_payment_document_update},
+    {AM_ROUTE_PAYMENT_DOCUMENT_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "payments/*/documents/*", "payments.documents.delete", am_api_payment_document_delete},
+    {AM_ROUTE_PREAUTH_CONFIG_GET, AM_SCOPE_API, AM_METHOD_GET, "creditCard/preAuthorization/config", "creditCard.preAuthorization.config.get", am_api_preauth_config_get},
+    {AM_ROUTE_PREAUTH_CONFIG_SAVE, AM_SCOPE_API, AM_METHOD_POST, "creditCard/preAuthorization/config", "creditCard.preAuthorization.config.save", am_api_preauth_config_save},
+    {AM_ROUTE_FINANCE_SPLIT_STATISTICS, AM_SCOPE_API, AM_METHOD_GET, "finance/split/statistics", "finance.split.statistics", am_api_finance_split_statistics},
+    {AM_ROUTE_INSTALLMENTS_PAYMENT_BOOK, AM_SCOPE_API, AM_METHOD_GET, "installments/*/paymentBook", "installments.paymentBook", am_api_installments_payment_book},
+    {AM_ROUTE_INSTALLMENTS_SPLITS, AM_SCOPE_API, AM_METHOD_PUT, "installments/*/splits", "installments.splits", am_api_installments_splits},
+    {AM_ROUTE_SUBSCRIPTIONS_PAYMENT_BOOK, AM_SCOPE_API, AM_METHOD_GET, "subscriptions/*/paymentBook", "subscriptions.paymentBook", am_api_subscriptions_payment_book},
+    {AM_ROUTE_SUBSCRIPTIONS_CREDIT_CARD, AM_SCOPE_API, AM_METHOD_PUT, "subscriptions/*/creditCard", "subscriptions.creditCard", am_api_subscriptions_credit_card},
+    {AM_ROUTE_SUBSCRIPTIONS_INVOICES, AM_SCOPE_API, AM_METHOD_GET, "subscriptions/*/invoices", "subscriptions.invoices", am_api_subscriptions_invoices},
+    {AM_ROUTE_SUB_INVOICE_SETTINGS_CREATE, AM_SCOPE_API, AM_METHOD_POST, "subscriptions/*/invoiceSettings", "subscriptions.invoiceSettings.create", am_api_sub_invoice_settings_create},
+    {AM_ROUTE_SUB_INVOICE_SETTINGS_GET, AM_SCOPE_API, AM_METHOD_GET, "subscriptions/*/invoiceSettings", "subscriptions.invoiceSettings.get", am_api_sub_invoice_settings_get},
+    {AM_ROUTE_SUB_INVOICE_SETTINGS_UPDATE, AM_SCOPE_API, AM_METHOD_PUT, "subscriptions/*/invoiceSettings", "subscriptions.invoiceSettings.update", am_api_sub_invoice_settings_update},
+    {AM_ROUTE_SUB_INVOICE_SETTINGS_DELETE, AM_SCOPE_API, AM_METHOD_DELETE, "subscriptions/*/invoiceSettings", "subscriptions.invoiceSettings.delete", am_api_sub_invoice_settings_delete},
+    {AM_ROUTE_PAYMENTS_CHARGEBACK, AM_SCOPE_API, AM_METHOD_GET, "payments/*/chargeback", "payments.chargeback", am_api_payments_chargeback},
+    {AM_ROUTE_CHARGEBACKS_LIST, AM_SCOPE_API, AM_METHOD_GET, "chargebacks", "chargebacks.list", am_api_chargebacks_list},
+    {AM_ROUTE_CHARGEBACKS_DISPUTE, AM_SCOPE_API, AM_METHOD_POST, "chargebacks/*/dispute", "chargebacks.dispute", am_api_chargebacks_dispute},
+    {AM_ROUTE_SANDBOX_CHARGEBACK, AM_SCOPE_API, AM_METHOD_POST, "sandbox/payment/*/chargeback", "sandbox.payment.chargeback", am_api_sandbox_chargeback},
+    {AM_ROUTE_CREDIT_BUREAU_CREATE, AM_SCOPE_API, AM_METHOD_POST, "creditBureauReport", "creditBureauReport.create", am_api_credit_bureau_create},
+    {AM_ROUTE_CREDIT_BUREAU_LIST, AM_SCOPE_API, AM_METHOD_GET, "creditBureauReport", "creditBureauReport.list", am_api_credit_bureau_list},
+    {AM_ROUTE_CREDIT_BUREAU_GET, AM_SCOPE_API, AM_METHOD_GET, "creditBureauReport/*", "creditBureauReport.get", am_api_credit_bureau_get},
 
     {AM_ROUTE_CTL_HEALTH, AM_SCOPE_CONTROL, AM_METHOD_GET, "health", "mock.health", NULL},
     {AM_ROUTE_CTL_CA_PEM, AM_SCOPE_CONTROL, AM_METHOD_GET, "ca.pem", "mock.ca", NULL},

@@ -798,4 +798,149 @@
 #define AM_TXT_ESCROW_LEDGER_BACK "Liberação de saldo em garantia (Conta Escrow)"
 /* ---- end area moneyout ---- */
 
+/* ---- area payrest ---- */
+/* Notifications (§5.1). UNCONFIRMED choices:
+ * - the default set of a new customer: PAYMENT_CREATED 0, PAYMENT_UPDATED 0,
+ *   PAYMENT_DUEDATE_WARNING 10 and 0, SEND_LINHA_DIGITAVEL 0, PAYMENT_OVERDUE 0 and 7,
+ *   PAYMENT_RECEIVED 0 (8 notifications, e-mail and SMS to the customer on, to the
+ *   provider only for OVERDUE and RECEIVED; phone call and WhatsApp off);
+ * - scheduleOffset may change only on PAYMENT_DUEDATE_WARNING (0, 5, 10, 15, 30) and
+ *   PAYMENT_OVERDUE (1, 7, 15, 30, as the spec's note lists); sending a notification's
+ *   current offset again is accepted on every event;
+ * - a batch refuses (changing nothing) a notification of another customer. */
+#define AM_ERR_NOTIF_OFFSET "invalid_scheduleOffset"
+#define AM_TXT_NOTIF_OFFSET_WARNING                                                               \
+    "O scheduleOffset informado é inválido. Para PAYMENT_DUEDATE_WARNING utilize 0, 5, 10, 15 "  \
+    "ou 30."
+#define AM_TXT_NOTIF_OFFSET_OVERDUE                                                               \
+    "O scheduleOffset informado é inválido. Para PAYMENT_OVERDUE utilize 1, 7, 15 ou 30."
+#define AM_TXT_NOTIF_OFFSET_FIXED "O scheduleOffset não pode ser alterado para este evento."
+#define AM_ERR_NOTIF_CUSTOMER "invalid_customer"
+#define AM_TXT_NOTIF_CUSTOMER "O campo customer deve ser informado."
+#define AM_ERR_NOTIF_LIST "invalid_notifications"
+#define AM_TXT_NOTIF_LIST "Informe ao menos uma notificação."
+#define AM_TXT_NOTIF_LIST_MAX "Informe no máximo 50 notificações."
+#define AM_NOTIF_BATCH_MAX 50
+#define AM_ERR_NOTIF_ID "invalid_notification"
+#define AM_TXT_NOTIF_ID "Informe o id de cada notificação."
+#define AM_TXT_NOTIF_OTHER_FMT "A notificação %s não pertence ao cliente informado."
+/* payWithCard (PaymentPayWithCardRequestDTO). UNCONFIRMED: cardType VOUCHER is charged as
+ * CREDIT; the holder's addressNumber and phone (required on payWithCreditCard, not here)
+ * may be left out. */
+#define AM_ERR_CARD_TYPE "invalid_cardType"
+#define AM_TXT_CARD_TYPE "O tipo do cartão (cardType) deve ser CREDIT ou VOUCHER."
+/* bankSlip/refund. UNCONFIRMED: only a paid boleto (RECEIVED or CONFIRMED, also
+ * UNDEFINED paid by boleto) gets the link; asking again gives the same link; the
+ * charge keeps its status until the payer sends bank details (never, in the mock). */
+#define AM_TXT_BANK_SLIP_REFUND_TYPE "Somente cobranças pagas por boleto podem ser estornadas por este link."
+#define AM_BANK_SLIP_REFUND_URL "https://sandbox.asaas.com/solicitar-estorno/"
+/* Payment documents. UNCONFIRMED: at most AM_PAYMENT_DOCUMENTS_MAX per payment and
+ * AM_PAYMENT_DOCUMENT_MAX_BYTES per file (also bounded by --max-body); the upload is
+ * validated in the order type, availableAfterPayment, file; preview and download URLs
+ * below. */
+#define AM_PAYMENT_DOCUMENTS_MAX 20
+#define AM_PAYMENT_DOCUMENT_MAX_BYTES (5 * 1024 * 1024)
+#define AM_PAYMENT_DOCUMENT_URL "https://sandbox.asaas.com/downloadPaymentDocument/"
+#define AM_TXT_MULTIPART "Envie os dados como multipart/form-data."
+#define AM_ERR_DOC_TYPE "invalid_type"
+#define AM_TXT_DOC_TYPE "O tipo do documento deve ser INVOICE, CONTRACT, MEDIA, DOCUMENT, SPREADSHEET, PROGRAM ou OTHER."
+#define AM_ERR_DOC_AVAILABLE "invalid_availableAfterPayment"
+#define AM_TXT_DOC_AVAILABLE "O campo availableAfterPayment deve ser informado."
+#define AM_ERR_DOC_FILE "invalid_file"
+#define AM_TXT_DOC_FILE "O arquivo deve ser informado."
+#define AM_TXT_DOC_FILE_SIZE "O arquivo excede o tamanho máximo de 5 MB."
+#define AM_TXT_DOC_FILE_NAME "O nome do arquivo é inválido."
+#define AM_TXT_DOC_MAX "O limite de 20 documentos por cobrança foi atingido."
+/* Pre-authorization config: the range and text are the spec's; UNCONFIRMED: the default
+ * before any POST (7 days), the code/text when daysToExpire is missing, and what expiry
+ * does: an AUTHORIZED charge created daysToExpire days ago or more and not captured
+ * becomes REFUNDED (PAYMENT_REFUNDED, no ledger line) at that day's jobs. */
+#define AM_PREAUTH_DAYS_DEFAULT 7
+#define AM_PREAUTH_DAYS_MIN 3
+#define AM_PREAUTH_DAYS_MAX 25
+#define AM_TXT_PREAUTH_RANGE "O prazo de cobranças com pré-autorização deve estar dentro do intervalo de 3 a 25 dias."
+#define AM_ERR_PREAUTH_MISSING "invalid_daysToExpire"
+#define AM_TXT_PREAUTH_MISSING "O campo daysToExpire deve ser informado."
+/* Payment books. UNCONFIRMED: a card installment has no book (400 invalid_action);
+ * the slips are sorted by dueDate (sort=dueDate, the only key read), order=asc by
+ * default; a subscription's book holds its charges generated so far, up to the end of
+ * month/year when both are given; deleted charges are left out. */
+#define AM_TXT_PAYBOOK_CARD "Não é possível gerar carnê para cobranças de cartão de crédito."
+#define AM_TXT_PAYBOOK_EMPTY "Não há cobranças para gerar o carnê."
+#define AM_ERR_PAYBOOK_QUERY "invalid_object"
+#define AM_TXT_PAYBOOK_QUERY "Os parâmetros month, year, sort ou order são inválidos."
+/* Subscription card change. UNCONFIRMED: refused (invalid_action) for a subscription that
+ * is not CREDIT_CARD or is deleted; its PENDING/OVERDUE charges take the new card;
+ * SUBSCRIPTION_UPDATED is emitted. */
+#define AM_TXT_SUB_CARD_TYPE "Só é possível alterar o cartão de assinaturas por cartão de crédito."
+/* Subscription invoice settings. UNCONFIRMED: one configuration per subscription (a
+ * second POST is refused); municipalServiceId or municipalServiceCode is required;
+ * daysBeforeDueDate one of 5, 10, 15, 30, 60 and required with
+ * BEFORE_PAYMENT_DUE_DATE; tax rates 0..100; the invoices themselves are the links
+ * area's (records collection "invoices"); /subscriptions/{id}/invoices lists those of
+ * the subscription's charges. */
+#define AM_ERR_INV_SETTINGS "invalid_action"
+#define AM_TXT_INV_SETTINGS_EXISTS "Esta assinatura já possui configuração de emissão de notas fiscais."
+#define AM_ERR_INV_TAXES "invalid_taxes"
+#define AM_TXT_INV_TAXES "Informe os impostos (taxes) da nota fiscal."
+#define AM_TXT_INV_TAX_FMT "O campo taxes.%s deve ser informado com um valor entre 0 e 100."
+#define AM_ERR_INV_SERVICE "invalid_municipalService"
+#define AM_TXT_INV_SERVICE "Informe o serviço municipal (municipalServiceId ou municipalServiceCode)."
+#define AM_ERR_INV_PERIOD "invalid_effectiveDatePeriod"
+#define AM_TXT_INV_PERIOD "O período de emissão (effectiveDatePeriod) informado é inválido."
+#define AM_ERR_INV_DAYS "invalid_daysBeforeDueDate"
+#define AM_TXT_INV_DAYS "Os dias de antecedência devem ser 5, 10, 15, 30 ou 60."
+#define AM_ERR_INV_DEDUCTIONS "invalid_deductions"
+#define AM_TXT_INV_DEDUCTIONS "O valor das deduções não pode ser negativo."
+/* Installment splits. UNCONFIRMED: stored per installment and answered with status
+ * PENDING; walletId must name another account of the mock; exactly one of fixedValue,
+ * percentualValue, totalFixedValue; percentages 0 < p <= 100; installmentNumber within
+ * the installment's count and not beside totalFixedValue. Settling them at receipt is
+ * the splits area's (accounts). */
+#define AM_ERR_SPLIT "invalid_split"
+#define AM_TXT_SPLIT_LIST "Informe ao menos um split."
+#define AM_TXT_SPLIT_OWN_WALLET "Não é possível fazer split para a sua própria carteira."
+#define AM_TXT_SPLIT_PERCENT "O percentualValue deve ser maior que 0 e no máximo 100."
+#define AM_TXT_SPLIT_NUMBER "O installmentNumber informado é inválido."
+/* Chargebacks. UNCONFIRMED (no sandbox action exists; the mock's is
+ * POST /v3/sandbox/payment/{id}/chargeback {reason?, disputeResult?}):
+ * - only a CONFIRMED or RECEIVED card charge; reason defaults to
+ *   AM_CHARGEBACK_DEFAULT_REASON; disputeResult (ACCEPTED, the default, or REJECTED) is
+ *   what a dispute will come to;
+ * - a received charge gives back its value less refunds at once (ledger CHARGEBACK; the
+ *   fee is not returned); a confirmed one is simply not settled;
+ * - documents may be sent until deadlineToSendDisputeDocuments (AM_CHARGEBACK_DEADLINE_DAYS
+ *   after the chargeback); then, undisputed, it becomes DONE;
+ * - a dispute (1..11 files: pdf, jpg, jpeg, doc or docx; the spec's example refuses png)
+ *   is decided AM_CHARGEBACK_DECISION_DAYS after it started: ACCEPTED -> REVERSED and the
+ *   charge AWAITING_CHARGEBACK_REVERSAL, credited back (CHARGEBACK_REVERSAL) and RECEIVED
+ *   (PAYMENT_RECEIVED; CONFIRMED with PAYMENT_CONFIRMED if never credited) the next day;
+ *   REJECTED -> DISPUTE_LOST, the charge stays CHARGEBACK_DISPUTE. */
+#define AM_CHARGEBACK_DEFAULT_REASON "ABSENT_CARD_FRAUD"
+#define AM_CHARGEBACK_DEADLINE_DAYS 10
+#define AM_CHARGEBACK_DECISION_DAYS 5
+#define AM_CHARGEBACK_FILES_MAX 11
+#define AM_TXT_CHARGEBACK_NOT_CARD "Somente cobranças de cartão confirmadas ou recebidas podem receber chargeback."
+#define AM_ERR_CHARGEBACK_REASON "invalid_reason"
+#define AM_TXT_CHARGEBACK_REASON "O motivo (reason) do chargeback é inválido."
+#define AM_ERR_CHARGEBACK_RESULT "invalid_disputeResult"
+#define AM_TXT_CHARGEBACK_RESULT "O disputeResult deve ser ACCEPTED ou REJECTED."
+#define AM_TXT_CHARGEBACK_NO_DISPUTE "Não é possível contestar este chargeback."
+#define AM_TXT_CHARGEBACK_FILES "Envie entre 1 e 11 arquivos (files) para a contestação."
+#define AM_ERR_CHARGEBACK_FILE "invalid_object"
+#define AM_TXT_CHARGEBACK_EXT_FMT "A extensão do arquivo '%s' é inválida."
+#define AM_ERR_CHARGEBACK_FILTER "invalid_object"
+#define AM_TXT_CHARGEBACK_FILTER "Um filtro da listagem de chargebacks é inválido."
+/* Credit bureau reports. UNCONFIRMED: customer or cpfCnpj required (cpfCnpj defaults to
+ * the customer's); the fee of asaas-v3-schemas' fees (R$ 16,99) is debited
+ * (CREDIT_BUREAU_REPORT) even when the balance goes negative; the report is a PDF whose
+ * score and restrictions are derived from the document number (same document, same
+ * report); reportFile only in the creation answer; downloadUrl below. */
+#define AM_CREDIT_BUREAU_FEE_CENTS 1699
+#define AM_CREDIT_BUREAU_URL "https://sandbox.asaas.com/creditBureauReport/download/"
+#define AM_ERR_BUREAU_CUSTOMER "invalid_customer"
+#define AM_TXT_BUREAU_MISSING "Informe o cliente (customer) ou o CPF/CNPJ a consultar."
+#define AM_ERR_BUREAU_DOC "invalid_cpfCnpj"
+#define AM_TXT_BUREAU_FILTER "As datas startDate e endDate devem estar no formato AAAA-MM-DD."
+
 #endif

@@ -360,6 +360,30 @@ struct am_payment_update {
 int am_billing_payment_update(struct am_billing *b, struct am_payment *p,
                               const struct am_payment_update *u, int64_t now);
 
+/* Chargebacks of card charges (billing_chargeback.c; the chargeback objects themselves
+ * are chargebacks.c's). Same return codes as above.
+ * - chargeback: CONFIRMED|RECEIVED card charge -> CHARGEBACK_REQUESTED
+ *   (PAYMENT_CHARGEBACK_REQUESTED); a credited charge gives back what it kept (value less
+ *   refunds) as a CHARGEBACK debit, reported in *ret_debited (0 when nothing was credited).
+ * - dispute: CHARGEBACK_REQUESTED -> CHARGEBACK_DISPUTE (PAYMENT_CHARGEBACK_DISPUTE).
+ * - won: CHARGEBACK_DISPUTE -> AWAITING_CHARGEBACK_REVERSAL
+ *   (PAYMENT_AWAITING_CHARGEBACK_REVERSAL).
+ * - reverse: AWAITING_CHARGEBACK_REVERSAL -> RECEIVED with a CHARGEBACK_REVERSAL credit of
+ *   debited_cents (PAYMENT_RECEIVED) when it had been credited, else CONFIRMED
+ *   (PAYMENT_CONFIRMED). */
+int am_billing_payment_chargeback(struct am_billing *b, struct am_payment *p, int64_t now,
+                                  int64_t *ret_debited);
+int am_billing_payment_chargeback_dispute(struct am_billing *b, struct am_payment *p, int64_t now);
+int am_billing_payment_chargeback_won(struct am_billing *b, struct am_payment *p, int64_t now);
+int am_billing_payment_chargeback_reverse(struct am_billing *b, struct am_payment *p,
+                                          int64_t debited_cents, int64_t now);
+
+/* A pre-authorization not captured in time (billing_chargeback.c, beside the other card
+ * after-life states): AUTHORIZED -> REFUNDED (PAYMENT_REFUNDED); no ledger line, as
+ * nothing was credited. */
+int am_billing_payment_authorization_expire(struct am_billing *b, struct am_payment *p,
+                                            int64_t now);
+
 /* ---- Daily jobs (one simulated day each, in this order) ---------------------------- */
 
 /* PENDING payments with dueDate < day -> OVERDUE. Returns how many changed. */

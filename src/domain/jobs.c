@@ -21,6 +21,8 @@
 #include "invoices.h"
 #include "links.h"
 /* area payrest headers */
+#include "chargebacks.h"
+#include "preauth.h"
 
 /* 00:00 Brasilia time of a day: the instant a day's jobs are stamped with. */
 static int64_t day_start(int64_t day)
@@ -146,6 +148,8 @@ static const am_jobs_area_fn area_jobs[] = {
     am_invoices_job_day,
     am_dunning_job_day,
     /* area payrest */
+    am_chargebacks_job,
+    am_preauth_job,
     NULL,
 };
 

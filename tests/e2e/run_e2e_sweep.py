@@ -12,7 +12,8 @@ Two sweeps over GET /__mock/coverage on a server with the embedded default fixtu
   "status": 200, "save"?: {"name": "field.path"}, "expect"?: {"field.path": value},
   "key"?: "{{saved}}" (call with another account's key, e.g. a subaccount's),
   "control"?: true}; a "control" step calls the control API (setup such as a second
-  account) and counts for no operation.
+  account) and counts for no operation, and so does a step without "op" (setup, such as
+  a sandbox action).
   "{{name}}" in path, query or body is replaced by a value saved by an earlier step of
   the same file ("field.path" is dotted: "id", "data.0.id"); "{{today}}" and "{{due}}" (ten
   days later) are the account's dates. A step may send "multipart": {"fields": {name:
@@ -175,7 +176,7 @@ def run_file(s, path):
             saved[key] = dig(data, dotted)
         for dotted, want in (st.get("expect") or {}).items():
             eq(dig(data, dotted), fill(want, saved), f"{what}: {dotted}")
-        if 200 <= r.status < 300 and not st.get("control"):
+        if 200 <= r.status < 300 and st.get("op") and not st.get("control"):
             ok.add(st["op"])
     return ok
 
