@@ -91,6 +91,8 @@ static int mint_key(struct am_ctx *ctx, struct am_account *owner, const char *na
                             true, ret);
     if (r < 0)
         return r;
+    /* The subaccount's own event log changed: feed its webhook queue now. */
+    ctx->others_changed = owner != ctx->account;
     return am_api_access_token_event(owner, "ACCESS_TOKEN_CREATED", *ret, ctx->now);
 }
 
@@ -441,6 +443,7 @@ AM_HANDLER(am_api_accounts_delete)
         if (!k->in_use || !k->enabled)
             continue;
         k->enabled = false;
+        ctx->others_changed = true; /* a subaccount's event log */
         r = am_api_access_token_event(a, "ACCESS_TOKEN_DISABLED", k, ctx->now);
         if (r < 0)
             return r;
@@ -602,6 +605,7 @@ AM_HANDLER(am_api_access_tokens_update)
         k->expires_at = exp;
         if (k->enabled != cJSON_IsTrue(enabled)) {
             k->enabled = cJSON_IsTrue(enabled);
+            ctx->others_changed = true; /* a subaccount's event log */
             r = am_api_access_token_event(
                 a, k->enabled ? "ACCESS_TOKEN_ENABLED" : "ACCESS_TOKEN_DISABLED", k, ctx->now);
         }
@@ -625,6 +629,7 @@ AM_HANDLER(am_api_access_tokens_delete)
     if (r != 0)
         return am_input_done(r);
     snprintf(key_id, sizeof(key_id), "%s", k->id);
+    ctx->others_changed = true; /* a subaccount's event log */
     r = am_api_access_token_event(a, "ACCESS_TOKEN_DELETED", k, ctx->now);
     if (r == 0)
         r = am_registry_delete_key(ctx->registry, a, key_id);
