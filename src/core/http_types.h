@@ -128,6 +128,11 @@ void am_response_finish(struct am_response *resp);
  * Takes ownership of json on all paths. Returns 0 or -ENOMEM. */
 int am_response_json(struct am_response *resp, int status, struct cJSON *json);
 
+/* Takes the text of a JSON writer (util/jsonw.h) as the body with status: no DOM, no
+ * copy. w is emptied on all paths. Returns 0 or -ENOMEM (the writer ran out of memory). */
+struct am_jsonw;
+int am_response_jsonw(struct am_response *resp, int status, struct am_jsonw *w);
+
 /* Sets a body copied from text with the given content type. Returns 0 or -ENOMEM. */
 int am_response_text(struct am_response *resp, int status, const char *content_type,
                      const char *text, size_t len);
