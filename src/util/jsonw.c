@@ -47,69 +47,99 @@ static void put_c(struct am_jsonw *w, char c)
     w->p[w->len] = '\0';
 }
 
-/* cJSON's print_string_ptr: the two-character escapes, \u00xx for the other control
- * bytes, everything else (UTF-8 included) raw. */
-static void put_string(struct am_jsonw *w, const char *s, size_t n)
+/* Extra bytes each byte costs in cJSON's print_string_ptr: 1 for the two-character
+ * escapes (" \ \b \f \n \r \t), 5 for the other control bytes (\u00xx), 0 otherwise
+ * (UTF-8 included, raw). */
+static const unsigned char escape_extra[256] = {
+    5, 5, 5, 5, 5, 5, 5, 5, 1, 1, 1, 5, 1, 1, 5, 5, /* \b \t \n \f \r */
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
+};
+
+/* Writes the escaped body of a string (no quotes) at o; returns the end. */
+static char *escape_into(char *o, const unsigned char *u, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *u = (const unsigned char *)s;
-    size_t extra = 0;
-    char *o;
 
     for (size_t i = 0; i < n; i++) {
-        if (u[i] == '"' || u[i] == '\\' || u[i] == '\b' || u[i] == '\f' || u[i] == '\n' ||
-            u[i] == '\r' || u[i] == '\t')
-            extra += 1;
-        else if (u[i] < 32)
-            extra += 5;
+        unsigned char c = u[i];
+
+        if (!escape_extra[c]) {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 0xf];
+            o += 5;
+        }
     }
-    if (!reserve(w, n + extra + 2))
+    return o;
+}
+
+static size_t escape_cost(const unsigned char *u, size_t n)
+{
+    size_t extra = 0;
+
+    for (size_t i = 0; i < n; i++)
+        extra += escape_extra[u[i]];
+    return extra;
+}
+
+/* A quoted string, escaped like cJSON's print_string_ptr; with colon, a key and ':'. */
+static void put_quoted(struct am_jsonw *w, const char *s, size_t n, bool comma, bool colon)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t extra = escape_cost(u, n);
+    char *o;
+
+    if (!reserve(w, n + extra + 4))
         return;
     o = w->p + w->len;
+    if (comma)
+        *o++ = ',';
     *o++ = '"';
     if (extra == 0) {
         memcpy(o, s, n);
         o += n;
     } else {
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = u[i];
-
-            if (c >= 32 && c != '"' && c != '\\') {
-                *o++ = (char)c;
-                continue;
-            }
-            *o++ = '\\';
-            switch (c) {
-            case '"': *o++ = '"'; break;
-            case '\\': *o++ = '\\'; break;
-            case '\b': *o++ = 'b'; break;
-            case '\f': *o++ = 'f'; break;
-            case '\n': *o++ = 'n'; break;
-            case '\r': *o++ = 'r'; break;
-            case '\t': *o++ = 't'; break;
-            default:
-                memcpy(o, "u00", 3);
-                o[3] = hex[c >> 4];
-                o[4] = hex[c & 0xf];
-                o += 5;
-            }
-        }
+        o = escape_into(o, u, n);
     }
     *o++ = '"';
+    if (colon)
+        *o++ = ':';
     w->len = (size_t)(o - w->p);
     w->p[w->len] = '\0';
 }
 
-/* The separator and the key of the next value. */
+static void put_string(struct am_jsonw *w, const char *s, size_t n)
+{
+    put_quoted(w, s, n, false, false);
+}
+
+/* The separator and the key of the next value, in one reservation. */
 static void member(struct am_jsonw *w, const char *key)
 {
-    if (w->comma)
-        put_c(w, ',');
+    bool comma = w->comma;
+
     w->comma = true;
-    if (key) {
-        put_string(w, key, strlen(key));
-        put_c(w, ':');
-    }
+    if (key)
+        put_quoted(w, key, strlen(key), comma, true);
+    else if (comma)
+        put_c(w, ',');
 }
 
 void am_jsonw_obj(struct am_jsonw *w, const char *key)
