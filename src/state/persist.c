@@ -470,9 +470,11 @@ static int open_replay(struct am_persist *p, struct replay *rp, bool *existed, c
                p->path, torn_line, (unsigned long long)torn);
     if (am_statelog_format(p->log) != AM_STATELOG_FORMAT)
         am_log(AM_LOG_WARN, "state_file",
-               "what=migrated path=%s from_format=%d to_format=%d (the old file had no "
-               "checksums: it was read unverified)",
-               p->path, am_statelog_format(p->log), AM_STATELOG_FORMAT);
+               "what=migrated path=%s from_format=%d to_format=%d (%s)",
+               p->path, am_statelog_format(p->log), AM_STATELOG_FORMAT,
+               am_statelog_format(p->log) == 1
+                   ? "the old file had no checksums: it was read unverified"
+                   : "its SHA-256 chain was verified; rewritten with CRC-32 + Adler-32");
     return 0;
 }
 

@@ -264,7 +264,7 @@ static void test_persist_new_file_gets_a_snapshot_line(void **state)
     assert_false(am_app_commit_pending(f->app));
     text = read_file(f->path);
     assert_int_equal(count_lines(text), 1);
-    assert_true(strncmp(text, "{\"v\":2,\"n\":0,\"r\":{\"accounts\":[{\"id\":\"default\"", 45) == 0);
+    assert_true(strncmp(text, "{\"v\":3,\"n\":0,\"r\":{\"accounts\":[{\"id\":\"default\"", 45) == 0);
     assert_non_null(strstr(text, "\"ids\":{\"state\":\""));
     /* The snapshot holds the key as sha256 + display only. */
     assert_null(strstr(text, DEV_KEY));
