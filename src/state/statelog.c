@@ -56,17 +56,24 @@ static void put_be32(uint8_t *out, uint32_t v)
     out[3] = (uint8_t)v;
 }
 
+void am_statelog_sum(const uint8_t *seed, size_t seed_len, const void *text, size_t len,
+                     uint8_t out[AM_STATELOG_HASH_LEN])
+{
+    uLong crc = crc32_z(0, seed, seed_len), sum = adler32_z(1, seed, seed_len);
+
+    crc = crc32_z(crc, text, len);
+    sum = adler32_z(sum, text, len);
+    put_be32(out, (uint32_t)crc);
+    put_be32(out + 4, (uint32_t)sum);
+}
+
 static void record_hash(int format, const uint8_t prev[AM_STATELOG_HASH_LEN], const char *text,
                         size_t len, uint8_t out[AM_STATELOG_HASH_LEN])
 {
     uint8_t both[AM_STATELOG_HASH_LEN + AM_SHA256_LEN], full[AM_SHA256_LEN];
-    uLong crc, sum;
 
     if (format == 3) {
-        crc = crc32_z(crc32_z(0, prev, AM_STATELOG_HASH_LEN), (const Bytef *)text, len);
-        sum = adler32_z(adler32_z(1, prev, AM_STATELOG_HASH_LEN), (const Bytef *)text, len);
-        put_be32(out, (uint32_t)crc);
-        put_be32(out + 4, (uint32_t)sum);
+        am_statelog_sum(prev, AM_STATELOG_HASH_LEN, text, len, out);
         return;
     }
     memcpy(both, prev, AM_STATELOG_HASH_LEN);

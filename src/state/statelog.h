@@ -36,6 +36,12 @@
 
 struct am_statelog;
 
+/* CRC-32 then Adler-32 (zlib; 4 bytes each, big-endian) over seed_len bytes of seed (may
+ * be NULL when 0) followed by len bytes of text: format 3's record checksum, and the
+ * digest of an answer an entry keeps (persist.c). */
+void am_statelog_sum(const uint8_t *seed, size_t seed_len, const void *text, size_t len,
+                     uint8_t out[AM_STATELOG_HASH_LEN]);
+
 /* Called once with the snapshot payload, then once per entry payload (unframed and
  * revealed; text is NUL-terminated). line_no is 1-based. A negative return stops the reading with
  * that code (the callback writes err). */

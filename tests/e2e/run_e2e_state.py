@@ -523,7 +523,7 @@ def _(ctx):
     # The masked entries record the answers the whole numbers got: replay checks them.
     masked = CARD["number"][:6] + "000000" + CARD["number"][-4:]
     card_lines = [x for x in text.splitlines() if masked in x]
-    check(len(card_lines) == 2 and all(re.search(r'"s":200,"d":"[0-9a-f]{16}"', x)
+    check(len(card_lines) == 2 and all(re.search(r'"s":200,"c":"[0-9a-f]{16}"', x)
                                        for x in card_lines),
           f"card entries record their answers: {[x[-120:] for x in card_lines]}")
     b = restart_on(ctx, "b", state)
