@@ -179,6 +179,7 @@ static int write_body(struct am_jsonw *w, const struct am_request *req, bool *el
         am_jsonw_str(w, "b", text);
         free(text);
     } else if (r > 0 && may_hold_card(req->body, req->body_len)) {
+        cJSON_Delete(json);
         am_jsonw_str(w, "b", "!");
         *elided = true;
     } else if (memchr(req->body, 0, req->body_len)) {
@@ -211,21 +212,28 @@ static void body_digest(const struct am_response *resp, bool sha, char out[2 * A
     am_hex(full, AM_DIGEST_LEN, out);
 }
 
+/* v in decimal as a JSON string (what add_ids writes with "%" PRIu64). */
+static void write_u64_string(struct am_jsonw *w, uint64_t v)
+{
+    char buf[24], *p = buf + sizeof(buf);
+
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    am_jsonw_strn(w, NULL, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 /* {"a":..,"t":..,"i":[..]} of entry_head(), as text. */
 static void write_head(struct am_jsonw *w, const char *account_id, int64_t now,
                        const struct am_ids *ids)
 {
-    char buf[24];
-
     am_jsonw_str(w, "a", account_id);
     am_jsonw_int(w, "t", now);
     am_jsonw_arr(w, "i");
-    snprintf(buf, sizeof(buf), "%" PRIu64, ids->state);
-    am_jsonw_str(w, NULL, buf);
-    snprintf(buf, sizeof(buf), "%" PRIu64, ids->customer_seq);
-    am_jsonw_str(w, NULL, buf);
-    snprintf(buf, sizeof(buf), "%" PRIu64, ids->request_seq);
-    am_jsonw_str(w, NULL, buf);
+    write_u64_string(w, ids->state);
+    write_u64_string(w, ids->customer_seq);
+    write_u64_string(w, ids->request_seq);
     am_jsonw_end_arr(w);
 }
 
