@@ -8,15 +8,13 @@
 #include <string.h>
 
 /* Room for n more bytes plus a NUL. False (and sticky oom) when memory ran out. */
-static bool reserve(struct am_jsonw *w, size_t n)
+static bool grow(struct am_jsonw *w, size_t n)
 {
     size_t cap;
     char *np;
 
     if (w->oom)
         return false;
-    if (w->len + n + 1 <= w->cap)
-        return true;
     cap = w->cap ? w->cap : 1024;
     while (cap < w->len + n + 1)
         cap *= 2;
@@ -30,21 +28,9 @@ static bool reserve(struct am_jsonw *w, size_t n)
     return true;
 }
 
-static void put(struct am_jsonw *w, const char *s, size_t n)
+static inline bool reserve(struct am_jsonw *w, size_t n)
 {
-    if (!reserve(w, n))
-        return;
-    memcpy(w->p + w->len, s, n);
-    w->len += n;
-    w->p[w->len] = '\0';
-}
-
-static void put_c(struct am_jsonw *w, char c)
-{
-    if (!reserve(w, 1))
-        return;
-    w->p[w->len++] = c;
-    w->p[w->len] = '\0';
+    return (!w->oom && w->len + n + 1 <= w->cap) || grow(w, n);
 }
 
 /* Extra bytes each byte costs in cJSON's print_string_ptr: 1 for the two-character
@@ -59,11 +45,37 @@ static const unsigned char escape_extra[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
 };
 
-/* Writes the escaped body of a string (no quotes) at o; returns the end. */
-static char *escape_into(char *o, const unsigned char *u, size_t n)
+/* Length of the NUL-terminated s, and in *extra what escaping adds: one pass. */
+static size_t scan(const char *s, size_t *extra)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t x = 0, n = 0;
+
+    for (; u[n]; n++)
+        x += escape_extra[u[n]];
+    *extra = x;
+    return n;
+}
+
+static size_t escape_cost(const unsigned char *u, size_t n)
+{
+    size_t extra = 0;
+
+    for (size_t i = 0; i < n; i++)
+        extra += escape_extra[u[i]];
+    return extra;
+}
+
+/* Writes the n bytes of s at o, escaped (extra: what escape_cost said); returns the end. */
+static char *put_escaped(char *o, const char *s, size_t n, size_t extra)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
 
+    if (extra == 0) {
+        memcpy(o, s, n);
+        return o + n;
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = u[i];
 
@@ -90,62 +102,62 @@ static char *escape_into(char *o, const unsigned char *u, size_t n)
     return o;
 }
 
-static size_t escape_cost(const unsigned char *u, size_t n)
+/* Starts the next value: the separator and "key": (none for NULL) in one reservation
+ * with room bytes more for the value. Returns where the value goes, or NULL (oom). */
+static char *begin(struct am_jsonw *w, const char *key, size_t room)
 {
-    size_t extra = 0;
-
-    for (size_t i = 0; i < n; i++)
-        extra += escape_extra[u[i]];
-    return extra;
-}
-
-/* A quoted string, escaped like cJSON's print_string_ptr; with colon, a key and ':'. */
-static void put_quoted(struct am_jsonw *w, const char *s, size_t n, bool comma, bool colon)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t extra = escape_cost(u, n);
+    size_t kn = 0, kx = 0;
     char *o;
 
-    if (!reserve(w, n + extra + 4))
-        return;
+    if (key)
+        kn = scan(key, &kx);
+    if (!reserve(w, kn + kx + 4 + room))
+        return NULL;
     o = w->p + w->len;
-    if (comma)
+    if (w->comma)
         *o++ = ',';
-    *o++ = '"';
-    if (extra == 0) {
-        memcpy(o, s, n);
-        o += n;
-    } else {
-        o = escape_into(o, u, n);
-    }
-    *o++ = '"';
-    if (colon)
+    w->comma = true;
+    if (key) {
+        *o++ = '"';
+        o = put_escaped(o, key, kn, kx);
+        *o++ = '"';
         *o++ = ':';
+    }
+    return o;
+}
+
+/* Ends what begin() started at o (NULL: nothing was written). */
+static void end(struct am_jsonw *w, char *o)
+{
+    if (!o)
+        return;
     w->len = (size_t)(o - w->p);
     w->p[w->len] = '\0';
 }
 
-static void put_string(struct am_jsonw *w, const char *s, size_t n)
+/* A value given as its text. */
+static void value(struct am_jsonw *w, const char *key, const char *text, size_t n)
 {
-    put_quoted(w, s, n, false, false);
+    char *o = begin(w, key, n);
+
+    if (o) {
+        memcpy(o, text, n);
+        o += n;
+    }
+    end(w, o);
 }
 
-/* The separator and the key of the next value, in one reservation. */
-static void member(struct am_jsonw *w, const char *key)
+static void put_c(struct am_jsonw *w, char c)
 {
-    bool comma = w->comma;
-
-    w->comma = true;
-    if (key)
-        put_quoted(w, key, strlen(key), comma, true);
-    else if (comma)
-        put_c(w, ',');
+    if (!reserve(w, 1))
+        return;
+    w->p[w->len++] = c;
+    w->p[w->len] = '\0';
 }
 
 void am_jsonw_obj(struct am_jsonw *w, const char *key)
 {
-    member(w, key);
-    put_c(w, '{');
+    value(w, key, "{", 1);
     w->comma = false;
 }
 
@@ -157,8 +169,7 @@ void am_jsonw_end_obj(struct am_jsonw *w)
 
 void am_jsonw_arr(struct am_jsonw *w, const char *key)
 {
-    member(w, key);
-    put_c(w, '[');
+    value(w, key, "[", 1);
     w->comma = false;
 }
 
@@ -168,34 +179,47 @@ void am_jsonw_end_arr(struct am_jsonw *w)
     w->comma = true;
 }
 
-void am_jsonw_strn(struct am_jsonw *w, const char *key, const char *value, size_t len)
+static void string_value(struct am_jsonw *w, const char *key, const char *s, size_t n,
+                         size_t extra)
 {
-    member(w, key);
-    put_string(w, value, len);
+    char *o = begin(w, key, n + extra + 2);
+
+    if (o) {
+        *o++ = '"';
+        o = put_escaped(o, s, n, extra);
+        *o++ = '"';
+    }
+    end(w, o);
 }
 
-void am_jsonw_str(struct am_jsonw *w, const char *key, const char *value)
+void am_jsonw_strn(struct am_jsonw *w, const char *key, const char *s, size_t len)
 {
-    if (!value) {
+    string_value(w, key, s, len, escape_cost((const unsigned char *)s, len));
+}
+
+void am_jsonw_str(struct am_jsonw *w, const char *key, const char *s)
+{
+    size_t n, extra;
+
+    if (!s) {
         am_jsonw_null(w, key);
         return;
     }
-    am_jsonw_strn(w, key, value, strlen(value));
+    n = scan(s, &extra);
+    string_value(w, key, s, n, extra);
 }
 
 void am_jsonw_null(struct am_jsonw *w, const char *key)
 {
-    member(w, key);
-    put(w, "null", 4);
+    value(w, key, "null", 4);
 }
 
-void am_jsonw_bool(struct am_jsonw *w, const char *key, bool value)
+void am_jsonw_bool(struct am_jsonw *w, const char *key, bool b)
 {
-    member(w, key);
-    if (value)
-        put(w, "true", 4);
+    if (b)
+        value(w, key, "true", 4);
     else
-        put(w, "false", 5);
+        value(w, key, "false", 5);
 }
 
 /* Decimal digits of v (no sign) into the end of buf; returns the first digit. */
@@ -208,55 +232,52 @@ static char *digits(uint64_t v, char *end)
     return end;
 }
 
-static void put_int(struct am_jsonw *w, int64_t value)
+static void int_value(struct am_jsonw *w, const char *key, int64_t v)
 {
     char buf[24], *end = buf + sizeof(buf), *s;
-    uint64_t mag = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
     s = digits(mag, end);
-    if (value < 0)
+    if (v < 0)
         *--s = '-';
-    put(w, s, (size_t)(end - s));
+    value(w, key, s, (size_t)(end - s));
 }
 
 /* cJSON 1.7's print_number for a double that is not an exact small integer. */
-static void put_double(struct am_jsonw *w, double d)
+static void double_value(struct am_jsonw *w, const char *key, double d)
 {
     char buf[32];
     double test = 0.0;
     int n;
 
     if (isnan(d) || isinf(d)) {
-        put(w, "null", 4);
+        value(w, key, "null", 4);
         return;
     }
     n = snprintf(buf, sizeof(buf), "%1.15g", d);
     if (sscanf(buf, "%lg", &test) != 1 ||
         !(fabs(test - d) <= fmax(fabs(test), fabs(d)) * DBL_EPSILON))
         n = snprintf(buf, sizeof(buf), "%1.17g", d);
-    if (n > 0)
-        put(w, buf, (size_t)n);
+    value(w, key, buf, n > 0 ? (size_t)n : 0);
 }
 
 /* Below 10^15 "%1.15g" prints an integral double as its plain digits. */
 #define EXACT_INT_LIMIT 1000000000000000LL
 
-void am_jsonw_int(struct am_jsonw *w, const char *key, int64_t value)
+void am_jsonw_int(struct am_jsonw *w, const char *key, int64_t v)
 {
-    member(w, key);
-    if (value > -EXACT_INT_LIMIT && value < EXACT_INT_LIMIT)
-        put_int(w, value);
+    if (v > -EXACT_INT_LIMIT && v < EXACT_INT_LIMIT)
+        int_value(w, key, v);
     else
-        put_double(w, (double)value);
+        double_value(w, key, (double)v);
 }
 
-void am_jsonw_double(struct am_jsonw *w, const char *key, double value)
+void am_jsonw_double(struct am_jsonw *w, const char *key, double d)
 {
-    member(w, key);
-    if (value > -EXACT_INT_LIMIT && value < EXACT_INT_LIMIT && value == (double)(int64_t)value)
-        put_int(w, (int64_t)value);
+    if (d > -EXACT_INT_LIMIT && d < EXACT_INT_LIMIT && d == (double)(int64_t)d)
+        int_value(w, key, (int64_t)d);
     else
-        put_double(w, value);
+        double_value(w, key, d);
 }
 
 /* Up to 10^13 cents cents/100.0 has at most 13 significant digits, which "%1.15g" prints
@@ -265,30 +286,32 @@ void am_jsonw_double(struct am_jsonw *w, const char *key, double value)
 
 void am_jsonw_cents(struct am_jsonw *w, const char *key, int64_t cents)
 {
+    char buf[32], *end = buf + sizeof(buf) - 3, *s;
     uint64_t mag;
     unsigned frac;
+    size_t tail = 0;
 
-    member(w, key);
     if (cents <= -EXACT_CENTS_LIMIT || cents >= EXACT_CENTS_LIMIT) {
-        put_double(w, (double)cents / 100);
+        double_value(w, key, (double)cents / 100);
         return;
     }
     mag = cents < 0 ? (uint64_t)(-cents) : (uint64_t)cents;
     frac = (unsigned)(mag % 100);
+    s = digits(mag / 100, end);
     if (cents < 0)
-        put_c(w, '-');
-    put_int(w, (int64_t)(mag / 100));
+        *--s = '-';
     if (frac) {
-        char dec[3] = {'.', (char)('0' + frac / 10), (char)('0' + frac % 10)};
-
-        put(w, dec, frac % 10 ? 3 : 2);
+        end[0] = '.';
+        end[1] = (char)('0' + frac / 10);
+        end[2] = (char)('0' + frac % 10);
+        tail = frac % 10 ? 3 : 2;
     }
+    value(w, key, s, (size_t)(end - s) + tail);
 }
 
 void am_jsonw_raw(struct am_jsonw *w, const char *key, const char *json, size_t len)
 {
-    member(w, key);
-    put(w, json, len);
+    value(w, key, json, len);
 }
 
 void am_jsonw_reset(struct am_jsonw *w)
@@ -305,7 +328,7 @@ char *am_jsonw_take(struct am_jsonw *w, size_t *ret_len)
     char *p = NULL;
 
     if (!w->oom && !w->p)
-        reserve(w, 0);
+        grow(w, 0);
     if (!w->oom) {
         p = w->p;
         w->p[w->len] = '\0';
