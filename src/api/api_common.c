@@ -48,11 +48,14 @@ int am_api_parse_body(const struct am_request *req, struct am_response *resp, bo
     cJSON *json = NULL;
 
     if (only_space(body, len)) {
-        if (!allow_empty)
+        if (!allow_empty) {
+            resp->outcome.body_json = -1;
             return bad_json(resp);
+        }
         json = cJSON_CreateObject();
         if (!json)
             return -ENOMEM;
+        resp->outcome.body_json = 1;
         *ret_json = json;
         return 0;
     }
@@ -69,9 +72,11 @@ int am_api_parse_body(const struct am_request *req, struct am_response *resp, bo
         !only_space(end, len - (size_t)(end - copy))) {
         cJSON_Delete(json);
         free(copy);
+        resp->outcome.body_json = -1;
         return bad_json(resp);
     }
     free(copy);
+    resp->outcome.body_json = 1;
     *ret_json = json;
     return 0;
 }

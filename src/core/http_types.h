@@ -105,6 +105,9 @@ struct am_outcome {
     /* A --state-file entry covers this answer: it may leave only after am_app_commit()
      * made the entry durable (an acknowledged write is never lost). */
     bool durable;
+    /* What am_api_parse_body() found in the request body, so the --state-file entry need
+     * not parse it again: 1 one JSON object, -1 not one, 0 not parsed by the handler. */
+    int8_t body_json;
     /* Redacted key shown in logs/journal ("$aact_hmlg_…ab12"); owned, may be NULL. */
     char *redacted_key;
 };
