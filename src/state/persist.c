@@ -154,11 +154,6 @@ static bool may_hold_card(const char *body, size_t len)
     return false;
 }
 
-/* The body as logged, under "b" or, with a NUL in it, as hex under "bx": the bytes
- * themselves, except that card data in a JSON body is masked, and a body that is not a
- * JSON object but may hold a card number becomes "!" (handlers only accept a JSON object,
- * so they refuse it as they refused the original). *elided tells the caller the answer to
- * "!" need not match byte for byte. Returns 0 or -ENOMEM (w's sticky failure). */
 /* True when the body text cannot name a creditCard member: no such bytes and no escape
  * that could spell them. */
 static bool no_card_member(const char *body, size_t len)
@@ -166,6 +161,12 @@ static bool no_card_member(const char *body, size_t len)
     return !memchr(body, '\\', len) && !memmem(body, len, "creditCard", 10);
 }
 
+/* The body as logged, under "b" or, with a NUL in it, as hex under "bx": the bytes
+ * themselves, except that card data in a JSON body is masked, and a body that is not a
+ * JSON object but may hold a card number becomes "!" (handlers only accept a JSON object,
+ * so they refuse it as they refused the original). *elided tells the caller the answer to
+ * "!" need not match byte for byte. parsed is what the handler's am_api_parse_body()
+ * found (outcome.body_json). Returns 0 or -ENOMEM (w's sticky failure). */
 static int write_body(struct am_jsonw *w, const struct am_request *req, int parsed,
                       bool *elided)
 {
