@@ -58,11 +58,14 @@ int am_api_parse_body(const struct am_request *req, struct am_response *resp, bo
         return r < 0 ? r : 1;
     }
     if (only_space(body, len)) {
-        if (!allow_empty)
+        if (!allow_empty) {
+            resp->outcome.body_json = -1;
             return bad_json(resp);
+        }
         json = cJSON_CreateObject();
         if (!json)
             return -ENOMEM;
+        resp->outcome.body_json = 1;
         *ret_json = json;
         return 0;
     }
@@ -79,9 +82,11 @@ int am_api_parse_body(const struct am_request *req, struct am_response *resp, bo
         !only_space(end, len - (size_t)(end - copy))) {
         cJSON_Delete(json);
         free(copy);
+        resp->outcome.body_json = -1;
         return bad_json(resp);
     }
     free(copy);
+    resp->outcome.body_json = 1;
     *ret_json = json;
     return 0;
 }
@@ -109,43 +114,47 @@ int am_api_parse_page(const struct am_query *q, struct am_response *resp, struct
     return 0;
 }
 
+/* The envelope around data, the page's items already rendered as a JSON array. */
+static int list_answer(struct am_response *resp, const struct am_page *page, size_t total,
+                       const char *data, size_t data_len)
+{
+    struct am_jsonw w = {0};
+
+    am_jsonw_obj(&w, NULL);
+    am_jsonw_str(&w, "object", "list");
+    am_jsonw_bool(&w, "hasMore", page->offset < total && total - page->offset > page->limit);
+    am_jsonw_int(&w, "totalCount", (int64_t)total);
+    am_jsonw_int(&w, "limit", (int64_t)page->limit);
+    am_jsonw_int(&w, "offset", (int64_t)page->offset);
+    am_jsonw_raw(&w, "data", data, data_len);
+    am_jsonw_end_obj(&w);
+    return am_response_jsonw(resp, 200, &w);
+}
+
 int am_api_list_response(struct am_response *resp, const struct am_page *page, size_t total,
                          cJSON *data)
 {
-    cJSON *root = NULL;
-    bool has_more;
+    char *text;
+    int r;
 
     if (!data)
         return -ENOMEM;
-    root = cJSON_CreateObject();
-    if (!root) {
-        cJSON_Delete(data);
+    text = cJSON_PrintUnformatted(data);
+    cJSON_Delete(data);
+    if (!text)
         return -ENOMEM;
-    }
-    has_more = page->offset < total && total - page->offset > page->limit;
-    if (!cJSON_AddStringToObject(root, "object", "list") ||
-        !cJSON_AddBoolToObject(root, "hasMore", has_more) ||
-        !cJSON_AddNumberToObject(root, "totalCount", (double)total) ||
-        !cJSON_AddNumberToObject(root, "limit", (double)page->limit) ||
-        !cJSON_AddNumberToObject(root, "offset", (double)page->offset)) {
-        cJSON_Delete(data);
-        cJSON_Delete(root);
-        return -ENOMEM;
-    }
-    if (!cJSON_AddItemToObject(root, "data", data)) {
-        cJSON_Delete(data);
-        cJSON_Delete(root);
-        return -ENOMEM;
-    }
-    return am_response_json(resp, 200, root);
+    r = list_answer(resp, page, total, text, strlen(text));
+    free(text);
+    return r;
 }
 
 void am_api_pager_init(struct am_api_pager *pg, const struct am_page *page)
 {
     pg->page = *page;
     pg->total = 0;
-    pg->data = cJSON_CreateArray();
-    pg->failed = !pg->data;
+    memset(&pg->items, 0, sizeof(pg->items));
+    am_jsonw_arr(&pg->items, NULL);
+    pg->failed = pg->items.oom;
 }
 
 bool am_api_pager_take(struct am_api_pager *pg)
@@ -157,24 +166,31 @@ bool am_api_pager_take(struct am_api_pager *pg)
 
 void am_api_pager_add(struct am_api_pager *pg, cJSON *item)
 {
-    if (!item || pg->failed) {
-        cJSON_Delete(item);
+    char *text = item && !pg->failed ? cJSON_PrintUnformatted(item) : NULL;
+
+    cJSON_Delete(item);
+    if (!text) {
         pg->failed = true;
         return;
     }
-    cJSON_AddItemToArray(pg->data, item);
+    am_jsonw_raw(&pg->items, NULL, text, strlen(text));
+    free(text);
+}
+
+struct am_jsonw *am_api_pager_writer(struct am_api_pager *pg)
+{
+    return &pg->items;
 }
 
 int am_api_pager_answer(struct am_api_pager *pg, struct am_response *resp)
 {
-    cJSON *data = pg->data;
+    int r = -ENOMEM;
 
-    pg->data = NULL;
-    if (pg->failed) {
-        cJSON_Delete(data);
-        return -ENOMEM;
-    }
-    return am_api_list_response(resp, &pg->page, pg->total, data);
+    am_jsonw_end_arr(&pg->items);
+    if (!pg->failed && !pg->items.oom)
+        r = list_answer(resp, &pg->page, pg->total, pg->items.p, pg->items.len);
+    am_jsonw_free(&pg->items);
+    return r;
 }
 
 int am_api_not_found(struct am_response *resp)

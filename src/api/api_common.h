@@ -13,6 +13,7 @@
 #include "http_types.h"
 #include "json_text.h"
 #include "ids.h"
+#include "jsonw.h"
 #include "query.h"
 #include "registry.h"
 
@@ -64,11 +65,13 @@ int am_api_list_response(struct am_response *resp, const struct am_page *page, s
  *       if (am_api_pager_take(&pg)) am_api_pager_add(&pg, render(item));
  *   }
  *   return am_api_pager_answer(&pg, resp);
- * An allocation failure anywhere makes answer return -ENOMEM (nothing leaks). */
+ * A render that writes text instead of a cJSON tree writes the item (key NULL) into
+ * am_api_pager_writer(&pg) in place of am_api_pager_add. Items are kept as text in one
+ * buffer. An allocation failure anywhere makes answer return -ENOMEM (nothing leaks). */
 struct am_api_pager {
     struct am_page page;
     size_t total;
-    struct cJSON *data; /* owned until answered */
+    struct am_jsonw items; /* the data array's text so far; owned until answered */
     bool failed;
 };
 
@@ -77,6 +80,8 @@ void am_api_pager_init(struct am_api_pager *pg, const struct am_page *page);
 bool am_api_pager_take(struct am_api_pager *pg);
 /* Adds a rendered item (owned; NULL records an allocation failure). */
 void am_api_pager_add(struct am_api_pager *pg, struct cJSON *item);
+/* The writer to render one item into (as an array element, key NULL). Borrowed. */
+struct am_jsonw *am_api_pager_writer(struct am_api_pager *pg);
 /* Answers the list envelope (am_api_list_response) or returns -ENOMEM. */
 int am_api_pager_answer(struct am_api_pager *pg, struct am_response *resp);
 

@@ -224,61 +224,53 @@ static int apply(struct am_customer *c, const struct patch *p)
     return 0;
 }
 
-/* Renders the customer in the captured key order. Returns a new object or NULL (OOM). */
-static cJSON *customer_json(const struct am_customer *c)
+/* Writes the customer in the captured key order (key NULL: an array element). */
+static void customer_write(struct am_jsonw *w, const char *key, const struct am_customer *c)
 {
     char date[11];
-    cJSON *o = cJSON_CreateObject();
-    bool ok;
 
-    if (!o)
-        return NULL;
     am_clock_format_date(c->created_at, date);
-    ok = cJSON_AddStringToObject(o, "object", "customer") &&
-         cJSON_AddStringToObject(o, "id", c->id) &&
-         cJSON_AddStringToObject(o, "dateCreated", date) &&
-         am_json_add_string_or_null(o, "name", c->name) == 0 &&
-         am_json_add_string_or_null(o, "email", c->email) == 0 &&
-         am_json_add_string_or_null(o, "company", c->company) == 0 &&
-         am_json_add_string_or_null(o, "phone", c->phone) == 0 &&
-         am_json_add_string_or_null(o, "mobilePhone", c->mobile_phone) == 0 &&
-         am_json_add_string_or_null(o, "address", c->address) == 0 &&
-         am_json_add_string_or_null(o, "addressNumber", c->address_number) == 0 &&
-         am_json_add_string_or_null(o, "complement", c->complement) == 0 &&
-         am_json_add_string_or_null(o, "province", c->province) == 0 &&
-         am_json_add_string_or_null(o, "postalCode", c->postal_code) == 0 &&
-         cJSON_AddStringToObject(o, "cpfCnpj", c->cpf_cnpj) &&
-         cJSON_AddStringToObject(o, "personType", c->is_company ? "JURIDICA" : "FISICA") &&
-         cJSON_AddBoolToObject(o, "deleted", c->deleted) &&
-         am_json_add_string_or_null(o, "additionalEmails", c->additional_emails) == 0 &&
-         am_json_add_string_or_null(o, "externalReference", c->external_reference) == 0 &&
-         cJSON_AddBoolToObject(o, "notificationDisabled", c->notification_disabled) &&
-         am_json_add_string_or_null(o, "observations", c->observations) == 0 &&
-         am_json_add_string_or_null(o, "municipalInscription", c->municipal_inscription) == 0 &&
-         am_json_add_string_or_null(o, "stateInscription", c->state_inscription) == 0 &&
-         cJSON_AddBoolToObject(o, "canDelete", true) &&
-         cJSON_AddNullToObject(o, "cannotBeDeletedReason") &&
-         cJSON_AddBoolToObject(o, "canEdit", true) &&
-         cJSON_AddNullToObject(o, "cannotEditReason") &&
-         cJSON_AddNullToObject(o, "city") &&
-         cJSON_AddNullToObject(o, "cityName") &&
-         cJSON_AddNullToObject(o, "state") &&
-         /* Captured bodies end here: foreignCustomer (spec only) is accepted, not rendered. */
-         cJSON_AddStringToObject(o, "country", "Brasil");
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    am_jsonw_obj(w, key);
+    am_jsonw_str(w, "object", "customer");
+    am_jsonw_str(w, "id", c->id);
+    am_jsonw_str(w, "dateCreated", date);
+    am_jsonw_str(w, "name", c->name);
+    am_jsonw_str(w, "email", c->email);
+    am_jsonw_str(w, "company", c->company);
+    am_jsonw_str(w, "phone", c->phone);
+    am_jsonw_str(w, "mobilePhone", c->mobile_phone);
+    am_jsonw_str(w, "address", c->address);
+    am_jsonw_str(w, "addressNumber", c->address_number);
+    am_jsonw_str(w, "complement", c->complement);
+    am_jsonw_str(w, "province", c->province);
+    am_jsonw_str(w, "postalCode", c->postal_code);
+    am_jsonw_str(w, "cpfCnpj", c->cpf_cnpj);
+    am_jsonw_str(w, "personType", c->is_company ? "JURIDICA" : "FISICA");
+    am_jsonw_bool(w, "deleted", c->deleted);
+    am_jsonw_str(w, "additionalEmails", c->additional_emails);
+    am_jsonw_str(w, "externalReference", c->external_reference);
+    am_jsonw_bool(w, "notificationDisabled", c->notification_disabled);
+    am_jsonw_str(w, "observations", c->observations);
+    am_jsonw_str(w, "municipalInscription", c->municipal_inscription);
+    am_jsonw_str(w, "stateInscription", c->state_inscription);
+    am_jsonw_bool(w, "canDelete", true);
+    am_jsonw_null(w, "cannotBeDeletedReason");
+    am_jsonw_bool(w, "canEdit", true);
+    am_jsonw_null(w, "cannotEditReason");
+    am_jsonw_null(w, "city");
+    am_jsonw_null(w, "cityName");
+    am_jsonw_null(w, "state");
+    /* Captured bodies end here: foreignCustomer (spec only) is accepted, not rendered. */
+    am_jsonw_str(w, "country", "Brasil");
+    am_jsonw_end_obj(w);
 }
 
 static int answer_customer(struct am_response *resp, const struct am_customer *c)
 {
-    cJSON *o = customer_json(c);
+    struct am_jsonw w = {0};
 
-    if (!o)
-        return -ENOMEM;
-    return am_response_json(resp, 200, o);
+    customer_write(&w, NULL, c);
+    return am_response_jsonw(resp, 200, &w);
 }
 
 static struct am_customer_store *store_of(const struct am_ctx *ctx)
@@ -448,7 +440,7 @@ int am_api_customers_list(struct am_ctx *ctx, const char *id, const struct am_re
         const struct am_customer *c = am_customer_store_at(store, i);
 
         if (matches(c, &f) && am_api_pager_take(&pg))
-            am_api_pager_add(&pg, customer_json(c));
+            customer_write(am_api_pager_writer(&pg), NULL, c);
     }
     return am_api_pager_answer(&pg, resp);
 }

@@ -34,11 +34,25 @@ static struct am_billing *billing_of(const struct am_ctx *ctx)
 
 static int answer_payment(struct am_response *resp, const struct am_payment *p)
 {
-    cJSON *o = am_payment_to_json(p);
+    struct am_jsonw w = {0};
 
-    if (!o)
-        return -ENOMEM;
-    return am_response_json(resp, 200, o);
+    am_payment_write(&w, NULL, p);
+    return am_response_jsonw(resp, 200, &w);
+}
+
+/* The answer to a plain create (no card, no installments) is the snapshot its
+ * PAYMENT_CREATED event just rendered: nothing touched the payment since, so the bytes
+ * are the same and the payment is rendered once. Anything else renders afresh. */
+static int answer_created(struct am_billing *b, struct am_response *resp,
+                          const struct am_payment *p)
+{
+    size_t n = am_billing_events_count(b);
+    const struct am_event *e = n ? am_billing_event_at(b, n - 1) : NULL;
+
+    if (e && e->snapshot && strcmp(e->name, "PAYMENT_CREATED") == 0 &&
+        strcmp(e->resource_type, "payment") == 0 && strcmp(e->resource_id, p->id) == 0)
+        return am_response_text(resp, 200, "application/json", e->snapshot, strlen(e->snapshot));
+    return answer_payment(resp, p);
 }
 
 /* A dueDate field: 1 with resp filled when missing (if required), malformed or past. */
@@ -338,7 +352,7 @@ int am_api_payments_create(struct am_ctx *ctx, const char *id, const struct am_r
                                  q.n ? p->installment : p->id, q.n ? q.n : 1);
     if (r < 0)
         goto out;
-    r = answer_payment(resp, p);
+    r = q.n || q.card.present ? answer_payment(resp, p) : answer_created(b, resp, p);
 out:
     cJSON_Delete(json);
     return am_input_done(r);
@@ -466,23 +480,11 @@ static int list_payments(struct am_ctx *ctx, struct am_payment_filter *f,
                          const struct am_page *page, struct am_response *resp)
 {
     struct am_payment *items[100];
-    cJSON *data = cJSON_CreateArray();
     size_t n = 0, total;
 
-    if (!data)
-        return -ENOMEM;
     total = am_billing_payments_query(billing_of(ctx), f, page->offset,
                                       page->limit > 100 ? 100 : page->limit, items, &n);
-    for (size_t i = 0; i < n; i++) {
-        cJSON *o = am_payment_to_json(items[i]);
-
-        if (!o) {
-            cJSON_Delete(data);
-            return -ENOMEM;
-        }
-        cJSON_AddItemToArray(data, o);
-    }
-    return am_api_list_response(resp, page, total, data);
+    return am_api_payments_answer_items(resp, page, total, items, n);
 }
 
 int am_api_payments_list(struct am_ctx *ctx, const char *id, const struct am_request *req,
@@ -902,7 +904,6 @@ int am_api_payments_answer_page(struct am_ctx *ctx, struct am_payment_filter *f,
     struct am_payment *page[100];
     struct am_page pg;
     size_t n = 0, total;
-    cJSON *data;
     int r = am_api_payments_status_filter(ctx, f, resp);
 
     if (r == 0)
@@ -910,19 +911,19 @@ int am_api_payments_answer_page(struct am_ctx *ctx, struct am_payment_filter *f,
     if (r != 0)
         return am_input_done(r);
     total = am_billing_payments_query(ctx->account->billing, f, pg.offset, pg.limit, page, &n);
-    data = cJSON_CreateArray();
-    if (!data)
-        return -ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        cJSON *o = am_payment_to_json(page[i]);
+    return am_api_payments_answer_items(resp, &pg, total, page, n);
+}
 
-        if (!o) {
-            cJSON_Delete(data);
-            return -ENOMEM;
-        }
-        cJSON_AddItemToArray(data, o);
-    }
-    return am_api_list_response(resp, &pg, total, data);
+int am_api_payments_answer_items(struct am_response *resp, const struct am_page *page,
+                                 size_t total, struct am_payment *const *items, size_t n)
+{
+    struct am_api_pager pg;
+
+    am_api_pager_init(&pg, page);
+    pg.total = total;
+    for (size_t i = 0; i < n; i++)
+        am_payment_write(am_api_pager_writer(&pg), NULL, items[i]);
+    return am_api_pager_answer(&pg, resp);
 }
 
 int am_api_billing_type_filter(const struct am_ctx *ctx, int *ret, struct am_response *resp)

@@ -47,6 +47,9 @@ int am_api_payments_find(struct am_ctx *ctx, const char *id, struct am_response 
  * the query's status= (a bad status answers 400). */
 int am_api_payments_answer_page(struct am_ctx *ctx, struct am_payment_filter *f,
                                 struct am_response *resp);
+/* Answers the list envelope around n payments already paged out of total matches. */
+int am_api_payments_answer_items(struct am_response *resp, const struct am_page *page,
+                                 size_t total, struct am_payment *const *items, size_t n);
 /* Reads billingType=... of a list query into *ret (untouched when absent). 0, 1 (answered
  * 400) or <0. */
 int am_api_billing_type_filter(const struct am_ctx *ctx, int *ret, struct am_response *resp);

@@ -973,49 +973,75 @@ void am_app_handle(struct am_app *app, const struct am_request *req, int64_t rea
     }
 }
 
+/* snprintf(dst, size, "%s", src) without the format engine: truncates the same way. */
+static void copy_field(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 void am_app_complete(struct am_app *app, const struct am_request *req,
                      const struct am_response *resp, int64_t now_ms, uint64_t duration_us)
 {
     const struct am_outcome *o = &resp->outcome;
     struct am_journal_entry e;
+    struct am_logline line;
     char path[300], ip[64];
+    size_t n;
 
     am_metrics_count_request(&app->metrics, resp->status, (enum am_route)o->route);
     /* Probes would drown the journal and log; they are still counted. */
     if (o->route == AM_ROUTE_CTL_HEALTH)
         return;
     memset(&e, 0, sizeof(e));
-    snprintf(e.request_id, sizeof(e.request_id), "%s", req->request_id ? req->request_id : "");
+    copy_field(e.request_id, sizeof(e.request_id), req->request_id ? req->request_id : "");
     e.time_ms = now_ms;
-    snprintf(e.method, sizeof(e.method), "%s", am_method_name(req->method));
-    snprintf(e.path, sizeof(e.path), "%s%s%s", req->path, req->query ? "?" : "",
-             req->query ? req->query : "");
+    copy_field(e.method, sizeof(e.method), am_method_name(req->method));
+    /* path + "?" + query, truncated to the field */
+    copy_field(e.path, sizeof(e.path), req->path);
+    n = strlen(e.path);
+    if (req->query && n < sizeof(e.path) - 1) {
+        e.path[n++] = '?';
+        copy_field(e.path + n, sizeof(e.path) - n, req->query);
+    }
     /* Decode first: "%24aact%5Fhmlg%5F..." must be scrubbed like the plain key. */
     am_ascii_percent_decode(e.path);
     am_utf8_scrub(e.path); /* a refused request is journalled too: keep the journal JSON */
     am_key_scrub(e.path);
     e.status = resp->status;
-    snprintf(e.client_ip, sizeof(e.client_ip), "%s", req->client_ip);
-    snprintf(e.account, sizeof(e.account), "%s", o->account_id);
-    snprintf(e.auth, sizeof(e.auth), "%s", o->auth_result ? o->auth_result : "");
-    snprintf(e.key, sizeof(e.key), "%s", o->redacted_key ? o->redacted_key : "");
-    snprintf(e.route, sizeof(e.route), "%s", am_route_name((enum am_route)o->route));
-    snprintf(e.fault, sizeof(e.fault), "%s", o->fault ? o->fault : "");
-    snprintf(e.fault_rule, sizeof(e.fault_rule), "%s", o->fault_rule);
-    snprintf(e.exchange, sizeof(e.exchange), "%s", o->exchange);
+    copy_field(e.client_ip, sizeof(e.client_ip), req->client_ip);
+    copy_field(e.account, sizeof(e.account), o->account_id);
+    copy_field(e.auth, sizeof(e.auth), o->auth_result ? o->auth_result : "");
+    copy_field(e.key, sizeof(e.key), o->redacted_key ? o->redacted_key : "");
+    copy_field(e.route, sizeof(e.route), am_route_name((enum am_route)o->route));
+    copy_field(e.fault, sizeof(e.fault), o->fault ? o->fault : "");
+    copy_field(e.fault_rule, sizeof(e.fault_rule), o->fault_rule);
+    copy_field(e.exchange, sizeof(e.exchange), o->exchange);
     e.duration_us = duration_us;
     e.bytes = resp->body_len;
     am_journal_add(app->journal, &e);
     am_security_observe(app, req, resp, now_ms);
 
-    am_log(AM_LOG_INFO, "request",
-           "req_id=%s ip=%s method=%s path=%s status=%d bytes=%zu dur_us=%llu delay_ms=%u op=%s "
-           "account=%s auth=%s key=%s fault=%s exchange=%s",
-           e.request_id, am_log_quote(req->client_ip, ip, sizeof(ip)), e.method,
-           am_log_quote(e.path, path, sizeof(path)), resp->status, resp->body_len,
-           (unsigned long long)duration_us, o->delay_ms, e.route, *e.account ? e.account : "-",
-           *e.auth ? e.auth : "-", *e.key ? e.key : "-", *e.fault ? e.fault : "-",
-           *e.exchange ? e.exchange : "-");
+    /* The access log, built with memcpy: one line per request. */
+    if (!am_logline_begin(&line, AM_LOG_INFO, "request"))
+        return;
+    am_logline_str(&line, "req_id", e.request_id);
+    am_logline_str(&line, "ip", am_log_quote(req->client_ip, ip, sizeof(ip)));
+    am_logline_str(&line, "method", e.method);
+    am_logline_str(&line, "path", am_log_quote(e.path, path, sizeof(path)));
+    am_logline_int(&line, "status", resp->status);
+    am_logline_u64(&line, "bytes", resp->body_len);
+    am_logline_u64(&line, "dur_us", duration_us);
+    am_logline_u64(&line, "delay_ms", o->delay_ms);
+    am_logline_str(&line, "op", e.route);
+    am_logline_str(&line, "account", *e.account ? e.account : "-");
+    am_logline_str(&line, "auth", *e.auth ? e.auth : "-");
+    am_logline_str(&line, "key", *e.key ? e.key : "-");
+    am_logline_str(&line, "fault", *e.fault ? e.fault : "-");
+    am_logline_str(&line, "exchange", *e.exchange ? e.exchange : "-");
+    am_logline_end(&line);
 }
 
 void am_app_release(struct am_app *app, struct am_response *resp)

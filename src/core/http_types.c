@@ -9,6 +9,7 @@
 
 #include "asaas_facts.h"
 #include "multipart.h"
+#include "jsonw.h"
 #include "query.h"
 #include "utf8.h"
 
@@ -102,6 +103,19 @@ int am_response_json(struct am_response *resp, int status, cJSON *json)
     resp->status = status;
     resp->content_type = "application/json";
     set_body(resp, text, strlen(text));
+    return 0;
+}
+
+int am_response_jsonw(struct am_response *resp, int status, struct am_jsonw *w)
+{
+    size_t len = 0;
+    char *text = am_jsonw_take(w, &len);
+
+    if (!text)
+        return -ENOMEM;
+    resp->status = status;
+    resp->content_type = "application/json";
+    set_body(resp, text, len);
     return 0;
 }
 

@@ -109,6 +109,9 @@ struct am_outcome {
     /* A --state-file entry covers this answer: it may leave only after am_app_commit()
      * made the entry durable (an acknowledged write is never lost). */
     bool durable;
+    /* What am_api_parse_body() found in the request body, so the --state-file entry need
+     * not parse it again: 1 one JSON object, -1 not one, 0 not parsed by the handler. */
+    int8_t body_json;
     /* Redacted key shown in logs/journal ("$aact_hmlg_…ab12"); owned, may be NULL. */
     char *redacted_key;
 };
@@ -131,6 +134,11 @@ void am_response_finish(struct am_response *resp);
 /* Serialises json (compact, key order preserved) as the body with status.
  * Takes ownership of json on all paths. Returns 0 or -ENOMEM. */
 int am_response_json(struct am_response *resp, int status, struct cJSON *json);
+
+/* Takes the text of a JSON writer (util/jsonw.h) as the body with status: no DOM, no
+ * copy. w is emptied on all paths. Returns 0 or -ENOMEM (the writer ran out of memory). */
+struct am_jsonw;
+int am_response_jsonw(struct am_response *resp, int status, struct am_jsonw *w);
 
 /* Sets a body copied from text with the given content type. Returns 0 or -ENOMEM. */
 int am_response_text(struct am_response *resp, int status, const char *content_type,

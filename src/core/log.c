@@ -53,28 +53,46 @@ static const char *level_name(enum am_log_level level)
     return "info";
 }
 
-void am_log(enum am_log_level level, const char *msg, const char *fmt, ...)
+/* "ts=YYYY-MM-DDTHH:MM:SS" of sec, formatted once per second. */
+static size_t stamp(time_t sec, char *out, size_t out_len)
 {
-    char line[2048];
-    struct timeval tv;
+    static time_t cached_sec = (time_t)-1;
+    static char cached[32];
+    static size_t cached_len;
     struct tm tm;
-    size_t n;
-    va_list ap;
 
-    if (level < min_level)
-        return;
-    gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    n = strftime(line, sizeof(line), "ts=%Y-%m-%dT%H:%M:%S", &tm);
-    n += (size_t)snprintf(line + n, sizeof(line) - n, ".%03dZ level=%s msg=%s", (int)(tv.tv_usec / 1000),
-                          level_name(level), msg);
-    if (fmt && *fmt && n < sizeof(line) - 2) {
-        line[n++] = ' ';
-        va_start(ap, fmt);
-        vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-        va_end(ap);
+    if (sec != cached_sec) {
+        gmtime_r(&sec, &tm);
+        cached_len = strftime(cached, sizeof(cached), "ts=%Y-%m-%dT%H:%M:%S", &tm);
+        cached_sec = sec;
     }
-    line[sizeof(line) - 1] = '\0';
+    if (cached_len > out_len)
+        return 0;
+    memcpy(out, cached, cached_len);
+    return cached_len;
+}
+
+/* "ts=... level=... msg=..." into line (sizeof(struct am_logline).buf); its length. */
+static size_t head(char *line, size_t size, enum am_log_level level, const char *msg)
+{
+    struct timeval tv;
+    unsigned ms;
+    size_t n;
+
+    gettimeofday(&tv, NULL);
+    n = stamp(tv.tv_sec, line, size);
+    ms = (unsigned)(tv.tv_usec / 1000);
+    line[n++] = '.';
+    line[n++] = (char)('0' + ms / 100);
+    line[n++] = (char)('0' + ms / 10 % 10);
+    line[n++] = (char)('0' + ms % 10);
+    line[n] = '\0';
+    n += (size_t)snprintf(line + n, size - n, "Z level=%s msg=%s", level_name(level), msg);
+    return n < size ? n : size - 1;
+}
+
+static void emit(enum am_log_level level, const char *line)
+{
     if (sink_fn) {
         sink_fn(level, line, sink_userdata);
         return;
@@ -87,6 +105,91 @@ void am_log(enum am_log_level level, const char *msg, const char *fmt, ...)
         fflush(stdout);
     else
         dirty = true;
+}
+
+void am_log(enum am_log_level level, const char *msg, const char *fmt, ...)
+{
+    char line[2048];
+    size_t n;
+    va_list ap;
+
+    if (level < min_level)
+        return;
+    n = head(line, sizeof(line), level, msg);
+    if (fmt && *fmt && n < sizeof(line) - 2) {
+        line[n++] = ' ';
+        va_start(ap, fmt);
+        vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+        va_end(ap);
+    }
+    line[sizeof(line) - 1] = '\0';
+    emit(level, line);
+}
+
+bool am_logline_begin(struct am_logline *l, enum am_log_level level, const char *msg)
+{
+    if (level < min_level)
+        return false;
+    l->level = level;
+    l->n = head(l->buf, sizeof(l->buf), level, msg);
+    return true;
+}
+
+/* Appends len bytes, truncated where vsnprintf into the 2048-byte line would stop. */
+static void line_add(struct am_logline *l, const char *s, size_t len)
+{
+    size_t room = sizeof(l->buf) - 1 - l->n;
+
+    if (len > room)
+        len = room;
+    memcpy(l->buf + l->n, s, len);
+    l->n += len;
+}
+
+static void line_key(struct am_logline *l, const char *key)
+{
+    line_add(l, " ", 1);
+    line_add(l, key, strlen(key));
+    line_add(l, "=", 1);
+}
+
+void am_logline_str(struct am_logline *l, const char *key, const char *value)
+{
+    line_key(l, key);
+    line_add(l, value, strlen(value));
+}
+
+/* " key=" + optional '-' + the decimal digits of mag. */
+static void line_number(struct am_logline *l, const char *key, bool negative,
+                        unsigned long long mag)
+{
+    char buf[24], *p = buf + sizeof(buf);
+
+    do {
+        *--p = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag);
+    if (negative)
+        *--p = '-';
+    line_key(l, key);
+    line_add(l, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void am_logline_u64(struct am_logline *l, const char *key, unsigned long long value)
+{
+    line_number(l, key, false, value);
+}
+
+void am_logline_int(struct am_logline *l, const char *key, long long value)
+{
+    line_number(l, key, value < 0,
+                value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value);
+}
+
+void am_logline_end(struct am_logline *l)
+{
+    l->buf[l->n] = '\0';
+    emit(l->level, l->buf);
 }
 
 void am_log_defer_flush(bool on)

@@ -13,6 +13,7 @@
  * billing_machine.c and billing_index.c (all sharing billing_impl.h). */
 #include "billing.h"
 #include "billing_impl.h"
+#include "jsonw.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -272,14 +273,15 @@ uint64_t am_billing_events_append(struct am_billing *b, const char *name, int64_
 uint64_t am_billing_events_append_payment(struct am_billing *b, const char *name,
                                           const struct am_payment *p, int64_t now)
 {
-    cJSON *json = am_payment_to_json(p);
-    char *text = json ? cJSON_PrintUnformatted(json) : NULL;
+    struct am_jsonw w = {0};
+    char *text;
     uint64_t seq = 0;
 
+    am_payment_write(&w, NULL, p);
+    text = am_jsonw_take(&w, NULL);
     if (text)
         seq = am_billing_events_append(b, name, now, "payment", p->id, text);
     free(text);
-    cJSON_Delete(json);
     return seq;
 }
 

@@ -265,12 +265,19 @@ int am_billing_payments_of_installment(const struct am_billing *b, const char *i
  * object (caller owns) or NULL on OOM. */
 struct cJSON *am_payment_to_json(const struct am_payment *p);
 
+/* The same payment object written as text into w (util/jsonw.h; key NULL for an array
+ * element or the top level): the hot path, no DOM. am_payment_to_json parses this text. */
+struct am_jsonw;
+void am_payment_write(struct am_jsonw *w, const char *key, const struct am_payment *p);
+
 /* Renders one refund {dateCreated, status, value, endToEndIdentifier, description,
  * effectiveDate, transactionReceiptUrl, refundedSplits}. New object or NULL (OOM). */
 struct cJSON *am_refund_to_json(const struct am_refund *rf);
 
 /* Rendering pieces shared with the subscriptions: "PERCENTAGE" or "FIXED"; and
  * key: "YYYY-MM-DD" (null for AM_NO_DAY) added to o, false when out of memory. */
+void am_refund_write(struct am_jsonw *w, const char *key, const struct am_refund *rf);
+
 const char *am_billing_amount_type_name(enum am_amount_type t);
 bool am_billing_add_day(struct cJSON *o, const char *key, int64_t day);
 

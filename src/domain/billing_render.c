@@ -11,6 +11,7 @@
 #include "bizdays.h"
 #include "clock.h"
 #include "ids.h"
+#include "jsonw.h"
 #include "money.h"
 
 /* ---- rendering -------------------------------------------------------------------- */
@@ -25,44 +26,56 @@ bool am_billing_add_day(cJSON *o, const char *key, int64_t day)
     return cJSON_AddStringToObject(o, key, buf) != NULL;
 }
 
-static bool add_instant(cJSON *o, const char *key, int64_t t)
+/* ---- text rendering (util/jsonw.h): the hot path, no DOM ---------------------------- */
+
+static void write_day(struct am_jsonw *w, const char *key, int64_t day)
+{
+    char buf[11];
+
+    if (day == AM_NO_DAY) {
+        am_jsonw_null(w, key);
+        return;
+    }
+    am_cal_format_day(day, buf);
+    am_jsonw_str(w, key, buf);
+}
+
+static void write_instant(struct am_jsonw *w, const char *key, int64_t t)
 {
     char buf[20];
 
-    if (t == 0)
-        return cJSON_AddNullToObject(o, key) != NULL;
+    if (t == 0) {
+        am_jsonw_null(w, key);
+        return;
+    }
     am_clock_format_datetime(t, buf);
-    return cJSON_AddStringToObject(o, key, buf) != NULL;
+    am_jsonw_str(w, key, buf);
 }
 
-static bool add_money_or_null(cJSON *o, const char *key, int64_t cents)
+static void write_money_or_null(struct am_jsonw *w, const char *key, int64_t cents)
 {
     if (cents < 0)
-        return cJSON_AddNullToObject(o, key) != NULL;
-    return am_money_add(o, key, cents) == 0;
+        am_jsonw_null(w, key);
+    else
+        am_jsonw_cents(w, key, cents);
 }
 
-static bool add_url(cJSON *o, const char *key, const char *prefix, const char *suffix)
+/* prefix + suffix as one string, null when there is no suffix. */
+static void write_url(struct am_jsonw *w, const char *key, const char *prefix,
+                      const char *suffix)
 {
     char buf[128];
+    size_t a, b;
 
-    if (!suffix || !*suffix)
-        return cJSON_AddNullToObject(o, key) != NULL;
-    snprintf(buf, sizeof(buf), "%s%s", prefix, suffix);
-    return cJSON_AddStringToObject(o, key, buf) != NULL;
-}
-
-static int add_str_or_null(cJSON *o, const char *key, const char *value)
-{
-    cJSON *item = value ? cJSON_CreateString(value) : cJSON_CreateNull();
-
-    if (!item)
-        return -ENOMEM;
-    if (!cJSON_AddItemToObject(o, key, item)) {
-        cJSON_Delete(item);
-        return -ENOMEM;
+    if (!suffix || !*suffix) {
+        am_jsonw_null(w, key);
+        return;
     }
-    return 0;
+    a = strlen(prefix);
+    b = strnlen(suffix, sizeof(buf) - 1 - a);
+    memcpy(buf, prefix, a);
+    memcpy(buf + a, suffix, b);
+    am_jsonw_strn(w, key, buf, a + b);
 }
 
 const char *am_billing_amount_type_name(enum am_amount_type t)
@@ -70,158 +83,147 @@ const char *am_billing_amount_type_name(enum am_amount_type t)
     return t == AM_AMOUNT_PERCENTAGE ? "PERCENTAGE" : "FIXED";
 }
 
-static cJSON *card_json(const struct am_card_info *card)
+static void write_card(struct am_jsonw *w, const struct am_payment *p)
 {
-    cJSON *o = cJSON_CreateObject();
-
-    if (!o)
-        return NULL;
-    if (!cJSON_AddStringToObject(o, "creditCardNumber", card->last4) ||
-        !cJSON_AddStringToObject(o, "creditCardBrand", card->brand) ||
-        add_str_or_null(o, "creditCardToken",
-                                         card->token[0] ? card->token : NULL) != 0) {
-        cJSON_Delete(o);
-        return NULL;
+    write_day(w, "confirmedDate", p->confirmed_day);
+    if (!p->card.present) {
+        am_jsonw_null(w, "creditCard");
+        return;
     }
+    am_jsonw_obj(w, "creditCard");
+    am_jsonw_str(w, "creditCardNumber", p->card.last4);
+    am_jsonw_str(w, "creditCardBrand", p->card.brand);
+    am_jsonw_str(w, "creditCardToken", p->card.token[0] ? p->card.token : NULL);
+    am_jsonw_end_obj(w);
+}
+
+void am_refund_write(struct am_jsonw *w, const char *key, const struct am_refund *rf)
+{
+    am_jsonw_obj(w, key);
+    write_instant(w, "dateCreated", rf->created_at);
+    am_jsonw_str(w, "status", rf->done ? "DONE" : "PENDING");
+    am_jsonw_cents(w, "value", rf->value_cents);
+    am_jsonw_null(w, "endToEndIdentifier");
+    am_jsonw_str(w, "description", rf->description);
+    write_day(w, "effectiveDate", rf->effective_day);
+    write_url(w, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/", rf->receipt);
+    am_jsonw_arr(w, "refundedSplits");
+    am_jsonw_end_arr(w);
+    am_jsonw_end_obj(w);
+}
+
+static void write_refunds(struct am_jsonw *w, const struct am_payment *p)
+{
+    if (p->n_refunds == 0) {
+        am_jsonw_null(w, "refunds");
+        return;
+    }
+    am_jsonw_arr(w, "refunds");
+    for (size_t i = 0; i < p->n_refunds; i++)
+        am_refund_write(w, NULL, &p->refunds[i]);
+    am_jsonw_end_arr(w);
+}
+
+static void write_terms(struct am_jsonw *w, const struct am_payment *p)
+{
+    am_jsonw_obj(w, "discount");
+    am_jsonw_cents(w, "value", p->discount.value);
+    write_day(w, "limitDate", p->discount.limit_day);
+    am_jsonw_int(w, "dueDateLimitDays", p->discount.due_date_limit_days);
+    am_jsonw_str(w, "type", am_billing_amount_type_name(p->discount.type));
+    am_jsonw_end_obj(w);
+    am_jsonw_obj(w, "fine");
+    am_jsonw_cents(w, "value", p->fine.value);
+    am_jsonw_str(w, "type", am_billing_amount_type_name(p->fine.type));
+    am_jsonw_end_obj(w);
+    am_jsonw_obj(w, "interest");
+    am_jsonw_cents(w, "value", p->interest.value);
+    am_jsonw_str(w, "type", "PERCENTAGE");
+    am_jsonw_end_obj(w);
+}
+
+void am_payment_write(struct am_jsonw *w, const char *key, const struct am_payment *p)
+{
+    const char *suffix = strncmp(p->id, "pay_", 4) == 0 ? p->id + 4 : p->id;
+    char created[11];
+
+    am_cal_format_day(am_cal_day_of(p->created_at), created);
+    am_jsonw_obj(w, key);
+    am_jsonw_str(w, "object", "payment");
+    am_jsonw_str(w, "id", p->id);
+    am_jsonw_str(w, "dateCreated", created);
+    am_jsonw_str(w, "customer", p->customer);
+    if (p->subscription[0])
+        am_jsonw_str(w, "subscription", p->subscription);
+    if (p->installment[0])
+        am_jsonw_str(w, "installment", p->installment);
+    am_jsonw_str(w, "checkoutSession", p->checkout_session[0] ? p->checkout_session : NULL);
+    am_jsonw_str(w, "paymentLink", p->payment_link[0] ? p->payment_link : NULL);
+    am_jsonw_cents(w, "value", p->value_cents);
+    am_jsonw_cents(w, "netValue", p->net_value_cents);
+    write_money_or_null(w, "originalValue", p->original_value_cents);
+    write_money_or_null(w, "interestValue", p->interest_value_cents);
+    am_jsonw_str(w, "description", p->description);
+    am_jsonw_str(w, "billingType", am_billing_type_name(p->billing_type));
+    if (p->billing_type == AM_BILLING_BOLETO)
+        am_jsonw_bool(w, "canBePaidAfterDueDate", p->can_be_paid_after_due_date);
+    if (p->billing_type == AM_BILLING_CREDIT_CARD)
+        write_card(w, p);
+    am_jsonw_null(w, "pixTransaction");
+    am_jsonw_str(w, "status", am_payment_status_name(p->status));
+    write_day(w, "dueDate", p->due_day);
+    write_day(w, "originalDueDate", p->original_due_day);
+    write_day(w, "paymentDate", p->payment_day);
+    write_day(w, "clientPaymentDate", p->client_payment_day);
+    if (p->installment_number)
+        am_jsonw_int(w, "installmentNumber", p->installment_number);
+    else
+        am_jsonw_null(w, "installmentNumber");
+    write_url(w, "invoiceUrl", "https://sandbox.asaas.com/i/", suffix);
+    am_jsonw_str(w, "invoiceNumber", p->invoice_number);
+    am_jsonw_str(w, "externalReference", p->external_reference);
+    am_jsonw_bool(w, "deleted", p->deleted);
+    am_jsonw_bool(w, "anticipated", p->anticipated);
+    am_jsonw_bool(w, "anticipable", p->anticipable);
+    write_day(w, "creditDate", p->credit_day);
+    write_day(w, "estimatedCreditDate", p->estimated_credit_day);
+    write_url(w, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/", p->receipt);
+    am_jsonw_str(w, "nossoNumero", p->nosso_numero[0] ? p->nosso_numero : NULL);
+    write_url(w, "bankSlipUrl", "https://sandbox.asaas.com/b/pdf/",
+              am_billing_is_bank_slip(p->billing_type) ? suffix : NULL);
+    write_instant(w, "lastInvoiceViewedDate", p->last_invoice_viewed_at);
+    write_instant(w, "lastBankSlipViewedDate", p->last_bank_slip_viewed_at);
+    write_terms(w, p);
+    am_jsonw_bool(w, "postalService", p->postal_service);
+    am_jsonw_null(w, "escrow");
+    write_refunds(w, p);
+    am_jsonw_end_obj(w);
+}
+
+/* ---- the cJSON forms, for callers that still build a tree around them -------------- */
+
+/* Parses what write() rendered into a tree. NULL on OOM. */
+static cJSON *tree_of(struct am_jsonw *w)
+{
+    char *text = am_jsonw_take(w, NULL);
+    cJSON *o = text ? cJSON_Parse(text) : NULL;
+
+    free(text);
     return o;
 }
 
 cJSON *am_refund_to_json(const struct am_refund *rf)
 {
-    cJSON *o = cJSON_CreateObject();
-    bool ok;
+    struct am_jsonw w = {0};
 
-    if (!o)
-        return NULL;
-    ok = add_instant(o, "dateCreated", rf->created_at) &&
-         cJSON_AddStringToObject(o, "status", rf->done ? "DONE" : "PENDING") &&
-         am_money_add(o, "value", rf->value_cents) == 0 &&
-         cJSON_AddNullToObject(o, "endToEndIdentifier") &&
-         add_str_or_null(o, "description", rf->description) == 0 &&
-         am_billing_add_day(o, "effectiveDate", rf->effective_day) &&
-         add_url(o, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/",
-                 rf->receipt) &&
-         cJSON_AddArrayToObject(o, "refundedSplits");
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
-static bool add_refunds(cJSON *o, const struct am_payment *p)
-{
-    cJSON *arr;
-
-    if (p->n_refunds == 0)
-        return cJSON_AddNullToObject(o, "refunds") != NULL;
-    arr = cJSON_AddArrayToObject(o, "refunds");
-    if (!arr)
-        return false;
-    for (size_t i = 0; i < p->n_refunds; i++) {
-        cJSON *item = am_refund_to_json(&p->refunds[i]);
-
-        if (!item)
-            return false;
-        cJSON_AddItemToArray(arr, item);
-    }
-    return true;
-}
-
-static bool add_card(cJSON *o, const struct am_payment *p)
-{
-    cJSON *card;
-
-    if (!am_billing_add_day(o, "confirmedDate", p->confirmed_day))
-        return false;
-    if (!p->card.present)
-        return cJSON_AddNullToObject(o, "creditCard") != NULL;
-    card = card_json(&p->card);
-    if (!card)
-        return false;
-    if (!cJSON_AddItemToObject(o, "creditCard", card)) {
-        cJSON_Delete(card);
-        return false;
-    }
-    return true;
-}
-
-static bool add_terms(cJSON *o, const struct am_payment *p)
-{
-    cJSON *d = cJSON_AddObjectToObject(o, "discount");
-    cJSON *f, *i;
-
-    if (!d || am_money_add(d, "value", p->discount.value) != 0 ||
-        !am_billing_add_day(d, "limitDate", p->discount.limit_day) ||
-        !cJSON_AddNumberToObject(d, "dueDateLimitDays", p->discount.due_date_limit_days) ||
-        !cJSON_AddStringToObject(d, "type", am_billing_amount_type_name(p->discount.type)))
-        return false;
-    f = cJSON_AddObjectToObject(o, "fine");
-    if (!f || am_money_add(f, "value", p->fine.value) != 0 ||
-        !cJSON_AddStringToObject(f, "type", am_billing_amount_type_name(p->fine.type)))
-        return false;
-    i = cJSON_AddObjectToObject(o, "interest");
-    return i && am_money_add(i, "value", p->interest.value) == 0 &&
-           cJSON_AddStringToObject(i, "type", "PERCENTAGE");
+    am_refund_write(&w, NULL, rf);
+    return tree_of(&w);
 }
 
 cJSON *am_payment_to_json(const struct am_payment *p)
 {
-    const char *suffix = strncmp(p->id, "pay_", 4) == 0 ? p->id + 4 : p->id;
-    cJSON *o = cJSON_CreateObject();
-    char date[11];
-    bool ok;
+    struct am_jsonw w = {0};
 
-    if (!o)
-        return NULL;
-    am_cal_format_day(am_cal_day_of(p->created_at), date);
-    ok = cJSON_AddStringToObject(o, "object", "payment") &&
-         cJSON_AddStringToObject(o, "id", p->id) &&
-         cJSON_AddStringToObject(o, "dateCreated", date) &&
-         cJSON_AddStringToObject(o, "customer", p->customer) &&
-         (!p->subscription[0] || cJSON_AddStringToObject(o, "subscription", p->subscription)) &&
-         (!p->installment[0] || cJSON_AddStringToObject(o, "installment", p->installment)) &&
-         add_str_or_null(o, "checkoutSession", p->checkout_session[0] ? p->checkout_session : NULL) == 0 &&
-         add_str_or_null(o, "paymentLink", p->payment_link[0] ? p->payment_link : NULL) == 0 &&
-         am_money_add(o, "value", p->value_cents) == 0 &&
-         am_money_add(o, "netValue", p->net_value_cents) == 0 &&
-         add_money_or_null(o, "originalValue", p->original_value_cents) &&
-         add_money_or_null(o, "interestValue", p->interest_value_cents) &&
-         add_str_or_null(o, "description", p->description) == 0 &&
-         cJSON_AddStringToObject(o, "billingType", am_billing_type_name(p->billing_type)) &&
-         (p->billing_type != AM_BILLING_BOLETO ||
-          cJSON_AddBoolToObject(o, "canBePaidAfterDueDate", p->can_be_paid_after_due_date)) &&
-         (p->billing_type != AM_BILLING_CREDIT_CARD || add_card(o, p)) &&
-         cJSON_AddNullToObject(o, "pixTransaction") &&
-         cJSON_AddStringToObject(o, "status", am_payment_status_name(p->status)) &&
-         am_billing_add_day(o, "dueDate", p->due_day) &&
-         am_billing_add_day(o, "originalDueDate", p->original_due_day) &&
-         am_billing_add_day(o, "paymentDate", p->payment_day) &&
-         am_billing_add_day(o, "clientPaymentDate", p->client_payment_day) &&
-         (p->installment_number
-              ? cJSON_AddNumberToObject(o, "installmentNumber", p->installment_number) != NULL
-              : cJSON_AddNullToObject(o, "installmentNumber") != NULL) &&
-         add_url(o, "invoiceUrl", "https://sandbox.asaas.com/i/", suffix) &&
-         cJSON_AddStringToObject(o, "invoiceNumber", p->invoice_number) &&
-         add_str_or_null(o, "externalReference", p->external_reference) == 0 &&
-         cJSON_AddBoolToObject(o, "deleted", p->deleted) &&
-         cJSON_AddBoolToObject(o, "anticipated", p->anticipated) &&
-         cJSON_AddBoolToObject(o, "anticipable", p->anticipable) &&
-         am_billing_add_day(o, "creditDate", p->credit_day) &&
-         am_billing_add_day(o, "estimatedCreditDate", p->estimated_credit_day) &&
-         add_url(o, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/",
-                 p->receipt) &&
-         add_str_or_null(o, "nossoNumero", p->nosso_numero[0] ? p->nosso_numero : NULL) == 0 &&
-         add_url(o, "bankSlipUrl", "https://sandbox.asaas.com/b/pdf/",
-                 am_billing_is_bank_slip(p->billing_type) ? suffix : NULL) &&
-         add_instant(o, "lastInvoiceViewedDate", p->last_invoice_viewed_at) &&
-         add_instant(o, "lastBankSlipViewedDate", p->last_bank_slip_viewed_at) &&
-         add_terms(o, p) && cJSON_AddBoolToObject(o, "postalService", p->postal_service) &&
-         cJSON_AddNullToObject(o, "escrow") && add_refunds(o, p);
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    am_payment_write(&w, NULL, p);
+    return tree_of(&w);
 }
-

@@ -79,7 +79,23 @@ void am_cal_format_day(int64_t day, char out[11])
     am_cal_civil_from_days(day, &y, &m, &d);
     if (y < 0 || y > 9999)
         y = 0;
-    snprintf(out, 11, "%04d-%02u-%02u", (int)y, m % 100, d % 100);
+    am_cal_format_ymd((int)y, m % 100, d % 100, out);
+}
+
+void am_cal_format_ymd(int y, unsigned m, unsigned d, char out[11])
+{
+    /* "%04d-%02u-%02u" by hand: on every rendered date of every answer. */
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + d / 10);
+    out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
 }
 
 int am_cal_parse_day(const char *s, int64_t *ret_day)

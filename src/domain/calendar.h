@@ -35,6 +35,8 @@ int64_t am_cal_add_months(int64_t day, int months);
 
 /* "YYYY-MM-DD" (years outside 0..9999 print as 0000), or "" for AM_NO_DAY. */
 void am_cal_format_day(int64_t day, char out[11]);
+/* "YYYY-MM-DD" of y in 0..9999, m and d in 0..99 (what "%04d-%02u-%02u" prints). */
+void am_cal_format_ymd(int y, unsigned m, unsigned d, char out[11]);
 
 /* Strict "YYYY-MM-DD" (year >= 1900, a real date) into a day number. 0 or -EINVAL. */
 int am_cal_parse_day(const char *s, int64_t *ret_day);

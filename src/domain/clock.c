@@ -41,6 +41,10 @@ void am_clock_format_date(int64_t t, char out[11])
     char tmp[64];
 
     am_cal_civil_from_days(am_cal_day_of(t), &y, &m, &d);
+    if (y >= 0) {
+        am_cal_format_ymd((int)(y % 10000), m, d, out);
+        return;
+    }
     /* A roomy buffer keeps -Wformat-truncation quiet; the value always fits in 10. */
     snprintf(tmp, sizeof(tmp), "%04d-%02u-%02u", (int)(y % 10000), m, d);
     memcpy(out, tmp, 10);
@@ -57,6 +61,22 @@ void am_clock_format_datetime(int64_t t, char out[20])
     char tmp[96];
 
     am_cal_civil_from_days(days, &y, &m, &d);
+    if (y >= 0 && secs >= 0 && secs < AM_SECONDS_PER_DAY) {
+        int hh = (int)(secs / 3600), mm = (int)(secs / 60 % 60), ss = (int)(secs % 60);
+
+        am_cal_format_ymd((int)(y % 10000), m, d, out);
+        out[10] = ' ';
+        out[11] = (char)('0' + hh / 10);
+        out[12] = (char)('0' + hh % 10);
+        out[13] = ':';
+        out[14] = (char)('0' + mm / 10);
+        out[15] = (char)('0' + mm % 10);
+        out[16] = ':';
+        out[17] = (char)('0' + ss / 10);
+        out[18] = (char)('0' + ss % 10);
+        out[19] = '\0';
+        return;
+    }
     snprintf(tmp, sizeof(tmp), "%04d-%02u-%02u %02d:%02d:%02d", (int)(y % 10000), m, d,
              (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
     memcpy(out, tmp, 19);

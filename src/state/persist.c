@@ -21,8 +21,9 @@
 #include "state.h"
 #include "state_codec.h"
 #include "statelog.h"
+#include "jsonw.h"
 
-#define AM_DIGEST_LEN 8 /* bytes of an answer's SHA-256 kept in an entry */
+#define AM_DIGEST_LEN 8 /* bytes of an answer's digest kept in an entry */
 
 struct am_persist {
     struct am_statelog *log;
@@ -157,12 +158,12 @@ static bool may_hold_card(const char *body, size_t len)
 /* A multipart body (uploads) is logged whole as hex with its Content-Type ("ct"), so
  * replay parses the same parts; "!" when a text part may hold a card number (the files
  * are the client's own documents). Returns 0 or -ENOMEM. */
-static int add_multipart(cJSON *o, const struct am_request *req, const char *ct, bool *elided)
+static int write_multipart(struct am_jsonw *w, const struct am_request *req, const char *ct,
+                           bool *elided)
 {
     struct am_multipart m;
     bool card = false;
     char *text;
-    cJSON *item;
 
     if (am_multipart_parse(ct, req->body, req->body_len, &m, NULL, 0) == 0) {
         for (size_t i = 0; !card && i < m.n; i++)
@@ -172,96 +173,151 @@ static int add_multipart(cJSON *o, const struct am_request *req, const char *ct,
     }
     if (card) {
         *elided = true;
-        return cJSON_AddStringToObject(o, "b", "!") ? 0 : -ENOMEM;
+        am_jsonw_str(w, "b", "!");
+        return w->oom ? -ENOMEM : 0;
     }
     text = malloc(2 * req->body_len + 1);
     if (!text)
         return -ENOMEM;
     am_hex((const uint8_t *)req->body, req->body_len, text);
-    item = cJSON_AddStringToObject(o, "bx", text);
+    am_jsonw_str(w, "bx", text);
     free(text);
-    return item && cJSON_AddStringToObject(o, "ct", ct) ? 0 : -ENOMEM;
+    am_jsonw_str(w, "ct", ct);
+    return w->oom ? -ENOMEM : 0;
+}
+
+/* True when the body text cannot name a creditCard member: no such bytes and no escape
+ * that could spell them. */
+static bool no_card_member(const char *body, size_t len)
+{
+    return !memchr(body, '\\', len) && !memmem(body, len, "creditCard", 10);
 }
 
 /* The body as logged, under "b" or, with a NUL in it, as hex under "bx": the bytes
  * themselves, except that card data in a JSON body is masked, and a body that is not a
  * JSON object but may hold a card number becomes "!" (handlers only accept a JSON object,
  * so they refuse it as they refused the original). *elided tells the caller the answer to
- * "!" need not match byte for byte. Returns 0 or -ENOMEM. */
-static int add_body(cJSON *o, const struct am_request *req, bool *elided)
+ * "!" need not match byte for byte. parsed is what the handler's am_api_parse_body()
+ * found (outcome.body_json). Returns 0 or -ENOMEM (w's sticky failure). */
+static int write_body(struct am_jsonw *w, const struct am_request *req, int parsed,
+                      bool *elided)
 {
     struct am_response scratch;
-    cJSON *json = NULL, *item;
-    bool binary = false;
-    char *text;
+    cJSON *json = NULL;
+    char *text = NULL;
     int r;
 
     if (am_multipart_is(am_request_header(req, "Content-Type")))
-        return add_multipart(o, req, am_request_header(req, "Content-Type"), elided);
-    am_response_init(&scratch);
-    r = am_api_parse_body(req, &scratch, true, &json);
-    am_response_finish(&scratch);
-    if (r < 0)
-        return r;
+        return write_multipart(w, req, am_request_header(req, "Content-Type"), elided);
+    if (parsed != 0 && (parsed < 0 || no_card_member(req->body, req->body_len))) {
+        /* The handler already parsed it (am_api_parse_body): 0 = an object with nothing
+         * to mask, 1 = not an object. No second parse. */
+        r = parsed > 0 ? 0 : 1;
+    } else {
+        am_response_init(&scratch);
+        r = am_api_parse_body(req, &scratch, true, &json);
+        am_response_finish(&scratch);
+        if (r < 0)
+            return r;
+    }
     if (r == 0 && mask_cards(json) > 0) {
         text = cJSON_PrintUnformatted(json);
+        cJSON_Delete(json);
+        if (!text)
+            return -ENOMEM;
+        am_jsonw_str(w, "b", text);
+        free(text);
     } else if (r > 0 && may_hold_card(req->body, req->body_len)) {
-        text = strdup("!");
+        cJSON_Delete(json);
+        am_jsonw_str(w, "b", "!");
         *elided = true;
+    } else if (memchr(req->body, 0, req->body_len)) {
+        cJSON_Delete(json);
+        text = malloc(2 * req->body_len + 1);
+        if (!text)
+            return -ENOMEM;
+        am_hex((const uint8_t *)req->body, req->body_len, text);
+        am_jsonw_str(w, "bx", text);
+        free(text);
     } else {
-        binary = memchr(req->body, 0, req->body_len) != NULL;
-        text = malloc(binary ? 2 * req->body_len + 1 : req->body_len + 1);
-        if (text && binary) {
-            am_hex((const uint8_t *)req->body, req->body_len, text);
-        } else if (text) {
-            memcpy(text, req->body, req->body_len);
-            text[req->body_len] = '\0';
-        }
+        cJSON_Delete(json);
+        am_jsonw_strn(w, "b", req->body, req->body_len); /* no copy: straight from the request */
     }
-    cJSON_Delete(json);
-    if (!text)
-        return -ENOMEM;
-    item = cJSON_AddStringToObject(o, binary ? "bx" : "b", text);
-    free(text);
-    return item ? 0 : -ENOMEM;
+    return w->oom ? -ENOMEM : 0;
 }
 
-/* Up to 16 hex digits of SHA-256 of an answer's body: what replay must give again. */
-static void body_digest(const struct am_response *resp, char out[2 * AM_DIGEST_LEN + 1])
+/* The digests an entry may keep of its answer: "d", the first 8 bytes of SHA-256 of the
+ * body (entries written before issue 12), or "c", am_statelog_sum() of it (16 hex each). */
+static void body_digest(const struct am_response *resp, bool sha, char out[2 * AM_DIGEST_LEN + 1])
 {
     uint8_t full[AM_SHA256_LEN];
+    const char *body = resp->body ? resp->body : "";
+    size_t len = resp->body ? resp->body_len : 0;
 
-    am_sha256(resp->body ? resp->body : "", resp->body ? resp->body_len : 0, full);
+    if (sha)
+        am_sha256(body, len, full);
+    else
+        am_statelog_sum(NULL, 0, body, len, full);
     am_hex(full, AM_DIGEST_LEN, out);
 }
 
+/* v in decimal as a JSON string (what add_ids writes with "%" PRIu64). */
+static void write_u64_string(struct am_jsonw *w, uint64_t v)
+{
+    char buf[24], *p = buf + sizeof(buf);
+
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    am_jsonw_strn(w, NULL, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* {"a":..,"t":..,"i":[..]} of entry_head(), as text. */
+static void write_head(struct am_jsonw *w, const char *account_id, int64_t now,
+                       const struct am_ids *ids)
+{
+    am_jsonw_str(w, "a", account_id);
+    am_jsonw_int(w, "t", now);
+    am_jsonw_arr(w, "i");
+    write_u64_string(w, ids->state);
+    write_u64_string(w, ids->customer_seq);
+    write_u64_string(w, ids->request_seq);
+    am_jsonw_end_arr(w);
+}
+
+/* Written without a DOM (util/jsonw.h): this runs for every write request. */
 int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t now,
                         const struct am_ids *before, const struct am_request *req,
                         const struct am_response *resp)
 {
-    cJSON *o = entry_head(account_id, now, before);
+    struct am_jsonw w = {0};
     char digest[2 * AM_DIGEST_LEN + 1];
     bool elided = false;
+    int r;
 
+    am_jsonw_obj(&w, NULL);
+    write_head(&w, account_id, now, before);
     /* Path, query and body go in whole (cards masked): the file conceals key-shaped
      * text, so replay sees exactly what the handler saw. */
-    if (!o || !cJSON_AddStringToObject(o, "m", am_method_name(req->method)) ||
-        !cJSON_AddStringToObject(o, "p", req->path) ||
-        (req->query && !cJSON_AddStringToObject(o, "q", req->query)))
-        goto oom;
-    if (req->body_len && add_body(o, req, &elided) < 0)
-        goto oom;
+    am_jsonw_str(&w, "m", am_method_name(req->method));
+    am_jsonw_str(&w, "p", req->path);
+    if (req->query)
+        am_jsonw_str(&w, "q", req->query);
+    if (req->body_len &&
+        (r = write_body(&w, req, resp ? resp->outcome.body_json : 0, &elided)) < 0)
+        goto out;
     /* The original answer, so replay can prove it walked the same path. */
     if (resp && !elided) {
-        body_digest(resp, digest);
-        if (!cJSON_AddNumberToObject(o, "s", resp->status) ||
-            !cJSON_AddStringToObject(o, "d", digest))
-            goto oom;
+        body_digest(resp, false, digest);
+        am_jsonw_int(&w, "s", resp->status);
+        am_jsonw_str(&w, "c", digest);
     }
-    return append(p, o);
-oom:
-    cJSON_Delete(o);
-    return -ENOMEM;
+    am_jsonw_end_obj(&w);
+    r = w.oom ? -ENOMEM : am_statelog_append(p->log, w.p, w.len);
+out:
+    am_jsonw_free(&w);
+    return r;
 }
 
 int am_persist_note_jobs(struct am_persist *p, const char *account_id, int64_t now,
@@ -306,26 +362,29 @@ static int method_of(const char *name, enum am_method *ret)
     return -EINVAL;
 }
 
-/* Compares a replayed answer with the one the entry recorded ("s", "d"; absent when the
- * body was elided or the operation failed). */
+/* Compares a replayed answer with the one the entry recorded ("s" and "c", or "d" in
+ * entries of earlier builds; absent when the body was elided or the operation failed). */
 static int same_answer(struct replay *rp, const cJSON *o, const struct am_response *resp,
                        size_t line_no, char *err, size_t err_len)
 {
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "s");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "c");
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "d");
     char digest[2 * AM_DIGEST_LEN + 1], why[160];
 
-    if (!s && !d)
+    if (!s && !c && !d)
         return 0;
-    if (!cJSON_IsNumber(s) || !cJSON_IsString(d))
-        return bad_line(err, err_len, rp->path, line_no, "malformed answer record (s, d)");
-    body_digest(resp, digest);
+    if (!cJSON_IsNumber(s) || (c && d) || !cJSON_IsString(c ? c : d))
+        return bad_line(err, err_len, rp->path, line_no, "malformed answer record (s, c or d)");
+    if (!c)
+        c = d;
+    body_digest(resp, c == d, digest);
     if (resp->status != s->valueint) {
         snprintf(why, sizeof(why), "replay diverged: answered %d where the original answered %d",
                  resp->status, s->valueint);
         return bad_line(err, err_len, rp->path, line_no, why);
     }
-    if (strcmp(digest, d->valuestring) != 0) /* not-secret: hash of a public answer */
+    if (strcmp(digest, c->valuestring) != 0) /* not-secret: hash of a public answer */
         return bad_line(err, err_len, rp->path, line_no,
                         "replay diverged: the answer's body differs from the original's");
     return 0;
@@ -505,9 +564,11 @@ static int open_replay(struct am_persist *p, struct replay *rp, bool *existed, c
                p->path, torn_line, (unsigned long long)torn);
     if (am_statelog_format(p->log) != AM_STATELOG_FORMAT)
         am_log(AM_LOG_WARN, "state_file",
-               "what=migrated path=%s from_format=%d to_format=%d (the old file had no "
-               "checksums: it was read unverified)",
-               p->path, am_statelog_format(p->log), AM_STATELOG_FORMAT);
+               "what=migrated path=%s from_format=%d to_format=%d (%s)",
+               p->path, am_statelog_format(p->log), AM_STATELOG_FORMAT,
+               am_statelog_format(p->log) == 1
+                   ? "the old file had no checksums: it was read unverified"
+                   : "its SHA-256 chain was verified; rewritten with CRC-32 + Adler-32");
     return 0;
 }
 

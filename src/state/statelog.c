@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 struct am_statelog {
     char *path;
@@ -34,19 +35,47 @@ struct am_statelog {
 /* ---- records ----------------------------------------------------------------------- */
 
 /* Every record is one line:
- *   {"v":2,"n":0,"r":SNAPSHOT,"h":"<16 hex>"}     line 1
+ *   {"v":3,"n":0,"r":SNAPSHOT,"h":"<16 hex>"}     line 1
  *   {"n":SEQ,"r":ENTRY,"h":"<16 hex>"}           every later line, SEQ = line - 1
- * where the payload (SNAPSHOT, ENTRY) has its key-shaped text concealed (keys.h) and h is
- * the first 8 bytes of SHA-256(previous h || SHA-256(the line up to ',"h":')), the first
- * record's previous h being zeros: an altered byte, a line from another file or another
- * place, a gap or a repeat all break the chain, and the sequence number says which. */
+ * where the payload (SNAPSHOT, ENTRY) has its key-shaped text concealed (keys.h) and h
+ * chains the record to the one before: format 3 (written) is CRC-32 then Adler-32 (zlib,
+ * big-endian) of (previous h || the line up to ',"h":'); format 2 (still read, then
+ * compacted) is the first 8 bytes of SHA-256(previous h || SHA-256(the line up to ',"h":')).
+ * The first record's previous h is zeros. The check is against accidental damage (a
+ * torn disk block, an editor, a copy gone wrong), not an adversary: an altered byte, a line
+ * from another file or another place, a gap or a repeat all break the chain, and the
+ * sequence number says which. The two zlib sums cost a few instructions per byte where
+ * the double SHA-256 cost ~35 (the write path of every acknowledged request). */
 #define HASH_SUFFIX_LEN 24 /* ,"h":"<16 hex>"} */
 
-static void record_hash(const uint8_t prev[AM_STATELOG_HASH_LEN], const char *text, size_t len,
-                        uint8_t out[AM_STATELOG_HASH_LEN])
+static void put_be32(uint8_t *out, uint32_t v)
+{
+    out[0] = (uint8_t)(v >> 24);
+    out[1] = (uint8_t)(v >> 16);
+    out[2] = (uint8_t)(v >> 8);
+    out[3] = (uint8_t)v;
+}
+
+void am_statelog_sum(const uint8_t *seed, size_t seed_len, const void *text, size_t len,
+                     uint8_t out[AM_STATELOG_HASH_LEN])
+{
+    uLong crc = crc32_z(0, seed, seed_len), sum = adler32_z(1, seed, seed_len);
+
+    crc = crc32_z(crc, text, len);
+    sum = adler32_z(sum, text, len);
+    put_be32(out, (uint32_t)crc);
+    put_be32(out + 4, (uint32_t)sum);
+}
+
+static void record_hash(int format, const uint8_t prev[AM_STATELOG_HASH_LEN], const char *text,
+                        size_t len, uint8_t out[AM_STATELOG_HASH_LEN])
 {
     uint8_t both[AM_STATELOG_HASH_LEN + AM_SHA256_LEN], full[AM_SHA256_LEN];
 
+    if (format == 3) {
+        am_statelog_sum(prev, AM_STATELOG_HASH_LEN, text, len, out);
+        return;
+    }
     memcpy(both, prev, AM_STATELOG_HASH_LEN);
     am_sha256(text, len, both + AM_STATELOG_HASH_LEN);
     am_sha256(both, sizeof(both), full);
@@ -77,7 +106,7 @@ static int frame(uint64_t seq, const uint8_t chain[AM_STATELOG_HASH_LEN], const 
     memcpy(line + head_len, body, body_len);
     n = head_len + body_len;
     free(body);
-    record_hash(chain, line, n, out_hash);
+    record_hash(AM_STATELOG_FORMAT, chain, line, n, out_hash);
     am_hex(out_hash, AM_STATELOG_HASH_LEN, hex);
     n += (size_t)sprintf(line + n, ",\"h\":\"%s\"}\n", hex);
     *ret = line;
@@ -124,8 +153,8 @@ static bool eat(const char **p, const char *end, const char *lit)
  * reveals its payload into *ret (free()). On success the chain moves on. Returns 0,
  * -ENOMEM or -EBADMSG with err = "PATH:LINE: reason". */
 static int unframe(const char *path, size_t line_no, const char *text, size_t len,
-                   uint8_t chain[AM_STATELOG_HASH_LEN], char **ret, size_t *ret_len, char *err,
-                   size_t err_len)
+                   int *format, uint8_t chain[AM_STATELOG_HASH_LEN], char **ret, size_t *ret_len,
+                   char *err, size_t err_len)
 {
     const char *p = text, *end = text + len, *payload;
     uint8_t want[AM_STATELOG_HASH_LEN], got[AM_STATELOG_HASH_LEN];
@@ -135,11 +164,12 @@ static int unframe(const char *path, size_t line_no, const char *text, size_t le
     if (line_no == 1) {
         if (!eat(&p, end, "{\"v\":") || !parse_seq(&p, end, &n))
             return bad_record(err, err_len, path, line_no, "snapshot record without a format version");
-        if (n != AM_STATELOG_FORMAT) {
-            snprintf(why, sizeof(why), "format version %" PRIu64 " (this build reads 1 and %d)", n,
-                     AM_STATELOG_FORMAT);
+        if (n != 2 && n != AM_STATELOG_FORMAT) {
+            snprintf(why, sizeof(why), "format version %" PRIu64 " (this build reads 1, 2 and %d)",
+                     n, AM_STATELOG_FORMAT);
             return bad_record(err, err_len, path, line_no, why);
         }
+        *format = (int)n;
         if (!eat(&p, end, ",\"n\":"))
             return bad_record(err, err_len, path, line_no, "not a state-file record");
     } else if (!eat(&p, end, "{\"n\":")) {
@@ -169,7 +199,7 @@ static int unframe(const char *path, size_t line_no, const char *text, size_t le
         if (am_unhex(hex, want, AM_STATELOG_HASH_LEN) < 0)
             return bad_record(err, err_len, path, line_no, "record without its checksum");
     }
-    record_hash(chain, text, len - HASH_SUFFIX_LEN, got);
+    record_hash(*format, chain, text, len - HASH_SUFFIX_LEN, got);
     if (!am_ct_equal(got, want, AM_STATELOG_HASH_LEN))
         return bad_record(err, err_len, path, line_no,
                           "checksum mismatch (the record was altered, or is not the one that "
@@ -249,8 +279,8 @@ static int read_lines(struct am_statelog *log, am_statelog_line_fn on_line, void
         if (log->format == 1) {
             r = on_line(arg, line, (size_t)n - 1, line_no, err, err_len);
         } else {
-            r = unframe(log->path, line_no, line, (size_t)n - 1, log->chain, &payload, &plen,
-                        err, err_len);
+            r = unframe(log->path, line_no, line, (size_t)n - 1, &log->format, log->chain,
+                        &payload, &plen, err, err_len);
             if (r == 0)
                 r = on_line(arg, payload, plen, line_no, err, err_len);
             free(payload);

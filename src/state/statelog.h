@@ -1,17 +1,18 @@
 /* statelog.h - the --state-file on disk: a snapshot record, then an append-only log of
  * entry records (pure: plain file I/O, no sockets).
  *
- * Layout (format 2): line 1 is the snapshot record, every later line one entry record:
- *   {"v":2,"n":0,"r":SNAPSHOT,"h":"<16 hex>"}
+ * Layout (format 3): line 1 is the snapshot record, every later line one entry record:
+ *   {"v":3,"n":0,"r":SNAPSHOT,"h":"<16 hex>"}
  *   {"n":SEQ,"r":ENTRY,"h":"<16 hex>"}
  * The caller hands in and gets back the payloads (SNAPSHOT, ENTRY: compact JSON, state.h
  * and persist.h); the framing is this module's. SEQ counts records from the snapshot (0),
  * so a missing or repeated line is caught; h chains each record to the one before
- * (SHA-256, see statelog.c), so any changed byte is. Key-shaped text in a payload is
+ * (CRC-32 + Adler-32, see statelog.c), so a changed byte is. Key-shaped text in a payload is
  * concealed (am_key_conceal()) and revealed on reading: the file never holds the literal
- * text of a key, yet the payloads come back byte for byte. A file of the previous format
- * (format 1: bare JSON lines, no version) is still read, unverified; appending to it is
- * refused until it was compacted.
+ * text of a key, yet the payloads come back byte for byte. Files of the previous formats
+ * are still read: format 2 (the same records chained with SHA-256) verified, format 1 (bare
+ * JSON lines, no version) unverified; appending to either is refused until it was
+ * compacted into format 3.
  *
  * Appends are buffered by am_statelog_append() and made durable by am_statelog_sync()
  * (write + fdatasync) BEFORE the answers they cover leave, so an acknowledged write
@@ -30,10 +31,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AM_STATELOG_FORMAT 2   /* the format this build writes */
-#define AM_STATELOG_HASH_LEN 8  /* bytes of SHA-256 kept per record */
+#define AM_STATELOG_FORMAT 3   /* the format this build writes */
+#define AM_STATELOG_HASH_LEN 8  /* bytes of checksum kept per record */
 
 struct am_statelog;
+
+/* CRC-32 then Adler-32 (zlib; 4 bytes each, big-endian) over seed_len bytes of seed (may
+ * be NULL when 0) followed by len bytes of text: format 3's record checksum, and the
+ * digest of an answer an entry keeps (persist.c). */
+void am_statelog_sum(const uint8_t *seed, size_t seed_len, const void *text, size_t len,
+                     uint8_t out[AM_STATELOG_HASH_LEN]);
 
 /* Called once with the snapshot payload, then once per entry payload (unframed and
  * revealed; text is NUL-terminated). line_no is 1-based. A negative return stops the reading with
@@ -72,7 +79,7 @@ uint64_t am_statelog_syncs(const struct am_statelog *log);
 /* Entries appended since open, across compactions. */
 uint64_t am_statelog_entries_total(const struct am_statelog *log);
 
-/* The format of the file as opened: AM_STATELOG_FORMAT, or 1 (the previous one) until
+/* The format of the file as opened: AM_STATELOG_FORMAT, or 1 or 2 (previous ones) until
  * the first compaction. */
 int am_statelog_format(const struct am_statelog *log);
 /* Bytes of the torn final record cut off at open (0 = none); *ret_line (may be NULL)

@@ -24,7 +24,6 @@ Every test starts its own servers (real binary, ephemeral port, HTTPS) and check
 Prints one line per test and ends with "N passed, N failed". Standard library only.
 """
 
-import hashlib
 import json
 import os
 import re
@@ -34,6 +33,7 @@ import sys
 import threading
 import time
 import warnings
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -523,7 +523,7 @@ def _(ctx):
     # The masked entries record the answers the whole numbers got: replay checks them.
     masked = CARD["number"][:6] + "000000" + CARD["number"][-4:]
     card_lines = [x for x in text.splitlines() if masked in x]
-    check(len(card_lines) == 2 and all(re.search(r'"s":200,"d":"[0-9a-f]{16}"', x)
+    check(len(card_lines) == 2 and all(re.search(r'"s":200,"c":"[0-9a-f]{16}"', x)
                                        for x in card_lines),
           f"card entries record their answers: {[x[-120:] for x in card_lines]}")
     b = restart_on(ctx, "b", state)
@@ -571,7 +571,7 @@ def line_with(lines, needle):
 # The record framing (statelog.h), rebuilt here independently of the C code, so a test can
 # write a file whose checksums are right but whose content lies.
 def _frame_payload(line, first):
-    head = re.match(rb'^\{"v":2,"n":0,"r":' if first else rb'^\{"n":\d+,"r":', line)
+    head = re.match(rb'^\{"v":3,"n":0,"r":' if first else rb'^\{"n":\d+,"r":', line)
     check(head is not None and re.search(rb',"h":"[0-9a-f]{16}"\}$', line) is not None,
           f"a framed record: {line[:60]!r}")
     return line[head.end():-24]
@@ -580,9 +580,11 @@ def _frame_payload(line, first):
 def rechain(lines):
     out, prev = [], bytes(8)
     for n, line in enumerate(lines):
-        head = b'{"v":2,"n":0,"r":' if n == 0 else b'{"n":%d,"r":' % n
+        head = b'{"v":3,"n":0,"r":' if n == 0 else b'{"n":%d,"r":' % n
         body = head + _frame_payload(line, n == 0)
-        h = hashlib.sha256(prev + hashlib.sha256(body).digest()).digest()[:8]
+        # format 3: CRC-32 then Adler-32 of (previous h || record), big-endian
+        h = (zlib.crc32(prev + body).to_bytes(4, "big") +
+             zlib.adler32(prev + body).to_bytes(4, "big"))
         out.append(body + b',"h":"' + h.hex().encode() + b'"}')
         prev = h
     return out
@@ -709,7 +711,7 @@ def _(ctx):
         eq(api(s, "GET", path).status, 200, f"GET {path} after migration")
     check("what=migrated" in s.stdout(), "the migration is logged")
     first = file_lines(state)[0]
-    check(first.startswith(b'{"v":2,"n":0,"r":'), f"rewritten in format 2: {first[:40]!r}")
+    check(first.startswith(b'{"v":3,"n":0,"r":'), f"rewritten in format 3: {first[:40]!r}")
 
 
 # Every field that can hold free text, each with key-shaped text in it (and "~", the

@@ -43,6 +43,27 @@ static void test_clock_formats_known_instants_in_brasilia_time(void **state)
     expect_datetime(INT64_C(253402300799), "9999-12-31 20:59:59");
 }
 
+/* The hand-written formatting prints what "%04d-%02u-%02u %02d:%02d:%02d" printed. */
+static void test_clock_formats_like_printf_across_years(void **state)
+{
+    (void)state;
+    for (int64_t t = -62135596800LL + 86400; t < 253402300799LL; t += 86400LL * 97 + 3607) {
+        int64_t y, days = am_cal_day_of(t), secs = t + AM_BRT_OFFSET_SECONDS - days * 86400;
+        unsigned m, d;
+        char want[96], got[20], day[11];
+
+        am_cal_civil_from_days(days, &y, &m, &d);
+        snprintf(want, sizeof(want), "%04d-%02u-%02u %02d:%02d:%02d", (int)(y % 10000), m, d,
+                 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+        am_clock_format_datetime(t, got);
+        assert_string_equal(got, want);
+        am_clock_format_date(t, day);
+        assert_memory_equal(day, want, 10);
+        am_cal_format_day(days, day);
+        assert_memory_equal(day, want, 10);
+    }
+}
+
 static void test_clock_brasilia_date_changes_at_three_utc(void **state)
 {
     (void)state;
@@ -283,6 +304,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clock_formats_known_instants_in_brasilia_time),
         cmocka_unit_test(test_clock_brasilia_date_changes_at_three_utc),
+        cmocka_unit_test(test_clock_formats_like_printf_across_years),
         cmocka_unit_test(test_clock_days_from_civil),
         cmocka_unit_test(test_clock_parse_date_valid),
         cmocka_unit_test(test_clock_parse_date_invalid),

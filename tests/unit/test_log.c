@@ -263,6 +263,38 @@ static void test_log_quote_truncation_is_safe_for_tiny_buffers(void **state)
     assert_string_equal(buf, "");
 }
 
+/* The memcpy-built line says exactly what am_log() says (after the timestamp's millis,
+ * which may differ between the two calls), truncation included. */
+static void test_logline_matches_am_log(void **state)
+{
+    struct capture *c = *state;
+    struct am_logline l;
+    char big[3000];
+
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    for (int round = 0; round < 2; round++) {
+        const char *v = round ? big : "abc";
+
+        c->n = 0;
+        am_log(AM_LOG_INFO, "request", "a=%s n=%d u=%llu z=%lld", v, -42, 18446744073709551615ULL,
+               0LL);
+        assert_true(am_logline_begin(&l, AM_LOG_INFO, "request"));
+        am_logline_str(&l, "a", v);
+        am_logline_int(&l, "n", -42);
+        am_logline_u64(&l, "u", 18446744073709551615ULL);
+        am_logline_int(&l, "z", 0);
+        am_logline_end(&l);
+        assert_int_equal(c->n, 2);
+        assert_int_equal(strlen(c->lines[0]), strlen(c->lines[1]));
+        /* "ts=YYYY-MM-DDTHH:MM:SS.mmm" is 26 bytes; the rest is identical */
+        assert_string_equal(c->lines[0] + 26, c->lines[1] + 26);
+        assert_memory_equal(c->lines[0], c->lines[1], 19);
+    }
+    am_log_set_level(AM_LOG_WARN);
+    assert_false(am_logline_begin(&l, AM_LOG_INFO, "request"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +302,8 @@ int main(void)
                                         teardown_capture),
         cmocka_unit_test_setup_teardown(test_log_level_filter, setup_capture, teardown_capture),
         cmocka_unit_test(test_log_parse_level),
+        cmocka_unit_test_setup_teardown(test_logline_matches_am_log, setup_capture,
+                                        teardown_capture),
         cmocka_unit_test_setup_teardown(test_log_very_long_line_is_truncated_not_overflowed,
                                         setup_capture, teardown_capture),
         cmocka_unit_test(test_log_quote_plain_values_unchanged),

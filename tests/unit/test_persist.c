@@ -264,7 +264,7 @@ static void test_persist_new_file_gets_a_snapshot_line(void **state)
     assert_false(am_app_commit_pending(f->app));
     text = read_file(f->path);
     assert_int_equal(count_lines(text), 1);
-    assert_true(strncmp(text, "{\"v\":2,\"n\":0,\"r\":{\"accounts\":[{\"id\":\"default\"", 45) == 0);
+    assert_true(strncmp(text, "{\"v\":3,\"n\":0,\"r\":{\"accounts\":[{\"id\":\"default\"", 45) == 0);
     assert_non_null(strstr(text, "\"ids\":{\"state\":\""));
     /* The snapshot holds the key as sha256 + display only. */
     assert_null(strstr(text, DEV_KEY));
@@ -832,18 +832,20 @@ static void free_payloads(char **v)
 static void test_persist_replay_must_give_the_recorded_answer(void **state)
 {
     struct fx *f = *state;
-    char id[32], **pl, *content, *at, want[300];
+    char id[32], **pl, *content, *at, want[300], *answer, sha_hex[17];
+    uint8_t sha[AM_SHA256_LEN];
     size_t last;
 
     start(f, NOW);
     create_customer(f, MARIA, id);
+    answer = take_body(f);
     assert_int_equal(am_app_commit(f->app), 0);
     crash(f);
     pl = payloads_of(f->path);
     for (last = 0; pl[last + 1]; last++)
         ;
     /* The entry records the answer: status 200 and a digest of the body. */
-    at = strstr(pl[last], ",\"s\":200,\"d\":\"");
+    at = strstr(pl[last], ",\"s\":200,\"c\":\"");
     assert_non_null(at);
     /* A file whose checksums are right but whose recorded answer is not what the request
      * gives (a changed handler, or a forged file): refused, not replayed. */
@@ -862,6 +864,26 @@ static void test_persist_replay_must_give_the_recorded_answer(void **state)
              last + 1);
     assert_refused(f, content, want);
     free(content);
+    /* The same digest under "d" is read as the SHA-256 digest of earlier builds: refused. */
+    at[14] = at[14] == '0' ? '1' : '0';
+    at[10] = 'd';
+    content = tsf_file((const char *const *)pl);
+    write_file(f->path, content);
+    assert_refused(f, content, want);
+    free(content);
+    /* An entry of an earlier build ("d": SHA-256 of the body) still replays. */
+    am_sha256(answer, strlen(answer), sha);
+    am_hex(sha, 8, sha_hex);
+    memcpy(at + 14, sha_hex, 16);
+    content = tsf_file((const char *const *)pl);
+    write_file(f->path, content);
+    start(f, NOW);
+    snprintf(want, sizeof(want), "/v3/customers/%s", id);
+    at = get_body(f, want);
+    assert_string_equal(at, answer);
+    free(at);
+    free(content);
+    free(answer);
     free_payloads(pl);
 }
 

@@ -1,8 +1,8 @@
 /* test_statelog.c - the --state-file on disk: open of a missing file, append + sync then
  * replay in order, a torn last line cut off and reported, a callback error stopping the
- * open, atomic compaction, the dirty/entries/bytes/syncs counters; format 2: records as
+ * open, atomic compaction, the dirty/entries/bytes/syncs counters; format 3: records as
  * statefile_frame.h rebuilds them, damaged records refused with PATH:LINE: reason,
- * key-shaped text concealed on disk and revealed whole, format 1 read then migrated, and
+ * key-shaped text concealed on disk and revealed whole, formats 1 and 2 read then migrated, and
  * the recovery cut. Each test works in its own mkdtemp() folder. */
 #include "test_helpers.h"
 
@@ -674,8 +674,13 @@ static void test_statelog_damaged_records_stop_the_open_with_path_line_and_reaso
                                   ":2: checksum mismatch (the record was altered, or is not "
                                   "the one that followed the line before)"};
     altered = strdup(good);
-    altered[5] = '3'; /* {"v":3 */
-    rows[n++] = (typeof(rows[0])){altered, 1, ":1: format version 3 (this build reads 1 and 2)"};
+    altered[5] = '4'; /* {"v":4 */
+    rows[n++] = (typeof(rows[0])){altered, 1, ":1: format version 4 (this build reads 1, 2 and 3)"};
+    /* A format 2 header on format 3 records: the chain is checked the format 2 way. */
+    altered = strdup(good);
+    altered[5] = '2';
+    rows[n++] = (typeof(rows[0])){altered, 1, ":1: checksum mismatch (the record was altered, or "
+                                              "is not the one that followed the line before)"};
     rows[n++] = (typeof(rows[0])){with_line(good, 4, "{\"n\":3,\"r\":\"abcdefghijklmnopqrstuvwxyz\"}",
                                             false),
                                   4, ":4: record without its checksum"};
@@ -743,6 +748,34 @@ static void test_statelog_previous_format_is_read_and_appends_wait_for_compactio
     am_statelog_close(log);
 }
 
+/* Format 2 (SHA-256 chain, earlier builds): read verified, damage refused the same way,
+ * appends refused until the compaction rewrites it in format 3. */
+static void test_statelog_format_2_is_verified_then_migrated(void **state)
+{
+    struct fx *f = *state;
+    bool existed = false;
+    char *v2 = tsf_file_format((const char *const[]){"{\"s\":1}", "{\"e\":1}", NULL}, 2);
+    struct am_statelog *log;
+
+    write_file(f->path, v2);
+    log = open_ok(f, &existed);
+    assert_int_equal(am_statelog_format(log), 2);
+    assert_int_equal(f->n, 2);
+    assert_seen(f, 0, "{\"s\":1}", 1);
+    assert_seen(f, 1, "{\"e\":1}", 2);
+    assert_int_equal(am_statelog_append(log, "{\"e\":2}", 7), -EPROTO);
+    assert_int_equal(am_statelog_compact(log, "{\"s\":2}", 7), 0);
+    assert_int_equal(am_statelog_format(log), AM_STATELOG_FORMAT);
+    append(log, "{\"e\":2}");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_records(f->path, "{\"s\":2}", "{\"e\":2}");
+    am_statelog_close(log);
+    *strstr(v2, "\"e\":1") = 'x';
+    assert_bad(f, v2, 2, ":2: checksum mismatch (the record was altered, or "
+                         "is not the one that followed the line before)");
+    free(v2);
+}
+
 static int on_dropped(void *arg, const char *text, size_t len, size_t line_no, char *err,
                       size_t err_len)
 {
@@ -808,6 +841,7 @@ int main(void)
         T(test_statelog_damaged_records_stop_the_open_with_path_line_and_reason),
         T(test_statelog_key_shaped_text_never_reaches_the_file_yet_comes_back_whole),
         T(test_statelog_previous_format_is_read_and_appends_wait_for_compaction),
+        T(test_statelog_format_2_is_verified_then_migrated),
         T(test_statelog_cut_keeps_a_copy_and_cuts_before_the_line),
     };
 #undef T
