@@ -5,8 +5,8 @@
 set -euo pipefail
 
 declare -A groups=(
-  [build]="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev libcjson-dev libqrencode-dev libpng-dev"
-  [test]="libcmocka-dev python3 openssl curl"
+  [build]="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev libcjson-dev libqrencode-dev libpng-dev libhpdf-dev"
+  [test]="libcmocka-dev python3 openssl curl chromium chromium-driver zbar-tools poppler-utils"
   [bench]="wrk nginx-light curl openssl python3"
   [container]="podman runc debootstrap curl"
   [instr]="valgrind nginx-light openssl python3"

@@ -18,6 +18,7 @@
 #include "asaas_facts.h"
 #include "clock.h"
 #include "log.h"
+#include "public_url.h"
 
 /* One table drives the flag names, environment names and config-file keys, so the three
  * sources can never disagree. */
@@ -40,7 +41,7 @@ enum {
     O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_HEAD_TIMEOUT, O_BODY_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
     O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
-    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP,
+    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_PUBLIC_URL, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP,
     O_UPSTREAM, O_OUT, O_UPSTREAM_CA, O_UPSTREAM_TIMEOUT, _O_MAX
 };
 
@@ -82,6 +83,7 @@ static const struct opt opts[_O_MAX] = {
     /* The admin token is a secret: no flag, so it never shows up in `ps`. */
     [O_WEBHOOK_CA] = {"webhook-ca", "ASAAS_MOCK_WEBHOOK_CA", "webhookCa", OPT_STR, 0, 0, 1},
     [O_WEBHOOK_TIMEOUT] = {"webhook-timeout", "ASAAS_MOCK_WEBHOOK_TIMEOUT", "webhookTimeout", OPT_INT, 1, 600000, 1},
+    [O_PUBLIC_URL] = {"public-url", "ASAAS_MOCK_PUBLIC_URL", "publicUrl", OPT_STR, 0, 0, 1},
     [O_ADMIN_TOKEN] = {NULL, "ASAAS_MOCK_ADMIN_TOKEN", "adminToken", OPT_STR, 0, 0, 1},
     [O_CONFIG] = {"config", "ASAAS_MOCK_CONFIG", NULL, OPT_STR, 0, 0, 1},
     [O_HEALTHCHECK] = {"healthcheck", NULL, NULL, OPT_FLAG, 0, 0, 0},
@@ -150,6 +152,7 @@ void am_config_finish(struct am_config *cfg)
     if (cfg->admin_token)
         explicit_bzero(cfg->admin_token, strlen(cfg->admin_token));
     free(cfg->admin_token);
+    free(cfg->public_url);
     free(cfg->log_level);
     free(cfg->clock);
     free(cfg->faults_file);
@@ -372,6 +375,12 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
         break;
     case O_WEBHOOK_TIMEOUT:
         cfg->webhook_timeout_ms = (int)v;
+        break;
+    case O_PUBLIC_URL:
+        if (am_public_url_check(value) < 0)
+            return fail(err, err_len, name, "'%s' is not http(s)://HOST[:PORT][/PATH] (no query, "
+                        "quotes or spaces)", value);
+        r = set_str(&cfg->public_url, value);
         break;
     case O_UPSTREAM:
         r = set_str(&cfg->upstream, value);
@@ -753,6 +762,8 @@ const char *am_config_usage(void)
            "  --shutdown-grace-ms N  how long SIGTERM waits for in-flight requests (10000)\n"
            "  --webhook-ca FILE      extra CA (PEM) trusted for https:// webhook receivers\n"
            "  --webhook-timeout MS   webhook delivery timeout (10000; no answer = failure)\n"
+           "  --public-url URL       base of invoiceUrl, bankSlipUrl... (default: the address\n"
+           "                         the client used, from its Host header)\n"
            "  --log-level LEVEL      debug, info (default), warn, error\n"
            "  --config FILE          JSON file with the same options in camelCase\n"
            "  --healthcheck          probe the configured running server; exit 0 healthy, 1 not\n"

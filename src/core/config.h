@@ -57,6 +57,7 @@ struct am_config {
     int shutdown_grace_ms;
     char *webhook_ca;         /* --webhook-ca FILE: extra trust for https receivers */
     int webhook_timeout_ms;   /* --webhook-timeout: no answer within it = failed attempt */
+    char *public_url;         /* --public-url: base of the pages' URLs, NULL = from Host */
     char *admin_token;        /* from ASAAS_MOCK_ADMIN_TOKEN / config file only; secret */
     char *log_level;
     /* `asaas-mock record` only (flags only; see am_config_load_record). */

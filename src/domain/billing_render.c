@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "ids.h"
 #include "money.h"
+#include "public_url.h"
 
 /* ---- rendering -------------------------------------------------------------------- */
 
@@ -44,11 +45,13 @@ static bool add_money_or_null(cJSON *o, const char *key, int64_t cents)
 
 static bool add_url(cJSON *o, const char *key, const char *prefix, const char *suffix)
 {
-    char buf[128];
+    char buf[AM_PUBLIC_URL_MAX + 64];
 
     if (!suffix || !*suffix)
         return cJSON_AddNullToObject(o, key) != NULL;
-    snprintf(buf, sizeof(buf), "%s%s", prefix, suffix);
+    /* prefix is the page's path: the base is the address clients used (public_url.h). */
+    if (am_public_url_join(buf, sizeof(buf), prefix, suffix) < 0)
+        return false;
     return cJSON_AddStringToObject(o, key, buf) != NULL;
 }
 
@@ -99,7 +102,7 @@ cJSON *am_refund_to_json(const struct am_refund *rf)
          cJSON_AddNullToObject(o, "endToEndIdentifier") &&
          add_str_or_null(o, "description", rf->description) == 0 &&
          am_billing_add_day(o, "effectiveDate", rf->effective_day) &&
-         add_url(o, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/",
+         add_url(o, "transactionReceiptUrl", "/comprovantes/",
                  rf->receipt) &&
          cJSON_AddArrayToObject(o, "refundedSplits");
     if (!ok) {
@@ -201,7 +204,7 @@ cJSON *am_payment_to_json(const struct am_payment *p)
          (p->installment_number
               ? cJSON_AddNumberToObject(o, "installmentNumber", p->installment_number) != NULL
               : cJSON_AddNullToObject(o, "installmentNumber") != NULL) &&
-         add_url(o, "invoiceUrl", "https://sandbox.asaas.com/i/", suffix) &&
+         add_url(o, "invoiceUrl", "/i/", suffix) &&
          cJSON_AddStringToObject(o, "invoiceNumber", p->invoice_number) &&
          add_str_or_null(o, "externalReference", p->external_reference) == 0 &&
          cJSON_AddBoolToObject(o, "deleted", p->deleted) &&
@@ -209,10 +212,10 @@ cJSON *am_payment_to_json(const struct am_payment *p)
          cJSON_AddBoolToObject(o, "anticipable", p->anticipable) &&
          am_billing_add_day(o, "creditDate", p->credit_day) &&
          am_billing_add_day(o, "estimatedCreditDate", p->estimated_credit_day) &&
-         add_url(o, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/",
+         add_url(o, "transactionReceiptUrl", "/comprovantes/",
                  p->receipt) &&
          add_str_or_null(o, "nossoNumero", p->nosso_numero[0] ? p->nosso_numero : NULL) == 0 &&
-         add_url(o, "bankSlipUrl", "https://sandbox.asaas.com/b/pdf/",
+         add_url(o, "bankSlipUrl", "/b/pdf/",
                  am_billing_is_bank_slip(p->billing_type) ? suffix : NULL) &&
          add_instant(o, "lastInvoiceViewedDate", p->last_invoice_viewed_at) &&
          add_instant(o, "lastBankSlipViewedDate", p->last_bank_slip_viewed_at) &&
