@@ -80,8 +80,26 @@ static void barcode_svg(struct am_strbuf *b, const char *digits)
     text(b, "\"/></svg>");
 }
 
+/* 2 -> "2%", 2.5 -> "2,5%" (pt-BR decimal comma). */
+static void percent(double v, char out[40])
+{
+    char *dot;
+    size_t n;
+
+    snprintf(out, 40, "%.2f", v);
+    n = strlen(out);
+    while (n > 0 && out[n - 1] == '0')
+        out[--n] = '\0';
+    if (n > 0 && out[n - 1] == '.')
+        out[--n] = '\0';
+    if ((dot = strchr(out, '.')))
+        *dot = ',';
+    snprintf(out + n, 40 - n, "%%");
+}
+
 static void terms(struct am_strbuf *b, const cJSON *p)
 {
+    char pct[40];
     const cJSON *fine = member(p, "fine"), *interest = member(p, "interest");
     const cJSON *discount = member(p, "discount");
     char money[40], line[160];
@@ -91,16 +109,16 @@ static void terms(struct am_strbuf *b, const cJSON *p)
     if (cJSON_IsNumber(v) && v->valuedouble > 0) {
         const char *type = am_page_str(fine, "type");
         if (type && strcmp(type, "PERCENTAGE") == 0)
-            snprintf(line, sizeof(line), "%.2f%% ap\xc3\xb3s o vencimento", v->valuedouble);
-        else {
+            percent(v->valuedouble, money);
+        else
             am_page_money_json(v, money);
-            snprintf(line, sizeof(line), "%s ap\xc3\xb3s o vencimento", money);
-        }
+        snprintf(line, sizeof(line), "%s ap\xc3\xb3s o vencimento", money);
         item(b, "Multa", line);
     }
     v = member(interest, "value");
     if (cJSON_IsNumber(v) && v->valuedouble > 0) {
-        snprintf(line, sizeof(line), "%.2f%% ao m\xc3\xaas", v->valuedouble);
+        percent(v->valuedouble, pct);
+        snprintf(line, sizeof(line), "%s ao m\xc3\xaas", pct);
         item(b, "Juros", line);
     }
     v = member(discount, "value");
@@ -111,7 +129,7 @@ static void terms(struct am_strbuf *b, const cJSON *p)
         int d = cJSON_IsNumber(days) ? days->valueint : 0;
 
         if (type && strcmp(type, "PERCENTAGE") == 0)
-            snprintf(amount, sizeof(amount), "%.2f%%", v->valuedouble);
+            percent(v->valuedouble, amount);
         else
             am_page_money_json(v, amount);
         if (d > 0)
