@@ -49,6 +49,9 @@ static const char css[] =
     "table{width:100%;border-collapse:collapse;font-size:14px}"
     "th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);"
     "vertical-align:top;overflow-wrap:anywhere}"
+    "main.wide{max-width:1200px}h3{font-size:16px;margin:16px 0 8px}"
+    "td button{margin:2px;padding:4px 8px;font-size:13px}"
+    ".row button{margin-top:0}.row{align-items:center}"
     "footer{text-align:center;color:var(--muted);font-size:12px;padding:16px}"
     "@media (max-width:480px){.row{grid-template-columns:1fr}.value{font-size:24px}"
     "dl{grid-template-columns:1fr}dt{margin-top:6px}}";
