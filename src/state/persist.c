@@ -17,6 +17,7 @@
 #include "keys.h"
 #include "json_text.h"
 #include "log.h"
+#include "public_url.h"
 #include "state.h"
 #include "state_codec.h"
 #include "statelog.h"
@@ -217,6 +218,10 @@ int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t no
         !cJSON_AddStringToObject(o, "p", req->path) ||
         (req->query && !cJSON_AddStringToObject(o, "q", req->query)))
         goto oom;
+    /* The base the answer's URLs used (public_url.h), when not Asaas's own. */
+    if (strcmp(am_public_url_base(), AM_PUBLIC_URL_DEFAULT) != 0 &&
+        !cJSON_AddStringToObject(o, "u", am_public_url_base()))
+        goto oom;
     if (req->body_len && add_body(o, req, &elided) < 0)
         goto oom;
     /* The original answer, so replay can prove it walked the same path. */
@@ -303,7 +308,7 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
                         char *err, size_t err_len)
 {
     cJSON *o = cJSON_ParseWithLength(text, len);
-    const cJSON *a, *t, *i, *m, *path, *q, *b, *bx;
+    const cJSON *a, *t, *i, *m, *path, *q, *b, *bx, *u;
     uint8_t *raw = NULL;
     struct am_account *acc;
     struct am_request req;
@@ -364,7 +369,10 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
         req.body = (const char *)raw;
     }
     am_response_init(&resp);
+    u = cJSON_GetObjectItemCaseSensitive(o, "u");
+    am_public_url_set(cJSON_IsString(u) ? u->valuestring : NULL);
     r = am_app_replay(rp->app, acc, &rp->ids, &req, (int64_t)tv, &resp);
+    am_public_url_set(am_app_config(rp->app)->public_url);
     if (r == 0)
         r = same_answer(rp, o, &resp, line_no, err, err_len);
     am_response_finish(&resp);

@@ -1,5 +1,5 @@
 // asaas-mock dashboard: everything shown comes from the /__mock control API on this
-// origin. Text only ever reaches the page through textContent (never innerHTML), so a
+// origin. Text only ever reaches the page through textContent (never parsed as markup), so a
 // customer or rule named "<script>" is shown as text. No key or token is displayed:
 // the API only ever answers redacted displays, and the admin token typed here stays in
 // sessionStorage and the X-Mock-Admin-Token header.
