@@ -65,7 +65,7 @@ void am_page_begin(struct am_strbuf *b, const char *title)
 {
     am_strbuf_str(b, "<!doctype html>\n<html lang=\"pt-BR\"><head><meta charset=\"utf-8\">"
                      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                     "<meta name=\"referrer\" content=\"no-referrer\"><title>");
+                     "<meta name=\"referrer\" content=\"no-referrer\"><link rel=\"icon\" href=\"data:,\"><title>");
     am_html_text(b, title);
     am_strbuf_str(b, "</title><link rel=\"stylesheet\" href=\"" AM_PAGE_CSS_HREF "\"></head>"
                      "<body><header><b>Asaas</b><span>sandbox &middot; asaas-mock</span>"
