@@ -16,11 +16,14 @@ int am_control_payments(struct am_app *app, const struct am_route_match *m,
 {
     struct am_request api = *req;
     char path[160];
+    int r;
 
     api.n_headers = 0;
     if (m->route == AM_ROUTE_CTL_PAYMENTS_LIST) {
         api.path = "/v3/payments";
-        return am_app_call(app, a, &api, real_now, resp);
+        r = am_app_call(app, a, &api, real_now, resp);
+        resp->outcome.route = m->route; /* the journal names the control operation */
+        return r;
     }
     /* params: account, payment, action */
     if (strcmp(m->params[2], "confirm") == 0 || strcmp(m->params[2], "overdue") == 0) {
@@ -42,5 +45,7 @@ int am_control_payments(struct am_app *app, const struct am_route_match *m,
     }
     api.path = path;
     api.query = NULL;
-    return am_app_act(app, a, &api, real_now, resp);
+    r = am_app_act(app, a, &api, real_now, resp);
+    resp->outcome.route = m->route;
+    return r;
 }

@@ -51,7 +51,10 @@ static const char css[] =
     "vertical-align:top;overflow-wrap:anywhere}"
     "main.wide{max-width:1200px}h3{font-size:16px;margin:16px 0 8px}"
     "td button{margin:2px;padding:4px 8px;font-size:13px}"
-    ".row button{margin-top:0}.row{align-items:center}"
+    ".bar{display:flex;flex-wrap:wrap;gap:8px;align-items:center}"
+    ".bar input{flex:1 1 160px;width:auto}.bar button{margin-top:0}"
+    "@media (min-width:1000px){main.wide{display:grid;grid-template-columns:1fr 1fr;gap:0 16px}"
+    "main.wide #account,main.wide #journal{grid-column:1/-1}}"
     "footer{text-align:center;color:var(--muted);font-size:12px;padding:16px}"
     "@media (max-width:480px){.row{grid-template-columns:1fr}.value{font-size:24px}"
     "dl{grid-template-columns:1fr}dt{margin-top:6px}}";

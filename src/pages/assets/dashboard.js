@@ -146,7 +146,7 @@
     }).then(function (t) {
       var wanted = /^asaas_mock_(requests_total|webhook|faults|auth_failures|rate_limited)/;
       fill("metrics-body", t.split("\n").filter(function (l) {
-        return l && l[0] !== "#" && wanted.test(l);
+        return l && l[0] !== "#" && wanted.test(l) && !/ 0$/.test(l);
       }).slice(0, 40).map(function (l) {
         var i = l.lastIndexOf(" ");
         return row([l.slice(0, i), l.slice(i + 1)]);
@@ -154,7 +154,7 @@
     });
   }
   function loadJournal() {
-    return api("GET", "journal?limit=25").then(function (l) {
+    return api("GET", "journal?limit=15").then(function (l) {
       fill("journal-body", l.data.map(function (j) {
         return row([j.time, j.method, j.path, j.status, j.operation, j.key || ""]);
       }));
