@@ -261,16 +261,19 @@ static int invoice_get(struct am_app *app, const struct am_request *req, const c
     struct am_account *a = find_payment(app, sfx, &p);
     struct view v;
     int64_t day;
+    bool viewed;
     int r;
 
     if (!a)
         return not_found(resp);
     day = am_recurring_jobs_day(a->recurring);
+    /* A HEAD (a link checker) is not a payer opening the page. */
+    viewed = !p->deleted && req->method == AM_METHOD_GET;
     r = load_view(app, a, p, req, real_now, &v, resp);
-    if (r == 0 && !p->deleted)
+    if (r == 0 && viewed)
         r = am_billing_payment_viewed(a->billing, p, false, am_clock_now(&a->clock, real_now));
     if (r == 0)
-        r = settle(app, a, !p->deleted || am_recurring_jobs_day(a->recurring) != day);
+        r = settle(app, a, viewed || am_recurring_jobs_day(a->recurring) != day);
     if (r == 0)
         r = render_invoice(resp, 200, &v, NULL, false);
     view_free(&v);
@@ -400,7 +403,7 @@ static int boleto_pdf(struct am_app *app, const struct am_request *req, const ch
     slip = v.billing ? cJSON_GetObjectItemCaseSensitive(v.billing, "bankSlip") : NULL;
     if (r == 0 && !cJSON_IsObject(slip))
         r = -ENOENT; /* no slip for Pix or card charges (billingInfo says so) */
-    if (r == 0 && !p->deleted)
+    if (r == 0 && !p->deleted && req->method == AM_METHOD_GET)
         r = am_billing_payment_viewed(a->billing, p, true, am_clock_now(&a->clock, real_now));
     if (r == 0)
         r = settle(app, a, true);
