@@ -179,6 +179,11 @@ static void test_invoice_page_marks_viewed_and_escapes(void **state)
 
     make_payment(f, "UNDEFINED");
     snprintf(path, sizeof(path), "/i/%s", f->sfx);
+    /* A HEAD (a link checker) is not a view. */
+    assert_int_equal(run(f, AM_METHOD_HEAD, path, NULL, NULL, false, false), 200);
+    assert_int_equal(run(f, AM_METHOD_GET, "/__mock/accounts/default/events", NULL, NULL, false,
+                         false), 200);
+    assert_null(strstr(body(f), "PAYMENT_CHECKOUT_VIEWED"));
     assert_int_equal(run(f, AM_METHOD_GET, path, NULL, NULL, false, false), 200);
     assert_string_equal(f->resp.content_type, "text/html; charset=utf-8");
     assert_non_null(header(f, "Content-Security-Policy"));
