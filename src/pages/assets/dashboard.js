@@ -179,6 +179,13 @@
       api("POST", "accounts", {id: id, name: id}).then(function () { account = id; refresh(); },
                                                        function (e) { showError(e.message); });
     });
+    $("key-add").addEventListener("click", function () {
+      // The key goes to the API once and is cleared here; listings show it redacted.
+      var key = $("new-key").value.trim();
+      $("new-key").value = "";
+      api("POST", "accounts/" + seg(account) + "/keys", {name: "painel", key: key}).then(refresh,
+        function (e) { showError(e.message); });
+    });
     $("clock-advance").addEventListener("click", function () {
       var days = parseInt($("advance-days").value, 10) || 1;
       api("POST", "accounts/" + seg(account) + "/clock/advance", {days: days}).then(function (c) {
