@@ -272,6 +272,41 @@ static void test_boleto_pdf_and_receipt(void **state)
     assert_non_null(strstr(body(f), tail + 1));
 }
 
+static void test_deleted_charge_and_refund_receipt(void **state)
+{
+    struct fx *f = *state;
+    char path[160], url[256];
+    const char *tail;
+    cJSON *j;
+
+    make_payment(f, "PIX");
+    snprintf(path, sizeof(path), "/v3/payments/%s", f->pay);
+    assert_int_equal(run(f, AM_METHOD_DELETE, path, NULL, NULL, true, false), 200);
+    snprintf(path, sizeof(path), "/i/%s", f->sfx);
+    assert_int_equal(run(f, AM_METHOD_GET, path, NULL, NULL, false, false), 200);
+    assert_non_null(strstr(body(f), "Cobran\xc3\xa7" "a removida"));
+    assert_null(strstr(body(f), "name=\"pay\""));
+    assert_int_equal(run(f, AM_METHOD_GET, "/__mock/accounts/default/events", NULL, NULL, false,
+                         false), 200);
+    assert_null(strstr(body(f), "PAYMENT_CHECKOUT_VIEWED"));
+
+    make_payment(f, "PIX");
+    snprintf(path, sizeof(path), "/v3/sandbox/payment/%s/confirm", f->pay);
+    assert_int_equal(run(f, AM_METHOD_POST, path, NULL, NULL, true, false), 200);
+    snprintf(path, sizeof(path), "/v3/payments/%s/refund", f->pay);
+    assert_int_equal(run(f, AM_METHOD_POST, path, NULL, "{\"value\":10}", true, false), 200);
+    j = cJSON_ParseWithLength(body(f), f->resp.body_len);
+    snprintf(url, sizeof(url), "%s",
+             cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "refunds"), 0),
+                                 "transactionReceiptUrl")->valuestring);
+    cJSON_Delete(j);
+    tail = strrchr(url, '/');
+    snprintf(path, sizeof(path), "/comprovantes/%s", tail + 1);
+    assert_int_equal(run(f, AM_METHOD_GET, path, NULL, NULL, false, false), 200);
+    assert_non_null(strstr(body(f), "Comprovante de estorno"));
+    assert_non_null(strstr(body(f), "R$ 10,00"));
+}
+
 static void test_unknown_ids_and_other_paths(void **state)
 {
     struct fx *f = *state;
@@ -340,6 +375,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pix_button_settles_like_the_sandbox, setup, teardown),
         cmocka_unit_test_setup_teardown(test_card_form_uses_the_api_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boleto_pdf_and_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deleted_charge_and_refund_receipt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_ids_and_other_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dashboard_shell_open_data_behind_token, setup_admin,
                                         teardown),
