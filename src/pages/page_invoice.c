@@ -245,8 +245,13 @@ static void input(struct am_strbuf *b, const char *name, const char *label, cons
     text(b, "></div>");
 }
 
-static void card_section(struct am_strbuf *b, const cJSON *customer)
+static void card_section(struct am_strbuf *b, const cJSON *customer, const cJSON *holder)
 {
+    const cJSON *h = holder ? holder : customer;
+    const char *phone = holder ? am_page_str(holder, "phone") :
+                        am_page_str(customer, "mobilePhone") ? am_page_str(customer, "mobilePhone") :
+                        am_page_str(customer, "phone");
+
     text(b, "<section id=\"card\"><h2>Cart&atilde;o de cr&eacute;dito</h2><form method=\"post\" "
             "autocomplete=\"off\"><input type=\"hidden\" name=\"pay\" value=\"card\">");
     input(b, "holderName", "Nome impresso no cart&atilde;o", NULL, "required maxlength=\"100\"");
@@ -259,18 +264,16 @@ static void card_section(struct am_strbuf *b, const cJSON *customer)
                                         "placeholder=\"AAAA\"");
     input(b, "ccv", "CVV", NULL, "required inputmode=\"numeric\" maxlength=\"4\"");
     text(b, "</div>");
-    input(b, "name", "Nome do titular", am_page_str(customer, "name"), "required maxlength=\"100\"");
-    input(b, "cpfCnpj", "CPF/CNPJ do titular", am_page_str(customer, "cpfCnpj"),
+    input(b, "name", "Nome do titular", am_page_str(h, "name"), "required maxlength=\"100\"");
+    input(b, "cpfCnpj", "CPF/CNPJ do titular", am_page_str(h, "cpfCnpj"),
           "required inputmode=\"numeric\" maxlength=\"18\"");
-    input(b, "email", "E-mail", am_page_str(customer, "email"), "type=\"email\" required");
+    input(b, "email", "E-mail", am_page_str(h, "email"), "type=\"email\" required");
     text(b, "<div class=\"row\">");
-    input(b, "postalCode", "CEP", am_page_str(customer, "postalCode"),
+    input(b, "postalCode", "CEP", am_page_str(h, "postalCode"),
           "required inputmode=\"numeric\" maxlength=\"9\"");
-    input(b, "addressNumber", "N&uacute;mero", am_page_str(customer, "addressNumber"),
+    input(b, "addressNumber", "N&uacute;mero", am_page_str(h, "addressNumber"),
           "required maxlength=\"10\"");
-    input(b, "phone", "Telefone", am_page_str(customer, "mobilePhone") ?
-          am_page_str(customer, "mobilePhone") : am_page_str(customer, "phone"),
-          "required inputmode=\"tel\" maxlength=\"20\"");
+    input(b, "phone", "Telefone", phone, "required inputmode=\"tel\" maxlength=\"20\"");
     text(b, "</div><button id=\"pay-card\" type=\"submit\">Pagar com cart&atilde;o</button>"
             "<p class=\"hint\">Sandbox: qualquer cart&atilde;o v&aacute;lido &eacute; aprovado "
             "(ex.: 4444 4444 4444 4444); 5184 0197 4037 3151 e 4916 5613 5824 0741 s&atilde;o "
@@ -305,7 +308,7 @@ char *am_page_invoice_html(const struct am_page_invoice *in, size_t *ret_len)
         if (slip)
             slip_section(&b, sfx, slip);
         if (type && (!strcmp(type, "CREDIT_CARD") || !strcmp(type, "UNDEFINED")))
-            card_section(&b, in->customer);
+            card_section(&b, in->customer, in->holder);
     }
     am_page_end(&b);
     *ret_len = b.len;

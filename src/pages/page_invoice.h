@@ -16,6 +16,9 @@ struct am_page_invoice {
     const struct cJSON *payment;  /* the payment object (required) */
     const struct cJSON *billing;  /* billingInfo {pix, bankSlip, creditCard}; may be NULL */
     const struct cJSON *customer; /* the customer object; may be NULL */
+    const struct cJSON *holder;   /* the card holder fields last sent (after a refusal), to
+                                   * fill the form again; NULL = from the customer. Card
+                                   * number and CVV are never filled back. */
     const char *notice;           /* a message on top (e.g. the card refusal); may be NULL */
     bool notice_is_error;
 };

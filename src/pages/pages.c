@@ -242,11 +242,11 @@ static int settle(struct am_app *app, struct am_account *a, bool changed)
 /* ---- the pages -------------------------------------------------------------------- */
 
 static int render_invoice(struct am_response *resp, int status, const struct view *v,
-                          const char *notice, bool error)
+                          const cJSON *holder, const char *notice, bool error)
 {
     struct am_page_invoice in = {
         .payment = v->payment, .billing = v->billing, .customer = v->customer,
-        .notice = notice, .notice_is_error = error,
+        .holder = holder, .notice = notice, .notice_is_error = error,
     };
     size_t len = 0;
     char *html = am_page_invoice_html(&in, &len);
@@ -275,7 +275,7 @@ static int invoice_get(struct am_app *app, const struct am_request *req, const c
     if (r == 0)
         r = settle(app, a, viewed || am_recurring_jobs_day(a->recurring) != day);
     if (r == 0)
-        r = render_invoice(resp, 200, &v, NULL, false);
+        r = render_invoice(resp, 200, &v, NULL, NULL, false);
     view_free(&v);
     return r == -ENOENT ? not_found(resp) : r;
 }
@@ -340,7 +340,7 @@ static int invoice_post(struct am_app *app, const struct am_request *req, const 
     struct am_query form;
     char *body = NULL, *text = NULL, path[128];
     const char *pay;
-    cJSON *result = NULL;
+    cJSON *result = NULL, *sent = NULL;
     struct view v = {0};
     int status = 0, r;
 
@@ -374,13 +374,18 @@ static int invoice_post(struct am_app *app, const struct am_request *req, const 
     r = call(app, a, req, AM_METHOD_POST, path, body, real_now, &status, &result, resp);
     if (r == 0)
         r = load_view(app, a, p, req, real_now, &v, resp);
+    /* After a refusal the holder fields come back as typed (never the card itself). */
+    if (r == 0 && status != 200 && body && !(sent = cJSON_Parse(body)))
+        r = -ENOMEM;
     if (r == 0)
         r = render_invoice(resp, status == 200 ? 200 : 400, &v,
+                           cJSON_GetObjectItemCaseSensitive(sent, "creditCardHolderInfo"),
                            status == 200 ? "Pagamento realizado com sucesso." : error_text(result),
                            status != 200);
 out:
     view_free(&v);
     cJSON_Delete(result);
+    cJSON_Delete(sent);
     free(body);
     am_query_finish(&form);
     return r;

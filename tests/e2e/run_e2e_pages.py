@@ -374,13 +374,13 @@ def _(ctx):
         b.click("#pay-card")
         b.wait_text("#notice", DECLINE_TEXT)
         eq(b.text("#status"), "Aguardando pagamento", "still open")
+        eq(b.js("return document.getElementById('number').value;"), "", "card not filled back")
+        eq(b.js("return document.getElementById('postalCode').value;"), "89223005", "CEP kept")
         # The same form, now with an approved test card.
         for name, value in CARD.items():
             b.type(f"#{name}", value)
         b.type("#number", "4444 4444 4444 4444")
-        b.type("#postalCode", "89223005")
-        b.type("#addressNumber", "100")
-        b.type("#phone", "4738010919")
+        # The holder fields (CEP, number, phone) came back filled; the card did not.
         b.click("#pay-card")
         b.wait_text("#notice", "Pagamento realizado com sucesso.")
         assert_local(b, a.server, "card payment")

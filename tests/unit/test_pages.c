@@ -239,6 +239,12 @@ static void test_card_form_uses_the_api_rules(void **state)
     assert_int_equal(run(f, AM_METHOD_POST, path, NULL, CARD_FORM("5184+0197+4037+3151"), false,
                          false), 400);
     assert_non_null(strstr(body(f), "Transa\xc3\xa7\xc3\xa3o n\xc3\xa3o autorizada"));
+    /* The holder fields come back as typed; the card number never does. */
+    assert_non_null(strstr(body(f), "value=\"89223005\""));
+    assert_non_null(strstr(body(f), "value=\"4738010919\""));
+    assert_non_null(strstr(body(f), "name=\"number\" required inputmode=\"numeric\" "
+                                    "maxlength=\"23\"></div>"));
+    assert_null(strstr(body(f), "value=\"5184"));
     assert_int_equal(run(f, AM_METHOD_POST, path, NULL, CARD_FORM("4444444444444444"), false,
                          false), 200);
     snprintf(path, sizeof(path), "/v3/payments/%s", f->pay);
