@@ -83,7 +83,7 @@ void am_page_end(struct am_strbuf *b)
 
 void am_page_money(int64_t cents, char out[40])
 {
-    char digits[24], grouped[40];
+    char digits[24], grouped[28]; /* 20 digits and 6 dots at most */
     uint64_t v = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
     size_t n, g = 0;
 
