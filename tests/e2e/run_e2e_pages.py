@@ -357,6 +357,13 @@ def _(ctx):
     eq(a.ok("GET", f"/v3/payments/{p['id']}")["status"], "RECEIVED", "API status")
     wait_until(lambda: "PAYMENT_RECEIVED" in rec.events(), 10, what="PAYMENT_RECEIVED delivered")
     check("PAYMENT_CHECKOUT_VIEWED" in rec.events(), "PAYMENT_CHECKOUT_VIEWED delivered")
+    # The dashboard's webhook panel shows the delivery.
+    with ctx.browser(width=1200, height=1000) as b:
+        b.get(base(a.server) + "/__mock/ui")
+        b.wait(lambda: b.exists(f"#account-{a.id}"), "the account in the list")
+        b.click(f"#account-{a.id}")
+        b.wait_text("#deliveries-body", "PAYMENT_RECEIVED")
+        check("success 200" in b.text("#deliveries-body"), "delivery outcome shown")
 
 
 @test("browser_declined_card_shows_the_real_message")

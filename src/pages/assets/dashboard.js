@@ -120,13 +120,15 @@
           return row([link, value, p.billingType, status, p.dueDate, acts]);
         }));
       }),
-      api("GET", "accounts/" + a + "/webhooks/deliveries?limit=20").then(function (l) {
-        fill("deliveries-body", l.data.map(function (d) {
-          return row([d.dateCreated || d.time || "", d.event || "", d.url || "",
-                      d.status !== undefined ? d.status : (d.outcome || "")]);
+      api("GET", "accounts/" + a + "/webhooks/deliveries?limit=100").then(function (l) {
+        // Oldest first in the API: the newest 20 attempts, newest on top.
+        fill("deliveries-body", l.data.slice(-20).reverse().map(function (d) {
+          var when = d.started ? new Date(d.started).toISOString().replace("T", " ").slice(0, 19) : "";
+          return row([when, d.event + " #" + d.attempt, d.url,
+                      d.outcome + (d.status ? " " + d.status : "") + (d.error ? " (" + d.error + ")" : "")]);
         }));
         $("queues").textContent = (l.queues || []).map(function (q) {
-          return (q.url || q.id || "") + ": " + (q.pending !== undefined ? q.pending : "") + " na fila";
+          return q.config + ": " + q.depth + " na fila" + (q.interrupted ? " (interrompida)" : "");
         }).join(" · ");
       })
     ]);
