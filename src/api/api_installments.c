@@ -21,6 +21,7 @@
 #include "input.h"
 #include "jobs.h"
 #include "money.h"
+#include "public_url.h"
 #include "subscriptions.h"
 
 /* Distinct id attempts before giving up (ids come from a seeded generator). */
@@ -39,7 +40,7 @@ static cJSON *installment_json(const struct am_ctx *ctx, const struct am_install
     struct am_payment **list = NULL;
     size_t n = 0;
     int64_t net = 0;
-    char created[11], url[96];
+    char created[11], url[AM_PUBLIC_URL_MAX + 64];
     cJSON *o = NULL, *card = NULL;
     bool ok;
 
@@ -81,8 +82,8 @@ static cJSON *installment_json(const struct am_ctx *ctx, const struct am_install
                                     inst->payment_link[0] ? inst->payment_link : NULL) == 0;
     if (ok) {
         if (inst->receipt[0]) {
-            snprintf(url, sizeof(url), "https://sandbox.asaas.com/comprovantes/%s", inst->receipt);
-            ok = cJSON_AddStringToObject(o, "transactionReceiptUrl", url) != NULL;
+            ok = am_public_url_join(url, sizeof(url), "/comprovantes/", inst->receipt) >= 0 &&
+                 cJSON_AddStringToObject(o, "transactionReceiptUrl", url) != NULL;
         } else {
             ok = cJSON_AddNullToObject(o, "transactionReceiptUrl") != NULL;
         }

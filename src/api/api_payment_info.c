@@ -18,6 +18,7 @@
 #include "fees.h"
 #include "input.h"
 #include "money.h"
+#include "public_url.h"
 #include "qrpng.h"
 
 #define QR_SCALE 5
@@ -113,12 +114,11 @@ static int slip_numbers(const struct am_payment *p, char barcode[45], char line[
 
 static int add_slip(cJSON *o, const struct am_payment *p, bool with_url)
 {
-    char barcode[45], line[48], url[96];
+    char barcode[45], line[48], url[AM_PUBLIC_URL_MAX + 64];
 
     if (slip_numbers(p, barcode, line) < 0)
         return -EINVAL;
-    snprintf(url, sizeof(url), "https://sandbox.asaas.com/b/pdf/%s",
-             strncmp(p->id, "pay_", 4) == 0 ? p->id + 4 : p->id);
+    am_public_url_join(url, sizeof(url), "/b/pdf/", strncmp(p->id, "pay_", 4) == 0 ? p->id + 4 : p->id);
     if (!cJSON_AddStringToObject(o, "identificationField", line) ||
         !cJSON_AddStringToObject(o, "nossoNumero", p->nosso_numero) ||
         !cJSON_AddStringToObject(o, "barCode", barcode))

@@ -13,6 +13,7 @@
 #include "api_common.h"
 #include "clock.h"
 #include "control_billing.h"
+#include "control_payments.h"
 #include "control_state.h"
 #include "control_webhooks.h"
 #include "webhook_pump.h"
@@ -509,7 +510,8 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
         if (!a)
             return not_found(resp, "Conta não encontrada");
     }
-    if (m->n_params >= 2 && a && m->route != AM_ROUTE_CTL_EVENT_REDELIVER) {
+    if (m->n_params >= 2 && a && m->route != AM_ROUTE_CTL_EVENT_REDELIVER &&
+        m->route != AM_ROUTE_CTL_PAYMENT_ACTION) {
         k = am_registry_find_key(a, m->params[1]);
         if (!k)
             return not_found(resp, "Chave de API não encontrada");
@@ -670,6 +672,9 @@ int am_control_handle(struct am_app *app, const struct am_route_match *m,
     case AM_ROUTE_CTL_WEBHOOK_FLUSH:
     case AM_ROUTE_CTL_EVENT_REDELIVER:
         return am_control_webhooks(app, m, a, req, real_now, resp);
+    case AM_ROUTE_CTL_PAYMENTS_LIST:
+    case AM_ROUTE_CTL_PAYMENT_ACTION:
+        return am_control_payments(app, m, a, req, real_now, resp);
     default:
         return not_found(resp, "Rota de controle não encontrada");
     }

@@ -36,6 +36,8 @@
 #include "security.h"
 #include "persist.h"
 #include "pristine.h"
+#include "pages.h"
+#include "public_url.h"
 #include "seed.h"
 #include "state.h"
 #include "utf8.h"
@@ -302,6 +304,7 @@ struct am_app *am_app_new(const struct am_config *cfg, int64_t real_now, char *e
     struct am_app *app = calloc(1, sizeof(*app));
     uint64_t seed = cfg->seed;
 
+    am_public_url_set(cfg->public_url);
     if (!app)
         goto oom;
     app->cfg = cfg;
@@ -684,6 +687,20 @@ int am_app_call(struct am_app *app, struct am_account *account, const struct am_
     return r;
 }
 
+int am_app_act(struct am_app *app, struct am_account *account, const struct am_request *req,
+               int64_t real_now, struct am_response *resp)
+{
+    struct am_ids before = app->ids;
+    int r = am_app_call(app, account, req, real_now, resp);
+
+    if (r == 0 && app->persist && req->method != AM_METHOD_GET && req->method != AM_METHOD_HEAD) {
+        r = am_persist_note_api(app->persist, account->id, am_clock_now(&account->clock, real_now),
+                                &before, req, resp);
+        resp->outcome.durable = true;
+    }
+    return r;
+}
+
 int am_app_replay(struct am_app *app, struct am_account *account, struct am_ids *ids,
                   const struct am_request *req, int64_t now, struct am_response *resp)
 {
@@ -856,6 +873,10 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
         return *bad_encoding ? am_response_error(resp, 400, AM_ERR_ENCODING, bad_encoding)
                              : -ENOMEM;
 
+    /* The dashboard's shell carries no data: its script asks the control API, with the
+     * token, for everything it shows. */
+    if (m.scope == AM_SCOPE_CONTROL && am_pages_is_dashboard(req->path))
+        return am_pages_handle(app, req, real_now, resp);
     if (m.scope == AM_SCOPE_CONTROL) {
         if (!admin_allowed(app, req, &m))
             return am_response_error(resp, 401, "invalid_admin_token",
@@ -882,7 +903,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
         return r;
     }
     if (m.scope == AM_SCOPE_NONE)
-        return am_response_error(resp, 404, AM_ERR_NOT_FOUND, AM_TXT_ROUTE_NOT_FOUND);
+        return am_pages_handle(app, req, real_now, resp); /* the payer's pages, else 404 */
 
     /* CloudFront refuses a GET with a body before the API sees the request. */
     if (req->method == AM_METHOD_GET && req->body_len > 0)
@@ -952,12 +973,26 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     return r;
 }
 
+/* The base of the URLs this request's answers carry (public_url.h): --public-url, else
+ * the address the client used (its Host header, over TLS or not), else Asaas's. */
+static void set_public_url(const struct am_app *app, const struct am_request *req)
+{
+    const char *host = am_request_header(req, "Host");
+    char base[AM_PUBLIC_URL_MAX];
+
+    if (app->cfg->public_url || !host || am_public_url_from_host(req->tls, host, base) < 0)
+        am_public_url_set(app->cfg->public_url);
+    else
+        am_public_url_set(base);
+}
+
 void am_app_handle(struct am_app *app, const struct am_request *req, int64_t real_now,
                    struct am_response *resp)
 {
     int r;
 
     am_response_init(resp);
+    set_public_url(app, req);
     r = handle(app, req, real_now, resp);
     if (r < 0) {
         char path[128], quoted[160];
@@ -971,6 +1006,8 @@ void am_app_handle(struct am_app *app, const struct am_request *req, int64_t rea
         if (am_response_error(resp, 500, "internal_error", "Erro interno do asaas-mock") < 0)
             am_response_empty(resp, 500);
     }
+    /* Outside a request (replay, jobs at idle) objects render with the configured base. */
+    am_public_url_set(app->cfg->public_url);
 }
 
 /* snprintf(dst, size, "%s", src) without the format engine: truncates the same way. */

@@ -94,6 +94,12 @@ int am_app_replay(struct am_app *app, struct am_account *account, struct am_ids 
 int am_app_call(struct am_app *app, struct am_account *account, const struct am_request *req,
                 int64_t real_now, struct am_response *resp);
 
+/* am_app_call for an action a person takes outside the API (a payer's page, the
+ * dashboard): with a --state-file, a state change is logged as that /v3 request (so a
+ * restart replays it) and resp->outcome.durable is set. */
+int am_app_act(struct am_app *app, struct am_account *account, const struct am_request *req,
+               int64_t real_now, struct am_response *resp);
+
 /* True when route has a handler (an emulated operation), for GET /__mock/coverage. */
 bool am_app_route_implemented(int route);
 

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "log.h"
 #include "secreport.h"
+#include "public_url.h"
 
 /* One table drives the flag names, environment names and config-file keys, so the three
  * sources can never disagree. */
@@ -42,7 +43,7 @@ enum {
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
     O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
     O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_SECURITY_REPORT, O_FAIL_ON_FINDINGS,
-    O_KEY_ROTATION_DAYS, O_STATUS_POLL_INTERVAL, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP,
+    O_KEY_ROTATION_DAYS, O_STATUS_POLL_INTERVAL, O_PUBLIC_URL, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP,
     O_UPSTREAM, O_OUT, O_UPSTREAM_CA, O_UPSTREAM_TIMEOUT, _O_MAX
 };
 
@@ -88,6 +89,7 @@ static const struct opt opts[_O_MAX] = {
     [O_FAIL_ON_FINDINGS] = {"fail-on-findings", "ASAAS_MOCK_FAIL_ON_FINDINGS", "failOnFindings", OPT_STR, 0, 0, 1},
     [O_KEY_ROTATION_DAYS] = {"key-rotation-days", "ASAAS_MOCK_KEY_ROTATION_DAYS", "keyRotationDays", OPT_INT, 1, 36500, 1},
     [O_STATUS_POLL_INTERVAL] = {"status-poll-interval", "ASAAS_MOCK_STATUS_POLL_INTERVAL", "statusPollInterval", OPT_INT, 0, 86400, 1},
+    [O_PUBLIC_URL] = {"public-url", "ASAAS_MOCK_PUBLIC_URL", "publicUrl", OPT_STR, 0, 0, 1},
     [O_ADMIN_TOKEN] = {NULL, "ASAAS_MOCK_ADMIN_TOKEN", "adminToken", OPT_STR, 0, 0, 1},
     [O_CONFIG] = {"config", "ASAAS_MOCK_CONFIG", NULL, OPT_STR, 0, 0, 1},
     [O_HEALTHCHECK] = {"healthcheck", NULL, NULL, OPT_FLAG, 0, 0, 0},
@@ -159,6 +161,7 @@ void am_config_finish(struct am_config *cfg)
     if (cfg->admin_token)
         explicit_bzero(cfg->admin_token, strlen(cfg->admin_token));
     free(cfg->admin_token);
+    free(cfg->public_url);
     free(cfg->log_level);
     free(cfg->clock);
     free(cfg->faults_file);
@@ -398,6 +401,12 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
         break;
     case O_STATUS_POLL_INTERVAL:
         cfg->status_poll_interval = (unsigned)v;
+        break;
+    case O_PUBLIC_URL:
+        if (am_public_url_check(value) < 0)
+            return fail(err, err_len, name, "'%s' is not http(s)://HOST[:PORT][/PATH] (no query, "
+                        "quotes or spaces)", value);
+        r = set_str(&cfg->public_url, value);
         break;
     case O_UPSTREAM:
         r = set_str(&cfg->upstream, value);
@@ -786,6 +795,8 @@ const char *am_config_usage(void)
            "  --key-rotation-days N  keys older than N days are rotation-overdue (90)\n"
            "  --status-poll-interval S  reads of one payment closer than S seconds while a\n"
            "                         webhook covers it are polling (30; 0 = never)\n"
+           "  --public-url URL       base of invoiceUrl, bankSlipUrl... (default: the address\n"
+           "                         the client used, from its Host header)\n"
            "  --log-level LEVEL      debug, info (default), warn, error\n"
            "  --config FILE          JSON file with the same options in camelCase\n"
            "  --healthcheck          probe the configured running server; exit 0 healthy, 1 not\n"

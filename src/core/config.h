@@ -61,6 +61,7 @@ struct am_config {
     int fail_on_findings;     /* --fail-on-findings: enum am_sec_severity, -1 = off */
     unsigned key_rotation_days;    /* --key-rotation-days: rotation period of a key */
     unsigned status_poll_interval; /* --status-poll-interval: seconds (0 = never polling) */
+    char *public_url;         /* --public-url: base of the pages' URLs, NULL = from Host */
     char *admin_token;        /* from ASAAS_MOCK_ADMIN_TOKEN / config file only; secret */
     char *log_level;
     /* `asaas-mock record` only (flags only; see am_config_load_record). */

@@ -49,6 +49,7 @@ struct am_request {
     size_t body_len;
     const char *client_ip; /* textual address of the peer, never NULL ("" if unknown) */
     const char *request_id;
+    bool tls; /* arrived over TLS (the scheme of the pages' URLs, public_url.h) */
     struct am_header headers[AM_REQUEST_MAX_HEADERS];
     size_t n_headers;
     bool headers_overflow; /* more headers than fit: answered 431, never half-read */

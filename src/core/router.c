@@ -319,6 +319,8 @@ static const struct route_def routes[] = {
     {AM_ROUTE_CTL_WEBHOOK_FLUSH, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/webhooks/deliveries/flush", "mock.webhooks.flush", NULL},
     {AM_ROUTE_CTL_EVENT_REDELIVER, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/events/*/redeliver", "mock.events.redeliver", NULL},
     {AM_ROUTE_CTL_SECURITY_REPORT, AM_SCOPE_CONTROL, AM_METHOD_GET, "security/report", "mock.security.report", NULL},
+    {AM_ROUTE_CTL_PAYMENTS_LIST, AM_SCOPE_CONTROL, AM_METHOD_GET, "accounts/*/payments", "mock.payments.list", NULL},
+    {AM_ROUTE_CTL_PAYMENT_ACTION, AM_SCOPE_CONTROL, AM_METHOD_POST, "accounts/*/payments/*/*", "mock.payment.action", NULL},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -252,6 +252,15 @@
 #define AM_PIX_QR_EXPIRATION_YEARS 1
 #define AM_PIX_MERCHANT_NAME "ASAAS MOCK"
 #define AM_PIX_MERCHANT_CITY "JOINVILLE"
+/* Hosted pages (src/pages). Captured: the paths /i/<id without pay_>, /b/pdf/<same>,
+ * /comprovantes/<16 digits>; only the host differs (public_url.h).
+ * UNCONFIRMED: every opening of the invoice page sets lastInvoiceViewedDate and emits
+ * PAYMENT_CHECKOUT_VIEWED, every download of the boleto PDF sets lastBankSlipViewedDate
+ * and emits PAYMENT_BANK_SLIP_VIEWED (not only the first; none for a deleted charge);
+ * the page's Pix button settles the charge as POST /v3/sandbox/payment/{id}/confirm and
+ * its card form as POST /v3/payments/{id}/payWithCreditCard (same events, same errors). */
+#define AM_EVT_CHECKOUT_VIEWED "PAYMENT_CHECKOUT_VIEWED"
+#define AM_EVT_BANK_SLIP_VIEWED "PAYMENT_BANK_SLIP_VIEWED"
 /* UNCONFIRMED: bank code and free-field layout of the mock's boletos (461 = Asaas IP). */
 #define AM_BOLETO_BANK "461"
 /* UNCONFIRMED: list filter errors and the Pix QR code of a card charge. */

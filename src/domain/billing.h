@@ -449,6 +449,12 @@ const struct am_card_token *am_billing_token_find(const struct am_billing *b, co
 void am_billing_next_invoice_number(struct am_billing *b, char out[9]);
 void am_billing_next_nosso_numero(struct am_billing *b, char out[9]);
 /* A 16-digit transaction receipt id derived from seed text (out holds 17 bytes). */
+/* The payer opened the invoice page (bank_slip false: lastInvoiceViewedDate,
+ * PAYMENT_CHECKOUT_VIEWED) or the boleto (lastBankSlipViewedDate,
+ * PAYMENT_BANK_SLIP_VIEWED): every opening, whatever the status. -EIDRM when deleted. */
+int am_billing_payment_viewed(struct am_billing *b, struct am_payment *p, bool bank_slip,
+                              int64_t now);
+
 void am_billing_receipt_id(const char *seed, char out[17]);
 
 /* ---- Event log -------------------------------------------------------------------- */

@@ -446,3 +446,15 @@ int am_billing_payments_delete_unpaid(struct am_billing *b, struct am_payment **
     }
     return 0;
 }
+
+int am_billing_payment_viewed(struct am_billing *b, struct am_payment *p, bool bank_slip,
+                              int64_t now)
+{
+    if (p->deleted)
+        return -EIDRM;
+    if (bank_slip)
+        p->last_bank_slip_viewed_at = now;
+    else
+        p->last_invoice_viewed_at = now;
+    return am_billing_emit(b, bank_slip ? AM_EVT_BANK_SLIP_VIEWED : AM_EVT_CHECKOUT_VIEWED, p, now);
+}

@@ -13,6 +13,7 @@
 #include "ids.h"
 #include "jsonw.h"
 #include "money.h"
+#include "public_url.h"
 
 /* ---- rendering -------------------------------------------------------------------- */
 
@@ -60,22 +61,24 @@ static void write_money_or_null(struct am_jsonw *w, const char *key, int64_t cen
         am_jsonw_cents(w, key, cents);
 }
 
-/* prefix + suffix as one string, null when there is no suffix. */
-static void write_url(struct am_jsonw *w, const char *key, const char *prefix,
+/* The page's URL: base (public_url.h: the address clients used) + path + suffix; null
+ * when there is no suffix. */
+static void write_url(struct am_jsonw *w, const char *key, const char *path,
                       const char *suffix)
 {
-    char buf[128];
-    size_t a, b;
+    char buf[AM_PUBLIC_URL_MAX + 64];
+    int n;
 
     if (!suffix || !*suffix) {
         am_jsonw_null(w, key);
         return;
     }
-    a = strlen(prefix);
-    b = strnlen(suffix, sizeof(buf) - 1 - a);
-    memcpy(buf, prefix, a);
-    memcpy(buf + a, suffix, b);
-    am_jsonw_strn(w, key, buf, a + b);
+    n = am_public_url_join(buf, sizeof(buf), path, suffix);
+    if (n < 0) {
+        am_jsonw_null(w, key); /* cannot happen: suffixes are short ids */
+        return;
+    }
+    am_jsonw_strn(w, key, buf, (size_t)n);
 }
 
 const char *am_billing_amount_type_name(enum am_amount_type t)
@@ -106,7 +109,7 @@ void am_refund_write(struct am_jsonw *w, const char *key, const struct am_refund
     am_jsonw_null(w, "endToEndIdentifier");
     am_jsonw_str(w, "description", rf->description);
     write_day(w, "effectiveDate", rf->effective_day);
-    write_url(w, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/", rf->receipt);
+    write_url(w, "transactionReceiptUrl", "/comprovantes/", rf->receipt);
     am_jsonw_arr(w, "refundedSplits");
     am_jsonw_end_arr(w);
     am_jsonw_end_obj(w);
@@ -179,7 +182,7 @@ void am_payment_write(struct am_jsonw *w, const char *key, const struct am_payme
         am_jsonw_int(w, "installmentNumber", p->installment_number);
     else
         am_jsonw_null(w, "installmentNumber");
-    write_url(w, "invoiceUrl", "https://sandbox.asaas.com/i/", suffix);
+    write_url(w, "invoiceUrl", "/i/", suffix);
     am_jsonw_str(w, "invoiceNumber", p->invoice_number);
     am_jsonw_str(w, "externalReference", p->external_reference);
     am_jsonw_bool(w, "deleted", p->deleted);
@@ -187,9 +190,9 @@ void am_payment_write(struct am_jsonw *w, const char *key, const struct am_payme
     am_jsonw_bool(w, "anticipable", p->anticipable);
     write_day(w, "creditDate", p->credit_day);
     write_day(w, "estimatedCreditDate", p->estimated_credit_day);
-    write_url(w, "transactionReceiptUrl", "https://sandbox.asaas.com/comprovantes/", p->receipt);
+    write_url(w, "transactionReceiptUrl", "/comprovantes/", p->receipt);
     am_jsonw_str(w, "nossoNumero", p->nosso_numero[0] ? p->nosso_numero : NULL);
-    write_url(w, "bankSlipUrl", "https://sandbox.asaas.com/b/pdf/",
+    write_url(w, "bankSlipUrl", "/b/pdf/",
               am_billing_is_bank_slip(p->billing_type) ? suffix : NULL);
     write_instant(w, "lastInvoiceViewedDate", p->last_invoice_viewed_at);
     write_instant(w, "lastBankSlipViewedDate", p->last_bank_slip_viewed_at);

@@ -547,9 +547,8 @@ static void schedule_idle(struct server *srv)
         evtimer_add(srv->idle, &later);
 }
 
-static void on_request(struct evhttp_request *ereq, void *arg)
+static void on_request(struct evhttp_request *ereq, struct server *srv, bool tls)
 {
-    struct server *srv = arg;
     struct am_request req;
     struct am_response resp;
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ereq);
@@ -565,6 +564,7 @@ static void on_request(struct evhttp_request *ereq, void *arg)
     int64_t start = mono_us();
 
     memset(&req, 0, sizeof(req));
+    req.tls = tls;
     req.method = am_listener_method(evhttp_request_get_command(ereq));
     if (raw_path && *raw_path)
         path = evhttp_uridecode(raw_path, 0, &path_len);
@@ -594,6 +594,16 @@ static void on_request(struct evhttp_request *ereq, void *arg)
     free(path);
     schedule_idle(srv);
     am_webhook_client_kick(srv->webhooks);
+}
+
+static void on_request_tls(struct evhttp_request *ereq, void *arg)
+{
+    on_request(ereq, arg, true);
+}
+
+static void on_request_plain(struct evhttp_request *ereq, void *arg)
+{
+    on_request(ereq, arg, false);
 }
 
 /* glibc keeps freed connection buffers in fragmented arenas: after a burst of
@@ -707,7 +717,7 @@ static struct evhttp *make_http(struct server *srv, int tls)
                                       EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
                                       EVHTTP_REQ_OPTIONS);
     evhttp_set_default_content_type(h, "application/json");
-    evhttp_set_gencb(h, on_request, srv);
+    evhttp_set_gencb(h, tls ? on_request_tls : on_request_plain, srv);
     return h;
 }
 

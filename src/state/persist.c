@@ -18,6 +18,7 @@
 #include "json_text.h"
 #include "log.h"
 #include "multipart.h"
+#include "public_url.h"
 #include "state.h"
 #include "state_codec.h"
 #include "statelog.h"
@@ -304,6 +305,9 @@ int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t no
     am_jsonw_str(&w, "p", req->path);
     if (req->query)
         am_jsonw_str(&w, "q", req->query);
+    /* The base the answer's URLs used (public_url.h), when not Asaas's own. */
+    if (strcmp(am_public_url_base(), AM_PUBLIC_URL_DEFAULT) != 0)
+        am_jsonw_str(&w, "u", am_public_url_base());
     if (req->body_len &&
         (r = write_body(&w, req, resp ? resp->outcome.body_json : 0, &elided)) < 0)
         goto out;
@@ -394,7 +398,7 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
                         char *err, size_t err_len)
 {
     cJSON *o = cJSON_ParseWithLength(text, len);
-    const cJSON *a, *t, *i, *m, *path, *q, *b, *bx, *ct;
+    const cJSON *a, *t, *i, *m, *path, *q, *b, *bx, *ct, *u;
     uint8_t *raw = NULL;
     struct am_account *acc;
     struct am_request req;
@@ -458,7 +462,10 @@ static int replay_entry(struct replay *rp, const char *text, size_t len, size_t 
         req.body = (const char *)raw;
     }
     am_response_init(&resp);
+    u = cJSON_GetObjectItemCaseSensitive(o, "u");
+    am_public_url_set(cJSON_IsString(u) ? u->valuestring : NULL);
     r = am_app_replay(rp->app, acc, &rp->ids, &req, (int64_t)tv, &resp);
+    am_public_url_set(am_app_config(rp->app)->public_url);
     if (r == 0)
         r = same_answer(rp, o, &resp, line_no, err, err_len);
     am_response_finish(&resp);

@@ -615,7 +615,10 @@ class Ctx(harness.Ctx):
 
     def make_shared(self):
         return Server(self.binary, "billing", root=self.root, accounts=[],
-                      args=["--clock", CLOCK, "--seed", SEED, "--auto-accounts"])
+                      # The captured bodies carry Asaas's own host: pin it (the pages
+                      # suite checks the default, the client's own address).
+                      args=["--clock", CLOCK, "--seed", SEED, "--auto-accounts",
+                            "--public-url", "https://sandbox.asaas.com"])
 
     @property
     def server(self):

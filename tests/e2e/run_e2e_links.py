@@ -419,7 +419,9 @@ def _(ctx):
     def start(name):
         return ctx.own(Server(ctx.binary, name, root=ctx.root, use_fixtures=False,
                               default_key=DEV_KEY,
-                              args=["--clock", CLOCK, "--seed", SEED, "--state-file", state]))
+                              # one URL base across restarts on different ports
+                              args=["--clock", CLOCK, "--seed", SEED, "--state-file", state,
+                                    "--public-url", "https://sandbox.asaas.com"]))
 
     def ok(s, method, path, body=None, headers=()):
         if isinstance(body, dict):

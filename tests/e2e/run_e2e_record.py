@@ -88,7 +88,10 @@ class Ctx(harness.Ctx):
     """Mocks and recorders of the current test (stopped after it); no shared server."""
 
     def mock(self, name, fixtures=None):
-        s = Server(self.binary, name, args=["--clock", CLOCK, "--seed", SEED],
+        # One public base for every mock, as the real service answers with its own host
+        # whoever asks (else invoiceUrl would name each mock's port).
+        s = Server(self.binary, name, args=["--clock", CLOCK, "--seed", SEED,
+                                            "--public-url", "https://sandbox.asaas.com"],
                    accounts=accounts(), root=self.root, default_key=KEY)
         if fixtures is not None:
             s.fixtures = fixtures

@@ -70,7 +70,10 @@ class Ctx(harness.Ctx):
     """The servers of the current test (stopped after it); no shared server."""
 
     def server(self, name, args=(), seeds=None, accounts_doc=None, clock=True, start=True):
-        s = Server(self.binary, name, args=(["--clock", CLOCK] if clock else []) + list(args),
+        # Answers are compared across servers on different ports: one public base for all
+        # (else invoiceUrl would name each server's port; run_e2e_pages.py checks that).
+        base = ["--public-url", "https://sandbox.asaas.com"]
+        s = Server(self.binary, name, args=(["--clock", CLOCK] if clock else []) + base + list(args),
                    accounts=accounts(), root=self.root, default_key=K["default"])
         if seeds:
             os.makedirs(os.path.join(s.fixtures, "seed"), exist_ok=True)

@@ -354,6 +354,11 @@ static const struct route_case ctl_cases[] = {
     {AM_METHOD_POST, "accounts/acme/events/evt_1/redeliver", AM_ROUTE_CTL_EVENT_REDELIVER,
      "mock.events.redeliver", 2, "acme", "evt_1"},
     {AM_METHOD_GET, "security/report", AM_ROUTE_CTL_SECURITY_REPORT, "mock.security.report", NOP},
+    {AM_METHOD_GET, "accounts/acme/payments", AM_ROUTE_CTL_PAYMENTS_LIST, "mock.payments.list",
+     P0("acme")},
+    /* The third parameter (the action) is checked by the test of control_payments. */
+    {AM_METHOD_POST, "accounts/acme/payments/pay_1/confirm", AM_ROUTE_CTL_PAYMENT_ACTION,
+     "mock.payment.action", 3, "acme", "pay_1"},
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
