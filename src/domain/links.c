@@ -11,6 +11,7 @@
 
 #include "billing.h"
 #include "crypto.h"
+#include "public_url.h"
 #include "ids.h"
 #include "money.h"
 #include "records.h"
@@ -113,10 +114,12 @@ cJSON *am_link_create(struct am_records *r, const char *id, const cJSON *body)
 {
     cJSON *o = cJSON_CreateObject();
     const char *ct = am_link_str(body, "chargeType");
-    char url[96];
+    char url[AM_PUBLIC_URL_MAX + 64];
     bool installment = ct && strcmp(ct, "INSTALLMENT") == 0;
 
-    snprintf(url, sizeof(url), SANDBOX "/c/%s", id);
+    /* The buyer's page (pages.c serves /c/<id>) under the base clients used. */
+    if (am_public_url_join(url, sizeof(url), "/c/", id) < 0)
+        snprintf(url, sizeof(url), SANDBOX "/c/%s", id);
     if (!o || !am_links_put(o, "id", cJSON_CreateString(id)) || !am_links_put(o, "name", am_links_copy(body, "name")) ||
         !am_links_put(o, "value", am_links_money(body, "value")) || !am_links_put(o, "active", cJSON_CreateTrue()) ||
         !am_links_put(o, "chargeType", am_links_copy(body, "chargeType")) ||

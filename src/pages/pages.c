@@ -15,6 +15,9 @@
 #include "page_common.h"
 #include "page_dashboard.h"
 #include "page_invoice.h"
+#include "page_link.h"
+#include "links.h"
+#include "records.h"
 #include "persist.h"
 #include "query.h"
 #include "subscriptions.h"
@@ -452,6 +455,186 @@ static int receipt(struct am_app *app, const struct am_request *req, const char 
     return r == -ENOENT ? message(resp, 404, "Comprovante n\xc3\xa3o encontrado", "") : r;
 }
 
+/* ---- the payment link's page (/c/<id>) --------------------------------------------- */
+
+static struct am_account *find_link(struct am_app *app, const char *id)
+{
+    struct am_registry *reg = am_app_registry(app);
+
+    if (!id_ok(id, ID_MAX))
+        return NULL;
+    for (size_t i = 0; i < am_registry_count(reg); i++) {
+        struct am_account *a = am_registry_account_at(reg, i);
+
+        if (a && a->records && am_records_find(a->records, AM_LINKS_COLL, id))
+            return a;
+    }
+    return NULL;
+}
+
+static int render_link(struct am_response *resp, int status, const cJSON *link,
+                       const cJSON *sent, const char *notice, bool error)
+{
+    size_t len = 0;
+    char *html = am_page_link_html(link, sent, notice, error, &len);
+
+    return answer(resp, status, HTML, html, len, AM_PAGE_CSP);
+}
+
+static int link_get(struct am_app *app, const struct am_request *req, const char *id,
+                    int64_t real_now, struct am_response *resp)
+{
+    struct am_account *a = find_link(app, id);
+    char path[128];
+    cJSON *link = NULL, *ignored = NULL;
+    int status = 0, r = 0;
+
+    if (!a)
+        return not_found(resp);
+    /* A buyer opening the page is a view (a HEAD, a link checker, is not). */
+    snprintf(path, sizeof(path), "/v3/sandbox/paymentLinks/%s/view", id);
+    if (req->method == AM_METHOD_GET)
+        r = call(app, a, req, AM_METHOD_POST, path, NULL, real_now, &status, &ignored, resp);
+    cJSON_Delete(ignored);
+    snprintf(path, sizeof(path), "/v3/paymentLinks/%s", id);
+    if (r == 0)
+        r = get_json(app, a, req, path, real_now, &link, resp);
+    if (r == 0 && !link)
+        r = not_found(resp);
+    else if (r == 0)
+        r = render_link(resp, 200, link, NULL, NULL, false);
+    cJSON_Delete(link);
+    return r;
+}
+
+/* The form as POST /v3/sandbox/paymentLinks/{id}/pay's body; *ret_sent gets the buyer
+ * fields to fill the form again (never the card). NULL on OOM. */
+static char *link_pay_body(const struct am_query *form, const char *ip, cJSON **ret_sent)
+{
+    static const char *const buyer[] = {"name", "cpfCnpj", "email", "postalCode",
+                                        "addressNumber", "phone"};
+    cJSON *o = cJSON_CreateObject(), *cust, *sent = cJSON_CreateObject();
+    const char *number = am_query_get(form, "number"), *v;
+    char *text = NULL, *card = NULL;
+
+    cust = o ? cJSON_AddObjectToObject(o, "customerData") : NULL;
+    if (!cust || !sent)
+        goto out;
+    for (size_t i = 0; i < sizeof(buyer) / sizeof(buyer[0]); i++) {
+        v = am_query_get(form, buyer[i]);
+        if (v && *v && (!cJSON_AddStringToObject(cust, buyer[i], v) ||
+                        !cJSON_AddStringToObject(sent, buyer[i], v)))
+            goto out;
+    }
+    if ((v = am_query_get(form, "billingType")) && *v &&
+        !cJSON_AddStringToObject(o, "billingType", v))
+        goto out;
+    if ((v = am_query_get(form, "value")) && *v) {
+        char *end;
+        double d = strtod(v, &end);
+
+        if (!cJSON_AddStringToObject(sent, "value", v) ||
+            !(*end ? cJSON_AddStringToObject(o, "value", v) : cJSON_AddNumberToObject(o, "value", d)))
+            goto out;
+    }
+    if ((v = am_query_get(form, "installmentCount")) && *v) {
+        char *end;
+        long n = strtol(v, &end, 10);
+
+        if (!cJSON_AddStringToObject(sent, "installmentCount", v) ||
+            !(*end ? cJSON_AddStringToObject(o, "installmentCount", v)
+                   : cJSON_AddNumberToObject(o, "installmentCount", (double)n)))
+            goto out;
+    }
+    /* Card data only when a number was typed: the invoice page's form builder. */
+    if (number && *number) {
+        cJSON *c;
+
+        card = card_body(form);
+        c = card ? cJSON_Parse(card) : NULL;
+        if (!c)
+            goto out;
+        cJSON_AddItemToObject(o, "creditCard",
+                              cJSON_DetachItemFromObject(c, "creditCard"));
+        cJSON_AddItemToObject(o, "creditCardHolderInfo",
+                              cJSON_DetachItemFromObject(c, "creditCardHolderInfo"));
+        cJSON_Delete(c);
+        if (!cJSON_AddStringToObject(o, "remoteIp", ip && *ip ? ip : "127.0.0.1"))
+            goto out;
+    }
+    text = cJSON_PrintUnformatted(o);
+out:
+    free(card);
+    cJSON_Delete(o);
+    if (text)
+        *ret_sent = sent;
+    else
+        cJSON_Delete(sent);
+    return text;
+}
+
+static int link_post(struct am_app *app, const struct am_request *req, const char *id,
+                     int64_t real_now, struct am_response *resp)
+{
+    struct am_account *a = find_link(app, id);
+    struct am_query form;
+    char *body = NULL, *text, path[128];
+    cJSON *result = NULL, *sent = NULL, *link = NULL;
+    int status = 0, r;
+
+    if (!a)
+        return not_found(resp);
+    text = strndup(req->body ? req->body : "", req->body_len);
+    if (!text)
+        return -ENOMEM;
+    r = am_query_parse(text, &form);
+    free(text);
+    if (r == -E2BIG || r == -EILSEQ)
+        return message(resp, 400, "Formul\xc3\xa1rio inv\xc3\xa1lido",
+                       "O formul\xc3\xa1rio enviado n\xc3\xa3o p\xc3\xb4" "de ser lido.");
+    if (r < 0)
+        return r;
+    body = link_pay_body(&form, req->client_ip, &sent);
+    if (!body) {
+        r = -ENOMEM;
+        goto out;
+    }
+    snprintf(path, sizeof(path), "/v3/sandbox/paymentLinks/%s/pay", id);
+    r = call(app, a, req, AM_METHOD_POST, path, body, real_now, &status, &result, resp);
+    if (r == 0 && status == 200) {
+        const char *obj = am_page_str(result, "object"), *pid = am_page_str(result, "id");
+
+        /* A charge: on to its invoice page, where the buyer pays it. */
+        if (obj && strcmp(obj, "payment") == 0 && pid && strncmp(pid, "pay_", 4) == 0) {
+            char loc[128];
+
+            snprintf(loc, sizeof(loc), "../i/%s", pid + 4);
+            r = message(resp, 303, "Cobran\xc3\xa7" "a criada",
+                        "Abrindo a fatura para pagamento.");
+            if (r == 0)
+                r = am_response_set_header(resp, "Location", loc);
+            goto out;
+        }
+        r = message(resp, 200, "Assinatura criada",
+                    "A assinatura foi criada; as cobran\xc3\xa7" "as chegam por e-mail.");
+        goto out;
+    }
+    snprintf(path, sizeof(path), "/v3/paymentLinks/%s", id);
+    if (r == 0)
+        r = get_json(app, a, req, path, real_now, &link, resp);
+    if (r == 0 && !link)
+        r = not_found(resp);
+    else if (r == 0)
+        r = render_link(resp, 400, link, sent, error_text(result), true);
+out:
+    cJSON_Delete(result);
+    cJSON_Delete(sent);
+    cJSON_Delete(link);
+    free(body);
+    am_query_finish(&form);
+    return r;
+}
+
 /* ---- routing ---------------------------------------------------------------------- */
 
 bool am_pages_is_dashboard(const char *path)
@@ -489,6 +672,11 @@ int am_pages_handle(struct am_app *app, const struct am_request *req, int64_t re
             return invoice_get(app, req, id, real_now, resp);
         if (req->method == AM_METHOD_POST)
             return invoice_post(app, req, id, real_now, resp);
+    } else if ((id = one_segment(req->path, "/c/"))) {
+        if (get)
+            return link_get(app, req, id, real_now, resp);
+        if (req->method == AM_METHOD_POST)
+            return link_post(app, req, id, real_now, resp);
     } else if ((id = one_segment(req->path, "/b/pdf/"))) {
         if (get)
             return boleto_pdf(app, req, id, real_now, resp);

@@ -221,6 +221,42 @@ def _(ctx):
     eq(page(a.server, "/assets/asaas-mock.css").status, 200, "stylesheet")
 
 
+@test("payment_link_page_counts_a_view_and_its_form_makes_the_charge")
+def _(ctx):
+    a = ctx.account()
+    link = a.ok("POST", "/v3/paymentLinks", {
+        "name": "<script>alert(1)</script> Curso", "description": "Turma <b>noite</b>",
+        "billingType": "UNDEFINED", "chargeType": "DETACHED", "value": 80})
+    path = f"/c/{link['id']}"
+    eq(link["url"], base(a.server) + path, "the link's url is the mock's own page")
+    r = page(a.server, path)
+    eq(r.status, 200, "link page status")
+    check("default-src 'none'" in (r.header("Content-Security-Policy") or ""), "CSP")
+    check("<script" not in r.text and "<b>noite" not in r.text, "user text escaped")
+    html = htmllib.unescape(r.text)
+    for want in ("<script>alert(1)</script> Curso", "Turma <b>noite</b>", "R$ 80,00",
+                 'name="billingType"', 'name="cpfCnpj"'):
+        check(want in html, f"link page shows {want!r}")
+    eq(a.ok("GET", f"/v3/paymentLinks/{link['id']}")["viewCount"], 1, "the view is counted")
+    eq(page(a.server, path, method="HEAD").status, 200, "HEAD answers")
+    eq(a.ok("GET", f"/v3/paymentLinks/{link['id']}")["viewCount"], 1, "a HEAD is not a view")
+    # A refused form comes back with the buyer's fields and the API's error.
+    r = page(a.server, path, "POST", b"name=Bia&cpfCnpj=123&billingType=PIX")
+    eq(r.status, 400, "refused form status")
+    check('value="Bia"' in r.text and 'role="alert"' in r.text, "fields kept, error shown")
+    # A good one makes the customer and the charge, then sends the buyer to its invoice.
+    r = page(a.server, path, "POST",
+             b"name=Bia+Souza&cpfCnpj=24971563792&email=bia%40example.com&billingType=PIX")
+    eq(r.status, 303, "paid form redirects")
+    loc = r.header("Location") or ""
+    check(loc.startswith("../i/"), f"to the invoice page: {loc!r}")
+    got = a.ok("GET", f"/v3/payments/pay_{loc[5:]}")
+    eq((got["paymentLink"], got["billingType"], got["value"]), (link["id"], "PIX", 80),
+       "the charge the link describes")
+    eq(page(a.server, f"/i/{loc[5:]}").status, 200, "its invoice page")
+    eq(page(a.server, "/c/000000000000").status, 404, "unknown link")
+
+
 @test("invoice_qr_decodes_to_the_charges_br_code")
 def _(ctx):
     zbar = tool("zbarimg")

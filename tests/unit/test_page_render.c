@@ -10,6 +10,7 @@
 #include "itf.h"
 #include "page_common.h"
 #include "page_invoice.h"
+#include "page_link.h"
 #include "public_url.h"
 #include "strbuf.h"
 
@@ -195,6 +196,44 @@ static void test_receipt_escapes(void **state)
     cJSON_Delete(rf);
 }
 
+static void test_link_page_escapes_and_offers_what_the_link_needs(void **state)
+{
+    cJSON *link = cJSON_Parse("{\"id\":\"123456789012\",\"name\":\"<script>alert(1)</script>\","
+                              "\"description\":\"\\\"><img src=x>\",\"value\":null,"
+                              "\"active\":true,\"deleted\":false,\"chargeType\":\"INSTALLMENT\","
+                              "\"billingType\":\"UNDEFINED\",\"maxInstallmentCount\":6}");
+    cJSON *sent = cJSON_Parse("{\"name\":\"a'b\",\"cpfCnpj\":\"24971563792\"}");
+    size_t len = 0;
+    char *html = am_page_link_html(link, sent, "Recusado <b>", true, &len);
+
+    (void)state;
+    assert_non_null(html);
+    assert_int_equal(strlen(html), len);
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "<img src=x"));
+    assert_null(strstr(html, "Recusado <b>"));
+    assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_non_null(strstr(html, "value=\"a&#39;b\""));
+    assert_non_null(strstr(html, "Recusado &lt;b&gt;"));
+    /* No value on the link: the buyer types it; UNDEFINED: the buyer chooses how;
+     * INSTALLMENT: up to maxInstallmentCount; card fields for a card choice. */
+    assert_non_null(strstr(html, "name=\"value\""));
+    assert_non_null(strstr(html, "name=\"billingType\""));
+    assert_non_null(strstr(html, "max=\"6\""));
+    assert_non_null(strstr(html, "name=\"number\""));
+    assert_null(strstr(html, "style=\""));
+    free(html);
+    /* A link that was deactivated shows it and offers no form. */
+    cJSON_ReplaceItemInObject(link, "active", cJSON_CreateFalse());
+    html = am_page_link_html(link, NULL, NULL, false, &len);
+    assert_non_null(html);
+    assert_null(strstr(html, "<form"));
+    assert_non_null(strstr(html, "id=\"closed\""));
+    free(html);
+    cJSON_Delete(link);
+    cJSON_Delete(sent);
+}
+
 static void test_boleto_pdf_is_a_pdf(void **state)
 {
     cJSON *p = cJSON_Parse(PAYMENT), *b = cJSON_Parse(BILLING), *c = cJSON_Parse(CUSTOMER);
@@ -226,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_invoice_escapes_every_field_and_has_no_script),
         cmocka_unit_test(test_receipt_escapes),
         cmocka_unit_test(test_boleto_pdf_is_a_pdf),
+        cmocka_unit_test(test_link_page_escapes_and_offers_what_the_link_needs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
