@@ -84,7 +84,8 @@ def _(ctx):
                            "maxInstallmentCount", "dueDateLimitDays", "notificationEnabled",
                            "isAddressRequired", "externalReference"], "link field order")
     eq((link["url"], link["viewCount"], link["active"]),
-       ("https://sandbox.asaas.com/c/" + lid, 0, True), "new link")
+       (f"https://127.0.0.1:{a.server.port}/c/" + lid, 0, True),
+       "new link (its url is the mock's buyer page under the address the client used)")
     a.ok("POST", f"/v3/sandbox/paymentLinks/{lid}/view")
     pay = a.ok("POST", f"/v3/sandbox/paymentLinks/{lid}/pay",
                {"customerData": {"name": "Pagador Link", "cpfCnpj": "24971563792"}})
