@@ -47,6 +47,23 @@ static void describe(const struct am_request *req, char *out, size_t out_len)
     free(all);
 }
 
+/* The request as evidence, made on first use: most requests raise no finding, and this
+ * is the costliest part of looking at one (decode, scrub, clip). */
+struct what {
+    const struct am_request *req;
+    char text[AM_SEC_EVIDENCE_MAX / 2];
+    bool made;
+};
+
+static const char *what_of(struct what *w)
+{
+    if (!w->made) {
+        describe(w->req, w->text, sizeof(w->text));
+        w->made = true;
+    }
+    return w->text;
+}
+
 /* The query decoded: "%24aact_..." is a key in the URL too. */
 static bool query_has_key(const char *query)
 {
@@ -119,34 +136,35 @@ static void found(const struct sink *k, enum am_sec_code c, const char *evidence
 /* What the request itself shows, authenticated or not: transport, where the key went,
  * the User-Agent, and keys that keep failing. */
 static void observe_request(const struct sink *k, const char *ip, const struct am_request *req,
-                            const struct am_outcome *o, const char *what, int64_t now_ms)
+                            const struct am_outcome *o, struct what *w, int64_t now_ms)
 {
     const char *ua = am_request_header(req, "User-Agent");
     const char *lib;
     char ev[512], field[96];
 
     if (req->transport == AM_TRANSPORT_PLAIN) {
-        snprintf(ev, sizeof(ev), "%s from %s over http://", what, ip);
+        snprintf(ev, sizeof(ev), "%s from %s over http://", what_of(w), ip);
         found(k, AM_SEC_PLAINTEXT_TRANSPORT, ev);
     } else if (req->transport == AM_TRANSPORT_TLS12) {
-        snprintf(ev, sizeof(ev), "TLSv1.2 negotiated by %s (%s)", ip, what);
+        snprintf(ev, sizeof(ev), "TLSv1.2 negotiated by %s (%s)", ip, what_of(w));
         found(k, AM_SEC_TLS12_NEGOTIATED, ev);
     }
     if (query_has_key(req->query))
-        found(k, AM_SEC_KEY_IN_QUERY, what);
+        found(k, AM_SEC_KEY_IN_QUERY, what_of(w));
     if (am_key_shaped_text(req->path))
-        found(k, AM_SEC_KEY_IN_PATH, what);
+        found(k, AM_SEC_KEY_IN_PATH, what_of(w));
     if (am_secreport_body_key(req->body, req->body_len, field, sizeof(field))) {
-        snprintf(ev, sizeof(ev), "%s: %s", what, field);
+        snprintf(ev, sizeof(ev), "%s: %s", what_of(w), field);
         found(k, AM_SEC_KEY_IN_BODY, ev);
     }
     if (!ua || am_json_text_blank(ua, strlen(ua))) {
-        snprintf(ev, sizeof(ev), "%s from %s", what, ip);
+        snprintf(ev, sizeof(ev), "%s from %s", what_of(w), ip);
         found(k, AM_SEC_USER_AGENT_MISSING, ev);
     } else if ((lib = am_secreport_library_ua(ua)) != NULL) {
         char shown[64];
         am_secreport_clip(ua, shown, sizeof(shown));
-        snprintf(ev, sizeof(ev), "User-Agent \"%s\" (%s's default) on %s", shown, lib, what);
+        snprintf(ev, sizeof(ev), "User-Agent \"%s\" (%s's default) on %s", shown, lib,
+                 what_of(w));
         found(k, AM_SEC_USER_AGENT_LIBRARY_DEFAULT, ev);
     }
     if (strcmp(o->auth_result, "invalid_environment") == 0) {
@@ -165,7 +183,7 @@ static void observe_request(const struct sink *k, const char *ip, const struct a
 
 /* What an authenticated request shows about the client's resilience. */
 static void observe_resilience(const struct sink *k, const struct am_request *req,
-                               const struct am_response *resp, const char *what, int64_t now_ms)
+                               const struct am_response *resp, struct what *w, int64_t now_ms)
 {
     const struct am_outcome *o = &resp->outcome;
     struct am_route_match m;
@@ -173,7 +191,7 @@ static void observe_resilience(const struct sink *k, const struct am_request *re
     char ev[512], why[120];
 
     if (am_secreport_before_retry_after(sink_peek(k), now_ms)) {
-        snprintf(ev, sizeof(ev), "%s while a 429's Retry-After was still running", what);
+        snprintf(ev, sizeof(ev), "%s while a 429's Retry-After was still running", what_of(w));
         found(k, AM_SEC_REQUEST_BEFORE_RETRY_AFTER, ev);
     }
     if (resp->status == 429) {
@@ -183,7 +201,7 @@ static void observe_resilience(const struct sink *k, const struct am_request *re
     if (req->method == AM_METHOD_POST && is_create(o->route) && resp->status / 100 == 2) {
         if (am_secreport_duplicate(sink_peek(k), o->route, req->body, req->body_len, now_ms,
                                    why, sizeof(why))) {
-            snprintf(ev, sizeof(ev), "%s: %s", what, why);
+            snprintf(ev, sizeof(ev), "%s: %s", what_of(w), why);
             found(k, AM_SEC_DUPLICATE_AFTER_AMBIGUOUS, ev);
         }
         if (o->fault && strcmp(o->fault, "ambiguous") == 0)
@@ -198,7 +216,7 @@ static void observe_resilience(const struct sink *k, const struct am_request *re
             am_secreport_note_poll(sink_store(k), m.params[0], now_ms,
                                    (int64_t)interval * 1000)) {
             snprintf(ev, sizeof(ev), "%s read again within %u s while a webhook config "
-                                     "covers PAYMENT_* events", what, interval);
+                                     "covers PAYMENT_* events", what_of(w), interval);
             found(k, AM_SEC_POLLING_WITH_WEBHOOK, ev);
         }
     }
@@ -209,24 +227,25 @@ void am_security_observe(struct am_app *app, const struct am_request *req,
 {
     const struct am_outcome *o = &resp->outcome;
     struct sink k = {app, NULL, now_ms / 1000};
-    struct am_route_match m;
-    char what[AM_SEC_EVIDENCE_MAX / 2], ip[48];
+    struct what w = {.req = req};
+    const char *path = am_router_normalise_path(req->path);
+    char ip[48];
+    size_t ip_len;
 
-    /* Only /v3 requests that reached authentication: the integration's own traffic. */
-    if (!o->auth_result)
-        return;
-    am_router_match(req->method, req->path, &m);
-    if (m.scope != AM_SCOPE_API)
+    /* Only /v3 requests that reached authentication: the integration's own traffic (the
+     * router's API scope, checked by prefix: the route is already in o). */
+    if (!o->auth_result || (strncmp(path, "/v3/", 4) != 0 && strcmp(path, "/v3") != 0))
         return;
     if (o->account_id[0])
         k.a = am_registry_find_account(am_app_registry(app), o->account_id);
     if (k.a)
         k.t = am_clock_now(&k.a->clock, k.t);
-    describe(req, what, sizeof(what));
-    snprintf(ip, sizeof(ip), "%s", req->client_ip);
-    observe_request(&k, ip, req, o, what, now_ms);
+    ip_len = strnlen(req->client_ip ? req->client_ip : "", sizeof(ip) - 1);
+    memcpy(ip, req->client_ip ? req->client_ip : "", ip_len);
+    ip[ip_len] = '\0';
+    observe_request(&k, ip, req, o, &w, now_ms);
     if (k.a && strcmp(o->auth_result, "ok") == 0)
-        observe_resilience(&k, req, resp, what, now_ms);
+        observe_resilience(&k, req, resp, &w, now_ms);
 }
 
 void am_security_webhook(struct am_app *app, const char *account_id, const char *config_id,
