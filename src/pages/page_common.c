@@ -155,3 +155,35 @@ const char *am_page_str(const cJSON *o, const char *key)
 
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
+
+void am_page_item(struct am_strbuf *b, const char *label, const char *value)
+{
+    if (!value || !*value)
+        return;
+    am_strbuf_str(b, "<dt>");
+    am_strbuf_str(b, label);
+    am_strbuf_str(b, "</dt><dd>");
+    am_html_text(b, value);
+    am_strbuf_str(b, "</dd>");
+}
+
+void am_page_input(struct am_strbuf *b, const char *name, const char *label, const char *value,
+                   const char *attrs)
+{
+    am_strbuf_str(b, "<div><label for=\"");
+    am_strbuf_str(b, name);
+    am_strbuf_str(b, "\">");
+    am_strbuf_str(b, label);
+    am_strbuf_str(b, "</label><input id=\"");
+    am_strbuf_str(b, name);
+    am_strbuf_str(b, "\" name=\"");
+    am_strbuf_str(b, name);
+    am_strbuf_str(b, "\" ");
+    am_strbuf_str(b, attrs);
+    if (value) {
+        am_strbuf_str(b, " value=\"");
+        am_html_text(b, value);
+        am_strbuf_str(b, "\"");
+    }
+    am_strbuf_str(b, "></div>");
+}

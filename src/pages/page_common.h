@@ -49,4 +49,12 @@ const char *am_page_status_label(const char *status);
 /* A string member of o, NULL when absent or not a string. */
 const char *am_page_str(const struct cJSON *o, const char *key);
 
+/* <dt>label</dt><dd>value (escaped)</dd>; nothing when value is NULL or "". label is
+ * trusted markup. */
+void am_page_item(struct am_strbuf *b, const char *label, const char *value);
+/* A labelled <input> (name and label trusted markup, attrs raw attributes), with
+ * value="..." (escaped) when value is not NULL. */
+void am_page_input(struct am_strbuf *b, const char *name, const char *label, const char *value,
+                   const char *attrs);
+
 #endif

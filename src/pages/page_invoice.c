@@ -16,18 +16,6 @@ static void text(struct am_strbuf *b, const char *s)
     am_strbuf_str(b, s);
 }
 
-/* <dt>label</dt><dd>value (escaped)</dd>, nothing when value is NULL or "". */
-static void item(struct am_strbuf *b, const char *label, const char *value)
-{
-    if (!value || !*value)
-        return;
-    text(b, "<dt>");
-    text(b, label);
-    text(b, "</dt><dd>");
-    am_html_text(b, value);
-    text(b, "</dd>");
-}
-
 static const cJSON *member(const cJSON *o, const char *key)
 {
     const cJSON *m = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
@@ -113,13 +101,13 @@ static void terms(struct am_strbuf *b, const cJSON *p)
         else
             am_page_money_json(v, money);
         snprintf(line, sizeof(line), "%s ap\xc3\xb3s o vencimento", money);
-        item(b, "Multa", line);
+        am_page_item(b, "Multa", line);
     }
     v = member(interest, "value");
     if (cJSON_IsNumber(v) && v->valuedouble > 0) {
         percent(v->valuedouble, pct);
         snprintf(line, sizeof(line), "%s ao m\xc3\xaas", pct);
-        item(b, "Juros", line);
+        am_page_item(b, "Juros", line);
     }
     v = member(discount, "value");
     if (cJSON_IsNumber(v) && v->valuedouble > 0) {
@@ -137,7 +125,7 @@ static void terms(struct am_strbuf *b, const cJSON *p)
                      "vencimento", amount, d, d == 1 ? "" : "s");
         else
             snprintf(line, sizeof(line), "%s para pagamento at\xc3\xa9 o vencimento", amount);
-        item(b, "Desconto", line);
+        am_page_item(b, "Desconto", line);
     }
 }
 
@@ -161,18 +149,18 @@ static void summary(struct am_strbuf *b, const struct am_page_invoice *in)
     am_html_text(b, cJSON_IsTrue(deleted) ? "Cobran\xc3\xa7""a removida" : am_page_status_label(status));
     text(b, "</span></p><dl>");
     am_page_date(am_page_str(p, "dueDate"), date);
-    item(b, "Vencimento", date);
+    am_page_item(b, "Vencimento", date);
     am_page_date(am_page_str(p, "paymentDate") ? am_page_str(p, "paymentDate")
                                                : am_page_str(p, "clientPaymentDate"), date);
-    item(b, "Pago em", date);
-    item(b, "Descri&ccedil;&atilde;o", am_page_str(p, "description"));
+    am_page_item(b, "Pago em", date);
+    am_page_item(b, "Descri&ccedil;&atilde;o", am_page_str(p, "description"));
     if (in->customer) {
-        item(b, "Pagador", am_page_str(in->customer, "name"));
-        item(b, "CPF/CNPJ", am_page_str(in->customer, "cpfCnpj"));
-        item(b, "E-mail", am_page_str(in->customer, "email"));
+        am_page_item(b, "Pagador", am_page_str(in->customer, "name"));
+        am_page_item(b, "CPF/CNPJ", am_page_str(in->customer, "cpfCnpj"));
+        am_page_item(b, "E-mail", am_page_str(in->customer, "email"));
     }
     terms(b, p);
-    item(b, "Refer&ecirc;ncia", am_page_str(p, "externalReference"));
+    am_page_item(b, "Refer&ecirc;ncia", am_page_str(p, "externalReference"));
     text(b, "</dl>");
     if (am_page_str(p, "transactionReceiptUrl")) {
         const char *url = am_page_str(p, "transactionReceiptUrl");
@@ -224,27 +212,6 @@ static void slip_section(struct am_strbuf *b, const char *sfx, const cJSON *slip
     text(b, "\">Baixar boleto (PDF)</a></section>\n");
 }
 
-static void input(struct am_strbuf *b, const char *name, const char *label, const char *value,
-                  const char *attrs)
-{
-    text(b, "<div><label for=\"");
-    text(b, name);
-    text(b, "\">");
-    text(b, label);
-    text(b, "</label><input id=\"");
-    text(b, name);
-    text(b, "\" name=\"");
-    text(b, name);
-    text(b, "\" ");
-    text(b, attrs);
-    if (value) {
-        text(b, " value=\"");
-        am_html_text(b, value);
-        text(b, "\"");
-    }
-    text(b, "></div>");
-}
-
 static void card_section(struct am_strbuf *b, const cJSON *customer, const cJSON *holder)
 {
     const cJSON *h = holder ? holder : customer;
@@ -254,26 +221,26 @@ static void card_section(struct am_strbuf *b, const cJSON *customer, const cJSON
 
     text(b, "<section id=\"card\"><h2>Cart&atilde;o de cr&eacute;dito</h2><form method=\"post\" "
             "autocomplete=\"off\"><input type=\"hidden\" name=\"pay\" value=\"card\">");
-    input(b, "holderName", "Nome impresso no cart&atilde;o", NULL, "required maxlength=\"100\"");
-    input(b, "number", "N&uacute;mero do cart&atilde;o", NULL,
+    am_page_input(b, "holderName", "Nome impresso no cart&atilde;o", NULL, "required maxlength=\"100\"");
+    am_page_input(b, "number", "N&uacute;mero do cart&atilde;o", NULL,
           "required inputmode=\"numeric\" maxlength=\"23\"");
     text(b, "<div class=\"row\">");
-    input(b, "expiryMonth", "M&ecirc;s", NULL, "required inputmode=\"numeric\" maxlength=\"2\" "
+    am_page_input(b, "expiryMonth", "M&ecirc;s", NULL, "required inputmode=\"numeric\" maxlength=\"2\" "
                                               "placeholder=\"MM\"");
-    input(b, "expiryYear", "Ano", NULL, "required inputmode=\"numeric\" maxlength=\"4\" "
+    am_page_input(b, "expiryYear", "Ano", NULL, "required inputmode=\"numeric\" maxlength=\"4\" "
                                         "placeholder=\"AAAA\"");
-    input(b, "ccv", "CVV", NULL, "required inputmode=\"numeric\" maxlength=\"4\"");
+    am_page_input(b, "ccv", "CVV", NULL, "required inputmode=\"numeric\" maxlength=\"4\"");
     text(b, "</div>");
-    input(b, "name", "Nome do titular", am_page_str(h, "name"), "required maxlength=\"100\"");
-    input(b, "cpfCnpj", "CPF/CNPJ do titular", am_page_str(h, "cpfCnpj"),
+    am_page_input(b, "name", "Nome do titular", am_page_str(h, "name"), "required maxlength=\"100\"");
+    am_page_input(b, "cpfCnpj", "CPF/CNPJ do titular", am_page_str(h, "cpfCnpj"),
           "required inputmode=\"numeric\" maxlength=\"18\"");
-    input(b, "email", "E-mail", am_page_str(h, "email"), "type=\"email\" required");
+    am_page_input(b, "email", "E-mail", am_page_str(h, "email"), "type=\"email\" required");
     text(b, "<div class=\"row\">");
-    input(b, "postalCode", "CEP", am_page_str(h, "postalCode"),
+    am_page_input(b, "postalCode", "CEP", am_page_str(h, "postalCode"),
           "required inputmode=\"numeric\" maxlength=\"9\"");
-    input(b, "addressNumber", "N&uacute;mero", am_page_str(h, "addressNumber"),
+    am_page_input(b, "addressNumber", "N&uacute;mero", am_page_str(h, "addressNumber"),
           "required maxlength=\"10\"");
-    input(b, "phone", "Telefone", phone, "required inputmode=\"tel\" maxlength=\"20\"");
+    am_page_input(b, "phone", "Telefone", phone, "required inputmode=\"tel\" maxlength=\"20\"");
     text(b, "</div><button id=\"pay-card\" type=\"submit\">Pagar com cart&atilde;o</button>"
             "<p class=\"hint\">Sandbox: qualquer cart&atilde;o v&aacute;lido &eacute; aprovado "
             "(ex.: 4444 4444 4444 4444); 5184 0197 4037 3151 e 4916 5613 5824 0741 s&atilde;o "
@@ -339,34 +306,34 @@ char *am_page_receipt_html(const cJSON *payment, const cJSON *customer, const cJ
     am_page_money_json(member(refund ? refund : payment, "value"), money);
     am_html_text(&b, money);
     text(&b, "</p><dl>");
-    item(&b, "Comprovante", receipt);
+    am_page_item(&b, "Comprovante", receipt);
     snprintf(buf, sizeof(buf), "%s", am_page_str(payment, "invoiceNumber") ?
              am_page_str(payment, "invoiceNumber") : "");
-    item(&b, "Fatura", buf);
-    item(&b, "Cobran&ccedil;a", am_page_str(payment, "id"));
+    am_page_item(&b, "Fatura", buf);
+    am_page_item(&b, "Cobran&ccedil;a", am_page_str(payment, "id"));
     if (refund) {
         am_page_date(am_page_str(refund, "effectiveDate") ? am_page_str(refund, "effectiveDate")
                                                           : am_page_str(refund, "dateCreated"), date);
-        item(&b, "Data do estorno", date);
-        item(&b, "Motivo", am_page_str(refund, "description"));
+        am_page_item(&b, "Data do estorno", date);
+        am_page_item(&b, "Motivo", am_page_str(refund, "description"));
     } else {
         am_page_date(am_page_str(payment, "clientPaymentDate") ?
                      am_page_str(payment, "clientPaymentDate") :
                      am_page_str(payment, "confirmedDate"), date);
-        item(&b, "Data do pagamento", date);
+        am_page_item(&b, "Data do pagamento", date);
     }
-    item(&b, "Forma de pagamento", method);
+    am_page_item(&b, "Forma de pagamento", method);
     if (card && am_page_str(card, "creditCardNumber")) {
         snprintf(buf, sizeof(buf), "%s final %s", am_page_str(card, "creditCardBrand") ?
                  am_page_str(card, "creditCardBrand") : "", am_page_str(card, "creditCardNumber"));
-        item(&b, "Cart&atilde;o", buf);
+        am_page_item(&b, "Cart&atilde;o", buf);
     }
-    item(&b, "Descri&ccedil;&atilde;o", am_page_str(payment, "description"));
+    am_page_item(&b, "Descri&ccedil;&atilde;o", am_page_str(payment, "description"));
     if (customer) {
-        item(&b, "Pagador", am_page_str(customer, "name"));
-        item(&b, "CPF/CNPJ", am_page_str(customer, "cpfCnpj"));
+        am_page_item(&b, "Pagador", am_page_str(customer, "name"));
+        am_page_item(&b, "CPF/CNPJ", am_page_str(customer, "cpfCnpj"));
     }
-    item(&b, "Recebedor", "asaas-mock (sandbox)");
+    am_page_item(&b, "Recebedor", "asaas-mock (sandbox)");
     text(&b, "</dl></section>\n");
     am_page_end(&b);
     *ret_len = b.len;

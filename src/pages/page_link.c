@@ -14,39 +14,6 @@ static void text(struct am_strbuf *b, const char *s)
     am_strbuf_str(b, s);
 }
 
-static void item(struct am_strbuf *b, const char *label, const char *value)
-{
-    if (!value || !*value)
-        return;
-    text(b, "<dt>");
-    text(b, label);
-    text(b, "</dt><dd>");
-    am_html_text(b, value);
-    text(b, "</dd>");
-}
-
-/* A labelled input; value (escaped) when given. */
-static void input(struct am_strbuf *b, const char *name, const char *label, const char *value,
-                  const char *attrs)
-{
-    text(b, "<div><label for=\"");
-    text(b, name);
-    text(b, "\">");
-    text(b, label);
-    text(b, "</label><input id=\"");
-    text(b, name);
-    text(b, "\" name=\"");
-    text(b, name);
-    text(b, "\" ");
-    text(b, attrs);
-    if (value) {
-        text(b, " value=\"");
-        am_html_text(b, value);
-        text(b, "\"");
-    }
-    text(b, "></div>");
-}
-
 static const char *billing_label(const char *type)
 {
     if (!type)
@@ -72,13 +39,13 @@ static const char *charge_label(const char *type)
 static void card_fields(struct am_strbuf *b)
 {
     text(b, "<fieldset id=\"card\"><legend>Cart&atilde;o de cr&eacute;dito</legend>");
-    input(b, "holderName", "Nome impresso no cart&atilde;o", NULL, "maxlength=\"100\"");
-    input(b, "number", "N&uacute;mero do cart&atilde;o", NULL,
+    am_page_input(b, "holderName", "Nome impresso no cart&atilde;o", NULL, "maxlength=\"100\"");
+    am_page_input(b, "number", "N&uacute;mero do cart&atilde;o", NULL,
           "inputmode=\"numeric\" maxlength=\"23\"");
     text(b, "<div class=\"row\">");
-    input(b, "expiryMonth", "M&ecirc;s", NULL, "inputmode=\"numeric\" maxlength=\"2\"");
-    input(b, "expiryYear", "Ano", NULL, "inputmode=\"numeric\" maxlength=\"4\"");
-    input(b, "ccv", "CVV", NULL, "inputmode=\"numeric\" maxlength=\"4\"");
+    am_page_input(b, "expiryMonth", "M&ecirc;s", NULL, "inputmode=\"numeric\" maxlength=\"2\"");
+    am_page_input(b, "expiryYear", "Ano", NULL, "inputmode=\"numeric\" maxlength=\"4\"");
+    am_page_input(b, "ccv", "CVV", NULL, "inputmode=\"numeric\" maxlength=\"4\"");
     text(b, "</div><p class=\"hint\">Sandbox: 4444 4444 4444 4444 &eacute; aprovado; "
             "5184 0197 4037 3151 e 4916 5613 5824 0741 s&atilde;o recusados.</p></fieldset>");
 }
@@ -106,13 +73,13 @@ char *am_page_link_html(const cJSON *link, const cJSON *sent, const char *notice
     text(&b, "<section id=\"link\"><h1 id=\"link-name\">");
     am_html_text(&b, name ? name : "");
     text(&b, "</h1><dl>");
-    item(&b, "Descri&ccedil;&atilde;o", am_page_str(link, "description"));
+    am_page_item(&b, "Descri&ccedil;&atilde;o", am_page_str(link, "description"));
     if (cJSON_IsNumber(value))
         am_page_money_json(value, money);
-    item(&b, "Valor", money[0] ? money : "Informado por voc\xc3\xaa");
-    item(&b, "Forma de pagamento", billing_label(type));
-    item(&b, "Tipo de cobran\xc3\xa7" "a", charge_label(charge));
-    item(&b, "Recorr\xc3\xaancia", am_page_str(link, "subscriptionCycle"));
+    am_page_item(&b, "Valor", money[0] ? money : "Informado por voc\xc3\xaa");
+    am_page_item(&b, "Forma de pagamento", billing_label(type));
+    am_page_item(&b, "Tipo de cobran\xc3\xa7" "a", charge_label(charge));
+    am_page_item(&b, "Recorr\xc3\xaancia", am_page_str(link, "subscriptionCycle"));
     text(&b, "</dl></section>\n");
     if (!open) {
         text(&b, "<p class=\"notice error\" id=\"closed\">Este link de pagamento n&atilde;o "
@@ -120,18 +87,18 @@ char *am_page_link_html(const cJSON *link, const cJSON *sent, const char *notice
         goto end;
     }
     text(&b, "<section><h2>Seus dados</h2><form method=\"post\" autocomplete=\"off\">");
-    input(&b, "name", "Nome completo", am_page_str(sent, "name"), "required maxlength=\"100\"");
-    input(&b, "cpfCnpj", "CPF/CNPJ", am_page_str(sent, "cpfCnpj"),
+    am_page_input(&b, "name", "Nome completo", am_page_str(sent, "name"), "required maxlength=\"100\"");
+    am_page_input(&b, "cpfCnpj", "CPF/CNPJ", am_page_str(sent, "cpfCnpj"),
           "required inputmode=\"numeric\" maxlength=\"18\"");
-    input(&b, "email", "E-mail", am_page_str(sent, "email"), "type=\"email\" maxlength=\"100\"");
-    input(&b, "postalCode", "CEP", am_page_str(sent, "postalCode"),
+    am_page_input(&b, "email", "E-mail", am_page_str(sent, "email"), "type=\"email\" maxlength=\"100\"");
+    am_page_input(&b, "postalCode", "CEP", am_page_str(sent, "postalCode"),
           "inputmode=\"numeric\" maxlength=\"9\"");
-    input(&b, "addressNumber", "N&uacute;mero", am_page_str(sent, "addressNumber"),
+    am_page_input(&b, "addressNumber", "N&uacute;mero", am_page_str(sent, "addressNumber"),
           "maxlength=\"10\"");
-    input(&b, "phone", "Telefone", am_page_str(sent, "phone"),
+    am_page_input(&b, "phone", "Telefone", am_page_str(sent, "phone"),
           "inputmode=\"tel\" maxlength=\"20\"");
     if (!cJSON_IsNumber(value))
-        input(&b, "value", "Valor (R$)", am_page_str(sent, "value"),
+        am_page_input(&b, "value", "Valor (R$)", am_page_str(sent, "value"),
               "required inputmode=\"decimal\" maxlength=\"12\"");
     if (!type || strcmp(type, "UNDEFINED") == 0)
         text(&b, "<div><label for=\"billingType\">Forma de pagamento</label><select "
@@ -143,7 +110,7 @@ char *am_page_link_html(const cJSON *link, const cJSON *sent, const char *notice
 
         snprintf(attrs, sizeof(attrs), "type=\"number\" min=\"1\" max=\"%d\" required",
                  cJSON_IsNumber(max) ? max->valueint : 1);
-        input(&b, "installmentCount", "Parcelas", am_page_str(sent, "installmentCount"), attrs);
+        am_page_input(&b, "installmentCount", "Parcelas", am_page_str(sent, "installmentCount"), attrs);
     }
     if (!type || strcmp(type, "CREDIT_CARD") == 0 || strcmp(type, "UNDEFINED") == 0)
         card_fields(&b);
