@@ -775,6 +775,18 @@ struct request_hashes {
     size_t n_headers;
 };
 
+/* The anchor index. Every request rule is filed under one key that its prefilter demands
+ * of a request: a header name, the account, one literal path segment (its position and
+ * hash), the operation, the method, or nothing ("any"). A request looks up its own keys
+ * and only the rules filed there are tried, so rules that cannot match cost nothing per
+ * rule (issue 12: 100 non-matching rules <= 2% of a GET). A request's header names and
+ * path segments are hashed only when some rule was filed under one of that length (and,
+ * for segments, position): a different length cannot match. Rebuilt at the first decide
+ * after a change. */
+#define IX_SLOTS (2 * AM_FAULTS_MAX_RULES) /* open addressing, at most half full */
+#define IX_END 0xffffu
+enum ix_kind { IX_ANY = 1, IX_METHOD, IX_ROUTE, IX_SEG, IX_ACCOUNT, IX_HEADER };
+
 struct am_fault_rules {
     struct rule **v;
     struct prefilter pf[AM_FAULTS_MAX_RULES]; /* pf[i] describes v[i] */
@@ -785,6 +797,15 @@ struct am_fault_rules {
     uint64_t next_id;
     uint64_t header_rng;
     uint64_t body_parses;
+    /* anchor index (above); ix_dirty after any change to v/pf */
+    bool ix_dirty;
+    bool ix_seg, ix_account;            /* some rule is filed under such a key */
+    uint64_t ix_header_lens;            /* len_bit() of the header names filed */
+    uint64_t ix_seg_lens[AM_PATHPAT_MAX_SEGS]; /* per position, len_bit() of the segments */
+    uint32_t ix_mask;                   /* slots in use - 1 */
+    uint64_t ix_key[IX_SLOTS];          /* 0 = empty slot */
+    uint16_t ix_head[IX_SLOTS];         /* first rule filed under ix_key[s] */
+    uint16_t ix_next[AM_FAULTS_MAX_RULES]; /* next rule under the same key, IX_END ends */
 };
 
 static void rule_free(struct rule *r)
@@ -1216,6 +1237,99 @@ static bool prefilter_pass(const struct prefilter *pf, const struct am_fault_req
     return true;
 }
 
+static uint64_t ix_key(enum ix_kind kind, uint32_t idx, uint32_t value)
+{
+    return ((uint64_t)kind << 40) | ((uint64_t)idx << 32) | value;
+}
+
+static uint32_t ix_slot(const struct am_fault_rules *rules, uint64_t key)
+{
+    uint32_t s = (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & rules->ix_mask;
+
+    while (rules->ix_key[s] && rules->ix_key[s] != key)
+        s = (s + 1) & rules->ix_mask;
+    return s;
+}
+
+/* The key a rule is filed under: the first of header, account, literal segment,
+ * operation, method that its prefilter requires (the rarer on a request, the earlier). */
+static uint64_t ix_anchor(const struct prefilter *pf)
+{
+    if (pf->flags & PF_HEADER)
+        return ix_key(IX_HEADER, 0, pf->header_hash);
+    if (pf->flags & PF_ACCOUNT)
+        return ix_key(IX_ACCOUNT, 0, pf->account_hash);
+    if (pf->flags & PF_TAIL)
+        return ix_key(IX_SEG, pf->tail_idx, pf->tail_hash);
+    if (pf->route)
+        return ix_key(IX_ROUTE, 0, pf->route);
+    if (pf->method != PF_ANY_METHOD)
+        return ix_key(IX_METHOD, 0, pf->method);
+    return ix_key(IX_ANY, 0, 0);
+}
+
+/* One bit per length below 63; bit 63 stands for every longer one. */
+static uint64_t len_bit(size_t len)
+{
+    return 1ULL << (len < 63 ? len : 63);
+}
+
+static void ix_rebuild(struct am_fault_rules *rules)
+{
+    uint32_t slots = 16;
+
+    while (slots < 2 * rules->n)
+        slots *= 2;
+    rules->ix_mask = slots - 1;
+    memset(rules->ix_key, 0, slots * sizeof(rules->ix_key[0]));
+    memset(rules->ix_seg_lens, 0, sizeof(rules->ix_seg_lens));
+    rules->ix_header_lens = 0;
+    rules->ix_seg = rules->ix_account = false;
+    for (size_t i = rules->n; i-- > 0;) {
+        const struct prefilter *pf = &rules->pf[i];
+        const struct rule *r = rules->v[i];
+        uint64_t key;
+        uint32_t s;
+
+        if (pf->flags & PF_CONNECTION)
+            continue; /* never tried for a request */
+        key = ix_anchor(pf);
+        switch ((enum ix_kind)(key >> 40)) {
+        case IX_HEADER:
+            rules->ix_header_lens |= len_bit(strlen(r->headers->child->string));
+            break;
+        case IX_ACCOUNT:
+            rules->ix_account = true;
+            break;
+        case IX_SEG:
+            rules->ix_seg = true;
+            rules->ix_seg_lens[pf->tail_idx] |= len_bit(r->path.lens[pf->tail_idx]);
+            break;
+        default:
+            break;
+        }
+        s = ix_slot(rules, key);
+        if (!rules->ix_key[s]) {
+            rules->ix_key[s] = key;
+            rules->ix_head[s] = IX_END;
+        }
+        rules->ix_next[i] = rules->ix_head[s];
+        rules->ix_head[s] = (uint16_t)i;
+    }
+    rules->ix_dirty = false;
+}
+
+/* Marks every rule filed under key as a candidate. */
+static void ix_visit(const struct am_fault_rules *rules, uint64_t key, uint64_t *cand)
+{
+    uint32_t s = ix_slot(rules, key);
+
+    if (!rules->ix_key[s])
+        return;
+    for (uint32_t i = rules->ix_head[s]; i != IX_END; i = rules->ix_next[i])
+        cand[i >> 6] |= 1ULL << (i & 63);
+}
+
 /* Validates ids and capacity of a parsed batch, then appends it (ownership moves on
  * success; the caller frees the batch's rules on failure). */
 static int commit_batch(struct am_fault_rules *rules, struct rule **batch, size_t nb,
@@ -1255,6 +1369,7 @@ static int commit_batch(struct am_fault_rules *rules, struct rule **batch, size_
         prefilter_of(r, &rules->pf[rules->n]);
         rules->v[rules->n++] = r;
     }
+    rules->ix_dirty = true;
     return 0;
 }
 
@@ -1266,6 +1381,7 @@ struct am_fault_rules *am_fault_rules_new(uint64_t base_seed)
         return NULL;
     rules->base_seed = base_seed;
     rules->header_rng = base_seed ^ 0x2545f4914f6cdd1dULL;
+    rules->ix_dirty = true;
     return rules;
 }
 
@@ -1275,6 +1391,7 @@ void am_fault_rules_clear(struct am_fault_rules *rules)
         rule_free(rules->v[i]);
     rules->n = 0;
     rules->n_connection = 0;
+    rules->ix_dirty = true;
 }
 
 void am_fault_rules_free(struct am_fault_rules *rules)
@@ -1324,6 +1441,7 @@ int am_fault_rules_remove(struct am_fault_rules *rules, const char *id)
     memmove(&rules->v[i], &rules->v[i + 1], (rules->n - i - 1) * sizeof(rules->v[0]));
     memmove(&rules->pf[i], &rules->pf[i + 1], (rules->n - i - 1) * sizeof(rules->pf[0]));
     rules->n--;
+    rules->ix_dirty = true;
     return 0;
 }
 
@@ -1615,33 +1733,98 @@ static void fire(struct rule *r, struct am_fault *ret, char ret_rule_id[AM_FAULT
         memcpy(ret_rule_id, r->id, AM_FAULT_ID_MAX);
 }
 
+/* Visits the keys of path's segments, splitting as am_pathpat_split does; a segment is
+ * hashed only when a rule was filed under its position and length. False when the path
+ * cannot be split (the prefilters then leave path rules to the full check). */
+static bool ix_visit_segments(const struct am_fault_rules *rules, const char *path,
+                              uint64_t *cand)
+{
+    const char *p = path;
+
+    if (*p != '/')
+        return false;
+    p++;
+    for (uint32_t n = 0;; n++) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+
+        if (n == AM_PATHPAT_MAX_SEGS || len > UINT32_MAX)
+            return false;
+        if (rules->ix_seg_lens[n] & len_bit(len))
+            ix_visit(rules, ix_key(IX_SEG, n, am_pathpat_hash(p, len)), cand);
+        if (!slash)
+            return true;
+        p = slash + 1;
+    }
+}
+
+/* Marks the rules the anchor index gives for this request in cand (a bitmap over rule
+ * positions). The account hash it computes goes to rh, for the prefilters. */
+static void ix_candidates(struct am_fault_rules *rules, const struct am_fault_request *in,
+                          const char *path, struct request_hashes *rh, uint64_t *cand)
+{
+    if (rules->ix_dirty)
+        ix_rebuild(rules);
+    ix_visit(rules, ix_key(IX_ANY, 0, 0), cand);
+    ix_visit(rules, ix_key(IX_METHOD, 0, (uint8_t)in->method), cand);
+    if (in->route)
+        ix_visit(rules, ix_key(IX_ROUTE, 0, (uint16_t)in->route), cand);
+    if (rules->ix_account && in->account_id) {
+        rh->account = am_pathpat_hash(in->account_id, strlen(in->account_id));
+        rh->account_done = true;
+        ix_visit(rules, ix_key(IX_ACCOUNT, 0, rh->account), cand);
+    }
+    if (rules->ix_header_lens && in->req) {
+        for (size_t i = 0; i < in->req->n_headers; i++) {
+            const char *name = in->req->headers[i].name;
+
+            if (rules->ix_header_lens & len_bit(strlen(name)))
+                ix_visit(rules, ix_key(IX_HEADER, 0, lower_hash(name)), cand);
+        }
+    }
+    if (rules->ix_seg && path && !ix_visit_segments(rules, path, cand)) {
+        /* Not splittable: every rule is a candidate, as without the index. */
+        for (size_t i = 0; i < rules->n; i++)
+            cand[i >> 6] |= 1ULL << (i & 63);
+    }
+}
+
 int am_faults_decide(struct am_fault_rules *rules, const struct am_fault_request *in,
                      struct am_fault *ret, char ret_rule_id[AM_FAULT_ID_MAX])
 {
     struct body_cache bc = {false, NULL};
     struct am_pathpat_split sp;
     struct request_hashes rh;
-    const char *path = in->path ? am_router_normalise_path(in->path) : NULL;
+    uint64_t cand[AM_FAULTS_MAX_RULES / 64];
+    const char *path;
+    size_t words;
     int fired = 0;
 
     if (rules->n == rules->n_connection)
         return 0;
+    path = in->path ? am_router_normalise_path(in->path) : NULL;
     sp.done = false;
     rh.account_done = rh.headers_done = false;
     rh.account = 0;
     rh.n_headers = 0;
-    for (size_t i = 0; i < rules->n; i++) {
-        struct rule *r;
+    words = (rules->n + 63) / 64;
+    memset(cand, 0, words * sizeof(cand[0]));
+    ix_candidates(rules, in, path, &rh, cand);
+    /* Candidates in rule order: the first that fires wins, as without the index. */
+    for (size_t w = 0; w < words && !fired; w++) {
+        for (uint64_t bits = cand[w]; bits && !fired; bits &= bits - 1) {
+            size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+            struct rule *r;
 
-        if (!prefilter_pass(&rules->pf[i], in, path, &sp, &rh))
-            continue;
-        r = rules->v[i];
-        if (!rule_matches(rules, r, in, path, &sp, &bc))
-            continue;
-        if (schedule_fires(r)) {
-            fire(r, ret, ret_rule_id);
-            fired = 1;
-            break;
+            if (!prefilter_pass(&rules->pf[i], in, path, &sp, &rh))
+                continue;
+            r = rules->v[i];
+            if (!rule_matches(rules, r, in, path, &sp, &bc))
+                continue;
+            if (schedule_fires(r)) {
+                fire(r, ret, ret_rule_id);
+                fired = 1;
+            }
         }
     }
     cJSON_Delete(bc.json);

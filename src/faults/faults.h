@@ -65,10 +65,14 @@
  * not see the request (their counters do not move).
  *
  * Cost: matchers are compiled at add time (paths: at most 16 segments, each literal
- * hashed). A packed prefilter array (method, operation, segment count, hash of the last
- * literal segment) rejects most rules without touching them; survivors check account,
- * path bytes, headers, then body. The request path is split and hashed once per call;
- * the body is parsed only when a rule reaches its body check, and at most once per call.
+ * hashed). Each rule is filed in an index under one key its match requires (a header
+ * name, the account, one literal path segment, the operation, the method, or none), so a
+ * request looks up its own few keys and tries only the rules filed there: rules that
+ * cannot match cost nothing per rule. A packed prefilter array (method, operation,
+ * segment count, hash of the last literal segment) rejects most of those; survivors
+ * check account, path bytes, headers, then body. The request path is split and hashed
+ * at most once per call; the body is parsed only when a rule reaches its body check, and
+ * at most once per call.
  *
  * Not thread-safe (the server is single-threaded). */
 #ifndef AM_FAULTS_H

@@ -776,6 +776,66 @@ static void test_faults_hundred_non_matching_rules_then_a_match(void **state)
     am_fault_rules_free(rules);
 }
 
+/* Rules filed under every kind of index key (header, account, path segment, operation,
+ * method, none) all match one request: they must still fire in insertion order, across
+ * bitmap words, and a change to the set must reach the next decide. */
+static void test_faults_index_keeps_rule_order_across_anchors(void **state)
+{
+    static const char *const matching[] = {
+        "{\"id\":\"by-header\",\"match\":{\"headers\":{\"X-Tenant\":\"blue\"}},",
+        "{\"id\":\"by-none\",\"match\":{},",
+        "{\"id\":\"by-segment\",\"match\":{\"path\":\"/v3/customers/*\"},",
+        "{\"id\":\"by-account\",\"match\":{\"account\":\"acme\",\"path\":\"/v3/**\"},",
+        "{\"id\":\"by-method\",\"match\":{\"method\":\"GET\"},",
+        "{\"id\":\"by-operation\",\"match\":{\"operation\":\"customers.get\"},",
+    };
+    struct am_fault_rules *rules = am_fault_rules_new(1);
+    struct am_request req;
+    struct am_fault_request in =
+        req_of(AM_METHOD_GET, "/v3/customers/cus_1", AM_ROUTE_CUSTOMERS_GET, "acme");
+    struct am_fault f;
+    char id[AM_FAULT_ID_MAX], json[256];
+    size_t n = sizeof(matching) / sizeof(matching[0]);
+
+    (void)state;
+    memset(&req, 0, sizeof(req));
+    am_request_add_header(&req, "x-tenant", "blue");
+    in.req = &req;
+    for (int i = 0; i < 61; i++) { /* never match: the matching ones straddle words 0 and 1 */
+        snprintf(json, sizeof(json),
+                 "{\"match\":{\"path\":\"/v3/customers/other%d\"},\"fault\":{\"kind\":"
+                 "\"empty\"}}", i);
+        add_rule(rules, json, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        snprintf(json, sizeof(json), "%s\"fault\":{\"kind\":\"status\",\"code\":503}}",
+                 matching[i]);
+        add_rule(rules, json, NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *want = strstr(matching[i], "by-");
+        size_t len = strcspn(want, "\"");
+
+        assert_int_equal(am_faults_decide(rules, &in, &f, id), 1);
+        assert_int_equal(strlen(id), len);
+        assert_memory_equal(id, want, len);
+        assert_int_equal(am_fault_rules_remove(rules, id), 0);
+    }
+    assert_int_equal(am_faults_decide(rules, &in, &f, id), 0);
+    /* A path too long to split still reaches the rules that a full check would match. */
+    add_rule(rules, "{\"id\":\"deep\",\"match\":{\"path\":\"/v3/customers/**\"},"
+                    "\"fault\":{\"kind\":\"empty\"}}", NULL);
+    in.path = "/v3/customers/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r";
+    assert_int_equal(am_faults_decide(rules, &in, &f, id), 1);
+    assert_string_equal(id, "deep");
+    in.path = "/v3/payments/a";
+    assert_int_equal(am_faults_decide(rules, &in, &f, id), 0);
+    am_fault_rules_clear(rules);
+    in.path = "/v3/customers/a";
+    assert_int_equal(am_faults_decide(rules, &in, &f, id), 0);
+    am_fault_rules_free(rules);
+}
+
 static void test_faults_first_firing_rule_wins(void **state)
 {
     struct am_fault_rules *rules = am_fault_rules_new(1);
@@ -1172,6 +1232,7 @@ int main(void)
         cmocka_unit_test(test_faults_match_body_fields),
         cmocka_unit_test(test_faults_body_parsed_at_most_once_per_decide),
         cmocka_unit_test(test_faults_hundred_non_matching_rules_then_a_match),
+        cmocka_unit_test(test_faults_index_keeps_rule_order_across_anchors),
         cmocka_unit_test(test_faults_first_firing_rule_wins),
         cmocka_unit_test(test_faults_same_seed_fires_same_sequence),
         cmocka_unit_test(test_faults_default_seed_follows_base_seed),
