@@ -55,18 +55,25 @@ void am_httphead_finish(struct am_httphead *h)
     h->head_len = h->head_cap = 0;
 }
 
-/* RFC 9110 tchar. */
-static bool is_tchar(unsigned char c)
+/* RFC 9110 tchar, and field-value bytes (HT, SP, VCHAR and obs-text; no other control
+ * byte), as 256-bit sets: a head's every byte is checked, so a bit test per byte. */
+static const uint64_t tchar_set[4] = {0x03ff6cfa00000000ULL, 0x57ffffffc7fffffeULL, 0, 0};
+static const uint64_t value_set[4] = {0xffffffff00000200ULL, 0x7fffffffffffffffULL,
+                                      0xffffffffffffffffULL, 0xffffffffffffffffULL};
+
+static inline bool in_set(const uint64_t set[4], unsigned char c)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+    return (set[c >> 6] >> (c & 63)) & 1;
 }
 
-/* Field-value bytes: HT, SP, VCHAR and obs-text; no other control byte. */
-static bool is_value_byte(unsigned char c)
+static inline bool is_tchar(unsigned char c)
 {
-    return c == '\t' || (c >= 0x20 && c != 0x7f);
+    return in_set(tchar_set, c);
+}
+
+static inline bool is_value_byte(unsigned char c)
+{
+    return in_set(value_set, c);
 }
 
 static const struct {
@@ -152,10 +159,8 @@ enum am_httphead_error am_httphead_check(struct am_httphead *h, const char *head
             return first ? AM_HH_BAD_REQUEST_LINE : AM_HH_BAD_HEADER; /* no final empty line */
         if (le > p && le[-1] == '\r')
             le--;
-        for (const char *q = p; q < le; q++) {
-            if (*q == '\r')
-                return first ? AM_HH_BAD_REQUEST_LINE : AM_HH_BAD_HEADER; /* a bare CR */
-        }
+        /* A bare CR left inside the line fails below: it is no tchar, no value byte, no
+         * target byte and no part of "HTTP/1.x". */
         if (first) {
             e = check_request_line(h, p, (size_t)(le - p));
             if (e != AM_HH_OK)
