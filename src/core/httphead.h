@@ -1,14 +1,13 @@
-/* httphead.h - the HTTP/1.1 request framer that stands in front of evhttp (pure, fuzzed).
+/* httphead.h - the HTTP/1.1 request framer and head splitter (pure, fuzzed).
  *
- * libevent 2.1.12's evhttp accepts what RFC 9112 says to refuse (two different
- * Content-Length values, an unknown Transfer-Encoding ignored, a space before a header's
- * colon, obs-folded lines) and answers its own errors in HTML that never reaches the
- * journal. So every byte a client sends passes through this framer first (server.c feeds
- * it from a bufferevent filter): a request head is held until it is complete and valid,
- * then passed on whole; the body is passed on as it comes while its framing (length or
- * chunks) is checked. evhttp only ever sees requests this framer accepted, framed the way
- * evhttp frames them, so the two never disagree about where a request ends. Anything
- * refused gets an error from am_httphead_error_info() in Asaas's JSON shape.
+ * Every byte a client sends passes through this framer (net/http1.c feeds it): a request
+ * head is held until it is complete and valid by RFC 9112 (one Content-Length, chunked as
+ * the only coding, no space before a colon, no obs-fold ...), then split in place into the
+ * struct am_request the app sees (am_httphead_parse); the body is passed on as it comes,
+ * its payload told from chunk framing, while its framing is checked. Where RFC 9112 leaves
+ * room, requests are framed as libevent's evhttp framed them (the server used evhttp
+ * before), so clients see no change. Anything refused gets an error from
+ * am_httphead_error_info() in Asaas's JSON shape.
  *
  * Ownership: a struct am_httphead owns its head buffer; release with am_httphead_finish().
  * Nothing here touches sockets or libevent. */

@@ -1,4 +1,5 @@
-/* listener.c - the HTTPS/HTTP front shared by the server and the recorder (see listener.h). */
+/* listener.c - listening sockets, the port file and the graceful drain, shared by the
+ * server and the recorder (see listener.h). */
 #include "listener.h"
 
 #include <arpa/inet.h>

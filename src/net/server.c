@@ -660,7 +660,7 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     raise_fd_limit();
 
     ecfg = event_config_new();
-    /* One thread; the changelist folds the add/del pairs evhttp makes on every request. */
+    /* One thread; the changelist folds the event add/del pairs of each request. */
     if (ecfg)
         event_config_set_flag(ecfg, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST |
                                         /* CLOCK_MONOTONIC, not _COARSE: a latency fault
