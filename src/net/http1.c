@@ -52,6 +52,7 @@ struct am_http1_conn {
     bool http10;      /* the request's version */
     bool busy;        /* a request is owed an answer */
     bool in_callback; /* inside the owner's request callback */
+    bool detached;    /* the owner took the socket inside the callback: free after it */
     bool keep_alive;  /* the request allows another after it */
     bool closing;     /* the last bytes are queued: free once they are on the wire */
     int stage;        /* refusal: 1 flushing its answer, 2 lingering */
@@ -357,7 +358,10 @@ struct bufferevent *am_http1_detach(struct am_http1_conn *c)
     if (bev)
         bufferevent_setcb(bev, NULL, NULL, NULL, NULL);
     c->bev = NULL;
-    conn_free(c);
+    if (c->in_callback)
+        c->detached = true; /* dispatch frees c once the callback returns */
+    else
+        conn_free(c);
     return bev;
 }
 
@@ -462,7 +466,8 @@ static bool header_is(const struct am_request *req, const char *name, const char
     return v && (prefix ? strncasecmp(v, value, prefix) == 0 : strcasecmp(v, value) == 0);
 }
 
-static void dispatch(struct am_http1_conn *c)
+/* Returns 1 when c is gone (the owner detached it), else 0. */
+static int dispatch(struct am_http1_conn *c)
 {
     struct am_http1_set *s = c->set;
 
@@ -484,9 +489,15 @@ static void dispatch(struct am_http1_conn *c)
     c->in_callback = true;
     s->o->request(s->o->arg, c, &c->req, c->target);
     c->in_callback = false;
+    if (c->detached) {
+        conn_free(c);
+        return 1;
+    }
+    return 0;
 }
 
-/* A head was accepted: split it, then dispatch now (no body) or collect the body. */
+/* A head was accepted: split it, then dispatch now (no body) or collect the body.
+ * Returns 1 when c is gone, 0, or -1 when out of memory. */
 static int start_request(struct am_http1_conn *c, struct evbuffer *in)
 {
     c->http10 = c->hh.http10;
@@ -494,10 +505,8 @@ static int start_request(struct am_http1_conn *c, struct evbuffer *in)
         return -1;
     am_httphead_taken(&c->hh);
     c->body_len = 0;
-    if (c->hh.phase == AM_HH_IDLE) {
-        dispatch(c);
-        return 0;
-    }
+    if (c->hh.phase == AM_HH_IDLE)
+        return dispatch(c);
     /* As evhttp: ask for the body when it is not on its way already. */
     if (!c->http10 && evbuffer_get_length(in) == 0 &&
         header_is(&c->req, "Expect", "100-continue", 0))
@@ -544,12 +553,17 @@ static void process(struct am_http1_conn *c)
         }
         evbuffer_drain(in, used);
         if (st == AM_HH_HEAD) {
-            if (start_request(c, in) < 0) {
+            int r = start_request(c, in);
+
+            if (r > 0)
+                return; /* taken over by the owner, c is gone */
+            if (r < 0) {
                 refuse(c, AM_HH_HEAD_TOO_LARGE); /* out of memory for it */
                 break;
             }
         } else if (st == AM_HH_BODY && c->hh.phase == AM_HH_IDLE) {
-            dispatch(c);
+            if (dispatch(c))
+                return;
         } else if (used == 0) {
             break;
         }
