@@ -723,7 +723,10 @@ struct am_http1_conn *am_http1_conn_new(struct am_http1_set *s, struct buffereve
     /* Requests pipelined behind one whose answer is owed wait in the input buffer: bound
      * it (the framer copies each body out as it comes, so no request needs more). */
     bufferevent_setwatermark(bev, EV_READ, 0, INPUT_MAX);
-    bufferevent_enable(bev, EV_READ | EV_WRITE);
+    /* Reading only: writing is on by default and arms itself when bytes are queued.
+     * Enabling it here would run the write callback on an idle socket, and a wire
+     * fault's take-over could then see "flushed" before its bytes left. */
+    bufferevent_enable(bev, EV_READ);
     return c;
 fail:
     am_log(AM_LOG_ERROR, "connection_failed", "what=out_of_memory");

@@ -256,7 +256,8 @@ static void on_wire_flushed(struct bufferevent *bev, void *arg)
 {
     struct pending *p = arg;
 
-    (void)bev;
+    if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+        return; /* not on the wire yet (a write callback queued before ours) */
     if (p->wire && evbuffer_get_length(p->wire) > 0)
         return; /* the dribble timer sends the rest */
     finish_connection(p);
