@@ -1,7 +1,7 @@
 /* http_types.h - the transport-neutral request and response the pure core works on.
  *
- * The server adapter (server.c) builds an am_request from evhttp and serialises an
- * am_response back; unit tests and fuzzers build them by hand. Nothing here touches
+ * The server adapter (net/http1.c, net/server.c) builds an am_request from the request's
+ * head (split in place by core/httphead.c) and writes an am_response back; unit tests and fuzzers build them by hand. Nothing here touches
  * sockets, libevent or OpenSSL.
  *
  * Ownership: an am_request only borrows its strings (valid for the duration of one

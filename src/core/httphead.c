@@ -2,6 +2,7 @@
 #include "httphead.h"
 #include "ascii.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,18 +55,25 @@ void am_httphead_finish(struct am_httphead *h)
     h->head_len = h->head_cap = 0;
 }
 
-/* RFC 9110 tchar. */
-static bool is_tchar(unsigned char c)
+/* RFC 9110 tchar, and field-value bytes (HT, SP, VCHAR and obs-text; no other control
+ * byte), as 256-bit sets: a head's every byte is checked, so a bit test per byte. */
+static const uint64_t tchar_set[4] = {0x03ff6cfa00000000ULL, 0x57ffffffc7fffffeULL, 0, 0};
+static const uint64_t value_set[4] = {0xffffffff00000200ULL, 0x7fffffffffffffffULL,
+                                      0xffffffffffffffffULL, 0xffffffffffffffffULL};
+
+static inline bool in_set(const uint64_t set[4], unsigned char c)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+    return (set[c >> 6] >> (c & 63)) & 1;
 }
 
-/* Field-value bytes: HT, SP, VCHAR and obs-text; no other control byte. */
-static bool is_value_byte(unsigned char c)
+static inline bool is_tchar(unsigned char c)
 {
-    return c == '\t' || (c >= 0x20 && c != 0x7f);
+    return in_set(tchar_set, c);
+}
+
+static inline bool is_value_byte(unsigned char c)
+{
+    return in_set(value_set, c);
 }
 
 static const struct {
@@ -151,10 +159,8 @@ enum am_httphead_error am_httphead_check(struct am_httphead *h, const char *head
             return first ? AM_HH_BAD_REQUEST_LINE : AM_HH_BAD_HEADER; /* no final empty line */
         if (le > p && le[-1] == '\r')
             le--;
-        for (const char *q = p; q < le; q++) {
-            if (*q == '\r')
-                return first ? AM_HH_BAD_REQUEST_LINE : AM_HH_BAD_HEADER; /* a bare CR */
-        }
+        /* A bare CR left inside the line fails below: it is no tchar, no value byte, no
+         * target byte and no part of "HTTP/1.x". */
         if (first) {
             e = check_request_line(h, p, (size_t)(le - p));
             if (e != AM_HH_OK)
@@ -311,9 +317,13 @@ static enum am_httphead_step chunked(struct am_httphead *h, const char *data, si
 {
     size_t i = 0;
 
+    h->payload = false;
     while (i < len && h->phase == AM_HH_IN_BODY) {
         unsigned char c = (unsigned char)data[i];
 
+        /* Chunk data comes back on its own step, so the caller can keep just the payload. */
+        if (h->cstate == CS_DATA && i > 0)
+            break;
         switch (h->cstate) {
         case CS_SIZE:
             if (++h->line_len > CHUNK_LINE_MAX)
@@ -354,7 +364,9 @@ static enum am_httphead_step chunked(struct am_httphead *h, const char *data, si
             i += n;
             if (h->chunk_left == 0)
                 h->cstate = CS_DATA_CR;
-            break;
+            h->payload = true;
+            *used = i;
+            return AM_HH_BODY;
         }
         case CS_DATA_CR:
             i++;
@@ -403,6 +415,7 @@ enum am_httphead_step am_httphead_feed(struct am_httphead *h, const char *data, 
             return chunked(h, data, len, ret_used);
         *ret_used = len < h->left ? len : (size_t)h->left;
         h->left -= *ret_used;
+        h->payload = true;
         if (h->left == 0)
             message_done(h);
         return AM_HH_BODY;
@@ -452,9 +465,7 @@ enum am_httphead_step am_httphead_feed(struct am_httphead *h, const char *data, 
 
 void am_httphead_taken(struct am_httphead *h)
 {
-    free(h->head);
-    h->head = NULL;
-    h->head_len = h->head_cap = 0;
+    h->head_len = 0;
     h->scan = 0;
     if (h->chunked || h->left > 0) {
         h->phase = AM_HH_IN_BODY;
@@ -468,6 +479,128 @@ void am_httphead_taken(struct am_httphead *h)
     } else {
         message_done(h);
     }
+}
+
+void am_httphead_release(struct am_httphead *h)
+{
+    if (h->head_cap > 4096 && h->phase != AM_HH_IN_HEAD) {
+        free(h->head);
+        h->head = NULL;
+        h->head_cap = 0;
+    }
+}
+
+/* evhttp_uridecode(s, 0): %XX with two hex digits is decoded, anything else kept. Returns
+ * false when a NUL was decoded. */
+static bool decode_path(char *s, size_t len)
+{
+    char *w = s;
+    bool nul = false;
+
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+
+        if (s[i] == '%' && i + 2 < len && (hi = am_ascii_hex((unsigned char)s[i + 1])) >= 0 &&
+            (lo = am_ascii_hex((unsigned char)s[i + 2])) >= 0) {
+            *w = (char)(hi * 16 + lo);
+            nul |= *w == '\0';
+            w++;
+            i += 2;
+        } else {
+            *w++ = s[i];
+        }
+    }
+    *w = '\0';
+    return !nul;
+}
+
+int am_httphead_parse(struct am_httphead *h, struct am_request *req, const char **ret_target)
+{
+    char *s, *end, *sp1, *t, *sp2, *path, *p, *copy;
+    size_t tlen, plen, line_end;
+
+    /* The raw target is kept as a copy after the head (the recorder forwards it); the
+     * head itself is cut into NUL-terminated pieces. */
+    sp1 = memchr(h->head, ' ', h->head_len);
+    sp2 = sp1 ? memchr(sp1 + 1, ' ', h->head_len - (size_t)(sp1 + 1 - h->head)) : NULL;
+    if (!sp2)
+        return -EINVAL; /* not a head am_httphead_check accepted */
+    tlen = (size_t)(sp2 - (sp1 + 1));
+    if (h->head_len + tlen + 1 > h->head_cap) {
+        size_t off1 = (size_t)(sp1 - h->head), off2 = (size_t)(sp2 - h->head);
+        char *grown = realloc(h->head, h->head_len + tlen + 1);
+
+        if (!grown)
+            return -ENOMEM;
+        h->head = grown;
+        h->head_cap = h->head_len + tlen + 1;
+        sp1 = grown + off1;
+        sp2 = grown + off2;
+    }
+    s = h->head;
+    end = s + h->head_len;
+    t = sp1 + 1;
+    copy = end;
+    memcpy(copy, t, tlen);
+    copy[tlen] = '\0';
+    *ret_target = copy;
+
+    req->method = h->method;
+    /* origin-form "/p?q"; absolute-form "http://host/p?q" names its path after the
+     * authority (none: "/"); "*" stays itself. */
+    path = t;
+    if (*t != '/' && *t != '*') {
+        char *scheme = memchr(t, ':', tlen);
+        char *slash = (scheme && (size_t)(sp2 - scheme) > 3 && scheme[1] == '/' && scheme[2] == '/')
+                          ? memchr(scheme + 3, '/', (size_t)(sp2 - (scheme + 3)))
+                          : NULL;
+        path = slash ? slash : NULL;
+    }
+    if (path) {
+        plen = strcspn(path, "?# ");
+        if (path[plen] == '?') {
+            char *q = path + plen + 1;
+
+            req->query = q;
+            q[strcspn(q, "# ")] = '\0';
+        } else {
+            req->query = NULL;
+        }
+        if (!decode_path(path, plen))
+            path = NULL;
+    } else {
+        req->query = NULL;
+    }
+    req->path = path && *path ? path : "/";
+
+    p = memchr(sp2, '\n', (size_t)(end - sp2));
+    req->n_headers = 0;
+    req->headers_overflow = false;
+    while (p && ++p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p)), *colon, *vb, *ve;
+
+        if (!nl)
+            break;
+        line_end = (size_t)(nl - p);
+        if (line_end > 0 && p[line_end - 1] == '\r')
+            line_end--;
+        if (line_end == 0)
+            break; /* the empty line */
+        colon = memchr(p, ':', line_end);
+        if (!colon)
+            break;
+        *colon = '\0';
+        vb = colon + 1;
+        ve = p + line_end;
+        trim((const char **)&vb, (const char **)&ve);
+        *ve = '\0';
+        if (am_request_add_header(req, p, vb) < 0) {
+            req->headers_overflow = true;
+            break;
+        }
+        p = nl;
+    }
+    return 0;
 }
 
 void am_httphead_describe(const struct am_httphead *h, enum am_method *ret_method, char *target,

@@ -1,14 +1,13 @@
-/* httphead.h - the HTTP/1.1 request framer that stands in front of evhttp (pure, fuzzed).
+/* httphead.h - the HTTP/1.1 request framer and head splitter (pure, fuzzed).
  *
- * libevent 2.1.12's evhttp accepts what RFC 9112 says to refuse (two different
- * Content-Length values, an unknown Transfer-Encoding ignored, a space before a header's
- * colon, obs-folded lines) and answers its own errors in HTML that never reaches the
- * journal. So every byte a client sends passes through this framer first (server.c feeds
- * it from a bufferevent filter): a request head is held until it is complete and valid,
- * then passed on whole; the body is passed on as it comes while its framing (length or
- * chunks) is checked. evhttp only ever sees requests this framer accepted, framed the way
- * evhttp frames them, so the two never disagree about where a request ends. Anything
- * refused gets an error from am_httphead_error_info() in Asaas's JSON shape.
+ * Every byte a client sends passes through this framer (net/http1.c feeds it): a request
+ * head is held until it is complete and valid by RFC 9112 (one Content-Length, chunked as
+ * the only coding, no space before a colon, no obs-fold ...), then split in place into the
+ * struct am_request the app sees (am_httphead_parse); the body is passed on as it comes,
+ * its payload told from chunk framing, while its framing is checked. Where RFC 9112 leaves
+ * room, requests are framed as libevent's evhttp framed them (the server used evhttp
+ * before), so clients see no change. Anything refused gets an error from
+ * am_httphead_error_info() in Asaas's JSON shape.
  *
  * Ownership: a struct am_httphead owns its head buffer; release with am_httphead_finish().
  * Nothing here touches sockets or libevent. */
@@ -80,6 +79,9 @@ struct am_httphead {
     int hexdigits;
     bool seen_space, seen_cr;
     bool http10;
+    /* After AM_HH_BODY: the bytes used are message payload (a Content-Length body or chunk
+     * data: what the handler reads) rather than chunk framing. */
+    bool payload;
 };
 
 /* Starts a framer for one connection. */
@@ -92,8 +94,23 @@ void am_httphead_finish(struct am_httphead *h);
 enum am_httphead_step am_httphead_feed(struct am_httphead *h, const char *data, size_t len,
                                        size_t *ret_used);
 
-/* The head was passed on: frees it and moves to the body (or back to idle). */
+/* The head was passed on: moves to the body (or back to idle). The head's buffer is kept
+ * (what am_httphead_parse pointed into stays valid) until am_httphead_release() or the
+ * next head. */
 void am_httphead_taken(struct am_httphead *h);
+
+/* The request is over: a head buffer grown past a few KB is freed, so an idle
+ * connection holds little. Pointers from am_httphead_parse die here. */
+void am_httphead_release(struct am_httphead *h);
+
+/* Splits the head just accepted (after AM_HH_HEAD, before the next feed) into req, in
+ * place: method, percent-decoded path (a decoded NUL makes it "/", so "/v3/x%00y" never
+ * looks like "/v3/x"), raw query (after '?', before any '#', NULL when none) and the
+ * fields (name, value trimmed of leading SP and trailing SP/HT; headers_overflow past
+ * AM_REQUEST_MAX_HEADERS). *ret_target is the raw request-target, NUL-terminated. Every
+ * string is borrowed from h's head buffer (see am_httphead_taken). Only the fields above
+ * are written. Returns 0, or -ENOMEM. */
+int am_httphead_parse(struct am_httphead *h, struct am_request *req, const char **ret_target);
 
 /* Validates one complete head (request line, fields, final empty line) on its own, for
  * tests and fuzzers; fills h's method/chunked/left on success. */

@@ -1,5 +1,5 @@
-/* record.c - the recording proxy: evhttp server in front, evhttp client over verified
- * TLS behind, recording.c for the files (see record.h). */
+/* record.c - the recording proxy: http1.c connections in front, evhttp client over
+ * verified TLS behind, recording.c for the files (see record.h). */
 #include "record.h"
 
 #include <arpa/inet.h>
@@ -29,6 +29,7 @@
 #include "config.h"
 #include "http_types.h"
 #include "keys.h"
+#include "http1.h"
 #include "listener.h"
 #include "log.h"
 #include "recording.h"
@@ -50,14 +51,13 @@ struct rec {
     const struct am_config *o; /* am_config_load_record's options */
     struct upstream up;
     struct event_base *base;
-    struct evhttp *http;
-    struct evhttp_bound_socket *handle;
+    struct am_http1_set *conns;     /* client connections */
+    struct evconnlistener *handle;
     SSL_CTX *server_ctx, *client_ctx;
     struct am_recording *recording;
     char exchanges_dir[4096];
     struct am_listener_drain drain; /* SIGTERM/SIGINT: stop accepting, wait, exit */
-    struct evbuffer *out;
-    struct am_listener_opts front; /* the HTTP/1.1 framer in front of evhttp */
+    struct am_http1_opts front; /* the HTTP/1.1 framer's limits, our callbacks */
     struct forward *forwards; /* in flight or waiting for their cleanup */
     int inflight;
     unsigned long recorded, skipped, failed;
@@ -68,11 +68,10 @@ struct rec {
 struct forward {
     struct rec *r;
     struct forward *next, *prev;
-    struct evhttp_request *client;   /* NULL once answered */
+    struct am_http1_conn *client;    /* NULL once answered */
     struct evhttp_connection *evcon; /* ours: freed by the cleanup event */
     struct event *cleanup;
     enum am_method method;
-    enum evhttp_cmd_type cmd;
     char *path, *query, *body, *token;
     size_t body_len;
     int64_t start_us;
@@ -261,19 +260,14 @@ static void forward_finish(struct forward *f);
 static void reply_502(struct forward *f, const char *description)
 {
     struct rec *r = f->r;
-    struct evkeyvalq *oh = evhttp_request_get_output_headers(f->client);
     struct am_response resp;
 
     am_response_init(&resp);
+    am_http1_begin(f->client, 502, "Bad Gateway");
     /* The Asaas error envelope; without memory, at least the status. */
-    if (am_response_error(&resp, 502, "upstream_unavailable", description) == 0 && resp.body) {
-        evhttp_add_header(oh, "Content-Type", "application/json");
-        evbuffer_add(r->out, resp.body, resp.body_len);
-    }
-    if (r->drain.draining)
-        evhttp_add_header(oh, "Connection", "close");
-    evhttp_send_reply(f->client, 502, "Bad Gateway", r->out);
-    evbuffer_drain(r->out, evbuffer_get_length(r->out));
+    if (am_response_error(&resp, 502, "upstream_unavailable", description) == 0 && resp.body)
+        am_http1_header(f->client, "Content-Type", "application/json");
+    am_http1_end(f->client, resp.body, resp.body_len, r->drain.draining ? AM_HTTP1_CLOSE : 0);
     f->client = NULL;
     am_response_finish(&resp);
 }
@@ -336,7 +330,6 @@ static void pass_on(struct forward *f, struct evhttp_request *ureq)
 {
     struct rec *r = f->r;
     struct evkeyvalq *ih = evhttp_request_get_input_headers(ureq);
-    struct evkeyvalq *oh = evhttp_request_get_output_headers(f->client);
     struct evbuffer *in = evhttp_request_get_input_buffer(ureq);
     const char *connection = evhttp_find_header(ih, "Connection");
     const char *ct = evhttp_find_header(ih, "Content-Type");
@@ -348,21 +341,17 @@ static void pass_on(struct forward *f, struct evhttp_request *ureq)
     char err[512];
     int rc;
 
+    am_http1_begin(f->client, status, evhttp_request_get_response_code_line(ureq));
     for (struct evkeyval *kv = ih->tqh_first; kv; kv = kv->next.tqe_next) {
         if (hop_by_hop(kv->key, connection))
             continue;
-        /* evhttp computes the length of what it sends, except for HEAD, whose
+        /* http1 computes the length of what it sends, except for HEAD, whose
          * Content-Length describes the GET answer and must pass unchanged. */
-        if (strcasecmp(kv->key, "Content-Length") == 0 && f->cmd != EVHTTP_REQ_HEAD)
+        if (strcasecmp(kv->key, "Content-Length") == 0 && f->method != AM_METHOD_HEAD)
             continue;
-        evhttp_add_header(oh, kv->key, kv->value);
+        am_http1_header(f->client, kv->key, kv->value);
     }
-    if (r->drain.draining)
-        evhttp_add_header(oh, "Connection", "close");
-    if (body && f->cmd != EVHTTP_REQ_HEAD)
-        evbuffer_add(r->out, body, len);
-    evhttp_send_reply(f->client, status, evhttp_request_get_response_code_line(ureq), r->out);
-    evbuffer_drain(r->out, evbuffer_get_length(r->out));
+    am_http1_end(f->client, body, len, r->drain.draining ? AM_HTTP1_CLOSE : 0);
     f->client = NULL;
 
     memset(&pair, 0, sizeof(pair));
@@ -468,23 +457,23 @@ static void forward_finish(struct forward *f)
     am_listener_drain_check(&r->drain);
 }
 
-static int add_forward_headers(struct forward *f, struct evhttp_request *client,
+static int add_forward_headers(struct forward *f, const struct am_request *client,
                                struct evhttp_request *ureq, bool has_length)
 {
     struct rec *r = f->r;
-    struct evkeyvalq *ih = evhttp_request_get_input_headers(client);
     struct evkeyvalq *oh = evhttp_request_get_output_headers(ureq);
-    const char *connection = evhttp_find_header(ih, "Connection");
+    const char *connection = am_request_header(client, "Connection");
     char len[32];
 
-    for (struct evkeyval *kv = ih->tqh_first; kv; kv = kv->next.tqe_next) {
-        if (hop_by_hop(kv->key, connection) || strcasecmp(kv->key, "Host") == 0 ||
-            strcasecmp(kv->key, "Content-Length") == 0 ||
-            strcasecmp(kv->key, "Accept-Encoding") == 0 ||
+    for (size_t i = 0; i < client->n_headers; i++) {
+        const char *key = client->headers[i].name;
+
+        if (hop_by_hop(key, connection) || strcasecmp(key, "Host") == 0 ||
+            strcasecmp(key, "Content-Length") == 0 || strcasecmp(key, "Accept-Encoding") == 0 ||
             /* The whole body is here already; evhttp's client cannot wait for a 100. */
-            strcasecmp(kv->key, "Expect") == 0)
+            strcasecmp(key, "Expect") == 0)
             continue;
-        if (evhttp_add_header(oh, kv->key, kv->value) < 0)
+        if (evhttp_add_header(oh, key, client->headers[i].value) < 0)
             return -ENOMEM;
     }
     snprintf(len, sizeof(len), "%zu", f->body_len);
@@ -497,49 +486,64 @@ static int add_forward_headers(struct forward *f, struct evhttp_request *client,
 }
 
 /* Copies of what the recording needs; returns -1 when the request is unusable. */
-static int capture(struct forward *f, struct evhttp_request *client)
+static int capture(struct forward *f, const struct am_request *client, const char *target)
 {
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(client);
-    const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
-    const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
-    const char *token = evhttp_find_header(evhttp_request_get_input_headers(client),
-                                           "access_token");
-    struct evbuffer *in = evhttp_request_get_input_buffer(client);
-    size_t path_len = 0;
+    const char *token = am_request_header(client, "access_token");
 
-    f->cmd = evhttp_request_get_command(client);
-    f->method = am_listener_method(f->cmd);
-    f->path = evhttp_uridecode(raw_path && *raw_path ? raw_path : "/", 0, &path_len);
-    if (!f->path || strlen(f->path) != path_len)
-        return -1; /* a decoded NUL would make "/v3/x%00y" look like "/v3/x" */
-    if ((query && !(f->query = strdup(query))) || (token && !(f->token = strdup(token))))
+    f->method = client->method;
+    /* A decoded NUL would make "/v3/x%00y" look like "/v3/x" (http1 serves it as "/"). */
+    if (strstr(target, "%00") || !(f->path = strdup(client->path)))
         return -1;
-    f->body_len = evbuffer_get_length(in);
+    if ((client->query && !(f->query = strdup(client->query))) ||
+        (token && !(f->token = strdup(token))))
+        return -1;
+    f->body_len = client->body_len;
     if (f->body_len) {
         if (!(f->body = malloc(f->body_len)))
             return -1;
-        evbuffer_copyout(in, f->body, f->body_len);
+        memcpy(f->body, client->body, f->body_len);
     }
     return 0;
 }
 
-static void on_request(struct evhttp_request *client, void *arg)
+static enum evhttp_cmd_type method_cmd(enum am_method m)
+{
+    switch (m) {
+    case AM_METHOD_POST:
+        return EVHTTP_REQ_POST;
+    case AM_METHOD_PUT:
+        return EVHTTP_REQ_PUT;
+    case AM_METHOD_DELETE:
+        return EVHTTP_REQ_DELETE;
+    case AM_METHOD_PATCH:
+        return EVHTTP_REQ_PATCH;
+    case AM_METHOD_HEAD:
+        return EVHTTP_REQ_HEAD;
+    case AM_METHOD_OPTIONS:
+        return EVHTTP_REQ_OPTIONS;
+    default:
+        return EVHTTP_REQ_GET;
+    }
+}
+
+static void on_request(void *arg, struct am_http1_conn *conn, struct am_request *client,
+                       const char *target)
 {
     struct rec *r = arg;
     struct forward *f = calloc(1, sizeof(*f));
     struct evhttp_request *ureq = NULL;
     struct bufferevent *bev = NULL;
-    const char *target = evhttp_request_get_uri(client);
     char *full = NULL;
     SSL *ssl = NULL;
     int rc;
 
     if (!f) {
-        evhttp_send_reply(client, 500, "Internal Server Error", NULL);
+        am_http1_begin(conn, 500, NULL);
+        am_http1_end(conn, NULL, 0, AM_HTTP1_CLOSE);
         return;
     }
     f->r = r;
-    f->client = client;
+    f->client = conn;
     f->start_us = mono_us();
     f->next = r->forwards;
     if (f->next)
@@ -547,7 +551,7 @@ static void on_request(struct evhttp_request *client, void *arg)
     r->forwards = f;
     r->inflight++;
     f->cleanup = evtimer_new(r->base, on_cleanup, f);
-    if (!f->cleanup || !target || target[0] != '/' || capture(f, client) < 0 ||
+    if (!f->cleanup || !target || target[0] != '/' || capture(f, client, target) < 0 ||
         asprintf(&full, "%s%s", r->up.base, target) < 0) {
         full = NULL;
         reply_502(f, "the recorder could not forward this request");
@@ -585,16 +589,14 @@ static void on_request(struct evhttp_request *client, void *arg)
     if (!ureq)
         goto fail;
     evhttp_request_set_error_cb(ureq, on_upstream_error);
-    if (add_forward_headers(f, client, ureq,
-                            evhttp_find_header(evhttp_request_get_input_headers(client),
-                                               "Content-Length") != NULL) < 0 ||
+    if (add_forward_headers(f, client, ureq, am_request_header(client, "Content-Length") != NULL) < 0 ||
         (f->body_len && evbuffer_add(evhttp_request_get_output_buffer(ureq), f->body,
                                      f->body_len) < 0)) {
         evhttp_request_free(ureq);
         goto fail;
     }
     f->starting = true;
-    rc = evhttp_make_request(f->evcon, ureq, f->cmd, full); /* takes ureq on all paths */
+    rc = evhttp_make_request(f->evcon, ureq, method_cmd(f->method), full); /* takes ureq */
     f->starting = false;
     if (rc < 0 || f->failed_early)
         goto fail;
@@ -619,24 +621,24 @@ done:
 
 /* ---- server side ----------------------------------------------------------------------- */
 
-/* evhttp-2.1.12 serves a NULL return as cleartext on the TLS port: abort instead. */
-static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+                      int socklen, void *arg)
 {
     struct rec *r = arg;
     SSL *ssl = SSL_new(r->server_ctx);
-    struct bufferevent *bev;
+    struct bufferevent *bev = NULL;
 
-    if (!ssl) {
-        am_log(AM_LOG_ERROR, "fatal", "what=SSL_new_failed");
-        abort();
-    }
-    bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                         BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    (void)l;
+    (void)socklen;
+    if (ssl) /* owns ssl from here, even when it fails */
+        bev = bufferevent_openssl_socket_new(r->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                             BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (!bev) {
-        am_log(AM_LOG_ERROR, "fatal", "what=bufferevent_openssl_socket_new_failed");
-        abort();
+        am_log(AM_LOG_ERROR, "connection_failed", "what=tls_setup");
+        evutil_closesocket(fd);
+        return;
     }
-    return am_listener_wrap(base, bev, &r->front);
+    am_http1_conn_new(r->conns, bev, sa, true);
 }
 
 /* A request the framer refused (listener.h) never reaches the upstream: logged only. */
@@ -659,7 +661,7 @@ static void stop_accepting(void *arg)
     struct rec *r = arg;
 
     if (r->handle) {
-        evhttp_del_accept_socket(r->http, r->handle);
+        evconnlistener_free(r->handle);
         r->handle = NULL;
     }
 }
@@ -667,29 +669,21 @@ static void stop_accepting(void *arg)
 static int setup_server(struct rec *r)
 {
     const struct am_config *o = r->o;
-    struct timeval tv = {o->idle_timeout, 0};
     int port;
 
-    if (!(r->http = evhttp_new(r->base)))
-        return -ENOMEM;
     r->front.max_head = 64 << 10;
     r->front.max_body = (size_t)o->max_body;
     r->front.idle_timeout = (int)o->idle_timeout;
     r->front.head_timeout = AM_HEAD_TIMEOUT_DEFAULT;
     r->front.body_timeout = AM_BODY_TIMEOUT_DEFAULT;
+    /* The upstream's Content-Type or none: never one of ours (default_type NULL). */
+    r->front.request = on_request;
     r->front.refused = on_refused;
     r->front.arg = r;
-    evhttp_set_bevcb(r->http, make_tls_bev, r);
-    evhttp_set_timeout_tv(r->http, &tv);
-    am_listener_set_limits(r->http, &r->front);
-    evhttp_set_allowed_methods(r->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
-                                            EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
-    /* The upstream's Content-Type or none: never one of ours. */
-    evhttp_set_default_content_type(r->http, NULL);
-    evhttp_set_gencb(r->http, on_request, r);
+    if (!(r->conns = am_http1_set_new(r->base, &r->front)))
+        return -ENOMEM;
     /* TCP_NODELAY: no 40 ms Nagle stall towards the client. */
-    r->handle = am_listener_bind(r->http, o->bind, o->port);
+    r->handle = am_listener_bind(r->base, o->bind, o->port, on_accept, r);
     if (!r->handle) {
         am_log(AM_LOG_ERROR, "startup_failed", "what=bind addr=%s port=%d error=\"%s\"", o->bind,
                o->port, strerror(errno));
@@ -774,7 +768,7 @@ int am_record_main(int argc, char **argv)
         event_config_set_flag(ecfg, EVENT_BASE_FLAG_NOLOCK);
     r.base = ecfg ? event_base_new_with_config(ecfg) : NULL;
     event_config_free(ecfg);
-    if (!r.base || !(r.out = evbuffer_new()) || setup_server(&r) < 0)
+    if (!r.base || setup_server(&r) < 0)
         goto out;
     if (am_listener_drain_init(&r.drain, r.base, o.shutdown_grace_ms, &r.inflight,
                                stop_accepting, &r) < 0)
@@ -787,15 +781,13 @@ int am_record_main(int argc, char **argv)
            am_recording_exchange_count(r.recording));
     rc = 0;
 out:
-    /* Upstream connections first (freeing one runs no callback), then the server side:
-     * evhttp_free() frees the client connections and their requests. */
+    /* Upstream connections first (freeing one runs no callback), then the client side. */
     while (r.forwards)
         forward_free(r.forwards);
     am_listener_drain_free(&r.drain);
-    if (r.http)
-        evhttp_free(r.http);
-    if (r.out)
-        evbuffer_free(r.out);
+    if (r.handle)
+        evconnlistener_free(r.handle);
+    am_http1_set_free(r.conns);
     if (r.base)
         event_base_free(r.base);
     SSL_CTX_free(r.server_ctx);

@@ -1,4 +1,5 @@
-/* server.c - evhttp over bufferevent_openssl, the request adapter and graceful drain. */
+/* server.c - listeners, TLS connections on http1.c, the request adapter, wire faults and the
+ * graceful drain. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -7,9 +8,6 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/http_struct.h> /* the request's HTTP version (major, minor) */
-#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -27,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http1.h"
 #include "listener.h"
 #include "log.h"
 #include "webhook_client.h"
@@ -39,12 +38,10 @@ struct server {
     struct am_app *app;
     SSL_CTX *ssl_ctx;
     struct event_base *base;
-    struct evhttp *https;
-    struct evhttp *http; /* plaintext, only with --plain-port */
-    struct evhttp_bound_socket *tls_handle, *plain_handle;
+    struct am_http1_set *conns; /* every client connection */
+    struct evconnlistener *tls_handle, *plain_handle; /* plaintext only with --plain-port */
     struct event *sighup;
     struct am_listener_drain drain; /* SIGTERM/SIGINT and the graceful drain */
-    struct evbuffer *out; /* reused reply buffer (single-threaded) */
     struct pending *pending; /* deferred replies and wire faults in progress */
     int inflight;         /* replies owed by deferred handlers */
     struct event *trim;            /* periodic malloc_trim while idle */
@@ -53,7 +50,7 @@ struct server {
     unsigned long requests_since_trim, requests_at_last_tick;
     struct event *commit;  /* group commit of --state-file entries, once per loop pass */
     struct event *idle;    /* background work after replies (reset standbys) */
-    struct am_listener_opts front; /* the framer's limits and deadlines */
+    struct am_http1_opts front; /* the framer's limits and deadlines, our callbacks */
     char refused_id[72];
     struct am_webhook_client *webhooks; /* outbound webhook deliveries */
 };
@@ -92,26 +89,36 @@ static void on_refused(void *arg, struct am_request *req, struct am_response *re
            info->status, am_log_quote(req->client_ip, quoted, sizeof(quoted)), req->request_id);
 }
 
-static struct bufferevent *make_plain_bev(struct event_base *base, void *arg)
+static void on_accept_plain(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+                            int socklen, void *arg)
 {
     struct server *srv = arg;
+    struct bufferevent *bev =
+        bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 
-    return am_listener_wrap(base, bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE |
-                                                                       BEV_OPT_DEFER_CALLBACKS),
-                            &srv->front);
+    (void)l;
+    (void)socklen;
+    if (!bev) {
+        evutil_closesocket(fd);
+        return;
+    }
+    am_http1_conn_new(srv->conns, bev, sa, false);
 }
 
-
-static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
+static void on_accept_tls(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+                          int socklen, void *arg)
 {
     struct server *srv = arg;
     SSL *ssl = SSL_new(srv->ssl_ctx);
     struct bufferevent *bev;
     struct am_fault fault;
 
+    (void)l;
+    (void)socklen;
     if (!ssl) {
-        am_log(AM_LOG_ERROR, "fatal", "what=SSL_new_failed");
-        abort();
+        am_log(AM_LOG_ERROR, "connection_failed", "what=SSL_new");
+        evutil_closesocket(fd);
+        return;
     }
     if (am_app_decide_connection(srv->app, &fault)) {
         /* No protocol version left: the handshake fails with an alert, so the client sees
@@ -121,110 +128,48 @@ static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
         if (fault.kind == AM_FAULT_REFUSE)
             refuse_for(srv, fault.seconds);
     }
-    bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+    /* Owns ssl from here, even when it fails. */
+    bev = bufferevent_openssl_socket_new(srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
                                          BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (!bev) {
-        am_log(AM_LOG_ERROR, "fatal", "what=bufferevent_openssl_socket_new_failed");
-        abort();
+        am_log(AM_LOG_ERROR, "connection_failed", "what=bufferevent_openssl_socket_new");
+        evutil_closesocket(fd);
+        return;
     }
     am_app_metrics(srv->app)->connections_total++;
-    return am_listener_wrap(base, bev, &srv->front);
+    am_http1_conn_new(srv->conns, bev, sa, true);
 }
 
-static void add_headers(struct server *srv, struct evhttp_request *ereq,
-                        const struct am_response *resp, const char *request_id)
+/* The answer: our headers (Content-Type, X-Request-Id, the response's), then what http1
+ * adds as evhttp did (Date, Content-Length, Connection). announce: a Content-Length
+ * other than the body's (the truncate fault), NULL for the body's. */
+static void send_response(struct server *srv, struct am_http1_conn *c,
+                          const struct am_response *resp, const char *request_id,
+                          const char *announce)
 {
-    struct evkeyvalq *oh = evhttp_request_get_output_headers(ereq);
+    unsigned flags = srv->drain.draining || announce ? AM_HTTP1_CLOSE : 0;
 
+    am_http1_begin(c, resp->status, NULL);
     if (resp->content_type)
-        evhttp_add_header(oh, "Content-Type", resp->content_type);
-    evhttp_add_header(oh, "X-Request-Id", request_id);
+        am_http1_header(c, "Content-Type", resp->content_type);
+    am_http1_header(c, "X-Request-Id", request_id);
     for (size_t i = 0; i < resp->n_headers; i++)
-        evhttp_add_header(oh, resp->headers[i].name, resp->headers[i].value);
-    if (srv->drain.draining)
-        evhttp_add_header(oh, "Connection", "close");
-}
-
-/* The Date header evhttp adds to every HTTP/1.1 answer (RFC 1123, as evutil_date_rfc1123
- * writes it), formatted once a second instead of per request. */
-static const char *http_date(void)
-{
-    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    static time_t at = (time_t)-1;
-    static char text[40];
-    time_t now = time(NULL);
-    struct tm tm;
-
-    if (now != at && gmtime_r(&now, &tm)) {
-        snprintf(text, sizeof(text), "%s, %02d %s %4d %02d:%02d:%02d GMT", days[tm.tm_wday % 7],
-                 tm.tm_mday, months[tm.tm_mon % 12], 1900 + tm.tm_year, tm.tm_hour, tm.tm_min,
-                 tm.tm_sec);
-        at = now;
-    }
-    return text;
-}
-
-/* Decimal text of n into buf (24 bytes). */
-static const char *size_text(size_t n, char buf[24])
-{
-    char *p = buf + 23;
-
-    *p = '\0';
-    do {
-        *--p = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    return p;
-}
-
-static void send_response(struct server *srv, struct evhttp_request *ereq,
-                          const struct am_response *resp, const char *request_id)
-{
-    struct evkeyvalq *oh = evhttp_request_get_output_headers(ereq);
-    /* What evhttp would add itself (evhttp_make_header_response) is added here, in the
-     * same order and only where it would: Date on HTTP/1.1, then Content-Length when the
-     * answer has a body and none was set. This spares evhttp a strftime and a printf. */
-    bool http11 = ereq->major == 1 && ereq->minor >= 1;
-    bool head = evhttp_request_get_command(ereq) == EVHTTP_REQ_HEAD;
-    char len[24];
-
-    add_headers(srv, ereq, resp, request_id);
-    if (head) {
-        /* evhttp-2.1.12 would send a HEAD body: the headers say how long the GET answer
-         * is, and no body follows (else a keep-alive stream goes out of step). */
-        evhttp_add_header(oh, "Content-Length", size_text(resp->body_len, len));
-        if (http11)
-            evhttp_add_header(oh, "Date", http_date());
-    } else {
-        if (http11) {
-            evhttp_add_header(oh, "Date", http_date());
-            if (resp->status != 204 && resp->status != 304 &&
-                (resp->status < 100 || resp->status >= 200) &&
-                !evhttp_find_header(oh, "Content-Length") &&
-                !evhttp_find_header(oh, "Transfer-Encoding"))
-                evhttp_add_header(oh, "Content-Length", size_text(resp->body_len, len));
-        }
-        if (resp->body_len)
-            evbuffer_add(srv->out, resp->body, resp->body_len);
-    }
-    evhttp_send_reply(ereq, resp->status, NULL, srv->out);
-    /* evhttp moved the bytes out; drain anything left to keep the buffer reusable. (The
-     * connection's filter joins head and body into one TLS record, see filter_out.) */
-    evbuffer_drain(srv->out, evbuffer_get_length(srv->out));
+        am_http1_header(c, resp->headers[i].name, resp->headers[i].value);
+    if (announce)
+        am_http1_header(c, "Content-Length", announce);
+    am_http1_end(c, resp->body, resp->body_len, flags);
     srv->requests_since_trim++;
 }
 
 /* A reply we still owe (delayed) or a wire fault being carried out. Owns a copy of the
- * response; never outlives the server (freed on completion or at shutdown, where
- * evhttp_free() takes care of the evhttp objects it references). */
+ * response and, once taken over, the connection's bufferevent; never outlives the server
+ * (freed on completion or at shutdown, where am_http1_set_free frees connections still
+ * owed an answer). */
 struct pending {
     struct server *srv;
     struct pending *next, *prev;
-    struct evhttp_request *req;
-    struct evhttp_connection *evcon; /* set once we took the connection over */
-    struct bufferevent *bev;
+    struct am_http1_conn *conn; /* the connection owed the answer; NULL once taken over */
+    struct bufferevent *bev;    /* set once we took the connection over (ours to free) */
     struct event *timer;
     struct am_response resp;
     struct evbuffer *wire; /* bytes still to dribble */
@@ -247,6 +192,8 @@ static void pending_free(struct pending *p)
         event_free(p->timer);
     if (p->wire)
         evbuffer_free(p->wire);
+    if (p->bev)
+        bufferevent_free(p->bev);
     if (p->resp.outcome.release_slot)
         am_app_release(srv->app, &p->resp);
     am_response_finish(&p->resp);
@@ -257,7 +204,7 @@ static void pending_free(struct pending *p)
     free(p);
 }
 
-static struct pending *pending_new(struct server *srv, struct evhttp_request *ereq,
+static struct pending *pending_new(struct server *srv, struct am_http1_conn *conn,
                                    struct am_response *resp, const char *request_id)
 {
     struct pending *p = calloc(1, sizeof(*p));
@@ -265,7 +212,7 @@ static struct pending *pending_new(struct server *srv, struct evhttp_request *er
     if (!p)
         return NULL;
     p->srv = srv;
-    p->req = ereq;
+    p->conn = conn;
     p->resp = *resp; /* moves ownership of the body and headers */
     am_response_init(resp);
     snprintf(p->request_id, sizeof(p->request_id), "%s", request_id);
@@ -278,25 +225,18 @@ static struct pending *pending_new(struct server *srv, struct evhttp_request *er
     return p;
 }
 
-/* Takes the connection away from evhttp: its callbacks become ours, and we free it
- * (with the request) when done. Returns -1 when the client is already gone. */
+/* Takes the connection away from HTTP: its bufferevent is ours, freed with p. Returns -1
+ * when the client is already gone. */
 static int take_over(struct pending *p)
 {
-    p->evcon = evhttp_request_get_connection(p->req);
-    if (!p->evcon)
-        return -1;
-    p->bev = evhttp_connection_get_bufferevent(p->evcon);
+    p->bev = am_http1_detach(p->conn);
+    p->conn = NULL;
     return p->bev ? 0 : -1;
 }
 
 static void finish_connection(struct pending *p)
 {
-    struct evhttp_connection *evcon = p->evcon;
-
-    p->evcon = NULL;
-    if (evcon)
-        evhttp_connection_free(evcon); /* frees the bufferevent, SSL, fd and request */
-    pending_free(p);
+    pending_free(p); /* frees the bufferevent: socket and SSL */
 }
 
 static void on_wire_event(struct bufferevent *bev, short what, void *arg)
@@ -316,7 +256,8 @@ static void on_wire_flushed(struct bufferevent *bev, void *arg)
 {
     struct pending *p = arg;
 
-    (void)bev;
+    if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+        return; /* not on the wire yet (a write callback queued before ours) */
     if (p->wire && evbuffer_get_length(p->wire) > 0)
         return; /* the dribble timer sends the rest */
     finish_connection(p);
@@ -356,45 +297,54 @@ static void act(struct pending *p)
     struct linger lin = {1, 0};
 
     if (resp->outcome.wire == AM_WIRE_NORMAL || resp->outcome.wire == AM_WIRE_TRUNCATE) {
+        char len[32];
+
         if (resp->outcome.wire == AM_WIRE_TRUNCATE) {
-            char len[32];
             /* Announce the whole body, send half, close: a short read for the client. */
             size_t keep = resp->outcome.truncate_bytes ? resp->outcome.truncate_bytes
                                                        : resp->body_len / 2;
             /* The announced length always exceeds what is sent, even for tiny bodies. */
             snprintf(len, sizeof(len), "%zu", resp->body_len > keep ? resp->body_len : keep + 1);
-            evhttp_add_header(evhttp_request_get_output_headers(p->req), "Content-Length", len);
-            evhttp_add_header(evhttp_request_get_output_headers(p->req), "Connection", "close");
             if (keep < resp->body_len)
                 resp->body_len = keep;
         }
-        /* A detached request (client gone) is simply freed by evhttp_send_reply. */
-        send_response(srv, p->req, resp, p->request_id);
+        /* A connection whose client is gone is simply freed. */
+        send_response(srv, p->conn, resp, p->request_id,
+                      resp->outcome.wire == AM_WIRE_TRUNCATE ? len : NULL);
+        p->conn = NULL;
         pending_free(p);
         return;
     }
+    if (resp->outcome.wire == AM_WIRE_DRIBBLE) {
+        /* The whole answer's bytes, made while the connection still speaks HTTP. */
+        size_t n = 0;
+        const char *bytes;
+
+        am_http1_begin(p->conn, resp->status, NULL);
+        if (resp->content_type)
+            am_http1_header(p->conn, "Content-Type", resp->content_type);
+        am_http1_header(p->conn, "X-Request-Id", p->request_id);
+        for (size_t i = 0; i < resp->n_headers; i++)
+            am_http1_header(p->conn, resp->headers[i].name, resp->headers[i].value);
+        bytes = am_http1_render(p->conn, resp->body, resp->body_len, AM_HTTP1_CLOSE, &n);
+        p->wire = evbuffer_new();
+        if (!p->wire || evbuffer_add(p->wire, bytes, n) < 0) {
+            take_over(p);
+            finish_connection(p);
+            return;
+        }
+    }
     if (take_over(p) < 0) {
-        evhttp_send_reply(p->req, 500, NULL, NULL); /* frees the detached request */
         pending_free(p);
         return;
     }
     bufferevent_setcb(p->bev, NULL, on_wire_flushed, on_wire_event, p);
     switch (resp->outcome.wire) {
-    case AM_WIRE_RESET: {
-        evutil_socket_t fd = bufferevent_getfd(p->bev);
-        int dummy = socket(AF_INET, SOCK_STREAM, 0);
-        /* evhttp_connection_free() would shutdown(SHUT_WR) first, and the FIN would reach
-         * the client before the RST. So abort the socket ourselves: with SO_LINGER 0,
-         * dup2() closing its last reference sends RST at once, and the fd number now names
-         * an unconnected dummy socket that evhttp can shut down and close harmlessly. */
-        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
-        if (dummy >= 0) {
-            dup2(dummy, fd);
-            close(dummy);
-        }
+    case AM_WIRE_RESET:
+        /* With SO_LINGER 0, closing the socket sends RST at once (no FIN first). */
+        setsockopt(bufferevent_getfd(p->bev), SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
         finish_connection(p);
         return;
-    }
     case AM_WIRE_EMPTY_CLOSE:
         finish_connection(p);
         return;
@@ -403,13 +353,11 @@ static void act(struct pending *p)
         bufferevent_enable(p->bev, EV_WRITE);
         return;
     case AM_WIRE_DRIBBLE:
-        p->wire = evbuffer_new();
         p->timer = evtimer_new(srv->base, on_dribble, p);
-        if (!p->wire || !p->timer) {
+        if (!p->timer) {
             finish_connection(p);
             return;
         }
-        am_listener_serialise(p->wire, resp, p->request_id);
         bufferevent_enable(p->bev, EV_WRITE);
         on_dribble(-1, 0, p);
         return;
@@ -440,7 +388,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    if (p->evcon) { /* a blackhole's hold expired */
+    if (p->bev) { /* a blackhole's hold expired */
         finish_connection(p);
         return;
     }
@@ -469,21 +417,25 @@ static void proceed(struct pending *p)
         act(p);
 }
 
-static void dispatch_response(struct server *srv, struct evhttp_request *ereq,
+static void dispatch_response(struct server *srv, struct am_http1_conn *c,
                               struct am_response *resp, const char *request_id)
 {
     const struct am_outcome *o = &resp->outcome;
     struct pending *p;
 
     if (o->wire == AM_WIRE_NORMAL && o->delay_ms == 0 && !o->durable) {
-        send_response(srv, ereq, resp, request_id);
+        send_response(srv, c, resp, request_id, NULL);
         if (resp->outcome.release_slot)
             am_app_release(srv->app, resp);
         return;
     }
-    p = pending_new(srv, ereq, resp, request_id);
+    p = pending_new(srv, c, resp, request_id);
     if (!p) {
-        evhttp_send_reply(ereq, 500, NULL, NULL);
+        struct am_response oom;
+
+        am_response_init(&oom);
+        am_response_empty(&oom, 500);
+        send_response(srv, c, &oom, request_id, NULL);
         return;
     }
     if (p->resp.outcome.durable && srv->commit) {
@@ -547,63 +499,23 @@ static void schedule_idle(struct server *srv)
         evtimer_add(srv->idle, &later);
 }
 
-static void on_request(struct evhttp_request *ereq, struct server *srv, bool tls)
+/* A complete request from http1.c: the app answers it, now or later (dispatch_response). */
+static void on_request(void *arg, struct am_http1_conn *c, struct am_request *req,
+                       const char *target)
 {
-    struct am_request req;
+    struct server *srv = arg;
     struct am_response resp;
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ereq);
-    struct evkeyvalq *ih = evhttp_request_get_input_headers(ereq);
-    struct evhttp_connection *evcon = evhttp_request_get_connection(ereq);
-    struct evbuffer *in = evhttp_request_get_input_buffer(ereq);
-    struct evkeyval *kv;
-    const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
-    char *path = NULL, *peer = NULL;
     char request_id[72];
-    size_t path_len = 0;
-    ev_uint16_t peer_port = 0;
     int64_t start = mono_us();
 
-    memset(&req, 0, sizeof(req));
-    req.tls = tls;
-    req.method = am_listener_method(evhttp_request_get_command(ereq));
-    if (raw_path && *raw_path)
-        path = evhttp_uridecode(raw_path, 0, &path_len);
-    /* A decoded NUL would let "/v3/x%00y" look like "/v3/x": treat it as no path. */
-    req.path = (path && strlen(path) == path_len) ? path : "/";
-    req.query = uri ? evhttp_uri_get_query(uri) : NULL;
-    req.body_len = evbuffer_get_length(in);
-    req.body = req.body_len ? (const char *)evbuffer_pullup(in, -1) : NULL;
-    if (evcon)
-        evhttp_connection_get_peer(evcon, &peer, &peer_port);
-    req.client_ip = peer ? peer : "";
-    if (strncmp(req.client_ip, "::ffff:", 7) == 0 && strchr(req.client_ip, '.'))
-        req.client_ip += 7;
-    for (kv = ih->tqh_first; kv; kv = kv->next.tqe_next) {
-        if (am_request_add_header(&req, kv->key, kv->value) < 0) {
-            req.headers_overflow = true;
-            break;
-        }
-    }
-    req.request_id = am_app_request_id(srv->app, &req, request_id, sizeof(request_id));
-    req.transport = am_listener_transport(evcon);
-
-    am_app_handle(srv->app, &req, time(NULL), &resp);
-    am_app_complete(srv->app, &req, &resp, wall_ms(), (uint64_t)(mono_us() - start));
-    dispatch_response(srv, ereq, &resp, req.request_id);
+    (void)target;
+    req->request_id = am_app_request_id(srv->app, req, request_id, sizeof(request_id));
+    am_app_handle(srv->app, req, time(NULL), &resp);
+    am_app_complete(srv->app, req, &resp, wall_ms(), (uint64_t)(mono_us() - start));
+    dispatch_response(srv, c, &resp, req->request_id);
     am_response_finish(&resp);
-    free(path);
     schedule_idle(srv);
     am_webhook_client_kick(srv->webhooks);
-}
-
-static void on_request_tls(struct evhttp_request *ereq, void *arg)
-{
-    on_request(ereq, arg, true);
-}
-
-static void on_request_plain(struct evhttp_request *ereq, void *arg)
-{
-    on_request(ereq, arg, false);
 }
 
 /* glibc keeps freed connection buffers in fragmented arenas: after a burst of
@@ -625,11 +537,11 @@ static void on_trim_tick(evutil_socket_t fd, short what, void *arg)
 static void stop_accepting(struct server *srv)
 {
     if (srv->tls_handle) {
-        evhttp_del_accept_socket(srv->https, srv->tls_handle);
+        evconnlistener_free(srv->tls_handle);
         srv->tls_handle = NULL;
     }
     if (srv->plain_handle) {
-        evhttp_del_accept_socket(srv->http, srv->plain_handle);
+        evconnlistener_free(srv->plain_handle);
         srv->plain_handle = NULL;
     }
 }
@@ -642,7 +554,7 @@ static void on_refuse_over(evutil_socket_t fd, short what, void *arg)
     (void)what;
     if (srv->drain.draining || srv->tls_handle)
         return;
-    srv->tls_handle = am_listener_bind(srv->https, srv->cfg->bind, srv->tls_port);
+    srv->tls_handle = am_listener_bind(srv->base, srv->cfg->bind, srv->tls_port, on_accept_tls, srv);
     if (!srv->tls_handle) {
         struct timeval again = {1, 0};
         am_log(AM_LOG_ERROR, "fault", "kind=refuse what=rebind_failed port=%d retry_s=1",
@@ -660,7 +572,7 @@ static void refuse_for(struct server *srv, uint32_t seconds)
 
     if (!srv->tls_handle)
         return;
-    evhttp_del_accept_socket(srv->https, srv->tls_handle);
+    evconnlistener_free(srv->tls_handle);
     srv->tls_handle = NULL;
     am_log(AM_LOG_WARN, "fault", "kind=refuse seconds=%u port=%d", seconds, srv->tls_port);
     if (!srv->refuse_timer)
@@ -679,7 +591,7 @@ static void on_drain(void *arg)
     stop_accepting(srv);
     for (struct pending *p = srv->pending, *next; p; p = next) {
         next = p->next;
-        if (p->evcon)
+        if (p->bev)
             finish_connection(p);
     }
 }
@@ -699,26 +611,6 @@ static void on_sighup(evutil_socket_t sig, short what, void *arg)
     }
     am_log(AM_LOG_INFO, "fixtures_reloaded", "via=SIGHUP accounts=%zu",
            am_registry_count(am_app_registry(srv->app)));
-}
-
-static struct evhttp *make_http(struct server *srv, int tls)
-{
-    struct evhttp *h = evhttp_new(srv->base);
-    struct timeval tv = {srv->cfg->idle_timeout, 0};
-
-    if (!h)
-        return NULL;
-    evhttp_set_bevcb(h, tls ? make_tls_bev : make_plain_bev, srv);
-    /* evhttp-2.1.12 has no timeout by default: idle keep-alive and handshake-less
-     * connections would live for ever. One timeout covers read, write and handshake. */
-    evhttp_set_timeout_tv(h, &tv);
-    am_listener_set_limits(h, &srv->front);
-    evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-                                      EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
-                                      EVHTTP_REQ_OPTIONS);
-    evhttp_set_default_content_type(h, "application/json");
-    evhttp_set_gencb(h, tls ? on_request_tls : on_request_plain, srv);
-    return h;
 }
 
 /* libevent's own warnings go through our logger, at most one line per second. */
@@ -760,6 +652,8 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     srv.front.idle_timeout = cfg->idle_timeout;
     srv.front.head_timeout = cfg->head_timeout;
     srv.front.body_timeout = cfg->body_timeout;
+    srv.front.default_type = "application/json";
+    srv.front.request = on_request;
     srv.front.refused = on_refused;
     srv.front.arg = &srv;
     signal(SIGPIPE, SIG_IGN);
@@ -767,7 +661,7 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     raise_fd_limit();
 
     ecfg = event_config_new();
-    /* One thread; the changelist folds the add/del pairs evhttp makes on every request. */
+    /* One thread; the changelist folds the event add/del pairs of each request. */
     if (ecfg)
         event_config_set_flag(ecfg, EVENT_BASE_FLAG_NOLOCK | EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST |
                                         /* CLOCK_MONOTONIC, not _COARSE: a latency fault
@@ -775,13 +669,10 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
                                         EVENT_BASE_FLAG_PRECISE_TIMER);
     srv.base = ecfg ? event_base_new_with_config(ecfg) : NULL;
     event_config_free(ecfg);
-    srv.out = evbuffer_new();
-    if (!srv.base || !srv.out)
+    srv.conns = srv.base ? am_http1_set_new(srv.base, &srv.front) : NULL;
+    if (!srv.base || !srv.conns)
         goto out;
-    srv.https = make_http(&srv, 1);
-    if (!srv.https)
-        goto out;
-    srv.tls_handle = am_listener_bind(srv.https, cfg->bind, cfg->port);
+    srv.tls_handle = am_listener_bind(srv.base, cfg->bind, cfg->port, on_accept_tls, &srv);
     if (!srv.tls_handle) {
         am_log(AM_LOG_ERROR, "startup_failed", "what=bind addr=%s port=%d error=\"%s\"", cfg->bind,
                cfg->port, strerror(errno));
@@ -790,8 +681,8 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     port = am_listener_bound_port(srv.tls_handle);
     srv.tls_port = port;
     if (cfg->plain_port >= 0) {
-        srv.http = make_http(&srv, 0);
-        srv.plain_handle = srv.http ? am_listener_bind(srv.http, cfg->bind, cfg->plain_port) : NULL;
+        srv.plain_handle = am_listener_bind(srv.base, cfg->bind, cfg->plain_port, on_accept_plain,
+                                            &srv);
         if (!srv.plain_handle) {
             am_log(AM_LOG_ERROR, "startup_failed", "what=bind_plain addr=%s port=%d error=\"%s\"",
                    cfg->bind, cfg->plain_port, strerror(errno));
@@ -834,13 +725,12 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
     rc = am_app_shutdown(app) < 0 ? 1 : 0;
     am_log(AM_LOG_INFO, "stopped", "exit=%d", rc);
 out:
-    /* evhttp_free() below frees every connection and request; our contexts only hold
-     * timers and buffers, released here without touching the requests. */
+    /* Replies still owed, then every connection (am_http1_set_free runs no callback). */
     while (srv.pending) {
         srv.pending->counted = 0;
-        srv.pending->evcon = NULL;
         pending_free(srv.pending);
     }
+    am_http1_set_free(srv.conns);
     am_webhook_client_free(srv.webhooks);
     if (srv.commit)
         event_free(srv.commit);
@@ -853,12 +743,10 @@ out:
     am_listener_drain_free(&srv.drain);
     if (srv.sighup)
         event_free(srv.sighup);
-    if (srv.https)
-        evhttp_free(srv.https);
-    if (srv.http)
-        evhttp_free(srv.http);
-    if (srv.out)
-        evbuffer_free(srv.out);
+    if (srv.tls_handle)
+        evconnlistener_free(srv.tls_handle);
+    if (srv.plain_handle)
+        evconnlistener_free(srv.plain_handle);
     if (srv.base)
         event_base_free(srv.base);
     am_log_defer_flush(false);

@@ -1,5 +1,5 @@
-/* server.h - the libevent/OpenSSL adapter: listeners, TLS, evhttp <-> am_request/
- * am_response, signals and graceful drain. The only module (with tls.c and crypto.c)
+/* server.h - the libevent/OpenSSL adapter: listeners, TLS connections (on http1.c),
+ * am_request/am_response, wire faults, signals and graceful drain. The only module (with tls.c and crypto.c)
  * that includes libevent or OpenSSL headers. */
 #ifndef AM_SERVER_H
 #define AM_SERVER_H

@@ -113,7 +113,15 @@ class Browser:
         return bool(self.cmd("POST", "/elements", {"using": "css selector", "value": css}))
 
     def click(self, css):
-        self.cmd("POST", f"/element/{self.find(css)}/click", {})
+        # The dashboard re-renders on its own refresh: an element found just before may be
+        # replaced by the time of the click. Find it again (a few times), never skip it.
+        for attempt in range(3):
+            try:
+                self.cmd("POST", f"/element/{self.find(css)}/click", {})
+                return
+            except BrowserError as e:
+                if "stale element reference" not in str(e) or attempt == 2:
+                    raise
 
     def type(self, css, text, clear=True):
         el = self.find(css)

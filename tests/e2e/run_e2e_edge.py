@@ -301,6 +301,94 @@ def _(ctx):
     eq(b.count(b'"status":"ok"'), 2, f"two pipelined answers: {b[:300]!r}")
 
 
+def read_answer(sock, buf=b"", head=False):
+    """Reads one answer with a Content-Length body (none for HEAD) from a keep-alive
+    stream; returns (status line, headers, body, what is left over)."""
+    sock.settimeout(IO_TIMEOUT)
+    while b"\r\n\r\n" not in buf:
+        c = sock.recv(65536)
+        check(c, f"closed before a head: {buf[:200]!r}")
+        buf += c
+    top, _, rest = buf.partition(b"\r\n\r\n")
+    lines = top.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:])}
+    n = 0 if head else int(headers.get("content-length", "0"))
+    if lines[0].startswith("HTTP/1.1 100"):
+        return lines[0], headers, b"", rest
+    while len(rest) < n:
+        c = sock.recv(65536)
+        check(c, "closed inside a body")
+        rest += c
+    return lines[0], headers, rest[:n], rest[n:]
+
+
+@test("http1_connection_semantics_as_evhttp_had_them")
+def _(ctx):
+    """The request loop that replaced evhttp keeps what clients rely on: 100-continue,
+    HTTP/1.0 with and without keep-alive, HEAD, a half-closed client, pipelining behind a
+    delayed answer, Connection: close echoed."""
+    s = ctx.server("h1", ["--fault-header"])
+    cpf = new_cpf()
+    body = json.dumps({"name": "Continue", "cpfCnpj": cpf}).encode()
+    h = ["POST /v3/customers HTTP/1.1", "Host: x", f"access_token: {KEY}", "User-Agent: e2e",
+         "Content-Type: application/json", f"Content-Length: {len(body)}"]
+    with tls_sock(s) as t:
+        t.sendall(req(h + ["Expect: 100-continue"]))
+        line, _, _, rest = read_answer(t)
+        eq(line, "HTTP/1.1 100 Continue", "the body is asked for")
+        t.sendall(body)
+        line, hd, b, rest = read_answer(t, rest)
+        eq(line, "HTTP/1.1 200 OK", f"then answered ({b[:200]!r} {hd!r})")
+        check(b, f"a body: {hd!r}")
+        check(hd.get("date"), "Date on HTTP/1.1")
+        eq(json.loads(b)["name"], "Continue", "the body arrived whole")
+        # HEAD: the GET answer's length, no body; the stream stays in step.
+        cid = json.loads(b)["id"]
+        get = ["GET /v3/customers/" + cid + " HTTP/1.1", "Host: x", f"access_token: {KEY}",
+               "User-Agent: e2e"]
+        t.sendall(req(["HEAD" + get[0][3:]] + get[1:]) + req(get))
+        line, hd, b, rest = read_answer(t, rest, head=True)
+        eq(line, "HTTP/1.1 200 OK", "HEAD")
+        n = int(hd["content-length"])
+        line, hd2, b2, rest = read_answer(t, rest)
+        eq((line, len(b2)), ("HTTP/1.1 200 OK", n), "GET after HEAD: HEAD's length, in step")
+        # Pipelined behind a delayed answer: in order.
+        slow = get + ["X-Mock-Fault: latency;ms=300"]
+        t0 = time.monotonic()
+        t.sendall(req(slow) + req(["GET /__mock/health HTTP/1.1", "Host: x"]))
+        line, _, b, rest = read_answer(t, rest)
+        check(time.monotonic() - t0 >= 0.29, "the first answer waited its 300 ms")
+        eq(json.loads(b)["id"], cid, "first answer first")
+        line, _, b, rest = read_answer(t, rest)
+        check(b'"status":"ok"' in b, f"then the pipelined one: {b[:200]!r}")
+        # Connection: close is echoed and the server closes.
+        t.sendall(req(["GET /__mock/health HTTP/1.1", "Host: x", "Connection: close"]))
+        line, hd, b, rest = read_answer(t, rest)
+        eq(hd.get("connection", "").lower(), "close", "Connection: close echoed")
+        eq(read_all(t, timeout=5), rest, "then closed")
+    # HTTP/1.0: closes unless keep-alive is asked; keep-alive is said back.
+    with tls_sock(s) as t:
+        t.sendall(req(["GET /__mock/health HTTP/1.0"]))
+        data = read_all(t)
+        check(data.startswith(b"HTTP/1.0 200 OK\r\n"), f"1.0 answered in 1.0: {data[:100]!r}")
+        check(b"\r\nConnection: close\r\n" in data, "1.0 without keep-alive closes")
+    with tls_sock(s) as t:
+        t.sendall(req(["GET /__mock/health HTTP/1.0", "Connection: keep-alive"]))
+        line, hd, _, rest = read_answer(t)
+        eq(hd.get("connection", "").lower(), "keep-alive", "1.0 keep-alive said back")
+        t.sendall(req(["GET /__mock/health HTTP/1.0"]))
+        line, _, b, rest = read_answer(t, rest)
+        check(b'"status":"ok"' in b, "a second 1.0 request on the kept connection")
+    # A client that half-closes after its request still gets the answer.
+    raw = socket.create_connection(("127.0.0.1", plain_port(s)), timeout=IO_TIMEOUT)
+    with raw:
+        raw.sendall(req(["GET /__mock/health HTTP/1.1", "Host: x"]))
+        raw.shutdown(socket.SHUT_WR)
+        data = read_all(raw)
+        check(data.startswith(b"HTTP/1.1 200 OK") and b'"status":"ok"' in data,
+              f"answer after the client's FIN: {data[:200]!r}")
+
+
 @test("long_customer_id_is_404_not_501")
 def _(ctx):
     s = ctx.server("longid")

@@ -58,6 +58,22 @@ static void feed(const char *data, size_t size, size_t piece, struct run *r)
                 am_httphead_finish(&again);
                 out_add(r, h.head, h.head_len);
                 r->heads++;
+                {
+                    /* What http1.c does next: split it in place into the request. */
+                    struct am_request req;
+                    const char *target = NULL;
+
+                    memset(&req, 0, sizeof(req));
+                    if (am_httphead_parse(&h, &req, &target) == 0 &&
+                        (!req.path || req.path[0] == '\0' || !target ||
+                         req.n_headers > AM_REQUEST_MAX_HEADERS ||
+                         strlen(target) > h.head_len))
+                        abort();
+                    for (size_t i = 0; i < req.n_headers; i++) {
+                        if (!req.headers[i].name[0] || strchr(req.headers[i].value, '\n'))
+                            abort();
+                    }
+                }
                 am_httphead_taken(&h);
             } else if (st == AM_HH_BODY) {
                 out_add(r, data + off + at, used);

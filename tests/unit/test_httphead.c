@@ -1,6 +1,7 @@
-/* test_httphead.c - the HTTP/1.1 framer in front of evhttp: what RFC 9112 says to refuse
- * is refused with the right status, what is well-formed is passed on unchanged, framed as
- * evhttp frames it, whatever the read sizes. */
+/* test_httphead.c - the HTTP/1.1 framer of net/http1.c: what RFC 9112 says to refuse is
+ * refused with the right status, what is well-formed is passed on unchanged whatever the
+ * read sizes, a chunked body's payload is told from its framing, and an accepted head is
+ * split into the request the app sees. */
 #include "test_helpers.h"
 
 #include "httphead.h"
@@ -201,6 +202,113 @@ static void test_httphead_head_limit_and_phases(void **state)
     assert_string_equal(am_httphead_error_info(AM_HH_BODY_TIMEOUT)->reason, "body_deadline");
 }
 
+/* The payload steps of a chunked body, whatever the read sizes, are exactly its data. */
+static void test_httphead_chunked_payload_is_told_from_framing(void **state)
+{
+    static const char text[] = "POST /v3/x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               "3\r\nabc\r\n0a \r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n"
+                               "GET / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi";
+    (void)state;
+    for (size_t piece = 1; piece <= sizeof(text); piece++) {
+        struct am_httphead h;
+        char payload[64];
+        size_t plen = 0, off = 0, len = sizeof(text) - 1;
+        int done = 0;
+
+        am_httphead_init(&h, 1024, 100);
+        while (off < len) {
+            size_t n = len - off > piece ? piece : len - off, used = 0;
+            enum am_httphead_step st = am_httphead_feed(&h, text + off, n, &used);
+
+            assert_int_not_equal(st, AM_HH_ERROR);
+            if (st == AM_HH_HEAD)
+                am_httphead_taken(&h);
+            if (st == AM_HH_BODY && h.payload) {
+                assert_true(plen + used < sizeof(payload));
+                memcpy(payload + plen, text + off, used);
+                plen += used;
+            }
+            if (st == AM_HH_BODY && h.phase == AM_HH_IDLE)
+                done++;
+            off += used;
+        }
+        payload[plen] = '\0';
+        assert_string_equal(payload, "abc0123456789hi");
+        assert_int_equal(done, 2);
+        am_httphead_finish(&h);
+    }
+}
+
+/* Feeds one whole head and splits it. */
+static void parse_one(struct am_httphead *h, const char *text, struct am_request *req,
+                      const char **target)
+{
+    size_t used = 0;
+
+    am_httphead_init(h, 4096, 100);
+    memset(req, 0, sizeof(*req));
+    assert_int_equal(am_httphead_feed(h, text, strlen(text), &used), AM_HH_HEAD);
+    assert_int_equal(used, strlen(text));
+    assert_int_equal(am_httphead_parse(h, req, target), 0);
+    am_httphead_taken(h);
+}
+
+static void test_httphead_parse_splits_the_head_in_place(void **state)
+{
+    struct am_httphead h;
+    struct am_request req;
+    const char *target;
+    char many[4096];
+    size_t n;
+
+    (void)state;
+    parse_one(&h, "GET /v3/cus%74omers/a%2Fb?name=a%20b&x=1#frag HTTP/1.1\r\n"
+                  "Host: x\r\naccess_token:   $aact_hmlg_abc \t\r\nX-Empty:\r\n\r\n",
+              &req, &target);
+    assert_int_equal(req.method, AM_METHOD_GET);
+    assert_string_equal(target, "/v3/cus%74omers/a%2Fb?name=a%20b&x=1#frag");
+    assert_string_equal(req.path, "/v3/customers/a/b"); /* decoded like evhttp_uridecode */
+    assert_string_equal(req.query, "name=a%20b&x=1");    /* raw, without the fragment */
+    assert_int_equal(req.n_headers, 3);
+    assert_false(req.headers_overflow);
+    assert_string_equal(am_request_header(&req, "ACCESS_TOKEN"), "$aact_hmlg_abc");
+    assert_string_equal(am_request_header(&req, "x-empty"), "");
+    assert_string_equal(am_request_header(&req, "host"), "x");
+    am_httphead_finish(&h);
+
+    /* A decoded NUL never shortens the path; invalid escapes stay; no query is NULL. */
+    parse_one(&h, "DELETE /v3/x%00y HTTP/1.0\r\n\r\n", &req, &target);
+    assert_int_equal(req.method, AM_METHOD_DELETE);
+    assert_string_equal(req.path, "/");
+    assert_null(req.query);
+    assert_true(h.http10);
+    am_httphead_finish(&h);
+    parse_one(&h, "GET /a%zz%4?q HTTP/1.1\r\n\r\n", &req, &target);
+    assert_string_equal(req.path, "/a%zz%4");
+    assert_string_equal(req.query, "q");
+    am_httphead_finish(&h);
+
+    /* absolute-form names its path after the authority; none is "/". */
+    parse_one(&h, "GET https://api.example:443/v3/p?a=1 HTTP/1.1\r\n\r\n", &req, &target);
+    assert_string_equal(req.path, "/v3/p");
+    assert_string_equal(req.query, "a=1");
+    am_httphead_finish(&h);
+    parse_one(&h, "OPTIONS http://api.example HTTP/1.1\r\n\r\n", &req, &target);
+    assert_string_equal(req.path, "/");
+    assert_null(req.query);
+    am_httphead_finish(&h);
+
+    /* More fields than the request holds: flagged, never half-read silently. */
+    n = (size_t)snprintf(many, sizeof(many), "GET / HTTP/1.1\r\n");
+    for (int i = 0; i < AM_REQUEST_MAX_HEADERS + 2; i++)
+        n += (size_t)snprintf(many + n, sizeof(many) - n, "X-%d: %d\r\n", i, i);
+    snprintf(many + n, sizeof(many) - n, "\r\n");
+    parse_one(&h, many, &req, &target);
+    assert_true(req.headers_overflow);
+    assert_int_equal(req.n_headers, AM_REQUEST_MAX_HEADERS);
+    am_httphead_finish(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +317,8 @@ int main(void)
         cmocka_unit_test(test_httphead_refuses_what_rfc9112_refuses),
         cmocka_unit_test(test_httphead_malformed_chunks_are_400_not_413),
         cmocka_unit_test(test_httphead_head_limit_and_phases),
+        cmocka_unit_test(test_httphead_chunked_payload_is_told_from_framing),
+        cmocka_unit_test(test_httphead_parse_splits_the_head_in_place),
     };
     return cmocka_run_group_tests_name("httphead", tests, NULL, NULL);
 }
