@@ -1,6 +1,7 @@
 /* utf8.c - strict UTF-8 checks (see utf8.h). */
 #include "utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Length of the well-formed sequence at s (at most len bytes), 0 when there is none. */
@@ -45,7 +46,17 @@ bool am_utf8_valid(const char *s, size_t len, size_t *ret_bad)
     while (i < len) {
         size_t n;
 
-        if (u[i] < 0x80) { /* the common case: ASCII */
+        /* The common case, ASCII, eight bytes at a time. */
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        if (u[i] < 0x80) {
             i++;
             continue;
         }
@@ -88,7 +99,13 @@ void am_utf8_scrub(char *s)
     size_t len = strlen(s), i = 0;
 
     while (i < len) {
-        size_t n = seq_len((const unsigned char *)s + i, len - i);
+        size_t n;
+
+        if ((unsigned char)s[i] < 0x80) { /* ASCII: nothing to scrub */
+            i++;
+            continue;
+        }
+        n = seq_len((const unsigned char *)s + i, len - i);
 
         if (n == 0) {
             s[i++] = '?';
