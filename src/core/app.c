@@ -982,7 +982,8 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     ctx.registry = res.account->registry;
     ctx.registry = res.account->registry;
     r = run_api(app, &m, req, &ctx, resp);
-    am_query_finish(&query);
+    if (query.n) /* nothing to free otherwise (most requests have no query) */
+        am_query_finish(&query);
     return r;
 }
 

@@ -19,13 +19,25 @@
 #define REDACT_TAIL 4
 #define REDACT_MIN_LEN 12
 
-/* Base64 (both alphabets) and '=': one bit per byte, looked up on every request's key. */
-static const uint32_t key_chars[8] = {
-    0x00000000,
-    0x23ffa800, /* '+' '-' '/' '0'-'9' '=' */
-    0x87fffffe, /* 'A'-'Z' '_' */
-    0x07fffffe, /* 'a'-'z' */
-    0, 0, 0, 0,
+/* Base64 (both alphabets) and '=' (A-Z a-z 0-9 + - / = _): 1 per byte that may follow
+ * the prefix, looked up for every request's key. */
+static const unsigned char key_chars[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
 /* Length of the recognised prefix of key and its shape, before looking at the body. */
@@ -48,8 +60,9 @@ static enum am_key_shape prefix_of(const char *key, size_t *ret_prefix_len)
 enum am_key_shape am_key_classify(const char *key)
 {
     enum am_key_shape shape;
+    const unsigned char *p, *end;
     size_t prefix_len = 0, len;
-    uint32_t all = 1;
+    unsigned all = 1;
 
     if (!key)
         return AM_KEY_SHAPE_INVALID;
@@ -60,10 +73,14 @@ enum am_key_shape am_key_classify(const char *key)
     len = strnlen(key, AM_KEY_MAX_LEN + 1);
     if (len > AM_KEY_MAX_LEN || len - prefix_len < KEY_MIN_BODY)
         return AM_KEY_SHAPE_INVALID;
-    /* Every request's key passes here: no branch per character. */
-    for (const unsigned char *p = (const unsigned char *)key + prefix_len,
-                             *end = (const unsigned char *)key + len; p < end; p++)
-        all &= key_chars[*p >> 5] >> (*p & 31);
+    /* Every request's key passes here: no branch per character, eight at a time. */
+    p = (const unsigned char *)key + prefix_len;
+    end = (const unsigned char *)key + len;
+    for (; end - p >= 8; p += 8)
+        all &= key_chars[p[0]] & key_chars[p[1]] & key_chars[p[2]] & key_chars[p[3]] &
+               key_chars[p[4]] & key_chars[p[5]] & key_chars[p[6]] & key_chars[p[7]];
+    for (; p < end; p++)
+        all &= key_chars[*p];
     return all ? shape : AM_KEY_SHAPE_INVALID;
 }
 

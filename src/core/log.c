@@ -180,8 +180,19 @@ static void line_key(struct am_logline *l, const char *key)
 
 void am_logline_str(struct am_logline *l, const char *key, const char *value)
 {
+    size_t klen = strlen(key), vlen = strlen(value);
+
+    if (l->n + klen + 2 + vlen < sizeof(l->buf)) { /* the usual case: it all fits */
+        char *w = l->buf + l->n;
+        *w++ = ' ';
+        memcpy(w, key, klen);
+        w[klen] = '=';
+        memcpy(w + klen + 1, value, vlen);
+        l->n += klen + 2 + vlen;
+        return;
+    }
     line_key(l, key);
-    line_add(l, value, strlen(value));
+    line_add(l, value, vlen);
 }
 
 /* " key=" + optional '-' + the decimal digits of mag. */
@@ -232,10 +243,34 @@ void am_log_flush(void)
     }
 }
 
+/* am_log_quote's view of a byte: QUOTE_WRAP when the value must be wrapped in quotes,
+ * QUOTE_ESCAPE when the byte cannot be copied as it is. */
+#define QUOTE_WRAP 1
+#define QUOTE_ESCAPE 2
+static const unsigned char quote_class[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
 const char *am_log_quote(const char *value, char *out, size_t out_len)
 {
     static const char hex[] = "0123456789abcdef";
-    bool quote = false, plain = true;
+    unsigned flags = 0;
+    bool quote, plain;
     size_t o = 0, n;
 
     if (out_len < 4) {
@@ -245,18 +280,10 @@ const char *am_log_quote(const char *value, char *out, size_t out_len)
     }
     if (!value)
         value = "";
-    for (n = 0; value[n]; n++) {
-        unsigned char c = (unsigned char)value[n];
-
-        if (c < 0x20 || c >= 0x7f)
-            plain = false;
-        else if (c == '"' || c == '\\')
-            quote = true, plain = false;
-        else if (c == ' ' || c == '=')
-            quote = true;
-    }
-    if (n == 0)
-        quote = true;
+    for (n = 0; value[n]; n++)
+        flags |= quote_class[(unsigned char)value[n]];
+    quote = n == 0 || (flags & QUOTE_WRAP);
+    plain = !(flags & QUOTE_ESCAPE);
     if (quote)
         out[o++] = '"';
     if (plain) {

@@ -393,8 +393,15 @@ static bool pattern_match(const char *pattern, const char **segs, int n, struct 
     int i = 0;
     size_t np = 0;
     const char *params[AM_ROUTE_MAX_PARAMS];
-    size_t len = strlen(pattern);
-    bool trailing = len > 0 && pattern[len - 1] == '/';
+    size_t len;
+    bool trailing;
+
+    /* Most patterns differ from the path in the first letter: say so before the walk
+     * (segs[0] is never empty, and a '*' pattern segment matches any). */
+    if (n > 0 && pattern[0] != '*' && pattern[0] != segs[0][0])
+        return false;
+    len = strlen(pattern);
+    trailing = len > 0 && pattern[len - 1] == '/';
 
     while (*p) {
         const char *slash = strchr(p, '/');

@@ -38,6 +38,17 @@ static size_t seq_len(const unsigned char *s, size_t len)
     return n;
 }
 
+/* True when the next eight bytes (of len left) are all ASCII. */
+static bool ascii8(const char *s, size_t len)
+{
+    uint64_t w;
+
+    if (len < 8)
+        return false;
+    memcpy(&w, s, 8);
+    return !(w & 0x8080808080808080ULL);
+}
+
 bool am_utf8_valid(const char *s, size_t len, size_t *ret_bad)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -46,16 +57,10 @@ bool am_utf8_valid(const char *s, size_t len, size_t *ret_bad)
     while (i < len) {
         size_t n;
 
-        /* The common case, ASCII, eight bytes at a time. */
-        while (len - i >= 8) {
-            uint64_t w;
-            memcpy(&w, u + i, 8);
-            if (w & 0x8080808080808080ULL)
-                break;
+        if (ascii8(s + i, len - i)) { /* the common case, eight bytes at a time */
             i += 8;
+            continue;
         }
-        if (i >= len)
-            break;
         if (u[i] < 0x80) {
             i++;
             continue;
@@ -101,7 +106,11 @@ void am_utf8_scrub(char *s)
     while (i < len) {
         size_t n;
 
-        if ((unsigned char)s[i] < 0x80) { /* ASCII: nothing to scrub */
+        if (ascii8(s + i, len - i)) { /* ASCII: nothing to scrub */
+            i += 8;
+            continue;
+        }
+        if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
         }
