@@ -379,6 +379,19 @@ void am_app_free(struct am_app *app)
     free(app);
 }
 
+/* snprintf(dst, size, "%s", src) without the format engine: truncates the same way. */
+static void copy_field(char *dst, size_t size, const char *src)
+{
+    size_t n;
+
+    if (size == 0)
+        return;
+    n = strnlen(src, size - 1);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static bool request_id_ok(const char *s)
 {
     size_t n = 0;
@@ -399,12 +412,12 @@ const char *am_app_request_id(struct am_app *app, const struct am_request *req, 
     char gen[17];
 
     if (given && request_id_ok(given)) {
-        snprintf(out, out_len, "%s", given);
+        copy_field(out, out_len, given);
         return out;
     }
     /* Request ids have their own stream: a probe must never shift the --seed object ids. */
     am_ids_request(&app->request_ids, gen);
-    snprintf(out, out_len, "%s", gen);
+    copy_field(out, out_len, gen);
     return out;
 }
 
@@ -918,8 +931,8 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
         return r;
     set_redacted(resp, res.redacted);
     resp->outcome.auth_result = am_auth_outcome_name(res.outcome);
-    snprintf(resp->outcome.account_id, sizeof(resp->outcome.account_id), "%s",
-             res.account ? res.account->id : "");
+    copy_field(resp->outcome.account_id, sizeof(resp->outcome.account_id),
+               res.account ? res.account->id : "");
     if (res.account_created && auto_account_created(app, &res, resp))
         return 0;
     if (res.outcome != AM_AUTH_OK) {
@@ -969,7 +982,8 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
     ctx.registry = res.account->registry;
     ctx.registry = res.account->registry;
     r = run_api(app, &m, req, &ctx, resp);
-    am_query_finish(&query);
+    if (query.n) /* nothing to free otherwise (most requests have no query) */
+        am_query_finish(&query);
     return r;
 }
 
@@ -1010,15 +1024,6 @@ void am_app_handle(struct am_app *app, const struct am_request *req, int64_t rea
     am_public_url_set(app->cfg->public_url);
 }
 
-/* snprintf(dst, size, "%s", src) without the format engine: truncates the same way. */
-static void copy_field(char *dst, size_t size, const char *src)
-{
-    size_t n = strnlen(src, size - 1);
-
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 void am_app_complete(struct am_app *app, const struct am_request *req,
                      const struct am_response *resp, int64_t now_ms, uint64_t duration_us)
 {
@@ -1044,7 +1049,8 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
         copy_field(e.path + n, sizeof(e.path) - n, req->query);
     }
     /* Decode first: "%24aact%5Fhmlg%5F..." must be scrubbed like the plain key. */
-    am_ascii_percent_decode(e.path);
+    if (strchr(e.path, '%'))
+        am_ascii_percent_decode(e.path);
     am_utf8_scrub(e.path); /* a refused request is journalled too: keep the journal JSON */
     am_key_scrub(e.path);
     e.status = resp->status;

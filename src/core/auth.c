@@ -90,7 +90,8 @@ int am_auth_identify(struct am_registry *reg, const struct am_auth_policy *polic
     if (!reg || !policy || !ret)
         return -EINVAL;
     memset(ret, 0, sizeof(*ret));
-    am_key_redact(token, ret->redacted, sizeof(ret->redacted));
+    shape = am_key_classify(token); /* once: the redaction needs it too */
+    am_key_redact_shaped(token, shape, ret->redacted, sizeof(ret->redacted));
 
     if (!token) {
         deny(ret, AM_AUTH_NO_TOKEN, 401, AM_ERR_TOKEN_NOT_FOUND, AM_TXT_TOKEN_NOT_FOUND);
@@ -101,7 +102,6 @@ int am_auth_identify(struct am_registry *reg, const struct am_auth_policy *polic
         deny(ret, AM_AUTH_EMPTY_TOKEN, 401, NULL, NULL);
         return 0;
     }
-    shape = am_key_classify(token);
     if (shape == AM_KEY_SHAPE_INVALID) {
         deny(ret, AM_AUTH_BAD_FORMAT, 401, AM_ERR_TOKEN_FORMAT, AM_TXT_TOKEN_FORMAT);
         return 0;
@@ -111,7 +111,7 @@ int am_auth_identify(struct am_registry *reg, const struct am_auth_policy *polic
         return 0;
     }
 
-    am_sha256(token, strlen(token), sha);
+    am_sha256_memo(token, strlen(token), sha);
     account = am_registry_lookup(reg, sha, &key);
     if (!account && policy->auto_accounts && am_registry_count(reg) < AM_AUTO_ACCOUNTS_MAX) {
         r = auto_account(reg, token, sha, now, &account, &key);

@@ -42,6 +42,11 @@ const char *am_request_encoding_error(const struct am_request *req)
         return AM_TXT_ENCODING_BODY;
     if (req->body_len && !multipart && am_utf8_json_has_nul(req->body, req->body_len, NULL))
         return AM_TXT_ENCODING_NUL;
+    /* Without a '%' the decoded keys and values are the raw bytes ('+' becomes a space):
+     * the query's own check answers for them, without decoding a copy. */
+    if (!req->query || (!strchr(req->query, '%') &&
+                        am_utf8_valid(req->query, strlen(req->query), NULL)))
+        return NULL;
     r = am_query_parse(req->query, &q);
     am_query_finish(&q);
     if (r == -EILSEQ)
@@ -51,8 +56,15 @@ const char *am_request_encoding_error(const struct am_request *req)
 
 const char *am_request_header(const struct am_request *req, const char *name)
 {
+    /* Several lookups per request, each over every header: the first character rules most
+     * out before strcasecmp (| 0x20 puts both cases of a letter together, so names equal
+     * without case always pass). */
+    unsigned char first = (unsigned char)name[0] | 0x20;
+
     for (size_t i = 0; i < req->n_headers; i++) {
-        if (strcasecmp(req->headers[i].name, name) == 0)
+        const char *h = req->headers[i].name;
+
+        if (((unsigned char)h[0] | 0x20) == first && strcasecmp(h, name) == 0)
             return req->headers[i].value;
     }
     return NULL;

@@ -56,6 +56,12 @@ void am_ids_uuid(struct am_ids *ids, char out[37])
 
 void am_ids_request(struct am_ids *ids, char out[17])
 {
-    snprintf(out, 17, "%016llx", (unsigned long long)am_ids_next(ids));
+    static const char digits[] = "0123456789abcdef";
+    uint64_t v = am_ids_next(ids);
+
+    /* "%016llx" by hand: one per request. */
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        out[i] = digits[v & 0xf];
+    out[16] = '\0';
     ids->request_seq++;
 }

@@ -35,6 +35,9 @@ bool am_key_shape_matches_env(enum am_key_shape shape, enum am_environment env);
  * show only "..." + last 4 when at least 12 chars long. Never more than 4 characters of
  * the secret part. out must hold AM_KEY_REDACTED_LEN bytes. */
 void am_key_redact(const char *key, char *out, size_t out_len);
+/* am_key_redact() for a caller that already has am_key_classify(key) (auth: once per
+ * request, not twice). */
+void am_key_redact_shaped(const char *key, enum am_key_shape shape, char *out, size_t out_len);
 
 /* Generates a new key of env in the real format: "$aact_hmlg_000" / "$aact_prod_000" +
  * base64("<32 hex>::<19-digit number>::$aach_<uuid v4>"). out must hold

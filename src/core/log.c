@@ -72,6 +72,19 @@ static size_t stamp(time_t sec, char *out, size_t out_len)
     return cached_len;
 }
 
+/* Appends s to line (of size bytes, n used), truncated so a NUL still fits; new n. */
+static size_t cat(char *line, size_t size, size_t n, const char *s)
+{
+    size_t len = strlen(s);
+
+    if (len > size - 1 - n)
+        len = size - 1 - n;
+    memcpy(line + n, s, len);
+    n += len;
+    line[n] = '\0';
+    return n;
+}
+
 /* "ts=... level=... msg=..." into line (sizeof(struct am_logline).buf); its length. */
 static size_t head(char *line, size_t size, enum am_log_level level, const char *msg)
 {
@@ -87,8 +100,11 @@ static size_t head(char *line, size_t size, enum am_log_level level, const char 
     line[n++] = (char)('0' + ms / 10 % 10);
     line[n++] = (char)('0' + ms % 10);
     line[n] = '\0';
-    n += (size_t)snprintf(line + n, size - n, "Z level=%s msg=%s", level_name(level), msg);
-    return n < size ? n : size - 1;
+    /* "Z level=%s msg=%s", truncated where snprintf would stop */
+    n = cat(line, size, n, "Z level=");
+    n = cat(line, size, n, level_name(level));
+    n = cat(line, size, n, " msg=");
+    return cat(line, size, n, msg);
 }
 
 static void emit(enum am_log_level level, const char *line)
@@ -148,15 +164,35 @@ static void line_add(struct am_logline *l, const char *s, size_t len)
 
 static void line_key(struct am_logline *l, const char *key)
 {
+    size_t len = strlen(key);
+
+    if (l->n + len + 2 < sizeof(l->buf)) { /* the usual case: it fits, one copy */
+        l->buf[l->n] = ' ';
+        memcpy(l->buf + l->n + 1, key, len);
+        l->buf[l->n + 1 + len] = '=';
+        l->n += len + 2;
+        return;
+    }
     line_add(l, " ", 1);
-    line_add(l, key, strlen(key));
+    line_add(l, key, len);
     line_add(l, "=", 1);
 }
 
 void am_logline_str(struct am_logline *l, const char *key, const char *value)
 {
+    size_t klen = strlen(key), vlen = strlen(value);
+
+    if (l->n + klen + 2 + vlen < sizeof(l->buf)) { /* the usual case: it all fits */
+        char *w = l->buf + l->n;
+        *w++ = ' ';
+        memcpy(w, key, klen);
+        w[klen] = '=';
+        memcpy(w + klen + 1, value, vlen);
+        l->n += klen + 2 + vlen;
+        return;
+    }
     line_key(l, key);
-    line_add(l, value, strlen(value));
+    line_add(l, value, vlen);
 }
 
 /* " key=" + optional '-' + the decimal digits of mag. */
@@ -207,10 +243,35 @@ void am_log_flush(void)
     }
 }
 
+/* am_log_quote's view of a byte: QUOTE_WRAP when the value must be wrapped in quotes,
+ * QUOTE_ESCAPE when the byte cannot be copied as it is. */
+#define QUOTE_WRAP 1
+#define QUOTE_ESCAPE 2
+static const unsigned char quote_class[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
 const char *am_log_quote(const char *value, char *out, size_t out_len)
 {
-    bool quote = false;
-    size_t o = 0;
+    static const char hex[] = "0123456789abcdef";
+    unsigned flags = 0;
+    bool quote, plain;
+    size_t o = 0, n;
 
     if (out_len < 4) {
         if (out_len)
@@ -219,16 +280,25 @@ const char *am_log_quote(const char *value, char *out, size_t out_len)
     }
     if (!value)
         value = "";
-    for (const char *p = value; *p; p++) {
-        if (*p == ' ' || *p == '"' || *p == '=' || *p == '\\')
-            quote = true;
-    }
-    if (!*value)
-        quote = true;
+    for (n = 0; value[n]; n++)
+        flags |= quote_class[(unsigned char)value[n]];
+    quote = n == 0 || (flags & QUOTE_WRAP);
+    plain = !(flags & QUOTE_ESCAPE);
     if (quote)
         out[o++] = '"';
+    if (plain) {
+        /* Every character kept as it is (every request's path and address): the loop
+         * below would stop where o + 1 + 2 reaches out_len. */
+        size_t room = out_len - 3 - o;
+
+        if (n > room)
+            n = room;
+        memcpy(out + o, value, n);
+        o += n;
+        goto done;
+    }
     for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        char tmp[5];
+        char tmp[4];
         size_t len;
 
         if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') {
@@ -239,7 +309,10 @@ const char *am_log_quote(const char *value, char *out, size_t out_len)
             tmp[1] = (char)*p;
             len = 2;
         } else {
-            snprintf(tmp, sizeof(tmp), "\\x%02x", *p);
+            tmp[0] = '\\';
+            tmp[1] = 'x';
+            tmp[2] = hex[*p >> 4];
+            tmp[3] = hex[*p & 0xf];
             len = 4;
         }
         if (o + len + 2 >= out_len)
@@ -247,6 +320,7 @@ const char *am_log_quote(const char *value, char *out, size_t out_len)
         memcpy(out + o, tmp, len);
         o += len;
     }
+done:
     if (quote)
         out[o++] = '"';
     out[o] = '\0';

@@ -2,6 +2,7 @@
 #include "router.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "api_customers.h"
@@ -393,8 +394,15 @@ static bool pattern_match(const char *pattern, const char **segs, int n, struct 
     int i = 0;
     size_t np = 0;
     const char *params[AM_ROUTE_MAX_PARAMS];
-    size_t len = strlen(pattern);
-    bool trailing = len > 0 && pattern[len - 1] == '/';
+    size_t len;
+    bool trailing;
+
+    /* Most patterns differ from the path in the first letter: say so before the walk
+     * (segs[0] is never empty, and a '*' pattern segment matches any). */
+    if (n > 0 && pattern[0] != '*' && pattern[0] != segs[0][0])
+        return false;
+    len = strlen(pattern);
+    trailing = len > 0 && pattern[len - 1] == '/';
 
     while (*p) {
         const char *slash = strchr(p, '/');
@@ -439,13 +447,34 @@ static void allow_add(struct am_route_match *m, enum am_method method)
     strncat(m->allow, name, sizeof(m->allow) - strlen(m->allow) - 1);
 }
 
+/* How many path segments routes[i]'s pattern takes ("a/b" 2, "a/" 2, "" 0): a path with
+ * another count cannot match it. Counted once, on the first request. */
+static int segments_of(size_t i)
+{
+    static int count[N_ROUTES];
+    static bool counted;
+
+    if (!counted) {
+        for (size_t k = 0; k < N_ROUTES; k++) {
+            const char *p = routes[k].pattern;
+            count[k] = *p ? 1 : 0;
+            for (; *p; p++)
+                count[k] += *p == '/';
+        }
+        counted = true;
+    }
+    return count[i];
+}
+
 void am_router_match(enum am_method method, const char *path, struct am_route_match *m)
 {
     const char *segs[MAX_SEGMENTS];
     const char *rest = NULL;
     int n;
 
-    memset(m, 0, sizeof(*m));
+    /* Not the 1 KiB segment buffer: split() fills what the params point into. */
+    memset(m, 0, offsetof(struct am_route_match, buf));
+    m->buf[0] = '\0';
     if (strncmp(path, "/v3/", 4) == 0) {
         m->scope = AM_SCOPE_API;
         rest = path + 4;
@@ -469,7 +498,7 @@ void am_router_match(enum am_method method, const char *path, struct am_route_ma
     for (size_t i = 0; i < N_ROUTES; i++) {
         const struct route_def *r = &routes[i];
 
-        if (r->scope != m->scope)
+        if (r->scope != m->scope || segments_of(i) != n)
             continue;
         if (r->method != method && !(method == AM_METHOD_HEAD && r->method == AM_METHOD_GET)) {
             if (pattern_match(r->pattern, segs, n, NULL)) {

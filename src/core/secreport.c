@@ -263,22 +263,39 @@ void am_secreport_record(struct am_secreport *s, enum am_sec_code c, int64_t now
 
 const char *am_secreport_library_ua(const char *ua)
 {
-    /* Prefixes of the defaults of common HTTP clients (case-insensitive). */
-    static const char *const libs[] = {
-        "python-requests", "python-urllib", "python-httpx", "aiohttp", "axios", "node-fetch",
-        "undici", "node", "go-http-client", "curl", "wget", "okhttp", "java", "apache-httpclient",
-        "guzzlehttp", "ruby", "faraday", "dart", "restsharp", "postmanruntime", "insomnia",
-        "libwww-perl", "php", NULL};
+    /* Prefixes of the defaults of common HTTP clients (case-insensitive, lower case here).
+     * At most one can match (none is a prefix of another followed by '/' or ' '), so the
+     * order does not matter. */
+#define LIB(s) {s, sizeof(s) - 1}
+    static const struct {
+        const char *name;
+        size_t len;
+    } libs[] = {
+        LIB("python-requests"), LIB("python-urllib"), LIB("python-httpx"), LIB("aiohttp"),
+        LIB("axios"), LIB("node-fetch"), LIB("undici"), LIB("node"), LIB("go-http-client"),
+        LIB("curl"), LIB("wget"), LIB("okhttp"), LIB("java"), LIB("apache-httpclient"),
+        LIB("guzzlehttp"), LIB("ruby"), LIB("faraday"), LIB("dart"), LIB("restsharp"),
+        LIB("postmanruntime"), LIB("insomnia"), LIB("libwww-perl"), LIB("php"),
+    };
+#undef LIB
+    char first;
 
     if (!ua)
         return NULL;
     while (*ua == ' ')
         ua++;
-    for (size_t i = 0; libs[i]; i++) {
-        size_t n = strlen(libs[i]);
+    /* Every /v3 request asks: compare only the names that start with its first letter
+     * (| 0x20 lowers a letter and turns nothing else into one). */
+    first = (char)(*ua | 0x20);
+    for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
+        size_t n = libs[i].len;
+
+        if (libs[i].name[0] != first)
+            continue;
         /* the library's name alone or followed by its version ("curl/8.5.0") */
-        if (strncasecmp(ua, libs[i], n) == 0 && (ua[n] == '\0' || ua[n] == '/' || ua[n] == ' '))
-            return libs[i];
+        if (strncasecmp(ua, libs[i].name, n) == 0 &&
+            (ua[n] == '\0' || ua[n] == '/' || ua[n] == ' '))
+            return libs[i].name;
     }
     return NULL;
 }

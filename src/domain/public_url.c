@@ -82,15 +82,16 @@ int am_public_url_set(const char *base)
     size_t len;
 
     if (!base || !*base) {
-        snprintf(current, sizeof(current), "%s", AM_PUBLIC_URL_DEFAULT);
+        memcpy(current, AM_PUBLIC_URL_DEFAULT, sizeof(AM_PUBLIC_URL_DEFAULT));
         return 0;
     }
     if (am_public_url_check(base) < 0)
         return -EINVAL;
-    len = strlen(base);
+    len = strlen(base); /* < AM_PUBLIC_URL_MAX: checked above */
     while (len > 0 && base[len - 1] == '/')
         len--;
-    snprintf(current, sizeof(current), "%.*s", (int)len, base);
+    memcpy(current, base, len); /* set on every request: no format engine */
+    current[len] = '\0';
     return 0;
 }
 
@@ -101,9 +102,20 @@ const char *am_public_url_base(void)
 
 int am_public_url_from_host(bool tls, const char *host, char out[AM_PUBLIC_URL_MAX])
 {
-    if (!host || !authority_ok(host, strlen(host)))
+    const char *scheme = tls ? "https://" : "http://";
+    size_t scheme_len = strlen(scheme), len;
+
+    if (!host)
         return -EINVAL;
-    snprintf(out, AM_PUBLIC_URL_MAX, "%s%s", tls ? "https://" : "http://", host);
+    len = strlen(host);
+    if (!authority_ok(host, len))
+        return -EINVAL;
+    /* snprintf("%s%s")'s truncation (an authority is at most 255), without the format */
+    if (len > AM_PUBLIC_URL_MAX - 1 - scheme_len)
+        len = AM_PUBLIC_URL_MAX - 1 - scheme_len;
+    memcpy(out, scheme, scheme_len);
+    memcpy(out + scheme_len, host, len);
+    out[scheme_len + len] = '\0';
     return 0;
 }
 

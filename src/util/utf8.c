@@ -1,6 +1,7 @@
 /* utf8.c - strict UTF-8 checks (see utf8.h). */
 #include "utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Length of the well-formed sequence at s (at most len bytes), 0 when there is none. */
@@ -37,6 +38,17 @@ static size_t seq_len(const unsigned char *s, size_t len)
     return n;
 }
 
+/* True when the next eight bytes (of len left) are all ASCII. */
+static bool ascii8(const char *s, size_t len)
+{
+    uint64_t w;
+
+    if (len < 8)
+        return false;
+    memcpy(&w, s, 8);
+    return !(w & 0x8080808080808080ULL);
+}
+
 bool am_utf8_valid(const char *s, size_t len, size_t *ret_bad)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -45,7 +57,11 @@ bool am_utf8_valid(const char *s, size_t len, size_t *ret_bad)
     while (i < len) {
         size_t n;
 
-        if (u[i] < 0x80) { /* the common case: ASCII */
+        if (ascii8(s + i, len - i)) { /* the common case, eight bytes at a time */
+            i += 8;
+            continue;
+        }
+        if (u[i] < 0x80) {
             i++;
             continue;
         }
@@ -63,6 +79,11 @@ bool am_utf8_valid(const char *s, size_t len, size_t *ret_bad)
 bool am_utf8_json_has_nul(const char *s, size_t len, size_t *ret_at)
 {
     bool in_string = false;
+
+    /* Every request body passes here: without the six bytes "\u0000" anywhere there is
+     * nothing to find, and memmem looks faster than the walk below. */
+    if (len < 7 || !memmem(s, len, "\\u0000", 6)) /* and an opening quote */
+        return false;
 
     for (size_t i = 0; i < len; i++) {
         if (!in_string) {
@@ -88,7 +109,17 @@ void am_utf8_scrub(char *s)
     size_t len = strlen(s), i = 0;
 
     while (i < len) {
-        size_t n = seq_len((const unsigned char *)s + i, len - i);
+        size_t n;
+
+        if (ascii8(s + i, len - i)) { /* ASCII: nothing to scrub */
+            i += 8;
+            continue;
+        }
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        n = seq_len((const unsigned char *)s + i, len - i);
 
         if (n == 0) {
             s[i++] = '?';

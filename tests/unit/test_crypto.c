@@ -277,9 +277,41 @@ static void test_random_bytes_fill_and_differ(void **state)
     assert_memory_not_equal(a, b, sizeof(a)); /* 2^-256 chance of a false failure */
 }
 
+/* The memo answers exactly what am_sha256 does: first sight, repeats, and after more
+ * distinct texts than it has slots (evictions). */
+static void test_sha256_memo_matches_sha256(void **state)
+{
+    uint8_t want[AM_SHA256_LEN], got[AM_SHA256_LEN];
+    char text[64];
+    char hex[2 * AM_SHA256_LEN + 1];
+
+    (void)state;
+    am_sha256_memo("abc", 3, got);
+    am_hex(got, sizeof(got), hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    am_sha256_memo("", 0, got);
+    am_hex(got, sizeof(got), hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 300; i++) {
+            int n = snprintf(text, sizeof(text), "$aact_hmlg_000key-%d", i % (round + 1) ? i : 7 * i);
+            am_sha256(text, (size_t)n, want);
+            am_sha256_memo(text, (size_t)n, got);
+            assert_memory_equal(got, want, sizeof(want));
+            am_sha256_memo(text, (size_t)n, got); /* a repeat: from the memo */
+            assert_memory_equal(got, want, sizeof(want));
+        }
+    }
+    /* Texts that differ only in their last byte never share a digest. */
+    am_sha256_memo("$aact_hmlg_000aaaa", 18, want);
+    am_sha256_memo("$aact_hmlg_000aaab", 18, got);
+    assert_memory_not_equal(got, want, sizeof(want));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sha256_memo_matches_sha256),
         cmocka_unit_test(test_ct_equal_answers_like_equality),
         cmocka_unit_test(test_ct_equal_is_crypto_memcmp),
         cmocka_unit_test_setup_teardown(test_api_key_lookup_compares_hashes_in_constant_time,

@@ -223,9 +223,70 @@ static void test_http_finish_frees_and_reinitialises(void **state)
     assert_int_equal(resp.status, 200);
 }
 
+/* The encoding check: a query without '%' is judged on its raw bytes, one with '%' on
+ * its decoded keys and values; either way the same answers as decoding every time. */
+static void test_http_encoding_error_query(void **state)
+{
+    static const struct {
+        const char *query;
+        bool bad;
+    } cases[] = {
+        {NULL, false},
+        {"", false},
+        {"limit=10&offset=0", false},
+        {"name=Jo%C3%A3o+Silva", false},
+        {"name=Jo\xc3\xa3o", false},
+        {"name=\xc3", true},
+        {"name=%C3", true},
+        {"%FF=1", true},
+        {"a=%00&b=%zz", false},
+        {"a=1&&b=+", false},
+        {"x=\xed\xa0\x80", true}, /* a surrogate */
+    };
+    struct am_request req;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *err;
+
+        memset(&req, 0, sizeof(req));
+        req.path = "/v3/customers";
+        req.query = cases[i].query;
+        req.client_ip = "";
+        err = am_request_encoding_error(&req);
+        if (cases[i].bad)
+            assert_string_equal(err, "Um parâmetro da query string não é UTF-8 válido");
+        else
+            assert_null(err);
+    }
+}
+
+/* Names that share a first letter (in either case) and names that do not. */
+static void test_http_header_lookup_first_letter(void **state)
+{
+    struct am_request req;
+
+    (void)state;
+    memset(&req, 0, sizeof(req));
+    assert_int_equal(am_request_add_header(&req, "Accept", "a"), 0);
+    assert_int_equal(am_request_add_header(&req, "accept-encoding", "b"), 0);
+    assert_int_equal(am_request_add_header(&req, "ACCESS_TOKEN", "c"), 0);
+    assert_int_equal(am_request_add_header(&req, "-x", "d"), 0);
+    assert_int_equal(am_request_add_header(&req, "\r", "e"), 0);
+    assert_string_equal(am_request_header(&req, "access_token"), "c");
+    assert_string_equal(am_request_header(&req, "Accept-Encoding"), "b");
+    assert_string_equal(am_request_header(&req, "aCCEPT"), "a");
+    assert_string_equal(am_request_header(&req, "-X"), "d");
+    assert_null(am_request_header(&req, "\rx")); /* "\\r" | 0x20 is "-": strcasecmp decides */
+    assert_string_equal(am_request_header(&req, "\r"), "e");
+    assert_null(am_request_header(&req, "Mccess_token"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_http_encoding_error_query),
+        cmocka_unit_test(test_http_header_lookup_first_letter),
         cmocka_unit_test(test_http_method_names),
         cmocka_unit_test(test_http_header_lookup_is_case_insensitive),
         cmocka_unit_test(test_http_add_header_capacity),

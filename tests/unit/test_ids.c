@@ -186,9 +186,26 @@ static void test_ids_request_ids_are_hex_and_counted(void **state)
     assert_int_equal(ids.request_seq, 100);
 }
 
+/* The generated id is "%016llx" of the stream's next value (built by hand now). */
+static void test_ids_request_id_is_016llx_of_next(void **state)
+{
+    struct am_ids a, b;
+    char out[17], want[17];
+
+    (void)state;
+    am_ids_init(&a, 77);
+    am_ids_init(&b, 77);
+    for (int i = 0; i < 200; i++) {
+        am_ids_request(&a, out);
+        snprintf(want, sizeof(want), "%016llx", (unsigned long long)am_ids_next(&b));
+        assert_string_equal(out, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ids_request_id_is_016llx_of_next),
         cmocka_unit_test(test_ids_same_seed_same_sequence),
         cmocka_unit_test(test_ids_seed_zero_golden_values),
         cmocka_unit_test(test_ids_different_seeds_differ),

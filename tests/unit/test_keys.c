@@ -420,9 +420,30 @@ static void test_keys_reveal_refuses_what_conceal_never_writes(void **state)
         assert_int_equal(am_key_reveal(bad[i], strlen(bad[i]), &r, &rlen), -EINVAL);
 }
 
+/* Every byte, in every position of the body (the classification reads eight at a time
+ * and then the rest): only A-Z a-z 0-9 + - / = _ keep a key valid. */
+static void test_key_classify_every_byte_everywhere(void **state)
+{
+    char key[64];
+
+    (void)state;
+    for (int c = 1; c < 256; c++) {
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == '+' || c == '-' || c == '/' || c == '=' || c == '_';
+        for (size_t at = 0; at < 27; at++) {
+            memcpy(key, "$aact_hmlg_", 11);
+            memset(key + 11, 'A', 27);
+            key[38] = '\0';
+            key[11 + at] = (char)c;
+            assert_int_equal(am_key_classify(key), ok ? AM_KEY_SHAPE_SANDBOX : AM_KEY_SHAPE_INVALID);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_key_classify_every_byte_everywhere),
         cmocka_unit_test(test_keys_classifies_sandbox_production_and_legacy),
         cmocka_unit_test(test_keys_rejects_bearer_prefix),
         cmocka_unit_test(test_keys_rejects_surrounding_spaces_and_quotes),

@@ -295,9 +295,78 @@ static void test_logline_matches_am_log(void **state)
     assert_false(am_logline_begin(&l, AM_LOG_INFO, "request"));
 }
 
+/* am_log_quote as it was built first (character by character, snprintf for escapes): the
+ * reference the fast path must match byte for byte. */
+static const char *reference_quote(const char *value, char *out, size_t out_len)
+{
+    bool quote = false;
+    size_t o = 0;
+
+    if (out_len < 4) {
+        if (out_len)
+            out[0] = '\0';
+        return out;
+    }
+    for (const char *p = value; *p; p++) {
+        if (*p == ' ' || *p == '"' || *p == '=' || *p == '\\')
+            quote = true;
+    }
+    if (!*value)
+        quote = true;
+    if (quote)
+        out[o++] = '"';
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        char tmp[5];
+        size_t len;
+
+        if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') {
+            tmp[0] = (char)*p;
+            len = 1;
+        } else if (*p == '"' || *p == '\\') {
+            tmp[0] = '\\';
+            tmp[1] = (char)*p;
+            len = 2;
+        } else {
+            snprintf(tmp, sizeof(tmp), "\\x%02x", *p);
+            len = 4;
+        }
+        if (o + len + 2 >= out_len)
+            break;
+        memcpy(out + o, tmp, len);
+        o += len;
+    }
+    if (quote)
+        out[o++] = '"';
+    out[o] = '\0';
+    return out;
+}
+
+static void test_log_quote_matches_reference(void **state)
+{
+    static const char *const inputs[] = {
+        "", "a", "/v3/customers/cus_000000000001", "127.0.0.1", "::1", "with space",
+        "k=v", "q\"uote", "back\\slash", "tab\there", "\x7f\x80\xff", "caf\xc3\xa9",
+        "=", " ", "a-very-long-plain-value-that-will-be-cut-somewhere-0123456789",
+        "long value with spaces that will be cut somewhere too 0123456789",
+    };
+    char got[80], want[80];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+        for (size_t n = 0; n <= sizeof(got); n++) {
+            memset(got, '#', sizeof(got));
+            memset(want, '#', sizeof(want));
+            am_log_quote(inputs[i], got, n);
+            reference_quote(inputs[i], want, n);
+            assert_memory_equal(got, want, sizeof(got));
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_log_quote_matches_reference),
         cmocka_unit_test_setup_teardown(test_log_sink_receives_formatted_line, setup_capture,
                                         teardown_capture),
         cmocka_unit_test_setup_teardown(test_log_level_filter, setup_capture, teardown_capture),

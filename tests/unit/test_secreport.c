@@ -289,9 +289,31 @@ static void test_markdown_renders_a_report(void **state)
     cJSON_Delete(r);
 }
 
+/* Only names starting with the UA's first letter are compared: either case, after
+ * spaces, and nothing for a first character that is no letter. */
+static void test_library_ua_first_letter_filter(void **state)
+{
+    (void)state;
+    assert_string_equal(am_secreport_library_ua("AXIOS/1.6.2"), "axios");
+    assert_string_equal(am_secreport_library_ua("Apache-HttpClient/4.5"), "apache-httpclient");
+    assert_string_equal(am_secreport_library_ua("  PHP/8.3"), "php");
+    assert_string_equal(am_secreport_library_ua("PostmanRuntime/7.36.0"), "postmanruntime");
+    assert_string_equal(am_secreport_library_ua("node"), "node");
+    assert_string_equal(am_secreport_library_ua("Node/20 (linux)"), "node");
+    assert_string_equal(am_secreport_library_ua("libwww-perl/6.72"), "libwww-perl");
+    assert_string_equal(am_secreport_library_ua("Wget"), "wget");
+    assert_null(am_secreport_library_ua("asaas-instr"));
+    assert_null(am_secreport_library_ua("@curl/8"));
+    assert_null(am_secreport_library_ua("\xc3" "curl/8"));
+    assert_null(am_secreport_library_ua("node-red/3"));
+    assert_null(am_secreport_library_ua(""));
+    assert_null(am_secreport_library_ua("   "));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_library_ua_first_letter_filter),
         cmocka_unit_test(test_catalogue_names_are_stable_and_unique),
         cmocka_unit_test(test_severity_parse),
         cmocka_unit_test(test_record_counts_and_keeps_first_evidence_redacted),

@@ -45,6 +45,18 @@ static void test_utf8_json_nul(void **state)
     assert_true(am_utf8_json_has_nul(d, strlen(d), NULL));
     assert_false(am_utf8_json_has_nul(e, strlen(e), NULL)); /* not in a string */
     assert_false(am_utf8_json_has_nul("\"\\u000", 6, NULL)); /* cut short */
+    /* The shortest hit (quote + six bytes), and one past a long run of plain text. */
+    assert_true(am_utf8_json_has_nul("\"\\u0000", 7, &at));
+    assert_int_equal(at, 1);
+    assert_false(am_utf8_json_has_nul("\"\\u0000", 6, NULL));
+    assert_false(am_utf8_json_has_nul(NULL, 0, NULL));
+    {
+        const char *f = "{\"description\":\"a long enough value to pass a few words\\u0000\"}";
+        const char *g = "{\"description\":\"a long enough value, no escape at all\"}";
+        assert_true(am_utf8_json_has_nul(f, strlen(f), &at));
+        assert_int_equal(at, (size_t)(strstr(f, "\\u0000") - f));
+        assert_false(am_utf8_json_has_nul(g, strlen(g), NULL));
+    }
 }
 
 static void test_utf8_scrub(void **state)
