@@ -450,6 +450,8 @@ int am_statelog_sync_begin(struct am_statelog *log)
         log->buf = t;
         log->buf_cap = cap;
         log->buf_len = 0;
+    } else if (!log->buf_len) {
+        /* A failed batch alone is written again. */
     } else if (reserve(&log->wbuf, &log->wbuf_cap, log->wbuf_len + log->buf_len) < 0) {
         r = -ENOMEM; /* a failed batch waits in wbuf: the new entries go after it */
     } else {
