@@ -17,7 +17,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
         meson ninja-build pkg-config gcc libc6-dev \
-        libevent-dev libssl-dev libcjson-dev libqrencode-dev libpng-dev libhpdf-dev zlib1g-dev \
+        libevent-dev libssl-dev libcjson-dev libqrencode-dev libpng-dev libhpdf-dev zlib1g-dev libdeflate-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

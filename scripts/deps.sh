@@ -5,7 +5,7 @@
 set -euo pipefail
 
 declare -A groups=(
-  [build]="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev libcjson-dev libqrencode-dev libpng-dev libhpdf-dev zlib1g-dev"
+  [build]="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev libcjson-dev libqrencode-dev libpng-dev libhpdf-dev zlib1g-dev libdeflate-dev"
   [test]="libcmocka-dev python3 openssl curl poppler-utils valgrind nginx-light chromium chromium-driver zbar-tools"
   [bench]="wrk nginx-light curl openssl python3"
   [container]="podman runc debootstrap curl"

@@ -265,6 +265,36 @@ int am_app_commit(struct am_app *app)
     return am_persist_commit(app);
 }
 
+int am_app_commit_begin(struct am_app *app)
+{
+    return am_persist_commit_begin(app);
+}
+
+int am_app_commit_run(struct am_app *app)
+{
+    return am_persist_commit_run(app->persist);
+}
+
+int am_app_commit_end(struct am_app *app, int r)
+{
+    return am_persist_commit_end(app, r);
+}
+
+void am_app_commit_refuse(struct am_response *resp)
+{
+    bool slot = resp->outcome.release_slot;
+    int method = resp->outcome.req_method;
+    char account[sizeof(resp->outcome.account_id)];
+
+    memcpy(account, resp->outcome.account_id, sizeof(account));
+    am_response_finish(resp);
+    am_response_error(resp, 503, "state_file_failed",
+                      "A gravação no --state-file falhou; a operação não foi confirmada");
+    resp->outcome.release_slot = slot;
+    resp->outcome.req_method = method;
+    memcpy(resp->outcome.account_id, account, sizeof(account));
+}
+
 int am_app_shutdown(struct am_app *app)
 {
     int r = 0, r2;

@@ -41,6 +41,20 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
  * disk. The server calls it once per batch, before sending them. 0 or -errno. */
 int am_app_commit(struct am_app *app);
 bool am_app_commit_pending(const struct am_app *app);
+/* The commit in three steps, so the fdatasync runs off the event loop while it goes on
+ * reading requests (net/syncer.h does this). begin takes every entry logged so far as one
+ * batch: 1 = a batch to write (run must follow, exactly once), 0 = nothing to write (the
+ * answers may go), -ENOMEM. run writes and fdatasyncs it: the only call allowed on another
+ * thread (it touches nothing but the state file's writer), 0 or -errno. end, back on the
+ * loop, takes run's result (logs a failure, compacts when due) and returns it: the
+ * batch's answers go when it is 0 and become am_app_commit_refuse() answers otherwise.
+ * A batch at a time: begin, checkpoints and shutdown wait for the one being written. */
+int am_app_commit_begin(struct am_app *app);
+int am_app_commit_run(struct am_app *app);
+int am_app_commit_end(struct am_app *app, int r);
+/* Turns resp, whose --state-file entry failed to reach the disk, into the 503
+ * state_file_failed answer: the change is in memory but was never acknowledged. */
+void am_app_commit_refuse(struct am_response *resp);
 
 /* Background work the server runs after replies have left: freeing replaced stores and
  * building the next reset standby. */

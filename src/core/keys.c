@@ -259,61 +259,58 @@ void am_key_scrub(char *s)
     }
 }
 
-/* Grows *buf (capacity *cap) to hold need bytes. */
-static int reserve(char **buf, size_t *cap, size_t need)
+/* Copies [from, to) to o with every "~" doubled; returns the new end of o. */
+static char *copy_doubling_tildes(char *o, const char *from, const char *to)
 {
-    char *grown;
-    size_t c = *cap ? *cap : 64;
+    const char *t;
 
-    if (need <= *cap)
-        return 0;
-    while (c < need)
-        c *= 2;
-    grown = realloc(*buf, c);
-    if (!grown)
-        return -ENOMEM;
-    *buf = grown;
-    *cap = c;
-    return 0;
+    while ((t = memchr(from, '~', (size_t)(to - from))) != NULL) {
+        memcpy(o, from, (size_t)(t - from) + 1);
+        o += t - from + 1;
+        *o++ = '~';
+        from = t + 1;
+    }
+    memcpy(o, from, (size_t)(to - from));
+    return o + (to - from);
+}
+
+/* Every "aact_" has its '_' four bytes in: memchr() for '_' (rare in the payloads: ids
+ * such as "cus_" and "pay_") finds the candidates, so the bytes between them are copied
+ * whole instead of checked one by one. */
+size_t am_key_conceal_to(const char *s, size_t len, char *out)
+{
+    const char *limit = s + len, *emit = s, *scan = s, *u;
+    char *o = out;
+
+    while (limit - scan > 4 && (u = memchr(scan + 4, '_', (size_t)(limit - scan - 4))) != NULL) {
+        const char *c = u - 4, *end = memcmp(c, "aact", 4) == 0 ? key_run_end(c, limit) : NULL;
+
+        if (!end) {
+            scan = c + 1; /* the next candidate starts after c: "aact" holds no '_' */
+            continue;
+        }
+        /* "~" + hex of the whole run + "~": no literal key text is left. */
+        o = copy_doubling_tildes(o, emit, c);
+        *o++ = '~';
+        am_hex((const uint8_t *)c, (size_t)(end - c), o);
+        o += 2 * (end - c);
+        *o++ = '~';
+        emit = scan = end;
+    }
+    o = copy_doubling_tildes(o, emit, limit);
+    *o = '\0';
+    return (size_t)(o - out);
 }
 
 int am_key_conceal(const char *s, size_t len, char **ret, size_t *ret_len)
 {
-    const char *limit = s + len;
-    char *out = NULL;
-    size_t n = 0, cap = 0;
+    char *out = malloc(AM_KEY_CONCEALED_MAX(len));
 
-    if (reserve(&out, &cap, len + 1) < 0)
+    if (!out)
         return -ENOMEM;
-    for (const char *p = s; p < limit;) {
-        const char *end = NULL;
-
-        if (limit - p >= 5 && memcmp(p, "aact_", 5) == 0)
-            end = key_run_end(p, limit);
-        if (end) {
-            /* "~" + hex of the whole run + "~": no literal key text is left. */
-            if (reserve(&out, &cap, n + 2 * (size_t)(end - p) + 3) < 0)
-                goto oom;
-            out[n++] = '~';
-            am_hex((const uint8_t *)p, (size_t)(end - p), out + n);
-            n += 2 * (size_t)(end - p);
-            out[n++] = '~';
-            p = end;
-            continue;
-        }
-        if (reserve(&out, &cap, n + 3) < 0)
-            goto oom;
-        if (*p == '~')
-            out[n++] = '~'; /* a literal "~" is doubled */
-        out[n++] = *p++;
-    }
-    out[n] = '\0';
+    *ret_len = am_key_conceal_to(s, len, out);
     *ret = out;
-    *ret_len = n;
     return 0;
-oom:
-    free(out);
-    return -ENOMEM;
 }
 
 int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len)

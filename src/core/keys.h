@@ -63,6 +63,10 @@ bool am_key_shaped_text(const char *s);
  * (free()); *ret_len its length. Returns 0, -ENOMEM, or (reveal) -EINVAL when s is not
  * something am_key_conceal() wrote. */
 int am_key_conceal(const char *s, size_t len, char **ret, size_t *ret_len);
+/* The same into out, which holds AM_KEY_CONCEALED_MAX(len) bytes (a literal "~" doubles,
+ * a run of n >= 13 bytes becomes 2n + 2); returns the length written (a NUL follows). */
+#define AM_KEY_CONCEALED_MAX(len) (2 * (len) + 2 * ((len) / 13) + 1)
+size_t am_key_conceal_to(const char *s, size_t len, char *out);
 int am_key_reveal(const char *s, size_t len, char **ret, size_t *ret_len);
 
 /* am_key_scrub() on every member name and string value of a JSON tree (and its

@@ -1,6 +1,7 @@
 /* server.c - listeners, TLS connections on http1.c, the request adapter, wire faults and the
  * graceful drain. */
 #include "server.h"
+#include "syncer.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -49,6 +50,8 @@ struct server {
     int tls_port;
     unsigned long requests_since_trim, requests_at_last_tick;
     struct event *commit;  /* group commit of --state-file entries, once per loop pass */
+    struct am_syncer *syncer; /* their fdatasync on a thread (NULL until the first) */
+    bool no_syncer;           /* it could not be made: commit inline */
     struct event *idle;    /* background work after replies (reset standbys) */
     struct am_http1_opts front; /* the framer's limits and deadlines, our callbacks */
     char refused_id[72];
@@ -447,34 +450,55 @@ static void dispatch_response(struct server *srv, struct am_http1_conn *c,
     proceed(p);
 }
 
-/* Makes the batch's --state-file entries durable, then lets their answers go. A failed
- * write turns them into 503s: the change is in memory but was never acknowledged. */
+/* Group commit off the loop (syncer.h): the entries of the answers waiting
+ * (awaiting_commit 1) become one batch (2) written on the sync thread while the loop reads
+ * on; when it is durable this runs again, lets that batch's answers go and starts the
+ * next. A failed write turns them into 503s: the change is in memory but was never
+ * acknowledged. Without a syncer the batch is written here, inline. */
 static void on_commit(evutil_socket_t fd, short what, void *arg)
 {
     struct server *srv = arg;
-    int r = am_app_commit(srv->app);
+    struct am_syncer *syncer;
+    bool finished;
+    int r = 0, started = 0;
 
     (void)fd;
     (void)what;
-    for (struct pending *p = srv->pending, *next; p; p = next) {
-        next = p->next;
-        if (!p->awaiting_commit)
-            continue;
-        p->awaiting_commit = 0;
-        if (r < 0) {
-            bool slot = p->resp.outcome.release_slot;
-            int method = p->resp.outcome.req_method;
-            char account[sizeof(p->resp.outcome.account_id)];
-
-            memcpy(account, p->resp.outcome.account_id, sizeof(account));
-            am_response_finish(&p->resp);
-            am_response_error(&p->resp, 503, "state_file_failed",
-                              "A gravação no --state-file falhou; a operação não foi confirmada");
-            p->resp.outcome.release_slot = slot;
-            p->resp.outcome.req_method = method;
-            memcpy(p->resp.outcome.account_id, account, sizeof(account));
+    /* Made on the first durable answer: a server without --state-file has no thread. */
+    if (!srv->syncer && !srv->no_syncer)
+        srv->no_syncer = !(srv->syncer = am_syncer_new(srv->base, srv->app, on_commit, srv));
+    syncer = srv->syncer;
+    if (syncer && am_syncer_busy(syncer))
+        return; /* the batch in flight calls back when it is durable */
+    finished = syncer && am_syncer_take(syncer, &r);
+    for (;;) {
+        if (!finished) {
+            for (struct pending *p = srv->pending; p; p = p->next) {
+                if (p->awaiting_commit == 1) {
+                    p->awaiting_commit = 2;
+                    started = 1;
+                }
+            }
+            if (!started)
+                return;
+            started = syncer ? am_syncer_start(syncer) : 0;
+            if (started == 1)
+                return;
+            r = syncer ? started : am_app_commit(srv->app);
         }
-        proceed(p);
+        for (struct pending *p = srv->pending, *next; p; p = next) {
+            next = p->next;
+            if (p->awaiting_commit != 2)
+                continue;
+            p->awaiting_commit = 0;
+            if (r < 0)
+                am_app_commit_refuse(&p->resp);
+            proceed(p);
+        }
+        if (!finished)
+            return;
+        finished = false; /* then the answers that waited meanwhile: the next batch */
+        started = 0;
     }
 }
 
@@ -731,6 +755,7 @@ out:
         pending_free(srv.pending);
     }
     am_http1_set_free(srv.conns);
+    am_syncer_free(srv.syncer); /* waits for a batch in flight */
     am_webhook_client_free(srv.webhooks);
     if (srv.commit)
         event_free(srv.commit);

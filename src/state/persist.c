@@ -675,14 +675,24 @@ int am_persist_checkpoint(struct am_app *app)
     return r;
 }
 
-int am_persist_commit(struct am_app *app)
+int am_persist_commit_begin(struct am_app *app)
 {
     struct am_persist *p = am_app_persist(app);
-    int r;
 
-    if (!p || !am_statelog_dirty(p->log))
-        return 0;
-    r = am_statelog_sync(p->log);
+    return p ? am_statelog_sync_begin(p->log) : 0;
+}
+
+int am_persist_commit_run(struct am_persist *p)
+{
+    return am_statelog_sync_run(p->log);
+}
+
+int am_persist_commit_end(struct am_app *app, int r)
+{
+    struct am_persist *p = am_app_persist(app);
+
+    if (!p)
+        return r;
     if (r < 0) {
         am_log(AM_LOG_ERROR, "state_file", "what=sync_failed path=%s error=\"%s\"", p->path,
                strerror(-r));
@@ -692,6 +702,16 @@ int am_persist_commit(struct am_app *app)
         am_statelog_bytes(p->log) >= AM_PERSIST_COMPACT_BYTES)
         am_persist_checkpoint(app); /* the log stays valid when this fails */
     return 0;
+}
+
+int am_persist_commit(struct am_app *app)
+{
+    struct am_persist *p = am_app_persist(app);
+    int r = am_persist_commit_begin(app);
+
+    if (r <= 0)
+        return r < 0 ? am_persist_commit_end(app, r) : 0;
+    return am_persist_commit_end(app, am_persist_commit_run(p));
 }
 
 size_t am_persist_entries(const struct am_persist *p)

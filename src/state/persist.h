@@ -70,6 +70,14 @@ int am_persist_note_jobs(struct am_persist *p, const char *account_id, int64_t n
 bool am_persist_dirty(const struct am_persist *p);
 /* Makes buffered entries durable (compacting when over the thresholds). 0 or -errno. */
 int am_persist_commit(struct am_app *app);
+/* The same in three steps, so the write and fdatasync (run) can happen on another thread
+ * while the app goes on (statelog.h: am_statelog_sync_begin/run). begin takes the entries
+ * buffered so far as one batch: 1 (run must follow, once), 0 (nothing to write) or
+ * -ENOMEM. run (any thread; touches only the file's writer) returns 0 or -errno. end (the
+ * app's thread) logs a failure or compacts when over the thresholds, and returns r. */
+int am_persist_commit_begin(struct am_app *app);
+int am_persist_commit_run(struct am_persist *p);
+int am_persist_commit_end(struct am_app *app, int r);
 /* Writes the whole state as the new snapshot now. 0 or -errno. */
 int am_persist_checkpoint(struct am_app *app);
 

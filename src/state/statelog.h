@@ -23,7 +23,9 @@
  * renames it over PATH and fsyncs the directory: at every instant PATH holds either the
  * old snapshot + log or the new snapshot, never a mix.
  *
- * Ownership: an am_statelog owns its descriptor and buffer; callbacks borrow the lines. */
+ * Threads: one thread appends (and compacts, closes); am_statelog_sync_run() alone may run
+ * on another (a lock guards the file and the batch being written).
+ * Ownership: an am_statelog owns its descriptor and buffers; callbacks borrow the lines. */
 #ifndef AM_STATELOG_H
 #define AM_STATELOG_H
 
@@ -59,12 +61,22 @@ void am_statelog_close(struct am_statelog *log);
 /* Buffers one entry (text must not contain '\n'). Returns 0, -ENOMEM, or -EPROTO on a
  * file of the previous format not yet compacted. */
 int am_statelog_append(struct am_statelog *log, const char *text, size_t len);
-/* True when buffered entries wait for am_statelog_sync(). */
+/* True when buffered entries wait for am_statelog_sync() (or a batch is being written). */
 bool am_statelog_dirty(const struct am_statelog *log);
 /* Writes what is buffered and fdatasyncs. Returns 0 or -errno (the buffer is kept, so
  * a later sync retries; the failed bytes may be half written: the file is cut back to
- * its last good length first). */
+ * its last good length first). Same as am_statelog_sync_begin() then, when it returned 1,
+ * am_statelog_sync_run(). */
 int am_statelog_sync(struct am_statelog *log);
+/* The sync in two steps, so the write and fdatasync can run on another thread while the
+ * caller goes on appending. begin (the appending thread) takes every entry buffered so
+ * far as one batch: returns 1 (then exactly one am_statelog_sync_run() must follow, on
+ * any thread), 0 when nothing waits, or -ENOMEM. It waits while an earlier batch is still
+ * being written, and so do compact, close and sync: batches land in order. run writes and
+ * fdatasyncs the batch: 0 or -errno as am_statelog_sync() (a failed batch is written
+ * again, first, by the next one). Appends may run meanwhile; they join the next batch. */
+int am_statelog_sync_begin(struct am_statelog *log);
+int am_statelog_sync_run(struct am_statelog *log);
 
 /* Replaces the file with snapshot (len bytes, no '\n') atomically (see above); the
  * buffered entries are dropped (the snapshot already holds their effect). Returns 0 or

@@ -13,7 +13,9 @@ already hold the entry. A read must add no sync. This kills both "answer sent be
 commit" and "fdatasync skipped", which the state-file content alone cannot tell apart
 from a correct server until the machine loses power. With the shim failing fdatasync
 (AM_IO_FAIL_SYNC_IF), a write must be answered 503 state_file_failed, never 200: an answer
-released before its commit finished would already be a 200.
+released before its commit finished would already be a 200. With many connections writing
+at once (the fdatasync runs on a thread while the loop reads the next batch), every 200
+survives kill -9, and every write made while the disk fails is a 503.
 
 Prints one line per test and ends with "N passed, N failed". Standard library only.
 """
@@ -22,6 +24,7 @@ import argparse
 import os
 import sys
 import tempfile
+import threading
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -137,6 +140,66 @@ def _(ctx):
         eq(r.status, 200, "the next write, once the disk recovered")
     finally:
         conn.close()
+        if os.path.exists(flag):
+            os.unlink(flag)
+
+
+def concurrent_writes(s, conns, per_conn, tag):
+    """per_conn POST /v3/customers on each of conns keep-alive connections at once;
+    returns [(status, id or None, name)]."""
+    results, lock = [], threading.Lock()
+
+    def writer(i):
+        conn = s.connect()
+        try:
+            for j in range(per_conn):
+                name = f"{tag} {i}-{j}"
+                r = s.request("POST", "/v3/customers", key=KEY, conn=conn,
+                              body={"name": name, "cpfCnpj": new_cpf()})
+                cid = r.json().get("id") if r.status == 200 else None
+                code = r.json()["errors"][0]["code"] if r.status == 503 else None
+                with lock:
+                    results.append((r.status, cid, name, code))
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(conns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    eq(len(results), conns * per_conn, f"{tag}: answers")
+    return results
+
+
+@test("concurrent_writes_are_acknowledged_only_when_durable_and_survive_kill_9")
+def _(ctx):
+    s, state, trace = ctx.server("concurrent")
+    flag = state + ".failsync"
+    try:
+        eq(s.request("GET", "/v3/customers", key=KEY).status, 200, "first GET")
+        before = concurrent_writes(s, 8, 6, "Before")
+        check(all(st == 200 for st, _, _, _ in before), f"a write refused: {before}")
+        # The disk fails: every write whose batch it is answers 503, none 200.
+        open(flag, "w").close()
+        failing = concurrent_writes(s, 8, 3, "Failing")
+        check(all(st == 503 and code == "state_file_failed" for st, _, _, code in failing),
+              f"writes answered while every fdatasync failed: {failing}")
+        os.unlink(flag)
+        after = concurrent_writes(s, 8, 6, "After")
+        check(all(st == 200 for st, _, _, _ in after), f"a write refused once the disk recovered: {after}")
+        with open(trace, encoding="utf-8", errors="replace") as f:
+            syncs = sum(1 for line in f if line.strip() == "sync " + state)
+        check(syncs < len(before) + len(after),
+              f"{syncs} fdatasyncs for {len(before) + len(after)} writes: no group commit")
+        s.kill9()
+        os.unlink(s.port_file)
+        s.start()
+        for st, cid, name, _ in before + after:
+            r = s.request("GET", f"/v3/customers/{cid}", key=KEY)
+            eq(r.status, 200, f"acknowledged {name} ({cid}) after kill -9")
+            eq(r.json()["name"], name, f"{cid} name after kill -9")
+    finally:
         if os.path.exists(flag):
             os.unlink(flag)
 

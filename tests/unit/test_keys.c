@@ -440,6 +440,109 @@ static void test_key_classify_every_byte_everywhere(void **state)
     }
 }
 
+/* The conceal of before issue 12, byte by byte, as keys.h describes it: the reference the
+ * memchr-driven one must match. */
+static bool ref_key_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '+' || c == '/' || c == '=' || c == '_' || c == '-' || c == '%';
+}
+
+static size_t ref_conceal(const char *s, size_t len, char *out)
+{
+    static const char hexd[] = "0123456789abcdef";
+    size_t n = 0;
+
+    for (size_t p = 0; p < len;) {
+        size_t run = p + 5, end;
+
+        if (len - p >= 5 && memcmp(s + p, "aact_", 5) == 0) {
+            if (len - run >= 5 && (memcmp(s + run, "hmlg_", 5) == 0 || memcmp(s + run, "prod_", 5) == 0))
+                run += 5;
+            for (end = run; end < len && s[end] && ref_key_char(s[end]); end++)
+                ;
+            if (end - run >= 8) {
+                out[n++] = '~';
+                for (size_t i = p; i < end; i++) {
+                    out[n++] = hexd[(unsigned char)s[i] >> 4];
+                    out[n++] = hexd[(unsigned char)s[i] & 15];
+                }
+                out[n++] = '~';
+                p = end;
+                continue;
+            }
+        }
+        if (s[p] == '~')
+            out[n++] = '~';
+        out[n++] = s[p++];
+    }
+    return n;
+}
+
+/* Random texts made of the pieces that matter ("aact_", environments, '_', '~', NUL, key
+ * characters, quotes), so key-shaped runs start, end and break at every position: the fast
+ * conceal writes what the byte-by-byte one did, within AM_KEY_CONCEALED_MAX (the output
+ * buffer is exactly that big, so ASan catches an overrun). */
+static void test_keys_conceal_matches_the_byte_by_byte_reference(void **state)
+{
+    static const char *const pieces[] = {"aact_", "aact", "hmlg_", "prod_", "_", "~", "a", "Z9",
+                                         "abcdefgh", "\"", " ", "%3D", "$", "\0", "act_", "x_y", "aac", "c", "t"};
+    uint32_t x = 7;
+
+    (void)state;
+    for (int iter = 0; iter < 20000; iter++) {
+        char in[200], ref[600], *out;
+        size_t len = 0, want, got;
+        int n;
+
+        x = x * 1103515245u + 12345u;
+        n = (int)((x >> 16) % 24);
+        for (int i = 0; i < n; i++) {
+            const char *piece;
+            size_t plen;
+
+            x = x * 1103515245u + 12345u;
+            piece = pieces[(x >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+            plen = piece[0] ? strlen(piece) : 1; /* the "\0" piece is one NUL byte */
+            if (len + plen > sizeof(in))
+                break;
+            memcpy(in + len, piece, plen);
+            len += plen;
+        }
+        want = ref_conceal(in, len, ref);
+        out = malloc(AM_KEY_CONCEALED_MAX(len));
+        assert_non_null(out);
+        got = am_key_conceal_to(in, len, out);
+        assert_true(got < AM_KEY_CONCEALED_MAX(len));
+        assert_int_equal(out[got], '\0');
+        if (got != want || memcmp(out, ref, want) != 0)
+            fail_msg("iteration %d: conceal of %zu bytes differs from the reference", iter, len);
+        free(out);
+    }
+}
+
+/* The bound holds for the inputs that grow most: only "~", and minimal keys each ended by a "~". */
+static void test_keys_conceal_bound_holds_for_the_worst_inputs(void **state)
+{
+    char in[14 * 20], *out;
+    size_t got;
+
+    (void)state;
+    for (size_t i = 0; i < 20; i++)
+        memcpy(in + 14 * i, "aact_abcdefgh~", 14);
+    out = malloc(AM_KEY_CONCEALED_MAX(sizeof(in)));
+    assert_non_null(out);
+    got = am_key_conceal_to(in, sizeof(in), out);
+    assert_int_equal(got, 20 * (2 * 13 + 2 + 2)); /* each: "~" 26 hex "~" then "~~" */
+    assert_true(got < AM_KEY_CONCEALED_MAX(sizeof(in)));
+    free(out);
+    memset(in, '~', sizeof(in));
+    out = malloc(AM_KEY_CONCEALED_MAX(sizeof(in)));
+    assert_non_null(out);
+    assert_int_equal(am_key_conceal_to(in, sizeof(in), out), 2 * sizeof(in));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +570,8 @@ int main(void)
         cmocka_unit_test(test_keys_conceal_and_reveal_round_trip),
         cmocka_unit_test(test_keys_conceal_leaves_no_literal_key_text),
         cmocka_unit_test(test_keys_reveal_refuses_what_conceal_never_writes),
+        cmocka_unit_test(test_keys_conceal_matches_the_byte_by_byte_reference),
+        cmocka_unit_test(test_keys_conceal_bound_holds_for_the_worst_inputs),
     };
 
     return cmocka_run_group_tests_name("keys", tests, NULL, NULL);

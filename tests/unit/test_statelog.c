@@ -7,10 +7,12 @@
 #include "test_helpers.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "keys.h"
 #include "statefile_frame.h"
 #include "statelog.h"
 #include "sync_seam.h"
@@ -817,6 +819,193 @@ static void test_statelog_cut_keeps_a_copy_and_cuts_before_the_line(void **state
     free(content);
 }
 
+/* ---- the checksum and the sync in two steps (issue 12) ----------------------------- */
+
+/* am_statelog_sum() is zlib's CRC-32 and Adler-32 (libdeflate computes them with vector
+ * code, in blocks): the same values as zlib for every length around the block sizes, at
+ * every alignment, with and without a seed. */
+static void test_statelog_sum_matches_zlib_at_every_length_and_alignment(void **state)
+{
+    static uint8_t data[4200];
+    uint32_t x = 12345;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(data); i++) {
+        x = x * 1103515245u + 12345u;
+        data[i] = (uint8_t)(x >> 16);
+    }
+    for (size_t len = 0; len < 4100; len += len < 300 ? 1 : 97) {
+        for (size_t off = 0; off < 16; off += len < 300 ? 5 : 1) {
+            const uint8_t *seed = data + 4100 - 8;
+            uint8_t got[AM_STATELOG_HASH_LEN], want[AM_STATELOG_HASH_LEN];
+            uLong c = crc32(0, data + off, (uInt)len), a = adler32(1, data + off, (uInt)len);
+
+            am_statelog_sum(NULL, 0, data + off, len, got);
+            for (int i = 0; i < 4; i++) {
+                want[i] = (uint8_t)(c >> (24 - 8 * i));
+                want[4 + i] = (uint8_t)(a >> (24 - 8 * i));
+            }
+            if (memcmp(got, want, sizeof(got)) != 0)
+                fail_msg("sum of %zu bytes at offset %zu differs from zlib's", len, off);
+            tsf_sum3(seed, (const char *)data + off, len, want);
+            am_statelog_sum(seed, 8, data + off, len, got);
+            if (memcmp(got, want, sizeof(got)) != 0)
+                fail_msg("seeded sum of %zu bytes at offset %zu differs from zlib's", len, off);
+        }
+    }
+}
+
+/* Entries of every shape the writer frames straight into its buffer (empty, a lone "~",
+ * key-shaped text at the start, at the end, too short to be a key, inside a multipart
+ * body) leave no key text in the file and come back whole. */
+static void test_statelog_frames_edge_payloads_exactly(void **state)
+{
+    struct fx *f = *state;
+    static const char *const entries[] = {
+        "", "~", "{}", "aact_", "_", "aact_hmlg_abcdefgh", "x aact_prod_ABCDEFGH_", "aact_1234567",
+        "{\"b\":\"--boundary\\r\\nContent-Disposition: form-data\\r\\n\\r\\naact_abcdefghij\"}",
+    };
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    char *text;
+
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+        append(log, entries[i]);
+    assert_int_equal(am_statelog_sync(log), 0);
+    am_statelog_close(log);
+    text = read_file(f->path);
+    assert_null(strstr(text, "aact_hmlg_abcdefgh"));
+    assert_null(strstr(text, "aact_prod_ABCDEFGH"));
+    assert_null(strstr(text, "aact_abcdefghij"));
+    assert_non_null(strstr(text, "\"r\":aact_1234567,")); /* 7 characters: not a key */
+    free(text);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 1 + sizeof(entries) / sizeof(entries[0]));
+    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+        assert_seen(f, i + 1, entries[i], i + 2);
+    am_statelog_close(log);
+}
+
+struct runner {
+    struct am_statelog *log;
+    int result;
+    unsigned delay_ms;
+};
+
+static void *run_batch(void *arg)
+{
+    struct runner *r = arg;
+
+    if (r->delay_ms)
+        usleep(r->delay_ms * 1000);
+    r->result = am_statelog_sync_run(r->log);
+    return NULL;
+}
+
+/* The write runs on another thread while the appending one goes on: what is appended
+ * meanwhile is the next batch, written after the first, and the file reads back in order. */
+static void test_statelog_batch_written_on_a_thread_while_appends_go_on(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    struct runner r = {log, -1, 20};
+    pthread_t t;
+    char name[32];
+
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    assert_int_equal(am_statelog_sync_begin(log), 0); /* nothing buffered */
+    append(log, "one");
+    append(log, "two");
+    assert_int_equal(am_statelog_sync_begin(log), 1);
+    assert_true(am_statelog_dirty(log)); /* until it is written */
+    assert_int_equal(pthread_create(&t, NULL, run_batch, &r), 0);
+    for (int i = 3; i < 9; i++) {
+        snprintf(name, sizeof(name), "entry-%d", i);
+        append(log, name);
+    }
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(r.result, 0);
+    assert_true(am_statelog_dirty(log)); /* entries 3..8 wait for the next batch */
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_false(am_statelog_dirty(log));
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 9);
+    assert_seen(f, 1, "one", 2);
+    assert_seen(f, 2, "two", 3);
+    for (int i = 3; i < 9; i++) {
+        snprintf(name, sizeof(name), "entry-%d", i);
+        assert_seen(f, (size_t)i, name, (size_t)i + 1);
+    }
+    am_statelog_close(log);
+}
+
+/* A batch whose fdatasync failed is written again, first, by the next one, with what was
+ * appended meanwhile after it: every record once, the chain whole. */
+static void test_statelog_failed_batch_goes_first_in_the_next(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    off_t snap;
+
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    snap = file_size(f->path);
+    append(log, "failed-one");
+    assert_int_equal(am_statelog_sync_begin(log), 1);
+    append(log, "meanwhile");
+    sync_seam_reset();
+    sync_seam.fail_errno = EIO;
+    assert_int_equal(am_statelog_sync_run(log), -EIO);
+    assert_int_equal(file_size(f->path), snap); /* cut back */
+    assert_true(am_statelog_dirty(log));
+    append(log, "after");
+    sync_seam.fail_errno = 0;
+    assert_int_equal(am_statelog_sync_begin(log), 1);
+    assert_int_equal(am_statelog_sync_run(log), 0);
+    assert_int_equal(sync_seam.calls, 2);
+    assert_false(am_statelog_dirty(log));
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 4);
+    assert_seen(f, 1, "failed-one", 2);
+    assert_seen(f, 2, "meanwhile", 3);
+    assert_seen(f, 3, "after", 4);
+    am_statelog_close(log);
+}
+
+/* A compaction while a batch is begun waits for its write (the descriptor is not closed
+ * under it); the snapshot then stands alone. */
+static void test_statelog_compaction_waits_for_the_batch_in_flight(void **state)
+{
+    struct fx *f = *state;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    struct runner r = {log, -1, 50};
+    pthread_t t;
+
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    append(log, "in-flight");
+    assert_int_equal(am_statelog_sync_begin(log), 1);
+    sync_seam_reset();
+    assert_int_equal(pthread_create(&t, NULL, run_batch, &r), 0);
+    assert_int_equal(am_statelog_compact(log, "S2", 2), 0);
+    assert_int_equal(sync_seam.calls, 1); /* the batch was written before the new file */
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(r.result, 0);
+    assert_false(am_statelog_dirty(log));
+    append(log, "next");
+    assert_int_equal(am_statelog_sync(log), 0);
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 2);
+    assert_seen(f, 0, "S2", 1);
+    assert_seen(f, 1, "next", 2);
+    am_statelog_close(log);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -843,6 +1032,11 @@ int main(void)
         T(test_statelog_previous_format_is_read_and_appends_wait_for_compaction),
         T(test_statelog_format_2_is_verified_then_migrated),
         T(test_statelog_cut_keeps_a_copy_and_cuts_before_the_line),
+        T(test_statelog_sum_matches_zlib_at_every_length_and_alignment),
+        T(test_statelog_frames_edge_payloads_exactly),
+        T(test_statelog_batch_written_on_a_thread_while_appends_go_on),
+        T(test_statelog_failed_batch_goes_first_in_the_next),
+        T(test_statelog_compaction_waits_for_the_batch_in_flight),
     };
 #undef T
 
