@@ -1,23 +1,38 @@
-/* jsonw.c - DOM-free JSON writer with cJSON's exact output (see jsonw.h). */
+/* jsonw.c - DOM-free JSON writer with cJSON's exact output (see jsonw.h).
+ *
+ * Every member is one reservation, the separator, the key and the value written in place.
+ * Strings are copied eight bytes at a time while the same words are checked for bytes that
+ * need escaping (a bit trick on the word); only a string that holds one takes the escaping
+ * path, which still copies the runs between escapes with memcpy. No printf except for a
+ * double that is not an integer. */
 #include "jsonw.h"
 
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-/* Room for n more bytes plus a NUL. False (and sticky oom) when memory ran out. */
-static bool grow(struct am_jsonw *w, size_t n)
+/* Makes the buffer hold at least need + 1 bytes (the NUL), doubling. False (and sticky
+ * oom) when memory ran out. */
+static bool grow(struct am_jsonw *w, size_t need)
 {
     size_t cap;
     char *np;
 
     if (w->oom)
         return false;
+    if (need + 1 < need) {
+        w->oom = true; /* a size no allocation can hold */
+        return false;
+    }
     cap = w->cap ? w->cap : 1024;
-    while (cap < w->len + n + 1)
+    while (cap < need + 1) {
+        if (cap > SIZE_MAX / 2) {
+            cap = need + 1;
+            break;
+        }
         cap *= 2;
+    }
     np = realloc(w->p, cap);
     if (!np) {
         w->oom = true;
@@ -28,9 +43,15 @@ static bool grow(struct am_jsonw *w, size_t n)
     return true;
 }
 
-static inline bool reserve(struct am_jsonw *w, size_t n)
+/* Room for the text to reach end bytes (plus its NUL). */
+static inline bool room_to(struct am_jsonw *w, size_t end)
 {
-    return (!w->oom && w->len + n + 1 <= w->cap) || grow(w, n);
+    return (end < w->cap && !w->oom) || grow(w, end);
+}
+
+void am_jsonw_reserve(struct am_jsonw *w, size_t n)
+{
+    room_to(w, w->len + n);
 }
 
 /* Extra bytes each byte costs in cJSON's print_string_ptr: 1 for the two-character
@@ -45,15 +66,98 @@ static const unsigned char escape_extra[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
 };
 
-/* Length of the NUL-terminated s, and in *extra what escaping adds: one pass. */
-static size_t scan(const char *s, size_t *extra)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t x = 0, n = 0;
+/* ---- eight bytes at a time --------------------------------------------------------- */
 
-    for (; u[n]; n++)
-        x += escape_extra[u[n]];
-    *extra = x;
+#define ONES 0x0101010101010101ULL
+#define HIGHS (ONES * 0x80)
+
+static inline uint64_t load64(const unsigned char *s)
+{
+    uint64_t x;
+
+    memcpy(&x, s, sizeof(x));
+    return x;
+}
+
+static inline void store64(char *o, uint64_t x)
+{
+    memcpy(o, &x, sizeof(x));
+}
+
+/* Bit 7 set in (at least) every byte of x that JSON escapes: below 0x20, '"' or '\\'.
+ * Each term is the classic "has a byte below n / equal to c" test: exact in telling
+ * whether any byte matches, and (borrows only run towards higher bytes) in which is the
+ * lowest one; higher flags may be false. Bytes >= 0x80 (UTF-8) are never flagged: ~x
+ * clears their bit 7, and XOR with '"' or '\\' keeps bit 7 as it was. */
+static inline uint64_t unsafe8(uint64_t x)
+{
+    return ((x - ONES * 0x20) | ((x ^ (ONES * '"')) - ONES) | ((x ^ (ONES * '\\')) - ONES)) &
+           ~x & HIGHS;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORDS_LITTLE_ENDIAN 1
+#else
+#define WORDS_LITTLE_ENDIAN 0
+#endif
+
+/* Copies the n bytes of s to o (which has room for n) and returns nonzero when one of them
+ * needs escaping (o's copy is then to be overwritten). Short strings, the common case,
+ * cost two or three loads and stores: the last word overlaps the one before. */
+static inline uint64_t copy_check(char *o, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    uint64_t bad = 0, x;
+
+    if (n >= 8) {
+        size_t i = 0;
+
+        for (; i + 8 < n; i += 8) {
+            x = load64(s + i);
+            bad |= unsafe8(x);
+            store64(o + i, x);
+        }
+        x = load64(s + n - 8);
+        store64(o + n - 8, x);
+        return bad | unsafe8(x);
+    }
+    if (n >= 4) {
+        uint32_t a, b;
+
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(o, &a, 4);
+        memcpy(o + n - 4, &b, 4);
+        return unsafe8(a | (uint64_t)b << 32);
+    }
+    if (n) {
+        /* 1..3 bytes: first, middle and last cover them; the rest is a safe 'a'. */
+        uint64_t a = s[0], b = s[n / 2], c = s[n - 1];
+
+        o[0] = (char)a;
+        o[n / 2] = (char)b;
+        o[n - 1] = (char)c;
+        return unsafe8(a | b << 8 | c << 16 | (ONES * 'a') << 24);
+    }
+    return 0;
+}
+
+/* Index of the first byte of s[0..n) that needs escaping, n when none. */
+static size_t find_unsafe(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+#if WORDS_LITTLE_ENDIAN
+    for (; i + 8 <= n; i += 8) {
+        uint64_t f = unsafe8(load64(s + i));
+
+        if (f)
+            return i + (size_t)__builtin_ctzll(f) / 8;
+    }
+#endif
+    for (; i < n; i++)
+        if (escape_extra[s[i]])
+            return i;
     return n;
 }
 
@@ -66,23 +170,22 @@ static size_t escape_cost(const unsigned char *u, size_t n)
     return extra;
 }
 
-/* Writes the n bytes of s at o, escaped (extra: what escape_cost said); returns the end. */
-static char *put_escaped(char *o, const char *s, size_t n, size_t extra)
+/* Writes the n bytes of s at o escaped: the runs between escapes with memcpy. Returns the
+ * end. o has room for n + escape_cost(s, n). */
+static char *put_escaped(char *o, const char *str, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *s = (const unsigned char *)str;
 
-    if (extra == 0) {
-        memcpy(o, s, n);
-        return o + n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = u[i];
+    for (;;) {
+        size_t j = find_unsafe(s, n);
+        unsigned char c;
 
-        if (!escape_extra[c]) {
-            *o++ = (char)c;
-            continue;
-        }
+        memcpy(o, s, j);
+        o += j;
+        if (j == n)
+            return o;
+        c = s[j];
         *o++ = '\\';
         switch (c) {
         case '"': *o++ = '"'; break;
@@ -98,66 +201,90 @@ static char *put_escaped(char *o, const char *s, size_t n, size_t extra)
             o[4] = hex[c & 0xf];
             o += 5;
         }
+        s += j + 1;
+        n -= j + 1;
     }
+}
+
+/* ---- members ----------------------------------------------------------------------- */
+
+/* A key that needs escaping: starts the member again from its separator with room for
+ * the escapes. Rare (keys are names chosen in code), so out of line. */
+static __attribute__((noinline)) char *member_escaped_key(struct am_jsonw *w, bool comma,
+                                                          const char *key, size_t klen,
+                                                          size_t room)
+{
+    char *o;
+
+    if (!room_to(w, w->len + klen + escape_cost((const unsigned char *)key, klen) + 4 + room))
+        return NULL;
+    o = w->p + w->len;
+    if (comma)
+        *o++ = ',';
+    *o++ = '"';
+    o = put_escaped(o, key, klen);
+    *o++ = '"';
+    *o++ = ':';
     return o;
 }
 
-/* Starts the next value: the separator and "key": (none for NULL) in one reservation
- * with room bytes more for the value. Returns where the value goes, or NULL (oom). */
-static char *begin(struct am_jsonw *w, const char *key, size_t room)
+/* Starts the next value: the separator and "key": (none for a NULL key), with room bytes
+ * more reserved for the value. Returns where the value goes, or NULL (oom). */
+static inline char *member(struct am_jsonw *w, const char *key, size_t klen, size_t room)
 {
-    size_t kn = 0, kx = 0;
+    bool comma = w->comma;
     char *o;
 
-    if (key)
-        kn = scan(key, &kx);
-    if (!reserve(w, kn + kx + 4 + room))
+    if (!room_to(w, w->len + klen + 4 + room))
         return NULL;
     o = w->p + w->len;
-    if (w->comma)
-        *o++ = ',';
+    *o = ',';
+    o += comma;
     w->comma = true;
     if (key) {
         *o++ = '"';
-        o = put_escaped(o, key, kn, kx);
+        if (copy_check(o, key, klen))
+            return member_escaped_key(w, comma, key, klen, room);
+        o += klen;
         *o++ = '"';
         *o++ = ':';
     }
     return o;
 }
 
-/* Ends what begin() started at o (NULL: nothing was written). */
-static void end(struct am_jsonw *w, char *o)
+/* Ends the member that ends at o (NULL: nothing was written). */
+static inline void finish(struct am_jsonw *w, char *o)
 {
     if (!o)
         return;
     w->len = (size_t)(o - w->p);
-    w->p[w->len] = '\0';
+    *o = '\0';
 }
 
 /* A value given as its text. */
-static void value(struct am_jsonw *w, const char *key, const char *text, size_t n)
+static inline void value(struct am_jsonw *w, const char *key, size_t klen, const char *text,
+                         size_t n)
 {
-    char *o = begin(w, key, n);
+    char *o = member(w, key, klen, n);
 
     if (o) {
         memcpy(o, text, n);
         o += n;
     }
-    end(w, o);
+    finish(w, o);
 }
 
 static void put_c(struct am_jsonw *w, char c)
 {
-    if (!reserve(w, 1))
+    if (!room_to(w, w->len + 1))
         return;
     w->p[w->len++] = c;
     w->p[w->len] = '\0';
 }
 
-void am_jsonw_obj(struct am_jsonw *w, const char *key)
+void am_jsonw_obj_k(struct am_jsonw *w, const char *key, size_t klen)
 {
-    value(w, key, "{", 1);
+    value(w, key, klen, "{", 1);
     w->comma = false;
 }
 
@@ -167,9 +294,9 @@ void am_jsonw_end_obj(struct am_jsonw *w)
     w->comma = true;
 }
 
-void am_jsonw_arr(struct am_jsonw *w, const char *key)
+void am_jsonw_arr_k(struct am_jsonw *w, const char *key, size_t klen)
 {
-    value(w, key, "[", 1);
+    value(w, key, klen, "[", 1);
     w->comma = false;
 }
 
@@ -179,60 +306,94 @@ void am_jsonw_end_arr(struct am_jsonw *w)
     w->comma = true;
 }
 
-static void string_value(struct am_jsonw *w, const char *key, const char *s, size_t n,
-                         size_t extra)
+/* A string whose escapes were found: room for them, then the runs and escapes. o is
+ * where the opening quote was written. */
+static __attribute__((noinline)) char *string_escaped(struct am_jsonw *w, char *o,
+                                                      const char *s, size_t n)
 {
-    char *o = begin(w, key, n + extra + 2);
+    size_t at = (size_t)(o - w->p);
+
+    if (!room_to(w, at + n + escape_cost((const unsigned char *)s, n) + 1))
+        return NULL;
+    return put_escaped(w->p + at, s, n);
+}
+
+void am_jsonw_strn_k(struct am_jsonw *w, const char *key, size_t klen, const char *s,
+                     size_t n)
+{
+    char *o = member(w, key, klen, n + 2);
+
+    if (!o)
+        return;
+    *o++ = '"';
+    if (copy_check(o, s, n)) {
+        o = string_escaped(w, o, s, n);
+        if (!o)
+            return;
+    } else {
+        o += n;
+    }
+    *o++ = '"';
+    finish(w, o);
+}
+
+void am_jsonw_str_k(struct am_jsonw *w, const char *key, size_t klen, const char *s)
+{
+    if (!s)
+        am_jsonw_null_k(w, key, klen);
+    else
+        am_jsonw_strn_k(w, key, klen, s, strlen(s));
+}
+
+void am_jsonw_null_k(struct am_jsonw *w, const char *key, size_t klen)
+{
+    char *o = member(w, key, klen, 4);
 
     if (o) {
-        *o++ = '"';
-        o = put_escaped(o, s, n, extra);
-        *o++ = '"';
+        memcpy(o, "null", 4);
+        o += 4;
     }
-    end(w, o);
+    finish(w, o);
 }
 
-void am_jsonw_strn(struct am_jsonw *w, const char *key, const char *s, size_t len)
+void am_jsonw_bool_k(struct am_jsonw *w, const char *key, size_t klen, bool b)
 {
-    string_value(w, key, s, len, escape_cost((const unsigned char *)s, len));
-}
+    /* "true" and "false" padded to 8 bytes: one store, then the length. */
+    char *o = member(w, key, klen, 8);
 
-void am_jsonw_str(struct am_jsonw *w, const char *key, const char *s)
-{
-    size_t n, extra;
-
-    if (!s) {
-        am_jsonw_null(w, key);
-        return;
+    if (o) {
+        memcpy(o, b ? "true\0\0\0\0" : "false\0\0\0", 8);
+        o += b ? 4 : 5;
     }
-    n = scan(s, &extra);
-    string_value(w, key, s, n, extra);
+    finish(w, o);
 }
 
-void am_jsonw_null(struct am_jsonw *w, const char *key)
-{
-    value(w, key, "null", 4);
-}
+/* "00".."99": two decimal digits per division. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
-void am_jsonw_bool(struct am_jsonw *w, const char *key, bool b)
-{
-    if (b)
-        value(w, key, "true", 4);
-    else
-        value(w, key, "false", 5);
-}
-
-/* Decimal digits of v (no sign) into the end of buf; returns the first digit. */
+/* Decimal digits of v (no sign) ending at end; returns the first digit. */
 static char *digits(uint64_t v, char *end)
 {
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+
+        v /= 100;
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, digit_pairs + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
     return end;
 }
 
-static void int_value(struct am_jsonw *w, const char *key, int64_t v)
+static void int_value(struct am_jsonw *w, const char *key, size_t klen, int64_t v)
 {
     char buf[24], *end = buf + sizeof(buf), *s;
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -240,51 +401,51 @@ static void int_value(struct am_jsonw *w, const char *key, int64_t v)
     s = digits(mag, end);
     if (v < 0)
         *--s = '-';
-    value(w, key, s, (size_t)(end - s));
+    value(w, key, klen, s, (size_t)(end - s));
 }
 
 /* cJSON 1.7's print_number for a double that is not an exact small integer. */
-static void double_value(struct am_jsonw *w, const char *key, double d)
+static void double_value(struct am_jsonw *w, const char *key, size_t klen, double d)
 {
     char buf[32];
     double test = 0.0;
     int n;
 
     if (isnan(d) || isinf(d)) {
-        value(w, key, "null", 4);
+        value(w, key, klen, "null", 4);
         return;
     }
     n = snprintf(buf, sizeof(buf), "%1.15g", d);
     if (sscanf(buf, "%lg", &test) != 1 ||
         !(fabs(test - d) <= fmax(fabs(test), fabs(d)) * DBL_EPSILON))
         n = snprintf(buf, sizeof(buf), "%1.17g", d);
-    value(w, key, buf, n > 0 ? (size_t)n : 0);
+    value(w, key, klen, buf, n > 0 ? (size_t)n : 0);
 }
 
 /* Below 10^15 "%1.15g" prints an integral double as its plain digits. */
 #define EXACT_INT_LIMIT 1000000000000000LL
 
-void am_jsonw_int(struct am_jsonw *w, const char *key, int64_t v)
+void am_jsonw_int_k(struct am_jsonw *w, const char *key, size_t klen, int64_t v)
 {
     if (v > -EXACT_INT_LIMIT && v < EXACT_INT_LIMIT)
-        int_value(w, key, v);
+        int_value(w, key, klen, v);
     else
-        double_value(w, key, (double)v);
+        double_value(w, key, klen, (double)v);
 }
 
-void am_jsonw_double(struct am_jsonw *w, const char *key, double d)
+void am_jsonw_double_k(struct am_jsonw *w, const char *key, size_t klen, double d)
 {
     if (d > -EXACT_INT_LIMIT && d < EXACT_INT_LIMIT && d == (double)(int64_t)d)
-        int_value(w, key, (int64_t)d);
+        int_value(w, key, klen, (int64_t)d);
     else
-        double_value(w, key, d);
+        double_value(w, key, klen, d);
 }
 
 /* Up to 10^13 cents cents/100.0 has at most 13 significant digits, which "%1.15g" prints
  * as the shortest exact decimal: the integer part, then the cents without trailing 0s. */
 #define EXACT_CENTS_LIMIT 10000000000000LL
 
-void am_jsonw_cents(struct am_jsonw *w, const char *key, int64_t cents)
+void am_jsonw_cents_k(struct am_jsonw *w, const char *key, size_t klen, int64_t cents)
 {
     char buf[32], *end = buf + sizeof(buf) - 3, *s;
     uint64_t mag;
@@ -292,7 +453,7 @@ void am_jsonw_cents(struct am_jsonw *w, const char *key, int64_t cents)
     size_t tail = 0;
 
     if (cents <= -EXACT_CENTS_LIMIT || cents >= EXACT_CENTS_LIMIT) {
-        double_value(w, key, (double)cents / 100);
+        double_value(w, key, klen, (double)cents / 100);
         return;
     }
     mag = cents < 0 ? (uint64_t)(-cents) : (uint64_t)cents;
@@ -302,16 +463,16 @@ void am_jsonw_cents(struct am_jsonw *w, const char *key, int64_t cents)
         *--s = '-';
     if (frac) {
         end[0] = '.';
-        end[1] = (char)('0' + frac / 10);
-        end[2] = (char)('0' + frac % 10);
+        memcpy(end + 1, digit_pairs + 2 * frac, 2);
         tail = frac % 10 ? 3 : 2;
     }
-    value(w, key, s, (size_t)(end - s) + tail);
+    value(w, key, klen, s, (size_t)(end - s) + tail);
 }
 
-void am_jsonw_raw(struct am_jsonw *w, const char *key, const char *json, size_t len)
+void am_jsonw_raw_k(struct am_jsonw *w, const char *key, size_t klen, const char *json,
+                    size_t len)
 {
-    value(w, key, json, len);
+    value(w, key, klen, json, len);
 }
 
 void am_jsonw_reset(struct am_jsonw *w)
