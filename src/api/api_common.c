@@ -120,6 +120,7 @@ static int list_answer(struct am_response *resp, const struct am_page *page, siz
 {
     struct am_jsonw w = {0};
 
+    am_jsonw_reserve(&w, data_len + 192); /* one allocation: the envelope is shorter */
     am_jsonw_obj(&w, NULL);
     am_jsonw_str(&w, "object", "list");
     am_jsonw_bool(&w, "hasMore", page->offset < total && total - page->offset > page->limit);
