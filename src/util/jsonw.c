@@ -102,24 +102,32 @@ static inline uint64_t unsafe8(uint64_t x)
 #endif
 
 /* Copies the n bytes of s to o (which has room for n) and returns nonzero when one of them
- * needs escaping (o's copy is then to be overwritten). Short strings, the common case,
- * cost two or three loads and stores: the last word overlaps the one before. */
+ * needs escaping (o's copy is then to be overwritten). Up to 16 bytes, the common case,
+ * cost two loads and stores that may overlap; longer strings a loop of words. */
 static inline uint64_t copy_check(char *o, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    uint64_t bad = 0, x;
+    uint64_t x, y;
 
     if (n >= 8) {
-        size_t i = 0;
+        if (n > 16) {
+            uint64_t bad = 0;
+            size_t i = 0;
 
-        for (; i + 8 < n; i += 8) {
-            x = load64(s + i);
-            bad |= unsafe8(x);
-            store64(o + i, x);
+            for (; i + 8 < n; i += 8) {
+                x = load64(s + i);
+                bad |= unsafe8(x);
+                store64(o + i, x);
+            }
+            x = load64(s + n - 8);
+            store64(o + n - 8, x);
+            return bad | unsafe8(x);
         }
-        x = load64(s + n - 8);
-        store64(o + n - 8, x);
-        return bad | unsafe8(x);
+        x = load64(s);
+        y = load64(s + n - 8);
+        store64(o, x);
+        store64(o + n - 8, y);
+        return unsafe8(x) | unsafe8(y);
     }
     if (n >= 4) {
         uint32_t a, b;
@@ -208,70 +216,82 @@ static char *put_escaped(char *o, const char *str, size_t n)
 
 /* ---- members ----------------------------------------------------------------------- */
 
-/* A key that needs escaping: starts the member again from its separator with room for
- * the escapes. Rare (keys are names chosen in code), so out of line. */
-static __attribute__((noinline)) char *member_escaped_key(struct am_jsonw *w, bool comma,
-                                                          const char *key, size_t klen,
-                                                          size_t room)
+/* A member whose key or string value holds a byte to escape: written again from its
+ * separator with exact room for the escapes. Rare (keys are names chosen in code, most
+ * values plain text), so out of line. */
+static __attribute__((noinline)) void put_escaped_member(struct am_jsonw *w, bool comma,
+                                                         const char *key, size_t klen,
+                                                         const char *v, size_t vn, bool quote)
 {
+    size_t need = w->len + 1 + vn + 2;
     char *o;
 
-    if (!room_to(w, w->len + klen + escape_cost((const unsigned char *)key, klen) + 4 + room))
-        return NULL;
+    if (key)
+        need += klen + escape_cost((const unsigned char *)key, klen) + 3;
+    if (quote)
+        need += escape_cost((const unsigned char *)v, vn);
+    if (!room_to(w, need))
+        return;
     o = w->p + w->len;
     if (comma)
         *o++ = ',';
-    *o++ = '"';
-    o = put_escaped(o, key, klen);
-    *o++ = '"';
-    *o++ = ':';
-    return o;
-}
-
-/* Starts the next value: the separator and "key": (none for a NULL key), with room bytes
- * more reserved for the value. Returns where the value goes, or NULL (oom). */
-static inline char *member(struct am_jsonw *w, const char *key, size_t klen, size_t room)
-{
-    bool comma = w->comma;
-    char *o;
-
-    if (!room_to(w, w->len + klen + 4 + room))
-        return NULL;
-    o = w->p + w->len;
-    *o = ',';
-    o += comma;
-    w->comma = true;
     if (key) {
         *o++ = '"';
-        if (copy_check(o, key, klen))
-            return member_escaped_key(w, comma, key, klen, room);
-        o += klen;
+        o = put_escaped(o, key, klen);
         *o++ = '"';
         *o++ = ':';
     }
-    return o;
-}
-
-/* Ends the member that ends at o (NULL: nothing was written). */
-static inline void finish(struct am_jsonw *w, char *o)
-{
-    if (!o)
-        return;
+    if (quote) {
+        *o++ = '"';
+        o = put_escaped(o, v, vn);
+        *o++ = '"';
+    } else {
+        memcpy(o, v, vn);
+        o += vn;
+    }
+    w->comma = true;
     w->len = (size_t)(o - w->p);
     *o = '\0';
 }
 
-/* A value given as its text. */
-static inline void value(struct am_jsonw *w, const char *key, size_t klen, const char *text,
-                         size_t n)
+/* One member: the separator, "key": (none for a NULL key) and the value's vn bytes, as a
+ * string (quote: quoted and escaped) or as they are (JSON text). One reservation; the key
+ * and a string are copied and checked in the same pass. */
+static inline void put(struct am_jsonw *w, const char *key, size_t klen, const char *v,
+                       size_t vn, bool quote)
 {
-    char *o = member(w, key, klen, n);
+    bool comma = w->comma;
+    uint64_t bad = 0;
+    char *o;
 
-    if (o) {
-        memcpy(o, text, n);
-        o += n;
+    if (!room_to(w, w->len + klen + vn + 6))
+        return;
+    o = w->p + w->len;
+    *o = ',';
+    o += comma;
+    if (key) {
+        *o++ = '"';
+        bad = copy_check(o, key, klen);
+        o += klen;
+        *o++ = '"';
+        *o++ = ':';
     }
-    finish(w, o);
+    if (quote) {
+        *o++ = '"';
+        bad |= copy_check(o, v, vn);
+        o += vn;
+        *o++ = '"';
+    } else {
+        memcpy(o, v, vn);
+        o += vn;
+    }
+    if (bad) {
+        put_escaped_member(w, comma, key, klen, v, vn, quote);
+        return;
+    }
+    w->comma = true;
+    w->len = (size_t)(o - w->p);
+    *o = '\0';
 }
 
 static void put_c(struct am_jsonw *w, char c)
@@ -284,7 +304,7 @@ static void put_c(struct am_jsonw *w, char c)
 
 void am_jsonw_obj_k(struct am_jsonw *w, const char *key, size_t klen)
 {
-    value(w, key, klen, "{", 1);
+    put(w, key, klen, "{", 1, false);
     w->comma = false;
 }
 
@@ -296,7 +316,7 @@ void am_jsonw_end_obj(struct am_jsonw *w)
 
 void am_jsonw_arr_k(struct am_jsonw *w, const char *key, size_t klen)
 {
-    value(w, key, klen, "[", 1);
+    put(w, key, klen, "[", 1, false);
     w->comma = false;
 }
 
@@ -306,66 +326,31 @@ void am_jsonw_end_arr(struct am_jsonw *w)
     w->comma = true;
 }
 
-/* A string whose escapes were found: room for them, then the runs and escapes. o is
- * where the opening quote was written. */
-static __attribute__((noinline)) char *string_escaped(struct am_jsonw *w, char *o,
-                                                      const char *s, size_t n)
-{
-    size_t at = (size_t)(o - w->p);
-
-    if (!room_to(w, at + n + escape_cost((const unsigned char *)s, n) + 1))
-        return NULL;
-    return put_escaped(w->p + at, s, n);
-}
-
 void am_jsonw_strn_k(struct am_jsonw *w, const char *key, size_t klen, const char *s,
                      size_t n)
 {
-    char *o = member(w, key, klen, n + 2);
-
-    if (!o)
-        return;
-    *o++ = '"';
-    if (copy_check(o, s, n)) {
-        o = string_escaped(w, o, s, n);
-        if (!o)
-            return;
-    } else {
-        o += n;
-    }
-    *o++ = '"';
-    finish(w, o);
+    put(w, key, klen, s, n, true);
 }
 
 void am_jsonw_str_k(struct am_jsonw *w, const char *key, size_t klen, const char *s)
 {
-    if (!s)
-        am_jsonw_null_k(w, key, klen);
+    if (s)
+        put(w, key, klen, s, strlen(s), true);
     else
-        am_jsonw_strn_k(w, key, klen, s, strlen(s));
+        put(w, key, klen, "null", 4, false);
 }
 
 void am_jsonw_null_k(struct am_jsonw *w, const char *key, size_t klen)
 {
-    char *o = member(w, key, klen, 4);
-
-    if (o) {
-        memcpy(o, "null", 4);
-        o += 4;
-    }
-    finish(w, o);
+    put(w, key, klen, "null", 4, false);
 }
 
 void am_jsonw_bool_k(struct am_jsonw *w, const char *key, size_t klen, bool b)
 {
-    /* "true" and "false" padded to 8 bytes: one store, then the length. */
-    char *o = member(w, key, klen, 8);
-
-    if (o) {
-        memcpy(o, b ? "true\0\0\0\0" : "false\0\0\0", 8);
-        o += b ? 4 : 5;
-    }
-    finish(w, o);
+    if (b)
+        put(w, key, klen, "true", 4, false);
+    else
+        put(w, key, klen, "false", 5, false);
 }
 
 /* "00".."99": two decimal digits per division. */
@@ -401,7 +386,7 @@ static void int_value(struct am_jsonw *w, const char *key, size_t klen, int64_t 
     s = digits(mag, end);
     if (v < 0)
         *--s = '-';
-    value(w, key, klen, s, (size_t)(end - s));
+    put(w, key, klen, s, (size_t)(end - s), false);
 }
 
 /* cJSON 1.7's print_number for a double that is not an exact small integer. */
@@ -412,14 +397,14 @@ static void double_value(struct am_jsonw *w, const char *key, size_t klen, doubl
     int n;
 
     if (isnan(d) || isinf(d)) {
-        value(w, key, klen, "null", 4);
+        put(w, key, klen, "null", 4, false);
         return;
     }
     n = snprintf(buf, sizeof(buf), "%1.15g", d);
     if (sscanf(buf, "%lg", &test) != 1 ||
         !(fabs(test - d) <= fmax(fabs(test), fabs(d)) * DBL_EPSILON))
         n = snprintf(buf, sizeof(buf), "%1.17g", d);
-    value(w, key, klen, buf, n > 0 ? (size_t)n : 0);
+    put(w, key, klen, buf, n > 0 ? (size_t)n : 0, false);
 }
 
 /* Below 10^15 "%1.15g" prints an integral double as its plain digits. */
@@ -466,13 +451,13 @@ void am_jsonw_cents_k(struct am_jsonw *w, const char *key, size_t klen, int64_t 
         memcpy(end + 1, digit_pairs + 2 * frac, 2);
         tail = frac % 10 ? 3 : 2;
     }
-    value(w, key, klen, s, (size_t)(end - s) + tail);
+    put(w, key, klen, s, (size_t)(end - s) + tail, false);
 }
 
 void am_jsonw_raw_k(struct am_jsonw *w, const char *key, size_t klen, const char *json,
                     size_t len)
 {
-    value(w, key, klen, json, len);
+    put(w, key, klen, json, len, false);
 }
 
 void am_jsonw_reset(struct am_jsonw *w)
