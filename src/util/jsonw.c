@@ -68,9 +68,6 @@ static const unsigned char escape_extra[256] = {
 
 /* ---- eight bytes at a time --------------------------------------------------------- */
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS (ONES * 0x80)
-
 static inline uint64_t load64(const unsigned char *s)
 {
     uint64_t x;
@@ -79,76 +76,14 @@ static inline uint64_t load64(const unsigned char *s)
     return x;
 }
 
-static inline void store64(char *o, uint64_t x)
-{
-    memcpy(o, &x, sizeof(x));
-}
-
-/* Bit 7 set in (at least) every byte of x that JSON escapes: below 0x20, '"' or '\\'.
- * Each term is the classic "has a byte below n / equal to c" test: exact in telling
- * whether any byte matches, and (borrows only run towards higher bytes) in which is the
- * lowest one; higher flags may be false. Bytes >= 0x80 (UTF-8) are never flagged: ~x
- * clears their bit 7, and XOR with '"' or '\\' keeps bit 7 as it was. */
-static inline uint64_t unsafe8(uint64_t x)
-{
-    return ((x - ONES * 0x20) | ((x ^ (ONES * '"')) - ONES) | ((x ^ (ONES * '\\')) - ONES)) &
-           ~x & HIGHS;
-}
+/* The word tests (am_jsonw_unsafe8, am_jsonw_copy_check) are in jsonw.h: the inline fast
+ * path uses them too. */
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define WORDS_LITTLE_ENDIAN 1
 #else
 #define WORDS_LITTLE_ENDIAN 0
 #endif
-
-/* Copies the n bytes of s to o (which has room for n) and returns nonzero when one of them
- * needs escaping (o's copy is then to be overwritten). Up to 16 bytes, the common case,
- * cost two loads and stores that may overlap; longer strings a loop of words. */
-static inline uint64_t copy_check(char *o, const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    uint64_t x, y;
-
-    if (n >= 8) {
-        if (n > 16) {
-            uint64_t bad = 0;
-            size_t i = 0;
-
-            for (; i + 8 < n; i += 8) {
-                x = load64(s + i);
-                bad |= unsafe8(x);
-                store64(o + i, x);
-            }
-            x = load64(s + n - 8);
-            store64(o + n - 8, x);
-            return bad | unsafe8(x);
-        }
-        x = load64(s);
-        y = load64(s + n - 8);
-        store64(o, x);
-        store64(o + n - 8, y);
-        return unsafe8(x) | unsafe8(y);
-    }
-    if (n >= 4) {
-        uint32_t a, b;
-
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(o, &a, 4);
-        memcpy(o + n - 4, &b, 4);
-        return unsafe8(a | (uint64_t)b << 32);
-    }
-    if (n) {
-        /* 1..3 bytes: first, middle and last cover them; the rest is a safe 'a'. */
-        uint64_t a = s[0], b = s[n / 2], c = s[n - 1];
-
-        o[0] = (char)a;
-        o[n / 2] = (char)b;
-        o[n - 1] = (char)c;
-        return unsafe8(a | b << 8 | c << 16 | (ONES * 'a') << 24);
-    }
-    return 0;
-}
 
 /* Index of the first byte of s[0..n) that needs escaping, n when none. */
 static size_t find_unsafe(const unsigned char *s, size_t n)
@@ -157,7 +92,7 @@ static size_t find_unsafe(const unsigned char *s, size_t n)
 
 #if WORDS_LITTLE_ENDIAN
     for (; i + 8 <= n; i += 8) {
-        uint64_t f = unsafe8(load64(s + i));
+        uint64_t f = am_jsonw_unsafe8(load64(s + i));
 
         if (f)
             return i + (size_t)__builtin_ctzll(f) / 8;
@@ -271,14 +206,14 @@ static inline void put(struct am_jsonw *w, const char *key, size_t klen, const c
     o += comma;
     if (key) {
         *o++ = '"';
-        bad = copy_check(o, key, klen);
+        bad = am_jsonw_copy_check(o, key, klen);
         o += klen;
         *o++ = '"';
         *o++ = ':';
     }
     if (quote) {
         *o++ = '"';
-        bad |= copy_check(o, v, vn);
+        bad |= am_jsonw_copy_check(o, v, vn);
         o += vn;
         *o++ = '"';
     } else {
@@ -340,6 +275,25 @@ void am_jsonw_str_k(struct am_jsonw *w, const char *key, size_t klen, const char
         put(w, key, klen, "null", 4, false);
 }
 
+void am_jsonw_str_at(struct am_jsonw *w, char *o, const char *s, size_t n)
+{
+    /* o is past "key": with room for n + 2 reserved (jsonw.h's literal fast path) */
+    *o++ = '"';
+    if (am_jsonw_copy_check(o, s, n)) {
+        size_t at = (size_t)(o - w->p);
+
+        if (!room_to(w, at + n + escape_cost((const unsigned char *)s, n) + 1))
+            return;
+        o = put_escaped(w->p + at, s, n);
+    } else {
+        o += n;
+    }
+    *o++ = '"';
+    w->comma = true;
+    w->len = (size_t)(o - w->p);
+    *o = '\0';
+}
+
 void am_jsonw_null_k(struct am_jsonw *w, const char *key, size_t klen)
 {
     put(w, key, klen, "null", 4, false);
@@ -378,14 +332,68 @@ static char *digits(uint64_t v, char *end)
     return end;
 }
 
-static void int_value(struct am_jsonw *w, const char *key, size_t klen, int64_t v)
+/* v in decimal ending at end; returns the first byte. */
+static char *int_text(int64_t v, char *end)
 {
-    char buf[24], *end = buf + sizeof(buf), *s;
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char *s = digits(mag, end);
 
-    s = digits(mag, end);
     if (v < 0)
         *--s = '-';
+    return s;
+}
+
+/* cents/100 as "%1.15g" prints it (|cents| < AM_JSONW_EXACT_CENTS): the integer part, then
+ * the cents without trailing 0s. The text ends before end (3 bytes after it are used). */
+static char *cents_text(int64_t cents, char *end, size_t *ret_len)
+{
+    uint64_t mag = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    unsigned frac = (unsigned)(mag % 100);
+    char *s = digits(mag / 100, end);
+    size_t tail = 0;
+
+    if (cents < 0)
+        *--s = '-';
+    if (frac) {
+        end[0] = '.';
+        memcpy(end + 1, digit_pairs + 2 * frac, 2);
+        tail = frac % 10 ? 3 : 2;
+    }
+    *ret_len = (size_t)(end - s) + tail;
+    return s;
+}
+
+/* Ends a member whose number text (n <= 24 bytes, in a buffer readable 24 bytes on from
+ * s) goes at o, where 24 bytes are reserved: one fixed-size copy. */
+static void number_at(struct am_jsonw *w, char *o, const char *s, size_t n)
+{
+    memcpy(o, s, 24);
+    o += n;
+    w->comma = true;
+    w->len = (size_t)(o - w->p);
+    *o = '\0';
+}
+
+void am_jsonw_int_at(struct am_jsonw *w, char *o, int64_t v)
+{
+    char buf[48], *end = buf + 24, *s = int_text(v, end);
+
+    number_at(w, o, s, (size_t)(end - s));
+}
+
+void am_jsonw_cents_at(struct am_jsonw *w, char *o, int64_t cents)
+{
+    char buf[48];
+    size_t n;
+    const char *s = cents_text(cents, buf + 24, &n);
+
+    number_at(w, o, s, n);
+}
+
+static void int_value(struct am_jsonw *w, const char *key, size_t klen, int64_t v)
+{
+    char buf[24], *end = buf + sizeof(buf), *s = int_text(v, end);
+
     put(w, key, klen, s, (size_t)(end - s), false);
 }
 
@@ -408,7 +416,7 @@ static void double_value(struct am_jsonw *w, const char *key, size_t klen, doubl
 }
 
 /* Below 10^15 "%1.15g" prints an integral double as its plain digits. */
-#define EXACT_INT_LIMIT 1000000000000000LL
+#define EXACT_INT_LIMIT AM_JSONW_EXACT_INT
 
 void am_jsonw_int_k(struct am_jsonw *w, const char *key, size_t klen, int64_t v)
 {
@@ -427,31 +435,19 @@ void am_jsonw_double_k(struct am_jsonw *w, const char *key, size_t klen, double 
 }
 
 /* Up to 10^13 cents cents/100.0 has at most 13 significant digits, which "%1.15g" prints
- * as the shortest exact decimal: the integer part, then the cents without trailing 0s. */
-#define EXACT_CENTS_LIMIT 10000000000000LL
-
+ * as the shortest exact decimal. */
 void am_jsonw_cents_k(struct am_jsonw *w, const char *key, size_t klen, int64_t cents)
 {
-    char buf[32], *end = buf + sizeof(buf) - 3, *s;
-    uint64_t mag;
-    unsigned frac;
-    size_t tail = 0;
+    char buf[32];
+    size_t n;
+    const char *s;
 
-    if (cents <= -EXACT_CENTS_LIMIT || cents >= EXACT_CENTS_LIMIT) {
+    if (cents <= -AM_JSONW_EXACT_CENTS || cents >= AM_JSONW_EXACT_CENTS) {
         double_value(w, key, klen, (double)cents / 100);
         return;
     }
-    mag = cents < 0 ? (uint64_t)(-cents) : (uint64_t)cents;
-    frac = (unsigned)(mag % 100);
-    s = digits(mag / 100, end);
-    if (cents < 0)
-        *--s = '-';
-    if (frac) {
-        end[0] = '.';
-        memcpy(end + 1, digit_pairs + 2 * frac, 2);
-        tail = frac % 10 ? 3 : 2;
-    }
-    put(w, key, klen, s, (size_t)(end - s) + tail, false);
+    s = cents_text(cents, buf + 24, &n);
+    put(w, key, klen, s, n, false);
 }
 
 void am_jsonw_raw_k(struct am_jsonw *w, const char *key, size_t klen, const char *json,

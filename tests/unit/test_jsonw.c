@@ -272,6 +272,59 @@ static void test_jsonw_money_edges(void **state)
     }
 }
 
+/* Literal keys take jsonw.h's in-place path (key folded into constant stores) while the
+ * buffer has room, the writer when it does not: many rounds cross every growth, with
+ * values that need escaping, numbers at the edges of the integer paths, and literal keys
+ * of every size class and one that needs escaping itself. */
+static void test_jsonw_literal_keys_in_place_match_cjson(void **state)
+{
+    static const char *const values[] = {"", "a", "ab\"", "plain text", "tab\there", "\x01",
+                                         "S\xc3\xa3o Jo\xc3\xa3o", "0123456789abcdef0123",
+                                         "quote at the end of a long string: \""};
+    static const int64_t numbers[] = {0, 1, -1, 5, 99, 100, 9801, -9801, 100000050, -100000050,
+                                      9999999999999LL, 10000000000000LL, -10000000000000LL,
+                                      999999999999999LL, 1000000000000000LL, INT64_MIN + 1};
+    struct am_jsonw w = {0};
+    cJSON *tree = cJSON_CreateArray();
+
+    (void)state;
+    am_jsonw_arr(&w, NULL);
+    for (int round = 0; round < 60; round++) {
+        size_t v = (size_t)round % (sizeof(values) / sizeof(values[0]));
+        int64_t n = numbers[(size_t)round % (sizeof(numbers) / sizeof(numbers[0]))];
+        cJSON *o = cJSON_CreateObject(), *inner;
+
+        am_jsonw_obj(&w, NULL);
+        am_jsonw_str(&w, "s", values[v]);
+        cJSON_AddStringToObject(o, "s", values[v]);
+        am_jsonw_str(&w, "four", values[v]);
+        cJSON_AddStringToObject(o, "four", values[v]);
+        am_jsonw_str(&w, "eightchr", NULL);
+        cJSON_AddNullToObject(o, "eightchr");
+        am_jsonw_null(&w, "nineteen_characters");
+        cJSON_AddNullToObject(o, "nineteen_characters");
+        am_jsonw_bool(&w, "a_key_of_exactly_thirty_two_byte", round % 2);
+        cJSON_AddBoolToObject(o, "a_key_of_exactly_thirty_two_byte", round % 2);
+        am_jsonw_bool(&w, "a key longer than thirty-two bytes", round % 3 == 0);
+        cJSON_AddBoolToObject(o, "a key longer than thirty-two bytes", round % 3 == 0);
+        am_jsonw_cents(&w, "value", n);
+        cJSON_AddNumberToObject(o, "value", (double)n / 100);
+        am_jsonw_int(&w, "count", n);
+        cJSON_AddNumberToObject(o, "count", (double)n);
+        am_jsonw_null(&w, "needs\tescape");
+        cJSON_AddNullToObject(o, "needs\tescape");
+        am_jsonw_obj(&w, "inner");
+        inner = cJSON_AddObjectToObject(o, "inner");
+        am_jsonw_str(&w, "q\"", values[v]);
+        cJSON_AddStringToObject(inner, "q\"", values[v]);
+        am_jsonw_end_obj(&w);
+        am_jsonw_end_obj(&w);
+        cJSON_AddItemToArray(tree, o);
+    }
+    am_jsonw_end_arr(&w);
+    assert_same(tree, &w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_jsonw_utf8_and_high_bytes_stay_raw_across_word_boundaries),
         cmocka_unit_test(test_jsonw_long_strings_and_growth_mid_member),
         cmocka_unit_test(test_jsonw_money_edges),
+        cmocka_unit_test(test_jsonw_literal_keys_in_place_match_cjson),
     };
     return cmocka_run_group_tests_name("jsonw", tests, NULL, NULL);
 }
