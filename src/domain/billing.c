@@ -257,9 +257,8 @@ static uint64_t events_append_owned(struct am_billing *b, const char *name, int6
                                     char *snap)
 {
     struct am_event *e;
-    uint64_t seq, h1, h2;
-    char digits[24];
-    size_t at;
+    uint64_t seq, h1, h2, v;
+    char digits[20], *d; /* seq in decimal: at most 20 digits */
 
     if (!snap)
         return 0;
@@ -290,10 +289,14 @@ static uint64_t events_append_owned(struct am_billing *b, const char *name, int6
     hex16(e->id + 4, h1);
     hex16(e->id + 20, h2);
     e->id[36] = '&';
-    zero_padded(digits, 20, seq);
-    at = strspn(digits, "0");
-    at -= at == 20; /* seq 0 would still print one digit */
-    memcpy(e->id + 37, digits + at, 21 - at);
+    d = digits + sizeof(digits);
+    v = seq;
+    do {
+        *--d = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(e->id + 37, d, (size_t)(digits + sizeof(digits) - d));
+    e->id[37 + (digits + sizeof(digits) - d)] = '\0';
     am_strbuf_copy(e->name, sizeof(e->name), name ? name : "");
     e->created_at = now;
     am_strbuf_copy(e->resource_type, sizeof(e->resource_type), resource_type ? resource_type : "");

@@ -195,21 +195,36 @@ AM_JSONW_INLINE void am_jsonw_str(struct am_jsonw *w, const char *key, const cha
     size_t klen = am_jsonw_klen(key), len;
     char *o;
 
-    if (am_jsonw_literal_key(key, klen) && value) {
-        len = strlen(value);
-        if ((o = am_jsonw_literal_member(w, key, klen, len + 2))) {
-            am_jsonw_str_at(w, o, value, len);
-            return;
+    if (am_jsonw_literal_key(key, klen)) {
+        if (!value) {
+            if ((o = am_jsonw_literal_member(w, key, klen, 4))) {
+                memcpy(o, "null", 4);
+                am_jsonw_literal_end(w, o + 4);
+                return;
+            }
+        } else {
+            len = strlen(value);
+            if ((o = am_jsonw_literal_member(w, key, klen, len + 2))) {
+                am_jsonw_str_at(w, o, value, len);
+                return;
+            }
         }
     }
     am_jsonw_str_k(w, key, klen, value);
 }
 
 /* A string of exactly len bytes (may hold NULs, escaped as \u0000). */
-static inline void am_jsonw_strn(struct am_jsonw *w, const char *key, const char *value,
-                                 size_t len)
+AM_JSONW_INLINE void am_jsonw_strn(struct am_jsonw *w, const char *key, const char *value,
+                                   size_t len)
 {
-    am_jsonw_strn_k(w, key, am_jsonw_klen(key), value, len);
+    size_t klen = am_jsonw_klen(key);
+    char *o;
+
+    if (am_jsonw_literal_key(key, klen) && (o = am_jsonw_literal_member(w, key, klen, len + 2))) {
+        am_jsonw_str_at(w, o, value, len);
+        return;
+    }
+    am_jsonw_strn_k(w, key, klen, value, len);
 }
 
 AM_JSONW_INLINE void am_jsonw_null(struct am_jsonw *w, const char *key)
