@@ -120,6 +120,7 @@ static int list_answer(struct am_response *resp, const struct am_page *page, siz
 {
     struct am_jsonw w = {0};
 
+    am_jsonw_reserve(&w, data_len + 192); /* one allocation: the envelope is shorter */
     am_jsonw_obj(&w, NULL);
     am_jsonw_str(&w, "object", "list");
     am_jsonw_bool(&w, "hasMore", page->offset < total && total - page->offset > page->limit);
@@ -217,9 +218,20 @@ int am_api_found(const struct am_ctx *ctx, const void *found, struct am_response
     return r < 0 ? r : 1;
 }
 
+const cJSON *am_json_member(const cJSON *obj, const char *key)
+{
+    if (!obj || !key)
+        return NULL;
+    /* cJSON's own walk: stops at a member without a name (an array's items) */
+    for (const cJSON *it = obj->child; it && it->string; it = it->next)
+        if (it->string[0] == key[0] && strcmp(it->string, key) == 0)
+            return it;
+    return NULL;
+}
+
 int am_json_get_string(const cJSON *obj, const char *key, const char **ret)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *item = am_json_member(obj, key);
 
     if (!item || cJSON_IsNull(item)) {
         *ret = NULL;
@@ -233,7 +245,7 @@ int am_json_get_string(const cJSON *obj, const char *key, const char **ret)
 
 int am_json_get_bool(const cJSON *obj, const char *key, bool *ret, bool *ret_present)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *item = am_json_member(obj, key);
 
     if (ret_present)
         *ret_present = false;

@@ -110,6 +110,11 @@ int am_api_found(const struct am_ctx *ctx, const void *found, struct am_response
 
 /* am_json_add_string_or_null: see json_text.h (included above). */
 
+/* cJSON_GetObjectItemCaseSensitive(obj, key) (the first member named key, NULL when none or
+ * obj is not an object) without a strcmp call per member: request bodies are looked up
+ * a dozen times each, mostly for absent keys. */
+const struct cJSON *am_json_member(const struct cJSON *obj, const char *key);
+
 /* Typed getter: *ret = string value (borrowed), NULL when absent or JSON null.
  * Returns 0, or -EINVAL when present with another type. */
 int am_json_get_string(const struct cJSON *obj, const char *key, const char **ret);

@@ -6,6 +6,7 @@
  * means "unset" (null). */
 #include "api_customers.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stddef.h>
@@ -221,6 +222,7 @@ static int apply(struct am_customer *c, const struct patch *p)
             break;
         }
     }
+    am_customer_changed(c);
     return 0;
 }
 
@@ -265,12 +267,43 @@ static void customer_write(struct am_jsonw *w, const char *key, const struct am_
     am_jsonw_end_obj(w);
 }
 
-static int answer_customer(struct am_response *resp, const struct am_customer *c)
+/* The customer's object, rendered on its first read and kept (c->json) until a change
+ * drops it (am_customer_changed): a GET or a list copies bytes instead of writing JSON.
+ * NULL on OOM. */
+static const char *customer_text(struct am_customer *c, size_t *ret_len)
 {
-    struct am_jsonw w = {0};
+    if (!c->json) {
+        struct am_jsonw w = {0};
 
-    customer_write(&w, NULL, c);
-    return am_response_jsonw(resp, 200, &w);
+        customer_write(&w, NULL, c);
+        c->json = am_jsonw_take(&w, &c->json_len);
+        if (!c->json)
+            return NULL;
+    }
+#ifndef NDEBUG
+    {
+        /* Test builds re-render every read: a change that forgot am_customer_changed()
+         * fails here instead of serving stale bytes. */
+        struct am_jsonw w = {0};
+        size_t n = 0;
+        char *fresh;
+
+        customer_write(&w, NULL, c);
+        fresh = am_jsonw_take(&w, &n);
+        assert(!fresh || (n == c->json_len && memcmp(fresh, c->json, n) == 0));
+        free(fresh);
+    }
+#endif
+    *ret_len = c->json_len;
+    return c->json;
+}
+
+static int answer_customer(struct am_response *resp, struct am_customer *c)
+{
+    size_t len = 0;
+    const char *text = customer_text(c, &len);
+
+    return text ? am_response_text(resp, 200, "application/json", text, len) : -ENOMEM;
 }
 
 static struct am_customer_store *store_of(const struct am_ctx *ctx)
@@ -437,10 +470,17 @@ int am_api_customers_list(struct am_ctx *ctx, const char *id, const struct am_re
     /* Newest first: walk creation order backwards. */
     am_api_pager_init(&pg, &page);
     for (size_t i = am_customer_store_count(store); i-- > 0;) {
-        const struct am_customer *c = am_customer_store_at(store, i);
+        struct am_customer *c = am_customer_store_at(store, i);
+        const char *text;
+        size_t len = 0;
 
-        if (matches(c, &f) && am_api_pager_take(&pg))
-            customer_write(am_api_pager_writer(&pg), NULL, c);
+        if (matches(c, &f) && am_api_pager_take(&pg)) {
+            text = customer_text(c, &len);
+            if (text)
+                am_jsonw_raw(am_api_pager_writer(&pg), NULL, text, len);
+            else
+                am_api_pager_add(&pg, NULL); /* records the allocation failure */
+        }
     }
     return am_api_pager_answer(&pg, resp);
 }
@@ -449,7 +489,7 @@ int am_api_customers_get(struct am_ctx *ctx, const char *id, const struct am_req
                          struct am_response *resp)
 {
     struct am_customer_store *store = store_of(ctx);
-    const struct am_customer *c;
+    struct am_customer *c;
 
     (void)req;
     if (!store)
@@ -509,6 +549,7 @@ int am_api_customers_delete(struct am_ctx *ctx, const char *id, const struct am_
     if (!c)
         return am_api_not_found(resp);
     c->deleted = true; /* deleting twice answers the same: idempotent */
+    am_customer_changed(c);
     o = cJSON_CreateObject();
     if (!o || !cJSON_AddBoolToObject(o, "deleted", true) ||
         !cJSON_AddStringToObject(o, "id", c->id)) {
@@ -533,5 +574,6 @@ int am_api_customers_restore(struct am_ctx *ctx, const char *id, const struct am
     if (!c->deleted)
         return am_response_error(resp, 400, AM_ERR_CUSTOMER_DELETED, AM_TXT_CUSTOMER_NOT_DELETED);
     c->deleted = false;
+    am_customer_changed(c);
     return answer_customer(resp, c);
 }

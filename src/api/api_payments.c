@@ -594,13 +594,13 @@ int am_api_payments_update(struct am_ctx *ctx, const char *id, const struct am_r
     if (r)
         goto out;
     u.has_due_day = present;
-    if (cJSON_GetObjectItemCaseSensitive(json, "description")) {
+    if (am_json_member(json, "description")) {
         r = am_input_text(json, "description", &u.description, resp);
         if (r)
             goto out;
         u.has_description = true;
     }
-    if (cJSON_GetObjectItemCaseSensitive(json, "externalReference")) {
+    if (am_json_member(json, "externalReference")) {
         r = am_input_text(json, "externalReference", &u.external_reference, resp);
         if (r)
             goto out;

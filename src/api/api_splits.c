@@ -113,7 +113,7 @@ int am_api_splits_check(struct am_ctx *ctx, const cJSON *body, const char *key,
                         int64_t value_cents, enum am_billing_type type, unsigned count,
                         struct am_response *resp)
 {
-    const cJSON *split = cJSON_GetObjectItemCaseSensitive(body, key);
+    const cJSON *split = am_json_member(body, key);
     const char *text = NULL;
     int64_t net = value_cents - am_fee_for(type, value_cents);
 
@@ -127,7 +127,7 @@ int am_api_splits_check(struct am_ctx *ctx, const cJSON *body, const char *key,
 int am_api_splits_attach(struct am_ctx *ctx, const cJSON *body, const char *key, const char *kind,
                          const char *owner_id, unsigned count)
 {
-    const cJSON *split = cJSON_GetObjectItemCaseSensitive(body, key);
+    const cJSON *split = am_json_member(body, key);
 
     if (!split || !ctx->registry)
         return 0;

@@ -37,7 +37,7 @@ int am_input_type_error(struct am_response *resp, const char *key)
 
 const cJSON *am_input_field(const cJSON *obj, const char *key)
 {
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *item = am_json_member(obj, key);
 
     return item && !cJSON_IsNull(item) ? item : NULL;
 }
@@ -48,7 +48,7 @@ int am_input_str(const cJSON *obj, const char *key, const char **ret, bool *ret_
     int r = am_json_get_string(obj, key, &v);
 
     if (ret_present)
-        *ret_present = cJSON_GetObjectItemCaseSensitive(obj, key) != NULL;
+        *ret_present = am_json_member(obj, key) != NULL;
     if (r < 0)
         return r;
     *ret = v && *v ? v : NULL;
@@ -115,7 +115,7 @@ int am_input_uint(const cJSON *obj, const char *key, unsigned max, unsigned *ret
 
 int am_input_day(const cJSON *obj, const char *key, int64_t *ret)
 {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    const cJSON *it = am_json_member(obj, key);
 
     if (!it || cJSON_IsNull(it) || (cJSON_IsString(it) && !it->valuestring[0]))
         return -ENOENT;
@@ -248,7 +248,7 @@ static bool card_digits(const char *s, char out[20])
 /* A non-empty string, or a JSON number (phones, CEPs and documents often are). */
 static bool filled(const cJSON *o, const char *key)
 {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    const cJSON *it = am_json_member(o, key);
 
     if (cJSON_IsNumber(it))
         return true;

@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "ids.h"
 #include "money.h"
+#include "strbuf.h"
 
 #define MAX_ID_ATTEMPTS 64
 
@@ -204,21 +205,43 @@ void am_billing_free(struct am_billing *b)
 
 /* ---- sequences -------------------------------------------------------------------- */
 
+/* v's last width decimal digits, zero-padded ("%0<width>llu" of v below 10^width),
+ * NUL-terminated. */
+static void zero_padded(char *out, unsigned width, uint64_t v)
+{
+    out[width] = '\0';
+    while (width-- > 0) {
+        out[width] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* v as 16 lowercase hex digits ("%016llx"), not terminated. */
+static void hex16(char *out, uint64_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    for (int i = 15; i >= 0; i--) {
+        out[i] = hex[v & 0xf];
+        v >>= 4;
+    }
+}
+
 void am_billing_next_invoice_number(struct am_billing *b, char out[9])
 {
-    snprintf(out, 9, "%08llu", (unsigned long long)(b->invoice_seq++ % 100000000ULL));
+    zero_padded(out, 8, b->invoice_seq++ % 100000000ULL);
 }
 
 void am_billing_next_nosso_numero(struct am_billing *b, char out[9])
 {
-    snprintf(out, 9, "%08llu", (unsigned long long)(b->nosso_seq++ % 100000000ULL));
+    zero_padded(out, 8, b->nosso_seq++ % 100000000ULL);
 }
 
 void am_billing_receipt_id(const char *seed, char out[17])
 {
     uint64_t h = mix64(am_bidx_hash(seed ? seed : ""));
 
-    snprintf(out, 17, "%016llu", (unsigned long long)(h % 10000000000000000ULL));
+    zero_padded(out, 16, h % 10000000000000000ULL);
 }
 
 /* ---- event log -------------------------------------------------------------------- */
@@ -228,13 +251,14 @@ static struct am_event *event_slot(const struct am_billing *b, size_t i)
     return &b->events[(b->ev_start + i) % (b->ev_cap ? b->ev_cap : 1)];
 }
 
-uint64_t am_billing_events_append(struct am_billing *b, const char *name, int64_t now,
-                                  const char *resource_type, const char *resource_id,
-                                  const char *snapshot_json)
+/* am_billing_events_append with snap already owned (freed here on failure). */
+static uint64_t events_append_owned(struct am_billing *b, const char *name, int64_t now,
+                                    const char *resource_type, const char *resource_id,
+                                    char *snap)
 {
     struct am_event *e;
-    char *snap = strdup(snapshot_json ? snapshot_json : "null");
-    uint64_t seq, h1, h2;
+    uint64_t seq, h1, h2, v;
+    char digits[20], *d; /* seq in decimal: at most 20 digits */
 
     if (!snap)
         return 0;
@@ -260,29 +284,43 @@ uint64_t am_billing_events_append(struct am_billing *b, const char *name, int64_
     e->seq = seq;
     h1 = mix64(b->salt ^ seq);
     h2 = mix64(h1 ^ 0xa0761d6478bd642fULL);
-    snprintf(e->id, sizeof(e->id), "evt_%016llx%016llx&%llu", (unsigned long long)h1,
-             (unsigned long long)h2, (unsigned long long)seq);
-    snprintf(e->name, sizeof(e->name), "%s", name ? name : "");
+    /* "evt_%016llx%016llx&%llu" (at most 57 bytes: fits id[64]) */
+    memcpy(e->id, "evt_", 4);
+    hex16(e->id + 4, h1);
+    hex16(e->id + 20, h2);
+    e->id[36] = '&';
+    d = digits + sizeof(digits);
+    v = seq;
+    do {
+        *--d = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(e->id + 37, d, (size_t)(digits + sizeof(digits) - d));
+    e->id[37 + (digits + sizeof(digits) - d)] = '\0';
+    am_strbuf_copy(e->name, sizeof(e->name), name ? name : "");
     e->created_at = now;
-    snprintf(e->resource_type, sizeof(e->resource_type), "%s", resource_type ? resource_type : "");
-    snprintf(e->resource_id, sizeof(e->resource_id), "%s", resource_id ? resource_id : "");
+    am_strbuf_copy(e->resource_type, sizeof(e->resource_type), resource_type ? resource_type : "");
+    am_strbuf_copy(e->resource_id, sizeof(e->resource_id), resource_id ? resource_id : "");
     e->snapshot = snap;
     return seq;
+}
+
+uint64_t am_billing_events_append(struct am_billing *b, const char *name, int64_t now,
+                                  const char *resource_type, const char *resource_id,
+                                  const char *snapshot_json)
+{
+    return events_append_owned(b, name, now, resource_type, resource_id,
+                               strdup(snapshot_json ? snapshot_json : "null"));
 }
 
 uint64_t am_billing_events_append_payment(struct am_billing *b, const char *name,
                                           const struct am_payment *p, int64_t now)
 {
     struct am_jsonw w = {0};
-    char *text;
-    uint64_t seq = 0;
 
+    /* The rendering becomes the snapshot itself: no copy. */
     am_payment_write(&w, NULL, p);
-    text = am_jsonw_take(&w, NULL);
-    if (text)
-        seq = am_billing_events_append(b, name, now, "payment", p->id, text);
-    free(text);
-    return seq;
+    return events_append_owned(b, name, now, "payment", p->id, am_jsonw_take(&w, NULL));
 }
 
 size_t am_billing_events_count(const struct am_billing *b)
@@ -547,15 +585,15 @@ int am_billing_payment_create_quiet(struct am_billing *b, struct am_ids *ids,
     }
     p->seq = b->n;
     p->created_at = now;
-    snprintf(p->customer, sizeof(p->customer), "%s", spec->customer);
+    am_strbuf_copy(p->customer, sizeof(p->customer), spec->customer);
     if (spec->subscription)
-        snprintf(p->subscription, sizeof(p->subscription), "%s", spec->subscription);
+        am_strbuf_copy(p->subscription, sizeof(p->subscription), spec->subscription);
     if (spec->installment)
-        snprintf(p->installment, sizeof(p->installment), "%s", spec->installment);
-    snprintf(p->payment_link, sizeof(p->payment_link), "%s",
-             spec->payment_link ? spec->payment_link : b->origin_link);
-    snprintf(p->checkout_session, sizeof(p->checkout_session), "%s",
-             spec->checkout_session ? spec->checkout_session : b->origin_checkout);
+        am_strbuf_copy(p->installment, sizeof(p->installment), spec->installment);
+    am_strbuf_copy(p->payment_link, sizeof(p->payment_link),
+                   spec->payment_link ? spec->payment_link : b->origin_link);
+    am_strbuf_copy(p->checkout_session, sizeof(p->checkout_session),
+                   spec->checkout_session ? spec->checkout_session : b->origin_checkout);
     p->value_cents = spec->value_cents;
     p->fee_cents = spec->fee_cents >= 0 ? spec->fee_cents
                                         : am_fee_for(spec->billing_type, spec->value_cents);

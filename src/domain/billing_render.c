@@ -29,7 +29,11 @@ bool am_billing_add_day(cJSON *o, const char *key, int64_t day)
 
 /* ---- text rendering (util/jsonw.h): the hot path, no DOM ---------------------------- */
 
-static void write_day(struct am_jsonw *w, const char *key, int64_t day)
+/* The helpers below are inlined where they are called, so that their literal keys take
+ * jsonw.h's in-place path. */
+#define RENDER_INLINE static inline __attribute__((always_inline))
+
+RENDER_INLINE void write_day(struct am_jsonw *w, const char *key, int64_t day)
 {
     char buf[11];
 
@@ -38,10 +42,10 @@ static void write_day(struct am_jsonw *w, const char *key, int64_t day)
         return;
     }
     am_cal_format_day(day, buf);
-    am_jsonw_str(w, key, buf);
+    am_jsonw_strn(w, key, buf, 10); /* always "YYYY-MM-DD" (calendar.h) */
 }
 
-static void write_instant(struct am_jsonw *w, const char *key, int64_t t)
+RENDER_INLINE void write_instant(struct am_jsonw *w, const char *key, int64_t t)
 {
     char buf[20];
 
@@ -53,7 +57,8 @@ static void write_instant(struct am_jsonw *w, const char *key, int64_t t)
     am_jsonw_str(w, key, buf);
 }
 
-static void write_money_or_null(struct am_jsonw *w, const char *key, int64_t cents)
+RENDER_INLINE void write_money_or_null(struct am_jsonw *w, const char *key,
+                                       int64_t cents)
 {
     if (cents < 0)
         am_jsonw_null(w, key);
@@ -63,8 +68,8 @@ static void write_money_or_null(struct am_jsonw *w, const char *key, int64_t cen
 
 /* The page's URL: base (public_url.h: the address clients used) + path + suffix; null
  * when there is no suffix. */
-static void write_url(struct am_jsonw *w, const char *key, const char *path,
-                      const char *suffix)
+RENDER_INLINE void write_url(struct am_jsonw *w, const char *key, const char *path,
+                             const char *suffix)
 {
     char buf[AM_PUBLIC_URL_MAX + 64];
     int n;

@@ -84,17 +84,19 @@ void am_cal_format_day(int64_t day, char out[11])
 
 void am_cal_format_ymd(int y, unsigned m, unsigned d, char out[11])
 {
-    /* "%04d-%02u-%02u" by hand: on every rendered date of every answer. */
-    out[0] = (char)('0' + y / 1000);
-    out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10);
-    out[3] = (char)('0' + y % 10);
+    /* "%04d-%02u-%02u" by hand, two digits per step: on every rendered date. */
+    static const char pairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    unsigned uy = (unsigned)y % 10000;
+
+    memcpy(out, pairs + 2 * (uy / 100), 2);
+    memcpy(out + 2, pairs + 2 * (uy % 100), 2);
     out[4] = '-';
-    out[5] = (char)('0' + m / 10);
-    out[6] = (char)('0' + m % 10);
+    memcpy(out + 5, pairs + 2 * (m % 100), 2);
     out[7] = '-';
-    out[8] = (char)('0' + d / 10);
-    out[9] = (char)('0' + d % 10);
+    memcpy(out + 8, pairs + 2 * (d % 100), 2);
     out[10] = '\0';
 }
 

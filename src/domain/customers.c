@@ -53,7 +53,15 @@ void am_customer_free(struct am_customer *c)
     free(c->municipal_inscription);
     free(c->state_inscription);
     free(c->group_name);
+    free(c->json);
     free(c);
+}
+
+void am_customer_changed(struct am_customer *c)
+{
+    free(c->json);
+    c->json = NULL;
+    c->json_len = 0;
 }
 
 struct am_customer_store *am_customer_store_new(void)

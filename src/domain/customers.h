@@ -51,12 +51,18 @@ struct am_customer {
     char *state_inscription;
     char *group_name; /* accepted and filterable, not part of the rendered object */
     bool foreign_customer;
+    /* The rendered object (api_customers.c renders it once, every read copies it), NULL
+     * until then; owned. Whoever changes a field above calls am_customer_changed(). */
+    char *json;
+    size_t json_len;
 };
 
 /* Returns a new zeroed customer; free with am_customer_free(). NULL on OOM. */
 struct am_customer *am_customer_new(void);
 /* Frees c and every string it owns. Accepts NULL. */
 void am_customer_free(struct am_customer *c);
+/* Drops c's rendered object after a change to c, so the next read renders afresh. */
+void am_customer_changed(struct am_customer *c);
 
 /* Adds c (its id must be set, 1..AM_CUSTOMER_ID_MAX-1 chars). Takes ownership of c on
  * all paths. Returns 0, -EEXIST (id already in the store; c is freed), -EINVAL or

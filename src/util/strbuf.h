@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct am_strbuf {
     char *p;
@@ -22,5 +23,15 @@ void am_strbuf_str(struct am_strbuf *b, const char *s);
 /* Returns the text (caller frees; "" when nothing was added) or NULL after an allocation
  * failure; b is emptied either way. */
 char *am_strbuf_take(struct am_strbuf *b);
+
+/* snprintf(dst, size, "%s", src) without the format engine: src cut to size - 1 bytes
+ * and NUL-terminated (size >= 1). For fixed-size fields on hot paths. */
+static inline void am_strbuf_copy(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
 
 #endif

@@ -348,6 +348,33 @@ static void test_api_pager_counts_all_and_renders_the_page(void **state)
     am_response_finish(&resp);
 }
 
+static void test_api_json_member_finds_what_cjson_finds(void **state)
+{
+    static const char *const keys[] = {"value", "valueX", "v", "vx", "", "dueDate", "due",
+                                       "description", "missing", "VALUE", "x"};
+    cJSON *o = cJSON_Parse("{\"value\":1,\"valueX\":2,\"v\":3,\"\":4,\"dueDate\":5,"
+                           "\"value\":6,\"description\":7,\"x\":null}");
+    cJSON *arr = cJSON_Parse("[1,2]");
+    cJSON *str = cJSON_CreateString("value");
+
+    (void)state;
+    assert_non_null(o);
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        /* the same item (the first of a duplicated name) or NULL */
+        assert_ptr_equal(am_json_member(o, keys[i]), cJSON_GetObjectItemCaseSensitive(o, keys[i]));
+        assert_ptr_equal(am_json_member(arr, keys[i]), NULL);
+        assert_ptr_equal(am_json_member(str, keys[i]), NULL);
+    }
+    assert_int_equal(am_json_member(o, "value")->valueint, 1);
+    assert_int_equal(am_json_member(o, "")->valueint, 4);
+    assert_null(am_json_member(o, "VALUE"));
+    assert_null(am_json_member(NULL, "value"));
+    assert_null(am_json_member(o, NULL));
+    cJSON_Delete(o);
+    cJSON_Delete(arr);
+    cJSON_Delete(str);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_api_json_add_string_or_null),
         cmocka_unit_test(test_api_json_get_string_types),
         cmocka_unit_test(test_api_json_get_bool_types),
+        cmocka_unit_test(test_api_json_member_finds_what_cjson_finds),
     };
 
     return cmocka_run_group_tests_name("api_common", tests, NULL, NULL);

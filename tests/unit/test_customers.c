@@ -676,6 +676,45 @@ static void test_customers_restore_undoes_delete(void **state)
     expect_error(f, 404, "not_found", "O recurso solicitado não existe");
 }
 
+/* ---- the rendered object is kept between reads and dropped on every change ---- */
+
+static void test_customers_rendering_is_kept_until_a_change(void **state)
+{
+    struct fx *f = *state;
+    struct am_customer *c;
+    const char *kept;
+
+    create_ok(f, "Ana", CPF1);
+    c = am_customer_store_find(f->account.customers, ID1);
+    assert_non_null(c);
+    CALL(f, OP_GET, ID1, NULL, NULL);
+    expect(f, 200, minimal(ID1, "Ana", CPF1, false));
+    kept = c->json;
+    assert_non_null(kept);
+    assert_string_equal(kept, minimal(ID1, "Ana", CPF1, false));
+    CALL(f, OP_LIST, NULL, NULL, NULL);
+    expect_list(f, false, 1, 10, 0, minimal(ID1, "Ana", CPF1, false));
+    assert_ptr_equal(c->json, kept); /* read twice, rendered once */
+
+    /* each change shows in the very next read, by GET and by list */
+    CALL(f, OP_UPDATE, ID1, NULL, "{\"name\":\"Ana B\"}");
+    CALL(f, OP_GET, ID1, NULL, NULL);
+    expect(f, 200, minimal(ID1, "Ana B", CPF1, false));
+    CALL(f, OP_DELETE, ID1, NULL, NULL);
+    CALL(f, OP_GET, ID1, NULL, NULL);
+    expect(f, 200, minimal(ID1, "Ana B", CPF1, true));
+    CALL(f, OP_RESTORE, ID1, NULL, NULL);
+    CALL(f, OP_LIST, NULL, NULL, NULL);
+    expect_list(f, false, 1, 10, 0, minimal(ID1, "Ana B", CPF1, false));
+    CALL(f, OP_DELETE, ID1, NULL, NULL);
+    CALL(f, OP_LIST, NULL, NULL, NULL);
+    expect_list(f, false, 0, 10, 0, "");
+    CALL(f, OP_RESTORE, ID1, NULL, NULL);
+    expect(f, 200, minimal(ID1, "Ana B", CPF1, false));
+    CALL(f, OP_GET, ID1, NULL, NULL);
+    expect(f, 200, minimal(ID1, "Ana B", CPF1, false));
+}
+
 /* ---- store ---- */
 
 static struct am_customer *customer_with_id(const char *id)
@@ -748,6 +787,7 @@ int main(void)
         T(test_customers_update_unknown_is_404_and_deleted_is_invalid_action),
         T(test_customers_delete_is_soft_and_idempotent),
         T(test_customers_restore_undoes_delete),
+        T(test_customers_rendering_is_kept_until_a_change),
         cmocka_unit_test(test_customers_store_indexes_100k_customers),
     };
 
