@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "http1.h"
+#include "memtrim.h"
 #include "listener.h"
 #include "log.h"
 #include "webhook_client.h"
@@ -552,7 +553,7 @@ static void on_trim_tick(evutil_socket_t fd, short what, void *arg)
     (void)what;
     am_log_flush();
     if (srv->requests_since_trim > 0 && srv->requests_since_trim == srv->requests_at_last_tick) {
-        malloc_trim(0);
+        am_mem_trim(); /* tcache too: malloc_trim alone leaves its chunks resident */
         srv->requests_since_trim = 0;
     }
     srv->requests_at_last_tick = srv->requests_since_trim;

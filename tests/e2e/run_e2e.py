@@ -783,6 +783,46 @@ def _(ctx):
             conn.close()
 
 
+_BROKEN_OPENSSL_CNF = """openssl_conf = openssl_init
+config_diagnostics = 1
+[openssl_init]
+providers = provider_sect
+[provider_sect]
+asaas_mock_no_such_provider = nosuch_sect
+[nosuch_sect]
+activate = 1
+"""
+
+
+@test("tls_ignores_openssl_cnf")
+def _(ctx):
+    """main.c initialises OpenSSL without its config file (issue 12: start-up time and
+    memory); every TLS setting is the mock's own. A config that breaks OpenSSL for a
+    program that reads it leaves the mock serving TLS 1.2 and 1.3."""
+    cnf = os.path.join(ctx.main.dir, "broken-openssl.cnf")
+    with open(cnf, "w") as f:
+        f.write(_BROKEN_OPENSSL_CNF)
+    # Control: the file does take effect where OpenSSL reads it (no default provider left).
+    plain = subprocess.run(["openssl", "list", "-providers"], capture_output=True, text=True,
+                           timeout=10)
+    broken = subprocess.run(["openssl", "list", "-providers"], capture_output=True, text=True,
+                            timeout=10, env={**os.environ, "OPENSSL_CONF": cnf})
+    check("default" in plain.stdout, f"control: default provider listed: {plain.stdout!r}")
+    check("default" not in broken.stdout,
+          f"control: the broken config still lists the default provider: {broken.stdout!r}")
+    s = ctx.server("opensslcnf", env={"OPENSSL_CONF": cnf})
+    for version, name in ((ssl.TLSVersion.TLSv1_2, "TLSv1.2"), (ssl.TLSVersion.TLSv1_3, "TLSv1.3")):
+        c = s.context()
+        c.minimum_version = version
+        c.maximum_version = version
+        eq(tls_handshake(s.port, c), name, "negotiated version")
+        conn = s.connect(context=c)
+        try:
+            eq(s.request("GET", "/__mock/health", conn=conn).status, 200, f"health over {name}")
+        finally:
+            conn.close()
+
+
 @test("tls_plain_http_gets_no_http_answer")
 def _(ctx):
     with socket.create_connection(("127.0.0.1", ctx.main.port), timeout=IO_TIMEOUT) as sock:
