@@ -27,7 +27,8 @@
  * Entries are buffered and made durable in one fdatasync per batch (group commit)
  * before any answer they cover leaves (struct am_response.outcome.durable, am_app_commit()).
  * The log is compacted into the snapshot line when it passes AM_PERSIST_COMPACT_ENTRIES
- * entries or AM_PERSIST_COMPACT_BYTES bytes, and at start and clean shutdown.
+ * entries or AM_PERSIST_COMPACT_BYTES bytes and is at least as large as the last snapshot
+ * (so a large state is not rewritten every 50,000 writes), and at start and clean shutdown.
  *
  * Not state, so not kept: fault rules, rate-limit counters, the journal, metrics,
  * exchange call counters, and keys' lastUsedAt between checkpoints.
@@ -45,6 +46,10 @@
 
 #define AM_PERSIST_COMPACT_ENTRIES 50000
 #define AM_PERSIST_COMPACT_BYTES (64u << 20)
+
+/* The compaction policy: entries and bytes logged since the last snapshot, which was
+ * snapshot_len bytes long. */
+bool am_persist_compaction_due(size_t entries, uint64_t bytes, uint64_t snapshot_len);
 
 struct am_app;
 struct am_persist;
