@@ -53,6 +53,7 @@ struct server {
     struct event *commit;  /* group commit of --state-file entries, once per loop pass */
     struct am_syncer *syncer; /* their fdatasync on a thread (NULL until the first) */
     bool no_syncer;           /* it could not be made: commit inline */
+    int64_t next_sync_us;     /* under concurrency, no batch starts before this */
     struct event *idle;    /* background work after replies (reset standbys) */
     struct am_http1_opts front; /* the framer's limits and deadlines, our callbacks */
     char refused_id[72];
@@ -451,6 +452,12 @@ static void dispatch_response(struct server *srv, struct am_http1_conn *c,
     proceed(p);
 }
 
+/* Under many writers, one fdatasync per this many microseconds at most: its cost is paid
+ * on the server's core, so fewer, larger batches leave more of the core to requests. Below
+ * SYNC_GATHER_MIN entries in a batch (few writers) the next one starts at once. */
+#define SYNC_SPACING_US 1500
+#define SYNC_GATHER_MIN 4
+
 /* Group commit off the loop (syncer.h): the entries of the answers waiting
  * (awaiting_commit 1) become one batch (2) written on the sync thread while the loop reads
  * on; when it is durable this runs again, lets that batch's answers go and starts the
@@ -461,7 +468,7 @@ static void on_commit(evutil_socket_t fd, short what, void *arg)
     struct server *srv = arg;
     struct am_syncer *syncer;
     bool finished;
-    int r = 0, started = 0;
+    int r = 0, started = 0, n_batch;
 
     (void)fd;
     (void)what;
@@ -482,6 +489,21 @@ static void on_commit(evutil_socket_t fd, short what, void *arg)
             }
             if (!started)
                 return;
+            if (syncer && mono_us() < srv->next_sync_us) {
+                /* Gather: hold these until the spacing passes, so more join them. */
+                struct timeval wait = {0, (suseconds_t)(srv->next_sync_us - mono_us())};
+
+                for (struct pending *p = srv->pending; p; p = p->next) {
+                    if (p->awaiting_commit == 2)
+                        p->awaiting_commit = 1;
+                }
+                event_add(srv->commit, &wait);
+                return;
+            }
+            n_batch = 0;
+            for (struct pending *p = srv->pending; p; p = p->next)
+                n_batch += p->awaiting_commit == 2;
+            srv->next_sync_us = n_batch >= SYNC_GATHER_MIN ? mono_us() + SYNC_SPACING_US : 0;
             started = syncer ? am_syncer_start(syncer) : 0;
             if (started == 1)
                 return;
