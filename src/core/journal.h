@@ -1,6 +1,7 @@
 /* journal.h - a bounded ring of recent requests, redacted, for /__mock/journal (pure).
  *
- * Entries hold fixed-size copies (no pointers into requests); keys appear only in their
+ * Entries are held as packed copies (no pointers into requests; strings back to back, so a
+ * typical entry takes ~140 bytes, not the struct's ~720); keys appear only in their
  * redacted form. Owns its memory; free with am_journal_free(). */
 #ifndef AM_JOURNAL_H
 #define AM_JOURNAL_H
@@ -40,7 +41,8 @@ void am_journal_add(struct am_journal *j, const struct am_journal_entry *e);
 
 /* Entries currently held. */
 size_t am_journal_count(const struct am_journal *j);
-/* i-th newest entry (0 = newest), NULL past the end. Borrowed until the next add. */
+/* i-th newest entry (0 = newest), NULL past the end, unpacked into the journal's one
+ * scratch entry: borrowed until the next am_journal_newest or add. */
 const struct am_journal_entry *am_journal_newest(const struct am_journal *j, size_t i);
 /* Empties the ring; returns how many were dropped. */
 size_t am_journal_clear(struct am_journal *j);

@@ -132,12 +132,66 @@ static void test_journal_clear_then_reuse(void **state)
     am_journal_free(j);
 }
 
+/* Every field at its longest round-trips exactly (the packed copy spills out of its slot),
+ * and a slot reused by a short entry gives back what it spilled (ASan's leak check). */
+static void test_journal_longest_fields_round_trip(void **state)
+{
+    struct am_journal *j = am_journal_new(2);
+    struct am_journal_entry e, small = entry("/s", 200);
+    const struct am_journal_entry *got;
+
+    (void)state;
+    memset(&e, 0, sizeof(e));
+#define FILL(f, c) (memset(e.f, c, sizeof(e.f) - 1), e.f[sizeof(e.f) - 1] = '\0')
+    FILL(request_id, 'r');
+    FILL(method, 'm');
+    FILL(path, 'p');
+    FILL(client_ip, 'i');
+    FILL(account, 'a');
+    FILL(auth, 'u');
+    FILL(key, 'k');
+    FILL(route, 'o');
+    FILL(fault, 'f');
+    FILL(fault_rule, 'g');
+    FILL(exchange, 'x');
+#undef FILL
+    e.status = 418;
+    e.bytes = 123456789;
+    am_journal_add(j, &e);
+    am_journal_add(j, &small);
+    got = am_journal_newest(j, 1);
+    assert_memory_equal(got->request_id, e.request_id, sizeof(e.request_id));
+    assert_memory_equal(got->method, e.method, sizeof(e.method));
+    assert_memory_equal(got->path, e.path, sizeof(e.path));
+    assert_memory_equal(got->client_ip, e.client_ip, sizeof(e.client_ip));
+    assert_memory_equal(got->account, e.account, sizeof(e.account));
+    assert_memory_equal(got->auth, e.auth, sizeof(e.auth));
+    assert_memory_equal(got->key, e.key, sizeof(e.key));
+    assert_memory_equal(got->route, e.route, sizeof(e.route));
+    assert_memory_equal(got->fault, e.fault, sizeof(e.fault));
+    assert_memory_equal(got->fault_rule, e.fault_rule, sizeof(e.fault_rule));
+    assert_memory_equal(got->exchange, e.exchange, sizeof(e.exchange));
+    assert_int_equal(got->status, 418);
+    assert_int_equal(got->bytes, 123456789);
+    assert_string_equal(am_journal_newest(j, 0)->path, "/s");
+    assert_string_equal(am_journal_newest(j, 0)->exchange, "");
+    /* Overwrite the spilled slot with short entries: nothing leaks, nothing stale shows. */
+    am_journal_add(j, &small);
+    am_journal_add(j, &small);
+    assert_string_equal(am_journal_newest(j, 1)->path, "/s");
+    assert_string_equal(am_journal_newest(j, 1)->request_id, "");
+    am_journal_add(j, &e);
+    am_journal_clear(j);
+    am_journal_free(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_journal_rejects_zero_capacity),
         cmocka_unit_test(test_journal_empty),
         cmocka_unit_test(test_journal_copies_entries),
+        cmocka_unit_test(test_journal_longest_fields_round_trip),
         cmocka_unit_test(test_journal_newest_first_and_wraparound),
         cmocka_unit_test(test_journal_capacity_one),
         cmocka_unit_test(test_journal_clear_then_reuse),
