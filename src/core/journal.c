@@ -120,13 +120,16 @@ const struct am_journal_entry *am_journal_newest(const struct am_journal *j, siz
     p = s->spill ? s->spill : s->text;
     end = p + s->len;
     for (size_t k = 0; k < N_STRINGS; k++) {
-        size_t n = p < end ? strnlen(p, (size_t)(end - p)) : 0;
+        size_t stored = p < end ? strnlen(p, (size_t)(end - p)) : 0;
+        size_t n;
 
-        if (n >= f[k].size)
-            n = f[k].size - 1;
+        if (f[k].size == 0) /* never: every field is an array; tells the compiler so */
+            continue;
+        n = stored < f[k].size ? stored : f[k].size - 1;
+
         memcpy(f[k].p, p, n);
         f[k].p[n] = '\0';
-        p += p < end ? strnlen(p, (size_t)(end - p)) + 1 : 0;
+        p += p < end ? stored + 1 : 0;
     }
     o->seq = s->seq;
     o->duration_us = s->duration_us;
