@@ -5,6 +5,7 @@
  * point that reads its fields live in this one file; splitting it would mean exposing the
  * struct again to the pieces. */
 #include "app.h"
+#include "strbuf.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -409,19 +410,6 @@ void am_app_free(struct am_app *app)
     free(app);
 }
 
-/* snprintf(dst, size, "%s", src) without the format engine: truncates the same way. */
-static void copy_field(char *dst, size_t size, const char *src)
-{
-    size_t n;
-
-    if (size == 0)
-        return;
-    n = strnlen(src, size - 1);
-
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 static bool request_id_ok(const char *s)
 {
     size_t n = 0;
@@ -442,12 +430,12 @@ const char *am_app_request_id(struct am_app *app, const struct am_request *req, 
     char gen[17];
 
     if (given && request_id_ok(given)) {
-        copy_field(out, out_len, given);
+        am_strbuf_copy(out, out_len, given);
         return out;
     }
     /* Request ids have their own stream: a probe must never shift the --seed object ids. */
     am_ids_request(&app->request_ids, gen);
-    copy_field(out, out_len, gen);
+    am_strbuf_copy(out, out_len, gen);
     return out;
 }
 
@@ -961,7 +949,7 @@ static int handle(struct am_app *app, const struct am_request *req, int64_t real
         return r;
     set_redacted(resp, res.redacted);
     resp->outcome.auth_result = am_auth_outcome_name(res.outcome);
-    copy_field(resp->outcome.account_id, sizeof(resp->outcome.account_id),
+    am_strbuf_copy(resp->outcome.account_id, sizeof(resp->outcome.account_id),
                res.account ? res.account->id : "");
     if (res.account_created && auto_account_created(app, &res, resp))
         return 0;
@@ -1068,15 +1056,15 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     if (o->route == AM_ROUTE_CTL_HEALTH)
         return;
     memset(&e, 0, sizeof(e));
-    copy_field(e.request_id, sizeof(e.request_id), req->request_id ? req->request_id : "");
+    am_strbuf_copy(e.request_id, sizeof(e.request_id), req->request_id ? req->request_id : "");
     e.time_ms = now_ms;
-    copy_field(e.method, sizeof(e.method), am_method_name(req->method));
+    am_strbuf_copy(e.method, sizeof(e.method), am_method_name(req->method));
     /* path + "?" + query, truncated to the field */
-    copy_field(e.path, sizeof(e.path), req->path);
+    am_strbuf_copy(e.path, sizeof(e.path), req->path);
     n = strlen(e.path);
     if (req->query && n < sizeof(e.path) - 1) {
         e.path[n++] = '?';
-        copy_field(e.path + n, sizeof(e.path) - n, req->query);
+        am_strbuf_copy(e.path + n, sizeof(e.path) - n, req->query);
     }
     /* Decode first: "%24aact%5Fhmlg%5F..." must be scrubbed like the plain key. */
     if (strchr(e.path, '%'))
@@ -1084,14 +1072,14 @@ void am_app_complete(struct am_app *app, const struct am_request *req,
     am_utf8_scrub(e.path); /* a refused request is journalled too: keep the journal JSON */
     am_key_scrub(e.path);
     e.status = resp->status;
-    copy_field(e.client_ip, sizeof(e.client_ip), req->client_ip);
-    copy_field(e.account, sizeof(e.account), o->account_id);
-    copy_field(e.auth, sizeof(e.auth), o->auth_result ? o->auth_result : "");
-    copy_field(e.key, sizeof(e.key), o->redacted_key ? o->redacted_key : "");
-    copy_field(e.route, sizeof(e.route), am_route_name((enum am_route)o->route));
-    copy_field(e.fault, sizeof(e.fault), o->fault ? o->fault : "");
-    copy_field(e.fault_rule, sizeof(e.fault_rule), o->fault_rule);
-    copy_field(e.exchange, sizeof(e.exchange), o->exchange);
+    am_strbuf_copy(e.client_ip, sizeof(e.client_ip), req->client_ip);
+    am_strbuf_copy(e.account, sizeof(e.account), o->account_id);
+    am_strbuf_copy(e.auth, sizeof(e.auth), o->auth_result ? o->auth_result : "");
+    am_strbuf_copy(e.key, sizeof(e.key), o->redacted_key ? o->redacted_key : "");
+    am_strbuf_copy(e.route, sizeof(e.route), am_route_name((enum am_route)o->route));
+    am_strbuf_copy(e.fault, sizeof(e.fault), o->fault ? o->fault : "");
+    am_strbuf_copy(e.fault_rule, sizeof(e.fault_rule), o->fault_rule);
+    am_strbuf_copy(e.exchange, sizeof(e.exchange), o->exchange);
     e.duration_us = duration_us;
     e.bytes = resp->body_len;
     am_journal_add(app->journal, &e);

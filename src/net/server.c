@@ -148,18 +148,24 @@ static void on_accept_tls(struct evconnlistener *l, evutil_socket_t fd, struct s
 /* The answer: our headers (Content-Type, X-Request-Id, the response's), then what http1
  * adds as evhttp did (Date, Content-Length, Connection). announce: a Content-Length
  * other than the body's (the truncate fault), NULL for the body's. */
-static void send_response(struct server *srv, struct am_http1_conn *c,
-                          const struct am_response *resp, const char *request_id,
-                          const char *announce)
+static void begin_answer(struct am_http1_conn *c, const struct am_response *resp,
+                         const char *request_id)
 {
-    unsigned flags = srv->drain.draining || announce ? AM_HTTP1_CLOSE : 0;
-
     am_http1_begin(c, resp->status, NULL);
     if (resp->content_type)
         am_http1_header(c, "Content-Type", resp->content_type);
     am_http1_header(c, "X-Request-Id", request_id);
     for (size_t i = 0; i < resp->n_headers; i++)
         am_http1_header(c, resp->headers[i].name, resp->headers[i].value);
+}
+
+static void send_response(struct server *srv, struct am_http1_conn *c,
+                          const struct am_response *resp, const char *request_id,
+                          const char *announce)
+{
+    unsigned flags = srv->drain.draining || announce ? AM_HTTP1_CLOSE : 0;
+
+    begin_answer(c, resp, request_id);
     if (announce)
         am_http1_header(c, "Content-Length", announce);
     am_http1_end(c, resp->body, resp->body_len, flags);
@@ -325,12 +331,7 @@ static void act(struct pending *p)
         size_t n = 0;
         const char *bytes;
 
-        am_http1_begin(p->conn, resp->status, NULL);
-        if (resp->content_type)
-            am_http1_header(p->conn, "Content-Type", resp->content_type);
-        am_http1_header(p->conn, "X-Request-Id", p->request_id);
-        for (size_t i = 0; i < resp->n_headers; i++)
-            am_http1_header(p->conn, resp->headers[i].name, resp->headers[i].value);
+        begin_answer(p->conn, resp, p->request_id);
         bytes = am_http1_render(p->conn, resp->body, resp->body_len, AM_HTTP1_CLOSE, &n);
         p->wire = evbuffer_new();
         if (!p->wire || evbuffer_add(p->wire, bytes, n) < 0) {
