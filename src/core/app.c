@@ -247,13 +247,15 @@ int am_app_reset_all(struct am_app *app, bool *ret_fast, char *err, size_t err_l
 
 bool am_app_idle_pending(const struct am_app *app)
 {
-    return app->pristine && am_pristine_idle_pending(app->pristine);
+    return (app->pristine && am_pristine_idle_pending(app->pristine)) ||
+           am_persist_compacting(app->persist);
 }
 
 void am_app_idle(struct am_app *app)
 {
     if (app->pristine)
         am_pristine_idle(app->pristine);
+    am_persist_poll(app, false); /* a background compaction that ended while no one wrote */
 }
 
 bool am_app_commit_pending(const struct am_app *app)

@@ -50,10 +50,10 @@ struct server {
     struct event *refuse_timer;    /* the refuse fault re-binds the listener */
     int tls_port;
     unsigned long requests_since_trim, requests_at_last_tick;
-    struct event *commit;  /* group commit of --state-file entries, once per loop pass */
+    struct event *commit;  /* group commit of --state-file entries, when the loop is idle */
     struct am_syncer *syncer; /* their fdatasync on a thread (NULL until the first) */
     bool no_syncer;           /* it could not be made: commit inline */
-    int64_t next_sync_us;     /* under concurrency, no batch starts before this */
+    struct event *commit_deadline; /* the latest a waiting answer's batch starts */
     struct event *idle;    /* background work after replies (reset standbys) */
     struct am_http1_opts front; /* the framer's limits and deadlines, our callbacks */
     char refused_id[72];
@@ -403,6 +403,8 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     act(p);
 }
 
+static void gather(struct server *srv);
+
 /* Sends p now or after its delay (the part of dispatch that follows the commit). */
 static void proceed(struct pending *p)
 {
@@ -447,82 +449,95 @@ static void dispatch_response(struct server *srv, struct am_http1_conn *c,
     if (p->resp.outcome.durable && srv->commit) {
         /* Group commit: every request read in this loop pass joins one fdatasync. */
         p->awaiting_commit = 1;
-        event_active(srv->commit, EV_TIMEOUT, 0);
+        gather(srv);
         return;
     }
     proceed(p);
 }
 
-/* Under many writers, one fdatasync per this many microseconds at most: its cost is paid
- * on the server's core, so fewer, larger batches leave more of the core to requests. Below
- * SYNC_GATHER_MIN entries in a batch (few writers) the next one starts at once. */
-#define SYNC_SPACING_US 1500
-#define SYNC_GATHER_MIN 4
+/* Group commit off the loop (syncer.h). The answers whose entries wait (awaiting_commit
+ * 1) become one batch (2), written and fdatasynced on the sync thread while the loop reads
+ * on; when it is durable its answers leave. A batch starts when the loop has nothing else
+ * to do (srv->commit runs at the lowest priority, after every ready connection was served),
+ * or at the latest SYNC_GATHER_MAX_US after the first of its answers: so a lone writer never
+ * waits, and under load every answer that is ready joins the batch, so the cost of an
+ * fdatasync is shared by as many writes as the load offers. A failed write turns the
+ * answers into 503s: the change is in memory but was never acknowledged. Without a syncer
+ * the batch is written here, inline. */
+#define SYNC_GATHER_MAX_US 2000
+#define PRIORITY_COMMIT 2 /* of AM_PRIORITIES: below every connection's events */
+#define AM_PRIORITIES 3
 
-/* Group commit off the loop (syncer.h): the entries of the answers waiting
- * (awaiting_commit 1) become one batch (2) written on the sync thread while the loop reads
- * on; when it is durable this runs again, lets that batch's answers go and starts the
- * next. A failed write turns them into 503s: the change is in memory but was never
- * acknowledged. Without a syncer the batch is written here, inline. */
+static void release_batch(struct server *srv, int r)
+{
+    for (struct pending *p = srv->pending, *next; p; p = next) {
+        next = p->next;
+        if (p->awaiting_commit != 2)
+            continue;
+        p->awaiting_commit = 0;
+        if (r < 0)
+            am_app_commit_refuse(&p->resp);
+        proceed(p);
+    }
+}
+
+/* Answers that wait for the next batch: start it when the loop is idle, or by the
+ * deadline. */
+static void gather(struct server *srv)
+{
+    struct timeval deadline = {0, SYNC_GATHER_MAX_US};
+
+    event_active(srv->commit, EV_TIMEOUT, 0);
+    if (!evtimer_pending(srv->commit_deadline, NULL))
+        evtimer_add(srv->commit_deadline, &deadline);
+}
+
+static void on_synced(evutil_socket_t fd, short what, void *arg);
+
 static void on_commit(evutil_socket_t fd, short what, void *arg)
 {
     struct server *srv = arg;
-    struct am_syncer *syncer;
-    bool finished;
-    int r = 0, started = 0, n_batch;
+    int r, n_batch = 0;
 
     (void)fd;
     (void)what;
     /* Made on the first durable answer: a server without --state-file has no thread. */
     if (!srv->syncer && !srv->no_syncer)
-        srv->no_syncer = !(srv->syncer = am_syncer_new(srv->base, srv->app, on_commit, srv));
-    syncer = srv->syncer;
-    if (syncer && am_syncer_busy(syncer))
-        return; /* the batch in flight calls back when it is durable */
-    finished = syncer && am_syncer_take(syncer, &r);
-    for (;;) {
-        if (!finished) {
-            for (struct pending *p = srv->pending; p; p = p->next) {
-                if (p->awaiting_commit == 1) {
-                    p->awaiting_commit = 2;
-                    started = 1;
-                }
-            }
-            if (!started)
-                return;
-            if (syncer && mono_us() < srv->next_sync_us) {
-                /* Gather: hold these until the spacing passes, so more join them. */
-                struct timeval wait = {0, (suseconds_t)(srv->next_sync_us - mono_us())};
+        srv->no_syncer = !(srv->syncer = am_syncer_new(srv->base, srv->app, on_synced, srv));
+    if (srv->syncer && am_syncer_busy(srv->syncer))
+        return; /* the batch in flight calls on_synced when it is durable */
+    for (struct pending *p = srv->pending; p; p = p->next) {
+        if (p->awaiting_commit == 1) {
+            p->awaiting_commit = 2;
+            n_batch++;
+        }
+    }
+    if (!n_batch)
+        return;
+    evtimer_del(srv->commit_deadline);
+    r = srv->syncer ? am_syncer_start(srv->syncer) : am_app_commit(srv->app);
+    if (srv->syncer && r == 1)
+        return;
+    release_batch(srv, r); /* nothing to write, or written inline */
+}
 
-                for (struct pending *p = srv->pending; p; p = p->next) {
-                    if (p->awaiting_commit == 2)
-                        p->awaiting_commit = 1;
-                }
-                event_add(srv->commit, &wait);
-                return;
-            }
-            n_batch = 0;
-            for (struct pending *p = srv->pending; p; p = p->next)
-                n_batch += p->awaiting_commit == 2;
-            srv->next_sync_us = n_batch >= SYNC_GATHER_MIN ? mono_us() + SYNC_SPACING_US : 0;
-            started = syncer ? am_syncer_start(syncer) : 0;
-            if (started == 1)
-                return;
-            r = syncer ? started : am_app_commit(srv->app);
+/* The batch in flight is durable (or failed): its answers leave; the ones that came
+ * meanwhile form the next. */
+static void on_synced(evutil_socket_t fd, short what, void *arg)
+{
+    struct server *srv = arg;
+    int r = 0;
+
+    (void)fd;
+    (void)what;
+    if (!am_syncer_take(srv->syncer, &r))
+        return;
+    release_batch(srv, r);
+    for (struct pending *p = srv->pending; p; p = p->next) {
+        if (p->awaiting_commit == 1) {
+            gather(srv);
+            break;
         }
-        for (struct pending *p = srv->pending, *next; p; p = next) {
-            next = p->next;
-            if (p->awaiting_commit != 2)
-                continue;
-            p->awaiting_commit = 0;
-            if (r < 0)
-                am_app_commit_refuse(&p->resp);
-            proceed(p);
-        }
-        if (!finished)
-            return;
-        finished = false; /* then the answers that waited meanwhile: the next batch */
-        started = 0;
     }
 }
 
@@ -717,6 +732,9 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
                                         EVENT_BASE_FLAG_PRECISE_TIMER);
     srv.base = ecfg ? event_base_new_with_config(ecfg) : NULL;
     event_config_free(ecfg);
+    /* Before any event exists: they all get the middle priority, the commit the lowest. */
+    if (srv.base && event_base_priority_init(srv.base, AM_PRIORITIES) < 0)
+        goto out;
     srv.conns = srv.base ? am_http1_set_new(srv.base, &srv.front) : NULL;
     if (!srv.base || !srv.conns)
         goto out;
@@ -751,8 +769,10 @@ int am_server_run(const struct am_config *cfg, struct am_app *app, SSL_CTX *ssl_
             goto out;
     }
     srv.commit = event_new(srv.base, -1, 0, on_commit, &srv);
+    srv.commit_deadline = evtimer_new(srv.base, on_commit, &srv);
     srv.idle = evtimer_new(srv.base, on_idle, &srv);
-    if (!srv.commit || !srv.idle)
+    if (!srv.commit || !srv.commit_deadline || !srv.idle ||
+        event_priority_set(srv.commit, PRIORITY_COMMIT) < 0)
         goto out;
     schedule_idle(&srv);
     srv.webhooks = am_webhook_client_new(srv.base, cfg, app);
@@ -783,6 +803,8 @@ out:
     am_webhook_client_free(srv.webhooks);
     if (srv.commit)
         event_free(srv.commit);
+    if (srv.commit_deadline)
+        event_free(srv.commit_deadline);
     if (srv.idle)
         event_free(srv.idle);
     if (srv.trim)

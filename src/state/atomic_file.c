@@ -16,11 +16,10 @@ int am_atomic_write(const char *path, const char *tmp_path, const char *data, si
     static const char suffix[] = ".tmp.XXXXXX";
     size_t plen = strlen(path);
     char *tmp = tmp_path ? strdup(tmp_path) : malloc(plen + sizeof(suffix));
-    char *dircopy = strdup(path);
     const char *step = "allocating for";
-    int fd = -1, dfd = -1, r = -ENOMEM;
+    int fd = -1, r = -ENOMEM;
 
-    if (!tmp || !dircopy)
+    if (!tmp)
         goto out;
     if (!tmp_path) {
         memcpy(tmp, path, plen);
@@ -70,19 +69,30 @@ int am_atomic_write(const char *path, const char *tmp_path, const char *data, si
     free(tmp);
     tmp = NULL;
     step = "syncing the directory of";
-    dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    r = dfd < 0 || fsync(dfd) < 0 ? -errno : 0;
+    r = am_atomic_sync_dir(path);
 out:
-    if (dfd >= 0)
-        close(dfd);
     if (fd >= 0)
         close(fd);
     if (tmp) {
         (void)unlink(tmp);
         free(tmp);
     }
-    free(dircopy);
     if (r < 0 && err && err_len)
         snprintf(err, err_len, "%s %s: %s", step, path, strerror(-r));
+    return r;
+}
+
+int am_atomic_sync_dir(const char *path)
+{
+    char *copy = strdup(path);
+    int dfd, r;
+
+    if (!copy)
+        return -ENOMEM;
+    dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    r = dfd < 0 || fsync(dfd) < 0 ? -errno : 0;
+    if (dfd >= 0)
+        close(dfd);
+    free(copy);
     return r;
 }

@@ -18,4 +18,8 @@
 int am_atomic_write(const char *path, const char *tmp_path, const char *data, size_t len,
                     mode_t mode, char *err, size_t err_len);
 
+/* fsyncs the directory holding path, so a rename into it survives a power cut. 0 or
+ * -errno. */
+int am_atomic_sync_dir(const char *path);
+
 #endif

@@ -654,23 +654,34 @@ bool am_persist_dirty(const struct am_persist *p)
     return p && am_statelog_dirty(p->log);
 }
 
+/* The whole state as the snapshot payload (am_statelog_snapshot_fn). */
+static char *snapshot_text(void *arg, size_t *len)
+{
+    struct am_app *app = arg;
+    cJSON *snap = am_state_export(am_app_registry(app), am_app_ids(app), NULL);
+    char *text = snap ? cJSON_PrintUnformatted(snap) : NULL;
+
+    cJSON_Delete(snap);
+    if (text)
+        *len = strlen(text);
+    return text;
+}
+
 int am_persist_checkpoint(struct am_app *app)
 {
     struct am_persist *p = am_app_persist(app);
-    cJSON *snap;
+    size_t len;
     char *text;
     int r;
 
     if (!p)
         return 0;
-    snap = am_state_export(am_app_registry(app), am_app_ids(app), NULL);
-    text = snap ? cJSON_PrintUnformatted(snap) : NULL;
-    cJSON_Delete(snap);
+    text = snapshot_text(app, &len);
     if (!text)
         return -ENOMEM;
-    r = am_statelog_compact(p->log, text, strlen(text));
+    r = am_statelog_compact(p->log, text, len);
     if (r == 0)
-        p->snapshot_len = strlen(text);
+        p->snapshot_len = len;
     free(text);
     if (r < 0)
         am_log(AM_LOG_ERROR, "state_file", "what=compaction_failed path=%s error=\"%s\"", p->path,
@@ -713,10 +724,41 @@ int am_persist_commit_end(struct am_app *app, int r)
                strerror(-r));
         return r;
     }
-    if (am_persist_compaction_due(am_statelog_entries(p->log), am_statelog_bytes(p->log),
-                                  p->snapshot_len))
-        am_persist_checkpoint(app); /* the log stays valid when this fails */
+    am_persist_poll(app, false);
+    if (!am_statelog_compacting(p->log) &&
+        am_persist_compaction_due(am_statelog_entries(p->log), am_statelog_bytes(p->log),
+                                  p->snapshot_len)) {
+        /* In a child, so the loop goes on answering; inline when it cannot fork. */
+        if (am_statelog_compact_start(p->log, snapshot_text, app) < 0)
+            am_persist_checkpoint(app); /* the log stays valid when this fails */
+    }
     return 0;
+}
+
+bool am_persist_compacting(const struct am_persist *p)
+{
+    return p && am_statelog_compacting(p->log);
+}
+
+void am_persist_poll(struct am_app *app, bool wait)
+{
+    struct am_persist *p = am_app_persist(app);
+    uint64_t len = 0;
+    int r;
+
+    if (!p)
+        return;
+    r = am_statelog_compact_poll(p->log, wait, &len);
+    if (r == 2) {
+        p->snapshot_len = len;
+        am_log(AM_LOG_INFO, "state_file", "what=compacted mode=background path=%s bytes=%llu",
+               p->path, (unsigned long long)len);
+    } else if (r < 0) {
+        am_log(AM_LOG_WARN, "state_file",
+               "what=compaction_failed mode=background path=%s error=\"%s\" then=inline", p->path,
+               strerror(-r));
+        am_persist_checkpoint(app); /* the log stays valid when this fails too */
+    }
 }
 
 int am_persist_commit(struct am_app *app)

@@ -28,7 +28,8 @@
  * before any answer they cover leaves (struct am_response.outcome.durable, am_app_commit()).
  * The log is compacted into the snapshot line when it passes AM_PERSIST_COMPACT_ENTRIES
  * entries or AM_PERSIST_COMPACT_BYTES bytes and is at least as large as the last snapshot
- * (so a large state is not rewritten every 50,000 writes), and at start and clean shutdown.
+ * (so a large state is not rewritten every 50,000 writes): in a child process, so the loop
+ * never stops for it; and inline at start, at clean shutdown and for every checkpoint.
  *
  * Not state, so not kept: fault rules, rate-limit counters, the journal, metrics,
  * exchange call counters, and keys' lastUsedAt between checkpoints.
@@ -83,7 +84,13 @@ int am_persist_commit(struct am_app *app);
 int am_persist_commit_begin(struct am_app *app);
 int am_persist_commit_run(struct am_persist *p);
 int am_persist_commit_end(struct am_app *app, int r);
-/* Writes the whole state as the new snapshot now. 0 or -errno. */
+/* A compaction due after a commit runs in the background (statelog.h:
+ * am_statelog_compact_start); poll finishes it once its child has reported (wait: block
+ * until then), and falls back to an inline compaction when it failed. The app's thread. */
+bool am_persist_compacting(const struct am_persist *p);
+void am_persist_poll(struct am_app *app, bool wait);
+/* Writes the whole state as the new snapshot now (a background one is cancelled: this
+ * one is newer). 0 or -errno. */
 int am_persist_checkpoint(struct am_app *app);
 
 /* For GET /__mock/state/file and the logs: entries since the snapshot, fdatasyncs. */

@@ -7,14 +7,27 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <libdeflate.h>
 #include <pthread.h>
 #include <unistd.h>
+
+/* A place in a chain of records: the byte offset in its file, the number of the next
+ * record and the checksum of the last one. */
+struct chainpos {
+    uint64_t off;
+    uint64_t seq;
+    uint8_t chain[AM_STATELOG_HASH_LEN];
+};
 
 /* Two buffers, so a batch can be written on another thread while the next one fills:
  * buf (the caller's thread only) takes appends; am_statelog_sync_begin() moves it to wbuf,
@@ -40,7 +53,15 @@ struct am_statelog {
     int format;             /* of the file as opened (AM_STATELOG_FORMAT when new) */
     size_t torn_line;       /* the torn final record cut at open (0 = none) */
     uint64_t torn_bytes;
+    char *tmp;              /* PATH.tmp: where a compaction writes the new file */
+    /* A background compaction (am_statelog_compact_start): the child writing tmp, the read
+     * end of its report, and where the records after its snapshot begin in this file. */
+    pid_t bg_pid;           /* 0 = none */
+    int bg_fd;
+    struct chainpos bg_cut;
 };
+
+int am_statelog_bg_catch_up_passes = 8;
 
 /* ---- records ----------------------------------------------------------------------- */
 
@@ -121,9 +142,9 @@ static int reserve(char **buf, size_t *cap, size_t need)
 /* Frames payload as record seq after chain at the end of *buf (length *len, capacity
  * *cap): the line with its '\n', straight into the buffer (no copy, no printf); its
  * checksum goes to out_hash. *len moves only on success. Returns 0 or -ENOMEM. */
-static int frame(uint64_t seq, const uint8_t chain[AM_STATELOG_HASH_LEN], const char *payload,
-                 size_t plen, char **buf, size_t *len, size_t *cap,
-                 uint8_t out_hash[AM_STATELOG_HASH_LEN])
+static int frame_as(uint64_t seq, const uint8_t chain[AM_STATELOG_HASH_LEN], const char *payload,
+                    size_t plen, bool conceal, char **buf, size_t *len, size_t *cap,
+                    uint8_t out_hash[AM_STATELOG_HASH_LEN])
 {
     static const char first[] = "{\"v\":3,\"n\":0,\"r\":";
     char digits[20], *line, *o;
@@ -146,7 +167,12 @@ static int frame(uint64_t seq, const uint8_t chain[AM_STATELOG_HASH_LEN], const 
         memcpy(o, ",\"r\":", 5);
         o += 5;
     }
-    o += am_key_conceal_to(payload, plen, o);
+    if (conceal) {
+        o += am_key_conceal_to(payload, plen, o);
+    } else {
+        memcpy(o, payload, plen); /* already concealed: a record moved to another file */
+        o += plen;
+    }
     record_hash(AM_STATELOG_FORMAT, chain, line, (size_t)(o - line), out_hash);
     memcpy(o, ",\"h\":\"", 6);
     am_hex(out_hash, AM_STATELOG_HASH_LEN, o + 6);
@@ -154,6 +180,13 @@ static int frame(uint64_t seq, const uint8_t chain[AM_STATELOG_HASH_LEN], const 
     o += HASH_SUFFIX_LEN + 1;
     *len = (size_t)(o - *buf);
     return 0;
+}
+
+static int frame(uint64_t seq, const uint8_t chain[AM_STATELOG_HASH_LEN], const char *payload,
+                 size_t plen, char **buf, size_t *len, size_t *cap,
+                 uint8_t out_hash[AM_STATELOG_HASH_LEN])
+{
+    return frame_as(seq, chain, payload, plen, true, buf, len, cap, out_hash);
 }
 
 static int bad_record(char *err, size_t err_len, const char *path, size_t line_no,
@@ -349,10 +382,16 @@ int am_statelog_open(const char *path, am_statelog_line_fn on_line, void *arg,
     struct stat st;
     int r;
 
-    if (!log || !(log->path = strdup(path))) {
+    if (!log || !(log->path = strdup(path)) || !(log->tmp = malloc(strlen(path) + 5))) {
+        if (log)
+            free(log->path);
         free(log);
         return -ENOMEM;
     }
+    /* PATH.tmp, as documented: one writer per state file. */
+    memcpy(log->tmp, path, strlen(path));
+    memcpy(log->tmp + strlen(path), ".tmp", 5);
+    log->bg_fd = -1;
     pthread_mutex_init(&log->io, NULL);
     pthread_cond_init(&log->idle, NULL);
     log->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -386,10 +425,13 @@ static void wait_idle(struct am_statelog *log)
         pthread_cond_wait(&log->idle, &log->io);
 }
 
+static void bg_cancel(struct am_statelog *log);
+
 void am_statelog_close(struct am_statelog *log)
 {
     if (!log)
         return;
+    bg_cancel(log);
     pthread_mutex_lock(&log->io);
     wait_idle(log);
     pthread_mutex_unlock(&log->io);
@@ -398,6 +440,7 @@ void am_statelog_close(struct am_statelog *log)
     pthread_cond_destroy(&log->idle);
     pthread_mutex_destroy(&log->io);
     free(log->path);
+    free(log->tmp);
     free(log->buf);
     free(log->wbuf);
     free(log);
@@ -499,20 +542,16 @@ int am_statelog_compact(struct am_statelog *log, const char *snapshot, size_t le
 {
     static const uint8_t zeros[AM_STATELOG_HASH_LEN];
     uint8_t hash[AM_STATELOG_HASH_LEN];
-    size_t plen = strlen(log->path), n = 0, cap = 0;
-    char *text = NULL, *tmp = malloc(plen + 5);
+    size_t n = 0, cap = 0;
+    char *text = NULL;
     int fd, r = -ENOMEM;
 
+    bg_cancel(log); /* this snapshot is newer than the one it was writing */
     pthread_mutex_lock(&log->io);
     wait_idle(log); /* the batch being written lands in the old file first */
-    if (tmp && frame(0, zeros, snapshot, len, &text, &n, &cap, hash) == 0) {
-        memcpy(tmp, log->path, plen);
-        memcpy(tmp + plen, ".tmp", 5);
-        /* PATH.tmp, as documented: one writer per state file. */
-        r = am_atomic_write(log->path, tmp, text, n, 0600, NULL, 0);
-    }
+    if (frame(0, zeros, snapshot, len, &text, &n, &cap, hash) == 0)
+        r = am_atomic_write(log->path, log->tmp, text, n, 0600, NULL, 0);
     free(text);
-    free(tmp);
     if (r < 0)
         goto out; /* the old file (snapshot + log) stays in force */
     /* The renamed file is the state file now: append to it from here on. */
@@ -536,6 +575,351 @@ int am_statelog_compact(struct am_statelog *log, const char *snapshot, size_t le
 out:
     pthread_mutex_unlock(&log->io);
     return r;
+}
+
+/* ---- background compaction ------------------------------------------------------- */
+
+/* A child (fork) writes the snapshot of the state as it was at the fork into PATH.tmp,
+ * then copies over the records this file received after the fork, re-framed onto the new
+ * chain; it reports where it stopped. The parent copies the few records left, renames
+ * PATH.tmp over PATH and goes on appending there. Until that rename PATH is the old file,
+ * complete: a crash at any point loses nothing acknowledged. */
+#define BG_NICE 10                     /* yields the core to the server's requests */
+#define BG_CATCH_UP_ENOUGH (256u << 10) /* a catch-up pass this short: the parent ends it */
+
+struct bg_report {
+    struct chainpos old;   /* the old file, copied up to here */
+    struct chainpos neu;   /* the new file: its length, next record, last checksum */
+    uint64_t entries;      /* records in it after the snapshot */
+    uint64_t snapshot_len; /* bytes of its snapshot record */
+};
+
+_Static_assert(sizeof(struct bg_report) <= PIPE_BUF, "the report is one atomic pipe write");
+
+/* Moves the whole records of text[0, len) - this file's, continuing at *from - onto the
+ * chain at *to, at the end of *out. Each is checked against the old chain first, so a
+ * damaged record is never laundered into a valid chain. Returns the bytes consumed (whole
+ * lines; a partial last line stays), -EBADMSG or -ENOMEM. */
+static ssize_t reframe(const char *text, size_t len, struct chainpos *from, struct chainpos *to,
+                       char **out, size_t *olen, size_t *ocap, uint64_t *entries)
+{
+    size_t at = 0;
+
+    while (at < len) {
+        const char *line = text + at, *end = memchr(line, '\n', len - at), *p = line, *payload;
+        uint8_t want[AM_STATELOG_HASH_LEN], got[AM_STATELOG_HASH_LEN], hash[AM_STATELOG_HASH_LEN];
+        char hex[2 * AM_STATELOG_HASH_LEN + 1];
+        uint64_t n;
+
+        if (!end)
+            break;
+        if (!eat(&p, end, "{\"n\":") || !parse_seq(&p, end, &n) || n != from->seq ||
+            !eat(&p, end, ",\"r\":") || (size_t)(end - p) < HASH_SUFFIX_LEN)
+            return -EBADMSG;
+        payload = p;
+        p = end - HASH_SUFFIX_LEN;
+        if (!eat(&p, end, ",\"h\":\"") || end[-2] != '"' || end[-1] != '}')
+            return -EBADMSG;
+        memcpy(hex, p, sizeof(hex) - 1);
+        hex[sizeof(hex) - 1] = '\0';
+        if (am_unhex(hex, want, AM_STATELOG_HASH_LEN) < 0)
+            return -EBADMSG;
+        record_hash(AM_STATELOG_FORMAT, from->chain, line, (size_t)(end - line) - HASH_SUFFIX_LEN,
+                    got);
+        if (!am_ct_equal(got, want, AM_STATELOG_HASH_LEN))
+            return -EBADMSG;
+        if (frame_as(to->seq, to->chain, payload, (size_t)(end - HASH_SUFFIX_LEN - payload),
+                     false, out, olen, ocap, hash) < 0)
+            return -ENOMEM;
+        memcpy(from->chain, want, sizeof(want));
+        from->seq++;
+        from->off += (uint64_t)(end - line) + 1;
+        memcpy(to->chain, hash, sizeof(hash));
+        to->seq++;
+        (*entries)++;
+        at = (size_t)(end - text) + 1;
+    }
+    return (ssize_t)at;
+}
+
+/* Copies the whole records of the old file (rd) from from->off up to end_off (or its end)
+ * to the new one (wr, positioned at to->off), re-framed. Returns the bytes copied from rd,
+ * or -errno. */
+static int64_t copy_records(int rd, uint64_t end_off, struct chainpos *from, int wr,
+                            struct chainpos *to, uint64_t *entries)
+{
+    size_t cap = 1u << 20, olen = 0, ocap = 0;
+    char *in = malloc(cap), *out = NULL;
+    uint64_t start = from->off;
+    int64_t r = 0;
+
+    if (!in)
+        return -ENOMEM;
+    while (from->off < end_off) {
+        size_t want = end_off - from->off < cap ? (size_t)(end_off - from->off) : cap;
+        ssize_t n = pread(rd, in, want, (off_t)from->off), used;
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            r = -errno;
+            goto out;
+        }
+        if (n == 0)
+            break;
+        olen = 0;
+        used = reframe(in, (size_t)n, from, to, &out, &olen, &ocap, entries);
+        if (used < 0) {
+            r = used;
+            goto out;
+        }
+        if (used == 0) {
+            char *grown;
+
+            if ((size_t)n < want)
+                break; /* a last line still being written: the next pass takes it */
+            if (cap >= (1u << 30) || !(grown = realloc(in, cap * 2))) {
+                r = cap >= (1u << 30) ? -EBADMSG : -ENOMEM;
+                goto out;
+            }
+            in = grown; /* one record longer than the buffer */
+            cap *= 2;
+            continue;
+        }
+        r = write_all(wr, out, olen);
+        if (r < 0)
+            goto out;
+        to->off += olen;
+    }
+    r = (int64_t)(from->off - start);
+out:
+    free(in);
+    free(out);
+    return r;
+}
+
+static void close_fds_except(int keep)
+{
+    long max = sysconf(_SC_OPEN_MAX);
+
+    if (close_range(3, (unsigned)keep - 1, 0) == 0 && close_range((unsigned)keep + 1, ~0u, 0) == 0)
+        return;
+    for (long fd = 3; fd < (max > 0 ? max : 65536); fd++) {
+        if (fd != keep)
+            close((int)fd);
+    }
+}
+
+/* The child: never returns. It holds none of the parent's sockets (a connection the
+ * parent closes must close now, not when this ends), dies with the parent, and runs at a
+ * lower priority than the requests. Exit status: 0 or an errno. */
+static void bg_child(const struct am_statelog *log, int report, struct chainpos cut,
+                     am_statelog_snapshot_fn snapshot, void *arg, pid_t parent)
+{
+    static const uint8_t zeros[AM_STATELOG_HASH_LEN];
+    struct bg_report rep = {.old = cut, .neu = {.seq = 1}};
+    size_t len, n = 0, cap = 0;
+    char *text, *rec = NULL;
+    int wr, rd, code;
+
+    close_fds_except(report);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+        _exit(ECHILD);
+    (void)setpriority(PRIO_PROCESS, 0, BG_NICE);
+    text = snapshot(arg, &len);
+    if (!text || frame(0, zeros, text, len, &rec, &n, &cap, rep.neu.chain) < 0)
+        _exit(ENOMEM);
+    free(text);
+    wr = open(log->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    rd = open(log->path, O_RDONLY | O_CLOEXEC);
+    if (wr < 0 || rd < 0)
+        _exit(errno);
+    code = -write_all(wr, rec, n);
+    if (code)
+        _exit(code);
+    free(rec);
+    rep.snapshot_len = rep.neu.off = n;
+    for (int pass = 0; pass < am_statelog_bg_catch_up_passes; pass++) {
+        int64_t copied = copy_records(rd, UINT64_MAX, &rep.old, wr, &rep.neu, &rep.entries);
+
+        if (copied < 0)
+            _exit((int)-copied);
+        if ((uint64_t)copied < BG_CATCH_UP_ENOUGH)
+            break;
+    }
+    if (fdatasync(wr) < 0)
+        _exit(errno);
+    _exit(write(report, &rep, sizeof(rep)) == (ssize_t)sizeof(rep) ? 0 : EPIPE);
+}
+
+int am_statelog_compact_start(struct am_statelog *log, am_statelog_snapshot_fn snapshot,
+                              void *arg)
+{
+    struct chainpos cut;
+    pid_t parent = getpid(), pid;
+    int fds[2];
+
+    if (log->bg_pid)
+        return -EALREADY;
+    if (log->format != AM_STATELOG_FORMAT)
+        return -EPROTO;
+    /* The records after the cut are those not yet framed: they land in this file at
+     * good_len + the batches not yet written, in order. */
+    pthread_mutex_lock(&log->io);
+    wait_idle(log);
+    cut.off = (uint64_t)log->good_len + log->wbuf_len + log->buf_len;
+    cut.seq = log->seq;
+    memcpy(cut.chain, log->chain, sizeof(cut.chain));
+    pthread_mutex_unlock(&log->io);
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -errno;
+    pid = fork();
+    if (pid == 0)
+        bg_child(log, fds[1], cut, snapshot, arg, parent);
+    close(fds[1]);
+    if (pid < 0 || fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
+        int r = -errno;
+
+        close(fds[0]);
+        if (pid > 0) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
+        return r;
+    }
+    log->bg_pid = pid;
+    log->bg_fd = fds[0];
+    log->bg_cut = cut;
+    return 0;
+}
+
+bool am_statelog_compacting(const struct am_statelog *log)
+{
+    return log && log->bg_pid != 0;
+}
+
+/* Reaps the child; tmp is removed unless keep. */
+static int bg_reap(struct am_statelog *log, bool keep)
+{
+    int status = 0;
+
+    while (waitpid(log->bg_pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    close(log->bg_fd);
+    log->bg_fd = -1;
+    log->bg_pid = 0;
+    if (!keep)
+        (void)unlink(log->tmp);
+    return WIFEXITED(status) && WEXITSTATUS(status) ? -WEXITSTATUS(status) : -EIO;
+}
+
+static void bg_cancel(struct am_statelog *log)
+{
+    if (!log->bg_pid)
+        return;
+    kill(log->bg_pid, SIGKILL);
+    bg_reap(log, false);
+}
+
+/* Copies the records the child did not, re-frames the batches not yet written, makes the
+ * new file durable and renames it over PATH; from then on appends go there. With io held
+ * and no batch in flight. Returns 0 or -errno (the old file stays in force). */
+static int bg_switch(struct am_statelog *log, const struct bg_report *rep)
+{
+    struct chainpos from = rep->old, to = rep->neu;
+    uint64_t entries = rep->entries;
+    char *nw = NULL, *nb = NULL;
+    size_t nw_len = 0, nw_cap = 0, nb_len = 0, nb_cap = 0;
+    int rd = -1, wr = -1, r;
+    int64_t copied;
+
+    if (rep->old.off > (uint64_t)log->good_len)
+        return -EAGAIN; /* it read a batch whose write failed and was cut back */
+    rd = open(log->path, O_RDONLY | O_CLOEXEC);
+    wr = open(log->tmp, O_WRONLY | O_CLOEXEC);
+    if (rd < 0 || wr < 0 || lseek(wr, (off_t)to.off, SEEK_SET) < 0) {
+        r = -errno;
+        goto out;
+    }
+    copied = copy_records(rd, (uint64_t)log->good_len, &from, wr, &to, &entries);
+    if (copied < 0 || from.off != (uint64_t)log->good_len) {
+        r = copied < 0 ? (int)copied : -EBADMSG;
+        goto out;
+    }
+    if ((log->wbuf_len && reframe(log->wbuf, log->wbuf_len, &from, &to, &nw, &nw_len, &nw_cap,
+                                  &entries) != (ssize_t)log->wbuf_len) ||
+        (log->buf_len && reframe(log->buf, log->buf_len, &from, &to, &nb, &nb_len, &nb_cap,
+                                 &entries) != (ssize_t)log->buf_len)) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if (fdatasync(wr) < 0 || rename(log->tmp, log->path) < 0) {
+        r = -errno;
+        goto out;
+    }
+    /* PATH is the new file now, whatever the directory's fsync says. */
+    r = am_atomic_sync_dir(log->path);
+    close(log->fd);
+    log->fd = wr;
+    wr = -1;
+    log->good_len = (off_t)to.off;
+    free(log->wbuf);
+    log->wbuf = nw;
+    log->wbuf_len = nw_len;
+    log->wbuf_cap = nw_cap;
+    free(log->buf);
+    log->buf = nb;
+    log->buf_len = nb_len;
+    log->buf_cap = nb_cap;
+    nw = nb = NULL;
+    log->seq = to.seq;
+    memcpy(log->chain, to.chain, sizeof(to.chain));
+    log->entries = entries;
+    log->bytes = to.off - rep->snapshot_len;
+    log->syncs++;
+out:
+    if (rd >= 0)
+        close(rd);
+    if (wr >= 0)
+        close(wr);
+    free(nw);
+    free(nb);
+    return r;
+}
+
+int am_statelog_compact_poll(struct am_statelog *log, bool wait, uint64_t *ret_snapshot_len)
+{
+    struct bg_report rep;
+    ssize_t n;
+    int r;
+
+    if (!log || !log->bg_pid)
+        return 0;
+    if (wait) {
+        int flags = fcntl(log->bg_fd, F_GETFL);
+
+        (void)fcntl(log->bg_fd, F_SETFL, flags & ~O_NONBLOCK);
+    }
+    while ((n = read(log->bg_fd, &rep, sizeof(rep))) < 0 && errno == EINTR)
+        ;
+    if (n < 0 && errno == EAGAIN)
+        return 1;
+    if (n != (ssize_t)sizeof(rep))
+        return bg_reap(log, false); /* it failed: its exit status says why */
+    (void)bg_reap(log, true);
+    pthread_mutex_lock(&log->io);
+    wait_idle(log);
+    r = bg_switch(log, &rep);
+    pthread_mutex_unlock(&log->io);
+    if (r < 0)
+        (void)unlink(log->tmp);
+    else if (ret_snapshot_len)
+        *ret_snapshot_len = rep.snapshot_len;
+    return r < 0 ? r : 2;
 }
 
 size_t am_statelog_entries(const struct am_statelog *log)

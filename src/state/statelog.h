@@ -83,6 +83,30 @@ int am_statelog_sync_run(struct am_statelog *log);
  * -errno (the old file stays in force). */
 int am_statelog_compact(struct am_statelog *log, const char *snapshot, size_t len);
 
+/* Returns the snapshot payload (malloc()ed, no '\n'; *len its length) or NULL. */
+typedef char *(*am_statelog_snapshot_fn)(void *arg, size_t *len);
+
+/* Compaction in the background, for a large state: forks a child that calls snapshot
+ * (on its copy of the memory: the state as it is now) and writes PATH.tmp - the snapshot,
+ * then the records appended here meanwhile, re-framed onto the new chain and checked
+ * against the old one - at a lower priority, holding none of the parent's descriptors.
+ * Appends and syncs go on in PATH meanwhile. am_statelog_compact_poll() (the appending
+ * thread) finishes it once the child has reported: it copies the last records, re-frames
+ * the batches not yet written, fsyncs PATH.tmp and renames it over PATH. Until then PATH
+ * is the old file, complete. am_statelog_compact(), close and a failure cancel it (the
+ * child is killed, PATH.tmp removed).
+ * start returns 0, -EALREADY (one is running), -EPROTO (previous format) or -errno (fork,
+ * pipe). poll returns 1 while it runs, 0 when none was running, 2 when it finished now
+ * (*ret_snapshot_len, may be NULL, gets the new snapshot record's length) or -errno when
+ * it failed now (the old file stays in force). wait: block until the child is done. */
+int am_statelog_compact_start(struct am_statelog *log, am_statelog_snapshot_fn snapshot,
+                              void *arg);
+int am_statelog_compact_poll(struct am_statelog *log, bool wait, uint64_t *ret_snapshot_len);
+bool am_statelog_compacting(const struct am_statelog *log);
+/* Catch-up passes the child makes over the records appended meanwhile before it reports
+ * (the parent copies the rest); tests set 0 to make the parent copy them all. */
+extern int am_statelog_bg_catch_up_passes;
+
 /* Entries and bytes appended since the snapshot (for the compaction policy). */
 size_t am_statelog_entries(const struct am_statelog *log);
 uint64_t am_statelog_bytes(const struct am_statelog *log);

@@ -2,11 +2,12 @@
  * replay in order, a torn last line cut off and reported, a callback error stopping the
  * open, atomic compaction, the dirty/entries/bytes/syncs counters; format 3: records as
  * statefile_frame.h rebuilds them, damaged records refused with PATH:LINE: reason,
- * key-shaped text concealed on disk and revealed whole, formats 1 and 2 read then migrated, and
- * the recovery cut. Each test works in its own mkdtemp() folder. */
+ * key-shaped text concealed on disk and revealed whole, formats 1 and 2 read then migrated,
+ * the recovery cut, and compaction in a child while appends go on. Each test works in its own mkdtemp() folder. */
 #include "test_helpers.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -1006,6 +1007,173 @@ static void test_statelog_compaction_waits_for_the_batch_in_flight(void **state)
     am_statelog_close(log);
 }
 
+/* ---- background compaction --------------------------------------------------------- */
+
+/* The snapshot a child writes; with go set, it first waits (in the child) until that file
+ * exists, so the test decides what the parent appends before the child reads on. */
+struct snap_src {
+    const char *text; /* NULL: the snapshot cannot be made */
+    char go[200];     /* "" = no wait */
+};
+
+static char *snapshot_of(void *arg, size_t *len)
+{
+    struct snap_src *s = arg;
+
+    for (int i = 0; s->go[0] && !exists(s->go) && i < 10000; i++)
+        usleep(1000);
+    if (!s->text)
+        return NULL;
+    *len = strlen(s->text);
+    return strdup(s->text);
+}
+
+/* The records appended and synced while the child writes, and those still buffered when
+ * it ends, follow its snapshot in the new file, in order; nothing is lost or repeated.
+ * With no catch-up passes the parent copies them all (the child's own copy: next test). */
+static void test_statelog_background_compaction_keeps_the_records_written_meanwhile(void **state)
+{
+    struct fx *f = *state;
+    struct snap_src src = {.text = "SNAP"};
+    int saved = am_statelog_bg_catch_up_passes;
+    uint64_t snap_len = 0;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    am_statelog_bg_catch_up_passes = 0;
+    assert_int_equal(am_statelog_compact(log, "S0", 2), 0);
+    append(log, "a");
+    append(log, "b");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_false(am_statelog_compacting(log));
+    assert_int_equal(am_statelog_compact_poll(log, false, NULL), 0);
+    assert_int_equal(am_statelog_compact_start(log, snapshot_of, &src), 0);
+    assert_true(am_statelog_compacting(log));
+    assert_int_equal(am_statelog_compact_start(log, snapshot_of, &src), -EALREADY);
+    append(log, "c");
+    append(log, "d");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_records(f->path, "S0", "a", "b", "c", "d"); /* the old file, whole, meanwhile */
+    append(log, "e");                                   /* buffered when it ends */
+    assert_int_equal(am_statelog_compact_poll(log, true, &snap_len), 2);
+    am_statelog_bg_catch_up_passes = saved;
+    assert_false(am_statelog_compacting(log));
+    assert_int_equal(snap_len, tsf_line_len(0, "SNAP"));
+    assert_false(exists(f->tmp));
+    assert_records(f->path, "SNAP", "c", "d");
+    assert_int_equal(am_statelog_entries(log), 3);
+    assert_int_equal(am_statelog_bytes(log), tsf_line_len(1, "c") + tsf_line_len(2, "d"));
+    assert_true(am_statelog_dirty(log));
+    assert_int_equal(am_statelog_sync(log), 0);
+    append(log, "f");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_records(f->path, "SNAP", "c", "d", "e", "f");
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 5);
+    assert_seen(f, 0, "SNAP", 1);
+    assert_seen(f, 3, "e", 4);
+    assert_seen(f, 4, "f", 5);
+    am_statelog_close(log);
+}
+
+/* The child copies the records that reached the old file before it read on, and a key
+ * written meanwhile stays concealed in the new file yet comes back whole. */
+static void test_statelog_background_compaction_child_copies_the_records_meanwhile(void **state)
+{
+    struct fx *f = *state;
+    static const char key[] =
+        "$aact_hmlg_000MzkwODA2MWY2OGM3MWRlMDU2NWM3MzJlNzZmNGZhZGY6OjAwMDAwMDAwMDAwMDA0MjAwMDA6OiRh"
+        "YWNoX2RldmVsb3BtZW50LWtleS1ub3Qtc2VjcmV0";
+    struct snap_src src = {.text = "SNAP"};
+    char entry[400], *text;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    snprintf(src.go, sizeof(src.go), "%s/go", f->dir);
+    snprintf(entry, sizeof(entry), "{\"b\":\"x%s~y\"}", key);
+    assert_int_equal(am_statelog_compact(log, "S0", 2), 0);
+    append(log, "a");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_int_equal(am_statelog_compact_start(log, snapshot_of, &src), 0);
+    append(log, entry);
+    append(log, "c");
+    assert_int_equal(am_statelog_sync(log), 0);
+    write_file(src.go, "go");
+    assert_int_equal(am_statelog_compact_poll(log, true, NULL), 2);
+    unlink(src.go);
+    text = read_file(f->path);
+    assert_null(strstr(text, key + 1));
+    free(text);
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 3);
+    assert_seen(f, 0, "SNAP", 1);
+    assert_seen(f, 1, entry, 2);
+    assert_seen(f, 2, "c", 3);
+    am_statelog_close(log);
+}
+
+/* A snapshot made now supersedes the one being written: the child is stopped and its file
+ * removed; closing does the same. */
+static void test_statelog_background_compaction_gives_way_to_a_newer_snapshot(void **state)
+{
+    struct fx *f = *state;
+    struct snap_src src = {.text = "OLDER"};
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    snprintf(src.go, sizeof(src.go), "%s/never", f->dir);
+    assert_int_equal(am_statelog_compact(log, "S0", 2), 0);
+    assert_int_equal(am_statelog_compact_start(log, snapshot_of, &src), 0);
+    append(log, "a");
+    assert_int_equal(am_statelog_compact(log, "NOW", 3), 0);
+    assert_false(am_statelog_compacting(log));
+    assert_int_equal(am_statelog_compact_poll(log, true, NULL), 0);
+    assert_records(f->path, "NOW");
+    assert_int_equal(am_statelog_compact_start(log, snapshot_of, &src), 0);
+    am_statelog_close(log);
+    assert_false(exists(f->tmp));
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 1);
+    assert_seen(f, 0, "NOW", 1);
+    am_statelog_close(log);
+}
+
+/* A child that cannot make the snapshot, or old records that fail their checksum, leave
+ * the old file in force: a damaged record is never re-framed into a valid chain. */
+static void test_statelog_background_compaction_failure_keeps_the_old_file(void **state)
+{
+    struct fx *f = *state;
+    struct snap_src none = {.text = NULL}, src = {.text = "SNAP"};
+    int saved = am_statelog_bg_catch_up_passes;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    int fd;
+
+    assert_int_equal(am_statelog_compact(log, "S0", 2), 0);
+    assert_int_equal(am_statelog_compact_start(log, snapshot_of, &none), 0);
+    assert_int_equal(am_statelog_compact_poll(log, true, NULL), -ENOMEM);
+    assert_false(am_statelog_compacting(log));
+    assert_false(exists(f->tmp));
+    assert_records(f->path, "S0");
+
+    am_statelog_bg_catch_up_passes = 0;
+    assert_int_equal(am_statelog_compact_start(log, snapshot_of, &src), 0);
+    append(log, "abc");
+    assert_int_equal(am_statelog_sync(log), 0);
+    /* One byte of the payload of the record after the cut changes on disk. */
+    fd = open(f->path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, "X", 1, (off_t)(tsf_line_len(0, "S0") + 12)), 1);
+    close(fd);
+    assert_int_equal(am_statelog_compact_poll(log, true, NULL), -EBADMSG);
+    am_statelog_bg_catch_up_passes = saved;
+    assert_false(exists(f->tmp));
+    assert_int_equal(file_size(f->path), tsf_line_len(0, "S0") + tsf_line_len(1, "abc"));
+    am_statelog_close(log);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1037,6 +1205,10 @@ int main(void)
         T(test_statelog_batch_written_on_a_thread_while_appends_go_on),
         T(test_statelog_failed_batch_goes_first_in_the_next),
         T(test_statelog_compaction_waits_for_the_batch_in_flight),
+        T(test_statelog_background_compaction_keeps_the_records_written_meanwhile),
+        T(test_statelog_background_compaction_child_copies_the_records_meanwhile),
+        T(test_statelog_background_compaction_gives_way_to_a_newer_snapshot),
+        T(test_statelog_background_compaction_failure_keeps_the_old_file),
     };
 #undef T
 
