@@ -42,7 +42,7 @@ enum {
     O_ENVIRONMENT, O_FIXTURES, O_API_KEY, O_AUTO_ACCOUNTS, O_SEED, O_IDLE_TIMEOUT, O_HEAD_TIMEOUT, O_BODY_TIMEOUT, O_MAX_BODY,
     O_MAX_HEADERS, O_ALERT_THRESHOLD, O_ALERT_WINDOW, O_JOURNAL_SIZE, O_SHUTDOWN_GRACE,
     O_LOG_LEVEL, O_CLOCK, O_FAULTS, O_FAULT_HEADER, O_RATE_LIMITS, O_RL_QUOTA, O_RL_WINDOW,
-    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_SECURITY_REPORT, O_FAIL_ON_FINDINGS,
+    O_RL_GETS, O_STATE_FILE, O_STATE_FILE_RECOVER, O_STATE_COMPACT, O_STATE_OUT, O_WEBHOOK_CA, O_WEBHOOK_TIMEOUT, O_SECURITY_REPORT, O_FAIL_ON_FINDINGS,
     O_KEY_ROTATION_DAYS, O_STATUS_POLL_INTERVAL, O_PUBLIC_URL, O_ADMIN_TOKEN, O_CONFIG, O_HEALTHCHECK, O_VERSION, O_HELP,
     O_UPSTREAM, O_OUT, O_UPSTREAM_CA, O_UPSTREAM_TIMEOUT, _O_MAX
 };
@@ -81,6 +81,7 @@ static const struct opt opts[_O_MAX] = {
     [O_STATE_FILE] = {"state-file", "ASAAS_MOCK_STATE_FILE", "stateFile", OPT_STR, 0, 0, 1},
     /* A one-off repair, so a flag only: no variable or config key that would stick. */
     [O_STATE_FILE_RECOVER] = {"state-file-recover", NULL, NULL, OPT_FLAG, 0, 0, 0},
+    [O_STATE_COMPACT] = {"state-file-compact-entries", "ASAAS_MOCK_STATE_FILE_COMPACT_ENTRIES", "stateFileCompactEntries", OPT_INT, 1, 100000000, 1},
     [O_STATE_OUT] = {"state-out", "ASAAS_MOCK_STATE_OUT", "stateOut", OPT_STR, 0, 0, 1},
     /* The admin token is a secret: no flag, so it never shows up in `ps`. */
     [O_WEBHOOK_CA] = {"webhook-ca", "ASAAS_MOCK_WEBHOOK_CA", "webhookCa", OPT_STR, 0, 0, 1},
@@ -376,6 +377,9 @@ static int apply(struct am_config *cfg, int o, const char *value, bool csv, cons
         break;
     case O_STATE_FILE:
         r = set_str(&cfg->state_file, value);
+        break;
+    case O_STATE_COMPACT:
+        cfg->state_compact_entries = (unsigned)v;
         break;
     case O_STATE_OUT:
         r = set_str(&cfg->state_out, value);
@@ -771,6 +775,8 @@ const char *am_config_usage(void)
            "                         the answer leaves; a restart continues from it\n"
            "  --state-file-recover   cut a damaged --state-file at its first bad record (a copy\n"
            "                         of the original is kept as PATH.before-recover.TIME)\n"
+           "  --state-file-compact-entries N  compact the --state-file once N entries (50000)\n"
+           "                         and the snapshot's size were logged since the last one\n"
            "  --state-out PATH       write a snapshot (GET /__mock/state) to PATH at shutdown\n"
            "  --fault-header         honour the X-Mock-Fault request header\n"
            "  --rate-limits on|off   Asaas's per-account limits (default on)\n"

@@ -36,6 +36,7 @@ struct am_config {
     char *faults_file;        /* --faults FILE: fault rules loaded at start */
     char *state_file;         /* --state-file PATH: snapshot + durable log (persist.h) */
     bool state_file_recover;  /* --state-file-recover: cut a damaged file at its first bad record */
+    unsigned state_compact_entries; /* --state-file-compact-entries (0 = the default, 50000) */
     char *state_out;          /* --state-out PATH: snapshot written at shutdown */
     bool fault_header;        /* honour X-Mock-Fault (off unless asked) */
     bool rate_limits;         /* Asaas's limits on (default) */

@@ -30,6 +30,7 @@ struct am_persist {
     struct am_statelog *log;
     char *path;
     uint64_t snapshot_len; /* bytes of the last snapshot written (compaction policy) */
+    size_t compact_entries; /* the policy's entry count (--state-file-compact-entries) */
 };
 
 /* ---- entries ------------------------------------------------------------------------ */
@@ -600,6 +601,9 @@ int am_persist_open(struct am_app *app, const char *path, int64_t real_now, char
         free(p);
         return -ENOMEM;
     }
+    p->compact_entries = am_app_config(app)->state_compact_entries
+                             ? am_app_config(app)->state_compact_entries
+                             : AM_PERSIST_COMPACT_ENTRIES;
     r = open_replay(p, &rp, &existed, err, err_len);
     if ((r == -EINVAL || r == -EBADMSG) && am_app_config(app)->state_file_recover) {
         /* The record after the last one accepted is the first bad one. */
@@ -694,11 +698,16 @@ int am_persist_checkpoint(struct am_app *app)
  * whatever the state's size (with 100k+ customers, compacting every 50,000 entries took a
  * large share of the server's time), and replaying the log at start costs no more than
  * loading the snapshot. Small states keep the fixed thresholds. */
-bool am_persist_compaction_due(size_t entries, uint64_t bytes, uint64_t snapshot_len)
+static bool due_every(size_t entries, uint64_t bytes, uint64_t snapshot_len, size_t every)
 {
     if (bytes < snapshot_len)
         return false;
-    return entries >= AM_PERSIST_COMPACT_ENTRIES || bytes >= AM_PERSIST_COMPACT_BYTES;
+    return entries >= every || bytes >= AM_PERSIST_COMPACT_BYTES;
+}
+
+bool am_persist_compaction_due(size_t entries, uint64_t bytes, uint64_t snapshot_len)
+{
+    return due_every(entries, bytes, snapshot_len, AM_PERSIST_COMPACT_ENTRIES);
 }
 
 int am_persist_commit_begin(struct am_app *app)
@@ -726,8 +735,8 @@ int am_persist_commit_end(struct am_app *app, int r)
     }
     am_persist_poll(app, false);
     if (!am_statelog_compacting(p->log) &&
-        am_persist_compaction_due(am_statelog_entries(p->log), am_statelog_bytes(p->log),
-                                  p->snapshot_len)) {
+        due_every(am_statelog_entries(p->log), am_statelog_bytes(p->log), p->snapshot_len,
+                  p->compact_entries)) {
         /* In a child, so the loop goes on answering; inline when it cannot fork. */
         if (am_statelog_compact_start(p->log, snapshot_text, app) < 0)
             am_persist_checkpoint(app); /* the log stays valid when this fails */

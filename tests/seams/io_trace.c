@@ -24,15 +24,34 @@
 #include <unistd.h>
 
 static int trace_fd = -2; /* -2: not opened yet; -1: no tracing */
+static dev_t trace_dev;
+static ino_t trace_ino;
+
+/* The server's compaction child closes every descriptor it inherited and opens its own:
+ * the number trace_fd held may then name another file, which must never get a trace line. */
+static int trace_still_ours(void)
+{
+    struct stat st;
+
+    return fstat(trace_fd, &st) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino;
+}
 
 static int trace_open(void)
 {
+    if (trace_fd >= 0 && !trace_still_ours())
+        trace_fd = -2;
     if (trace_fd == -2) {
         const char *path = getenv("AM_IO_TRACE");
+        struct stat st;
+
         trace_fd = path && *path
                        ? (int)syscall(SYS_openat, AT_FDCWD, path,
                                       O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)
                        : -1;
+        if (trace_fd >= 0 && fstat(trace_fd, &st) == 0) {
+            trace_dev = st.st_dev;
+            trace_ino = st.st_ino;
+        }
     }
     return trace_fd;
 }
