@@ -705,6 +705,30 @@ static void test_config_state_file_recover_is_a_flag_only(void **state)
     am_config_finish(&cfg);
 }
 
+/* How often the --state-file is compacted: flag, environment; 0 is refused. */
+static void test_config_state_file_compact_entries(void **state)
+{
+    struct am_config cfg;
+
+    (void)state;
+    am_config_defaults(&cfg);
+    assert_int_equal(cfg.state_compact_entries, 0); /* persist.c's default */
+    assert_int_equal(load(&cfg, (const char *const[]){"--state-file-compact-entries", "20", NULL},
+                          NULL),
+                     0);
+    assert_int_equal(cfg.state_compact_entries, 20);
+    am_config_finish(&cfg);
+    am_config_defaults(&cfg);
+    assert_int_equal(load(&cfg, NULL,
+                          (const char *const[]){"ASAAS_MOCK_STATE_FILE_COMPACT_ENTRIES=500", NULL}),
+                     0);
+    assert_int_equal(cfg.state_compact_entries, 500);
+    am_config_finish(&cfg);
+    expect_invalid((const char *const[]){"--state-file-compact-entries", "0", NULL}, NULL,
+                   "--state-file-compact-entries");
+    assert_non_null(strstr(am_config_usage(), "--state-file-compact-entries"));
+}
+
 static void test_config_record_every_option(void **state)
 {
     struct am_config cfg;
@@ -838,6 +862,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_defaults),
         cmocka_unit_test(test_config_state_file_recover_is_a_flag_only),
+        cmocka_unit_test(test_config_state_file_compact_entries),
         cmocka_unit_test(test_config_load_nothing_keeps_defaults),
         cmocka_unit_test(test_config_every_flag),
         cmocka_unit_test(test_config_flag_equals_form_and_short_options),
