@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <libdeflate.h>
 #include <pthread.h>
@@ -585,6 +586,8 @@ out:
  * PATH.tmp over PATH and goes on appending there. Until that rename PATH is the old file,
  * complete: a crash at any point loses nothing acknowledged. */
 #define BG_NICE 10                     /* yields the core to the server's requests */
+#define BG_IOPRIO_IDLE (3 << 13)       /* IOPRIO_CLASS_IDLE: the disk too, to its fdatasyncs */
+#define BG_PACE (4u << 20)             /* written back this many bytes at a time */
 #define BG_CATCH_UP_ENOUGH (256u << 10) /* a catch-up pass this short: the parent ends it */
 
 struct bg_report {
@@ -595,6 +598,39 @@ struct bg_report {
 };
 
 _Static_assert(sizeof(struct bg_report) <= PIPE_BUF, "the report is one atomic pipe write");
+
+/* The child writes through this: every BG_PACE bytes it starts their writeback and waits
+ * for the piece before, so a large snapshot reaches the disk as a steady trickle instead
+ * of one burst at its fdatasync, which the server's own fdatasyncs would queue behind. */
+struct pacer {
+    int fd;
+    bool pace;     /* false: plain writes (the parent's short tail) */
+    uint64_t done; /* bytes handed to writeback */
+    uint64_t at;   /* bytes written */
+};
+
+static int paced_write(struct pacer *pc, const char *p, size_t len)
+{
+    while (len) {
+        size_t n = pc->pace && len > BG_PACE ? BG_PACE : len;
+        int r = write_all(pc->fd, p, n);
+
+        if (r < 0)
+            return r;
+        p += n;
+        len -= n;
+        pc->at += n;
+        while (pc->pace && pc->at - pc->done >= BG_PACE) {
+            if (pc->done >= BG_PACE)
+                (void)sync_file_range(pc->fd, (off_t)(pc->done - BG_PACE), BG_PACE,
+                                      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                          SYNC_FILE_RANGE_WAIT_AFTER);
+            (void)sync_file_range(pc->fd, (off_t)pc->done, BG_PACE, SYNC_FILE_RANGE_WRITE);
+            pc->done += BG_PACE;
+        }
+    }
+    return 0;
+}
 
 /* Moves the whole records of text[0, len) - this file's, continuing at *from - onto the
  * chain at *to, at the end of *out. Each is checked against the old chain first, so a
@@ -645,8 +681,8 @@ static ssize_t reframe(const char *text, size_t len, struct chainpos *from, stru
 /* Copies the whole records of the old file (rd) from from->off up to end_off (or its end)
  * to the new one (wr, positioned at to->off), re-framed. Returns the bytes copied from rd,
  * or -errno. */
-static int64_t copy_records(int rd, uint64_t end_off, struct chainpos *from, int wr,
-                            struct chainpos *to, uint64_t *entries)
+static int64_t copy_records(int rd, uint64_t end_off, struct chainpos *from,
+                            struct pacer *wr, struct chainpos *to, uint64_t *entries)
 {
     size_t cap = 1u << 20, olen = 0, ocap = 0;
     char *in = malloc(cap), *out = NULL;
@@ -686,7 +722,7 @@ static int64_t copy_records(int rd, uint64_t end_off, struct chainpos *from, int
             cap *= 2;
             continue;
         }
-        r = write_all(wr, out, olen);
+        r = paced_write(wr, out, olen);
         if (r < 0)
             goto out;
         to->off += olen;
@@ -720,7 +756,8 @@ static void bg_child(const struct am_statelog *log, int report, struct chainpos 
     struct bg_report rep = {.old = cut, .neu = {.seq = 1}};
     size_t len, n = 0, cap = 0;
     char *text, *rec = NULL;
-    int wr, rd, code;
+    struct pacer wr = {.pace = true};
+    int rd, code;
 
     close_fds_except(report);
     signal(SIGTERM, SIG_DFL);
@@ -729,28 +766,29 @@ static void bg_child(const struct am_statelog *log, int report, struct chainpos 
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
         _exit(ECHILD);
     (void)setpriority(PRIO_PROCESS, 0, BG_NICE);
+    (void)syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, BG_IOPRIO_IDLE);
     text = snapshot(arg, &len);
     if (!text || frame(0, zeros, text, len, &rec, &n, &cap, rep.neu.chain) < 0)
         _exit(ENOMEM);
     free(text);
-    wr = open(log->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    wr.fd = open(log->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     rd = open(log->path, O_RDONLY | O_CLOEXEC);
-    if (wr < 0 || rd < 0)
+    if (wr.fd < 0 || rd < 0)
         _exit(errno);
-    code = -write_all(wr, rec, n);
+    code = -paced_write(&wr, rec, n);
     if (code)
         _exit(code);
     free(rec);
     rep.snapshot_len = rep.neu.off = n;
     for (int pass = 0; pass < am_statelog_bg_catch_up_passes; pass++) {
-        int64_t copied = copy_records(rd, UINT64_MAX, &rep.old, wr, &rep.neu, &rep.entries);
+        int64_t copied = copy_records(rd, UINT64_MAX, &rep.old, &wr, &rep.neu, &rep.entries);
 
         if (copied < 0)
             _exit((int)-copied);
         if ((uint64_t)copied < BG_CATCH_UP_ENOUGH)
             break;
     }
-    if (fdatasync(wr) < 0)
+    if (fdatasync(wr.fd) < 0)
         _exit(errno);
     _exit(write(report, &rep, sizeof(rep)) == (ssize_t)sizeof(rep) ? 0 : EPIPE);
 }
@@ -834,6 +872,7 @@ static int bg_switch(struct am_statelog *log, const struct bg_report *rep)
     uint64_t entries = rep->entries;
     char *nw = NULL, *nb = NULL;
     size_t nw_len = 0, nw_cap = 0, nb_len = 0, nb_cap = 0;
+    struct pacer tail = {.fd = -1};
     int rd = -1, wr = -1, r;
     int64_t copied;
 
@@ -845,7 +884,8 @@ static int bg_switch(struct am_statelog *log, const struct bg_report *rep)
         r = -errno;
         goto out;
     }
-    copied = copy_records(rd, (uint64_t)log->good_len, &from, wr, &to, &entries);
+    tail.fd = wr;
+    copied = copy_records(rd, (uint64_t)log->good_len, &from, &tail, &to, &entries);
     if (copied < 0 || from.off != (uint64_t)log->good_len) {
         r = copied < 0 ? (int)copied : -EBADMSG;
         goto out;
