@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "customers.h"
+#include "jsonw.h"
 #include "state_codec.h"
 
 /* Members in export order; fields[i] says how keys[i] is stored. */
@@ -122,6 +123,49 @@ static cJSON *customer_export(const struct am_customer *c)
         return NULL;
     }
     return o;
+}
+
+/* add_field's member, written by jsonw. */
+static void write_field(struct am_jsonw *w, const struct am_customer *c, size_t i)
+{
+    const struct field *f = &fields[i];
+
+    switch (f->kind) {
+    case K_ID:
+        am_jsonw_str(w, keys[i], c->id);
+        return;
+    case K_INSTANT:
+        am_sc_jw_instant(w, keys[i], c->created_at);
+        return;
+    case K_STR:
+        am_jsonw_str(w, keys[i], str_of(c, f));
+        return;
+    case K_CPF_CNPJ:
+        am_jsonw_str(w, keys[i], c->cpf_cnpj);
+        return;
+    case K_PERSON:
+        am_jsonw_str(w, keys[i], person_type_name(c->is_company ? 1 : 0));
+        return;
+    case K_BOOL:
+        am_jsonw_bool(w, keys[i], bool_of(c, f));
+        return;
+    }
+}
+
+char *am_customers_state_text(const struct am_customer_store *store)
+{
+    struct am_jsonw w = {0};
+    const struct am_customer *c;
+
+    am_jsonw_arr(&w, NULL);
+    for (size_t i = 0; (c = am_customer_store_at(store, i)) != NULL; i++) {
+        am_jsonw_obj(&w, NULL);
+        for (size_t k = 0; k < N_FIELDS; k++)
+            write_field(&w, c, k);
+        am_jsonw_end_obj(&w);
+    }
+    am_jsonw_end_arr(&w);
+    return am_jsonw_take(&w, NULL);
 }
 
 cJSON *am_customers_state_export(const struct am_customer_store *store)

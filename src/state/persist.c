@@ -662,13 +662,8 @@ bool am_persist_dirty(const struct am_persist *p)
 static char *snapshot_text(void *arg, size_t *len)
 {
     struct am_app *app = arg;
-    cJSON *snap = am_state_export(am_app_registry(app), am_app_ids(app), NULL);
-    char *text = snap ? cJSON_PrintUnformatted(snap) : NULL;
 
-    cJSON_Delete(snap);
-    if (text)
-        *len = strlen(text);
-    return text;
+    return am_state_snapshot_text(am_app_registry(app), am_app_ids(app), len);
 }
 
 int am_persist_checkpoint(struct am_app *app)

@@ -150,13 +150,20 @@ int am_state_import_ids(const cJSON *o, const char *where, struct am_ids *ret, c
 
 /* ---- data --------------------------------------------------------------------------- */
 
-struct cJSON *am_state_export_data(const struct am_account *a)
+/* raw: the customers as one cJSON raw item, rendered straight to text (printing only). */
+static cJSON *export_data(const struct am_account *a, bool raw)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON *c = am_customers_state_export(a->customers);
+    cJSON *c = raw ? NULL : am_customers_state_export(a->customers);
     cJSON *b = am_billing_state_export(a->billing);
     cJSON *r = am_recurring_state_export(a->recurring);
 
+    if (raw) {
+        char *text = am_customers_state_text(a->customers);
+
+        c = text ? cJSON_CreateRaw(text) : NULL;
+        free(text);
+    }
     if (!o || !c || !b || !r)
         goto oom;
     cJSON_AddItemToObject(o, "customers", c);
@@ -277,7 +284,12 @@ static cJSON *export_key(const struct am_api_key *k)
     return o;
 }
 
-static cJSON *export_account(const struct am_account *a)
+struct cJSON *am_state_export_data(const struct am_account *a)
+{
+    return export_data(a, false);
+}
+
+static cJSON *export_account(const struct am_account *a, bool raw)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *ips, *keys, *item;
@@ -309,7 +321,7 @@ static cJSON *export_account(const struct am_account *a)
     if (!item)
         goto oom;
     cJSON_AddItemToObject(o, "clock", item);
-    item = am_state_export_data(a);
+    item = export_data(a, raw);
     if (!item)
         goto oom;
     cJSON_AddItemToObject(o, "data", item);
@@ -319,8 +331,8 @@ oom:
     return NULL;
 }
 
-struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
-                              const char *account_id)
+static cJSON *export_all(struct am_registry *reg, const struct am_ids *ids,
+                         const char *account_id, bool raw)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *accounts = root ? cJSON_AddArrayToObject(root, "accounts") : NULL;
@@ -333,7 +345,7 @@ struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
 
         if (account_id && strcmp(a->id, account_id) != 0)
             continue;
-        item = export_account(a);
+        item = export_account(a, raw);
         if (!item)
             goto oom;
         cJSON_AddItemToArray(accounts, item);
@@ -348,6 +360,23 @@ struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
 oom:
     cJSON_Delete(root);
     return NULL;
+}
+
+struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
+                              const char *account_id)
+{
+    return export_all(reg, ids, account_id, false);
+}
+
+char *am_state_snapshot_text(struct am_registry *reg, const struct am_ids *ids, size_t *ret_len)
+{
+    cJSON *snap = export_all(reg, ids, NULL, true);
+    char *text = snap ? cJSON_PrintUnformatted(snap) : NULL;
+
+    cJSON_Delete(snap);
+    if (text && ret_len)
+        *ret_len = strlen(text);
+    return text;
 }
 
 struct cJSON *am_state_export_public(struct am_registry *reg, const struct am_ids *ids,

@@ -47,6 +47,11 @@ int am_stores_new(const char *account_id, struct am_stores *s);
  * Returns NULL on OOM; an unknown account_id gives {"accounts":[]}. */
 struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
                               const char *account_id);
+/* cJSON_PrintUnformatted(am_state_export(reg, ids, NULL)), the same bytes, printed several
+ * times faster for a large state: the customers are written straight to text rather
+ * than built as a tree (the --state-file's snapshots). NULL on OOM; *ret_len (may be NULL)
+ * gets the length. */
+char *am_state_snapshot_text(struct am_registry *reg, const struct am_ids *ids, size_t *ret_len);
 /* The same for outputs a person or another tool reads (GET /__mock/state, --state-out):
  * key-shaped text a client put in a field is scrubbed (am_key_scrub_json), so such a
  * field does not round-trip through them; everything else does. */

@@ -14,6 +14,7 @@
 #include "billing.h"
 #include "clock.h"
 #include "json_text.h"
+#include "jsonw.h"
 
 /* Largest integer a JSON number (double) carries exactly. */
 #define SC_EXACT 9007199254740991.0
@@ -100,6 +101,21 @@ int am_sc_add_instant(cJSON *o, const char *key, int64_t t)
         return am_sc_add_int(o, key, t);
     am_clock_format_datetime(t, buf);
     return added(cJSON_AddStringToObject(o, key, buf));
+}
+
+void am_sc_jw_instant(struct am_jsonw *w, const char *key, int64_t t)
+{
+    char buf[24];
+
+    if (t >= SC_MIN_INSTANT && t <= SC_MAX_INSTANT) {
+        am_clock_format_datetime(t, buf);
+        am_jsonw_str(w, key, buf);
+    } else if ((double)t > -SC_PRINT_EXACT && (double)t < SC_PRINT_EXACT) {
+        am_jsonw_int(w, key, t); /* am_sc_add_int's number */
+    } else {
+        snprintf(buf, sizeof(buf), "%" PRId64, t); /* and its decimal text */
+        am_jsonw_str(w, key, buf);
+    }
 }
 
 int am_sc_add_instant0(cJSON *o, const char *key, int64_t t)

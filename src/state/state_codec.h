@@ -24,6 +24,10 @@ int am_sc_add_day(struct cJSON *o, const char *key, int64_t day);  /* AM_NO_DAY 
 int am_sc_add_instant(struct cJSON *o, const char *key, int64_t t); /* exact seconds */
 /* An instant where 0 means null (lastInvoiceViewedDate, ...). */
 int am_sc_add_instant0(struct cJSON *o, const char *key, int64_t t);
+/* The same member as am_sc_add_instant, written by a DOM-free writer (util/jsonw.h): the
+ * bytes cJSON prints for it. */
+struct am_jsonw;
+void am_sc_jw_instant(struct am_jsonw *w, const char *key, int64_t t);
 
 /* Checks o is an object whose members are all in allowed (NULL-terminated), unique. */
 int am_sc_check_object(const struct cJSON *o, const char *const *allowed, const char *where,

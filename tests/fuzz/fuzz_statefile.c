@@ -57,14 +57,17 @@ static int ignore_line(void *arg, const char *text, size_t len, size_t line_no, 
     return 0;
 }
 
+/* The printed export; the --state-file's faster rendering of it must match byte for byte. */
 static char *export_text(struct am_app *app)
 {
     cJSON *snap = am_state_export(am_app_registry(app), am_app_ids(app), NULL);
     char *text = snap ? cJSON_PrintUnformatted(snap) : NULL;
+    char *fast = am_state_snapshot_text(am_app_registry(app), am_app_ids(app), NULL);
 
     cJSON_Delete(snap);
-    if (!text)
+    if (!text || !fast || strcmp(text, fast) != 0)
         abort();
+    free(fast);
     return text;
 }
 

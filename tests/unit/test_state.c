@@ -163,6 +163,47 @@ static void test_state_export_never_holds_a_whole_key(void **state)
     free(text);
 }
 
+/* The --state-file's snapshot text is exactly what the tree prints, customers with every
+ * kind of field included: escapes, control bytes, UTF-8, a key-shaped text, nulls, all
+ * flags set, instants at and beyond the range written as dates. */
+static void test_state_snapshot_text_is_the_printed_export_byte_for_byte(void **state)
+{
+    struct fx *f = *state;
+    struct am_account *a = am_registry_account_at(f->reg, 0);
+    struct am_account *b = am_registry_account_at(f->reg, 1);
+    struct am_customer *c = am_customer_new();
+    cJSON *snap;
+    char *want, *got;
+    size_t len = 0;
+
+    assert_non_null(c);
+    snprintf(c->id, sizeof(c->id), "cus_000000000003");
+    c->name = strdup("Jos\xc3\xa9 \"Z\" \\ / \b\f\n\r\t \x01\x1f \x7f \xe2\x82\xac");
+    c->company = strdup(KEY_A);
+    c->phone = strdup("");
+    c->observations = strdup("</script>&amp;");
+    snprintf(c->cpf_cnpj, sizeof(c->cpf_cnpj), "%s", CNPJ);
+    c->is_company = false; /* stored, not re-derived */
+    c->notification_disabled = true;
+    c->foreign_customer = true;
+    c->created_at = INT64_C(253402300799) + 3 * 3600 + 1; /* past 9999-12-31: a number */
+    assert_int_equal(am_customer_store_insert(a->customers, c), 0);
+    add_customer(b, "cus_000000000004", "Acme", CPF, -INT64_C(2208988800) + 3 * 3600, false);
+    add_customer(b, "cus_000000000005", "Far", CPF, INT64_C(4000000000000000), false);
+
+    snap = am_state_export(f->reg, &f->ids, NULL);
+    want = print(snap);
+    cJSON_Delete(snap);
+    got = am_state_snapshot_text(f->reg, &f->ids, &len);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    assert_int_equal(len, strlen(want));
+    assert_non_null(strstr(got, "\"dateCreated\":253402311600,"));
+    assert_non_null(strstr(got, "\"dateCreated\":\"4000000000000000\""));
+    free(got);
+    free(want);
+}
+
 static void test_state_export_writes_keys_exactly(void **state)
 {
     struct fx *f = *state;
@@ -684,6 +725,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_state_export_never_holds_a_whole_key, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_state_export_writes_keys_exactly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state_snapshot_text_is_the_printed_export_byte_for_byte,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_export_writes_accounts_clocks_and_allowlists,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_export_ids_are_decimal_strings, setup,
