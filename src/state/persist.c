@@ -31,7 +31,10 @@ struct am_persist {
     char *path;
     uint64_t snapshot_len; /* bytes of the last snapshot written (compaction policy) */
     size_t compact_entries; /* the policy's entry count (--state-file-compact-entries) */
+    struct am_jsonw entry;  /* the API entry being written, its buffer reused */
 };
+
+#define ENTRY_BUF_KEEP (64u << 10) /* a larger buffer (a big body's) is not kept */
 
 /* ---- entries ------------------------------------------------------------------------ */
 
@@ -294,35 +297,37 @@ int am_persist_note_api(struct am_persist *p, const char *account_id, int64_t no
                         const struct am_ids *before, const struct am_request *req,
                         const struct am_response *resp)
 {
-    struct am_jsonw w = {0};
+    struct am_jsonw *w = &p->entry;
     char digest[2 * AM_DIGEST_LEN + 1];
     bool elided = false;
     int r;
 
-    am_jsonw_obj(&w, NULL);
-    write_head(&w, account_id, now, before);
+    am_jsonw_reset(w);
+    am_jsonw_obj(w, NULL);
+    write_head(w, account_id, now, before);
     /* Path, query and body go in whole (cards masked): the file conceals key-shaped
      * text, so replay sees exactly what the handler saw. */
-    am_jsonw_str(&w, "m", am_method_name(req->method));
-    am_jsonw_str(&w, "p", req->path);
+    am_jsonw_str(w, "m", am_method_name(req->method));
+    am_jsonw_str(w, "p", req->path);
     if (req->query)
-        am_jsonw_str(&w, "q", req->query);
+        am_jsonw_str(w, "q", req->query);
     /* The base the answer's URLs used (public_url.h), when not Asaas's own. */
     if (strcmp(am_public_url_base(), AM_PUBLIC_URL_DEFAULT) != 0)
-        am_jsonw_str(&w, "u", am_public_url_base());
+        am_jsonw_str(w, "u", am_public_url_base());
     if (req->body_len &&
-        (r = write_body(&w, req, resp ? resp->outcome.body_json : 0, &elided)) < 0)
+        (r = write_body(w, req, resp ? resp->outcome.body_json : 0, &elided)) < 0)
         goto out;
     /* The original answer, so replay can prove it walked the same path. */
     if (resp && !elided) {
         body_digest(resp, false, digest);
-        am_jsonw_int(&w, "s", resp->status);
-        am_jsonw_str(&w, "c", digest);
+        am_jsonw_int(w, "s", resp->status);
+        am_jsonw_str(w, "c", digest);
     }
-    am_jsonw_end_obj(&w);
-    r = w.oom ? -ENOMEM : am_statelog_append(p->log, w.p, w.len);
+    am_jsonw_end_obj(w);
+    r = w->oom ? -ENOMEM : am_statelog_append(p->log, w->p, w->len);
 out:
-    am_jsonw_free(&w);
+    if (w->cap > ENTRY_BUF_KEEP)
+        am_jsonw_free(w);
     return r;
 }
 
@@ -649,6 +654,7 @@ void am_persist_free(struct am_persist *p)
     if (!p)
         return;
     am_statelog_close(p->log);
+    am_jsonw_free(&p->entry);
     free(p->path);
     free(p);
 }
