@@ -761,8 +761,10 @@ void am_persist_poll(struct am_app *app, bool wait)
     r = am_statelog_compact_poll(p->log, wait, &len);
     if (r == 2) {
         p->snapshot_len = len;
-        am_log(AM_LOG_INFO, "state_file", "what=compacted mode=background path=%s bytes=%llu",
-               p->path, (unsigned long long)len);
+        am_log(AM_LOG_INFO, "state_file",
+               "what=compacted mode=background path=%s bytes=%llu child_cpu_ms=%llu", p->path,
+               (unsigned long long)len,
+               (unsigned long long)(am_statelog_compaction_cpu_us(p->log) / 1000));
     } else if (r < 0) {
         am_log(AM_LOG_WARN, "state_file",
                "what=compaction_failed mode=background path=%s error=\"%s\" then=inline", p->path,

@@ -60,6 +60,7 @@ struct am_statelog {
     pid_t bg_pid;           /* 0 = none */
     int bg_fd;
     struct chainpos bg_cut;
+    uint64_t bg_cpu_us;     /* CPU time of the last child reaped (user + system) */
 };
 
 int am_statelog_bg_catch_up_passes = 8;
@@ -835,6 +836,11 @@ int am_statelog_compact_start(struct am_statelog *log, am_statelog_snapshot_fn s
     return 0;
 }
 
+uint64_t am_statelog_compaction_cpu_us(const struct am_statelog *log)
+{
+    return log->bg_cpu_us;
+}
+
 bool am_statelog_compacting(const struct am_statelog *log)
 {
     return log && log->bg_pid != 0;
@@ -843,10 +849,13 @@ bool am_statelog_compacting(const struct am_statelog *log)
 /* Reaps the child; tmp is removed unless keep. */
 static int bg_reap(struct am_statelog *log, bool keep)
 {
+    struct rusage ru = {0};
     int status = 0;
 
-    while (waitpid(log->bg_pid, &status, 0) < 0 && errno == EINTR)
+    while (wait4(log->bg_pid, &status, 0, &ru) < 0 && errno == EINTR)
         ;
+    log->bg_cpu_us = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000u +
+                     (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
     close(log->bg_fd);
     log->bg_fd = -1;
     log->bg_pid = 0;

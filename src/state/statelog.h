@@ -103,6 +103,8 @@ int am_statelog_compact_start(struct am_statelog *log, am_statelog_snapshot_fn s
                               void *arg);
 int am_statelog_compact_poll(struct am_statelog *log, bool wait, uint64_t *ret_snapshot_len);
 bool am_statelog_compacting(const struct am_statelog *log);
+/* CPU time (user + system, microseconds) of the last background compaction's child. */
+uint64_t am_statelog_compaction_cpu_us(const struct am_statelog *log);
 /* Catch-up passes the child makes over the records appended meanwhile before it reports
  * (the parent copies the rest); tests set 0 to make the parent copy them all. */
 extern int am_statelog_bg_catch_up_passes;
