@@ -41,6 +41,8 @@ struct am_statelog {
     bool busy;
     int fd;
     off_t good_len;  /* bytes known durable (or at least whole) */
+    off_t reserved;  /* the file's blocks are allocated up to here (beyond its size) */
+    bool no_reserve; /* the file system cannot: do not ask again */
     char *buf;       /* entries appended since the last sync_begin */
     size_t buf_len, buf_cap;
     char *wbuf;      /* the batch being written, or a failed one kept for the next */
@@ -64,6 +66,8 @@ struct am_statelog {
 };
 
 int am_statelog_bg_catch_up_passes = 8;
+
+#define STATELOG_RESERVE ((off_t)8 << 20) /* blocks allocated ahead of the appends */
 
 /* ---- records ----------------------------------------------------------------------- */
 
@@ -437,6 +441,9 @@ void am_statelog_close(struct am_statelog *log)
     pthread_mutex_lock(&log->io);
     wait_idle(log);
     pthread_mutex_unlock(&log->io);
+    /* Give back the blocks ahead: a truncation to the size frees them (ext4, xfs). */
+    if (log->fd >= 0 && log->reserved > log->good_len)
+        (void)ftruncate(log->fd, log->good_len);
     if (log->fd >= 0)
         close(log->fd);
     pthread_cond_destroy(&log->idle);
@@ -509,11 +516,28 @@ int am_statelog_sync_begin(struct am_statelog *log)
     return r;
 }
 
+/* Allocates the file's next blocks ahead of the appends, keeping its size: an fdatasync
+ * then writes the data and the size, not also new extents (about a fifth less time per
+ * fdatasync on ext4 here). With io held. */
+static void reserve_ahead(struct am_statelog *log, size_t need)
+{
+    off_t want = log->good_len + (off_t)need;
+
+    if (log->no_reserve || want <= log->reserved)
+        return;
+    want += STATELOG_RESERVE;
+    if (fallocate(log->fd, FALLOC_FL_KEEP_SIZE, log->good_len, want - log->good_len) == 0)
+        log->reserved = want;
+    else
+        log->no_reserve = true; /* not supported here: plain appends */
+}
+
 int am_statelog_sync_run(struct am_statelog *log)
 {
     int r;
 
     pthread_mutex_lock(&log->io);
+    reserve_ahead(log, log->wbuf_len);
     r = write_all(log->fd, log->wbuf, log->wbuf_len);
     if (r == 0 && fdatasync(log->fd) < 0)
         r = -errno;
@@ -521,6 +545,7 @@ int am_statelog_sync_run(struct am_statelog *log)
         /* Leave no half entry behind: the next sync rewrites the whole batch. */
         if (ftruncate(log->fd, log->good_len) < 0 || lseek(log->fd, log->good_len, SEEK_SET) < 0)
             r = -EIO;
+        log->reserved = log->good_len; /* the cut freed the blocks past it */
     } else {
         log->good_len += (off_t)log->wbuf_len;
         log->bytes += log->wbuf_len;
@@ -565,6 +590,7 @@ int am_statelog_compact(struct am_statelog *log, const char *snapshot, size_t le
     close(log->fd);
     log->fd = fd;
     log->good_len = (off_t)n;
+    log->reserved = 0;
     log->format = AM_STATELOG_FORMAT;
     log->seq = 1;
     memcpy(log->chain, hash, sizeof(hash));
@@ -916,6 +942,7 @@ static int bg_switch(struct am_statelog *log, const struct bg_report *rep)
     log->fd = wr;
     wr = -1;
     log->good_len = (off_t)to.off;
+    log->reserved = 0;
     free(log->wbuf);
     log->wbuf = nw;
     log->wbuf_len = nw_len;

@@ -1007,6 +1007,37 @@ static void test_statelog_compaction_waits_for_the_batch_in_flight(void **state)
     am_statelog_close(log);
 }
 
+/* Blocks are allocated ahead of the appends while the size stays exact (so an fdatasync
+ * need not allocate), and given back at close. Where the file system cannot allocate
+ * ahead, only the size is checked. */
+static void test_statelog_blocks_are_reserved_ahead_and_given_back(void **state)
+{
+    struct fx *f = *state;
+    char probe_path[200];
+    bool existed, can;
+    struct am_statelog *log = open_ok(f, &existed);
+    struct stat st;
+    int probe;
+
+    snprintf(probe_path, sizeof(probe_path), "%s/probe", f->dir);
+    probe = open(probe_path, O_RDWR | O_CREAT, 0600);
+    assert_true(probe >= 0);
+    can = fallocate(probe, FALLOC_FL_KEEP_SIZE, 0, 1 << 20) == 0;
+    close(probe);
+    unlink(probe_path);
+    assert_int_equal(am_statelog_compact(log, "S", 1), 0);
+    append(log, "a");
+    assert_int_equal(am_statelog_sync(log), 0);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_size, tsf_line_len(0, "S") + tsf_line_len(1, "a"));
+    if (can)
+        assert_true((long long)st.st_blocks * 512 >= (8LL << 20));
+    am_statelog_close(log);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_size, tsf_line_len(0, "S") + tsf_line_len(1, "a"));
+    assert_true((long long)st.st_blocks * 512 < (1LL << 20));
+}
+
 /* ---- background compaction --------------------------------------------------------- */
 
 /* The snapshot a child writes; with go set, it first waits (in the child) until that file
@@ -1205,6 +1236,7 @@ int main(void)
         T(test_statelog_batch_written_on_a_thread_while_appends_go_on),
         T(test_statelog_failed_batch_goes_first_in_the_next),
         T(test_statelog_compaction_waits_for_the_batch_in_flight),
+        T(test_statelog_blocks_are_reserved_ahead_and_given_back),
         T(test_statelog_background_compaction_keeps_the_records_written_meanwhile),
         T(test_statelog_background_compaction_child_copies_the_records_meanwhile),
         T(test_statelog_background_compaction_gives_way_to_a_newer_snapshot),
