@@ -283,6 +283,33 @@ def _(ctx):
     eq(b.ok("GET", f"/v3/webhooks/{cfg['id']}")["penalizedRequestsCount"], 1, "penalty")
 
 
+@test("https_receiver_without_webhook_ca_checked_against_the_system_store")
+def _(ctx):
+    # No --webhook-ca: the client's TLS context is made at this first HTTPS delivery; the
+    # test CA is in no system store, so the receiver is refused, with a TLS reason.
+    rx = ctx.receiver(tls=True)
+    s = Server(ctx.binary, "wh-no-ca", root=ctx.root, accounts=[],
+               args=["--clock", CLOCK, "--auto-accounts", "--webhook-timeout", "2000"])
+    ctx.own(s)
+    a = Account(s)
+    a.webhook(rx.url(host="localhost"), ["PAYMENT_CREATED"])
+    a.pix_charge()
+    wait_until(lambda: a.deliveries()["totalCount"] >= 1, slack(5), what="a failed attempt")
+    d = a.deliveries()["data"][0]
+    eq(d["outcome"], "failure", "outcome without the CA")
+    check(d["error"].startswith("tls"), f"error names TLS: {d['error']!r}")
+    eq(rx.count(), 0, "nothing reached the receiver")
+
+
+@test("unreadable_webhook_ca_refuses_to_start")
+def _(ctx):
+    missing = os.path.join(ctx.root, "no-such-ca.pem")
+    r = subprocess.run([ctx.binary, "--port", "0", "--bind", "127.0.0.1", "--webhook-ca", missing],
+                       capture_output=True, text=True, timeout=slack(20))
+    check(r.returncode != 0, f"exit status {r.returncode}")
+    check("what=webhook_ca" in r.stdout + r.stderr, f"reason logged: {(r.stdout + r.stderr)[-300:]!r}")
+
+
 @test("failing_receiver_retried_on_schedule_interrupted_then_resumes_in_order")
 def _(ctx):
     state = {"status": 500}
