@@ -26,9 +26,9 @@ struct am_customer_store;
 struct cJSON *am_customers_state_export(const struct am_customer_store *store);
 
 /* The same array as JSON text, exactly as cJSON_PrintUnformatted prints the export, written
- * without building it (malloc()ed; NULL on OOM). For snapshots only printed (state.h:
+ * without building it (malloc()ed, *ret_len its length; NULL on OOM). For snapshots only printed (state.h:
  * am_state_snapshot_text): thousands of customers print several times faster. */
-char *am_customers_state_text(const struct am_customer_store *store);
+char *am_customers_state_text(const struct am_customer_store *store, size_t *ret_len);
 
 /* Builds a new store from arr (borrowed; an array as exported). On success *ret owns a
  * new store (am_customer_store_free). Returns 0, -EINVAL with err set, or -ENOMEM. */

@@ -150,20 +150,50 @@ int am_state_import_ids(const cJSON *o, const char *where, struct am_ids *ret, c
 
 /* ---- data --------------------------------------------------------------------------- */
 
-/* raw: the customers as one cJSON raw item, rendered straight to text (printing only). */
-static cJSON *export_data(const struct am_account *a, bool raw)
+/* The customers of each account rendered straight to text, for am_state_snapshot_text():
+ * the tree holds a one-byte placeholder for each (a raw \x01, which cJSON never prints
+ * itself: it escapes control bytes in strings), spliced in after printing. */
+struct spliced {
+    char **parts;
+    size_t *lens;
+    size_t n, cap;
+};
+
+#define SPLICE_MARK "\x01"
+
+static cJSON *splice_part(struct spliced *sp, const struct am_customer_store *store)
+{
+    size_t len;
+    char *text;
+
+    if (sp->n == sp->cap) {
+        size_t cap = sp->cap ? 2 * sp->cap : 4;
+        char **parts = realloc(sp->parts, cap * sizeof(*parts));
+        size_t *lens = parts ? realloc(sp->lens, cap * sizeof(*lens)) : NULL;
+
+        if (parts)
+            sp->parts = parts;
+        if (!lens)
+            return NULL;
+        sp->lens = lens;
+        sp->cap = cap;
+    }
+    text = am_customers_state_text(store, &len);
+    if (!text)
+        return NULL;
+    sp->parts[sp->n] = text;
+    sp->lens[sp->n++] = len;
+    return cJSON_CreateRaw(SPLICE_MARK);
+}
+
+/* sp: the customers as a placeholder, their text kept in sp (NULL: the plain tree). */
+static cJSON *export_data(const struct am_account *a, struct spliced *sp)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON *c = raw ? NULL : am_customers_state_export(a->customers);
+    cJSON *c = sp ? splice_part(sp, a->customers) : am_customers_state_export(a->customers);
     cJSON *b = am_billing_state_export(a->billing);
     cJSON *r = am_recurring_state_export(a->recurring);
 
-    if (raw) {
-        char *text = am_customers_state_text(a->customers);
-
-        c = text ? cJSON_CreateRaw(text) : NULL;
-        free(text);
-    }
     if (!o || !c || !b || !r)
         goto oom;
     cJSON_AddItemToObject(o, "customers", c);
@@ -286,10 +316,10 @@ static cJSON *export_key(const struct am_api_key *k)
 
 struct cJSON *am_state_export_data(const struct am_account *a)
 {
-    return export_data(a, false);
+    return export_data(a, NULL);
 }
 
-static cJSON *export_account(const struct am_account *a, bool raw)
+static cJSON *export_account(const struct am_account *a, struct spliced *sp)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *ips, *keys, *item;
@@ -321,7 +351,7 @@ static cJSON *export_account(const struct am_account *a, bool raw)
     if (!item)
         goto oom;
     cJSON_AddItemToObject(o, "clock", item);
-    item = export_data(a, raw);
+    item = export_data(a, sp);
     if (!item)
         goto oom;
     cJSON_AddItemToObject(o, "data", item);
@@ -332,7 +362,7 @@ oom:
 }
 
 static cJSON *export_all(struct am_registry *reg, const struct am_ids *ids,
-                         const char *account_id, bool raw)
+                         const char *account_id, struct spliced *sp)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *accounts = root ? cJSON_AddArrayToObject(root, "accounts") : NULL;
@@ -345,7 +375,7 @@ static cJSON *export_all(struct am_registry *reg, const struct am_ids *ids,
 
         if (account_id && strcmp(a->id, account_id) != 0)
             continue;
-        item = export_account(a, raw);
+        item = export_account(a, sp);
         if (!item)
             goto oom;
         cJSON_AddItemToArray(accounts, item);
@@ -365,17 +395,49 @@ oom:
 struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
                               const char *account_id)
 {
-    return export_all(reg, ids, account_id, false);
+    return export_all(reg, ids, account_id, NULL);
 }
 
 char *am_state_snapshot_text(struct am_registry *reg, const struct am_ids *ids, size_t *ret_len)
 {
-    cJSON *snap = export_all(reg, ids, NULL, true);
-    char *text = snap ? cJSON_PrintUnformatted(snap) : NULL;
+    struct spliced sp = {0};
+    cJSON *snap = export_all(reg, ids, NULL, &sp);
+    char *skeleton = snap ? cJSON_PrintUnformatted(snap) : NULL, *text = NULL, *o;
+    size_t total, k = 0;
 
     cJSON_Delete(snap);
-    if (text && ret_len)
-        *ret_len = strlen(text);
+    if (!skeleton)
+        goto out;
+    total = strlen(skeleton) - sp.n;
+    for (size_t i = 0; i < sp.n; i++)
+        total += sp.lens[i];
+    text = o = malloc(total + 1);
+    if (!text)
+        goto out;
+    /* One copy of each part into a buffer of the exact size. */
+    for (const char *p = skeleton, *mark; k <= sp.n; p = mark + 1, k++) {
+        mark = k < sp.n ? strchr(p, SPLICE_MARK[0]) : p + strlen(p);
+        if (!mark) {
+            free(text); /* cannot happen: one mark per part */
+            text = NULL;
+            goto out;
+        }
+        memcpy(o, p, (size_t)(mark - p));
+        o += mark - p;
+        if (k < sp.n) {
+            memcpy(o, sp.parts[k], sp.lens[k]);
+            o += sp.lens[k];
+        }
+    }
+    *o = '\0';
+    if (ret_len)
+        *ret_len = total;
+out:
+    free(skeleton);
+    for (size_t i = 0; i < sp.n; i++)
+        free(sp.parts[i]);
+    free(sp.parts);
+    free(sp.lens);
     return text;
 }
 
