@@ -230,6 +230,20 @@ static bool eat(const char **p, const char *end, const char *lit)
     return true;
 }
 
+/* Reads the checksum a record line (ending at end, no '\n'; at least HASH_SUFFIX_LEN
+ * long) ends with: ,"h":"<16 hex>"}. False when it has none. */
+static bool checksum_of(const char *end, uint8_t want[AM_STATELOG_HASH_LEN])
+{
+    const char *p = end - HASH_SUFFIX_LEN;
+    char hex[2 * AM_STATELOG_HASH_LEN + 1];
+
+    if (!eat(&p, end, ",\"h\":\"") || end[-2] != '"' || end[-1] != '}')
+        return false;
+    memcpy(hex, p, sizeof(hex) - 1);
+    hex[sizeof(hex) - 1] = '\0';
+    return am_unhex(hex, want, AM_STATELOG_HASH_LEN) == 0;
+}
+
 /* Checks line line_no (text, len: no '\n') against the chain and the sequence, and
  * reveals its payload into *ret (free()). On success the chain moves on. Returns 0,
  * -ENOMEM or -EBADMSG with err = "PATH:LINE: reason". */
@@ -270,16 +284,8 @@ static int unframe(const char *path, size_t line_no, const char *text, size_t le
         return bad_record(err, err_len, path, line_no, why);
     }
     payload = p;
-    p = end - HASH_SUFFIX_LEN;
-    {
-        char hex[2 * AM_STATELOG_HASH_LEN + 1];
-        if (!eat(&p, end, ",\"h\":\"") || end[-2] != '"' || end[-1] != '}')
-            return bad_record(err, err_len, path, line_no, "record without its checksum");
-        memcpy(hex, p, sizeof(hex) - 1);
-        hex[sizeof(hex) - 1] = '\0';
-        if (am_unhex(hex, want, AM_STATELOG_HASH_LEN) < 0)
-            return bad_record(err, err_len, path, line_no, "record without its checksum");
-    }
+    if (!checksum_of(end, want))
+        return bad_record(err, err_len, path, line_no, "record without its checksum");
     record_hash(*format, chain, text, len - HASH_SUFFIX_LEN, got);
     if (!am_ct_equal(got, want, AM_STATELOG_HASH_LEN))
         return bad_record(err, err_len, path, line_no,
@@ -671,22 +677,15 @@ static ssize_t reframe(const char *text, size_t len, struct chainpos *from, stru
     while (at < len) {
         const char *line = text + at, *end = memchr(line, '\n', len - at), *p = line, *payload;
         uint8_t want[AM_STATELOG_HASH_LEN], got[AM_STATELOG_HASH_LEN], hash[AM_STATELOG_HASH_LEN];
-        char hex[2 * AM_STATELOG_HASH_LEN + 1];
         uint64_t n;
 
         if (!end)
             break;
         if (!eat(&p, end, "{\"n\":") || !parse_seq(&p, end, &n) || n != from->seq ||
-            !eat(&p, end, ",\"r\":") || (size_t)(end - p) < HASH_SUFFIX_LEN)
+            !eat(&p, end, ",\"r\":") || (size_t)(end - p) < HASH_SUFFIX_LEN ||
+            !checksum_of(end, want))
             return -EBADMSG;
         payload = p;
-        p = end - HASH_SUFFIX_LEN;
-        if (!eat(&p, end, ",\"h\":\"") || end[-2] != '"' || end[-1] != '}')
-            return -EBADMSG;
-        memcpy(hex, p, sizeof(hex) - 1);
-        hex[sizeof(hex) - 1] = '\0';
-        if (am_unhex(hex, want, AM_STATELOG_HASH_LEN) < 0)
-            return -EBADMSG;
         record_hash(AM_STATELOG_FORMAT, from->chain, line, (size_t)(end - line) - HASH_SUFFIX_LEN,
                     got);
         if (!am_ct_equal(got, want, AM_STATELOG_HASH_LEN))
@@ -763,10 +762,13 @@ out:
 
 static void close_fds_except(int keep)
 {
-    long max = sysconf(_SC_OPEN_MAX);
+    long max;
 
-    if (close_range(3, (unsigned)keep - 1, 0) == 0 && close_range((unsigned)keep + 1, ~0u, 0) == 0)
+    /* keep is at least 3 (0-2 stay open): below it, 3..keep-1, may be empty. */
+    if ((keep == 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
+        close_range((unsigned)keep + 1, ~0u, 0) == 0)
         return;
+    max = sysconf(_SC_OPEN_MAX); /* a kernel without close_range */
     for (long fd = 3; fd < (max > 0 ? max : 65536); fd++) {
         if (fd != keep)
             close((int)fd);
