@@ -768,9 +768,8 @@ def _(ctx):
         check(p.returncode != 0, f"openssl s_client {flag} succeeded")
 
 
-@test("tls_1_2_and_1_3_accepted")
-def _(ctx):
-    s = ctx.main
+def serves_tls_1_2_and_1_3(s):
+    """s negotiates exactly TLS 1.2 and exactly 1.3, and answers /__mock/health over each."""
     for version, name in ((ssl.TLSVersion.TLSv1_2, "TLSv1.2"), (ssl.TLSVersion.TLSv1_3, "TLSv1.3")):
         c = s.context()
         c.minimum_version = version
@@ -781,6 +780,11 @@ def _(ctx):
             eq(s.request("GET", "/__mock/health", conn=conn).status, 200, f"health over {name}")
         finally:
             conn.close()
+
+
+@test("tls_1_2_and_1_3_accepted")
+def _(ctx):
+    serves_tls_1_2_and_1_3(ctx.main)
 
 
 _BROKEN_OPENSSL_CNF = """openssl_conf = openssl_init
@@ -810,17 +814,7 @@ def _(ctx):
     check("default" in plain.stdout, f"control: default provider listed: {plain.stdout!r}")
     check("default" not in broken.stdout,
           f"control: the broken config still lists the default provider: {broken.stdout!r}")
-    s = ctx.server("opensslcnf", env={"OPENSSL_CONF": cnf})
-    for version, name in ((ssl.TLSVersion.TLSv1_2, "TLSv1.2"), (ssl.TLSVersion.TLSv1_3, "TLSv1.3")):
-        c = s.context()
-        c.minimum_version = version
-        c.maximum_version = version
-        eq(tls_handshake(s.port, c), name, "negotiated version")
-        conn = s.connect(context=c)
-        try:
-            eq(s.request("GET", "/__mock/health", conn=conn).status, 200, f"health over {name}")
-        finally:
-            conn.close()
+    serves_tls_1_2_and_1_3(ctx.server("opensslcnf", env={"OPENSSL_CONF": cnf}))
 
 
 @test("tls_plain_http_gets_no_http_answer")
