@@ -447,7 +447,7 @@ static void dispatch_response(struct server *srv, struct am_http1_conn *c,
         return;
     }
     if (p->resp.outcome.durable && srv->commit) {
-        /* Group commit: every request read in this loop pass joins one fdatasync. */
+        /* Group commit: the answer waits for the next batch (gather, below). */
         p->awaiting_commit = 1;
         gather(srv);
         return;
