@@ -152,22 +152,33 @@ static void write_field(struct am_jsonw *w, const struct am_customer *c, size_t 
     }
 }
 
-char *am_customers_state_text(const struct am_customer_store *store, size_t *ret_len)
+#define PIECE (256u << 10) /* text handed on once this much is written */
+
+int am_customers_state_write(const struct am_customer_store *store,
+                             int (*put)(void *arg, const char *text, size_t len), void *arg)
 {
     struct am_jsonw w = {0};
     const struct am_customer *c;
+    int r = 0;
 
-    /* About what a customer takes: the buffer seldom has to grow (and be copied). */
-    am_jsonw_reserve(&w, 64 + am_customer_store_count(store) * 640);
+    /* A piece and one customer more (a few hundred bytes): seldom grown. */
+    am_jsonw_reserve(&w, PIECE + 4096);
     am_jsonw_arr(&w, NULL);
-    for (size_t i = 0; (c = am_customer_store_at(store, i)) != NULL; i++) {
+    for (size_t i = 0; r == 0 && (c = am_customer_store_at(store, i)) != NULL; i++) {
         am_jsonw_obj(&w, NULL);
         for (size_t k = 0; k < N_FIELDS; k++)
             write_field(&w, c, k);
         am_jsonw_end_obj(&w);
+        if (w.len >= PIECE && !w.oom) {
+            r = put(arg, w.p, w.len);
+            am_jsonw_cut(&w);
+        }
     }
     am_jsonw_end_arr(&w);
-    return am_jsonw_take(&w, ret_len);
+    if (r == 0)
+        r = w.oom ? -ENOMEM : put(arg, w.p, w.len);
+    am_jsonw_free(&w);
+    return r;
 }
 
 cJSON *am_customers_state_export(const struct am_customer_store *store)

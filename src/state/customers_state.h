@@ -26,9 +26,12 @@ struct am_customer_store;
 struct cJSON *am_customers_state_export(const struct am_customer_store *store);
 
 /* The same array as JSON text, exactly as cJSON_PrintUnformatted prints the export, written
- * without building it (malloc()ed, *ret_len its length; NULL on OOM). For snapshots only printed (state.h:
- * am_state_snapshot_text): thousands of customers print several times faster. */
-char *am_customers_state_text(const struct am_customer_store *store, size_t *ret_len);
+ * without building it and handed to put (arg passed on) in pieces of about 256 KB, each cut
+ * after a whole customer (never inside a string). For snapshots (state.h:
+ * am_state_snapshot_write): thousands of customers print several times faster, and a
+ * large store is never held as one text. Returns 0, -ENOMEM or put's error (it stops). */
+int am_customers_state_write(const struct am_customer_store *store,
+                             int (*put)(void *arg, const char *text, size_t len), void *arg);
 
 /* Builds a new store from arr (borrowed; an array as exported). On success *ret owns a
  * new store (am_customer_store_free). Returns 0, -EINVAL with err set, or -ENOMEM. */

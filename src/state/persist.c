@@ -664,12 +664,18 @@ bool am_persist_dirty(const struct am_persist *p)
     return p && am_statelog_dirty(p->log);
 }
 
-/* The whole state as the snapshot payload (am_statelog_snapshot_fn). */
-static char *snapshot_text(void *arg, size_t *len)
+/* The whole state as the snapshot payload: whole (a checkpoint here), or piece by piece
+ * (am_statelog_snapshot_fn: the compaction child's). */
+static char *snapshot_text(struct am_app *app, size_t *len)
+{
+    return am_state_snapshot_text(am_app_registry(app), am_app_ids(app), len);
+}
+
+static int snapshot_write(void *arg, am_statelog_put_fn put, void *put_arg)
 {
     struct am_app *app = arg;
 
-    return am_state_snapshot_text(am_app_registry(app), am_app_ids(app), len);
+    return am_state_snapshot_write(am_app_registry(app), am_app_ids(app), put, put_arg);
 }
 
 int am_persist_checkpoint(struct am_app *app)
@@ -739,7 +745,7 @@ int am_persist_commit_end(struct am_app *app, int r)
         due_every(am_statelog_entries(p->log), am_statelog_bytes(p->log), p->snapshot_len,
                   p->compact_entries)) {
         /* In a child, so the loop goes on answering; inline when it cannot fork. */
-        if (am_statelog_compact_start(p->log, snapshot_text, app) < 0)
+        if (am_statelog_compact_start(p->log, snapshot_write, app) < 0)
             am_persist_checkpoint(app); /* the log stays valid when this fails */
     }
     return 0;

@@ -150,12 +150,11 @@ int am_state_import_ids(const cJSON *o, const char *where, struct am_ids *ret, c
 
 /* ---- data --------------------------------------------------------------------------- */
 
-/* The customers of each account rendered straight to text, for am_state_snapshot_text():
+/* The customers of each account written straight to text, for am_state_snapshot_write():
  * the tree holds a one-byte placeholder for each (a raw \x01, which cJSON never prints
- * itself: it escapes control bytes in strings), spliced in after printing. */
+ * itself: it escapes control bytes in strings), where their text goes once printed. */
 struct spliced {
-    char **parts;
-    size_t *lens;
+    const struct am_customer_store **stores;
     size_t n, cap;
 };
 
@@ -163,26 +162,16 @@ struct spliced {
 
 static cJSON *splice_part(struct spliced *sp, const struct am_customer_store *store)
 {
-    size_t len;
-    char *text;
-
     if (sp->n == sp->cap) {
         size_t cap = sp->cap ? 2 * sp->cap : 4;
-        char **parts = realloc(sp->parts, cap * sizeof(*parts));
-        size_t *lens = parts ? realloc(sp->lens, cap * sizeof(*lens)) : NULL;
+        const struct am_customer_store **stores = realloc(sp->stores, cap * sizeof(*stores));
 
-        if (parts)
-            sp->parts = parts;
-        if (!lens)
+        if (!stores)
             return NULL;
-        sp->lens = lens;
+        sp->stores = stores;
         sp->cap = cap;
     }
-    text = am_customers_state_text(store, &len);
-    if (!text)
-        return NULL;
-    sp->parts[sp->n] = text;
-    sp->lens[sp->n++] = len;
+    sp->stores[sp->n++] = store;
     return cJSON_CreateRaw(SPLICE_MARK);
 }
 
@@ -398,47 +387,75 @@ struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
     return export_all(reg, ids, account_id, NULL);
 }
 
-char *am_state_snapshot_text(struct am_registry *reg, const struct am_ids *ids, size_t *ret_len)
+int am_state_snapshot_write(struct am_registry *reg, const struct am_ids *ids,
+                            int (*put)(void *arg, const char *text, size_t len), void *arg)
 {
     struct spliced sp = {0};
     cJSON *snap = export_all(reg, ids, NULL, &sp);
-    char *skeleton = snap ? cJSON_PrintUnformatted(snap) : NULL, *text = NULL, *o;
-    size_t total, k = 0;
+    char *skeleton = snap ? cJSON_PrintUnformatted(snap) : NULL;
+    const char *p = skeleton, *mark;
+    int r = -ENOMEM;
 
     cJSON_Delete(snap);
     if (!skeleton)
         goto out;
-    total = strlen(skeleton) - sp.n;
-    for (size_t i = 0; i < sp.n; i++)
-        total += sp.lens[i];
-    text = o = malloc(total + 1);
-    if (!text)
-        goto out;
-    /* One copy of each part into a buffer of the exact size. */
-    for (const char *p = skeleton, *mark; k <= sp.n; p = mark + 1, k++) {
-        mark = k < sp.n ? strchr(p, SPLICE_MARK[0]) : p + strlen(p);
+    /* Each piece ends before a value (a placeholder) or after one: never in a string. */
+    for (size_t k = 0; k < sp.n; k++, p = mark + 1) {
+        mark = strchr(p, SPLICE_MARK[0]);
         if (!mark) {
-            free(text); /* cannot happen: one mark per part */
-            text = NULL;
+            r = -EINVAL; /* cannot happen: one mark per part */
             goto out;
         }
-        memcpy(o, p, (size_t)(mark - p));
-        o += mark - p;
-        if (k < sp.n) {
-            memcpy(o, sp.parts[k], sp.lens[k]);
-            o += sp.lens[k];
-        }
+        r = put(arg, p, (size_t)(mark - p));
+        if (r == 0)
+            r = am_customers_state_write(sp.stores[k], put, arg);
+        if (r < 0)
+            goto out;
     }
-    *o = '\0';
-    if (ret_len)
-        *ret_len = total;
+    r = put(arg, p, strlen(p));
 out:
     free(skeleton);
-    for (size_t i = 0; i < sp.n; i++)
-        free(sp.parts[i]);
-    free(sp.parts);
-    free(sp.lens);
-    return text;
+    free(sp.stores);
+    return r;
+}
+
+struct text {
+    char *p;
+    size_t len, cap;
+};
+
+static int put_text(void *arg, const char *piece, size_t len)
+{
+    struct text *t = arg;
+
+    if (t->len + len + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 65536;
+        char *p;
+
+        while (cap < t->len + len + 1)
+            cap *= 2;
+        if (!(p = realloc(t->p, cap)))
+            return -ENOMEM;
+        t->p = p;
+        t->cap = cap;
+    }
+    memcpy(t->p + t->len, piece, len);
+    t->len += len;
+    t->p[t->len] = '\0';
+    return 0;
+}
+
+char *am_state_snapshot_text(struct am_registry *reg, const struct am_ids *ids, size_t *ret_len)
+{
+    struct text t = {0};
+
+    if (am_state_snapshot_write(reg, ids, put_text, &t) < 0 || !t.p) {
+        free(t.p);
+        return NULL;
+    }
+    if (ret_len)
+        *ret_len = t.len;
+    return t.p;
 }
 
 struct cJSON *am_state_export_public(struct am_registry *reg, const struct am_ids *ids,

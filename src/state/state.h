@@ -49,8 +49,13 @@ struct cJSON *am_state_export(struct am_registry *reg, const struct am_ids *ids,
                               const char *account_id);
 /* cJSON_PrintUnformatted(am_state_export(reg, ids, NULL)), the same bytes, printed several
  * times faster for a large state: the customers are written straight to text rather
- * than built as a tree (the --state-file's snapshots). NULL on OOM; *ret_len (may be NULL)
- * gets the length. */
+ * than built as a tree (the --state-file's snapshots). _write hands the text to put (arg
+ * passed on) in pieces, each cut between JSON values, never inside a string, so a
+ * large state is never one text in memory (the compaction child's); returns 0, -ENOMEM
+ * or put's error. _text returns it whole: NULL on OOM; *ret_len (may be NULL) gets the
+ * length. */
+int am_state_snapshot_write(struct am_registry *reg, const struct am_ids *ids,
+                            int (*put)(void *arg, const char *text, size_t len), void *arg);
 char *am_state_snapshot_text(struct am_registry *reg, const struct am_ids *ids, size_t *ret_len);
 /* The same for outputs a person or another tool reads (GET /__mock/state, --state-out):
  * key-shaped text a client put in a field is scrubbed (am_key_scrub_json), so such a

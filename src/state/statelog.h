@@ -83,8 +83,12 @@ int am_statelog_sync_run(struct am_statelog *log);
  * -errno (the old file stays in force). */
 int am_statelog_compact(struct am_statelog *log, const char *snapshot, size_t len);
 
-/* Returns the snapshot payload (malloc()ed, no '\n'; *len its length) or NULL. */
-typedef char *(*am_statelog_snapshot_fn)(void *arg, size_t *len);
+/* Takes the next piece of a snapshot payload. Returns 0 or -errno (the snapshot stops). */
+typedef int (*am_statelog_put_fn)(void *put_arg, const char *text, size_t len);
+/* Writes the snapshot payload (no '\n') through put, in pieces each cut between two JSON
+ * values, never inside a string (key-shaped text is concealed piece by piece). Returns 0
+ * or -errno. */
+typedef int (*am_statelog_snapshot_fn)(void *arg, am_statelog_put_fn put, void *put_arg);
 
 /* Compaction in the background, for a large state: forks a child that calls snapshot
  * (on its copy of the memory: the state as it is now) and writes PATH.tmp - the snapshot,

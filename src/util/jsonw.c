@@ -465,6 +465,13 @@ void am_jsonw_reset(struct am_jsonw *w)
         w->p[0] = '\0';
 }
 
+void am_jsonw_cut(struct am_jsonw *w)
+{
+    w->len = 0;
+    if (w->p)
+        w->p[0] = '\0';
+}
+
 char *am_jsonw_take(struct am_jsonw *w, size_t *ret_len)
 {
     char *p = NULL;

@@ -303,6 +303,9 @@ static inline void am_jsonw_raw(struct am_jsonw *w, const char *key, const char 
 void am_jsonw_reserve(struct am_jsonw *w, size_t n);
 /* Empties the text and keeps the buffer for reuse (a sticky failure is cleared too). */
 void am_jsonw_reset(struct am_jsonw *w);
+/* Empties the text but not the writer's place in it (its open containers, a failure):
+ * for a long text handed on in pieces, each once written (am_customers_state_write). */
+void am_jsonw_cut(struct am_jsonw *w);
 /* The NUL-terminated text (caller frees; *ret_len may be NULL), or NULL after an
  * allocation failure; w is emptied either way. */
 char *am_jsonw_take(struct am_jsonw *w, size_t *ret_len);

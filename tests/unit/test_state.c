@@ -204,6 +204,59 @@ static void test_state_snapshot_text_is_the_printed_export_byte_for_byte(void **
     free(want);
 }
 
+/* What am_state_snapshot_write handed on: the pieces, in order. */
+struct pieces {
+    char *text;
+    size_t len, n, max, cut_outside_a_string;
+};
+
+static int take_piece(void *arg, const char *text, size_t len)
+{
+    struct pieces *p = arg;
+
+    p->text = realloc(p->text, p->len + len + 1);
+    assert_non_null(p->text);
+    memcpy(p->text + p->len, text, len);
+    p->len += len;
+    p->text[p->len] = '\0';
+    p->n++;
+    if (len > p->max)
+        p->max = len;
+    /* A piece ends before a value or after one: a key-shaped run never spans two. */
+    if (!len || strchr(":,}]", text[len - 1]))
+        p->cut_outside_a_string++;
+    return 0;
+}
+
+/* A large state leaves in pieces of about 256 KB, cut between values, whose text is the
+ * printed export byte for byte. */
+static void test_state_snapshot_write_hands_a_large_state_on_in_pieces(void **state)
+{
+    struct fx *f = *state;
+    struct am_account *a = am_registry_account_at(f->reg, 0);
+    struct pieces got = {0};
+    char id[32];
+    cJSON *snap;
+    char *want;
+
+    for (int i = 0; i < 3000; i++) {
+        snprintf(id, sizeof(id), "cus_%012d", 100 + i);
+        add_customer(a, id, i % 7 ? "Maria \"Silva\"" : KEY_A, CPF, 1700000000 + i, false);
+    }
+    snap = am_state_export(f->reg, &f->ids, NULL);
+    want = print(snap);
+    cJSON_Delete(snap);
+    assert_int_equal(am_state_snapshot_write(f->reg, &f->ids, take_piece, &got), 0);
+    assert_non_null(got.text);
+    assert_string_equal(got.text, want);
+    assert_true(strlen(want) > 3 * (256 << 10));
+    assert_true(got.n >= 5);
+    assert_true(got.max <= (256 << 10) + 4096);
+    assert_int_equal(got.cut_outside_a_string, got.n);
+    free(got.text);
+    free(want);
+}
+
 static void test_state_export_writes_keys_exactly(void **state)
 {
     struct fx *f = *state;
@@ -725,6 +778,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_state_export_never_holds_a_whole_key, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_state_export_writes_keys_exactly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state_snapshot_write_hands_a_large_state_on_in_pieces,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_snapshot_text_is_the_printed_export_byte_for_byte,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_export_writes_accounts_clocks_and_allowlists,

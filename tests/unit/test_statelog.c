@@ -157,6 +157,22 @@ static off_t file_size(const char *path)
     return st.st_size;
 }
 
+/* The length of the records in the file at path: the bytes before the zeros written
+ * ahead of them, which must run to its end. */
+static off_t records_len(const char *path)
+{
+    off_t size = file_size(path), at;
+    char *text = read_file(path);
+
+    for (at = 0; at < size && text[at]; at++)
+        ;
+    for (off_t i = at; i < size; i++)
+        if (text[i])
+            fail_msg("byte %lld is not zero, after the zeros at %lld", (long long)i, (long long)at);
+    free(text);
+    return at;
+}
+
 static bool exists(const char *path)
 {
     struct stat st;
@@ -1007,35 +1023,89 @@ static void test_statelog_compaction_waits_for_the_batch_in_flight(void **state)
     am_statelog_close(log);
 }
 
-/* Blocks are allocated ahead of the appends while the size stays exact (so an fdatasync
- * need not allocate), and given back at close. Where the file system cannot allocate
- * ahead, only the size is checked. */
-static void test_statelog_blocks_are_reserved_ahead_and_given_back(void **state)
+/* A synced batch lands on zeros written ahead of it (so its fdatasync writes no new size
+ * or extent); the zeros go at close, leaving the records alone. */
+static void test_statelog_zeros_are_written_ahead_and_cut_at_close(void **state)
 {
     struct fx *f = *state;
-    char probe_path[200];
-    bool existed, can;
+    bool existed;
     struct am_statelog *log = open_ok(f, &existed);
-    struct stat st;
-    int probe;
+    off_t want = tsf_line_len(0, "S") + tsf_line_len(1, "a");
 
-    snprintf(probe_path, sizeof(probe_path), "%s/probe", f->dir);
-    probe = open(probe_path, O_RDWR | O_CREAT, 0600);
-    assert_true(probe >= 0);
-    can = fallocate(probe, FALLOC_FL_KEEP_SIZE, 0, 1 << 20) == 0;
-    close(probe);
-    unlink(probe_path);
     assert_int_equal(am_statelog_compact(log, "S", 1), 0);
     append(log, "a");
     assert_int_equal(am_statelog_sync(log), 0);
-    assert_int_equal(stat(f->path, &st), 0);
-    assert_int_equal(st.st_size, tsf_line_len(0, "S") + tsf_line_len(1, "a"));
-    if (can)
-        assert_true((long long)st.st_blocks * 512 >= (8LL << 20));
+    assert_int_equal(records_len(f->path), want);
+    assert_true(file_size(f->path) >= want + (1 << 20));
     am_statelog_close(log);
-    assert_int_equal(stat(f->path, &st), 0);
-    assert_int_equal(st.st_size, tsf_line_len(0, "S") + tsf_line_len(1, "a"));
-    assert_true((long long)st.st_blocks * 512 < (1LL << 20));
+    assert_int_equal(file_size(f->path), want);
+    assert_records(f->path, "S", "a");
+}
+
+/* Copies the file at from to to, byte for byte (what a kill -9 leaves on disk). */
+static void copy_file(const char *from, const char *to)
+{
+    char *text = read_file(from);
+    off_t n = file_size(from);
+    FILE *fp = fopen(to, "wb");
+
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, (size_t)n, fp), (size_t)n);
+    assert_int_equal(fclose(fp), 0);
+    free(text);
+}
+
+/* What a crash leaves: the records, then the zeros ahead (the end of the log, nothing
+ * torn), or a batch the process died writing over them (cut, its bytes counted). */
+static void test_statelog_zeros_after_a_crash_end_the_log_and_a_batch_in_them_is_torn(void **state)
+{
+    struct fx *f = *state;
+    static const char half[] = "{\"n\":3,\"r\":e3-half";
+    char crashed[sizeof(((struct fx *)0)->path)];
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed), *again;
+    off_t whole;
+    size_t line = 0;
+    int fd;
+
+    snprintf(crashed, sizeof(crashed), "%s/crashed", f->dir);
+    assert_int_equal(am_statelog_compact(log, "SNAP", 4), 0);
+    append(log, "e1");
+    append(log, "e2");
+    assert_int_equal(am_statelog_sync(log), 0);
+    whole = records_len(f->path);
+    assert_true(file_size(f->path) > whole);
+
+    copy_file(f->path, crashed);
+    snprintf(f->path, sizeof(f->path), "%s", crashed);
+    again = open_ok(f, &existed);
+    assert_int_equal(f->n, 3);
+    assert_seen(f, 2, "e2", 3);
+    assert_int_equal(am_statelog_torn(again, &line), 0);
+    assert_int_equal(file_size(crashed), whole);
+    am_statelog_close(again);
+
+    /* A batch half written over the zeros: cut, and its bytes counted, zeros not. */
+    snprintf(f->path, sizeof(f->path), "%s/state.jsonl", f->dir);
+    copy_file(f->path, crashed);
+    fd = open(crashed, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, half, sizeof(half) - 1, whole), (ssize_t)sizeof(half) - 1);
+    close(fd);
+    snprintf(f->path, sizeof(f->path), "%s", crashed);
+    again = open_ok(f, &existed);
+    assert_int_equal(f->n, 3);
+    assert_int_equal(am_statelog_torn(again, &line), sizeof(half) - 1);
+    assert_int_equal(line, 4);
+    assert_int_equal(file_size(crashed), whole);
+    append(again, "e3");
+    assert_int_equal(am_statelog_sync(again), 0);
+    am_statelog_close(again);
+    again = open_ok(f, &existed);
+    assert_int_equal(f->n, 4);
+    assert_seen(f, 3, "e3", 4);
+    am_statelog_close(again);
+    am_statelog_close(log);
 }
 
 /* ---- background compaction --------------------------------------------------------- */
@@ -1047,16 +1117,25 @@ struct snap_src {
     char go[200];     /* "" = no wait */
 };
 
-static char *snapshot_of(void *arg, size_t *len)
+/* Hands the text on in pieces, each ending after a ',', a '}' or a ']' (as the state's
+ * writer cuts them: never inside a string). */
+static int snapshot_of(void *arg, am_statelog_put_fn put, void *put_arg)
 {
     struct snap_src *s = arg;
+    const char *p, *q;
+    int r = 0;
 
     for (int i = 0; s->go[0] && !exists(s->go) && i < 10000; i++)
         usleep(1000);
     if (!s->text)
-        return NULL;
-    *len = strlen(s->text);
-    return strdup(s->text);
+        return -ENOMEM;
+    for (p = q = s->text; r == 0 && *q; q++) {
+        if (*q == ',' || *q == '}' || *q == ']') {
+            r = put(put_arg, p, (size_t)(q + 1 - p));
+            p = q + 1;
+        }
+    }
+    return r ? r : put(put_arg, p, (size_t)(q - p));
 }
 
 /* The records appended and synced while the child writes, and those still buffered when
@@ -1147,6 +1226,37 @@ static void test_statelog_background_compaction_child_copies_the_records_meanwhi
 
 /* A snapshot made now supersedes the one being written: the child is stopped and its file
  * removed; closing does the same. */
+/* A snapshot written piece by piece in the child is the record an inline compaction
+ * frames from the whole text, byte for byte: concealment, tildes and checksum included. */
+static void test_statelog_background_snapshot_in_pieces_is_the_inline_record(void **state)
+{
+    struct fx *f = *state;
+    static const char text[] =
+        "{\"a\":[{\"k\":\"$aact_hmlg_000MzkwODA2MWY2OGM3MWRlMDU2NWM3Mz\",\"n\":1},"
+        "{\"x\":\"~t~\",\"y\":null}],\"b\":\"aact_prod_ZZZZZZZZZZZZ\",\"c\":[]}";
+    struct snap_src src = {.text = text};
+    char *bg, *inline_text;
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+
+    assert_int_equal(am_statelog_compact(log, "S0", 2), 0);
+    assert_int_equal(am_statelog_compact_start(log, snapshot_of, &src), 0);
+    assert_int_equal(am_statelog_compact_poll(log, true, NULL), 2);
+    bg = read_file(f->path);
+    assert_int_equal(am_statelog_compact(log, text, strlen(text)), 0);
+    inline_text = read_file(f->path);
+    assert_string_equal(bg, inline_text);
+    assert_null(strstr(bg, "aact_"));
+    assert_non_null(strstr(bg, "~~t~~"));
+    free(bg);
+    free(inline_text);
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 1);
+    assert_seen(f, 0, text, 1);
+    am_statelog_close(log);
+}
+
 static void test_statelog_background_compaction_gives_way_to_a_newer_snapshot(void **state)
 {
     struct fx *f = *state;
@@ -1201,8 +1311,9 @@ static void test_statelog_background_compaction_failure_keeps_the_old_file(void 
     assert_int_equal(am_statelog_compact_poll(log, true, NULL), -EBADMSG);
     am_statelog_bg_catch_up_passes = saved;
     assert_false(exists(f->tmp));
-    assert_int_equal(file_size(f->path), tsf_line_len(0, "S0") + tsf_line_len(1, "abc"));
+    assert_int_equal(records_len(f->path), tsf_line_len(0, "S0") + tsf_line_len(1, "abc"));
     am_statelog_close(log);
+    assert_int_equal(file_size(f->path), tsf_line_len(0, "S0") + tsf_line_len(1, "abc"));
 }
 
 int main(void)
@@ -1236,9 +1347,11 @@ int main(void)
         T(test_statelog_batch_written_on_a_thread_while_appends_go_on),
         T(test_statelog_failed_batch_goes_first_in_the_next),
         T(test_statelog_compaction_waits_for_the_batch_in_flight),
-        T(test_statelog_blocks_are_reserved_ahead_and_given_back),
+        T(test_statelog_zeros_are_written_ahead_and_cut_at_close),
+        T(test_statelog_zeros_after_a_crash_end_the_log_and_a_batch_in_them_is_torn),
         T(test_statelog_background_compaction_keeps_the_records_written_meanwhile),
         T(test_statelog_background_compaction_child_copies_the_records_meanwhile),
+        T(test_statelog_background_snapshot_in_pieces_is_the_inline_record),
         T(test_statelog_background_compaction_gives_way_to_a_newer_snapshot),
         T(test_statelog_background_compaction_failure_keeps_the_old_file),
     };
