@@ -1200,15 +1200,21 @@ int am_statelog_cut(const char *path, size_t line_no, const char *keep_path,
     r = am_atomic_write(keep_path, NULL, data, (size_t)size, 0600, err, err_len);
     if (r < 0)
         goto out;
-    for (size_t p = at, n = line_no; p < (size_t)size; n++) {
+    /* The lines cut, up to the zeros written ahead of the records (not a line). */
+    for (size_t p = at, n = line_no; p < (size_t)size && data[p]; n++) {
         char *e = memchr(data + p, '\n', (size_t)size - p);
         size_t len = e ? (size_t)(e - data) - p : (size_t)size - p;
-        char keep = data[p + len];
+        char *zero = memchr(data + p, '\0', len), keep;
 
+        if (zero)
+            len = (size_t)(zero - data) - p;
+        keep = data[p + len];
         data[p + len] = '\0';
         if (on_dropped)
             on_dropped(arg, data + p, len, n, err, err_len);
         data[p + len] = keep;
+        if (zero)
+            break;
         p += len + 1;
     }
     fd = open(path, O_WRONLY | O_CLOEXEC);

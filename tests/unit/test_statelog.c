@@ -826,6 +826,22 @@ static void test_statelog_cut_keeps_a_copy_and_cuts_before_the_line(void **state
     assert_int_equal(f->line_nos[0], 3);
     assert_int_equal(f->line_nos[1], 4);
     assert_non_null(strstr(f->lines[0], "\"r\":b,"));
+    /* A file a running server left (its zeros ahead): they are cut, but are not a line. */
+    {
+        FILE *fp = fopen(f->path, "ab");
+        static const char zeros[4096];
+
+        assert_non_null(fp);
+        assert_int_equal(fwrite(zeros, 1, sizeof(zeros), fp), sizeof(zeros));
+        assert_int_equal(fclose(fp), 0);
+        unlink(keep);
+        seen_clear(f);
+        assert_int_equal(am_statelog_cut(f->path, 2, keep, on_dropped, f, &bytes, err, sizeof(err)), 0);
+        assert_int_equal(f->n, 1);
+        assert_int_equal(f->line_nos[0], 2);
+        assert_int_equal(bytes, strlen(head) - tsf_line_len(0, "S") + sizeof(zeros));
+        assert_int_equal(file_size(f->path), tsf_line_len(0, "S"));
+    }
     /* Past the end: nothing to cut, nothing copied. */
     unlink(keep);
     assert_int_equal(am_statelog_cut(f->path, 9, keep, NULL, NULL, &bytes, err, sizeof(err)), 0);
