@@ -793,6 +793,7 @@ static int64_t copy_records(int rd, uint64_t end_off, struct chainpos *from,
     while (from->off < end_off) {
         size_t want = end_off - from->off < cap ? (size_t)(end_off - from->off) : cap;
         ssize_t n = pread(rd, in, want, (off_t)from->off), used;
+        char *zero;
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -802,6 +803,11 @@ static int64_t copy_records(int rd, uint64_t end_off, struct chainpos *from,
         }
         if (n == 0)
             break;
+        /* The file ends at the zeros written ahead of the records, as for the reader: a
+         * batch being written over them may show its later pages before its earlier. */
+        zero = memchr(in, '\0', (size_t)n);
+        if (zero)
+            n = zero - in;
         olen = 0;
         used = reframe(in, (size_t)n, from, to, &out, &olen, &ocap, entries);
         if (used < 0) {
@@ -811,7 +817,7 @@ static int64_t copy_records(int rd, uint64_t end_off, struct chainpos *from,
         if (used == 0) {
             char *grown;
 
-            if ((size_t)n < want)
+            if (zero || (size_t)n < want)
                 break; /* a last line still being written: the next pass takes it */
             if (cap >= (1u << 30) || !(grown = realloc(in, cap * 2))) {
                 r = cap >= (1u << 30) ? -EBADMSG : -ENOMEM;

@@ -1242,6 +1242,45 @@ static void test_statelog_background_compaction_child_copies_the_records_meanwhi
 
 /* A snapshot made now supersedes the one being written: the child is stopped and its file
  * removed; closing does the same. */
+/* The child's catch-up copy stops at the zeros ahead of the records even when a batch
+ * being written over them already shows a later page (its earlier one still zeros): it
+ * takes what is written, and the parent copies the rest. */
+static void test_statelog_background_catch_up_stops_at_the_zeros_ahead(void **state)
+{
+    struct fx *f = *state;
+    struct snap_src src = {.text = "SNAP"};
+    char *later = tsf_file((const char *const[]){"S", "x", NULL});
+    bool existed;
+    struct am_statelog *log = open_ok(f, &existed);
+    off_t end;
+    int fd;
+
+    snprintf(src.go, sizeof(src.go), "%s/go", f->dir);
+    assert_int_equal(am_statelog_compact(log, "S0", 2), 0);
+    assert_int_equal(am_statelog_compact_start(log, snapshot_of, &src), 0);
+    append(log, "a");
+    assert_int_equal(am_statelog_sync(log), 0);
+    /* Whole records with a newline, 4 KB into the zeros after the last record. */
+    end = records_len(f->path);
+    fd = open(f->path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, later, strlen(later), end + 4096), (ssize_t)strlen(later));
+    close(fd);
+    write_file(src.go, "go");
+    assert_int_equal(am_statelog_compact_poll(log, true, NULL), 2);
+    unlink(src.go);
+    append(log, "b");
+    assert_int_equal(am_statelog_sync(log), 0);
+    am_statelog_close(log);
+    log = open_ok(f, &existed);
+    assert_int_equal(f->n, 3);
+    assert_seen(f, 0, "SNAP", 1);
+    assert_seen(f, 1, "a", 2);
+    assert_seen(f, 2, "b", 3);
+    am_statelog_close(log);
+    free(later);
+}
+
 /* A snapshot written piece by piece in the child is the record an inline compaction
  * frames from the whole text, byte for byte: concealment, tildes and checksum included. */
 static void test_statelog_background_snapshot_in_pieces_is_the_inline_record(void **state)
@@ -1367,6 +1406,7 @@ int main(void)
         T(test_statelog_zeros_after_a_crash_end_the_log_and_a_batch_in_them_is_torn),
         T(test_statelog_background_compaction_keeps_the_records_written_meanwhile),
         T(test_statelog_background_compaction_child_copies_the_records_meanwhile),
+        T(test_statelog_background_catch_up_stops_at_the_zeros_ahead),
         T(test_statelog_background_snapshot_in_pieces_is_the_inline_record),
         T(test_statelog_background_compaction_gives_way_to_a_newer_snapshot),
         T(test_statelog_background_compaction_failure_keeps_the_old_file),
