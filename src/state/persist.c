@@ -700,11 +700,11 @@ int am_persist_checkpoint(struct am_app *app)
     return r;
 }
 
-/* A compaction rewrites the whole state on the loop, so it waits until the log is at least
- * as large as the snapshot it replaces: then its cost per logged write stays bounded
- * whatever the state's size (with 100k+ customers, compacting every 50,000 entries took a
- * large share of the server's time), and replaying the log at start costs no more than
- * loading the snapshot. Small states keep the fixed thresholds. */
+/* A compaction rewrites the whole state (in a child, but on the server's cores), so it
+ * waits until the log is at least as large as the snapshot it replaces: then its cost per
+ * logged write stays bounded whatever the state's size (with 100k+ customers, compacting
+ * every 50,000 entries took a large share of the server's time), and replaying the log at
+ * start costs no more than loading the snapshot. Small states keep the fixed thresholds. */
 static bool due_every(size_t entries, uint64_t bytes, uint64_t snapshot_len, size_t every)
 {
     if (bytes < snapshot_len)

@@ -18,6 +18,7 @@
 #include "secreport.h"
 #include "secreport_state.h"
 #include "state_codec.h"
+#include "strbuf.h"
 #include "subscriptions.h"
 #include "records.h"
 #include "records_state.h"
@@ -175,7 +176,7 @@ static cJSON *splice_part(struct spliced *sp, const struct am_customer_store *st
     return cJSON_CreateRaw(SPLICE_MARK);
 }
 
-/* sp: the customers as a placeholder, their text kept in sp (NULL: the plain tree). */
+/* sp: the customers as a placeholder, their store kept in sp (NULL: the plain tree). */
 static cJSON *export_data(const struct am_account *a, struct spliced *sp)
 {
     cJSON *o = cJSON_CreateObject();
@@ -419,43 +420,28 @@ out:
     return r;
 }
 
-struct text {
-    char *p;
-    size_t len, cap;
-};
-
 static int put_text(void *arg, const char *piece, size_t len)
 {
-    struct text *t = arg;
+    struct am_strbuf *b = arg;
 
-    if (t->len + len + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 65536;
-        char *p;
-
-        while (cap < t->len + len + 1)
-            cap *= 2;
-        if (!(p = realloc(t->p, cap)))
-            return -ENOMEM;
-        t->p = p;
-        t->cap = cap;
-    }
-    memcpy(t->p + t->len, piece, len);
-    t->len += len;
-    t->p[t->len] = '\0';
-    return 0;
+    am_strbuf_add(b, piece, len);
+    return b->oom ? -ENOMEM : 0;
 }
 
 char *am_state_snapshot_text(struct am_registry *reg, const struct am_ids *ids, size_t *ret_len)
 {
-    struct text t = {0};
+    struct am_strbuf b = {0};
+    int r = am_state_snapshot_write(reg, ids, put_text, &b);
+    size_t len = b.len;
+    char *text = am_strbuf_take(&b);
 
-    if (am_state_snapshot_write(reg, ids, put_text, &t) < 0 || !t.p) {
-        free(t.p);
+    if (r < 0) {
+        free(text);
         return NULL;
     }
-    if (ret_len)
-        *ret_len = t.len;
-    return t.p;
+    if (text && ret_len)
+        *ret_len = len;
+    return text;
 }
 
 struct cJSON *am_state_export_public(struct am_registry *reg, const struct am_ids *ids,
