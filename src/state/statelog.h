@@ -18,7 +18,9 @@
  * (write + fdatasync) BEFORE the answers they cover leave, so an acknowledged write
  * survives kill -9 and power loss (as far as the disk honours fdatasync). A crash
  * mid-append leaves a last line without its newline: it was never acknowledged, so opening
- * cuts it off and reports its size (am_statelog_torn()). Any other bad record stops the
+ * cuts it off and reports its size (am_statelog_torn()). While open, the file also holds
+ * zeros written ahead of the records (so an fdatasync writes no new size): the first zero
+ * byte ends the log, and close cuts them. Any other bad record stops the
  * open with "PATH:LINE: reason". Compaction writes PATH.tmp (the new snapshot), fsyncs it,
  * renames it over PATH and fsyncs the directory: at every instant PATH holds either the
  * old snapshot + log or the new snapshot, never a mix.
