@@ -260,6 +260,17 @@ def _(ctx):
     check(TOKEN not in ctx.server.stdout() + ctx.server.stderr(), "token absent from the logs")
 
 
+
+def tls_refused(account, receiver, what):
+    """A Pix charge on account is delivered to receiver over HTTPS and refused by the TLS
+    check: one failed attempt whose error names TLS, and nothing reaches the receiver."""
+    account.pix_charge()
+    wait_until(lambda: account.deliveries()["totalCount"] >= 1, slack(5), what="a failed attempt")
+    d = account.deliveries()["data"][0]
+    eq(d["outcome"], "failure", what)
+    check(d["error"].startswith("tls"), f"error names TLS: {d['error']!r}")
+    eq(receiver.count(), 0, "nothing reached the receiver")
+
 @test("https_receiver_verified_with_webhook_ca")
 def _(ctx):
     rx = ctx.receiver(tls=True)
@@ -274,12 +285,7 @@ def _(ctx):
     bad = ctx.receiver(tls=True)
     b = ctx.account()
     cfg = b.webhook(bad.url(host="127.0.0.1"), ["PAYMENT_CREATED"])
-    b.pix_charge()
-    wait_until(lambda: b.deliveries()["totalCount"] >= 1, slack(5), what="a failed attempt")
-    d = b.deliveries()["data"][0]
-    eq(d["outcome"], "failure", "outcome of an unverifiable receiver")
-    check(d["error"].startswith("tls"), f"error names TLS: {d['error']!r}")
-    eq(bad.count(), 0, "nothing reached the receiver")
+    tls_refused(b, bad, "outcome of an unverifiable receiver")
     eq(b.ok("GET", f"/v3/webhooks/{cfg['id']}")["penalizedRequestsCount"], 1, "penalty")
 
 
@@ -293,12 +299,7 @@ def _(ctx):
     ctx.own(s)
     a = Account(s)
     a.webhook(rx.url(host="localhost"), ["PAYMENT_CREATED"])
-    a.pix_charge()
-    wait_until(lambda: a.deliveries()["totalCount"] >= 1, slack(5), what="a failed attempt")
-    d = a.deliveries()["data"][0]
-    eq(d["outcome"], "failure", "outcome without the CA")
-    check(d["error"].startswith("tls"), f"error names TLS: {d['error']!r}")
-    eq(rx.count(), 0, "nothing reached the receiver")
+    tls_refused(a, rx, "outcome without the CA")
 
 
 @test("unreadable_webhook_ca_refuses_to_start")
