@@ -283,6 +283,17 @@ int am_app_commit_end(struct am_app *app, int r)
     return am_persist_commit_end(app, r);
 }
 
+/* Below this many writers a batch waits for the idle loop: the fdatasync it would hide is
+ * short next to the time they take to serve. */
+#define COMMIT_EARLY_MIN_WRITERS 16
+
+size_t am_app_commit_early_at(size_t released, size_t waiting)
+{
+    size_t writers = released + waiting;
+
+    return writers < COMMIT_EARLY_MIN_WRITERS ? 0 : writers - writers / 4;
+}
+
 void am_app_commit_refuse(struct am_response *resp)
 {
     bool slot = resp->outcome.release_slot;

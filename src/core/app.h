@@ -52,6 +52,13 @@ bool am_app_commit_pending(const struct am_app *app);
 int am_app_commit_begin(struct am_app *app);
 int am_app_commit_run(struct am_app *app);
 int am_app_commit_end(struct am_app *app, int r);
+/* When the next batch starts early, before the loop has served every ready connection:
+ * the batch just finished let released answers go and waiting more came while it was
+ * written. Returns how many waiting answers start the next batch, or 0 for "only when
+ * the loop is idle" (few writers: one fdatasync per round of them costs least). With
+ * many writers in one batch the loop idles through every fdatasync; starting at three
+ * quarters of them leaves the rest to keep it busy meanwhile. */
+size_t am_app_commit_early_at(size_t released, size_t waiting);
 /* Turns resp, whose --state-file entry failed to reach the disk, into the 503
  * state_file_failed answer: the change is in memory but was never acknowledged. */
 void am_app_commit_refuse(struct am_response *resp);

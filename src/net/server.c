@@ -54,6 +54,9 @@ struct server {
     struct am_syncer *syncer; /* their fdatasync on a thread (NULL until the first) */
     bool no_syncer;           /* it could not be made: commit inline */
     struct event *commit_deadline; /* the latest a waiting answer's batch starts */
+    struct event *commit_early;    /* starts a batch before the loop runs dry (gather) */
+    size_t commit_waiting;         /* answers with awaiting_commit 1 */
+    size_t commit_early_at;        /* so many waiting start the batch early (0: never) */
     struct event *idle;    /* background work after replies (reset standbys) */
     struct am_http1_opts front; /* the framer's limits and deadlines, our callbacks */
     char refused_id[72];
@@ -449,6 +452,7 @@ static void dispatch_response(struct server *srv, struct am_http1_conn *c,
     if (p->resp.outcome.durable && srv->commit) {
         /* Group commit: the answer waits for the next batch (gather, below). */
         p->awaiting_commit = 1;
+        srv->commit_waiting++;
         gather(srv);
         return;
     }
@@ -461,15 +465,21 @@ static void dispatch_response(struct server *srv, struct am_http1_conn *c,
  * to do (srv->commit runs at the lowest priority, after every ready connection was served),
  * or at the latest SYNC_GATHER_MAX_US after the first of its answers: so a lone writer never
  * waits, and under load every answer that is ready joins the batch, so the cost of an
- * fdatasync is shared by as many writes as the load offers. A failed write turns the
- * answers into 503s: the change is in memory but was never acknowledged. Without a syncer
- * the batch is written here, inline. */
+ * fdatasync is shared by as many writes as the load offers. Under many writers it starts
+ * earlier, once am_app_commit_early_at() answers wait: the writers left out keep the loop
+ * busy through the fdatasync, which it would otherwise spend idle, every writer waiting in
+ * the one batch. A failed write turns the answers into 503s: the change is in memory but
+ * was never acknowledged. Without a syncer the batch is written here, inline. */
 #define SYNC_GATHER_MAX_US 2000
-#define PRIORITY_COMMIT 2 /* of AM_PRIORITIES: below every connection's events */
+#define PRIORITY_COMMIT_EARLY 0 /* of AM_PRIORITIES: before the connections' events */
+#define PRIORITY_COMMIT 2       /* below every connection's events */
 #define AM_PRIORITIES 3
 
-static void release_batch(struct server *srv, int r)
+/* Returns how many answers left. */
+static size_t release_batch(struct server *srv, int r)
 {
+    size_t n = 0;
+
     for (struct pending *p = srv->pending, *next; p; p = next) {
         next = p->next;
         if (p->awaiting_commit != 2)
@@ -478,15 +488,23 @@ static void release_batch(struct server *srv, int r)
         if (r < 0)
             am_app_commit_refuse(&p->resp);
         proceed(p);
+        n++;
     }
+    return n;
 }
 
-/* Answers that wait for the next batch: start it when the loop is idle, or by the
- * deadline. */
+/* Answers that wait for the next batch: start it when the loop is idle, by the deadline,
+ * or (under many writers) once enough wait. Always through an event, never from here:
+ * gather runs inside the callbacks that walk srv->pending. */
 static void gather(struct server *srv)
 {
     struct timeval deadline = {0, SYNC_GATHER_MAX_US};
 
+    if (srv->commit_early && srv->commit_early_at && srv->commit_waiting >= srv->commit_early_at &&
+        !(srv->syncer && am_syncer_busy(srv->syncer))) {
+        event_active(srv->commit_early, EV_TIMEOUT, 0);
+        return;
+    }
     event_active(srv->commit, EV_TIMEOUT, 0);
     if (!evtimer_pending(srv->commit_deadline, NULL))
         evtimer_add(srv->commit_deadline, &deadline);
@@ -501,9 +519,19 @@ static void on_commit(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    /* Made on the first durable answer: a server without --state-file has no thread. */
-    if (!srv->syncer && !srv->no_syncer)
+    /* Made on the first durable answer: a server without --state-file has no thread (and
+     * no early-start event: without a thread batches never start early). */
+    if (!srv->syncer && !srv->no_syncer) {
         srv->no_syncer = !(srv->syncer = am_syncer_new(srv->base, srv->app, on_synced, srv));
+        if (srv->syncer && !srv->commit_early) {
+            srv->commit_early = event_new(srv->base, -1, 0, on_commit, srv);
+            if (srv->commit_early &&
+                event_priority_set(srv->commit_early, PRIORITY_COMMIT_EARLY) < 0) {
+                event_free(srv->commit_early);
+                srv->commit_early = NULL; /* batches then start only when the loop is idle */
+            }
+        }
+    }
     if (srv->syncer && am_syncer_busy(srv->syncer))
         return; /* the batch in flight calls on_synced when it is durable */
     for (struct pending *p = srv->pending; p; p = p->next) {
@@ -512,6 +540,7 @@ static void on_commit(evutil_socket_t fd, short what, void *arg)
             n_batch++;
         }
     }
+    srv->commit_waiting = 0;
     if (!n_batch)
         return;
     evtimer_del(srv->commit_deadline);
@@ -526,19 +555,18 @@ static void on_commit(evutil_socket_t fd, short what, void *arg)
 static void on_synced(evutil_socket_t fd, short what, void *arg)
 {
     struct server *srv = arg;
+    size_t released;
     int r = 0;
 
     (void)fd;
     (void)what;
     if (!am_syncer_take(srv->syncer, &r))
         return;
-    release_batch(srv, r);
-    for (struct pending *p = srv->pending; p; p = p->next) {
-        if (p->awaiting_commit == 1) {
-            gather(srv);
-            break;
-        }
-    }
+    released = release_batch(srv, r);
+    /* The writers this batch saw: its own and the ones that came while it was written. */
+    srv->commit_early_at = am_app_commit_early_at(released, srv->commit_waiting);
+    if (srv->commit_waiting)
+        gather(srv);
 }
 
 static void on_idle(evutil_socket_t fd, short what, void *arg)
@@ -805,6 +833,8 @@ out:
         event_free(srv.commit);
     if (srv.commit_deadline)
         event_free(srv.commit_deadline);
+    if (srv.commit_early)
+        event_free(srv.commit_early);
     if (srv.idle)
         event_free(srv.idle);
     if (srv.trim)

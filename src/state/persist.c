@@ -701,13 +701,14 @@ int am_persist_checkpoint(struct am_app *app)
 }
 
 /* A compaction rewrites the whole state (in a child, but on the server's cores), so it
- * waits until the log is at least as large as the snapshot it replaces: then its cost per
- * logged write stays bounded whatever the state's size (with 100k+ customers, compacting
- * every 50,000 entries took a large share of the server's time), and replaying the log at
- * start costs no more than loading the snapshot. Small states keep the fixed thresholds. */
+ * waits until the log is AM_PERSIST_COMPACT_GROWTH times as large as the snapshot it
+ * replaces: then its cost per logged write stays bounded whatever the state's size (with
+ * 100k+ customers, compacting every 50,000 entries took a large share of the server's
+ * time), and replaying the log at start reads at most that many times the snapshot's
+ * bytes. Small states keep the fixed thresholds. */
 static bool due_every(size_t entries, uint64_t bytes, uint64_t snapshot_len, size_t every)
 {
-    if (bytes < snapshot_len)
+    if (bytes / AM_PERSIST_COMPACT_GROWTH < snapshot_len)
         return false;
     return entries >= every || bytes >= AM_PERSIST_COMPACT_BYTES;
 }

@@ -46,7 +46,7 @@ class Ctx(harness.Ctx):
 
     shim = None
 
-    def server(self, name, extra=()):
+    def server(self, name, extra=(), sync_delay_us=0):
         state = os.path.join(tempfile.mkdtemp(prefix="durable-", dir=self.root), "state.jsonl")
         trace = state + ".trace"
         asan = os.environ.get("ASAN_OPTIONS", "")
@@ -54,6 +54,8 @@ class Ctx(harness.Ctx):
         env = {"LD_PRELOAD": self.shim, "AM_IO_TRACE": trace,
                "AM_IO_FAIL_SYNC_IF": state + ".failsync",
                "ASAN_OPTIONS": (asan + ":" if asan else "") + "verify_asan_link_order=0"}
+        if sync_delay_us:
+            env["AM_IO_SYNC_DELAY_US"] = str(sync_delay_us)
         s = Server(self.binary, name,
                    args=["--clock", "2025-03-10", "--state-file", state, *extra],
                    env=env, root=self.root,
@@ -202,6 +204,69 @@ def _(ctx):
             eq(r.status, 200, f"acknowledged {name} ({cid}) after kill -9")
             eq(r.json()["name"], name, f"{cid} name after kill -9")
     finally:
+        if os.path.exists(flag):
+            os.unlink(flag)
+
+
+@test("many_writers_batches_started_early_still_sync_before_every_answer")
+def _(ctx):
+    # 24 writers on a slow disk (each fdatasync takes 20 ms): they all wait for one batch,
+    # so the next starts early, at 3/4 of them (server.c, gather). Each connection sends
+    # its next write only once it has the previous answer, so between two answers on one
+    # connection the server must have synced at least once; and while the disk fails,
+    # every answer, early batches' too, is a 503.
+    s, state, trace = ctx.server("many", sync_delay_us=20000)
+    flag = state + ".failsync"
+    conns = [s.connect() for _ in range(24)]
+
+    def round_of(per_conn, tag):
+        results, lock, go = [], threading.Lock(), threading.Barrier(len(conns))
+
+        def writer(c, i):
+            go.wait()
+            for j in range(per_conn):
+                r = s.request("POST", "/v3/customers", key=KEY, conn=c,
+                              body={"name": f"{tag} {i}-{j}", "cpfCnpj": new_cpf()})
+                with lock:
+                    results.append((r.status, r.json()["errors"][0]["code"]
+                                    if r.status == 503 else None))
+
+        threads = [threading.Thread(target=writer, args=(c, i)) for i, c in enumerate(conns)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        eq(len(results), len(conns) * per_conn, f"{tag}: answers")
+        return results
+
+    try:
+        for c in conns:  # handshakes, session tickets and a read: no sends left but answers
+            eq(s.request("GET", "/v3/customers", key=KEY, conn=c).status, 200, "first GET")
+        mark = trace_size(trace)
+        results = round_of(5, "Many")
+        eq([st for st, _ in results].count(200), len(conns) * 5, f"writes acknowledged: {results}")
+        events = trace_since(trace, mark)
+        syncs_seen, last, per_fd = 0, {}, {}
+        for e in events:
+            if e == "sync " + state:
+                syncs_seen += 1
+            elif e.startswith("send "):
+                fd = e.split()[1]
+                per_fd[fd] = per_fd.get(fd, 0) + 1
+                check(syncs_seen > last.get(fd, 0),
+                      f"answer {per_fd[fd]} on fd {fd} left with no fdatasync since the "
+                      f"previous one on it: {events}")
+                last[fd] = syncs_seen
+        eq(sorted(per_fd.values()), [5] * len(conns), f"one send per answer: {per_fd}")
+        check(syncs_seen < len(conns) * 5, f"{syncs_seen} fdatasyncs for {len(conns) * 5} "
+              "writes: no group commit")
+        open(flag, "w").close()
+        failing = round_of(3, "Failing")
+        check(all(st == 503 and code == "state_file_failed" for st, code in failing),
+              f"writes answered while every fdatasync failed: {failing}")
+    finally:
+        for c in conns:
+            c.close()
         if os.path.exists(flag):
             os.unlink(flag)
 

@@ -8,7 +8,8 @@
  * Only socket descriptors count as sends (the logger's stdout writes do not).
  * AM_IO_FAIL_SYNC_IF=FLAG: while the file FLAG exists, fdatasync fails with EIO (without
  * syncing) and is traced as "syncfail <fd>", so a test can check that a write whose
- * sync failed is not acknowledged. Without
+ * sync failed is not acknowledged. AM_IO_SYNC_DELAY_US=N: every fdatasync first sleeps N
+ * microseconds (a slow disk, so that many writers wait for one batch). Without
  * AM_IO_TRACE every call passes straight through. Used by tests/e2e/run_e2e_durable.py.
  * The trace itself is written with the raw syscall, so it never traces itself. */
 #include <dlfcn.h>
@@ -101,8 +102,11 @@ static void trace_send(int fd, size_t n)
 int fdatasync(int fd)
 {
     const char *flag = getenv("AM_IO_FAIL_SYNC_IF");
+    const char *delay = getenv("AM_IO_SYNC_DELAY_US");
     int r;
 
+    if (delay && *delay)
+        usleep((useconds_t)atol(delay)); /* a slow disk: every writer waits in the batch */
     if (flag && *flag && access(flag, F_OK) == 0) {
         char line[64];
         snprintf(line, sizeof(line), "syncfail %d\n", fd);

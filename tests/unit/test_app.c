@@ -1172,6 +1172,21 @@ static void test_app_empty_key_leaves_an_audit_line(void **state)
     assert_non_null(strstr(line, "req_id=req-empty-key"));
 }
 
+/* Group commit's early start: few writers wait for the idle loop; many start the next
+ * batch at three quarters of those the last batch saw (released + waiting). */
+static void test_app_commit_starts_early_only_under_many_writers(void **state)
+{
+    (void)state;
+    assert_int_equal(am_app_commit_early_at(0, 0), 0);
+    assert_int_equal(am_app_commit_early_at(1, 0), 0);
+    assert_int_equal(am_app_commit_early_at(10, 5), 0);
+    assert_int_equal(am_app_commit_early_at(16, 0), 12);
+    assert_int_equal(am_app_commit_early_at(48, 16), 48);
+    assert_int_equal(am_app_commit_early_at(64, 0), 48);
+    assert_int_equal(am_app_commit_early_at(0, 64), 48);
+    assert_int_equal(am_app_commit_early_at(1000, 0), 750);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1202,6 +1217,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_app_whoami_resolves_a_key_without_echoing_it, setup,
                                         teardown),
         cmocka_unit_test(test_app_whoami_creates_the_auto_account),
+        cmocka_unit_test(test_app_commit_starts_early_only_under_many_writers),
         cmocka_unit_test_setup_teardown(test_app_admin_token_required_when_configured,
                                         setup_admin, teardown),
         cmocka_unit_test_setup_teardown(test_app_admin_token_exempts_health_and_ca, setup_admin,

@@ -584,17 +584,23 @@ static void test_persist_uncommitted_write_is_lost_in_a_crash(void **state)
 }
 
 /* A large state is not rewritten every AM_PERSIST_COMPACT_ENTRIES writes: the log must
- * first be as large as the snapshot it replaces; a small one keeps the fixed thresholds. */
-static void test_persist_compaction_waits_for_a_log_as_large_as_the_snapshot(void **state)
+ * first be twice as large as the snapshot it replaces; a small one keeps the fixed
+ * thresholds. */
+static void test_persist_compaction_waits_for_a_log_twice_the_snapshot(void **state)
 {
     (void)state;
+    assert_int_equal(AM_PERSIST_COMPACT_GROWTH, 2);
     assert_false(am_persist_compaction_due(AM_PERSIST_COMPACT_ENTRIES - 1, 1000, 100));
     assert_true(am_persist_compaction_due(AM_PERSIST_COMPACT_ENTRIES, 1000, 100));
     assert_true(am_persist_compaction_due(10, AM_PERSIST_COMPACT_BYTES, 100));
     assert_false(am_persist_compaction_due(AM_PERSIST_COMPACT_ENTRIES, 30u << 20, 80u << 20));
-    assert_true(am_persist_compaction_due(AM_PERSIST_COMPACT_ENTRIES, 80u << 20, 80u << 20));
-    assert_false(am_persist_compaction_due(10, 100u << 20, 200u << 20));
-    assert_true(am_persist_compaction_due(10, 200u << 20, 200u << 20));
+    assert_false(am_persist_compaction_due(AM_PERSIST_COMPACT_ENTRIES, 80u << 20, 80u << 20));
+    assert_false(am_persist_compaction_due(AM_PERSIST_COMPACT_ENTRIES, (160u << 20) - 1,
+                                           80u << 20));
+    assert_true(am_persist_compaction_due(AM_PERSIST_COMPACT_ENTRIES, 160u << 20, 80u << 20));
+    assert_false(am_persist_compaction_due(10, 200u << 20, 200u << 20));
+    assert_false(am_persist_compaction_due(10, (400u << 20) - 2, 200u << 20));
+    assert_true(am_persist_compaction_due(10, 400u << 20, 200u << 20));
 }
 
 static void test_persist_clean_shutdown_compacts(void **state)
@@ -980,7 +986,7 @@ int main(void)
         T(test_persist_daily_jobs_entries_replay),
         T(test_persist_uncommitted_write_is_lost_in_a_crash),
         T(test_persist_clean_shutdown_compacts),
-        T(test_persist_compaction_waits_for_a_log_as_large_as_the_snapshot),
+        T(test_persist_compaction_waits_for_a_log_twice_the_snapshot),
         T(test_persist_torn_last_entry_is_dropped),
         T(test_persist_corrupt_middle_line_fails_start_with_path_and_line),
         T(test_persist_bad_entries_are_refused_with_reasons),
