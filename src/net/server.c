@@ -500,8 +500,9 @@ static void gather(struct server *srv)
 {
     struct timeval deadline = {0, SYNC_GATHER_MAX_US};
 
+    /* commit_early exists only with the syncer (on_commit makes them together). */
     if (srv->commit_early && srv->commit_early_at && srv->commit_waiting >= srv->commit_early_at &&
-        !(srv->syncer && am_syncer_busy(srv->syncer))) {
+        !am_syncer_busy(srv->syncer)) {
         event_active(srv->commit_early, EV_TIMEOUT, 0);
         return;
     }

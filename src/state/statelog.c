@@ -158,9 +158,6 @@ static int reserve(char **buf, size_t *cap, size_t need)
     return 0;
 }
 
-/* Frames payload as record seq after chain at the end of *buf (length *len, capacity
- * *cap): the line with its '\n', straight into the buffer (no copy, no printf); its
- * checksum goes to out_hash. *len moves only on success. Returns 0 or -ENOMEM. */
 static const char first[] = "{\"v\":3,\"n\":0,\"r\":"; /* the snapshot record's head */
 
 /* Writes a record's end, from its checksum on, at o; returns the end. */
@@ -172,6 +169,9 @@ static char *put_suffix(char *o, const uint8_t hash[AM_STATELOG_HASH_LEN])
     return o + HASH_SUFFIX_LEN + 1;
 }
 
+/* Frames payload as record seq after chain at the end of *buf (length *len, capacity
+ * *cap): the line with its '\n', straight into the buffer (no copy, no printf); its
+ * checksum goes to out_hash. *len moves only on success. Returns 0 or -ENOMEM. */
 static int frame_as(uint64_t seq, const uint8_t chain[AM_STATELOG_HASH_LEN], const char *payload,
                     size_t plen, bool conceal, char **buf, size_t *len, size_t *cap,
                     uint8_t out_hash[AM_STATELOG_HASH_LEN])
@@ -585,10 +585,11 @@ int am_statelog_sync_begin(struct am_statelog *log)
 
 /* Writes zeros ahead of the records, so that the file's size and blocks are already
  * durable when a batch lands there: an fdatasync then writes the data, without writing a
- * new size and extent too (here half the latency and CPU time of
- * an appending fdatasync: 150 against 290 us). One batch in ~1,500 writes 1 MiB of zeros
- * too. The reader takes the first zero byte for the end of the log. Where zeros cannot be
- * written (a full disk), the batch is appended as before. With io held. */
+ * new size and extent too (here half the latency and CPU time of an appending fdatasync:
+ * 150 against 290 us). The batch that crosses the end writes the next 1 MiB of zeros too
+ * (one in ~1,500 with one writer, ~55 at 64). The reader takes the first zero byte for the
+ * end of the log. Where zeros cannot be written (a full disk), the batch is appended as
+ * before. With io held. */
 static void zero_ahead(struct am_statelog *log, size_t need)
 {
     static const char zeros[65536];

@@ -1240,8 +1240,6 @@ static void test_statelog_background_compaction_child_copies_the_records_meanwhi
     am_statelog_close(log);
 }
 
-/* A snapshot made now supersedes the one being written: the child is stopped and its file
- * removed; closing does the same. */
 /* The child's catch-up copy stops at the zeros ahead of the records even when a batch
  * being written over them already shows a later page (its earlier one still zeros): it
  * takes what is written, and the parent copies the rest. */
@@ -1312,6 +1310,8 @@ static void test_statelog_background_snapshot_in_pieces_is_the_inline_record(voi
     am_statelog_close(log);
 }
 
+/* A snapshot made now supersedes the one being written: the child is stopped and its file
+ * removed; closing does the same. */
 static void test_statelog_background_compaction_gives_way_to_a_newer_snapshot(void **state)
 {
     struct fx *f = *state;
